@@ -1,0 +1,117 @@
+"""``ocop build``: validate, build the whole site in a scratch folder, then swap it into place.
+
+The published folder is replaced only when the whole build succeeded, so a failed or
+interrupted build leaves the previous site exactly as it was. A folder that was not made by
+this tool is never replaced or deleted.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import MkDocsException
+
+from .mkdocs_plugin import OcopPlugin, format_problems
+from .problems import Problems
+from .validate import load_catalog
+
+MARKER = ".ocop-site"
+
+
+class BuildError(Exception):
+    """A build that must stop, with a message for the person who ran it."""
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    site_dir: Path
+    products: int
+    pages: int
+    files: int
+    warnings: Problems
+
+
+def _plugin(config) -> OcopPlugin:  # type: ignore[no-untyped-def]
+    plugin = config.plugins.get("ocop")
+    if not isinstance(plugin, OcopPlugin):
+        raise BuildError("mkdocs.yml không khai báo plugin 'ocop' (plugins: - ocop)")
+    return plugin
+
+
+def _check_replaceable(site_dir: Path) -> None:
+    if site_dir.is_symlink() or (site_dir.exists() and not site_dir.is_dir()):
+        raise BuildError(f"'{site_dir}' không phải thư mục; không ghi đè / not a folder")
+    if site_dir.is_dir() and any(site_dir.iterdir()) and not (site_dir / MARKER).is_file():
+        raise BuildError(
+            f"thư mục '{site_dir}' đã có dữ liệu không do ocop tạo ra; chọn thư mục khác "
+            f"(--site-dir) / '{site_dir}' holds files ocop did not make; choose another folder")
+
+
+def build_site(config_file: Path, *, site_dir: Path | None = None, as_of: date | None = None,
+               draft: bool = False) -> BuildResult:
+    config = load_config(config_file=str(config_file))
+    plugin = _plugin(config)
+    if as_of is not None:
+        plugin.config.as_of = as_of.isoformat()
+    if draft:
+        plugin.config.draft = True
+    site_config = plugin.site_config(config)
+    catalog, problems = load_catalog(site_config)
+    if problems.errors:
+        raise BuildError(format_problems(problems, site_config.products_dir.parent))
+    plugin.preloaded = (catalog, problems)
+
+    final = (site_dir or Path(config.site_dir)).resolve()
+    _check_replaceable(final)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=f".{final.name}.building-", dir=final.parent))
+    try:
+        config.site_dir = str(scratch)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            mkdocs_build(config)
+        except MkDocsException as exc:
+            raise BuildError(str(exc)) from None
+        finally:
+            config.plugins.on_shutdown()
+        (scratch / MARKER).write_text("built by ocop\n", encoding="utf-8")
+        _swap(scratch, final)
+    finally:
+        if scratch.exists():
+            shutil.rmtree(scratch, ignore_errors=True)
+    return BuildResult(final, len(catalog.products), len(plugin.plan.pages),
+                       len(plugin.plan.files), Problems(problems.warnings))
+
+
+def _swap(new: Path, final: Path) -> None:
+    """Put ``new`` at ``final``; the old site is removed only after the new one is in place."""
+    os.chmod(new, 0o755)
+    if not final.exists():
+        new.rename(final)
+        return
+    old = final.with_name(f".{final.name}.old-{os.getpid()}")
+    final.rename(old)
+    try:
+        new.rename(final)
+    except OSError:
+        old.rename(final)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def quiet_mkdocs_logging() -> None:
+    """Show MkDocs warnings and errors only, as plain lines."""
+    logger = logging.getLogger("mkdocs")
+    logger.setLevel(logging.WARNING)
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        logger.addHandler(handler)

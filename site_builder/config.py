@@ -1,0 +1,75 @@
+"""Settings of one catalog, declared once and independent of the site generator.
+
+The MkDocs adapter fills this from the ``ocop`` plugin block of ``mkdocs.yml``; tests build it
+directly. Rules that ``shared/domain.md`` marks as uncertain are settings here, with the
+defaults explained in the README.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+# Domains that are never a publisher's own: QR codes pointing at them would be useless or,
+# worse, point consumers at somebody else's site.
+PLACEHOLDER_HOSTS = ("example.com", "example.org", "example.net", "example.vn", "localhost",
+                     "127.0.0.1", "0.0.0.0", "your-domain", "yourdomain", "domain.tld")
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    """Validity rules. Defaults follow Decisions 148 and 26 (see README, "Rules")."""
+
+    validity_months: int = 36
+    # Civil Code 2015 Art. 147-148: a period counted in months from a day ends at the end of
+    # the same-numbered day of the last month. Set to True to end it the day before instead.
+    validity_ends_day_before: bool = False
+    expiring_days: int = 90
+    # Decision 26 Art. 12.3: a certificate whose renewal was filed stays valid until the
+    # authority rules, for at most 180 days after expiry.
+    grace_days: int = 180
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    products_dir: Path
+    site_url: str = ""
+    site_name: str = "Sản phẩm OCOP"
+    draft: bool = False
+    sample_data: bool = False
+    as_of: date | None = None
+    rules: RuleSettings = field(default_factory=RuleSettings)
+    ocop_office: Contact = field(default_factory=Contact)
+    cache_dir: Path | None = None
+
+    def today(self) -> date:
+        return self.as_of or date.today()
+
+    def site_url_problem(self) -> tuple[str, str] | None:
+        """Why QR codes must not be made for ``site_url`` (vi, en), or None."""
+        if not self.site_url:
+            return ("chưa khai báo site_url trong mkdocs.yml",
+                    "site_url is not set in mkdocs.yml")
+        parts = urlsplit(self.site_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            return (f"site_url '{self.site_url}' không phải địa chỉ web đầy đủ",
+                    f"site_url '{self.site_url}' is not a full web address")
+        host = parts.hostname or ""
+        if any(host == p or host.endswith("." + p) or p in host for p in PLACEHOLDER_HOSTS):
+            return (f"site_url '{self.site_url}' là tên miền mẫu, không phải tên miền của đơn vị",
+                    f"site_url '{self.site_url}' is a placeholder domain, not the publisher's")
+        return None
+
+    def absolute_url(self, path: str) -> str:
+        """The absolute address of a site path such as 'p/nho-thach-ba/'."""
+        base = self.site_url if self.site_url.endswith("/") else self.site_url + "/"
+        return base + path.lstrip("/")

@@ -1,0 +1,32 @@
+"""Interface strings per language, read from ``locales/<lang>.yml``."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+LOCALES_DIR = Path(__file__).parent / "locales"
+DEFAULT_LANG = "vi"
+
+
+@lru_cache(maxsize=None)
+def strings(lang: str = DEFAULT_LANG) -> dict[str, str]:
+    with (LOCALES_DIR / f"{lang}.yml").open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+class Translator:
+    """``t('status_valid', date=...)``: the string for ``key`` with its placeholders filled."""
+
+    def __init__(self, lang: str = DEFAULT_LANG) -> None:
+        self.lang = lang
+        self._strings = strings(lang)
+
+    def __call__(self, key: str, **values: object) -> str:
+        return self._strings[key].format(**values) if values else self._strings[key]
+
+    def date(self, day: date) -> str:
+        return f"{day:%d/%m/%Y}"

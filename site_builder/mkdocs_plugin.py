@@ -1,0 +1,131 @@
+"""The thin adapter between the catalog pipeline and MkDocs + Material.
+
+It reads the ``ocop`` block of ``mkdocs.yml``, runs the pipeline (load, validate, plan) and
+hands MkDocs the planned pages as virtual files, so ``mkdocs build`` and ``mkdocs serve`` work
+as well as ``ocop build``. Product pages are kept out of the navigation: each page renders a
+navigation of a handful of entries, whatever the size of the catalog.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from pathlib import Path
+
+import yaml
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from .config import Contact, RuleSettings, SiteConfig
+from .model import Catalog
+from .pages import SitePage, SitePlan, plan_site
+from .problems import Problems
+from .validate import load_catalog
+
+log = logging.getLogger("mkdocs.plugins.ocop")
+
+
+class OcopPluginConfig(base.Config):
+    products_dir = c.Type(str, default="products")
+    templates_dir = c.Type(str, default="theme/ocop")
+    cache_dir = c.Type(str, default=".cache/ocop")
+    draft = c.Type(bool, default=False)
+    sample_data = c.Type(bool, default=False)
+    as_of = c.Optional(c.Type(str))
+    validity_months = c.Type(int, default=36)
+    validity_ends_day_before = c.Type(bool, default=False)
+    expiring_days = c.Type(int, default=90)
+    grace_days = c.Type(int, default=180)
+    ocop_office = c.Type(dict, default={})
+
+
+def format_problems(problems: Problems, root: Path) -> str:
+    return "\n".join(p.format("vi", root) for p in problems.sorted())
+
+
+class OcopPlugin(BasePlugin[OcopPluginConfig]):
+    def __init__(self) -> None:
+        self.command = "build"
+        self.preloaded: tuple[Catalog, Problems] | None = None
+        self.plan = SitePlan()
+        self.pages: dict[str, SitePage] = {}
+        self.site: SiteConfig | None = None
+        self.templates = Path()
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    def site_config(self, config: MkDocsConfig) -> SiteConfig:
+        root = Path(config.config_file_path or ".").resolve().parent
+        opts = self.config
+        try:
+            as_of = date.fromisoformat(opts.as_of) if opts.as_of else None
+        except ValueError as exc:
+            raise PluginError(f"ocop: as_of '{opts.as_of}' phải có dạng YYYY-MM-DD") from exc
+        office = opts.ocop_office or {}
+        return SiteConfig(
+            products_dir=(root / opts.products_dir).resolve(),
+            site_url=config.site_url or "",
+            site_name=config.site_name,
+            draft=opts.draft or self.command == "serve",
+            sample_data=opts.sample_data,
+            as_of=as_of,
+            rules=RuleSettings(opts.validity_months, opts.validity_ends_day_before,
+                               opts.expiring_days, opts.grace_days),
+            ocop_office=Contact(str(office.get("name", "")), str(office.get("email", "")),
+                                str(office.get("phone", ""))),
+            cache_dir=(root / opts.cache_dir).resolve() if opts.cache_dir else None,
+        )
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        site = self.site = self.site_config(config)
+        root = site.products_dir.parent
+        catalog, problems = self.preloaded or load_catalog(site)
+        for warning in problems.warnings:
+            log.warning(warning.format("vi", root))
+        if problems.errors:
+            raise PluginError("Hồ sơ sản phẩm có lỗi, không dựng trang:\n"
+                              + format_problems(Problems(problems.errors), root))
+        if not site.draft and (reason := site.site_url_problem()):
+            raise PluginError(f"{reason[0]}. Khai báo tên miền thật trong mkdocs.yml, hoặc dựng "
+                              f"bản nháp (ocop build --draft). / {reason[1]}.")
+        self.templates = (Path(config.config_file_path).parent / self.config.templates_dir).resolve()
+        self.plan = plan_site(catalog, site, self.templates)
+        self.pages = {page.src_uri: page for page in self.plan.pages}
+        config.extra["ocop_draft"] = site.draft
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        # Our page templates live in the theme folder; they are not files of the site.
+        for theme_file in [f for f in files if f.abs_src_path
+                           and Path(f.abs_src_path).resolve().is_relative_to(self.templates)]:
+            files.remove(theme_file)
+        for page in self.plan.pages:
+            front = yaml.safe_dump({"title": page.title, "description": page.description},
+                                   allow_unicode=True, sort_keys=True)
+            inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, page.src_uri, content=f"---\n{front}---\n",
+                                        inclusion=inclusion))
+        for item in self.plan.files:
+            files.append(File.generated(config, item.path, content=item.data))
+        return files
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
+                         files: Files) -> str:
+        return "" if page.file.src_uri in self.pages else markdown
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
+                        files: Files) -> str:
+        ours = self.pages.get(page.file.src_uri)
+        return ours.body if ours else html
+
+    def on_serve(self, server, *, config: MkDocsConfig, builder):  # type: ignore[no-untyped-def]
+        if self.site is not None:
+            server.watch(str(self.site.products_dir))
+        server.watch(str(self.templates))
+        return server

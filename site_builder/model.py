@@ -1,0 +1,114 @@
+"""The domain: products, producers and their certification history, parsed once from records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .places import Commune, Province
+from .taxonomy import PRODUCER_TYPES, REGIMES, ProducerType, ProductSet, Regime
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text given in Vietnamese and optionally English."""
+
+    vi: str
+    en: str | None = None
+
+    def get(self, lang: str) -> str:
+        return (self.en if lang == "en" else None) or self.vi
+
+
+@dataclass(frozen=True)
+class Revocation:
+    on: date
+    decision: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Certification:
+    stars: int
+    score: float | None
+    regime_key: str
+    decision: str
+    decision_date: date
+    authority: str
+    valid_until: date
+    kind: str  # first | upgrade | re-evaluation
+    ocop_code: str | None = None
+    revocation: Revocation | None = None
+    renewal_filed: date | None = None
+
+    @property
+    def regime(self) -> Regime:
+        return REGIMES[self.regime_key]
+
+
+@dataclass(frozen=True)
+class Producer:
+    name: str
+    type_key: str
+    address_on_certificate: str
+    province: Province
+    commune: Commune
+    representative: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    website: str | None = None
+    zalo: str | None = None
+
+    @property
+    def type(self) -> ProducerType:
+        return PRODUCER_TYPES[self.type_key]
+
+
+@dataclass(frozen=True)
+class Photo:
+    source: Path  # absolute, checked to lie inside products/
+    name: str  # file name inside the product folder
+    alt: Text
+
+
+@dataclass(frozen=True)
+class Shop:
+    kind: str
+    name: str | None
+    url: str | None
+    address: str | None
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    on: date
+    reason: str
+
+
+@dataclass(frozen=True)
+class Product:
+    id: str
+    name: Text
+    product_set: ProductSet
+    story: Text
+    producer: Producer
+    certifications: tuple[Certification, ...]  # oldest first
+    source: Path  # the record file
+    gtin: str | None = None
+    photos: tuple[Photo, ...] = ()
+    standards: tuple[str, ...] = ()
+    shops: tuple[Shop, ...] = ()
+    withdrawn: Withdrawal | None = None
+
+    @property
+    def latest(self) -> Certification:
+        return self.certifications[-1]
+
+
+@dataclass
+class Catalog:
+    products: list[Product] = field(default_factory=list)
+
+    def by_id(self) -> dict[str, Product]:
+        return {p.id: p for p in self.products}

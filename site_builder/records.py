@@ -1,0 +1,127 @@
+"""The shape of a product record (``products/<id>/product.yml``), declared once.
+
+Pydantic checks types, required fields and unknown fields, and gives each error a field path
+that the loader maps back to a line. It also yields the JSON Schema editors use to autocomplete
+records. Rules that relate several fields live in ``validate.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
+
+ID_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$"
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def _parse_date(value: object) -> object:
+    """Accept only ISO dates written as text (YYYY-MM-DD); the loader keeps dates as text."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _DATE.match(value.strip()):
+        raise ValueError("date_format")
+    year, month, day = (int(x) for x in _DATE.match(value.strip()).groups())  # type: ignore[union-attr]
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError("date_impossible") from None
+
+
+def _regime_text(value: object) -> object:
+    return str(value).strip().replace(" ", "") if isinstance(value, (int, str)) else value
+
+
+IsoDate = Annotated[date, BeforeValidator(_parse_date)]
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+LongText = Annotated[str, Field(min_length=1, max_length=20000)]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class LocalizedName(Record):
+    vi: Text
+    en: Text | None = None
+
+
+class LocalizedStory(Record):
+    vi: LongText
+    en: LongText | None = None
+
+
+class RevocationRecord(Record):
+    date: IsoDate
+    decision: Text
+    reason: Text
+
+
+class CertificationRecord(Record):
+    stars: StrictInt
+    score: float | None = Field(default=None, ge=0, le=100)
+    regime: Annotated[Literal["1048", "148", "148+1489", "26"], BeforeValidator(_regime_text)]
+    decision: Text
+    decision_date: IsoDate
+    authority: Text
+    valid_until: IsoDate | None = None
+    kind: Literal["first", "upgrade", "re-evaluation"] = "first"
+    ocop_code: Text | None = None
+    renewal_filed: IsoDate | None = None
+    revocation: RevocationRecord | None = None
+
+
+class ProducerRecord(Record):
+    name: Text
+    type: Literal["cooperative", "cooperative_group", "enterprise", "household", "farm",
+                  "association"]
+    address_on_certificate: Text
+    province: Text
+    commune: Text
+    representative: Text | None = None
+    phone: Annotated[str, Field(pattern=r"^\+?[0-9 .()-]{6,20}$")] | None = None
+    email: Annotated[str, Field(pattern=r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")] | None = None
+    website: Annotated[str, Field(pattern=r"^https?://[^\s<>\"']+$")] | None = None
+    zalo: Annotated[str, Field(pattern=r"^[0-9]{9,11}$")] | None = None
+
+
+class PhotoRecord(Record):
+    file: Text
+    alt: LocalizedName | None = None
+
+
+class ShopRecord(Record):
+    kind: Literal["shopee", "lazada", "tiki", "postmart", "voso", "tiktok", "zalo", "facebook",
+                  "website", "store"]
+    name: Text | None = None
+    url: Annotated[str, Field(pattern=r"^https://[^\s<>\"']+$")] | None = None
+    address: Text | None = None
+
+
+class WithdrawalRecord(Record):
+    date: IsoDate
+    reason: Text
+
+
+class ProductRecord(Record):
+    id: Annotated[str, Field(pattern=ID_PATTERN)]
+    name: LocalizedName
+    product_set: StrictInt = Field(ge=1, le=26)
+    story: LocalizedStory
+    producer: ProducerRecord
+    certifications: list[CertificationRecord] = Field(min_length=1)
+    gtin: str | None = None
+    photos: list[PhotoRecord] = Field(default_factory=list)
+    standards: list[Text] = Field(default_factory=list)
+    where_to_buy: list[ShopRecord] = Field(default_factory=list)
+    withdrawn: WithdrawalRecord | None = None
+
+
+def json_schema() -> dict:
+    """The JSON Schema of a record, for editors (yaml-language-server) and open data."""
+    schema = ProductRecord.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Hồ sơ sản phẩm OCOP / OCOP product record"
+    return schema

@@ -1,0 +1,156 @@
+"""The fixed vocabularies of the OCOP programme.
+
+Sources: Decision 26/2026/QĐ-TTg Appendix I (product sets; same structure as 148), Decision
+148/QĐ-TTg and 1048/QĐ-TTg (star bands), and the producer types of Decision 26. See
+``shared/domain.md`` sections 1 and 2. Key on the set number, never on the name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Sector:
+    key: str  # Roman numeral of Appendix I
+    slug: str
+    name_vi: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class ProductSet:
+    number: int  # 1-26, the criteria sheet number of Appendix II
+    path: str  # Appendix I numbering, e.g. "I.1.a"
+    group_vi: str
+    subgroup_vi: str
+
+    @property
+    def sector(self) -> Sector:
+        return SECTORS[self.path.split(".")[0]]
+
+    @property
+    def name_vi(self) -> str:
+        return self.subgroup_vi or self.group_vi
+
+
+SECTORS: dict[str, Sector] = {
+    s.key: s
+    for s in (
+        Sector("I", "thuc-pham", "Thực phẩm", "Food"),
+        Sector("II", "do-uong", "Đồ uống", "Drinks"),
+        Sector("III", "duoc-lieu", "Dược liệu và sản phẩm từ dược liệu",
+               "Medicinal herbs and herbal products"),
+        Sector("IV", "thu-cong-my-nghe", "Hàng thủ công mỹ nghệ", "Handicrafts"),
+        Sector("V", "sinh-vat-canh", "Sinh vật cảnh", "Ornamental plants and animals"),
+        Sector("VI", "du-lich", "Dịch vụ du lịch cộng đồng, du lịch sinh thái và điểm du lịch",
+               "Community and eco-tourism services"),
+    )
+}
+
+PRODUCT_SETS: dict[int, ProductSet] = {
+    p.number: p
+    for p in (
+        ProductSet(1, "I.1.a", "Thực phẩm tươi sống", "Rau, củ, quả, hạt tươi"),
+        ProductSet(2, "I.1.b", "Thực phẩm tươi sống", "Thịt, thủy sản, trứng, sữa tươi"),
+        ProductSet(3, "I.2.a", "Thực phẩm thô, sơ chế", "Gạo, ngũ cốc, hạt sơ chế khác"),
+        ProductSet(4, "I.2.b", "Thực phẩm thô, sơ chế",
+                   "Mật ong, mật khác và nông sản thực phẩm khác"),
+        ProductSet(5, "I.3.a", "Thực phẩm chế biến", "Đồ ăn nhanh"),
+        ProductSet(6, "I.3.b", "Thực phẩm chế biến", "Chế biến từ gạo, ngũ cốc"),
+        ProductSet(7, "I.3.c", "Thực phẩm chế biến", "Chế biến từ rau, củ, quả, hạt"),
+        ProductSet(8, "I.3.d", "Thực phẩm chế biến",
+                   "Chế biến từ thịt, trứng, sữa, thủy sản, mật ong và nông sản khác"),
+        ProductSet(9, "I.4.a", "Gia vị", "Tương, nước mắm, gia vị dạng lỏng khác"),
+        ProductSet(10, "I.4.b", "Gia vị", "Gia vị khác (muối, hành, tỏi, tiêu)"),
+        ProductSet(11, "I.5.a", "Chè", "Chè tươi, chế biến"),
+        ProductSet(12, "I.5.b", "Chè", "Sản phẩm trà từ thực vật khác"),
+        ProductSet(13, "I.6", "Cà phê, ca cao", ""),
+        ProductSet(14, "II.1.a", "Đồ uống có cồn", "Rượu trắng"),
+        ProductSet(15, "II.1.b", "Đồ uống có cồn", "Đồ uống có cồn khác"),
+        ProductSet(16, "II.2.a", "Đồ uống không cồn", "Nước khoáng thiên nhiên, nước uống đóng chai"),
+        ProductSet(17, "II.2.b", "Đồ uống không cồn", "Đồ uống không cồn khác"),
+        ProductSet(18, "III.1", "Thực phẩm chức năng, thuốc dược liệu, thuốc cổ truyền", ""),
+        ProductSet(19, "III.2", "Mỹ phẩm có thành phần từ dược liệu", ""),
+        ProductSet(20, "III.3", "Tinh dầu và dược liệu khác", ""),
+        ProductSet(21, "IV.1", "Thủ công mỹ nghệ gia dụng, trang trí", ""),
+        ProductSet(22, "IV.2", "Vải, may mặc", ""),
+        ProductSet(23, "V.1", "Hoa", ""),
+        ProductSet(24, "V.2", "Cây cảnh", ""),
+        ProductSet(25, "V.3", "Động vật cảnh", ""),
+        ProductSet(26, "VI.1", "Dịch vụ du lịch cộng đồng, du lịch sinh thái và điểm du lịch", ""),
+    )
+}
+
+
+@dataclass(frozen=True)
+class ProducerType:
+    key: str
+    name_vi: str
+    name_en: str
+
+
+PRODUCER_TYPES: dict[str, ProducerType] = {
+    t.key: t
+    for t in (
+        ProducerType("cooperative", "Hợp tác xã", "Cooperative"),
+        ProducerType("cooperative_group", "Tổ hợp tác", "Cooperative group"),
+        ProducerType("enterprise", "Doanh nghiệp", "Enterprise"),
+        ProducerType("household", "Hộ sản xuất, hộ kinh doanh có đăng ký", "Registered household business"),
+        ProducerType("farm", "Trang trại", "Farm"),
+        ProducerType("association", "Hiệp hội, trung tâm điều hành du lịch",
+                     "Association or tourism operator"),
+    )
+}
+
+
+@dataclass(frozen=True)
+class StarBand:
+    stars: int
+    min_score: float  # inclusive
+    max_score: float  # exclusive, except 100 which is inclusive
+
+
+@dataclass(frozen=True)
+class Regime:
+    """A legal regime of OCOP evaluation and the period its decisions are expected in."""
+
+    key: str
+    name_vi: str
+    in_force_from: date
+    in_force_until: date | None
+    bands: tuple[StarBand, ...]
+
+    def stars_for(self, score: float) -> int:
+        for band in self.bands:
+            if band.min_score <= score < band.max_score or (score == 100 and band.max_score == 100):
+                return band.stars
+        return 0
+
+    def band_of(self, stars: int) -> StarBand | None:
+        return next((b for b in self.bands if b.stars == stars), None)
+
+
+# The star bands are the same in all four regimes: 1048 writes them as 50-69, 70-89, 90-100
+# and 148/26 as "50 to under 70" and so on; with decimal scores the two readings agree.
+_BANDS = (
+    StarBand(5, 90, 100),
+    StarBand(4, 70, 90),
+    StarBand(3, 50, 70),
+    StarBand(2, 30, 50),
+    StarBand(1, 0, 30),
+)
+
+REGIMES: dict[str, Regime] = {
+    r.key: r
+    for r in (
+        Regime("1048", "Quyết định 1048/QĐ-TTg (2019)", date(2019, 8, 21), date(2023, 2, 23), _BANDS),
+        Regime("148", "Quyết định 148/QĐ-TTg (2023)", date(2023, 2, 24), date(2026, 7, 21), _BANDS),
+        Regime("148+1489", "Quyết định 148/QĐ-TTg, sửa đổi bởi 1489/QĐ-TTg (2025)",
+               date(2025, 7, 6), date(2026, 7, 21), _BANDS),
+        Regime("26", "Quyết định 26/2026/QĐ-TTg", date(2026, 5, 22), None, _BANDS),
+    )
+}
+
+MIN_OCOP_STARS = 3

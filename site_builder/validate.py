@@ -1,0 +1,386 @@
+"""Load every record under ``products/``, check it against the OCOP rules, build the catalog.
+
+Returns the catalog together with *all* problems found, never stopping at the first one.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PIL import Image, UnidentifiedImageError
+from pydantic import ValidationError
+
+from . import places
+from .config import SiteConfig
+from .gtin import gtin_problem
+from .model import (
+    Catalog, Certification, Photo, Producer, Product, Revocation, Shop, Text, Withdrawal,
+)
+from .problems import Problems
+from .records import CertificationRecord, ProductRecord
+from .rules import default_valid_until, is_ocop_rating, stars_match_score
+from .taxonomy import PRODUCT_SETS, REGIMES
+from .yaml_loader import FieldPath, LoadedYaml, field_path_text, load_yaml
+
+RECORD_NAME = "product.yml"
+PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
+MAX_PHOTO_PIXELS = 40_000_000
+MAX_PHOTO_BYTES = 15_000_000
+
+Image.MAX_IMAGE_PIXELS = MAX_PHOTO_PIXELS  # larger images raise DecompressionBombError
+
+
+def record_paths(products_dir: Path) -> list[Path]:
+    """Every ``<id>/product.yml`` below ``products_dir``, in a stable order."""
+    return sorted(products_dir.glob(f"*/{RECORD_NAME}"))
+
+
+def load_catalog(config: SiteConfig) -> tuple[Catalog, Problems]:
+    problems = Problems()
+    products_dir = config.products_dir
+    if not products_dir.is_dir():
+        problems.error(products_dir, 1, "", "không tìm thấy thư mục hồ sơ sản phẩm",
+                       "the products folder does not exist")
+        return Catalog(), problems
+    catalog = Catalog()
+    for path in record_paths(products_dir):
+        product = _load_product(path, config, problems)
+        if product is not None:
+            catalog.products.append(product)
+    _check_catalog(catalog, problems)
+    catalog.products.sort(key=lambda p: p.id)
+    return catalog, problems
+
+
+# --- one record -----------------------------------------------------------------------------
+
+
+def _load_product(path: Path, config: SiteConfig, problems: Problems) -> Product | None:
+    if path.is_symlink():
+        problems.error(path, 1, "", "hồ sơ không được là liên kết tượng trưng (symlink)",
+                       "a record must not be a symbolic link")
+        return None
+    loaded = load_yaml(path, problems)
+    if loaded is None:
+        return None
+    if not isinstance(loaded.data, dict):
+        problems.error(path, 1, "", "hồ sơ phải là một bảng các trường (id, name, ...)",
+                       "a record must be a mapping of fields (id, name, ...)")
+        return None
+    try:
+        record = ProductRecord.model_validate(loaded.data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            _report_pydantic(loaded, error, problems)
+        return None
+    return _build_product(record, loaded, config, problems)
+
+
+def _report_pydantic(loaded: LoadedYaml, error: Any, problems: Problems) -> None:
+    loc: FieldPath = tuple(error["loc"])
+    field = field_path_text(loc)
+    vi, en = _explain(error, loc)
+    problems.error(loaded.path, loaded.line_of(loc), field, vi, en)
+
+
+def _explain(error: Any, loc: FieldPath) -> tuple[str, str]:
+    """Plain-words messages for the pydantic error kinds a person can make in a record."""
+    kind, ctx, value = error["type"], error.get("ctx", {}), error.get("input")
+    last = loc[-1] if loc else ""
+    if kind == "missing":
+        return "thiếu trường bắt buộc", "this required field is missing"
+    if kind == "extra_forbidden":
+        known = _known_fields(loc[:-1])
+        close = difflib.get_close_matches(str(last), known, n=1)
+        hint_vi = f"; có phải '{close[0]}'?" if close else f"; các trường hợp lệ: {', '.join(known)}"
+        hint_en = f"; did you mean '{close[0]}'?" if close else f"; valid fields: {', '.join(known)}"
+        return f"trường '{last}' không được hỗ trợ{hint_vi}", f"unknown field '{last}'{hint_en}"
+    if kind == "value_error" and "date_impossible" in error["msg"]:
+        return (f"ngày '{value}' không có thật trên lịch", f"'{value}' is not a real calendar date")
+    if kind == "value_error" and "date_format" in error["msg"]:
+        return (f"ngày phải viết dạng NĂM-THÁNG-NGÀY, ví dụ 2026-03-05 (đang là '{value}')",
+                f"write dates as YEAR-MONTH-DAY, e.g. 2026-03-05 (got '{value}')")
+    if kind == "literal_error":
+        return (f"giá trị '{value}' không hợp lệ; chọn một trong: {ctx.get('expected')}",
+                f"'{value}' is not allowed; choose one of: {ctx.get('expected')}")
+    if kind == "string_type":
+        return ("phải là chữ; số điện thoại, mã số hãy đặt trong ngoặc kép, ví dụ \"0259 3851 234\"",
+                "must be text; put phone numbers and codes in quotes, e.g. \"0259 3851 234\"")
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"phải là số nguyên (đang là '{value}')", f"must be a whole number (got '{value}')"
+    if kind in ("float_type", "float_parsing"):
+        return f"phải là một số (đang là '{value}')", f"must be a number (got '{value}')"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        bounds = {"product_set": "1 đến 26", "score": "0 đến 100"}.get(str(last), "")
+        return (f"giá trị {value} nằm ngoài khoảng cho phép {bounds}".strip(),
+                f"{value} is out of range {bounds.replace('đến', 'to')}".strip())
+    if kind == "string_too_short":
+        return "không được để trống", "must not be empty"
+    if kind == "string_too_long":
+        n = ctx.get("max_length")
+        return f"quá dài (tối đa {n} ký tự)", f"too long (at most {n} characters)"
+    if kind == "too_short":
+        return "cần ít nhất một mục", "needs at least one entry"
+    if kind == "string_pattern_mismatch":
+        return _pattern_message(str(last), value)
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return "phải là một bảng gồm các trường con", "must be a mapping of sub-fields"
+    if kind == "list_type":
+        return "phải là một danh sách (mỗi mục bắt đầu bằng '- ')", "must be a list ('- ' items)"
+    return f"giá trị không hợp lệ: {error['msg']}", f"invalid value: {error['msg']}"
+
+
+def _pattern_message(field: str, value: object) -> tuple[str, str]:
+    messages = {
+        "id": ("mã sản phẩm chỉ gồm chữ thường không dấu, chữ số và dấu '-', dài 1-40 ký tự, "
+               f"ví dụ 'nho-thach-ba' (đang là '{value}')",
+               "a product id has lower-case ASCII letters, digits and '-', 1-40 characters, "
+               f"e.g. 'nho-thach-ba' (got '{value}')"),
+        "phone": (f"số điện thoại '{value}' không hợp lệ", f"'{value}' is not a phone number"),
+        "zalo": (f"số Zalo '{value}' phải gồm 9-11 chữ số", f"Zalo '{value}' needs 9-11 digits"),
+        "email": (f"thư điện tử '{value}' không hợp lệ", f"'{value}' is not an email address"),
+        "website": (f"địa chỉ web phải bắt đầu bằng http:// hoặc https:// (đang là '{value}')",
+                    f"a web address starts with http:// or https:// (got '{value}')"),
+        "url": (f"đường dẫn cửa hàng phải bắt đầu bằng https:// (đang là '{value}')",
+                f"a shop link must start with https:// (got '{value}')"),
+    }
+    return messages.get(field, (f"giá trị '{value}' sai định dạng", f"'{value}' has the wrong form"))
+
+
+def _known_fields(parent: FieldPath) -> list[str]:
+    model: Any = ProductRecord
+    for part in parent:
+        if isinstance(part, int):
+            continue
+        info = model.model_fields.get(part)
+        if info is None:
+            return []
+        annotation = info.annotation
+        args = getattr(annotation, "__args__", ()) or (annotation,)
+        nested = [a for a in args if isinstance(a, type) and hasattr(a, "model_fields")]
+        if not nested:
+            return []
+        model = nested[0]
+    return list(model.model_fields)
+
+
+def _build_product(
+    record: ProductRecord, loaded: LoadedYaml, config: SiteConfig, problems: Problems
+) -> Product | None:
+    path, errors_before = loaded.path, len(problems.errors)
+
+    def error(at: FieldPath, vi: str, en: str) -> None:
+        problems.error(path, loaded.line_of(at), field_path_text(at), vi, en)
+
+    def warn(at: FieldPath, vi: str, en: str) -> None:
+        problems.warn(path, loaded.line_of(at), field_path_text(at), vi, en)
+
+    if path.parent.name != record.id:
+        error(("id",), f"mã '{record.id}' phải trùng tên thư mục '{path.parent.name}'",
+              f"id '{record.id}' must equal its folder name '{path.parent.name}'")
+    if record.gtin is not None and (reason := gtin_problem(record.gtin)):
+        error(("gtin",), *reason)
+
+    certifications = _build_certifications(record.certifications, config, error, warn)
+    producer = _build_producer(record, error, warn)
+    photos = _build_photos(record, path.parent, config.products_dir, error)
+    withdrawn = None
+    if record.withdrawn:
+        withdrawn = Withdrawal(record.withdrawn.date, record.withdrawn.reason)
+        if certifications and withdrawn.on < certifications[0].decision_date:
+            error(("withdrawn", "date"), "ngày rút khỏi danh mục trước ngày được công nhận",
+                  "the withdrawal date is before the first certification")
+
+    if len(problems.errors) > errors_before or producer is None:
+        return None
+    return Product(
+        id=record.id,
+        name=Text(record.name.vi, record.name.en),
+        product_set=PRODUCT_SETS[record.product_set],
+        story=Text(record.story.vi, record.story.en),
+        producer=producer,
+        certifications=tuple(certifications),
+        source=path,
+        gtin=record.gtin,
+        photos=tuple(photos),
+        standards=tuple(record.standards),
+        shops=tuple(Shop(s.kind, s.name, s.url, s.address) for s in record.where_to_buy),
+        withdrawn=withdrawn,
+    )
+
+
+def _build_certifications(
+    records: list[CertificationRecord], config: SiteConfig, error: Any, warn: Any
+) -> list[Certification]:
+    result = []
+    for i, c in enumerate(records):
+        at: FieldPath = ("certifications", i)
+        regime = REGIMES[c.regime]
+        if not is_ocop_rating(c.stars):
+            error(at + ("stars",),
+                  f"{c.stars} sao không phải sản phẩm OCOP: chỉ hạng 3, 4 và 5 sao được công nhận",
+                  f"{c.stars} stars is not an OCOP product: only 3, 4 and 5 stars are certified")
+        elif c.stars > 5:
+            error(at + ("stars",), f"số sao phải là 3, 4 hoặc 5 (đang là {c.stars})",
+                  f"stars must be 3, 4 or 5 (got {c.stars})")
+        elif c.score is not None and not stars_match_score(regime, c.stars, c.score):
+            band = regime.band_of(c.stars)
+            error(at + ("stars",),
+                  f"{c.stars} sao không khớp {c.score:g} điểm theo {regime.name_vi}: hạng "
+                  f"{c.stars} sao cần từ {band.min_score:g} đến dưới {band.max_score:g} điểm",
+                  f"{c.stars} stars does not match a score of {c.score:g} under regime "
+                  f"{regime.key}: {c.stars} stars needs {band.min_score:g} to under "
+                  f"{band.max_score:g} points")
+        valid_until = c.valid_until or default_valid_until(c.decision_date, config.rules)
+        if valid_until <= c.decision_date:
+            error(at + ("valid_until",), "ngày hết hiệu lực phải sau ngày quyết định",
+                  "valid_until must be after the decision date")
+        if c.revocation and c.revocation.date < c.decision_date:
+            error(at + ("revocation", "date"), "ngày thu hồi trước ngày quyết định công nhận",
+                  "the revocation date is before the decision date")
+        if c.renewal_filed and c.renewal_filed < c.decision_date:
+            error(at + ("renewal_filed",), "ngày nộp hồ sơ đánh giá lại trước ngày quyết định",
+                  "the renewal filing date is before the decision date")
+        if result and c.decision_date <= result[-1].decision_date:
+            error(at + ("decision_date",),
+                  "các lần công nhận phải xếp theo thời gian, cũ trước mới sau",
+                  "list certifications oldest first, each after the one before")
+        _warn_regime_period(regime, c.decision_date, at, warn)
+        result.append(Certification(
+            stars=c.stars, score=c.score, regime_key=c.regime, decision=c.decision,
+            decision_date=c.decision_date, authority=c.authority, valid_until=valid_until,
+            kind=c.kind, ocop_code=c.ocop_code, renewal_filed=c.renewal_filed,
+            revocation=Revocation(c.revocation.date, c.revocation.decision, c.revocation.reason)
+            if c.revocation else None,
+        ))
+    return result
+
+
+def _warn_regime_period(regime: Any, decided: date, at: FieldPath, warn: Any) -> None:
+    if decided < regime.in_force_from or (regime.in_force_until and decided > regime.in_force_until):
+        until = regime.in_force_until.strftime("%d/%m/%Y") if regime.in_force_until else "nay"
+        warn(at + ("regime",),
+             f"quyết định ngày {decided:%d/%m/%Y} nằm ngoài thời gian áp dụng {regime.name_vi} "
+             f"({regime.in_force_from:%d/%m/%Y} - {until}); kiểm tra lại căn cứ đánh giá",
+             f"decision dated {decided:%d/%m/%Y} falls outside the period of regime {regime.key}")
+
+
+def _build_producer(record: ProductRecord, error: Any, warn: Any) -> Producer | None:
+    p = record.producer
+    province = places.find_province(p.province)
+    if province is None:
+        merged = places.merged_into(p.province)
+        if merged:
+            error(("producer", "province"),
+                  f"tỉnh '{p.province}' đã sáp nhập từ 01/07/2025; ghi tỉnh hiện nay: "
+                  f"'{merged.short_name}' (địa chỉ cũ giữ ở address_on_certificate)",
+                  f"'{p.province}' was merged on 1 July 2025; write the current province "
+                  f"'{merged.short_name}' (keep the old address in address_on_certificate)")
+        else:
+            error(("producer", "province"),
+                  f"không có tỉnh/thành '{p.province}' trong 34 đơn vị sau sắp xếp 2025",
+                  f"'{p.province}' is not one of the 34 provinces after the 2025 reform")
+        return None
+    commune = places.find_commune(province, p.commune)
+    if commune is None:
+        hints = places.suggest_communes(province, p.commune)
+        hint_vi = f"; có phải: {', '.join(hints)}?" if hints else ""
+        hint_en = f"; did you mean: {', '.join(hints)}?" if hints else ""
+        error(("producer", "commune"),
+              f"'{p.commune}' không phải xã/phường hiện nay của {province.name}{hint_vi}",
+              f"'{p.commune}' is not a current commune or ward of {province.name}{hint_en}")
+        return None
+    for old in places.old_provinces_mentioned(p.address_on_certificate):
+        now = places.merged_into(old)
+        if now and now.code != province.code:
+            warn(("producer", "address_on_certificate"),
+                 f"địa chỉ ghi tỉnh {old} (nay thuộc {now.short_name}) nhưng tỉnh khai báo là "
+                 f"{province.short_name}",
+                 f"the address names {old} (now {now.short_name}) but the province given is "
+                 f"{province.short_name}")
+    return Producer(
+        name=p.name, type_key=p.type, address_on_certificate=p.address_on_certificate,
+        province=province, commune=commune, representative=p.representative, phone=p.phone,
+        email=p.email, website=p.website, zalo=p.zalo,
+    )
+
+
+def _build_photos(record: ProductRecord, folder: Path, products_dir: Path, error: Any) -> list[Photo]:
+    photos = []
+    root = products_dir.resolve()
+    for i, photo in enumerate(record.photos):
+        at: FieldPath = ("photos", i, "file")
+        source = _inside(folder, photo.file, root)
+        if source is None:
+            error(at, f"ảnh '{photo.file}' phải nằm trong thư mục products/ (không dùng '..', "
+                      "đường dẫn tuyệt đối hay liên kết ra ngoài)",
+                  f"photo '{photo.file}' must lie inside products/ (no '..', absolute paths or "
+                  "links that leave it)")
+            continue
+        if not source.exists():
+            error(at, f"không tìm thấy tệp ảnh '{photo.file}'", f"photo '{photo.file}' not found")
+            continue
+        if not source.is_file():
+            error(at, f"'{photo.file}' là thư mục, không phải tệp ảnh",
+                  f"'{photo.file}' is a folder, not an image file")
+            continue
+        if reason := _image_problem(source):
+            error(at, *reason)
+            continue
+        alt = Text(photo.alt.vi, photo.alt.en) if photo.alt else Text(record.name.vi, record.name.en)
+        photos.append(Photo(source=source, name=source.name, alt=alt))
+    return photos
+
+
+def _inside(folder: Path, relative: str, root: Path) -> Path | None:
+    """``folder/relative`` resolved, or None when it is absolute or leaves ``root``."""
+    if os.path.isabs(relative) or relative.startswith(("/", "\\")) or ":" in relative:
+        return None
+    resolved = (folder / relative).resolve()
+    if not resolved.is_relative_to(root) or resolved == root:
+        return None
+    return resolved
+
+
+def _image_problem(source: Path) -> tuple[str, str] | None:
+    if source.stat().st_size > MAX_PHOTO_BYTES:
+        return ("ảnh lớn hơn 15 MB; hãy thu nhỏ trước khi đưa vào", "the photo is over 15 MB")
+    try:
+        with Image.open(source) as image:
+            if image.format not in PHOTO_FORMATS:
+                return (f"ảnh phải là JPEG, PNG hoặc WebP (đang là {image.format})",
+                        f"photos must be JPEG, PNG or WebP (got {image.format})")
+            image.verify()
+    except Image.DecompressionBombError:
+        return ("ảnh có kích thước điểm ảnh quá lớn", "the image has too many pixels")
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return ("tệp không phải ảnh hoặc đã hỏng", "the file is not an image or is damaged")
+    return None
+
+
+# --- the whole catalog ----------------------------------------------------------------------
+
+
+def _check_catalog(catalog: Catalog, problems: Problems) -> None:
+    seen: dict[str, Product] = {}
+    for product in catalog.products:
+        if product.id in seen:
+            first = seen[product.id]
+            problems.error(product.source, 1, "id",
+                           f"mã '{product.id}' đã dùng cho {first.source}",
+                           f"id '{product.id}' is already used by {first.source}")
+        seen[product.id] = product
+    by_gtin: dict[str, Product] = {}
+    for product in catalog.products:
+        if product.gtin:
+            key = product.gtin.zfill(14)
+            if key in by_gtin:
+                problems.error(product.source, 1, "gtin",
+                               f"GTIN {product.gtin} đã dùng cho sản phẩm '{by_gtin[key].id}'",
+                               f"GTIN {product.gtin} is already used by '{by_gtin[key].id}'")
+            by_gtin[key] = product
+
