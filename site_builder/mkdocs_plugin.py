@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import yaml
+from markupsafe import escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -106,7 +107,10 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
                            and Path(f.abs_src_path).resolve().is_relative_to(self.templates)]:
             files.remove(theme_file)
         for page in self.plan.pages:
-            front = yaml.safe_dump({"title": page.title, "description": page.description},
+            # Material prints page titles and descriptions without escaping them, and titles
+            # come from producers' records: hand it text that is already HTML-escaped.
+            front = yaml.safe_dump({"title": str(escape(page.title)),
+                                    "description": str(escape(page.description))},
                                    allow_unicode=True, sort_keys=True)
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src_uri, content=f"---\n{front}---\n",

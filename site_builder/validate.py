@@ -228,13 +228,14 @@ def _build_certifications(
             error(at + ("stars",), f"số sao phải là 3, 4 hoặc 5 (đang là {c.stars})",
                   f"stars must be 3, 4 or 5 (got {c.stars})")
         elif c.score is not None and not stars_match_score(regime, c.stars, c.score):
-            band = regime.band_of(c.stars)
+            band, actual = regime.band_of(c.stars), regime.stars_for(c.score)
             error(at + ("stars",),
-                  f"{c.stars} sao không khớp {c.score:g} điểm theo {regime.name_vi}: hạng "
-                  f"{c.stars} sao cần từ {band.min_score:g} đến dưới {band.max_score:g} điểm",
+                  f"{c.stars} sao không khớp {c.score:g} điểm theo {regime.name_vi}: {c.score:g} "
+                  f"điểm là hạng {actual} sao; hạng {c.stars} sao cần từ {band.min_score:g} đến "
+                  f"dưới {band.max_score:g} điểm",
                   f"{c.stars} stars does not match a score of {c.score:g} under regime "
-                  f"{regime.key}: {c.stars} stars needs {band.min_score:g} to under "
-                  f"{band.max_score:g} points")
+                  f"{regime.key}: {c.score:g} points is {actual} stars; {c.stars} stars needs "
+                  f"{band.min_score:g} to under {band.max_score:g} points")
         valid_until = c.valid_until or default_valid_until(c.decision_date, config.rules)
         if valid_until <= c.decision_date:
             error(at + ("valid_until",), "ngày hết hiệu lực phải sau ngày quyết định",

@@ -1,0 +1,109 @@
+"""Shared fixtures: small, real-looking product records written into a temporary catalog."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+from PIL import Image
+
+from site_builder import places
+from site_builder.config import SiteConfig
+from site_builder.model import Certification, Producer, Product, Text
+from site_builder.taxonomy import PRODUCT_SETS
+
+REPO = Path(__file__).resolve().parent.parent
+
+BASE_RECORD = {
+    "id": "nho-say-nhon-son",
+    "name": {"vi": "Nho sấy tách hạt Nhơn Sơn", "en": "Nhon Son seedless dried grapes"},
+    "product_set": 7,
+    "story": {"vi": "Nho đỏ Ninh Thuận được tách hạt bằng tay rồi sấy lạnh.\n"},
+    "producer": {
+        "name": "Hợp tác xã Nông nghiệp Nhơn Sơn",
+        "type": "cooperative",
+        "phone": "0259 3854 112",
+        "address_on_certificate": "Thôn Láng Ngựa, xã Nhơn Sơn, huyện Ninh Sơn, tỉnh Ninh Thuận",
+        "province": "Khánh Hòa",
+        "commune": "Phường Đô Vinh",
+    },
+    "certifications": [{
+        "stars": 3, "score": 64, "regime": "148", "decision": "1120/QĐ-UBND",
+        "decision_date": "2024-03-15", "authority": "UBND huyện Ninh Sơn",
+    }],
+    "photos": [{"file": "anh-1.jpg", "alt": {"vi": "Túi nho sấy 200 g"}}],
+}
+
+
+def record(**changes: object) -> dict:
+    """A copy of the base record with top-level fields replaced."""
+    data = copy.deepcopy(BASE_RECORD)
+    data.update(copy.deepcopy(changes))
+    return data
+
+
+def write_record(products: Path, data: dict, *, photo: bool = True, text: str | None = None) -> Path:
+    folder = products / str(data.get("id", "khong-co-ma"))
+    folder.mkdir(parents=True, exist_ok=True)
+    if photo:
+        Image.new("RGB", (64, 48), (120, 30, 60)).save(folder / "anh-1.jpg", "JPEG")
+    path = folder / "product.yml"
+    path.write_text(text if text is not None else
+                    yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def products(tmp_path: Path) -> Path:
+    folder = tmp_path / "products"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def site_config(products: Path) -> SiteConfig:
+    return SiteConfig(products_dir=products, site_url="https://ocop.khanhhoa.gov.vn/",
+                      as_of=date(2026, 11, 22))
+
+
+def write_mkdocs_config(folder: Path, products_dir: Path, site_url: str = "https://ocop.khanhhoa.gov.vn/",
+                        draft: bool = False, sample_data: bool = False) -> Path:
+    """A mkdocs.yml for a catalog in ``folder`` that uses this repository's theme."""
+    (folder / "docs").mkdir(exist_ok=True)
+    config = {
+        "site_name": "Sản phẩm OCOP thử nghiệm",
+        "site_url": site_url,
+        "docs_dir": "docs",
+        "theme": {"name": "material", "custom_dir": str(REPO / "theme"), "language": "vi"},
+        "plugins": [{"ocop": {"products_dir": str(products_dir), "draft": draft, "sample_data": sample_data,
+                              "templates_dir": str(REPO / "theme" / "ocop"),
+                              "cache_dir": str(folder / ".cache")}}],
+        "nav": [{"Trang chủ": "index.md"}, {"Danh mục": "san-pham/index.md"}],
+    }
+    path = folder / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def sample_copy(tmp_path: Path) -> Path:
+    """A copy of the bundled sample catalog with its own mkdocs.yml; returns the config path."""
+    shutil.copytree(REPO / "products", tmp_path / "products")
+    return write_mkdocs_config(tmp_path, tmp_path / "products", sample_data=True)
+
+
+def product_with(*certifications: Certification, **changes: object) -> Product:
+    """A product of Khánh Hòa with the given certification history, oldest first."""
+    province = places.find_province("Khánh Hòa")
+    producer = Producer("Hợp tác xã Nông nghiệp Nhơn Sơn", "cooperative",
+                        "xã Nhơn Sơn, huyện Ninh Sơn, tỉnh Ninh Thuận", province,
+                        places.find_commune(province, "Phường Đô Vinh"))
+    fields = dict(id="nho-say-nhon-son", name=Text("Nho sấy Nhơn Sơn"), product_set=PRODUCT_SETS[7],
+                  story=Text("Nho sấy."), producer=producer, certifications=certifications,
+                  source=Path("products/nho-say-nhon-son/product.yml"))
+    fields.update(changes)
+    return Product(**fields)
