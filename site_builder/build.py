@@ -39,7 +39,7 @@ class BuildResult:
     warnings: Problems
 
 
-def _plugin(config) -> OcopPlugin:  # type: ignore[no-untyped-def]
+def ocop_plugin(config) -> OcopPlugin:  # type: ignore[no-untyped-def]
     plugin = config.plugins.get("ocop")
     if not isinstance(plugin, OcopPlugin):
         raise BuildError("mkdocs.yml không khai báo plugin 'ocop' (plugins: - ocop)")
@@ -58,7 +58,7 @@ def _check_replaceable(site_dir: Path) -> None:
 def build_site(config_file: Path, *, site_dir: Path | None = None, as_of: date | None = None,
                draft: bool = False) -> BuildResult:
     config = load_config(config_file=str(config_file))
-    plugin = _plugin(config)
+    plugin = ocop_plugin(config)
     if as_of is not None:
         plugin.config.as_of = as_of.isoformat()
     if draft:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from mkdocs.config import load_config
 
-from .build import BuildError, _plugin, build_site, quiet_mkdocs_logging
+from .build import BuildError, build_site, ocop_plugin, quiet_mkdocs_logging
 from .validate import load_catalog, record_paths
 
 
@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def cmd_check(args: argparse.Namespace) -> int:
     config = load_config(config_file=str(args.config_file))
-    plugin = _plugin(config)
+    plugin = ocop_plugin(config)
     if args.as_of:
         plugin.config.as_of = args.as_of.isoformat()
     site = plugin.site_config(config)

@@ -156,9 +156,11 @@ def _home(renderer: Renderer, views: list[ProductView], photos: dict) -> SitePag
         featured=certified[:12],
         photos=photos,
         by_star=[(n, by_star.get(n, 0)) for n in (5, 4, 3)],
-        by_province=sorted(((provinces()[c], n) for c, n in by_province.items()),
-                           key=lambda item: (-item[1], item[0].short_name)),
-        by_sector=[(SECTORS[k], by_sector.get(k, 0)) for k in SECTORS if by_sector.get(k)],
+        by_province=[(p.name, urls.province(p), n) for p, n in sorted(
+            ((provinces()[c], n) for c, n in by_province.items()),
+            key=lambda item: (-item[1], item[0].short_name))],
+        by_sector=[(SECTORS[k].name_vi, urls.sector(SECTORS[k]), by_sector[k])
+                   for k in SECTORS if by_sector.get(k)],
         total=len(views), certified=len(certified), lapsed=lapsed,
     )
     return SitePage("", renderer.config.site_name, renderer.t("site_tagline"), body, in_nav=True)

@@ -367,14 +367,8 @@ def _image_problem(source: Path) -> tuple[str, str] | None:
 
 
 def _check_catalog(catalog: Catalog, problems: Problems) -> None:
-    seen: dict[str, Product] = {}
-    for product in catalog.products:
-        if product.id in seen:
-            first = seen[product.id]
-            problems.error(product.source, 1, "id",
-                           f"mã '{product.id}' đã dùng cho {first.source}",
-                           f"id '{product.id}' is already used by {first.source}")
-        seen[product.id] = product
+    """Rules across records. Ids need no check here: each equals its folder's name, is
+    lower-case ASCII only, and two folders cannot share a name."""
     by_gtin: dict[str, Product] = {}
     for product in catalog.products:
         if product.gtin:
@@ -384,4 +378,3 @@ def _check_catalog(catalog: Catalog, problems: Problems) -> None:
                                f"GTIN {product.gtin} đã dùng cho sản phẩm '{by_gtin[key].id}'",
                                f"GTIN {product.gtin} is already used by '{by_gtin[key].id}'")
             by_gtin[key] = product
-

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -87,13 +86,6 @@ def write_mkdocs_config(folder: Path, products_dir: Path, site_url: str = "https
     path = folder / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return path
-
-
-@pytest.fixture
-def sample_copy(tmp_path: Path) -> Path:
-    """A copy of the bundled sample catalog with its own mkdocs.yml; returns the config path."""
-    shutil.copytree(REPO / "products", tmp_path / "products")
-    return write_mkdocs_config(tmp_path, tmp_path / "products", sample_data=True)
 
 
 def product_with(*certifications: Certification, **changes: object) -> Product:
