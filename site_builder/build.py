@@ -19,11 +19,10 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
+from .mkdocs_plugin import SITE_MARKER as MARKER
 from .mkdocs_plugin import OcopPlugin, format_problems
 from .problems import Problems
 from .validate import load_catalog
-
-MARKER = ".ocop-site"
 
 
 class BuildError(Exception):
@@ -85,7 +84,6 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, as_of: date |
             raise BuildError(str(exc)) from None
         finally:
             config.plugins.on_shutdown()
-        (scratch / MARKER).write_text("built by ocop\n", encoding="utf-8")
         _swap(scratch, final)
     finally:
         if scratch.exists():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -12,7 +12,7 @@ LOCALES_DIR = Path(__file__).parent / "locales"
 DEFAULT_LANG = "vi"
 
 
-@lru_cache(maxsize=None)
+@cache
 def strings(lang: str = DEFAULT_LANG) -> dict[str, str]:
     with (LOCALES_DIR / f"{lang}.yml").open(encoding="utf-8") as handle:
         return yaml.safe_load(handle)

@@ -30,6 +30,9 @@ from .validate import load_catalog
 
 log = logging.getLogger("mkdocs.plugins.ocop")
 
+# Marks a folder as a site this tool built, so `ocop build` may replace it (and nothing else).
+SITE_MARKER = ".ocop-site"
+
 
 class OcopPluginConfig(base.Config):
     products_dir = c.Type(str, default="products")
@@ -127,6 +130,9 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
                         files: Files) -> str:
         ours = self.pages.get(page.file.src_uri)
         return ours.body if ours else html
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        (Path(config.site_dir) / SITE_MARKER).write_text("built by ocop\n", encoding="utf-8")
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):  # type: ignore[no-untyped-def]
         if self.site is not None:

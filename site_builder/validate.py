@@ -18,7 +18,15 @@ from . import places
 from .config import SiteConfig
 from .gtin import gtin_problem
 from .model import (
-    Catalog, Certification, Photo, Producer, Product, Revocation, Shop, Text, Withdrawal,
+    Catalog,
+    Certification,
+    Photo,
+    Producer,
+    Product,
+    Revocation,
+    Shop,
+    Text,
+    Withdrawal,
 )
 from .problems import Problems
 from .records import CertificationRecord, ProductRecord

@@ -17,7 +17,7 @@ from .taxonomy import Sector
 from .text import first_sentence, render_story
 
 
-class urls:  # noqa: N801 - a namespace of URL builders, used as ``urls.product(p)``
+class urls:
     """Site paths, relative to the site root, always ending in '/' for pages."""
 
     @staticmethod

@@ -14,16 +14,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import zxingcpp
+from conftest import REPO, write_mkdocs_config
 from PIL import Image
 
-from conftest import REPO, write_mkdocs_config
 from site_builder.build import build_site
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists() and not os.environ.get("CI"):
     pytest.skip("Debian's chromium is not installed (CI installs it)", allow_module_level=True)
 
-from playwright.sync_api import sync_playwright  # noqa: E402
 
 SITE_URL = "https://ocop.khanhhoa.gov.vn/"
 

@@ -13,9 +13,9 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 import zxingcpp
+from conftest import REPO, record, write_mkdocs_config, write_record
 from PIL import Image
 
-from conftest import REPO, record, write_mkdocs_config, write_record
 from site_builder.build import MARKER, BuildError, build_site
 
 SITE_URL = "https://ocop.khanhhoa.gov.vn/"

@@ -1,11 +1,17 @@
 from datetime import date
 
+from conftest import product_with
+
 from site_builder.config import RuleSettings
 from site_builder.model import Certification, Revocation, Withdrawal
-from site_builder.rules import Status, add_months, certification_status, default_valid_until, status_on
+from site_builder.rules import (
+    Status,
+    add_months,
+    certification_status,
+    default_valid_until,
+    status_on,
+)
 from site_builder.taxonomy import REGIMES
-
-from conftest import product_with
 
 RULES = RuleSettings()
 

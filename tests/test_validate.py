@@ -2,6 +2,7 @@ import os
 from pathlib import Path
 
 from conftest import record, write_record
+
 from site_builder.validate import load_catalog
 
 
@@ -202,4 +203,5 @@ def test_messages_have_english(site_config, products):
 def test_record_path_is_named_relative_to_the_root(site_config, products):
     path, _, problems = check(site_config, products, record(certifications=[cert(stars=2, score=45)]))
     text = only_error(problems).format("vi", products.parent)
-    assert text.startswith(f"products/nho-say-nhon-son/product.yml:{Path(path).read_text().splitlines().index('- stars: 2') + 1}: certifications[0].stars:")
+    line = Path(path).read_text().splitlines().index("- stars: 2") + 1
+    assert text.startswith(f"products/nho-say-nhon-son/product.yml:{line}: certifications[0].stars:")
