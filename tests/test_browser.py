@@ -16,6 +16,7 @@ import pytest
 import zxingcpp
 from conftest import REPO, write_mkdocs_config
 from PIL import Image
+from playwright.sync_api import sync_playwright
 
 from site_builder.build import build_site
 
