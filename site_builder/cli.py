@@ -5,12 +5,17 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from mkdocs.config import load_config
 
 from .build import BuildError, build_site, ocop_plugin, quiet_mkdocs_logging
+from .problems import Problems, Severity
+from .stamp_files import SheetLayout
+from .stamp_kit import KitError, write_kit
+from .stamps import DEFAULT_SIZES_MM
 from .validate import load_catalog, record_paths
 
 
@@ -38,6 +43,23 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--draft", action="store_true",
                        help="bản nháp: cho phép site_url mẫu, trang có nhãn 'Bản nháp'")
 
+    stamps = sub.add_parser("stamps", help="tạo tem QR để in (SVG, PNG 600 dpi, tờ A4 PDF)")
+    stamps.add_argument("ids", nargs="*", metavar="MÃ_SẢN_PHẨM",
+                        help="mã sản phẩm (mặc định: mọi sản phẩm còn hiệu lực và các lô)")
+    stamps.add_argument("--lot", help="chỉ in tem cho lô này (cần đúng một mã sản phẩm)")
+    stamps.add_argument("--size", type=float, action="append", metavar="MM",
+                        help="cạnh tem, mm (lặp lại để có nhiều cỡ; mặc định 20 và 30)")
+    stamps.add_argument("--out", type=Path, default=Path("stamps"),
+                        help="thư mục kết quả (mặc định: stamps/)")
+    stamps.add_argument("--columns", type=int, default=0, help="số cột trên tờ A4 (mặc định: vừa khổ)")
+    stamps.add_argument("--rows", type=int, default=0, help="số hàng trên tờ A4 (mặc định: vừa khổ)")
+    stamps.add_argument("--count", type=int, default=0, help="số tem trên tờ (mặc định: đầy tờ)")
+    stamps.add_argument("--gap", type=float, default=6.0, help="khoảng cách giữa các tem, mm")
+    stamps.add_argument("--margin", type=float, default=10.0, help="lề tờ giấy, mm")
+    stamps.add_argument("--as-of", type=_date, help="xét tình trạng chứng nhận tại ngày này")
+    stamps.add_argument("--draft", action="store_true",
+                        help="cho phép tên miền mẫu (tem nháp, không in lên bao bì)")
+
     serve = sub.add_parser("serve", help="xem trước tại máy, tự dựng lại khi hồ sơ thay đổi")
     serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", help="địa chỉ:cổng")
     return parser
@@ -51,14 +73,22 @@ def cmd_check(args: argparse.Namespace) -> int:
     site = plugin.site_config(config)
     catalog, problems = load_catalog(site)
     root = site.products_dir.parent
-    for problem in problems.sorted():
+    blocking = Problems([p for p in problems.items if p.severity is not Severity.NOTE])
+    for problem in blocking.sorted():
         print(problem.format(args.lang, root))
+    if problems.notes:
+        print("\nTraceability, Circular 02/2024/TT-BKHCN minimum items:" if args.lang == "en"
+              else "\nTruy xuất nguồn gốc, các mục tối thiểu theo Thông tư 02/2024/TT-BKHCN:")
+        for note in Problems(problems.notes).sorted():
+            print(note.format(args.lang, root))
     records = len(record_paths(site.products_dir)) if site.products_dir.is_dir() else 0
-    errors, warnings = len(problems.errors), len(problems.warnings)
+    errors, warnings, notes = len(problems.errors), len(problems.warnings), len(problems.notes)
     if args.lang == "en":
-        print(f"{records} records, {len(catalog.products)} valid: {errors} errors, {warnings} warnings")
+        print(f"{records} records, {len(catalog.products)} valid: {errors} errors, {warnings} "
+              f"warnings, {notes} traceability notes")
     else:
-        print(f"{records} hồ sơ, {len(catalog.products)} hợp lệ: {errors} lỗi, {warnings} cảnh báo")
+        print(f"{records} hồ sơ, {len(catalog.products)} hợp lệ: {errors} lỗi, {warnings} cảnh báo, "
+              f"{notes} ghi chú truy xuất")
     return 1 if errors else 0
 
 
@@ -82,6 +112,45 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_stamps(args: argparse.Namespace) -> int:
+    config = load_config(config_file=str(args.config_file))
+    plugin = ocop_plugin(config)
+    if args.as_of:
+        plugin.config.as_of = args.as_of.isoformat()
+    site = plugin.site_config(config)
+    if args.draft:
+        site = replace(site, draft=True)
+    root = site.products_dir.parent
+    if not site.draft and (reason := site.site_url_problem()):
+        print(f"{reason[0]}: mã QR trên tem sẽ dẫn tới địa chỉ sai. Khai báo tên miền thật trong "
+              f"{args.config_file}, hoặc thêm --draft để in thử. / {reason[1]}.", file=sys.stderr)
+        return 1
+    catalog, problems = load_catalog(site)
+    if problems.errors:
+        for problem in Problems(problems.errors).sorted():
+            print(problem.format("vi", root), file=sys.stderr)
+        print("Hồ sơ có lỗi, không tạo tem. / Records have errors; no stamps made.", file=sys.stderr)
+        return 1
+    sheet = SheetLayout(columns=args.columns, rows=args.rows, gap=args.gap, margin=args.margin,
+                        count=args.count)
+    try:
+        result = write_kit(catalog, site, args.out, ids=args.ids, lot=args.lot,
+                           sizes=tuple(args.size or DEFAULT_SIZES_MM), sheet=sheet)
+    except (KitError, ValueError) as exc:
+        print(exc, file=sys.stderr)
+        print("Không tạo tem nào. / No stamps were written.", file=sys.stderr)
+        return 1
+    for reason in result.skipped:
+        print(reason)
+    for job, art in result.artworks:
+        print(f"{job.name}: {art.size:g} mm, QR phiên bản {art.qr_version}, ô {art.module:.2f} mm, "
+              f"{art.url}")
+    if site.draft:
+        print("BẢN NHÁP: tên miền chưa phải tên miền thật, không in tem này lên bao bì.")
+    print(f"Đã ghi {len(result.written)} tệp vào {args.out}/ ({len(result.artworks)} mẫu tem).")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
 
@@ -96,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.config_file.is_file():
         print(f"không tìm thấy {args.config_file} / {args.config_file} not found", file=sys.stderr)
         return 2
-    handlers = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve}
+    handlers = {"check": cmd_check, "build": cmd_build, "stamps": cmd_stamps, "serve": cmd_serve}
     return handlers[args.command](args)
 
 

@@ -37,6 +37,7 @@ class Contact:
     name: str = ""
     email: str = ""
     phone: str = ""
+    zalo: str = ""
 
 
 @dataclass(frozen=True)

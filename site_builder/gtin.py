@@ -1,4 +1,4 @@
-"""GS1 trade item numbers: check digits and the 14-digit form used in Digital Link URIs."""
+"""GS1 numbers: trade items (GTIN) and locations (GLN), check digits, the 14-digit GTIN form."""
 
 from __future__ import annotations
 
@@ -32,3 +32,14 @@ def gtin_problem(value: str) -> tuple[str, str] | None:
 def gtin14(value: str) -> str:
     """Left-pad a valid GTIN to 14 digits, as GS1 Digital Link and AI (01) require."""
     return value.zfill(14)
+
+
+def gln_problem(value: str) -> tuple[str, str] | None:
+    """Why ``value`` is not a GS1 Global Location Number (13 digits), or None."""
+    if not value.isdigit() or not value.isascii() or len(value) != 13:
+        return (f"GLN '{value}' phải gồm đúng 13 chữ số", f"GLN '{value}' must be 13 digits")
+    expected = check_digit(value[:-1])
+    if int(value[-1]) != expected:
+        return (f"số kiểm tra của GLN sai: chữ số cuối phải là {expected}",
+                f"wrong GLN check digit: the last digit should be {expected}")
+    return None

@@ -1,4 +1,4 @@
-"""Product photos for the web: resized, converted to plain RGB JPEG, stripped of metadata.
+"""Product photos for the web: resized, as WebP and JPEG (fallback), plain RGB, no metadata.
 
 Results are cached by the hash of the source bytes, so an unchanged photo costs a file read.
 """
@@ -16,7 +16,9 @@ from .model import Photo
 
 WIDTHS = (480, 960)
 JPEG_QUALITY = 78
-_VERSION = "1"
+WEBP_QUALITY = 72
+FORMATS = {"jpg": "JPEG", "webp": "WEBP"}
+_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -28,11 +30,20 @@ class WebPhoto:
     width: int
     height: int
 
-    def name(self, width: int) -> str:
-        return f"{self.stem}-{width}.jpg"
+    def name(self, width: int, ext: str = "jpg") -> str:
+        return f"{self.stem}-{width}.{ext}"
 
 
-def _resize(source: bytes) -> tuple[dict[int, bytes], tuple[int, int]]:
+def _encode(image: Image.Image, ext: str) -> bytes:
+    buffer = io.BytesIO()
+    if ext == "webp":
+        image.save(buffer, format="WEBP", quality=WEBP_QUALITY, method=6)
+    else:
+        image.save(buffer, format="JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+    return buffer.getvalue()
+
+
+def _resize(source: bytes) -> tuple[dict[str, bytes], tuple[int, int]]:
     with Image.open(io.BytesIO(source)) as original:
         image = ImageOps.exif_transpose(original)
         if image.mode not in ("RGB", "L"):
@@ -46,10 +57,8 @@ def _resize(source: bytes) -> tuple[dict[int, bytes], tuple[int, int]]:
         for width in WIDTHS:
             scaled = image.copy()
             scaled.thumbnail((width, width * 4), Image.Resampling.LANCZOS)
-            buffer = io.BytesIO()
-            scaled.save(buffer, format="JPEG", quality=JPEG_QUALITY, optimize=True,
-                        progressive=True)
-            out[width] = buffer.getvalue()
+            for ext in FORMATS:
+                out[f"{width}.{ext}"] = _encode(scaled, ext)
         largest = image.copy()
         largest.thumbnail((WIDTHS[-1], WIDTHS[-1] * 4))
         return out, largest.size
@@ -60,14 +69,15 @@ def web_photo(photo: Photo, cache_dir: Path | None) -> WebPhoto:
     digest = hashlib.sha256(_VERSION.encode() + source).hexdigest()[:20]
     stem = photo.source.stem
     cached = cache_dir / digest if cache_dir else None
-    if cached and all((cached / f"{w}.jpg").is_file() for w in WIDTHS) and (cached / "size").is_file():
-        sizes = {w: (cached / f"{w}.jpg").read_bytes() for w in WIDTHS}
+    keys = [f"{w}.{ext}" for w in WIDTHS for ext in FORMATS]
+    if cached and all((cached / k).is_file() for k in keys) and (cached / "size").is_file():
+        sizes = {k: (cached / k).read_bytes() for k in keys}
         width, height = (int(x) for x in (cached / "size").read_text().split())
     else:
         sizes, (width, height) = _resize(source)
         if cached:
             cached.mkdir(parents=True, exist_ok=True)
-            for w, data in sizes.items():
-                (cached / f"{w}.jpg").write_bytes(data)
+            for k, data in sizes.items():
+                (cached / k).write_bytes(data)
             (cached / "size").write_text(f"{width} {height}")
-    return WebPhoto(stem, {f"{stem}-{w}.jpg": data for w, data in sizes.items()}, width, height)
+    return WebPhoto(stem, {f"{stem}-{k}": data for k, data in sizes.items()}, width, height)

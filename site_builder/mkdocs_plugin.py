@@ -82,7 +82,7 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
             rules=RuleSettings(opts.validity_months, opts.validity_ends_day_before,
                                opts.expiring_days, opts.grace_days),
             ocop_office=Contact(str(office.get("name", "")), str(office.get("email", "")),
-                                str(office.get("phone", ""))),
+                                str(office.get("phone", "")), str(office.get("zalo", ""))),
             cache_dir=(root / opts.cache_dir).resolve() if opts.cache_dir else None,
         )
 
@@ -102,6 +102,8 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         self.plan = plan_site(catalog, site, self.templates)
         self.pages = {page.src_uri: page for page in self.plan.pages}
         config.extra["ocop_draft"] = site.draft
+        # Our 404 page finds the product of a lot address that has no page yet.
+        config.theme.static_templates.discard("404.html")
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:

@@ -81,6 +81,58 @@ class Shop:
 
 
 @dataclass(frozen=True)
+class Event:
+    """A production or business stage of a batch: what happened, where, when and by whom."""
+
+    step: str
+    on: date
+    place: str
+    gln: str | None = None
+    location_code: str | None = None
+    actor: str | None = None
+
+    @property
+    def location_trace_code(self) -> str | None:
+        """The location's trace code (Circular 02/2024 item 5): its GLN, else its own code."""
+        return self.gln or self.location_code
+
+
+@dataclass(frozen=True)
+class Area:
+    name: str
+    code: str | None = None  # planting-area code, kept exactly as issued
+    gln: str | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """A test report, certificate or other paper: a file published with the site, or a link."""
+
+    title: str
+    source: Path | None = None  # absolute, checked to lie inside products/
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Batch:
+    lot: str
+    produced: date
+    expires: date | None = None
+    best_before: date | None = None
+    quantity: str | None = None
+    events: tuple[Event, ...] = ()
+    areas: tuple[Area, ...] = ()
+    standards: tuple[str, ...] = ()
+    documents: tuple[Document, ...] = ()
+    line: int = 1  # where the batch starts in its record, for messages
+
+    @property
+    def use_by(self) -> date | None:
+        """The date after which the batch should not be sold or eaten, whichever is given."""
+        return self.expires or self.best_before
+
+
+@dataclass(frozen=True)
 class Withdrawal:
     on: date
     reason: str
@@ -99,6 +151,9 @@ class Product:
     photos: tuple[Photo, ...] = ()
     standards: tuple[str, ...] = ()
     shops: tuple[Shop, ...] = ()
+    brand: str | None = None
+    shelf_life: str | None = None
+    batches: tuple[Batch, ...] = ()
     withdrawn: Withdrawal | None = None
 
     @property

@@ -11,11 +11,13 @@ from __future__ import annotations
 import json
 import posixpath
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from .config import SiteConfig
 from .i18n import Translator
@@ -25,7 +27,8 @@ from .places import Province, provinces
 from .qr import qr_images
 from .rules import Status
 from .taxonomy import SECTORS, Sector
-from .views import ProductView, product_view, urls
+from .traceability import ITEMS, Completeness, Mark, all_completeness
+from .views import ProductView, document_names, lot_view, product_view, urls
 
 
 @dataclass(frozen=True)
@@ -61,11 +64,27 @@ class SitePlan:
 
 
 def relative(from_url: str, to: str) -> str:
-    """A link from the page at ``from_url`` to the site path ``to``, relative like MkDocs's."""
-    target = posixpath.relpath(to or ".", from_url.rstrip("/") or ".")
+    """A link from the page at ``from_url`` to the site path ``to``, relative like MkDocs's.
+
+    A page address without a trailing slash ('01/0893...') lives in its parent folder, and a
+    link to one must not gain a slash."""
+    folder = from_url.rstrip("/") if from_url.endswith("/") else posixpath.dirname(from_url)
     if to.endswith("/") or to == "":
-        target = "./" if target == "." else target + "/"
-    return target
+        target = posixpath.relpath(to or ".", folder or ".")
+        return "./" if target == "." else target + "/"
+    parent = posixpath.relpath(posixpath.dirname(to) or ".", folder or ".")
+    name = posixpath.basename(to)
+    return name if parent == "." else f"{parent}/{name}"
+
+
+def script_json(value: object) -> Markup:
+    """JSON safe to place inside a <script> element: no '<', '>' or '&' can end or break it."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+# GS1 application identifiers a traceability page shows when a scanned link carries them.
+SHOWN_AIS = ("10", "11", "13", "15", "17", "21")
 
 
 class Renderer:
@@ -80,13 +99,15 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.env.filters["json"] = lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True)
+        self.env.filters["script_json"] = script_json
 
     def render(self, template: str, page_url: str, **context: object) -> str:
         def link(to: str) -> str:
             return relative(page_url, to)
 
         return self.env.get_template(template).render(
-            t=self.t, link=link, urls=urls, config=self.config, **context
+            t=self.t, link=link, urls=urls, config=self.config, Status=Status, Mark=Mark,
+            ai_labels={ai: self.t(f"ai_{ai}") for ai in SHOWN_AIS}, **context
         )
 
 
@@ -109,9 +130,12 @@ def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path) -> Site
                            in_nav=True))
     _add_groupings(plan, renderer, views, photo_urls)
     for view in views:
-        plan.add_page(_product_page(renderer, view, photo_urls[view.product.id]))
-        plan.add_file(urls.trace(view.product) + "index.html",
-                      _trace_page(renderer, view, photo_urls[view.product.id]).encode("utf-8"))
+        photos = photo_urls[view.product.id]
+        plan.add_page(_product_page(renderer, view, photos))
+        _add_trace_pages(plan, renderer, view, photos)
+    _add_completeness(plan, renderer, [v.product for v in views])
+    plan.add_file("404.html", renderer.render("not_found.html", "", absolute_base=_base_path(
+        config.site_url)).encode("utf-8"))
     return plan
 
 
@@ -131,6 +155,8 @@ def _add_photos(plan: SitePlan, product: Product, cache: Path | None) -> list[di
         result.append({
             "small": base + web.name(480),
             "large": base + web.name(960),
+            "small_webp": base + web.name(480, "webp"),
+            "large_webp": base + web.name(960, "webp"),
             "width": web.width,
             "height": web.height,
             "alt": photo.alt.vi,
@@ -206,8 +232,58 @@ def _product_page(renderer: Renderer, view: ProductView, photos: list) -> SitePa
     return SitePage(url, view.product.name.vi, view.description, body)
 
 
-def _trace_page(renderer: Renderer, view: ProductView, photos: list) -> str:
-    url = urls.trace(view.product)
-    domain = urlsplit(renderer.config.site_url).netloc or renderer.config.site_url
-    return renderer.render("trace.html", url, v=view, photos=photos, domain=domain,
-                           Status=Status)
+def _base_path(site_url: str) -> str:
+    """The path the site is published under ('/' or '/ocop/'), for pages served at any depth."""
+    path = urlsplit(site_url).path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def _add_page_files(plan: SitePlan, url: str, render: Callable[[str], str]) -> None:
+    """Write the page at ``url`` into each file that may answer it, each with links relative
+    to where that file is served from."""
+    for path in urls.files_for(url):
+        served_at = url if path.endswith(".html") and not path.endswith("/index.html") else (
+            path[: -len("index.html")])
+        plan.add_file(path, render(served_at).encode("utf-8"))
+
+
+def _add_trace_pages(plan: SitePlan, renderer: Renderer, view: ProductView, photos: list) -> None:
+    product, config = view.product, renderer.config
+    domain = urlsplit(config.site_url).netloc or config.site_url
+    lots = [lot_view(view, batch, config, renderer.t) for batch in product.batches]
+    _add_page_files(plan, urls.trace(product), lambda at: renderer.render(
+        "trace.html", at, v=view, photos=photos, domain=domain, lots=lots))
+    if urls.trace(product) != urls.short_trace(product):
+        # Every product keeps its short address, so codes printed before it had a GTIN work.
+        plan.add_file(urls.short_trace(product) + "index.html", renderer.render(
+            "moved.html", urls.short_trace(product), v=view, target=urls.trace(product)
+        ).encode("utf-8"))
+    for lot in lots:
+        _add_page_files(plan, lot.url, lambda at, lot=lot: renderer.render(
+            "lot.html", at, v=view, lot=lot, photos=photos, domain=domain))
+        for doc, name in zip(lot.batch.documents, document_names(lot.batch), strict=True):
+            if doc.source is not None:
+                plan.add_file(urls.document(product, lot.batch, name), doc.source.read_bytes())
+
+
+def _add_completeness(plan: SitePlan, renderer: Renderer, products: list[Product]) -> None:
+    """A staff page of Circular 02/2024 items: a summary by province, then one page each."""
+    t = renderer.t
+    rows = all_completeness(products)
+    by_province: dict[int, list[Completeness]] = {}
+    for row in rows:
+        by_province.setdefault(row.product.producer.province.code, []).append(row)
+    groups = sorted(((provinces()[code], items) for code, items in by_province.items()),
+                    key=lambda item: item[0].short_name)
+    summary = [(p, urls.completeness(p), len(items), sum(r.complete for r in items))
+               for p, items in groups]
+    url = urls.completeness()
+    plan.add_page(SitePage(url, t("completeness_title"), t("completeness_lead"), renderer.render(
+        "completeness.html", url, items=ITEMS, summary=summary, rows=None,
+        complete=sum(r.complete for r in rows), total=len(rows)), in_nav=True))
+    for province, items in groups:
+        url = urls.completeness(province)
+        plan.add_page(SitePage(url, f"{t('completeness_title')}: {province.name}",
+                               t("completeness_lead"), renderer.render(
+            "completeness.html", url, items=ITEMS, summary=None, rows=items, province=province,
+            complete=sum(r.complete for r in items), total=len(items))))

@@ -1,4 +1,4 @@
-"""Problems found in records: errors stop a build, warnings do not.
+"""Problems found in records: errors stop a build, warnings and notes do not.
 
 Validation never raises for a user's mistake; it returns problems, each naming the file,
 the line and the field, so the command line can print every one of them at once.
@@ -14,6 +14,7 @@ from pathlib import Path
 class Severity(str, Enum):
     ERROR = "error"
     WARNING = "warning"
+    NOTE = "note"  # worth knowing, never a reason to stop (e.g. traceability gaps)
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class Problem:
                 shown = self.path.resolve().relative_to(root.resolve())
             except ValueError:
                 shown = self.path
-        label = {"vi": {"error": "lỗi", "warning": "cảnh báo"}, "en": {}}.get(lang, {})
+        label = {"vi": {"error": "lỗi", "warning": "cảnh báo", "note": "ghi chú"}, "en": {}}.get(lang, {})
         kind = label.get(self.severity.value, self.severity.value)
         where = f"{shown}:{self.line}"
         field_part = f" {self.field}:" if self.field else ""
@@ -61,6 +62,9 @@ class Problems:
     def warn(self, path: Path, line: int, field_path: str, vi: str, en: str) -> None:
         self.items.append(Problem(path, line, field_path, Message(vi, en), Severity.WARNING))
 
+    def note(self, path: Path, line: int, field_path: str, vi: str, en: str) -> None:
+        self.items.append(Problem(path, line, field_path, Message(vi, en), Severity.NOTE))
+
     def extend(self, other: Problems) -> None:
         self.items.extend(other.items)
 
@@ -71,6 +75,10 @@ class Problems:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.items if p.severity is Severity.WARNING]
+
+    @property
+    def notes(self) -> list[Problem]:
+        return [p for p in self.items if p.severity is Severity.NOTE]
 
     def sorted(self) -> list[Problem]:
         return sorted(self.items, key=lambda p: (str(p.path), p.line, p.field))

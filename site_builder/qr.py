@@ -26,7 +26,7 @@ class QrImages:
     png: bytes
 
 
-def _make(url: str) -> qrcode.QRCode:
+def make_code(url: str) -> qrcode.QRCode:
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=QUIET_ZONE_MODULES,
                          box_size=PNG_MODULE_PIXELS)
     code.add_data(url.encode("utf-8"), optimize=0)
@@ -35,7 +35,7 @@ def _make(url: str) -> qrcode.QRCode:
 
 
 def render_qr(url: str) -> QrImages:
-    code = _make(url)
+    code = make_code(url)
     svg = io.BytesIO()
     code.make_image(image_factory=qrcode.image.svg.SvgPathFillImage).save(svg)
     png = io.BytesIO()

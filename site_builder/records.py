@@ -14,6 +14,10 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
 
 ID_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$"
+# A lot code (GS1 AI 10 allows up to 20 characters) restricted to characters that need no
+# escaping in a URL or a file name, so the batch page lives at a predictable address.
+LOT_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,18}[A-Za-z0-9])?$"
+HTTPS_URL = r"^https://[^\s<>\"']+$"
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
@@ -96,8 +100,45 @@ class ShopRecord(Record):
     kind: Literal["shopee", "lazada", "tiki", "postmart", "voso", "tiktok", "zalo", "facebook",
                   "website", "store"]
     name: Text | None = None
-    url: Annotated[str, Field(pattern=r"^https://[^\s<>\"']+$")] | None = None
+    url: Annotated[str, Field(pattern=HTTPS_URL)] | None = None
     address: Text | None = None
+
+
+class EventRecord(Record):
+    """One production or business stage of a batch (Circular 02/2024: what, where, when)."""
+
+    step: Text
+    date: IsoDate
+    place: Text
+    gln: str | None = None
+    location_code: Text | None = None
+    actor: Text | None = None
+
+
+class AreaRecord(Record):
+    """A raw-material area; ``code`` is a planting-area code (mã số vùng trồng), verbatim."""
+
+    name: Text
+    code: Text | None = None
+    gln: str | None = None
+
+
+class DocumentRecord(Record):
+    title: Text
+    file: Text | None = None
+    url: Annotated[str, Field(pattern=HTTPS_URL)] | None = None
+
+
+class BatchRecord(Record):
+    lot: Annotated[str, Field(pattern=LOT_PATTERN)]
+    produced: IsoDate
+    expires: IsoDate | None = None
+    best_before: IsoDate | None = None
+    quantity: Text | None = None
+    events: list[EventRecord] = Field(default_factory=list)
+    areas: list[AreaRecord] = Field(default_factory=list)
+    standards: list[Text] = Field(default_factory=list)
+    documents: list[DocumentRecord] = Field(default_factory=list)
 
 
 class WithdrawalRecord(Record):
@@ -116,6 +157,9 @@ class ProductRecord(Record):
     photos: list[PhotoRecord] = Field(default_factory=list)
     standards: list[Text] = Field(default_factory=list)
     where_to_buy: list[ShopRecord] = Field(default_factory=list)
+    brand: Text | None = None
+    shelf_life: Text | None = None
+    batches: list[BatchRecord] = Field(default_factory=list)
     withdrawn: WithdrawalRecord | None = None
 
 

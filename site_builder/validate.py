@@ -16,10 +16,14 @@ from pydantic import ValidationError
 
 from . import places
 from .config import SiteConfig
-from .gtin import gtin_problem
+from .gtin import gln_problem, gtin_problem
 from .model import (
+    Area,
+    Batch,
     Catalog,
     Certification,
+    Document,
+    Event,
     Photo,
     Producer,
     Product,
@@ -29,15 +33,19 @@ from .model import (
     Withdrawal,
 )
 from .problems import Problems
-from .records import CertificationRecord, ProductRecord
-from .rules import default_valid_until, is_ocop_rating, stars_match_score
+from .records import BatchRecord, CertificationRecord, ProductRecord
+from .rules import default_valid_until, is_ocop_rating, stars_match_score, status_on
 from .taxonomy import PRODUCT_SETS, REGIMES
+from .traceability import all_completeness
 from .yaml_loader import FieldPath, LoadedYaml, field_path_text, load_yaml
 
 RECORD_NAME = "product.yml"
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 MAX_PHOTO_PIXELS = 40_000_000
 MAX_PHOTO_BYTES = 15_000_000
+MAX_DOCUMENT_BYTES = 10_000_000
+# What a published document may be, recognised by its first bytes rather than its name.
+DOCUMENT_SIGNATURES = {b"%PDF-": "PDF", b"\xff\xd8\xff": "JPEG", b"\x89PNG\r\n\x1a\n": "PNG"}
 
 Image.MAX_IMAGE_PIXELS = MAX_PHOTO_PIXELS  # larger images raise DecompressionBombError
 
@@ -61,7 +69,24 @@ def load_catalog(config: SiteConfig) -> tuple[Catalog, Problems]:
             catalog.products.append(product)
     _check_catalog(catalog, problems)
     catalog.products.sort(key=lambda p: p.id)
+    _note_traceability_gaps(catalog, problems)
     return catalog, problems
+
+
+def _note_traceability_gaps(catalog: Catalog, problems: Problems) -> None:
+    for row in all_completeness(catalog.products):
+        if row.complete:
+            continue
+        vi = ", ".join(f"{item.number} ({item.short_vi})" for item in row.missing)
+        en = ", ".join(f"{item.number} ({item.short_en})" for item in row.missing)
+        if row.batch is None:
+            problems.note(row.product.source, 1, "", f"sản phẩm thiếu mục {vi} theo Thông tư "
+                          "02/2024/TT-BKHCN", f"the product lacks Circular 02/2024 item(s) {en}")
+        else:
+            index = row.product.batches.index(row.batch)
+            problems.note(row.product.source, row.batch.line, field_path_text(("batches", index)),
+                          f"lô {row.batch.lot} thiếu mục {vi} theo Thông tư 02/2024/TT-BKHCN",
+                          f"lot {row.batch.lot} lacks Circular 02/2024 item(s) {en}")
 
 
 # --- one record -----------------------------------------------------------------------------
@@ -153,8 +178,12 @@ def _pattern_message(field: str, value: object) -> tuple[str, str]:
         "email": (f"thư điện tử '{value}' không hợp lệ", f"'{value}' is not an email address"),
         "website": (f"địa chỉ web phải bắt đầu bằng http:// hoặc https:// (đang là '{value}')",
                     f"a web address starts with http:// or https:// (got '{value}')"),
-        "url": (f"đường dẫn cửa hàng phải bắt đầu bằng https:// (đang là '{value}')",
-                f"a shop link must start with https:// (got '{value}')"),
+        "url": (f"đường dẫn phải bắt đầu bằng https:// (đang là '{value}')",
+                f"a link must start with https:// (got '{value}')"),
+        "lot": (f"số lô '{value}' chỉ được gồm chữ cái không dấu, chữ số và các dấu '-', '.', '_' "
+                "(không có dấu cách hay '/'), tối đa 20 ký tự, bắt đầu và kết thúc bằng chữ hoặc số",
+                f"lot '{value}' may only contain ASCII letters, digits, '-', '.' and '_' (no spaces "
+                "or '/'), at most 20 characters, starting and ending with a letter or digit"),
     }
     return messages.get(field, (f"giá trị '{value}' sai định dạng", f"'{value}' has the wrong form"))
 
@@ -196,6 +225,7 @@ def _build_product(
     certifications = _build_certifications(record.certifications, config, error, warn)
     producer = _build_producer(record, error, warn)
     photos = _build_photos(record, path.parent, config.products_dir, error)
+    batches = _build_batches(record.batches, loaded, config, error, warn)
     withdrawn = None
     if record.withdrawn:
         withdrawn = Withdrawal(record.withdrawn.date, record.withdrawn.reason)
@@ -205,7 +235,7 @@ def _build_product(
 
     if len(problems.errors) > errors_before or producer is None:
         return None
-    return Product(
+    product = Product(
         id=record.id,
         name=Text(record.name.vi, record.name.en),
         product_set=PRODUCT_SETS[record.product_set],
@@ -217,8 +247,19 @@ def _build_product(
         photos=tuple(photos),
         standards=tuple(record.standards),
         shops=tuple(Shop(s.kind, s.name, s.url, s.address) for s in record.where_to_buy),
+        brand=record.brand,
+        shelf_life=record.shelf_life,
+        batches=tuple(batches),
         withdrawn=withdrawn,
     )
+    for i, batch in enumerate(product.batches):
+        if not status_on(product, batch.produced, config.rules).status.shows_mark:
+            warn(("batches", i, "produced"),
+                 f"lô {batch.lot} sản xuất ngày {batch.produced:%d/%m/%Y}, khi sản phẩm không có "
+                 "chứng nhận OCOP còn hiệu lực: bao bì lô này không được mang nhãn OCOP",
+                 f"lot {batch.lot} was produced on {batch.produced:%d/%m/%Y}, when the product "
+                 "held no valid OCOP certificate: its packs may not carry the OCOP mark")
+    return product
 
 
 def _build_certifications(
@@ -316,6 +357,90 @@ def _build_producer(record: ProductRecord, error: Any, warn: Any) -> Producer | 
         province=province, commune=commune, representative=p.representative, phone=p.phone,
         email=p.email, website=p.website, zalo=p.zalo,
     )
+
+
+def _build_batches(records: list[BatchRecord], loaded: LoadedYaml, config: SiteConfig,
+                   error: Any, warn: Any) -> list[Batch]:
+    folder = loaded.path.parent
+    batches: list[Batch] = []
+    seen: dict[str, str] = {}
+    today = config.today()
+    for i, b in enumerate(records):
+        at: FieldPath = ("batches", i)
+        if b.lot.casefold() in seen:
+            error(at + ("lot",), f"số lô '{b.lot}' trùng với lô '{seen[b.lot.casefold()]}' đã khai "
+                  "báo (không phân biệt chữ hoa, chữ thường)",
+                  f"lot '{b.lot}' repeats lot '{seen[b.lot.casefold()]}' (ignoring case)")
+        seen.setdefault(b.lot.casefold(), b.lot)
+        if b.expires and b.best_before:
+            error(at + ("best_before",), "chỉ ghi một trong hai: expires (hạn sử dụng) hoặc "
+                  "best_before (sử dụng tốt nhất trước)", "give either expires or best_before, not both")
+        use_by = b.expires or b.best_before
+        use_by_field = "expires" if b.expires else "best_before"
+        if use_by and use_by <= b.produced:
+            use_by = None  # one mistake, one message: do not also judge the stages against it
+            given = b.expires or b.best_before
+            error(at + (use_by_field,), f"hạn dùng {given:%d/%m/%Y} phải sau ngày sản xuất "
+                  f"{b.produced:%d/%m/%Y}", f"the use-by date {given:%d/%m/%Y} must come after "
+                  f"the production date {b.produced:%d/%m/%Y}")
+        if b.produced > today:
+            warn(at + ("produced",), f"ngày sản xuất {b.produced:%d/%m/%Y} ở tương lai",
+                 f"the production date {b.produced:%d/%m/%Y} is in the future")
+        events = []
+        for j, e in enumerate(b.events):
+            where: FieldPath = at + ("events", j)
+            if e.gln is not None and (reason := gln_problem(e.gln)):
+                error(where + ("gln",), *reason)
+            if use_by and e.date > use_by:
+                error(where + ("date",), f"công đoạn ngày {e.date:%d/%m/%Y} sau hạn dùng của lô "
+                      f"({use_by:%d/%m/%Y})", f"the stage dated {e.date:%d/%m/%Y} is after the "
+                      f"lot's use-by date ({use_by:%d/%m/%Y})")
+            elif e.date > today:
+                warn(where + ("date",), f"công đoạn ngày {e.date:%d/%m/%Y} chưa diễn ra",
+                     f"the stage dated {e.date:%d/%m/%Y} has not happened yet")
+            if events and e.date < events[-1].on:
+                warn(where + ("date",), "các công đoạn nên xếp theo thời gian, cũ trước mới sau",
+                     "list stages oldest first")
+            events.append(Event(e.step, e.date, e.place, e.gln, e.location_code, e.actor))
+        for j, a in enumerate(b.areas):
+            if a.gln is not None and (reason := gln_problem(a.gln)):
+                error(at + ("areas", j, "gln"), *reason)
+        documents = [d for j, doc in enumerate(b.documents)
+                     if (d := _build_document(doc, at + ("documents", j), folder, config, error))]
+        batches.append(Batch(
+            lot=b.lot, produced=b.produced, expires=b.expires, best_before=b.best_before,
+            quantity=b.quantity, events=tuple(events),
+            areas=tuple(Area(a.name, a.code, a.gln) for a in b.areas),
+            standards=tuple(b.standards), documents=tuple(documents), line=loaded.line_of(at)))
+    return batches
+
+
+def _build_document(doc: Any, at: FieldPath, folder: Path, config: SiteConfig,
+                    error: Any) -> Document | None:
+    if (doc.file is None) == (doc.url is None):
+        error(at, "mỗi tài liệu cần đúng một trong hai: file (tệp trong thư mục sản phẩm) hoặc url",
+              "each document needs exactly one of file (inside the product folder) or url")
+        return None
+    if doc.url is not None:
+        return Document(doc.title, url=doc.url)
+    source = _inside(folder, doc.file, config.products_dir.resolve())
+    if source is None:
+        error(at + ("file",), f"tài liệu '{doc.file}' phải nằm trong thư mục products/",
+              f"document '{doc.file}' must lie inside products/")
+    elif not source.is_file():
+        error(at + ("file",), f"không tìm thấy tệp tài liệu '{doc.file}'",
+              f"document file '{doc.file}' not found")
+    elif source.stat().st_size > MAX_DOCUMENT_BYTES:
+        error(at + ("file",), "tài liệu lớn hơn 10 MB", "the document is over 10 MB")
+    else:
+        with source.open("rb") as handle:
+            head = handle.read(8)
+        if not any(head.startswith(sig) for sig in DOCUMENT_SIGNATURES):
+            error(at + ("file",), f"tài liệu '{doc.file}' phải là tệp PDF, JPEG hoặc PNG",
+                  f"document '{doc.file}' must be a PDF, JPEG or PNG file")
+        else:
+            return Document(doc.title, source=source)
+    return None
 
 
 def _build_photos(record: ProductRecord, folder: Path, products_dir: Path, error: Any) -> list[Photo]:

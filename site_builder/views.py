@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import quote, urlencode
 
 from .config import SiteConfig
+from .gtin import gtin14
 from .i18n import Translator
-from .model import Certification, Product
+from .model import Batch, Certification, Product
 from .places import Province
 from .rules import CertificationStatus, ProductStatus, Status, grace_until, status_on
 from .taxonomy import Sector
@@ -18,15 +20,53 @@ from .text import first_sentence, render_story
 
 
 class urls:
-    """Site paths, relative to the site root, always ending in '/' for pages."""
+    """Site paths, relative to the site root.
+
+    Pages end in '/', except the GS1 Digital Link addresses of traceability pages
+    (``01/{GTIN-14}`` and ``01/{GTIN-14}/10/{lot}``), which strict GS1 parsers read only without
+    a trailing slash. ``files_for`` says which files serve such an address on a static host.
+    """
 
     @staticmethod
     def product(product: Product) -> str:
         return f"san-pham/{product.id}/"
 
     @staticmethod
-    def trace(product: Product) -> str:
+    def short_trace(product: Product) -> str:
+        """The traceability address that exists for every product, GTIN or not."""
         return f"p/{product.id}/"
+
+    @staticmethod
+    def trace(product: Product) -> str:
+        """The address the product's QR code encodes."""
+        if product.gtin:
+            return f"01/{gtin14(product.gtin)}"
+        return urls.short_trace(product)
+
+    @staticmethod
+    def lot(product: Product, batch: Batch) -> str:
+        """The address a batch's QR code encodes; lot codes need no escaping (records.py)."""
+        if product.gtin:
+            return f"01/{gtin14(product.gtin)}/10/{batch.lot}"
+        return f"p/{product.id}/{batch.lot}/"
+
+    @staticmethod
+    def files_for(url: str) -> list[str]:
+        """The files that answer ``url``: ``x/index.html`` for 'x/'; for a slash-less 'x', both
+        ``x.html`` (hosts that serve '/x' from 'x.html': GitHub Pages, Netlify, Cloudflare Pages,
+        nginx with ``try_files $uri $uri.html``) and ``x/index.html`` (hosts that redirect '/x'
+        to '/x/')."""
+        if url.endswith("/"):
+            return [url + "index.html"]
+        return [url + ".html", url + "/index.html"]
+
+    @staticmethod
+    def document(product: Product, batch: Batch, name: str) -> str:
+        return f"tai-lieu/{product.id}/{batch.lot}/{name}"
+
+    @staticmethod
+    def completeness(province: Province | None = None) -> str:
+        return f"truy-xuat/{province.slug}/" if province else "truy-xuat/"
 
     @staticmethod
     def qr(product: Product, ext: str) -> str:
@@ -65,6 +105,7 @@ class ProductView:
     description: str
     trace_absolute_url: str
     history: tuple[CertificationView, ...]
+    report: tuple[ReportLink, ...]
     script_data: dict  # what the in-page script needs to recompute the status on the reader's day
 
 
@@ -124,6 +165,7 @@ def product_view(product: Product, day: date, config: SiteConfig, t: Translator)
         description=summary,
         trace_absolute_url=config.absolute_url(urls.trace(product)),
         history=tuple(_certification_view(h, product, t, config) for h in reversed(status.history)),
+        report=tuple(report_links(product, None, config.absolute_url(urls.trace(product)), config, t)),
         script_data=script_data,
     )
 
@@ -149,3 +191,97 @@ def _script_data(product: Product, current: CertificationStatus | None,
     if current.superseded_by:
         data["superseded"] = current.superseded_by.decision_date.isoformat()
     return data
+
+
+@dataclass(frozen=True)
+class ReportLink:
+    kind: str  # email | phone | zalo
+    label: str
+    href: str
+
+
+def report_links(product: Product, batch: Batch | None, page_url: str, config: SiteConfig,
+                 t: Translator) -> list[ReportLink]:
+    """Ways to report a wrong page or a suspected fake, prefilled with what identifies it and
+    addressed to the producer and the provincial OCOP office."""
+    producer, office = product.producer, config.ocop_office
+    lines = [t("report_body_product", name=product.name.vi, id=product.id)]
+    if batch:
+        lines.append(t("report_body_lot", lot=batch.lot))
+    lines += [t("report_body_page", url=page_url), "", t("report_body_problem")]
+    subject = t("report_subject", name=product.name.vi) + (f" ({batch.lot})" if batch else "")
+    links = []
+    recipients = [a for a in (producer.email, office.email) if a]
+    if recipients:
+        query = urlencode({"subject": subject, "body": "\n".join(lines)}, quote_via=quote)
+        links.append(ReportLink("email", t("report_email"), f"mailto:{','.join(recipients)}?{query}"))
+    for who, phone in ((producer.name, producer.phone), (office.name, office.phone)):
+        if phone:
+            links.append(ReportLink("phone", t("report_call", who=who, phone=phone),
+                                    "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+")))
+    for who, zalo in ((producer.name, producer.zalo), (office.name, office.zalo)):
+        if zalo:
+            links.append(ReportLink("zalo", t("report_zalo", who=who), f"https://zalo.me/{zalo}"))
+    return links
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    title: str
+    href: str  # a site path for a published file, or an https link
+    published: bool  # a file published with the site, rather than an outside link
+
+
+@dataclass(frozen=True)
+class LotView:
+    batch: Batch
+    view: ProductView
+    url: str
+    absolute_url: str
+    use_by_label: str
+    past_use_by: bool
+    at_production: str  # the certification the product held when this lot was made
+    documents: tuple[DocumentView, ...]
+    report: tuple[ReportLink, ...]
+    script_data: dict
+
+
+def document_names(batch: Batch) -> list[str]:
+    """A file name per published document, unique within the batch."""
+    names: list[str] = []
+    for i, doc in enumerate(batch.documents):
+        if doc.source is None:
+            names.append("")
+            continue
+        name = doc.source.name
+        names.append(name if name not in names else f"{i + 1}-{name}")
+    return names
+
+
+def lot_view(view: ProductView, batch: Batch, config: SiteConfig, t: Translator) -> LotView:
+    product, day = view.product, config.today()
+    url = urls.lot(product, batch)
+    then = status_on(product, batch.produced, config.rules)
+    if then.status.shows_mark and then.current is not None:
+        c = then.current.certification
+        at_production = t("lot_made_certified", date=t.date(batch.produced), stars=c.stars,
+                          decision=c.decision)
+    else:
+        at_production = t("lot_made_uncertified", date=t.date(batch.produced))
+    documents = []
+    for doc, name in zip(batch.documents, document_names(batch), strict=True):
+        if doc.source is not None:
+            documents.append(DocumentView(doc.title, urls.document(product, batch, name), True))
+        else:
+            documents.append(DocumentView(doc.title, doc.url or "", False))
+    absolute = config.absolute_url(url)
+    return LotView(
+        batch=batch, view=view, url=url, absolute_url=absolute,
+        use_by_label=t("expires" if batch.expires else "best_before"),
+        past_use_by=bool(batch.use_by and batch.use_by < day),
+        at_production=at_production,
+        documents=tuple(documents),
+        report=tuple(report_links(product, batch, absolute, config, t)),
+        script_data={"lot": batch.lot,
+                     "use_by": batch.use_by.isoformat() if batch.use_by else None},
+    )

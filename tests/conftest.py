@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -16,6 +17,10 @@ from site_builder.model import Certification, Producer, Product, Text
 from site_builder.taxonomy import PRODUCT_SETS
 
 REPO = Path(__file__).resolve().parent.parent
+SITE_URL = "https://ocop.khanhhoa.gov.vn/"
+OFFICE = {"name": "Văn phòng Điều phối nông thôn mới tỉnh Khánh Hòa", "email": "ocop@khanhhoa.gov.vn",
+          "phone": "0258 3822 000", "zalo": "0912345678"}
+AS_OF = date(2026, 11, 22)
 
 BASE_RECORD = {
     "id": "nho-say-nhon-son",
@@ -80,7 +85,7 @@ def write_mkdocs_config(folder: Path, products_dir: Path, site_url: str = "https
         "theme": {"name": "material", "custom_dir": str(REPO / "theme"), "language": "vi"},
         "plugins": [{"ocop": {"products_dir": str(products_dir), "draft": draft, "sample_data": sample_data,
                               "templates_dir": str(REPO / "theme" / "ocop"),
-                              "cache_dir": str(folder / ".cache")}}],
+                              "cache_dir": str(folder / ".cache"), "ocop_office": OFFICE}}],
         "nav": [{"Trang chủ": "index.md"}, {"Danh mục": "san-pham/index.md"}],
     }
     path = folder / "mkdocs.yml"
@@ -99,3 +104,16 @@ def product_with(*certifications: Certification, **changes: object) -> Product:
                   source=Path("products/nho-say-nhon-son/product.yml"))
     fields.update(changes)
     return Product(**fields)
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    """The bundled sample catalog, built once as of 22 November 2026."""
+    from site_builder.build import build_site
+
+    root = tmp_path_factory.mktemp("sample")
+    shutil.copytree(REPO / "products", root / "products")
+    config = write_mkdocs_config(root, root / "products", SITE_URL, sample_data=True)
+    result = build_site(config, as_of=AS_OF)
+    assert result.products >= 30
+    return result.site_dir

@@ -1,14 +1,12 @@
-"""In a real browser: the status is recomputed from today's date, and the SVG codes scan."""
+"""In a real browser: statuses and use-by dates are recomputed on the reader's day, a missing
+lot page finds its product, and the SVG codes (site and stamps) scan."""
 
 from __future__ import annotations
 
-import functools
 import io
 import os
 import shutil
-import threading
 from datetime import date, datetime
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -17,8 +15,13 @@ import zxingcpp
 from conftest import REPO, write_mkdocs_config
 from PIL import Image
 from playwright.sync_api import sync_playwright
+from static_host import serve
 
 from site_builder.build import build_site
+from site_builder.config import SiteConfig
+from site_builder.stamp_files import SheetLayout
+from site_builder.stamp_kit import write_kit
+from site_builder.validate import load_catalog
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists() and not os.environ.get("CI"):
@@ -28,22 +31,14 @@ if not CHROMIUM.exists() and not os.environ.get("CI"):
 SITE_URL = "https://ocop.khanhhoa.gov.vn/"
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    """The sample site as built on 1 January 2025, served on localhost."""
+    """The sample site as built on 1 January 2025, served on localhost like GitHub Pages."""
     root = tmp_path_factory.mktemp("old-build")
     shutil.copytree(REPO / "products", root / "products")
     site = build_site(write_mkdocs_config(root, root / "products", SITE_URL), as_of=date(2025, 1, 1)).site_dir
-    handler = functools.partial(QuietHandler, directory=str(site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield site, f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
+    with serve(site, clean_urls=True) as base:
+        yield site, base
 
 
 @pytest.fixture(scope="module")
@@ -84,10 +79,78 @@ def test_catalog_badges_are_recomputed_too(served, browser):
 def test_svg_qr_codes_scan_in_the_browser(served, browser):
     site, base = served
     page = browser.new_page(viewport={"width": 400, "height": 400})
-    for product_id in ("buoi-tan-trieu", "banh-trang-phoi-suong", "du-lich-cong-dong-o-lam"):
+    for product_id, path in (("buoi-tan-trieu", "01/08936058120082"),
+                             ("banh-trang-phoi-suong", "01/08936058120051"),
+                             ("du-lich-cong-dong-o-lam", "p/du-lich-cong-dong-o-lam/")):
         page.set_content(f'<img src="{base}qr/{product_id}.svg" style="width:300px;height:300px">')
         page.wait_for_load_state("networkidle")
         shot = Image.open(io.BytesIO(page.screenshot()))
         results = zxingcpp.read_barcodes(shot)
-        assert [r.text for r in results] == [f"{SITE_URL}p/{product_id}/"]
+        assert [r.text for r in results] == [SITE_URL + path]
+    page.close()
+
+
+LOT = "01/08936058120082/10/B2608"
+
+
+def test_a_batch_past_its_use_by_date_is_flagged_on_the_readers_day(served, browser):
+    site, base = served
+    html = (site / (LOT + ".html")).read_text(encoding="utf-8")
+    assert "data-past-use-by hidden" in html  # 18/11/2026 was ahead on the build day
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(base + LOT)
+    assert page.is_visible("[data-past-use-by]")
+    assert not page.is_visible("[data-qr-data]")
+    page.close()
+
+
+def test_query_attributes_are_shown_and_compared(served, browser):
+    _, base = served
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(base + LOT + "?17=261118&10=B2608")
+    box = page.locator("[data-qr-data]")
+    assert box.is_visible() and "Hạn sử dụng" in box.inner_text() and "18/11/2026" in box.inner_text()
+    assert not page.is_visible("[data-qr-mismatch]")
+    mail = page.get_attribute("[data-report-mail]", "href")
+    assert "261118" in mail  # the exact scanned address goes into the report
+    page.goto(base + LOT + "?17=271231")
+    assert page.is_visible("[data-qr-mismatch]")
+    page.close()
+
+
+def test_an_unpublished_lot_leads_to_its_product(served, browser):
+    _, base = served
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    response = page.goto(base + "01/08936058120082/10/X9999?17=261231")
+    assert response.status == 404
+    page.wait_for_selector("[data-nf-product]:visible")
+    link = page.locator("[data-nf-product]")
+    assert link.inner_text() == "Bưởi Tân Triều"
+    assert link.get_attribute("href") == "/01/08936058120082"
+    assert "Lô X9999 chưa có trang riêng" in page.inner_text("[data-nf-lot]")
+    assert "31/12/2026" in page.inner_text("[data-qr-data]")
+    page.goto(base + "01/08930000000007/10/A1")
+    page.wait_for_selector("[data-nf-missing]:visible")
+    assert "08930000000007 chưa có trong danh mục" in page.inner_text("[data-nf-missing]")
+    page.close()
+
+
+def test_stamp_svgs_scan_in_the_browser(served, browser, tmp_path):
+    site, _ = served
+    config = SiteConfig(products_dir=REPO / "products", site_url=SITE_URL, as_of=date(2026, 11, 22))
+    catalog, _ = load_catalog(config)
+    result = write_kit(catalog, config, tmp_path, sheet=SheetLayout(columns=1, rows=1))
+    page = browser.new_page(viewport={"width": 1300, "height": 1000})
+    arts = result.artworks
+    for start in range(0, len(arts), 12):
+        chunk = arts[start:start + 12]
+        images = "".join(
+            f'<img src="{(tmp_path / job.product.id / f"{job.name}-{art.size:g}mm.svg").as_uri()}" '
+            'style="width:300px;height:300px;margin:8px">' for job, art in chunk)
+        (tmp_path / "grid.html").write_text(f"<body style='margin:0'>{images}</body>")
+        page.goto((tmp_path / "grid.html").as_uri())
+        page.wait_for_load_state("load")
+        shot = Image.open(io.BytesIO(page.screenshot(full_page=True)))
+        decoded = sorted(r.text for r in zxingcpp.read_barcodes(shot))
+        assert decoded == sorted(art.url for _, art in chunk)
     page.close()

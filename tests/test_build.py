@@ -3,33 +3,26 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
-from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 import zxingcpp
-from conftest import REPO, record, write_mkdocs_config, write_record
+from conftest import AS_OF, REPO, SITE_URL, record, write_mkdocs_config, write_record
 from PIL import Image
 
 from site_builder.build import MARKER, BuildError, build_site
+from site_builder.config import SiteConfig
+from site_builder.validate import load_catalog
+from site_builder.views import urls
 
-SITE_URL = "https://ocop.khanhhoa.gov.vn/"
-AS_OF = date(2026, 11, 22)
 
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("sample")
-    shutil.copytree(REPO / "products", root / "products")
-    config = write_mkdocs_config(root, root / "products", SITE_URL, sample_data=True)
-    result = build_site(config, as_of=AS_OF)
-    assert result.products >= 30
-    return result.site_dir
+@pytest.fixture
+def site(sample_site) -> Path:
+    return sample_site
 
 
 def read(site: Path, path: str) -> str:
@@ -57,6 +50,30 @@ def links_of(html: str) -> list[str]:
     return parser.links
 
 
+def trace_html(site: Path, product_id: str) -> str:
+    """The traceability page of a product, following the short address of one with a GTIN."""
+    html = read(site, f"p/{product_id}/index.html")
+    moved = re.search(r'http-equiv="refresh" content="0; url=([^"]+)"', html)
+    if moved:
+        target = urlsplit(urljoin(f"http://x/p/{product_id}/", moved.group(1))).path.lstrip("/")
+        html = read(site, target + ".html")
+    return html
+
+
+def sample_catalog():
+    catalog, problems = load_catalog(SiteConfig(products_dir=REPO / "products", as_of=AS_OF))
+    assert not problems.errors
+    return catalog
+
+
+def page_file(site: Path, url_path: str) -> Path | None:
+    """The file a static host answers ``url_path`` with, if any."""
+    path = url_path.lstrip("/")
+    candidates = [site / path / "index.html"] if path.endswith("/") or not path else [
+        site / path, site / (path + ".html"), site / path / "index.html"]
+    return next((c for c in candidates if c.is_file()), None)
+
+
 def test_every_sample_product_has_a_product_page_and_a_trace_page(site):
     ids = sorted(p.name for p in (REPO / "products").iterdir() if (p / "product.yml").is_file())
     for product_id in ids:
@@ -73,14 +90,14 @@ def test_every_sample_product_has_a_product_page_and_a_trace_page(site):
     ("mat-ong-tan-binh", "Đã ngừng trong danh mục từ ngày 01/03/2026."),
 ])
 def test_trace_page_states_the_status_first(site, product_id, expected):
-    html = read(site, f"p/{product_id}/index.html")
+    html = trace_html(site, product_id)
     body = text_of(html[html.index("<main>"):])
     assert expected in body
     assert body.index(expected) < body.index("Sản xuất bởi")
 
 
 def test_lapsed_products_do_not_show_stars_as_current(site):
-    html = read(site, "p/ruou-nep-my-xa/index.html")
+    html = trace_html(site, "ruou-nep-my-xa")
     assert 'class="ocop-status ocop-status-expired is-lapsed"' in html
     assert "Không còn là sản phẩm OCOP được công nhận" in html
 
@@ -92,9 +109,10 @@ def test_superseded_certification_is_in_the_history(site):
 
 def test_product_and_trace_pages_link_to_each_other(site):
     product = read(site, "san-pham/buoi-tan-trieu/index.html")
-    trace = read(site, "p/buoi-tan-trieu/index.html")
-    assert "../../p/buoi-tan-trieu/" in links_of(product)
-    assert "../../san-pham/buoi-tan-trieu/" in links_of(trace)
+    assert "../../01/08936058120082" in links_of(product)
+    assert "../san-pham/buoi-tan-trieu/" in links_of(read(site, "01/08936058120082.html"))
+    assert "../../san-pham/buoi-tan-trieu/" in links_of(read(site, "01/08936058120082/index.html"))
+    assert "../../san-pham/nho-say-nhon-son/" in links_of(read(site, "p/nho-say-nhon-son/index.html"))
 
 
 def test_retired_products_keep_their_pages_and_listing(site):
@@ -105,16 +123,17 @@ def test_retired_products_keep_their_pages_and_listing(site):
 
 
 def test_internal_links_resolve(site):
-    for page in list(site.rglob("index.html")):
-        base = "http://x/" + str(page.relative_to(site).parent).replace(".", "") + "/"
+    """Every page, read at the address its file is served from (``x.html`` at '/x')."""
+    for page in site.rglob("*.html"):
+        served_at = str(page.relative_to(site))
+        served_at = served_at[: -len("index.html")] if page.name == "index.html" else served_at[:-5]
+        if page.name == "404.html":
+            continue  # served at any address; its links are absolute (see test below)
         for link in links_of(page.read_text(encoding="utf-8")):
-            parts = urlsplit(urljoin(base, link))
+            parts = urlsplit(urljoin("http://x/" + served_at, link))
             if parts.netloc != "x" or parts.scheme not in ("http", ""):
                 continue
-            target = site / parts.path.lstrip("/")
-            if parts.path.endswith("/"):
-                target = target / "index.html"
-            assert target.is_file(), f"{page.relative_to(site)} links to missing {link}"
+            assert page_file(site, parts.path), f"{page.relative_to(site)} links to missing {link}"
 
 
 def test_home_counts_and_five_stars_first(site):
@@ -132,14 +151,15 @@ def test_product_pages_are_not_in_the_navigation(site):
 
 
 def test_every_qr_code_decodes_to_an_existing_page(site):
+    products = sample_catalog().by_id()
     codes = sorted((site / "qr").glob("*.png"))
-    assert len(codes) >= 30
+    assert len(codes) == len(products)
     for png in codes:
         results = zxingcpp.read_barcodes(Image.open(png))
         assert len(results) == 1 and results[0].format == zxingcpp.BarcodeFormat.QRCode
         url = results[0].text
-        assert url == f"{SITE_URL}p/{png.stem}/"
-        assert (site / urlsplit(url).path.lstrip("/") / "index.html").is_file()
+        assert url == SITE_URL + urls.trace(products[png.stem])
+        assert page_file(site, urlsplit(url).path)
 
 
 def test_story_html_is_sanitised(tmp_path):
@@ -148,7 +168,8 @@ def test_story_html_is_sanitised(tmp_path):
              "[bấm](javascript:alert(3)) <a href='data:text/html,x'>d</a>\n")
     write_record(products, record(story={"vi": story}, name={"vi": "<b onmouseover=alert(4)>Nho</b>"}))
     result = build_site(write_mkdocs_config(tmp_path, products), as_of=AS_OF)
-    for page in ("san-pham/nho-say-nhon-son/index.html", "p/nho-say-nhon-son/index.html"):
+    for page in ("san-pham/nho-say-nhon-son/index.html", "p/nho-say-nhon-son/index.html",
+                 "truy-xuat/khanh-hoa/index.html"):
         html = read(result.site_dir, page)
         assert "alert(1)" not in html and "onerror" not in html and "javascript:alert" not in html
         assert "data:text/html" not in html and "<b onmouseover" not in html

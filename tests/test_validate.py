@@ -1,6 +1,7 @@
 import os
 from pathlib import Path
 
+import pytest
 from conftest import record, write_record
 
 from site_builder.validate import load_catalog
@@ -205,3 +206,100 @@ def test_record_path_is_named_relative_to_the_root(site_config, products):
     text = only_error(problems).format("vi", products.parent)
     line = Path(path).read_text().splitlines().index("- stars: 2") + 1
     assert text.startswith(f"products/nho-say-nhon-son/product.yml:{line}: certifications[0].stars:")
+
+
+# --- batches ---------------------------------------------------------------------------------
+
+
+def batch(**changes):
+    base = {"lot": "NS-2610", "produced": "2026-10-05", "best_before": "2027-04-05",
+            "events": [{"step": "Sấy lạnh và đóng túi", "date": "2026-10-05",
+                        "place": "Xưởng sấy Nhơn Sơn", "gln": "8936058200067"}]}
+    base.update(changes)
+    return base
+
+
+def test_a_good_batch_is_kept(site_config, products):
+    _, catalog, problems = check(site_config, products, record(batches=[batch()]))
+    assert not problems.errors and not problems.warnings
+    (lot,) = catalog.products[0].batches
+    assert lot.lot == "NS-2610" and lot.use_by.isoformat() == "2027-04-05"
+    assert lot.events[0].location_trace_code == "8936058200067"
+
+
+@pytest.mark.parametrize("lot", ["NS/2610", "NS 2610", "lô-1", "-NS", "A" * 21])
+def test_lot_codes_must_be_safe_in_an_address(site_config, products, lot):
+    path, _, problems = check(site_config, products, record(batches=[batch(lot=lot)]))
+    error = only_error(problems)
+    assert error.field == "batches[0].lot" and "không có dấu cách hay '/'" in error.message.vi
+    assert lot in path.read_text(encoding="utf-8").splitlines()[error.line - 1]
+
+
+def test_lot_codes_are_unique_ignoring_case(site_config, products):
+    _, _, problems = check(site_config, products,
+                           record(batches=[batch(), batch(lot="ns-2610", produced="2026-10-06")]))
+    error = only_error(problems)
+    assert error.field == "batches[1].lot" and "trùng với lô 'NS-2610'" in error.message.vi
+
+
+def test_batch_dates_must_be_in_order(site_config, products):
+    _, _, problems = check(site_config, products, record(batches=[batch(best_before="2026-10-01")]))
+    error = only_error(problems)
+    assert error.field == "batches[0].best_before" and "phải sau ngày sản xuất" in error.message.vi
+    _, _, problems = check(site_config, products, record(batches=[batch(
+        expires="2027-01-01")]))
+    assert only_error(problems).field == "batches[0].best_before"  # both given
+
+
+def test_stages_must_fall_inside_the_batch_life(site_config, products):
+    late = batch(events=[{"step": "Giao hàng", "date": "2027-05-01", "place": "Chợ Phan Rang"}])
+    _, _, problems = check(site_config, products, record(batches=[late]))
+    error = only_error(problems)
+    assert error.field == "batches[0].events[0].date" and "sau hạn dùng" in error.message.vi
+
+
+def test_gln_check_digit(site_config, products):
+    bad = batch(events=[{"step": "Đóng túi", "date": "2026-10-05", "place": "Xưởng",
+                         "gln": "8936058200068"}])
+    _, _, problems = check(site_config, products, record(batches=[bad]))
+    error = only_error(problems)
+    assert error.field == "batches[0].events[0].gln" and "chữ số cuối phải là 7" in error.message.vi
+
+
+def test_documents_are_files_inside_products_or_https_links(site_config, products):
+    folder = products / "nho-say-nhon-son"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "kiem-nghiem.pdf").write_bytes(b"%PDF-1.4\n%test\n")
+    (folder / "ghi-chu.txt").write_text("không phải PDF")
+    docs = [{"title": "Phiếu kiểm nghiệm", "file": "kiem-nghiem.pdf"},
+            {"title": "Chứng nhận", "url": "https://example.vn/cn.pdf"},
+            {"title": "Sai loại", "file": "ghi-chu.txt"},
+            {"title": "Ra ngoài", "file": "../../secret.pdf"},
+            {"title": "Cả hai", "file": "kiem-nghiem.pdf", "url": "https://example.vn/x"},
+            {"title": "Thiếu", "file": "khong-co.pdf"}]
+    _, _, problems = check(site_config, products, record(batches=[batch(documents=docs)]))
+    fields = sorted((p.field, p.message.vi) for p in problems.errors)
+    assert [f for f, _ in fields] == ["batches[0].documents[2].file", "batches[0].documents[3].file",
+                                      "batches[0].documents[4]", "batches[0].documents[5].file"]
+    assert "phải là tệp PDF, JPEG hoặc PNG" in fields[0][1]
+    assert "phải nằm trong thư mục products/" in fields[1][1]
+
+
+def test_a_batch_made_while_uncertified_is_a_warning(site_config, products):
+    early = batch(produced="2023-01-05", best_before="2023-07-05",
+                  events=[{"step": "Đóng túi", "date": "2023-01-05", "place": "Xưởng"}])
+    _, _, problems = check(site_config, products, record(batches=[early]))
+    assert not problems.errors
+    (warning,) = problems.warnings
+    assert warning.field == "batches[0].produced" and "không được mang nhãn OCOP" in warning.message.vi
+
+
+def test_traceability_gaps_are_notes_per_product_and_lot(site_config, products):
+    no_gln = batch(events=[{"step": "Đóng túi", "date": "2026-10-05", "place": "Xưởng"}])
+    path, _, problems = check(site_config, products, record(batches=[no_gln]))
+    assert not problems.errors and not problems.warnings
+    notes = {p.field: p for p in problems.notes}
+    assert "5 (công đoạn có mã địa điểm)" in notes["batches[0]"].message.vi
+    assert "7 (mã truy vết: GTIN hoặc mã OCOP)" in notes[""].message.vi
+    assert notes["batches[0]"].line == path.read_text(encoding="utf-8").splitlines().index(
+        "- lot: NS-2610") + 1
