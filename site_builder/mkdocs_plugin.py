@@ -32,6 +32,7 @@ log = logging.getLogger("mkdocs.plugins.ocop")
 
 # Marks a folder as a site this tool built, so `ocop build` may replace it (and nothing else).
 SITE_MARKER = ".ocop-site"
+THEME_CSS = "assets/ocop.css"
 
 
 class OcopPluginConfig(base.Config):
@@ -102,6 +103,9 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         self.plan = plan_site(catalog, site, self.templates)
         self.pages = {page.src_uri: page for page in self.plan.pages}
         config.extra["ocop_draft"] = site.draft
+        # The catalog's styles belong to the theme, not to each site's mkdocs.yml.
+        if THEME_CSS not in config.extra_css:
+            config.extra_css.append(THEME_CSS)
         # Our 404 page finds the product of a lot address that has no page yet.
         config.theme.static_templates.discard("404.html")
         return config

@@ -27,7 +27,7 @@ from .places import Province, provinces
 from .qr import qr_images
 from .rules import Status
 from .taxonomy import SECTORS, Sector
-from .traceability import ITEMS, Completeness, Mark, all_completeness
+from .traceability import ITEMS, Completeness, all_completeness
 from .views import ProductView, document_names, lot_view, product_view, urls
 
 
@@ -106,7 +106,7 @@ class Renderer:
             return relative(page_url, to)
 
         return self.env.get_template(template).render(
-            t=self.t, link=link, urls=urls, config=self.config, Status=Status, Mark=Mark,
+            t=self.t, link=link, urls=urls, config=self.config, Status=Status,
             ai_labels={ai: self.t(f"ai_{ai}") for ai in SHOWN_AIS}, **context
         )
 

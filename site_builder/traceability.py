@@ -64,6 +64,11 @@ class Completeness:
         return [item for item, mark in zip(ITEMS, self.marks, strict=True) if mark is Mark.MISSING]
 
     @property
+    def not_declared(self) -> list[Item]:
+        return [item for item, mark in zip(ITEMS, self.marks, strict=True)
+                if mark is Mark.NOT_DECLARED]
+
+    @property
     def complete(self) -> bool:
         return not self.missing
 

@@ -154,3 +154,15 @@ def test_stamp_svgs_scan_in_the_browser(served, browser, tmp_path):
         decoded = sorted(r.text for r in zxingcpp.read_barcodes(shot))
         assert decoded == sorted(art.url for _, art in chunk)
     page.close()
+
+
+@pytest.mark.parametrize("path", ["", "san-pham/", "san-pham/buoi-tan-trieu/", "truy-xuat/khanh-hoa/",
+                                  "01/08936058120082", "01/08936058120082/10/B2610",
+                                  "p/nho-say-nhon-son/NS-2610/", "01/08936058120082/10/Z1"])
+def test_pages_fit_a_phone_screen(served, browser, path):
+    _, base = served
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    page.goto(base + path)
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.close()

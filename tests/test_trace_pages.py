@@ -113,7 +113,7 @@ def test_completeness_page_lists_missing_items_per_product_and_lot(sample_site):
     row = re.search(r"<tr>\s*<td><a [^>]*>Hạt điều rang muối[^<]*</a></td>\s*<td><a [^>]*>HD2611"
                     r".*?</tr>", khanh_hoa, flags=re.S)
     assert row, "the lot HD2611 has its own row"
-    assert "công đoạn có mã địa điểm; tiêu chuẩn áp dụng" in row.group(0)
+    assert "5. công đoạn có mã địa điểm; 10. tiêu chuẩn áp dụng" in row.group(0)
 
 
 def test_batch_page_is_small_on_the_wire(sample_site):
