@@ -37,7 +37,7 @@ class WebPhoto:
 def _encode(image: Image.Image, ext: str) -> bytes:
     buffer = io.BytesIO()
     if ext == "webp":
-        image.save(buffer, format="WEBP", quality=WEBP_QUALITY, method=6)
+        image.save(buffer, format="WEBP", quality=WEBP_QUALITY, method=4)
     else:
         image.save(buffer, format="JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
     return buffer.getvalue()
