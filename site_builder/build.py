@@ -7,8 +7,8 @@ this tool is never replaced or deleted.
 
 from __future__ import annotations
 
+import gc
 import logging
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -19,9 +19,12 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
+from . import publish
 from .mkdocs_plugin import SITE_MARKER as MARKER
 from .mkdocs_plugin import OcopPlugin, format_problems
 from .problems import Problems
+from .progress import Progress, Quiet
+from .site_writer import Manifest
 from .validate import load_catalog
 
 
@@ -33,9 +36,12 @@ class BuildError(Exception):
 class BuildResult:
     site_dir: Path
     products: int
-    pages: int
-    files: int
+    pages: int  # HTML files in the published site
+    files: int  # all files in the published site
     warnings: Problems
+    mode: str = "full"  # or "incremental": only changed products were rendered
+    rendered: int = 0  # units (products, listing pages) rendered
+    reused: int = 0  # units kept unchanged from the previous build
 
 
 def ocop_plugin(config) -> OcopPlugin:  # type: ignore[no-untyped-def]
@@ -55,7 +61,9 @@ def _check_replaceable(site_dir: Path) -> None:
 
 
 def build_site(config_file: Path, *, site_dir: Path | None = None, as_of: date | None = None,
-               draft: bool = False) -> BuildResult:
+               draft: bool = False, progress: Progress | None = None) -> BuildResult:
+    # A build holds tens of thousands of small objects until it ends; collect garbage rarely.
+    gc.set_threshold(50_000, 50, 100)
     config = load_config(config_file=str(config_file))
     plugin = ocop_plugin(config)
     if as_of is not None:
@@ -73,8 +81,13 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, as_of: date |
 
     final = (site_dir or Path(config.site_dir)).resolve()
     _check_replaceable(final)
+    if final.is_dir() and (final / MARKER).is_file():
+        publish.recover(final)
+        plugin.previous_site = final
     final.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_scratch(final)
     scratch = Path(tempfile.mkdtemp(prefix=f".{final.name}.building-", dir=final.parent))
+    plugin.progress = progress or Quiet()
     try:
         config.site_dir = str(scratch)
         config.plugins.on_startup(command="build", dirty=False)
@@ -84,28 +97,27 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, as_of: date |
             raise BuildError(str(exc)) from None
         finally:
             config.plugins.on_shutdown()
-        _swap(scratch, final)
+        result = plugin.result
+        assert result is not None
+        if result.mode == "incremental":
+            previous = Manifest.read(final)
+            assert previous is not None
+            publish.commit(scratch, final, previous, result.manifest)
+        else:
+            publish.swap(scratch, final)
     finally:
         if scratch.exists():
             shutil.rmtree(scratch, ignore_errors=True)
-    return BuildResult(final, len(catalog.products), len(plugin.plan.pages),
-                       len(plugin.plan.files), Problems(problems.warnings))
+    files = result.manifest.all_files()
+    return BuildResult(final, len(catalog.products), sum(1 for f in files if f.endswith(".html")),
+                       len(files), Problems(problems.warnings), result.mode, result.rendered,
+                       result.reused)
 
 
-def _swap(new: Path, final: Path) -> None:
-    """Put ``new`` at ``final``; the old site is removed only after the new one is in place."""
-    os.chmod(new, 0o755)
-    if not final.exists():
-        new.rename(final)
-        return
-    old = final.with_name(f".{final.name}.old-{os.getpid()}")
-    final.rename(old)
-    try:
-        new.rename(final)
-    except OSError:
-        old.rename(final)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+def _remove_stale_scratch(final: Path) -> None:
+    """Scratch folders of builds that were killed; they were never published."""
+    for stale in final.parent.glob(f".{final.name}.building-*"):
+        shutil.rmtree(stale, ignore_errors=True)
 
 
 def quiet_mkdocs_logging() -> None:

@@ -13,6 +13,7 @@ from mkdocs.config import load_config
 
 from .build import BuildError, build_site, ocop_plugin, quiet_mkdocs_logging
 from .problems import Problems, Severity
+from .progress import Progress
 from .stamp_files import SheetLayout
 from .stamp_kit import KitError, write_kit
 from .stamps import DEFAULT_SIZES_MM
@@ -97,7 +98,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         result = build_site(args.config_file, site_dir=args.site_dir, as_of=args.as_of,
-                            draft=args.draft)
+                            draft=args.draft, progress=Progress())
     except BuildError as exc:
         print(exc, file=sys.stderr)
         print("Không dựng trang; thư mục kết quả cũ được giữ nguyên. / Build stopped; the "
@@ -107,8 +108,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     for warning in result.warnings.sorted():
         print(warning.format("vi", root))
     elapsed = time.perf_counter() - started
-    print(f"Đã dựng {result.products} sản phẩm: {result.pages} trang, {result.files} tệp "
-          f"(truy xuất, mã QR, ảnh) vào {result.site_dir} trong {elapsed:.1f} giây.")
+    how = ("dựng lại phần thay đổi" if result.mode == "incremental" else "dựng toàn bộ")
+    print(f"Đã dựng {result.products} sản phẩm vào {result.site_dir} trong {elapsed:.1f} giây "
+          f"({how}: {result.rendered} phần dựng mới, {result.reused} phần giữ nguyên).\n"
+          f"Trang web có {result.pages} trang HTML, {result.files} tệp; "
+          f"{len(result.warnings)} cảnh báo.")
     return 0
 
 

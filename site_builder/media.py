@@ -1,6 +1,9 @@
 """Product photos for the web: resized, as WebP and JPEG (fallback), plain RGB, no metadata.
 
-Results are cached by the hash of the source bytes, so an unchanged photo costs a file read.
+Names and sizes follow from the photo's own size (known from validation), so pages can be
+planned without opening an image. A photo no wider than the small size is published once;
+larger ones also get a double-width version. Encoded files are cached by the hash of the
+source bytes, so an unchanged photo costs a file read.
 """
 
 from __future__ import annotations
@@ -12,39 +15,60 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
+from .blob_cache import blob_cache
 from .model import Photo
 
-WIDTHS = (480, 960)
+SMALL, LARGE = 480, 960
 JPEG_QUALITY = 78
 WEBP_QUALITY = 72
-FORMATS = {"jpg": "JPEG", "webp": "WEBP"}
-_VERSION = "2"
+FORMATS = ("jpg", "webp")
+_VERSION = "3"
 
 
 @dataclass(frozen=True)
 class WebPhoto:
-    """One photo in the sizes the pages use; ``files`` maps a file name to its bytes."""
+    """Where a photo is published and at which sizes; ``widths`` has 1 or 2 entries."""
 
     stem: str
-    files: dict[str, bytes]
-    width: int
-    height: int
+    widths: tuple[int, ...]
+    size: tuple[int, int]  # of the largest version
 
     def name(self, width: int, ext: str = "jpg") -> str:
         return f"{self.stem}-{width}.{ext}"
+
+    @property
+    def small(self) -> int:
+        return self.widths[0]
+
+    @property
+    def large(self) -> int:
+        return self.widths[-1]
+
+
+def _scaled(width: int, height: int, target: int) -> tuple[int, int]:
+    if width <= target:
+        return width, height
+    return target, max(1, round(height * target / width))
+
+
+def web_photo(photo: Photo) -> WebPhoto:
+    widths = (SMALL,) if photo.width <= SMALL else (SMALL, LARGE)
+    return WebPhoto(Path(photo.name).stem, widths, _scaled(photo.width, photo.height, widths[-1]))
 
 
 def _encode(image: Image.Image, ext: str) -> bytes:
     buffer = io.BytesIO()
     if ext == "webp":
-        image.save(buffer, format="WEBP", quality=WEBP_QUALITY, method=4)
+        image.save(buffer, format="WEBP", quality=WEBP_QUALITY, method=1)
     else:
         image.save(buffer, format="JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
     return buffer.getvalue()
 
 
-def _resize(source: bytes) -> tuple[dict[str, bytes], tuple[int, int]]:
+def _render(source: bytes, widths: tuple[int, ...]) -> dict[str, bytes]:
     with Image.open(io.BytesIO(source)) as original:
+        if original.format == "JPEG":
+            original.draft("RGB", (widths[-1], widths[-1] * 4))  # decode at a reduced scale
         image = ImageOps.exif_transpose(original)
         if image.mode not in ("RGB", "L"):
             # CMYK, 16-bit, palette and alpha images all become plain RGB on white.
@@ -54,30 +78,26 @@ def _resize(source: bytes) -> tuple[dict[str, bytes], tuple[int, int]]:
             image = background
         image = image.convert("RGB")
         out = {}
-        for width in WIDTHS:
+        for width in widths:
             scaled = image.copy()
             scaled.thumbnail((width, width * 4), Image.Resampling.LANCZOS)
             for ext in FORMATS:
                 out[f"{width}.{ext}"] = _encode(scaled, ext)
-        largest = image.copy()
-        largest.thumbnail((WIDTHS[-1], WIDTHS[-1] * 4))
-        return out, largest.size
+        return out
 
 
-def web_photo(photo: Photo, cache_dir: Path | None) -> WebPhoto:
+def photo_files(photo: Photo, cache_dir: Path | None) -> dict[str, bytes]:
+    """The published files of ``photo``: file name -> bytes."""
+    web = web_photo(photo)
     source = photo.source.read_bytes()
-    digest = hashlib.sha256(_VERSION.encode() + source).hexdigest()[:20]
-    stem = photo.source.stem
-    cached = cache_dir / digest if cache_dir else None
-    keys = [f"{w}.{ext}" for w in WIDTHS for ext in FORMATS]
-    if cached and all((cached / k).is_file() for k in keys) and (cached / "size").is_file():
-        sizes = {k: (cached / k).read_bytes() for k in keys}
-        width, height = (int(x) for x in (cached / "size").read_text().split())
+    digest = hashlib.sha256(_VERSION.encode() + repr(web.widths).encode() + source).hexdigest()
+    cache = blob_cache(cache_dir, "photos")
+    keys = [f"{w}.{ext}" for w in web.widths for ext in FORMATS]
+    found = {k: cache.get(f"{digest}/{k}") for k in keys}
+    if all(data is not None for data in found.values()):
+        encoded = {k: data for k, data in found.items() if data is not None}
     else:
-        sizes, (width, height) = _resize(source)
-        if cached:
-            cached.mkdir(parents=True, exist_ok=True)
-            for k, data in sizes.items():
-                (cached / k).write_bytes(data)
-            (cached / "size").write_text(f"{width} {height}")
-    return WebPhoto(stem, {f"{stem}-{k}": data for k, data in sizes.items()}, width, height)
+        encoded = _render(source, web.widths)
+        for k, data in encoded.items():
+            cache.put(f"{digest}/{k}", data)
+    return {f"{web.stem}-{k}": data for k, data in encoded.items()}

@@ -8,7 +8,9 @@ navigation of a handful of entries, whatever the size of the catalog.
 
 from __future__ import annotations
 
+import gc
 import logging
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -22,10 +24,13 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from . import shell
 from .config import Contact, RuleSettings, SiteConfig
 from .model import Catalog
 from .pages import SitePage, SitePlan, plan_site
 from .problems import Problems
+from .progress import Progress, Quiet
+from .site_writer import Manifest, WriteResult, load_shells, write_site
 from .validate import load_catalog
 
 log = logging.getLogger("mkdocs.plugins.ocop")
@@ -33,6 +38,7 @@ log = logging.getLogger("mkdocs.plugins.ocop")
 # Marks a folder as a site this tool built, so `ocop build` may replace it (and nothing else).
 SITE_MARKER = ".ocop-site"
 THEME_CSS = "assets/ocop.css"
+SHELL_DEPTHS = (1, 2, 3)  # folder depths of the pages filled into the shell
 
 
 class OcopPluginConfig(base.Config):
@@ -49,6 +55,16 @@ class OcopPluginConfig(base.Config):
     ocop_office = c.Type(dict, default={})
 
 
+def write_sitemap(site_dir: Path, site_url: str, urls: list[str]) -> None:
+    """sitemap.xml with every page, without dates, so the same records give the same bytes."""
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    entries = "".join(f"<url><loc>{escape(base + url)}</loc></url>\n" for url in sorted(set(urls)))
+    (site_dir / "sitemap.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + entries + "</urlset>\n",
+        encoding="utf-8")
+
+
 def format_problems(problems: Problems, root: Path) -> str:
     return "\n".join(p.format("vi", root) for p in problems.sorted())
 
@@ -61,9 +77,17 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         self.pages: dict[str, SitePage] = {}
         self.site: SiteConfig | None = None
         self.templates = Path()
+        self.shell_sources: dict[str, int] = {}  # placeholder page -> folder depth
+        self.mkdocs_pages: list[str] = []  # addresses of the pages MkDocs rendered
+        self.previous_site: Path | None = None  # the published site, whose unchanged units we keep
+        self.progress: Progress = Quiet()
+        self.result: WriteResult | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self.shell_sources, self.mkdocs_pages = {}, []
 
     def site_config(self, config: MkDocsConfig) -> SiteConfig:
         root = Path(config.config_file_path or ".").resolve().parent
@@ -101,13 +125,20 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
                               f"bản nháp (ocop build --draft). / {reason[1]}.")
         self.templates = (Path(config.config_file_path).parent / self.config.templates_dir).resolve()
         self.plan = plan_site(catalog, site, self.templates)
+        # The catalog and plan live until the end of the build: keep the garbage collector
+        # from walking them again and again while pages are rendered (a large share of the
+        # time at 20,000 products otherwise).
+        gc.collect()
+        gc.freeze()
         self.pages = {page.src_uri: page for page in self.plan.pages}
         config.extra["ocop_draft"] = site.draft
         # The catalog's styles belong to the theme, not to each site's mkdocs.yml.
         if THEME_CSS not in config.extra_css:
             config.extra_css.append(THEME_CSS)
-        # Our 404 page finds the product of a lot address that has no page yet.
+        # Our 404 page finds the product of a lot address that has no page yet, and our
+        # sitemap lists the pages filled into the shell, which MkDocs does not know.
         config.theme.static_templates.discard("404.html")
+        config.theme.static_templates.discard("sitemap.xml")
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -116,29 +147,50 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
                            and Path(f.abs_src_path).resolve().is_relative_to(self.templates)]:
             files.remove(theme_file)
         for page in self.plan.pages:
+            if not page.in_nav:
+                continue  # filled into the site shell after the build (shell.py)
             # Material prints page titles and descriptions without escaping them, and titles
             # come from producers' records: hand it text that is already HTML-escaped.
             front = yaml.safe_dump({"title": str(escape(page.title)),
                                     "description": str(escape(page.description))},
                                    allow_unicode=True, sort_keys=True)
-            inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, page.src_uri, content=f"---\n{front}---\n",
-                                        inclusion=inclusion))
-        for item in self.plan.files:
-            files.append(File.generated(config, item.path, content=item.data))
+            files.append(File.generated(config, page.src_uri, content=f"---\n{front}---\n"))
+        for level in SHELL_DEPTHS:
+            front = yaml.safe_dump({"title": shell.TITLE, "description": shell.DESCRIPTION,
+                                    "search": {"exclude": True}})
+            src = shell.placeholder_url(level) + "index.md"
+            self.shell_sources[src] = level
+            files.append(File.generated(config, src, content=f"---\n{front}---\n",
+                                        inclusion=InclusionLevel.NOT_IN_NAV))
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
-        return "" if page.file.src_uri in self.pages else markdown
+        known = page.file.src_uri in self.pages or page.file.src_uri in self.shell_sources
+        return "" if known else markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
+        if page.file.src_uri in self.shell_sources:
+            return shell.BODY
+        self.mkdocs_pages.append(page.url)
         ours = self.pages.get(page.file.src_uri)
         return ours.body if ours else html
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        (Path(config.site_dir) / SITE_MARKER).write_text("built by ocop\n", encoding="utf-8")
+        assert self.site is not None
+        site_dir = Path(config.site_dir)
+        site_url = config.site_url or ""
+        shells = load_shells(site_dir, self.shell_sources, site_url)
+        shutil.rmtree(site_dir / shell.SHELL_DIR, ignore_errors=True)
+        previous = Manifest.read(self.previous_site)
+        result = write_site(self.plan, site_dir, shells, self.site.absolute_url, previous,
+                            self.progress)
+        write_sitemap(site_dir, site_url, self.mkdocs_pages + result.manifest.page_urls())
+        (site_dir / SITE_MARKER).write_text("built by ocop\n", encoding="utf-8")
+        result.manifest.generated += ["sitemap.xml", SITE_MARKER]
+        result.manifest.write(site_dir)
+        self.result = result
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):  # type: ignore[no-untyped-def]
         if self.site is not None:

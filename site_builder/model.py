@@ -70,6 +70,8 @@ class Photo:
     source: Path  # absolute, checked to lie inside products/
     name: str  # file name inside the product folder
     alt: Text
+    width: int = 0  # as displayed, after EXIF rotation
+    height: int = 0
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,8 @@ class Product:
 @dataclass
 class Catalog:
     products: list[Product] = field(default_factory=list)
+    # A digest of each product's record and the files it refers to, for incremental builds.
+    digests: dict[str, str] = field(default_factory=dict)
 
     def by_id(self) -> dict[str, Product]:
         return {p.id: p for p in self.products}

@@ -4,24 +4,30 @@ Nothing here knows about MkDocs. A ``SitePage`` is a body of HTML with a title t
 shell (Material for MkDocs today) wraps in its layout; a ``SiteFile`` is written byte for byte
 (traceability pages, QR codes, photos). Every decision about status is taken in ``rules.py``
 and turned into words in ``views.py``; templates only place them.
+
+Most of the site is planned as ``Unit``s: the output of one product (its pages, photos, codes)
+or of one listing page, with a key that digests everything it is made from. A unit whose key
+is unchanged since the last build is not rendered again (see ``site_writer.py``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import posixpath
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache, partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
 from markupsafe import Markup
 
 from .config import SiteConfig
 from .i18n import Translator
-from .media import web_photo
+from .media import photo_files, web_photo
 from .model import Catalog, Product
 from .places import Province, provinces
 from .qr import qr_images
@@ -52,8 +58,8 @@ class SiteFile:
 
 
 @dataclass
-class SitePlan:
-    pages: list[SitePage] = field(default_factory=list)
+class UnitOutput:
+    pages: list[SitePage] = field(default_factory=list)  # filled into the site shell
     files: list[SiteFile] = field(default_factory=list)
 
     def add_page(self, page: SitePage) -> None:
@@ -63,6 +69,33 @@ class SitePlan:
         self.files.append(SiteFile(path, data))
 
 
+@dataclass(frozen=True)
+class Unit:
+    """Output made only from known inputs, digested in ``key``; rendered when the key changes."""
+
+    name: str  # "product:buoi-tan-trieu", "listing:tinh/khanh-hoa/2/"
+    key: str
+    render: Callable[[], UnitOutput]
+
+
+@dataclass
+class SitePlan:
+    pages: list[SitePage] = field(default_factory=list)  # rendered by the site generator, in nav
+    units: list[Unit] = field(default_factory=list)
+    files: list[SiteFile] = field(default_factory=list)  # small files written every build
+
+    def add_page(self, page: SitePage) -> None:
+        self.pages.append(page)
+
+    def add_file(self, path: str, data: bytes) -> None:
+        self.files.append(SiteFile(path, data))
+
+    @property
+    def product_count(self) -> int:
+        return sum(1 for unit in self.units if unit.name.startswith("product:"))
+
+
+@lru_cache(maxsize=65536)
 def relative(from_url: str, to: str) -> str:
     """A link from the page at ``from_url`` to the site path ``to``, relative like MkDocs's.
 
@@ -100,40 +133,66 @@ class Renderer:
         )
         self.env.filters["json"] = lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True)
         self.env.filters["script_json"] = script_json
+        self.templates: dict[str, Template] = {}
 
     def render(self, template: str, page_url: str, **context: object) -> str:
         def link(to: str) -> str:
             return relative(page_url, to)
 
-        return self.env.get_template(template).render(
+        compiled = self.templates.get(template)
+        if compiled is None:
+            compiled = self.templates[template] = self.env.get_template(template)
+        return compiled.render(
             t=self.t, link=link, urls=urls, config=self.config, Status=Status,
             ai_labels={ai: self.t(f"ai_{ai}") for ai in SHOWN_AIS}, **context
         )
 
 
+LISTING_PAGE_SIZE = 60
+_CODE = ("pages.py", "views.py", "media.py", "qr.py", "text.py", "i18n.py", "traceability.py",
+         "rules.py", "shell.py")
+
+
+def _digest(*parts: object) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(repr(part).encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def global_key(config: SiteConfig, templates_dir: Path) -> str:
+    """Everything every unit depends on: code, templates, strings, settings and the day."""
+    digest = hashlib.sha256()
+    here = Path(__file__).parent
+    for path in sorted([here / name for name in _CODE] + list((here / "locales").glob("*.yml"))
+                       + [p for p in templates_dir.rglob("*") if p.is_file()]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    digest.update(repr((config.site_url, config.site_name, config.draft, config.sample_data,
+                        config.rules, config.ocop_office, config.today())).encode())
+    return digest.hexdigest()
+
+
 def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path) -> SitePlan:
-    """Every page and file of the catalog, in a stable order."""
+    """Every page and file of the catalog, in a stable order; units are rendered on demand."""
     renderer = Renderer(config, templates_dir)
     day = config.today()
+    base_key = global_key(config, templates_dir)
     views = [product_view(p, day, config, renderer.t) for p in catalog.products]
     views.sort(key=_catalog_order)
+    keys = {v.product.id: _digest(base_key, catalog.digests.get(v.product.id, v.product))
+            for v in views}
+    photos = {v.product.id: _photo_links(v.product) for v in views}
     plan = SitePlan()
-    cache = config.cache_dir
-    photo_urls: dict[str, list[dict[str, object]]] = {}
     for view in views:
-        photo_urls[view.product.id] = _add_photos(plan, view.product, cache)
-        _add_qr(plan, view, config)
+        plan.units.append(Unit(f"product:{view.product.id}", keys[view.product.id],
+                               partial(_product_unit, renderer, view, photos[view.product.id])))
 
-    plan.add_page(_home(renderer, views, photo_urls))
-    plan.add_page(_listing(renderer, "san-pham/", renderer.t("catalog"),
-                           renderer.t("catalog_lead", count=len(views)), views, photo_urls,
-                           in_nav=True))
-    _add_groupings(plan, renderer, views, photo_urls)
-    for view in views:
-        photos = photo_urls[view.product.id]
-        plan.add_page(_product_page(renderer, view, photos))
-        _add_trace_pages(plan, renderer, view, photos)
-    _add_completeness(plan, renderer, [v.product for v in views])
+    plan.add_page(_home(renderer, views, photos))
+    _add_listing(plan, renderer, "san-pham/", renderer.t("catalog"), views, photos, keys,
+                 first_in_nav=True)
+    _add_groupings(plan, renderer, views, photos, keys)
+    _add_completeness(plan, renderer, [v.product for v in views], keys)
     plan.add_file("404.html", renderer.render("not_found.html", "", absolute_base=_base_path(
         config.site_url)).encode("utf-8"))
     return plan
@@ -145,29 +204,42 @@ def _catalog_order(view: ProductView) -> tuple:
     return (lapsed, -(view.status.stars or 0), view.product.name.vi.casefold(), view.product.id)
 
 
-def _add_photos(plan: SitePlan, product: Product, cache: Path | None) -> list[dict[str, object]]:
+def _photo_links(product: Product) -> list[dict[str, object]]:
+    """What templates need to show a product's photos, known without opening them."""
     result = []
     for photo in product.photos:
-        web = web_photo(photo, cache / "photos" if cache else None)
+        web = web_photo(photo)
         base = urls.media(product)
-        for name, data in sorted(web.files.items()):
-            plan.add_file(base + name, data)
         result.append({
-            "small": base + web.name(480),
-            "large": base + web.name(960),
-            "small_webp": base + web.name(480, "webp"),
-            "large_webp": base + web.name(960, "webp"),
-            "width": web.width,
-            "height": web.height,
+            "small": base + web.name(web.small),
+            "large": base + web.name(web.large),
+            "small_webp": base + web.name(web.small, "webp"),
+            "large_webp": base + web.name(web.large, "webp"),
+            "small_width": web.small,
+            "large_width": web.large,
+            "width": web.size[0],
+            "height": web.size[1],
             "alt": photo.alt.vi,
         })
     return result
 
 
-def _add_qr(plan: SitePlan, view: ProductView, config: SiteConfig) -> None:
-    images = qr_images(view.trace_absolute_url, config.cache_dir / "qr" if config.cache_dir else None)
-    plan.add_file(urls.qr(view.product, "svg"), images.svg)
-    plan.add_file(urls.qr(view.product, "png"), images.png)
+def _product_unit(renderer: Renderer, view: ProductView, photos: list) -> UnitOutput:
+    """Everything published for one product: its page, traceability pages, photos and codes."""
+    out = UnitOutput()
+    product, config = view.product, renderer.config
+    cache = config.cache_dir
+    for photo in product.photos:
+        for name, data in sorted(photo_files(photo, cache).items()):
+            out.add_file(urls.media(product) + name, data)
+    images = qr_images(view.trace_absolute_url, cache)
+    out.add_file(urls.qr(product, "svg"), images.svg)
+    out.add_file(urls.qr(product, "png"), images.png)
+    url = urls.product(product)
+    out.add_page(SitePage(url, product.name.vi, view.description,
+                          renderer.render("product.html", url, v=view, photos=photos)))
+    _add_trace_pages(out, renderer, view, photos)
+    return out
 
 
 def _home(renderer: Renderer, views: list[ProductView], photos: dict) -> SitePage:
@@ -192,15 +264,38 @@ def _home(renderer: Renderer, views: list[ProductView], photos: dict) -> SitePag
     return SitePage("", renderer.config.site_name, renderer.t("site_tagline"), body, in_nav=True)
 
 
-def _listing(renderer: Renderer, url: str, title: str, lead: str, views: list[ProductView],
-             photos: dict, in_nav: bool = False) -> SitePage:
-    body = renderer.render("listing.html", url, title=title, lead=lead, views=views,
-                           photos=photos)
-    return SitePage(url, title, lead, body, in_nav=in_nav)
+def _add_listing(plan: SitePlan, renderer: Renderer, url: str, title: str,
+                 views: list[ProductView], photos: dict, keys: dict[str, str],
+                 first_in_nav: bool = False) -> None:
+    """A listing of product cards, LISTING_PAGE_SIZE a page: ``url``, then ``url`` + '2/', ..."""
+    t = renderer.t
+    chunks = [views[i:i + LISTING_PAGE_SIZE] for i in range(0, len(views), LISTING_PAGE_SIZE)] or [[]]
+    addresses = [url] + [f"{url}{n}/" for n in range(2, len(chunks) + 1)]
+    for n, (chunk, address) in enumerate(zip(chunks, addresses, strict=True), start=1):
+        pager = {"page": n, "pages": len(chunks), "total": len(views),
+                 "prev": addresses[n - 2] if n > 1 else None,
+                 "next": addresses[n] if n < len(chunks) else None}
+        lead = t("products_count", count=len(views))
+        page_title = title if n == 1 else t("page_title", title=title, page=n)
+
+        in_nav = first_in_nav and n == 1
+
+        def render(chunk=chunk, address=address, page_title=page_title, lead=lead,
+                   pager=pager, in_nav=in_nav) -> SitePage:
+            body = renderer.render("listing.html", address, title=page_title, lead=lead,
+                                   views=chunk, photos=photos, pager=pager)
+            return SitePage(address, page_title, lead, body, in_nav=in_nav)
+
+        if in_nav:
+            plan.add_page(render())
+        else:
+            plan.units.append(Unit(f"listing:{address}", _digest(
+                "listing", address, page_title, pager, [keys[v.product.id] for v in chunk]),
+                lambda render=render: UnitOutput(pages=[render()])))
 
 
 def _add_groupings(plan: SitePlan, renderer: Renderer, views: list[ProductView],
-                   photos: dict) -> None:
+                   photos: dict, keys: dict[str, str]) -> None:
     t = renderer.t
     by_province: dict[int, list[ProductView]] = {}
     by_sector: dict[str, list[ProductView]] = {}
@@ -219,17 +314,9 @@ def _add_groupings(plan: SitePlan, renderer: Renderer, views: list[ProductView],
         "groups.html", "nganh/", title=t("sectors"), groups=[
             (s.name_vi, urls.sector(s), items) for s, items in sector_list]), in_nav=True))
     for province, items in province_list:
-        plan.add_page(_listing(renderer, urls.province(province), province.name,
-                               t("products_count", count=len(items)), items, photos))
+        _add_listing(plan, renderer, urls.province(province), province.name, items, photos, keys)
     for sector, items in sector_list:
-        plan.add_page(_listing(renderer, urls.sector(sector), sector.name_vi,
-                               t("products_count", count=len(items)), items, photos))
-
-
-def _product_page(renderer: Renderer, view: ProductView, photos: list) -> SitePage:
-    url = urls.product(view.product)
-    body = renderer.render("product.html", url, v=view, photos=photos)
-    return SitePage(url, view.product.name.vi, view.description, body)
+        _add_listing(plan, renderer, urls.sector(sector), sector.name_vi, items, photos, keys)
 
 
 def _base_path(site_url: str) -> str:
@@ -238,7 +325,7 @@ def _base_path(site_url: str) -> str:
     return path if path.endswith("/") else path + "/"
 
 
-def _add_page_files(plan: SitePlan, url: str, render: Callable[[str], str]) -> None:
+def _add_page_files(plan: UnitOutput, url: str, render: Callable[[str], str]) -> None:
     """Write the page at ``url`` into each file that may answer it, each with links relative
     to where that file is served from."""
     for path in urls.files_for(url):
@@ -247,7 +334,7 @@ def _add_page_files(plan: SitePlan, url: str, render: Callable[[str], str]) -> N
         plan.add_file(path, render(served_at).encode("utf-8"))
 
 
-def _add_trace_pages(plan: SitePlan, renderer: Renderer, view: ProductView, photos: list) -> None:
+def _add_trace_pages(plan: UnitOutput, renderer: Renderer, view: ProductView, photos: list) -> None:
     product, config = view.product, renderer.config
     domain = urlsplit(config.site_url).netloc or config.site_url
     lots = [lot_view(view, batch, config, renderer.t) for batch in product.batches]
@@ -266,7 +353,8 @@ def _add_trace_pages(plan: SitePlan, renderer: Renderer, view: ProductView, phot
                 plan.add_file(urls.document(product, lot.batch, name), doc.source.read_bytes())
 
 
-def _add_completeness(plan: SitePlan, renderer: Renderer, products: list[Product]) -> None:
+def _add_completeness(plan: SitePlan, renderer: Renderer, products: list[Product],
+                      keys: dict[str, str]) -> None:
     """A staff page of Circular 02/2024 items: a summary by province, then one page each."""
     t = renderer.t
     rows = all_completeness(products)
@@ -283,7 +371,14 @@ def _add_completeness(plan: SitePlan, renderer: Renderer, products: list[Product
         complete=sum(r.complete for r in rows), total=len(rows)), in_nav=True))
     for province, items in groups:
         url = urls.completeness(province)
-        plan.add_page(SitePage(url, f"{t('completeness_title')}: {province.name}",
-                               t("completeness_lead"), renderer.render(
-            "completeness.html", url, items=ITEMS, summary=None, rows=items, province=province,
-            complete=sum(r.complete for r in items), total=len(items))))
+
+        def render(url=url, province=province, items=items) -> UnitOutput:
+            return UnitOutput(pages=[SitePage(
+                url, f"{t('completeness_title')}: {province.name}", t("completeness_lead"),
+                renderer.render("completeness.html", url, items=ITEMS, summary=None, rows=items,
+                                province=province, complete=sum(r.complete for r in items),
+                                total=len(items)))])
+
+        products_here = sorted({row.product.id for row in items})
+        plan.units.append(Unit(f"completeness:{url}", _digest(
+            "completeness", url, [keys[i] for i in products_here]), render))

@@ -131,10 +131,15 @@ def suggest_communes(province: Province, name: str, limit: int = 3) -> list[str]
     return sorted(hits)[:limit]
 
 
+@lru_cache(maxsize=1)
+def _old_province_patterns() -> list[tuple[str, re.Pattern[str]]]:
+    return [(old, re.compile(r"\b" + re.escape(ascii_fold(old)) + r"\b")) for old in MERGED_INTO]
+
+
 def old_provinces_mentioned(address: str) -> list[str]:
     """Pre-2025 province names that appear in an address written the old way."""
     key = ascii_fold(address)
-    return [old for old in MERGED_INTO if re.search(r"\b" + re.escape(ascii_fold(old)) + r"\b", key)]
+    return [old for old, pattern in _old_province_patterns() if pattern.search(key)]
 
 
 def data_version() -> str:

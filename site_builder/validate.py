@@ -33,6 +33,7 @@ from .model import (
     Withdrawal,
 )
 from .problems import Problems
+from .record_cache import RecordCache
 from .records import BatchRecord, CertificationRecord, ProductRecord
 from .rules import default_valid_until, is_ocop_rating, stars_match_score, status_on
 from .taxonomy import PRODUCT_SETS, REGIMES
@@ -43,6 +44,7 @@ RECORD_NAME = "product.yml"
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 MAX_PHOTO_PIXELS = 40_000_000
 MAX_PHOTO_BYTES = 15_000_000
+ORIENTATION_TAG = 0x0112  # EXIF: 5-8 mean the picture is shown turned a quarter
 MAX_DOCUMENT_BYTES = 10_000_000
 # What a published document may be, recognised by its first bytes rather than its name.
 DOCUMENT_SIGNATURES = {b"%PDF-": "PDF", b"\xff\xd8\xff": "JPEG", b"\x89PNG\r\n\x1a\n": "PNG"}
@@ -63,10 +65,27 @@ def load_catalog(config: SiteConfig) -> tuple[Catalog, Problems]:
                        "the products folder does not exist")
         return Catalog(), problems
     catalog = Catalog()
-    for path in record_paths(products_dir):
-        product = _load_product(path, config, problems)
-        if product is not None:
+    cache = RecordCache.open(config)
+    paths = record_paths(products_dir)
+    for path in paths:
+        entry = cache.get(path)
+        if entry is None:
+            found = Problems()
+            product = _load_product(path, config, found)
+            problems.extend(found)
+            if product is None:
+                continue
             catalog.products.append(product)
+            if found.errors:
+                continue
+            entry = cache.put(path, product, found.items)
+        else:
+            catalog.products.append(entry.product)
+            problems.items.extend(entry.problems)
+        if entry is not None:
+            catalog.digests[entry.product.id] = entry.fingerprint
+    cache.keep_only(paths)
+    cache.save()
     _check_catalog(catalog, problems)
     catalog.products.sort(key=lambda p: p.id)
     _note_traceability_gaps(catalog, problems)
@@ -462,11 +481,12 @@ def _build_photos(record: ProductRecord, folder: Path, products_dir: Path, error
             error(at, f"'{photo.file}' là thư mục, không phải tệp ảnh",
                   f"'{photo.file}' is a folder, not an image file")
             continue
-        if reason := _image_problem(source):
+        reason, size = _inspect_image(source)
+        if reason:
             error(at, *reason)
             continue
         alt = Text(photo.alt.vi, photo.alt.en) if photo.alt else Text(record.name.vi, record.name.en)
-        photos.append(Photo(source=source, name=source.name, alt=alt))
+        photos.append(Photo(source=source, name=source.name, alt=alt, width=size[0], height=size[1]))
     return photos
 
 
@@ -480,20 +500,24 @@ def _inside(folder: Path, relative: str, root: Path) -> Path | None:
     return resolved
 
 
-def _image_problem(source: Path) -> tuple[str, str] | None:
+def _inspect_image(source: Path) -> tuple[tuple[str, str] | None, tuple[int, int]]:
+    """Why ``source`` cannot be a photo (or None), and its size as displayed (EXIF-rotated)."""
     if source.stat().st_size > MAX_PHOTO_BYTES:
-        return ("ảnh lớn hơn 15 MB; hãy thu nhỏ trước khi đưa vào", "the photo is over 15 MB")
+        return ("ảnh lớn hơn 15 MB; hãy thu nhỏ trước khi đưa vào", "the photo is over 15 MB"), (0, 0)
     try:
         with Image.open(source) as image:
             if image.format not in PHOTO_FORMATS:
                 return (f"ảnh phải là JPEG, PNG hoặc WebP (đang là {image.format})",
-                        f"photos must be JPEG, PNG or WebP (got {image.format})")
+                        f"photos must be JPEG, PNG or WebP (got {image.format})"), (0, 0)
+            width, height = image.size
+            if image.getexif().get(ORIENTATION_TAG, 1) in (5, 6, 7, 8):
+                width, height = height, width
             image.verify()
     except Image.DecompressionBombError:
-        return ("ảnh có kích thước điểm ảnh quá lớn", "the image has too many pixels")
+        return ("ảnh có kích thước điểm ảnh quá lớn", "the image has too many pixels"), (0, 0)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        return ("tệp không phải ảnh hoặc đã hỏng", "the file is not an image or is damaged")
-    return None
+        return ("tệp không phải ảnh hoặc đã hỏng", "the file is not an image or is damaged"), (0, 0)
+    return None, (width, height)
 
 
 # --- the whole catalog ----------------------------------------------------------------------

@@ -11,6 +11,7 @@ PyYAML composes the node tree; we build plain Python values from it ourselves so
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -153,6 +154,41 @@ def _decode(raw: bytes, path: Path, problems: Problems) -> str | None:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+# libyaml parses about ten times faster than PyYAML's Python parser, but its composer recurses
+# in C and crashes the process on deeply nested collections ("[[[[...", "- - - - ..."). Text that
+# could nest that deep goes to the Python parser, which fails cleanly (RecursionError, reported).
+# Block nesting needs a longer run of indentation and indicators at a line's start than its
+# depth; flow nesting needs as many open brackets.
+_C_LOADER = getattr(yaml, "CSafeLoader", None)
+_SAFE_C_DEPTH = 200
+
+
+def _flow_depth_at_most(text: str, limit: int) -> bool:
+    """Whether '[' and '{' nest at most ``limit`` deep (quotes ignored, so this overestimates)."""
+    if text.count("[") + text.count("{") <= limit:
+        return True
+    depth = 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            if depth > limit:
+                return False
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    return True
+
+
+_LINE_PREFIX = re.compile(r"^[ \t?:-]*", re.MULTILINE)
+
+
+def _loader_for(text: str) -> type:
+    block_depth = max((len(m) for m in _LINE_PREFIX.findall(text)), default=0)
+    if (_C_LOADER is not None and block_depth <= _SAFE_C_DEPTH
+            and _flow_depth_at_most(text, _SAFE_C_DEPTH)):
+        return _C_LOADER
+    return yaml.SafeLoader
+
+
 def load_yaml(path: Path, problems: Problems) -> LoadedYaml | None:
     """Parse one record; on failure add problems and return None."""
     try:
@@ -173,7 +209,7 @@ def load_yaml(path: Path, problems: Problems) -> LoadedYaml | None:
         return None
     builder = _Builder(path, problems)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_loader_for(text))
         data = builder.build(node, (), 0) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

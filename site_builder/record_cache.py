@@ -1,0 +1,121 @@
+"""Validated records from earlier runs, so an unchanged record is not parsed and checked again.
+
+An entry is reused only when the record's bytes (checked by size and modification time, then
+by content hash), every file it refers to (photos, documents), the settings and the checking
+code are all as they were. Records with errors are never cached: they are checked every time.
+The cache is one pickle file written atomically; a damaged or foreign file is ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import SiteConfig
+from .model import Product
+from .problems import Problem
+
+CACHE_NAME = "records.pickle"
+# The modules whose code decides what a record becomes; a change to any of them empties the cache.
+_CODE = ("records.py", "validate.py", "model.py", "rules.py", "taxonomy.py", "places.py",
+         "yaml_loader.py", "gtin.py", "config.py", "problems.py")
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
+
+
+def context_key(config: SiteConfig) -> str:
+    digest = hashlib.sha256()
+    here = Path(__file__).parent
+    for name in _CODE:
+        digest.update((here / name).read_bytes())
+    digest.update(repr((config.rules, config.today(), str(config.products_dir))).encode())
+    return digest.hexdigest()
+
+
+@dataclass
+class Entry:
+    stat: tuple[int, int]
+    digest: str
+    deps: tuple[tuple[str, tuple[int, int] | None], ...]
+    product: Product
+    problems: tuple[Problem, ...]
+
+    @property
+    def fingerprint(self) -> str:
+        """What the record and its files were when read, as one digest."""
+        return hashlib.sha256(repr((self.digest, self.deps)).encode()).hexdigest()
+
+
+@dataclass
+class RecordCache:
+    path: Path | None
+    context: str
+    entries: dict[str, Entry] = field(default_factory=dict)
+    changed: bool = False
+
+    @classmethod
+    def open(cls, config: SiteConfig) -> RecordCache:
+        context = context_key(config)
+        path = config.cache_dir / CACHE_NAME if config.cache_dir else None
+        cache = cls(path, context)
+        if path is not None and path.is_file():
+            try:
+                with path.open("rb") as handle:
+                    stored_context, entries = pickle.load(handle)
+                if stored_context == context:
+                    cache.entries = entries
+            except Exception:  # noqa: BLE001 - a damaged cache is only a slower build
+                cache.entries = {}
+        return cache
+
+    def get(self, record: Path) -> Entry | None:
+        entry = self.entries.get(str(record))
+        if entry is None:
+            return None
+        stat = _stat(record)
+        if stat is None:
+            return None
+        if stat != entry.stat:
+            if hashlib.sha256(record.read_bytes()).hexdigest() != entry.digest:
+                return None
+            entry.stat, self.changed = stat, True
+        if any(_stat(Path(dep)) != dep_stat for dep, dep_stat in entry.deps):
+            return None
+        return entry
+
+    def put(self, record: Path, product: Product, problems: list[Problem]) -> Entry | None:
+        stat = _stat(record)
+        if stat is None:
+            return None
+        deps = [photo.source for photo in product.photos]
+        deps += [doc.source for batch in product.batches for doc in batch.documents if doc.source]
+        self.entries[str(record)] = Entry(
+            stat=stat, digest=hashlib.sha256(record.read_bytes()).hexdigest(),
+            deps=tuple((str(dep), _stat(dep)) for dep in deps), product=product,
+            problems=tuple(problems))
+        self.changed = True
+        return self.entries[str(record)]
+
+    def keep_only(self, records: list[Path]) -> None:
+        wanted = {str(r) for r in records}
+        for key in [k for k in self.entries if k not in wanted]:
+            del self.entries[key]
+            self.changed = True
+
+    def save(self) -> None:
+        if self.path is None or not self.changed:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        with tmp.open("wb") as handle:
+            pickle.dump((self.context, self.entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(self.path)

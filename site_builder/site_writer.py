@@ -1,0 +1,184 @@
+"""Write the planned site into a staging folder, rendering only units whose key changed.
+
+The previous build's manifest (``.ocop-manifest.json`` in the published folder) records each
+unit's key and files. When most units are unchanged the staging folder holds only what is new
+("incremental"), and ``publish.py`` moves it into the published folder with a journal; otherwise
+every unit is rendered ("full") and the staging folder replaces the published one whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing as mp
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import shell
+from .pages import SitePlan, Unit
+from .progress import Progress
+
+MANIFEST = ".ocop-manifest.json"
+# Above this share of changed units, rendering everything and swapping folders is cheaper.
+FULL_REBUILD_SHARE = 0.5
+PARALLEL_FROM = 200  # units; fewer are rendered in this process
+BATCH = 32  # units a worker renders per task
+
+
+@dataclass
+class Manifest:
+    units: dict[str, dict] = field(default_factory=dict)  # name -> {key, files, pages}
+    generated: list[str] = field(default_factory=list)  # files the site generator wrote
+
+    @classmethod
+    def read(cls, site_dir: Path | None) -> Manifest | None:
+        if site_dir is None:
+            return None
+        try:
+            data = json.loads((site_dir / MANIFEST).read_text(encoding="utf-8"))
+            return cls(units=data["units"], generated=data["generated"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def all_files(self) -> set[str]:
+        files = set(self.generated)
+        for unit in self.units.values():
+            files.update(unit["files"])
+        return files
+
+    def page_urls(self) -> list[str]:
+        return [url for unit in self.units.values() for url in unit["pages"]]
+
+    def write(self, site_dir: Path) -> None:
+        text = json.dumps({"units": self.units, "generated": sorted(self.generated)},
+                          ensure_ascii=False, sort_keys=True, indent=0)
+        (site_dir / MANIFEST).write_text(text + "\n", encoding="utf-8")
+
+
+@dataclass
+class WriteResult:
+    mode: str  # "full" | "incremental"
+    manifest: Manifest
+    rendered: int  # units rendered in this build
+    reused: int  # units kept from the previous build
+
+
+class FileWriter:
+    """Writes files under one folder, creating each sub-folder once."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.folders: set[str] = set()
+
+    def write(self, path: str, data: bytes) -> None:
+        folder = path.rpartition("/")[0]
+        if folder not in self.folders:
+            (self.root / folder).mkdir(parents=True, exist_ok=True)
+            self.folders.add(folder)
+        (self.root / path).write_bytes(data)
+
+
+def generated_files(site_dir: Path) -> list[str]:
+    """Every file under ``site_dir``, as site paths."""
+    found = []
+    for folder, _, names in os.walk(site_dir):
+        rel = os.path.relpath(folder, site_dir)
+        for name in names:
+            found.append(name if rel == "." else f"{rel}/{name}".replace(os.sep, "/"))
+    return sorted(found)
+
+
+def load_shells(site_dir: Path, sources: dict[str, int], site_url: str) -> dict[int, shell.Shell]:
+    shells = {}
+    for src, level in sources.items():
+        url = src[: -len("index.md")]
+        text = (site_dir / url / "index.html").read_text(encoding="utf-8")
+        shells[level] = shell.Shell.parse(text, site_url + url)
+    return shells
+
+
+def _write_unit(unit: Unit, key: str, writer: FileWriter, shells: dict[int, shell.Shell],
+                absolute_url: Callable[[str], str]) -> dict:
+    out = unit.render()
+    files = []
+    for item in out.files:
+        writer.write(item.path, item.data)
+        files.append(item.path)
+    for page in out.pages:
+        html = shells[shell.depth(page.url)].fill(
+            title=page.title, description=page.description, body=page.body,
+            address=absolute_url(page.url))
+        writer.write(page.url + "index.html", html.encode("utf-8"))
+        files.append(page.url + "index.html")
+    return {"key": key, "files": sorted(files), "pages": [page.url for page in out.pages]}
+
+
+# What forked workers need, set just before the pool starts (fork copies it, nothing is pickled).
+_JOB: tuple | None = None
+
+
+def _work(batch: list[tuple[int, str]]) -> list[tuple[str, dict]]:
+    assert _JOB is not None
+    units, site_dir, shells, absolute_url = _JOB
+    writer = FileWriter(site_dir)
+    return [(units[i].name, _write_unit(units[i], key, writer, shells, absolute_url))
+            for i, key in batch]
+
+
+def _workers() -> int:
+    """One per core; ``OCOP_WORKERS`` overrides it (1 renders in this process)."""
+    wanted = os.environ.get("OCOP_WORKERS", "")
+    if wanted.isdigit() and int(wanted) > 0:
+        return int(wanted)
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def write_site(plan: SitePlan, site_dir: Path, shells: dict[int, shell.Shell],
+               absolute_url: Callable[[str], str], previous: Manifest | None,
+               progress: Progress) -> WriteResult:
+    """Render and write every unit whose key changed (or all of them) into ``site_dir``.
+
+    Many units are rendered by one worker process per core (fork, Linux and macOS); the
+    output does not depend on how the work was shared."""
+    global _JOB
+    writer = FileWriter(site_dir)
+    for item in plan.files:
+        writer.write(item.path, item.data)
+    manifest = Manifest(generated=[p for p in generated_files(site_dir) if p != MANIFEST])
+    shell_key = hashlib.sha256("".join("".join(s.parts) for _, s in sorted(shells.items()))
+                               .encode()).hexdigest()
+    keyed = [(unit, hashlib.sha256(f"{unit.key}|{shell_key}".encode()).hexdigest())
+             for unit in plan.units]
+    old = previous.units if previous else {}
+    changed = sum(1 for unit, key in keyed if old.get(unit.name, {}).get("key") != key)
+    incremental = previous is not None and changed <= FULL_REBUILD_SHARE * max(1, len(keyed))
+    todo: list[tuple[int, str]] = []
+    for i, (unit, key) in enumerate(keyed):
+        before = old.get(unit.name)
+        if incremental and before is not None and before.get("key") == key:
+            manifest.units[unit.name] = before
+        else:
+            todo.append((i, key))
+    progress.start("render", len(todo))
+    units = [unit for unit, _ in keyed]
+    if len(todo) >= PARALLEL_FROM and _workers() > 1 and "fork" in mp.get_all_start_methods():
+        _JOB = (units, site_dir, shells, absolute_url)
+        batches = [todo[i:i + BATCH] for i in range(0, len(todo), BATCH)]
+        try:
+            with ProcessPoolExecutor(_workers(), mp_context=mp.get_context("fork")) as pool:
+                for done in pool.map(_work, batches):
+                    manifest.units.update(done)
+                    progress.advance(len(done))
+        finally:
+            _JOB = None
+    else:
+        for i, key in todo:
+            manifest.units[units[i].name] = _write_unit(units[i], key, writer, shells, absolute_url)
+            progress.advance()
+    progress.done()
+    manifest.units = dict(sorted(manifest.units.items()))
+    return WriteResult("incremental" if incremental else "full", manifest, len(todo),
+                       len(keyed) - len(todo))
