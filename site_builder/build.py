@@ -81,6 +81,7 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, as_of: date |
 
     final = (site_dir or Path(config.site_dir)).resolve()
     _check_replaceable(final)
+    plugin.previous_site = None  # MkDocs reuses plugin objects between builds in one process
     if final.is_dir() and (final / MARKER).is_file():
         publish.recover(final)
         plugin.previous_site = final

@@ -87,7 +87,7 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         self.command = command
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        self.shell_sources, self.mkdocs_pages = {}, []
+        self.shell_sources, self.mkdocs_pages, self.result = {}, [], None
 
     def site_config(self, config: MkDocsConfig) -> SiteConfig:
         root = Path(config.config_file_path or ".").resolve().parent
@@ -176,6 +176,9 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         self.mkdocs_pages.append(page.url)
         ours = self.pages.get(page.file.src_uri)
         return ours.body if ours else html
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        return shell.valid_html(output)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.site is not None

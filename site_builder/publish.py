@@ -72,10 +72,22 @@ def commit(staging: Path, final: Path, previous: Manifest, current: Manifest) ->
         if path in installs:
             target.parent.mkdir(parents=True, exist_ok=True)
             (staging / path).rename(target)
+    _prune_empty_folders(final, removals)
     (final / JOURNAL).unlink()
     shutil.rmtree(backup, ignore_errors=True)
     shutil.rmtree(staging, ignore_errors=True)
     return len(paths)
+
+
+def _prune_empty_folders(root: Path, removed: list[str]) -> None:
+    """Folders left empty by removed files (a product taken out of the catalog)."""
+    folders = {Path(p).parent for p in removed}
+    for folder in sorted({f for p in folders for f in (p, *p.parents) if str(f) != "."},
+                         key=lambda f: len(f.parts), reverse=True):
+        try:
+            (root / folder).rmdir()
+        except OSError:
+            pass  # not empty, or already gone
 
 
 def recover(final: Path) -> bool:
@@ -89,6 +101,7 @@ def recover(final: Path) -> bool:
     for path, existed in journal["existed"].items():
         target, saved = final / path, backup / path
         if saved.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
             saved.replace(target)
         elif not existed and target.exists():
             target.unlink()

@@ -45,14 +45,15 @@ def context_key(config: SiteConfig) -> str:
 class Entry:
     stat: tuple[int, int]
     digest: str
-    deps: tuple[tuple[str, tuple[int, int] | None], ...]
+    deps: tuple[tuple[str, tuple[int, int] | None, str], ...]  # path, stat, content hash
     product: Product
     problems: tuple[Problem, ...]
 
     @property
     def fingerprint(self) -> str:
-        """What the record and its files were when read, as one digest."""
-        return hashlib.sha256(repr((self.digest, self.deps)).encode()).hexdigest()
+        """What the record and its files contain, as one digest (the same in any checkout)."""
+        contents = [(Path(path).name, digest) for path, _, digest in self.deps]
+        return hashlib.sha256(repr((self.digest, contents)).encode()).hexdigest()
 
 
 @dataclass
@@ -88,7 +89,7 @@ class RecordCache:
             if hashlib.sha256(record.read_bytes()).hexdigest() != entry.digest:
                 return None
             entry.stat, self.changed = stat, True
-        if any(_stat(Path(dep)) != dep_stat for dep, dep_stat in entry.deps):
+        if any(_stat(Path(dep)) != dep_stat for dep, dep_stat, _ in entry.deps):
             return None
         return entry
 
@@ -100,7 +101,8 @@ class RecordCache:
         deps += [doc.source for batch in product.batches for doc in batch.documents if doc.source]
         self.entries[str(record)] = Entry(
             stat=stat, digest=hashlib.sha256(record.read_bytes()).hexdigest(),
-            deps=tuple((str(dep), _stat(dep)) for dep in deps), product=product,
+            deps=tuple((str(dep), _stat(dep), hashlib.sha256(dep.read_bytes()).hexdigest())
+                       for dep in deps), product=product,
             problems=tuple(problems))
         self.changed = True
         return self.entries[str(record)]

@@ -21,6 +21,15 @@ DESCRIPTION = "OCOPSHELLDESCRIPTION0d5e"
 BODY = "OCOPSHELLBODY0d5e"
 
 
+_CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input\b[^>]*type="checkbox"[^>]*?) autocomplete="off"')
+
+
+def valid_html(page: str) -> str:
+    """Material's toggles are checkboxes with ``autocomplete``, which HTML does not allow
+    there (the W3C checker reports it); drop the attribute, which checkboxes ignore anyway."""
+    return _CHECKBOX_AUTOCOMPLETE.sub(r"\1", page)
+
+
 def depth(url: str) -> int:
     """Folder depth of a page address: '' is 0, 'san-pham/x/' is 2."""
     return url.count("/")
@@ -40,7 +49,7 @@ class Shell:
         """``placeholder_address`` is the placeholder's absolute URL (in its canonical link)."""
         markers = [TITLE, DESCRIPTION, BODY, placeholder_address]
         pattern = "(" + "|".join(re.escape(m) for m in markers) + ")"
-        parts = re.split(pattern, html)
+        parts = re.split(pattern, valid_html(html))
         missing = [m for m in (TITLE, BODY) if m not in parts]
         if missing:
             raise ValueError(f"the site shell lacks the markers {missing}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 
 import markdown
 import nh3
@@ -13,9 +14,22 @@ _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 _ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
+_CONVERTERS: dict[int, markdown.Markdown] = {}
+
+
+def _markdown(text: str) -> str:
+    """Markdown to (unsafe) HTML with one converter per process: building one costs more than
+    converting a story."""
+    converter = _CONVERTERS.get(os.getpid())
+    if converter is None:
+        converter = _CONVERTERS[os.getpid()] = markdown.Markdown(
+            extensions=["sane_lists"], output_format="html")
+    return converter.reset().convert(text)
+
+
 def render_story(text: str) -> str:
     """Markdown to HTML that can hold no script, style, event handler or unsafe link."""
-    html = markdown.markdown(text, extensions=["sane_lists"], output_format="html")
+    html = _markdown(text)
     return nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
@@ -28,7 +42,7 @@ def render_story(text: str) -> str:
 
 def first_sentence(text: str, limit: int = 160) -> str:
     """A short plain-text summary of a Markdown story, for cards and meta descriptions."""
-    plain = html.unescape(nh3.clean(markdown.markdown(text), tags=set()))
+    plain = html.unescape(nh3.clean(_markdown(text), tags=set()))
     plain = " ".join(plain.split())
     end = plain.find(". ")
     summary = plain[: end + 1] if 0 < end < limit else plain

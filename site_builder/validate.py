@@ -235,6 +235,10 @@ def _build_product(
     def warn(at: FieldPath, vi: str, en: str) -> None:
         problems.warn(path, loaded.line_of(at), field_path_text(at), vi, en)
 
+    if not any(ch.isalpha() for ch in record.id):
+        # Listing pages are numbered ('san-pham/2/'); an id of digits only could collide.
+        error(("id",), f"mã '{record.id}' cần có ít nhất một chữ cái, ví dụ 'sp-{record.id}'",
+              f"id '{record.id}' needs at least one letter, e.g. 'sp-{record.id}'")
     if path.parent.name != record.id:
         error(("id",), f"mã '{record.id}' phải trùng tên thư mục '{path.parent.name}'",
               f"id '{record.id}' must equal its folder name '{path.parent.name}'")
@@ -510,9 +514,10 @@ def _inspect_image(source: Path) -> tuple[tuple[str, str] | None, tuple[int, int
                 return (f"ảnh phải là JPEG, PNG hoặc WebP (đang là {image.format})",
                         f"photos must be JPEG, PNG or WebP (got {image.format})"), (0, 0)
             width, height = image.size
+            image.verify()
+        with Image.open(source) as image:  # verify() leaves the image unusable
             if image.getexif().get(ORIENTATION_TAG, 1) in (5, 6, 7, 8):
                 width, height = height, width
-            image.verify()
     except Image.DecompressionBombError:
         return ("ảnh có kích thước điểm ảnh quá lớn", "the image has too many pixels"), (0, 0)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):

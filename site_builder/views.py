@@ -101,12 +101,19 @@ class ProductView:
     status_text: str
     lapsed: bool  # the OCOP mark may not be used now
     checked_on: str
-    story_html: str
-    description: str
     trace_absolute_url: str
     history: tuple[CertificationView, ...]
     report: tuple[ReportLink, ...]
     script_data: dict  # what the in-page script needs to recompute the status on the reader's day
+
+    # Computed when a page is rendered, not when the site is planned: most builds render few.
+    @property
+    def story_html(self) -> str:
+        return render_story(self.product.story.vi)
+
+    @property
+    def description(self) -> str:
+        return first_sentence(self.product.story.vi)
 
 
 def _messages(cs: CertificationStatus | None, product: Product, t: Translator,
@@ -153,7 +160,6 @@ def product_view(product: Product, day: date, config: SiteConfig, t: Translator)
     if status.status is Status.EXPIRING and current is not None:
         text = text.replace("{days}", str(current.days_left))
     script_data = _script_data(product, current, messages, t, config)
-    summary = first_sentence(product.story.vi)
     return ProductView(
         product=product,
         status=status,
@@ -161,8 +167,6 @@ def product_view(product: Product, day: date, config: SiteConfig, t: Translator)
         status_text=text,
         lapsed=not status.status.shows_mark,
         checked_on=t("checked_on_build", date=t.date(day)),
-        story_html=render_story(product.story.vi),
-        description=summary,
         trace_absolute_url=config.absolute_url(urls.trace(product)),
         history=tuple(_certification_view(h, product, t, config) for h in reversed(status.history)),
         report=tuple(report_links(product, None, config.absolute_url(urls.trace(product)), config, t)),

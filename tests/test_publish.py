@@ -1,0 +1,136 @@
+"""Builds you can trust: incremental builds equal clean ones, two builds of the same records are
+byte-identical, and a build killed at any moment leaves the published site as it was."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import AS_OF, REPO, SITE_URL, write_mkdocs_config
+
+from site_builder import publish
+from site_builder.build import build_site
+
+
+def snapshot(site: Path) -> dict[str, str]:
+    """Every file of a site (marker and manifest included) with the hash of its bytes."""
+    return {str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def sample(root: Path) -> Path:
+    shutil.copytree(REPO / "products", root / "products")
+    return write_mkdocs_config(root, root / "products", SITE_URL, sample_data=True)
+
+
+def edit_story(root: Path, product_id: str = "nho-say-nhon-son") -> None:
+    record = root / "products" / product_id / "product.yml"
+    text = record.read_text(encoding="utf-8")
+    record.write_text(text.replace("  vi: ", "  vi: Vụ mới. ", 1), encoding="utf-8")
+
+
+def test_two_builds_of_the_same_records_are_byte_identical(tmp_path):
+    first = build_site(sample(tmp_path / "a"), as_of=AS_OF).site_dir
+    second = build_site(sample(tmp_path / "b"), as_of=AS_OF).site_dir
+    assert snapshot(first) == snapshot(second)
+
+
+def test_an_incremental_build_equals_a_clean_build(tmp_path):
+    config = sample(tmp_path / "a")
+    build_site(config, as_of=AS_OF)
+    edit_story(tmp_path / "a")
+    incremental = build_site(config, as_of=AS_OF)
+    assert incremental.mode == "incremental"
+    assert 1 <= incremental.rendered <= 6 and incremental.reused > 40
+    clean_config = sample(tmp_path / "b")
+    edit_story(tmp_path / "b")
+    clean = build_site(clean_config, as_of=AS_OF)
+    assert clean.mode == "full"
+    assert snapshot(incremental.site_dir) == snapshot(clean.site_dir)
+
+
+def test_a_removed_product_disappears_from_an_incremental_build(tmp_path):
+    config = sample(tmp_path)
+    site = build_site(config, as_of=AS_OF).site_dir
+    assert (site / "san-pham/mang-cau-ba-den/index.html").is_file()
+    shutil.rmtree(tmp_path / "products" / "mang-cau-ba-den")
+    result = build_site(config, as_of=AS_OF)
+    assert result.mode == "incremental"
+    assert not (site / "san-pham/mang-cau-ba-den").exists()
+    assert not (site / "p/mang-cau-ba-den").exists()
+
+
+def test_an_interrupted_commit_is_rolled_back(tmp_path, monkeypatch):
+    config = sample(tmp_path)
+    site = build_site(config, as_of=AS_OF).site_dir
+    before = snapshot(site)
+    edit_story(tmp_path)
+    real_rename, calls = Path.rename, {"n": 0}
+
+    def failing_rename(self, target):  # dies half-way through moving files in
+        calls["n"] += 1
+        if calls["n"] == 7:
+            raise KeyboardInterrupt
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", failing_rename)
+    with pytest.raises(KeyboardInterrupt):
+        build_site(config, as_of=AS_OF)
+    monkeypatch.undo()
+    assert (site / publish.JOURNAL).is_file()
+    assert publish.recover(site)
+    assert snapshot(site) == before
+    assert not list(tmp_path.glob(".site.backup*"))
+
+
+def _build_command(config: Path) -> list[str]:
+    return [sys.executable, "-m", "site_builder.cli", "-f", str(config), "build", "--as-of",
+            AS_OF.isoformat()]
+
+
+def test_a_build_killed_with_sigkill_leaves_the_site_as_it_was(tmp_path):
+    """Kill incremental builds at several moments of their run: the site is always either the
+    previous one or, when the kill came after publishing finished, the complete new one."""
+    config = sample(tmp_path)
+    site = build_site(config, as_of=AS_OF).site_dir
+    before = snapshot(site)
+    for product_id in ("nho-say-nhon-son", "buoi-tan-trieu", "muoi-tom-tay-ninh"):
+        edit_story(tmp_path, product_id)
+    env = {**os.environ, "OCOP_WORKERS": "1"}
+    timing = sample(tmp_path / "timing")  # the same build, to learn how long one takes
+    build_site(timing, as_of=AS_OF)
+    for product_id in ("nho-say-nhon-son", "buoi-tan-trieu", "muoi-tom-tay-ninh"):
+        edit_story(tmp_path / "timing", product_id)
+    started = time.perf_counter()
+    subprocess.run(_build_command(timing), cwd=tmp_path / "timing", env=env, check=True,
+                   capture_output=True)
+    duration = time.perf_counter() - started
+    after = snapshot(tmp_path / "timing" / "site")  # builds are reproducible: what success gives
+    killed = 0
+    for share in (0.1, 0.3, 0.5, 0.7, 0.9):
+        process = subprocess.Popen(_build_command(config), cwd=tmp_path, env=env,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(duration * share)
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            killed += 1
+        process.wait()
+        if (site / publish.JOURNAL).is_file():
+            publish.recover(site)  # killed while moving files in: the next build does this first
+        now = snapshot(site)
+        if now == after:
+            break  # the kill came after the new site was complete: nothing half-made either
+        assert now == before, f"killed at {share:.0%} of the build"
+    assert killed >= 3
+    # The next build succeeds and publishes the edits.
+    result = build_site(config, as_of=AS_OF)
+    assert "Vụ mới" in (result.site_dir / "san-pham/buoi-tan-trieu/index.html").read_text(
+        encoding="utf-8")
+    assert not list(tmp_path.glob(".site.building-*"))
