@@ -108,7 +108,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     for warning in result.warnings.sorted():
         print(warning.format("vi", root))
     elapsed = time.perf_counter() - started
-    how = ("dựng lại phần thay đổi" if result.mode == "incremental" else "dựng toàn bộ")
+    how = {"incremental": "dựng lại phần thay đổi", "up-to-date": "không có gì thay đổi"}.get(
+        result.mode, "dựng toàn bộ")
     print(f"Đã dựng {result.products} sản phẩm vào {result.site_dir} trong {elapsed:.1f} giây "
           f"({how}: {result.rendered} phần dựng mới, {result.reused} phần giữ nguyên).\n"
           f"Trang web có {result.pages} trang HTML, {result.files} tệp; "

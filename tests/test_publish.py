@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -134,3 +135,13 @@ def test_a_build_killed_with_sigkill_leaves_the_site_as_it_was(tmp_path):
     assert "Vụ mới" in (result.site_dir / "san-pham/buoi-tan-trieu/index.html").read_text(
         encoding="utf-8")
     assert not list(tmp_path.glob(".site.building-*"))
+
+
+def test_an_unchanged_catalog_is_not_built_again(tmp_path):
+    config = sample(tmp_path)
+    site = build_site(config, as_of=AS_OF).site_dir
+    before = snapshot(site)
+    again = build_site(config, as_of=AS_OF)
+    assert again.mode == "up-to-date" and snapshot(site) == before
+    next_day = build_site(config, as_of=AS_OF + timedelta(days=1))  # statuses may change daily
+    assert next_day.mode == "full"
