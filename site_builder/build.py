@@ -79,7 +79,7 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, as_of: date |
     if not site_config.draft and (reason := site_config.site_url_problem()):
         raise BuildError(f"{reason[0]}; khai báo tên miền thật trong mkdocs.yml hoặc dựng bản "
                          f"nháp (--draft) / {reason[1]}; set your domain or build a draft")
-    catalog, problems = load_catalog(site_config)
+    catalog, problems = load_catalog(site_config, progress, traceability_notes=False)
     if problems.errors:
         raise BuildError(format_problems(problems, site_config.products_dir.parent))
     plugin.preloaded = (catalog, problems)

@@ -14,9 +14,6 @@ from mkdocs.config import load_config
 from .build import BuildError, build_site, ocop_plugin, quiet_mkdocs_logging
 from .problems import Problems, Severity
 from .progress import Progress
-from .stamp_files import SheetLayout
-from .stamp_kit import KitError, write_kit
-from .stamps import DEFAULT_SIZES_MM
 from .validate import load_catalog, record_paths
 
 
@@ -118,6 +115,11 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_stamps(args: argparse.Namespace) -> int:
+    # Imported here: the PDF and font libraries are not needed to check or build.
+    from .stamp_files import SheetLayout
+    from .stamp_kit import KitError, write_kit
+    from .stamps import DEFAULT_SIZES_MM
+
     config = load_config(config_file=str(args.config_file))
     plugin = ocop_plugin(config)
     if args.as_of:

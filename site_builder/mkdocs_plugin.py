@@ -128,7 +128,6 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         # The catalog and plan live until the end of the build: keep the garbage collector
         # from walking them again and again while pages are rendered (a large share of the
         # time at 20,000 products otherwise).
-        gc.collect()
         gc.freeze()
         self.pages = {page.src_uri: page for page in self.plan.pages}
         config.extra["ocop_draft"] = site.draft

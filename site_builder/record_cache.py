@@ -24,9 +24,9 @@ _CODE = ("records.py", "validate.py", "model.py", "rules.py", "taxonomy.py", "pl
          "yaml_loader.py", "gtin.py", "config.py", "problems.py")
 
 
-def _stat(path: Path) -> tuple[int, int] | None:
+def _stat(path: Path | str) -> tuple[int, int] | None:
     try:
-        info = path.stat()
+        info = os.stat(path)
     except OSError:
         return None
     return info.st_size, info.st_mtime_ns
@@ -52,7 +52,7 @@ class Entry:
     @property
     def fingerprint(self) -> str:
         """What the record and its files contain, as one digest (the same in any checkout)."""
-        contents = [(Path(path).name, digest) for path, _, digest in self.deps]
+        contents = [(os.path.basename(path), digest) for path, _, digest in self.deps]
         return hashlib.sha256(repr((self.digest, contents)).encode()).hexdigest()
 
 
@@ -89,7 +89,7 @@ class RecordCache:
             if hashlib.sha256(record.read_bytes()).hexdigest() != entry.digest:
                 return None
             entry.stat, self.changed = stat, True
-        if any(_stat(Path(dep)) != dep_stat for dep, dep_stat, _ in entry.deps):
+        if any(_stat(dep) != dep_stat for dep, dep_stat, _ in entry.deps):
             return None
         return entry
 

@@ -54,7 +54,7 @@ class Manifest:
 
     def write(self, site_dir: Path) -> None:
         text = json.dumps({"units": self.units, "generated": sorted(self.generated)},
-                          ensure_ascii=False, sort_keys=True, indent=0)
+                          ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         (site_dir / MANIFEST).write_text(text + "\n", encoding="utf-8")
 
 
