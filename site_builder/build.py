@@ -8,7 +8,6 @@ this tool is never replaced or deleted.
 from __future__ import annotations
 
 import gc
-import hashlib
 import logging
 import shutil
 import tempfile
@@ -16,21 +15,18 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from material import __version__ as material_version
-from mkdocs import __version__ as mkdocs_version
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
 from . import publish
-from .config import SiteConfig
 from .mkdocs_plugin import SITE_MARKER as MARKER
 from .mkdocs_plugin import OcopPlugin, format_problems
-from .pages import global_key
 from .problems import Problems
 from .progress import Progress, Quiet
-from .site_writer import MANIFEST, Manifest
-from .validate import load_catalog
+from .site_writer import Manifest
+from .up_to_date import LastBuild, LastBuildFacts, settings_digest
+from .validate import load_catalog, record_paths
 
 
 class BuildError(Exception):
@@ -79,26 +75,28 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, as_of: date |
     if not site_config.draft and (reason := site_config.site_url_problem()):
         raise BuildError(f"{reason[0]}; khai báo tên miền thật trong mkdocs.yml hoặc dựng bản "
                          f"nháp (--draft) / {reason[1]}; set your domain or build a draft")
-    catalog, problems = load_catalog(site_config, progress, traceability_notes=False)
-    if problems.errors:
-        raise BuildError(format_problems(problems, site_config.products_dir.parent))
-    plugin.preloaded = (catalog, problems)
-
     final = (site_dir or Path(config.site_dir)).resolve()
     _check_replaceable(final)
     plugin.previous_site = None  # MkDocs reuses plugin objects between builds in one process
-    inputs = inputs_key(config, site_config, catalog)
-    record = UpToDate(site_config.cache_dir, final)
+    templates = (Path(config.config_file_path).parent / plugin.config.templates_dir).resolve()
+    last = LastBuild(site_config.cache_dir, final)
+    records = record_paths(site_config.products_dir) if site_config.products_dir.is_dir() else []
+    settings = settings_digest(config, site_config, templates)
     if final.is_dir() and (final / MARKER).is_file():
         publish.recover(final)
         plugin.previous_site = final
-        previous = Manifest.read(final)
-        if previous is not None and record.matches(inputs):
-            files = previous.all_files()
-            return BuildResult(final, len(catalog.products),
-                               sum(1 for f in files if f.endswith(".html")), len(files),
-                               Problems(problems.warnings), "up-to-date", 0, len(previous.units))
-    record.forget()
+        unchanged = last.unchanged(settings, records)
+        if unchanged is not None:
+            return BuildResult(final, unchanged.products, unchanged.pages, unchanged.files,
+                               Problems(list(unchanged.warnings)), "up-to-date", 0,
+                               unchanged.units)
+    last.forget()
+    catalog, problems = load_catalog(site_config, progress, traceability_notes=False,
+                                     paths=records if records else None)
+    if problems.errors:
+        raise BuildError(format_problems(problems, site_config.products_dir.parent))
+    plugin.preloaded = (catalog, problems)
+    signature = last.signature(settings, records, catalog)
     final.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_scratch(final)
     scratch = Path(tempfile.mkdtemp(prefix=f".{final.name}.building-", dir=final.parent))
@@ -120,64 +118,16 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, as_of: date |
             publish.commit(scratch, final, previous, result.manifest)
         else:
             publish.swap(scratch, final)
-        record.remember(inputs)
+        files = result.manifest.all_files()
+        last.remember(signature, LastBuildFacts(
+            len(catalog.products), sum(1 for f in files if f.endswith(".html")), len(files),
+            len(result.manifest.units), tuple(problems.warnings)))
     finally:
         if scratch.exists():
             shutil.rmtree(scratch, ignore_errors=True)
-    files = result.manifest.all_files()
     return BuildResult(final, len(catalog.products), sum(1 for f in files if f.endswith(".html")),
                        len(files), Problems(problems.warnings), result.mode, result.rendered,
                        result.reused)
-
-
-def inputs_key(config, site: SiteConfig, catalog) -> str:  # type: ignore[no-untyped-def]
-    """Everything a site is built from, as one digest: when it equals the published site's, the
-    build has nothing to do. Records count by their content fingerprints (record_cache.py)."""
-    digest = hashlib.sha256()
-    plugin = ocop_plugin(config)
-    templates = (Path(config.config_file_path).parent / plugin.config.templates_dir).resolve()
-    digest.update(global_key(site, templates).encode())
-    digest.update(repr(sorted(catalog.digests.items())).encode())
-    digest.update(Path(config.config_file_path).read_bytes())
-    folders = [Path(config.docs_dir)]
-    if config.theme.custom_dir:
-        folders.append(Path(config.theme.custom_dir))
-    for folder in folders:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
-    digest.update(f"{mkdocs_version}|{material_version}".encode())
-    return digest.hexdigest()
-
-
-class UpToDate:
-    """What the published site was last built from, kept in the cache (not in the site, which
-    must be the same bytes in every checkout). Forgotten before publishing, written after it,
-    and tied to the manifest's bytes, so it can only say "up to date" about that very site."""
-
-    def __init__(self, cache_dir: Path | None, site: Path) -> None:
-        self.site = site
-        name = hashlib.sha256(str(site).encode()).hexdigest()[:16]
-        self.path = cache_dir / f"site-{name}.inputs" if cache_dir else None
-
-    def _manifest_hash(self) -> str:
-        try:
-            return hashlib.sha256((self.site / MANIFEST).read_bytes()).hexdigest()
-        except OSError:
-            return ""
-
-    def matches(self, inputs: str) -> bool:
-        if self.path is None or not self.path.is_file():
-            return False
-        return self.path.read_text(encoding="utf-8") == f"{inputs} {self._manifest_hash()}"
-
-    def forget(self) -> None:
-        if self.path is not None:
-            self.path.unlink(missing_ok=True)
-
-    def remember(self, inputs: str) -> None:
-        if self.path is not None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.path.write_text(f"{inputs} {self._manifest_hash()}", encoding="utf-8")
 
 
 def _remove_stale_scratch(final: Path) -> None:

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 import yaml
+from jinja2 import FileSystemBytecodeCache
 from markupsafe import escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -53,6 +54,12 @@ class OcopPluginConfig(base.Config):
     expiring_days = c.Type(int, default=90)
     grace_days = c.Type(int, default=180)
     ocop_office = c.Type(dict, default={})
+
+
+def _jinja_cache(cache_dir: Path) -> Path:
+    folder = cache_dir / "jinja"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def write_sitemap(site_dir: Path, site_url: str, urls: list[str]) -> None:
@@ -175,6 +182,12 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         self.mkdocs_pages.append(page.url)
         ours = self.pages.get(page.file.src_uri)
         return ours.body if ours else html
+
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):  # type: ignore[no-untyped-def]
+        # Compiling Material's templates is a good part of a small rebuild; keep the result.
+        if self.site is not None and self.site.cache_dir is not None:
+            env.bytecode_cache = FileSystemBytecodeCache(str(_jinja_cache(self.site.cache_dir)))
+        return env
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         return shell.valid_html(output)

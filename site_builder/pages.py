@@ -22,7 +22,14 @@ from functools import lru_cache, partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
+from jinja2 import (
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    Template,
+    select_autoescape,
+)
 from markupsafe import Markup
 
 from .config import SiteConfig
@@ -124,8 +131,13 @@ class Renderer:
     def __init__(self, config: SiteConfig, templates_dir: Path) -> None:
         self.config = config
         self.t = Translator("vi")
+        bytecode = None
+        if config.cache_dir is not None:
+            (config.cache_dir / "jinja").mkdir(parents=True, exist_ok=True)
+            bytecode = FileSystemBytecodeCache(str(config.cache_dir / "jinja"))
         self.env = Environment(
             loader=FileSystemLoader(str(templates_dir)),
+            bytecode_cache=bytecode,
             autoescape=select_autoescape(default=True, default_for_string=True),
             undefined=StrictUndefined,
             trim_blocks=True,

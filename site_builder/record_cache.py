@@ -3,7 +3,8 @@
 An entry is reused only when the record's bytes (checked by size and modification time, then
 by content hash), every file it refers to (photos, documents), the settings and the checking
 code are all as they were. Records with errors are never cached: they are checked every time.
-The cache is one pickle file written atomically; a damaged or foreign file is ignored.
+The cache is 64 pickle files (shards by record path), so a build that changed one record
+rewrites one small file; each is written atomically, and a damaged or foreign one is ignored.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from .config import SiteConfig
 from .model import Product
 from .problems import Problem
 
-CACHE_NAME = "records.pickle"
+CACHE_DIR = "records"
+SHARDS = 64
 # The modules whose code decides what a record becomes; a change to any of them empties the cache.
 _CODE = ("records.py", "validate.py", "model.py", "rules.py", "taxonomy.py", "places.py",
          "yaml_loader.py", "gtin.py", "config.py", "problems.py")
@@ -56,39 +58,58 @@ class Entry:
         return hashlib.sha256(repr((self.digest, contents)).encode()).hexdigest()
 
 
+def _shard(record: str) -> int:
+    return int(hashlib.md5(record.encode(), usedforsecurity=False).hexdigest()[:4], 16) % SHARDS
+
+
 @dataclass
 class RecordCache:
-    path: Path | None
+    path: Path | None  # the folder of shards
     context: str
     entries: dict[str, Entry] = field(default_factory=dict)
-    changed: bool = False
+    dirty: set[int] = field(default_factory=set)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.dirty)
 
     @classmethod
     def open(cls, config: SiteConfig) -> RecordCache:
         context = context_key(config)
-        path = config.cache_dir / CACHE_NAME if config.cache_dir else None
+        path = config.cache_dir / CACHE_DIR if config.cache_dir else None
         cache = cls(path, context)
-        if path is not None and path.is_file():
+        if path is None or not path.is_dir():
+            return cache
+        for shard in range(SHARDS):
+            file = path / f"{shard:02d}.pickle"
             try:
-                with path.open("rb") as handle:
+                with file.open("rb") as handle:
                     stored_context, entries = pickle.load(handle)
-                if stored_context == context:
-                    cache.entries = entries
-            except Exception:  # noqa: BLE001 - a damaged cache is only a slower build
-                cache.entries = {}
+            except FileNotFoundError:
+                continue
+            except Exception:  # noqa: BLE001 - a damaged shard is only a slower build
+                cache.dirty.add(shard)
+                continue
+            if stored_context == context:
+                cache.entries.update(entries)
+            else:
+                cache.dirty.add(shard)
         return cache
 
-    def get(self, record: Path) -> Entry | None:
-        entry = self.entries.get(str(record))
+    def get(self, record: str) -> Entry | None:
+        entry = self.entries.get(record)
         if entry is None:
             return None
         stat = _stat(record)
         if stat is None:
             return None
         if stat != entry.stat:
-            if hashlib.sha256(record.read_bytes()).hexdigest() != entry.digest:
+            with open(record, "rb") as handle:
+                content = handle.read()
+            if hashlib.sha256(content).hexdigest() != entry.digest:
                 return None
-            entry.stat, self.changed = stat, True
+            entry.stat = stat
+            self.dirty.add(_shard(record))
         if any(_stat(dep) != dep_stat for dep, dep_stat, _ in entry.deps):
             return None
         return entry
@@ -104,20 +125,28 @@ class RecordCache:
             deps=tuple((str(dep), _stat(dep), hashlib.sha256(dep.read_bytes()).hexdigest())
                        for dep in deps), product=product,
             problems=tuple(problems))
-        self.changed = True
+        self.dirty.add(_shard(str(record)))
         return self.entries[str(record)]
 
-    def keep_only(self, records: list[Path]) -> None:
-        wanted = {str(r) for r in records}
+    def keep_only(self, records: list[str]) -> None:
+        wanted = set(records)
         for key in [k for k in self.entries if k not in wanted]:
             del self.entries[key]
-            self.changed = True
+            self.dirty.add(_shard(key))
 
     def save(self) -> None:
-        if self.path is None or not self.changed:
+        if self.path is None or not self.dirty:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        with tmp.open("wb") as handle:
-            pickle.dump((self.context, self.entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(self.path)
+        self.path.mkdir(parents=True, exist_ok=True)
+        shards: dict[int, dict[str, Entry]] = {shard: {} for shard in self.dirty}
+        for key, entry in self.entries.items():
+            shard = _shard(key)
+            if shard in shards:
+                shards[shard][key] = entry
+        for shard, entries in shards.items():
+            file = self.path / f"{shard:02d}.pickle"
+            tmp = file.with_name(f"{file.name}.{os.getpid()}.tmp")
+            with tmp.open("wb") as handle:
+                pickle.dump((self.context, entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(file)
+        self.dirty.clear()

@@ -53,19 +53,21 @@ DOCUMENT_SIGNATURES = {b"%PDF-": "PDF", b"\xff\xd8\xff": "JPEG", b"\x89PNG\r\n\x
 Image.MAX_IMAGE_PIXELS = MAX_PHOTO_PIXELS  # larger images raise DecompressionBombError
 
 
-def record_paths(products_dir: Path) -> list[Path]:
-    """Every ``<id>/product.yml`` below ``products_dir``, in a stable order."""
+def record_paths(products_dir: Path) -> list[str]:
+    """Every ``<id>/product.yml`` below ``products_dir``, in a stable order (as text: a national
+    catalog has tens of thousands, and most are only looked up in the record cache)."""
     found = []
     with os.scandir(products_dir) as entries:
         for entry in entries:
             record = os.path.join(entry.path, RECORD_NAME)
             if entry.is_dir() and os.path.lexists(record):
                 found.append(record)
-    return [Path(record) for record in sorted(found)]
+    return sorted(found)
 
 
 def load_catalog(config: SiteConfig, progress: Progress | None = None,
-                 traceability_notes: bool = True) -> tuple[Catalog, Problems]:
+                 traceability_notes: bool = True,
+                 paths: list[str] | None = None) -> tuple[Catalog, Problems]:
     """``traceability_notes`` adds the Circular 02/2024 gaps as notes (``ocop check`` prints
     them; a build does not need them)."""
     problems = Problems()
@@ -76,7 +78,7 @@ def load_catalog(config: SiteConfig, progress: Progress | None = None,
         return Catalog(), problems
     catalog = Catalog()
     cache = RecordCache.open(config)
-    paths = record_paths(products_dir)
+    paths = record_paths(products_dir) if paths is None else paths
     progress = progress or Quiet()
     progress.start("validate", len(paths))
     for path in paths:
@@ -84,14 +86,14 @@ def load_catalog(config: SiteConfig, progress: Progress | None = None,
         entry = cache.get(path)
         if entry is None:
             found = Problems()
-            product = _load_product(path, config, found)
+            product = _load_product(Path(path), config, found)
             problems.extend(found)
             if product is None:
                 continue
             catalog.products.append(product)
             if found.errors:
                 continue
-            entry = cache.put(path, product, found.items)
+            entry = cache.put(Path(path), product, found.items)
         else:
             catalog.products.append(entry.product)
             problems.items.extend(entry.problems)

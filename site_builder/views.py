@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from urllib.parse import quote, urlencode
 
 from .config import SiteConfig
@@ -93,25 +94,65 @@ class CertificationView:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ProductView:
+    """A product as pages show it. Planning a site needs only the status; the texts are worked
+    out when a page is rendered (most builds render few pages), then kept."""
+
     product: Product
     status: ProductStatus
-    status_short: str
-    status_text: str
-    lapsed: bool  # the OCOP mark may not be used now
-    checked_on: str
-    trace_absolute_url: str
-    history: tuple[CertificationView, ...]
-    report: tuple[ReportLink, ...]
-    script_data: dict  # what the in-page script needs to recompute the status on the reader's day
+    day: date
+    config: SiteConfig
+    t: Translator
 
-    # Computed when a page is rendered, not when the site is planned: most builds render few.
     @property
+    def lapsed(self) -> bool:
+        """The OCOP mark may not be used now."""
+        return not self.status.status.shows_mark
+
+    @property
+    def status_short(self) -> str:
+        return self.t(f"status_short_{self.status.status.value}")
+
+    @property
+    def trace_absolute_url(self) -> str:
+        return self.config.absolute_url(urls.trace(self.product))
+
+    @cached_property
+    def messages(self) -> dict[str, str]:
+        return _messages(self.status.current, self.product, self.t, self.config)
+
+    @cached_property
+    def status_text(self) -> str:
+        status, current = self.status.status, self.status.current
+        text = self.messages.get(status.value, self.status_short)
+        if status is Status.EXPIRING and current is not None:
+            text = text.replace("{days}", str(current.days_left))
+        return text
+
+    @property
+    def checked_on(self) -> str:
+        return self.t("checked_on_build", date=self.t.date(self.day))
+
+    @cached_property
+    def history(self) -> tuple[CertificationView, ...]:
+        return tuple(_certification_view(h, self.product, self.t, self.config)
+                     for h in reversed(self.status.history))
+
+    @cached_property
+    def report(self) -> tuple[ReportLink, ...]:
+        return tuple(report_links(self.product, None, self.trace_absolute_url, self.config, self.t))
+
+    @cached_property
+    def script_data(self) -> dict:
+        """What the in-page script needs to recompute the status on the reader's day."""
+        return _script_data(self.product, self.status.current, self.messages, self.t, self.config)
+
+    @cached_property
     def story_html(self) -> str:
         return render_story(self.product.story.vi)
 
-    @property
+    @cached_property
     def description(self) -> str:
         return first_sentence(self.product.story.vi)
 
@@ -153,25 +194,7 @@ def _certification_view(cs: CertificationStatus, product: Product, t: Translator
 
 
 def product_view(product: Product, day: date, config: SiteConfig, t: Translator) -> ProductView:
-    status = status_on(product, day, config.rules)
-    current = status.current
-    messages = _messages(current, product, t, config)
-    text = messages.get(status.status.value, t(f"status_short_{status.status.value}"))
-    if status.status is Status.EXPIRING and current is not None:
-        text = text.replace("{days}", str(current.days_left))
-    script_data = _script_data(product, current, messages, t, config)
-    return ProductView(
-        product=product,
-        status=status,
-        status_short=t(f"status_short_{status.status.value}"),
-        status_text=text,
-        lapsed=not status.status.shows_mark,
-        checked_on=t("checked_on_build", date=t.date(day)),
-        trace_absolute_url=config.absolute_url(urls.trace(product)),
-        history=tuple(_certification_view(h, product, t, config) for h in reversed(status.history)),
-        report=tuple(report_links(product, None, config.absolute_url(urls.trace(product)), config, t)),
-        script_data=script_data,
-    )
+    return ProductView(product, status_on(product, day, config.rules), day, config, t)
 
 
 def _script_data(product: Product, current: CertificationStatus | None,
