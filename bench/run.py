@@ -116,7 +116,10 @@ def ours(root: Path, count: int) -> list[tuple[str, dict]]:
             ("rebuild, nothing changed", measure(build, root, site))]
     record = root / "products" / "sp-00010" / "product.yml"
     text = record.read_text(encoding="utf-8")
-    record.write_text(text.replace("  vi: ", "  vi: Mùa vụ mới. ", 1), encoding="utf-8")
+    edited = text.replace("Mỗi lô hàng", "Từng lô hàng") if "Mỗi lô hàng" in text else (
+        text.replace("Từng lô hàng", "Mỗi lô hàng"))
+    assert edited != text, "the story sentence to edit was not found"
+    record.write_text(edited, encoding="utf-8")
     rows.append(("rebuild after one story edit", measure(build, root, site)))
     return rows
 
