@@ -337,32 +337,32 @@ def _base_path(site_url: str) -> str:
     return path if path.endswith("/") else path + "/"
 
 
-def _add_page_files(plan: UnitOutput, url: str, render: Callable[[str], str]) -> None:
+def _add_page_files(out: UnitOutput, url: str, render: Callable[[str], str]) -> None:
     """Write the page at ``url`` into each file that may answer it, each with links relative
     to where that file is served from."""
     for path in urls.files_for(url):
         served_at = url if path.endswith(".html") and not path.endswith("/index.html") else (
             path[: -len("index.html")])
-        plan.add_file(path, render(served_at).encode("utf-8"))
+        out.add_file(path, render(served_at).encode("utf-8"))
 
 
-def _add_trace_pages(plan: UnitOutput, renderer: Renderer, view: ProductView, photos: list) -> None:
+def _add_trace_pages(out: UnitOutput, renderer: Renderer, view: ProductView, photos: list) -> None:
     product, config = view.product, renderer.config
     domain = urlsplit(config.site_url).netloc or config.site_url
     lots = [lot_view(view, batch, config, renderer.t) for batch in product.batches]
-    _add_page_files(plan, urls.trace(product), lambda at: renderer.render(
+    _add_page_files(out, urls.trace(product), lambda at: renderer.render(
         "trace.html", at, v=view, photos=photos, domain=domain, lots=lots))
     if urls.trace(product) != urls.short_trace(product):
         # Every product keeps its short address, so codes printed before it had a GTIN work.
-        plan.add_file(urls.short_trace(product) + "index.html", renderer.render(
+        out.add_file(urls.short_trace(product) + "index.html", renderer.render(
             "moved.html", urls.short_trace(product), v=view, target=urls.trace(product)
         ).encode("utf-8"))
     for lot in lots:
-        _add_page_files(plan, lot.url, lambda at, lot=lot: renderer.render(
+        _add_page_files(out, lot.url, lambda at, lot=lot: renderer.render(
             "lot.html", at, v=view, lot=lot, photos=photos, domain=domain))
         for doc, name in zip(lot.batch.documents, document_names(lot.batch), strict=True):
             if doc.source is not None:
-                plan.add_file(urls.document(product, lot.batch, name), doc.source.read_bytes())
+                out.add_file(urls.document(product, lot.batch, name), doc.source.read_bytes())
 
 
 def _add_completeness(plan: SitePlan, renderer: Renderer, products: list[Product],
