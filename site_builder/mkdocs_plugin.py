@@ -206,6 +206,7 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         result.manifest.generated += ["sitemap.xml", SITE_MARKER]
         result.manifest.write(site_dir)
         self.result = result
+        gc.unfreeze()  # `mkdocs serve` plans again on every change: let the old plan go
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):  # type: ignore[no-untyped-def]
         if self.site is not None:
