@@ -12,6 +12,7 @@ from pathlib import Path
 from mkdocs.config import load_config
 
 from .build import BuildError, build_site, ocop_plugin, quiet_mkdocs_logging
+from .config import SiteConfig
 from .problems import Problems, Severity
 from .progress import Progress
 from .validate import load_catalog, record_paths
@@ -63,12 +64,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def cmd_check(args: argparse.Namespace) -> int:
+def _site_config(args: argparse.Namespace) -> SiteConfig:
+    """The catalog settings of the mkdocs.yml given, with --as-of applied."""
     config = load_config(config_file=str(args.config_file))
     plugin = ocop_plugin(config)
     if args.as_of:
         plugin.config.as_of = args.as_of.isoformat()
-    site = plugin.site_config(config)
+    return plugin.site_config(config)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    site = _site_config(args)
     catalog, problems = load_catalog(site)
     root = site.products_dir.parent
     blocking = Problems([p for p in problems.items if p.severity is not Severity.NOTE])
@@ -120,11 +126,7 @@ def cmd_stamps(args: argparse.Namespace) -> int:
     from .stamp_kit import KitError, write_kit
     from .stamps import DEFAULT_SIZES_MM
 
-    config = load_config(config_file=str(args.config_file))
-    plugin = ocop_plugin(config)
-    if args.as_of:
-        plugin.config.as_of = args.as_of.isoformat()
-    site = plugin.site_config(config)
+    site = _site_config(args)
     if args.draft:
         site = replace(site, draft=True)
     root = site.products_dir.parent

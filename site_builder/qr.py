@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -118,20 +119,24 @@ def _data_cells(code: qrcode.QRCode) -> frozenset[tuple[int, int]]:
     return _data_cells_of(code.version)
 
 
-def qr_svg(matrix: list[list[bool]], title: str) -> bytes:
-    """The code as one SVG path, a rectangle per run of dark modules, in module units."""
-    size = len(matrix)
-    runs = []
+def dark_runs(matrix: list[list[bool]]) -> Iterator[tuple[int, int, int]]:
+    """Each horizontal run of dark modules as (row, first column, column after the last)."""
     for y, row in enumerate(matrix):
-        x = 0
+        x, size = 0, len(row)
         while x < size:
             if row[x]:
                 start = x
                 while x < size and row[x]:
                     x += 1
-                runs.append(f"M{start} {y}h{x - start}v1h-{x - start}z")
+                yield y, start, x
             else:
                 x += 1
+
+
+def qr_svg(matrix: list[list[bool]], title: str) -> bytes:
+    """The code as one SVG path, a rectangle per run of dark modules, in module units."""
+    size = len(matrix)
+    runs = [f"M{start} {y}h{end - start}v1h-{end - start}z" for y, start, end in dark_runs(matrix)]
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" '
             f'width="{size * PNG_MODULE_PIXELS}" height="{size * PNG_MODULE_PIXELS}" '
             f'shape-rendering="crispEdges"><title>{escape(title)}</title>'

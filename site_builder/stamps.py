@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from fontTools.ttLib import TTFont
 
-from .qr import make_code
+from .qr import dark_runs, make_code
 
 MIN_MODULE_MM = 0.4
 DEFAULT_SIZES_MM = (20.0, 30.0)
@@ -160,18 +160,9 @@ def layout(url: str, stars: int, size: float, lot: str | None = None) -> Artwork
             f"{needed:g} mm or more, or a shorter domain or product id")
     qr_side = module * count
     left = (size - qr_side) / 2
-    rects = []
-    for row, cells in enumerate(matrix):
-        col = 0
-        while col < count:
-            if cells[col]:
-                start = col
-                while col < count and cells[col]:
-                    col += 1
-                rects.append(Rect(round(left + start * module, 4), round(row * module, 4),
-                                  round((col - start) * module, 4), round(module, 4)))
-            else:
-                col += 1
+    rects = [Rect(round(left + start * module, 4), round(row * module, 4),
+                  round((end - start) * module, 4), round(module, 4))
+             for row, start, end in dark_runs(matrix)]
     texts: list[TextRun] = []
     polygons = []
     y = qr_side
