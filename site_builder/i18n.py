@@ -10,6 +10,8 @@ import yaml
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 DEFAULT_LANG = "vi"
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")
 
 
 @cache
@@ -29,4 +31,7 @@ class Translator:
         return self._strings[key].format(**values) if values else self._strings[key]
 
     def date(self, day: date) -> str:
+        """05/03/2026 in Vietnamese, 5 March 2026 in English."""
+        if self.lang == "en":
+            return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
         return f"{day:%d/%m/%Y}"

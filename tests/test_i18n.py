@@ -1,0 +1,29 @@
+"""Interface strings: every language has every key, with the same placeholders."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from site_builder.i18n import LOCALES_DIR, Translator, strings
+
+
+def placeholders(text: str) -> set[str]:
+    return set(re.findall(r"\{(\w+)\}", text))
+
+
+def test_every_language_has_every_string_with_the_same_placeholders():
+    vi = strings("vi")
+    for path in LOCALES_DIR.glob("*.yml"):
+        other = strings(path.stem)
+        assert set(other) == set(vi), (path.name, set(vi) ^ set(other))
+        for key, text in vi.items():
+            assert placeholders(other[key]) == placeholders(text), (path.name, key)
+
+
+def test_dates_and_stars_are_written_per_language():
+    day = date(2026, 3, 5)
+    assert Translator("vi").date(day) == "05/03/2026"
+    assert Translator("en").date(day) == "5 March 2026"
+    assert Translator("vi")("stars_label", n=4) == "4 sao"
+    assert Translator("en")("stars_label", n=4) == "4-star"
