@@ -138,6 +138,9 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         gc.freeze()
         self.pages = {page.src_uri: page for page in self.plan.pages}
         config.extra["ocop_draft"] = site.draft
+        # No web fonts from Google: pages must load nothing from other hosts (3G phones, privacy,
+        # the offline fair kit). Material then uses the system's fonts.
+        config.theme["font"] = False
         # The catalog's styles belong to the theme, not to each site's mkdocs.yml.
         if THEME_CSS not in config.extra_css:
             config.extra_css.append(THEME_CSS)

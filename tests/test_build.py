@@ -223,3 +223,27 @@ def test_a_folder_not_made_by_ocop_is_never_replaced(tmp_path):
     result = build_site(config, site_dir=tmp_path / "out", as_of=AS_OF)
     assert (result.site_dir / MARKER).is_file()
     build_site(config, site_dir=tmp_path / "out", as_of=AS_OF)  # replacing its own output is fine
+
+
+class _Resources(HTMLParser):
+    """Addresses a page loads by itself (styles, scripts, images, fonts), not links to follow."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loaded: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        if tag in ("script", "img", "source", "iframe") and values.get("src"):
+            self.loaded.append(values["src"])
+        if tag == "link" and values.get("rel") in ("stylesheet", "preload", "preconnect", "icon",
+                                                   "manifest") and values.get("href"):
+            self.loaded.append(values["href"])
+
+
+def test_pages_load_nothing_from_other_hosts(site):
+    for page in site.rglob("*.html"):
+        parser = _Resources()
+        parser.feed(page.read_text(encoding="utf-8"))
+        outside = [u for u in parser.loaded if urlsplit(u).netloc]
+        assert not outside, (page.relative_to(site), outside)
