@@ -51,6 +51,21 @@ class SiteConfig:
     rules: RuleSettings = field(default_factory=RuleSettings)
     ocop_office: Contact = field(default_factory=Contact)
     cache_dir: Path | None = None
+    # The site's languages, the first at the root of the site and the others under their code
+    # ('en/'); each needs site_builder/locales/<code>.yml (README, "Languages").
+    languages: tuple[str, ...] = ("vi", "en")
+    site_names: tuple[tuple[str, str], ...] = ()  # (language, site name) beyond the first
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
+
+    def site_name_in(self, lang: str) -> str:
+        return dict(self.site_names).get(lang) or self.site_name
+
+    def language_prefix(self, lang: str) -> str:
+        """Where a language's pages live: '' for the first language, 'en/' for English."""
+        return "" if lang == self.default_language else f"{lang}/"
 
     def today(self) -> date:
         return self.as_of or date.today()

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import yaml
 
+from .model import Text
+
 LOCALES_DIR = Path(__file__).parent / "locales"
 DEFAULT_LANG = "vi"
 _MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -15,6 +17,10 @@ _MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "A
 
 
 @cache
+def available_languages() -> list[str]:
+    return sorted(path.stem for path in LOCALES_DIR.glob("*.yml"))
+
+
 def strings(lang: str = DEFAULT_LANG) -> dict[str, str]:
     with (LOCALES_DIR / f"{lang}.yml").open(encoding="utf-8") as handle:
         return yaml.safe_load(handle)
@@ -29,6 +35,20 @@ class Translator:
 
     def __call__(self, key: str, **values: object) -> str:
         return self._strings[key].format(**values) if values else self._strings[key]
+
+    def text(self, text: Text) -> str:
+        """A record's text in this language, or its Vietnamese when not translated."""
+        return text.get(self.lang)
+
+    def name(self, thing: object, field: str = "name") -> str:
+        """``thing.name_en`` in English (``field``_lang), falling back to ``name_vi``: the name of
+        a sector, product set, producer type or regime, or another field so named."""
+        prefix = f"{field}_" if field else ""
+        return getattr(thing, prefix + self.lang, None) or getattr(thing, prefix + "vi")
+
+    def number(self, n: int) -> str:
+        """20.000 in Vietnamese, 20,000 in English."""
+        return f"{n:,}".replace(",", self._strings.get("thousands_separator", ","))
 
     def date(self, day: date) -> str:
         """05/03/2026 in Vietnamese, 5 March 2026 in English."""

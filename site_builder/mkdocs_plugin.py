@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import logging
 import shutil
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -28,7 +29,8 @@ from mkdocs.structure.pages import Page
 from . import shell
 from .config import Contact, RuleSettings, SiteConfig
 from .model import Catalog
-from .pages import SitePage, SitePlan, plan_site
+from .i18n import available_languages, strings
+from .pages import SitePage, SitePlan, language_links, plan_site
 from .problems import Problems
 from .progress import Progress, Quiet
 from .site_writer import Manifest, WriteResult, load_shells, write_site
@@ -39,7 +41,7 @@ log = logging.getLogger("mkdocs.plugins.ocop")
 # Marks a folder as a site this tool built, so `ocop build` may replace it (and nothing else).
 SITE_MARKER = ".ocop-site"
 THEME_CSS = "assets/ocop.css"
-SHELL_DEPTHS = (1, 2, 3)  # folder depths of the pages filled into the shell
+SHELL_DEPTHS = (1, 2, 3, 4)  # folder depths of the pages filled into the shell
 
 
 class OcopPluginConfig(base.Config):
@@ -54,6 +56,9 @@ class OcopPluginConfig(base.Config):
     expiring_days = c.Type(int, default=90)
     grace_days = c.Type(int, default=180)
     ocop_office = c.Type(dict, default={})
+    # The first language is published at the root, each other under its code (README).
+    languages = c.Type(list, default=["vi", "en"])
+    site_names = c.Type(dict, default={})  # the site's name in the other languages
 
 
 def _jinja_cache(cache_dir: Path) -> Path:
@@ -62,14 +67,43 @@ def _jinja_cache(cache_dir: Path) -> Path:
     return folder
 
 
-def write_sitemap(site_dir: Path, site_url: str, urls: list[str]) -> None:
-    """sitemap.xml with every page, without dates, so the same records give the same bytes."""
+SITEMAP_LIMIT = 50_000  # addresses per sitemap file (sitemaps.org)
+
+
+def write_sitemap(site_dir: Path, site_url: str, urls: list[str], languages: tuple[str, ...]
+                  ) -> list[str]:
+    """sitemap.xml: every page, each with its versions in the other languages, without dates
+    so the same records give the same bytes. Past 50,000 addresses it is an index of
+    sitemap-N.xml files. Returns the files written."""
     base = site_url if site_url.endswith("/") else site_url + "/"
-    entries = "".join(f"<url><loc>{escape(base + url)}</loc></url>\n" for url in sorted(set(urls)))
+    pages = set(urls)
+    prefixes = tuple(f"{lang}/" for lang in languages[1:])
+    entries = []
+    for url in sorted(u for u in pages if not u.startswith(prefixes)):
+        versions = [(languages[0], url)]
+        for lang in languages[1:]:
+            twin = f"{lang}/{url}" + ("" if url.endswith("/") or not url else "/")
+            if twin in pages:
+                versions.append((lang, twin))
+        links = "".join(f'<xhtml:link rel="alternate" hreflang="{lang}" href="{escape(base + u)}"/>'
+                        for lang, u in versions) if len(versions) > 1 else ""
+        entries += [f"<url><loc>{escape(base + u)}</loc>{links}</url>\n" for _, u in versions]
+    head = ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/'
+            'schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n')
+    chunks = [entries[i:i + SITEMAP_LIMIT] for i in range(0, len(entries), SITEMAP_LIMIT)] or [[]]
+    if len(chunks) == 1:
+        (site_dir / "sitemap.xml").write_text(head + "".join(chunks[0]) + "</urlset>\n",
+                                              encoding="utf-8")
+        return ["sitemap.xml"]
+    names = [f"sitemap-{n}.xml" for n in range(1, len(chunks) + 1)]
+    for name, chunk in zip(names, chunks, strict=True):
+        (site_dir / name).write_text(head + "".join(chunk) + "</urlset>\n", encoding="utf-8")
     (site_dir / "sitemap.xml").write_text(
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + entries + "</urlset>\n",
+        '<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/'
+        'schemas/sitemap/0.9">\n' + "".join(f"<sitemap><loc>{escape(base + n)}</loc></sitemap>\n"
+                                             for n in names) + "</sitemapindex>\n",
         encoding="utf-8")
+    return ["sitemap.xml", *names]
 
 
 def format_problems(problems: Problems, root: Path) -> str:
@@ -89,12 +123,18 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         self.previous_site: Path | None = None  # the published site, whose unchanged units we keep
         self.progress: Progress = Quiet()
         self.result: WriteResult | None = None
+        self.translated_docs: dict[str, str] = {}  # docs/en/x.md -> "en"
+        self.doc_urls: set[str] = set()  # their addresses
+        self.doc_versions: dict[str, tuple[str, str, str]] = {}  # address -> lang, title, body
+        self.nav_titles: list[tuple[str, str]] = []  # (title, address) of the navigation
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         self.shell_sources, self.mkdocs_pages, self.result = {}, [], None
+        self.translated_docs, self.doc_urls, self.doc_versions = {}, set(), {}
+        self.nav_titles = []
 
     def site_config(self, config: MkDocsConfig) -> SiteConfig:
         root = Path(config.config_file_path or ".").resolve().parent
@@ -116,7 +156,20 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
             ocop_office=Contact(str(office.get("name", "")), str(office.get("email", "")),
                                 str(office.get("phone", "")), str(office.get("zalo", ""))),
             cache_dir=(root / opts.cache_dir).resolve() if opts.cache_dir else None,
+            languages=self.languages(),
+            site_names=tuple(sorted((str(k), str(v)) for k, v in opts.site_names.items())),
         )
+
+    def languages(self) -> tuple[str, ...]:
+        wanted = tuple(str(code) for code in self.config.languages)
+        known = available_languages()
+        unknown = [code for code in wanted if code not in known]
+        if not wanted or wanted[0] != "vi" or unknown:
+            raise PluginError(
+                f"ocop: languages {list(wanted)} phải bắt đầu bằng vi và chỉ gồm các ngôn ngữ có "
+                f"tệp chuỗi giao diện ({', '.join(known)}; site_builder/locales/<mã>.yml). / "
+                f"languages must start with vi and list only languages with interface strings.")
+        return wanted
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         site = self.site = self.site_config(config)
@@ -148,6 +201,11 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         # sitemap lists the pages filled into the shell, which MkDocs does not know.
         config.theme.static_templates.discard("404.html")
         config.theme.static_templates.discard("sitemap.xml")
+        # Material's alternate-language links, pointed at a placeholder: each page gets its own
+        # (hreflang links and the language switch) after rendering (shell.py).
+        if len(site.languages) > 1:
+            config.extra["alternate"] = [{"name": "", "link": shell.ALTERNATE_PLACEHOLDER,
+                                          "lang": "x-ocop"}]
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -164,6 +222,14 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
                                     "description": str(escape(page.description))},
                                    allow_unicode=True, sort_keys=True)
             files.append(File.generated(config, page.src_uri, content=f"---\n{front}---\n"))
+        # docs/en/about.md is the English version of docs/about.md: written into the English
+        # shell after the build, and kept out of the navigation.
+        for file in files.documentation_pages():
+            lang, _, rest = file.src_uri.partition("/")
+            if lang in self.site.languages[1:] and rest:
+                file.inclusion = InclusionLevel.NOT_IN_NAV
+                self.translated_docs[file.src_uri] = lang
+                self.doc_urls.add(file.url)
         for level in SHELL_DEPTHS:
             front = yaml.safe_dump({"title": shell.TITLE, "description": shell.DESCRIPTION,
                                     "search": {"exclude": True}})
@@ -183,8 +249,15 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         if page.file.src_uri in self.shell_sources:
             return shell.BODY
         self.mkdocs_pages.append(page.url)
+        if page.file.src_uri in self.translated_docs:
+            self.doc_versions[page.url] = (self.translated_docs[page.file.src_uri], page.title or "",
+                                           html)
         ours = self.pages.get(page.file.src_uri)
         return ours.body if ours else html
+
+    def on_nav(self, nav, *, config: MkDocsConfig, files: Files):  # type: ignore[no-untyped-def]
+        self.nav_titles = [(page.title, page.url) for page in nav.pages if page.title]
+        return nav
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):  # type: ignore[no-untyped-def]
         # Compiling Material's templates is a good part of a small rebuild; keep the result.
@@ -193,20 +266,80 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         return env
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        return shell.valid_html(output)
+        if page.file.src_uri in self.shell_sources:
+            return shell.valid_html(output)  # the markers stay for the pages filled in later
+        ours = self.pages.get(page.file.src_uri)
+        versions = ours.alternates if ours else self.doc_alternates(page.url)
+        lang = ours.lang if ours else self.site.default_language  # type: ignore[union-attr]
+        alternates, switch = self.language_links(
+            SitePage(page.url, "", "", "", lang=lang, alternates=versions))
+        return shell.fill_languages(shell.valid_html(output), alternates, switch)
+
+    def doc_alternates(self, url: str) -> tuple[tuple[str, str], ...]:
+        """The versions of a page of docs/: docs/x.md, and docs/en/x.md if it exists."""
+        assert self.site is not None
+        first = self.site.default_language
+        for lang in self.site.languages[1:]:
+            if url.startswith(lang + "/"):
+                url = url[len(lang) + 1:]
+        versions = [(first, url)] + [(lang, f"{lang}/{url}") for lang in self.site.languages[1:]
+                                     if f"{lang}/{url}" in self.doc_urls]
+        return tuple(versions) if len(versions) > 1 else ()
+
+    def language_links(self, page: SitePage) -> tuple[str, str]:
+        assert self.site is not None
+        return language_links(page, absolute_url=self.site.absolute_url,
+                              names={code: strings(code)["language_name"]
+                                     for code in self.site.languages})
+
+    def shell_translations(self) -> dict[str, Callable[[str, int], str]]:
+        """For each other language, a function making its shell from the first language's:
+        the navigation links to that language's pages, labelled with their titles."""
+        assert self.site is not None
+        site = self.site
+        made = {}
+        for lang in site.languages[1:]:
+            twins = {page.url: dict(page.alternates)[lang] for page in self.plan.pages
+                     if lang in dict(page.alternates)}
+            titles = dict(self.plan.nav_titles)
+            for url, (doc_lang, title, _) in self.doc_versions.items():
+                if doc_lang == lang:
+                    twins[url[len(lang) + 1:]] = url
+                    titles[url] = title
+            words = {title: titles[twins[url]] for title, url in self.nav_titles
+                     if url in twins and titles.get(twins[url])}
+            names = (site.site_name, site.site_name_in(lang))
+
+            def translate(text: str, level: int, lang: str = lang, twins: dict = twins,
+                          words: dict = words, names: tuple = names) -> str:
+                return shell.translate(text.replace(*names), level=level, lang=lang,
+                                       words=words, twins=twins)
+
+            made[lang] = translate
+        return made
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.site is not None
         site_dir = Path(config.site_dir)
         site_url = config.site_url or ""
-        shells = load_shells(site_dir, self.shell_sources, site_url)
+        shells = load_shells(site_dir, self.shell_sources, site_url, self.shell_translations())
         shutil.rmtree(site_dir / shell.SHELL_DIR, ignore_errors=True)
+        # The other languages' versions of docs/ pages, in their language's shell.
+        for url, (lang, title, body) in self.doc_versions.items():
+            page = SitePage(url, title, "", body, lang=lang, alternates=self.doc_alternates(url))
+            alternates, switch = self.language_links(page)
+            html = shells[(lang, shell.depth(url))].fill(
+                title=title, description=config.site_description or "", body=body,
+                address=self.site.absolute_url(url), alternates=alternates, switch=switch)
+            (site_dir / url / "index.html").write_text(html, encoding="utf-8")
         previous = Manifest.read(self.previous_site)
-        result = write_site(self.plan, site_dir, shells, self.site.absolute_url, previous,
-                            self.progress)
-        write_sitemap(site_dir, site_url, self.mkdocs_pages + result.manifest.page_urls())
+        result = write_site(self.plan, site_dir, shells, self.site.absolute_url,
+                            self.language_links, previous, self.progress)
+        sitemaps = write_sitemap(site_dir, site_url,
+                                 self.mkdocs_pages + result.manifest.page_urls(),
+                                 self.site.languages)
         (site_dir / SITE_MARKER).write_text("built by ocop\n", encoding="utf-8")
-        result.manifest.generated += ["sitemap.xml", SITE_MARKER]
+        result.manifest.generated += [*sitemaps, SITE_MARKER]
         result.manifest.write(site_dir)
         self.result = result
         gc.unfreeze()  # `mkdocs serve` plans again on every change: let the old plan go

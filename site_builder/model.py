@@ -12,13 +12,29 @@ from .taxonomy import PRODUCER_TYPES, REGIMES, ProducerType, ProductSet, Regime
 
 @dataclass(frozen=True)
 class Text:
-    """A text given in Vietnamese and optionally English."""
+    """A text given in Vietnamese and optionally in other languages."""
 
     vi: str
     en: str | None = None
+    more: tuple[tuple[str, str], ...] = ()  # (language, text) for languages beyond English
+
+    @classmethod
+    def of(cls, vi: str, translations: dict[str, str | None]) -> Text:
+        more = tuple(sorted((lang, text) for lang, text in translations.items()
+                            if text and lang not in ("vi", "en")))
+        return cls(vi, translations.get("en") or None, more)
+
+    def given(self, lang: str) -> str | None:
+        """The text in ``lang`` if the record gives it."""
+        if lang == "vi":
+            return self.vi
+        if lang == "en":
+            return self.en
+        return dict(self.more).get(lang)
 
     def get(self, lang: str) -> str:
-        return (self.en if lang == "en" else None) or self.vi
+        """The text in ``lang``, or the Vietnamese text when there is no translation."""
+        return self.given(lang) or self.vi
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import posixpath
-from collections import Counter
+from importlib import metadata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -30,18 +30,20 @@ from jinja2 import (
     Template,
     select_autoescape,
 )
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .config import SiteConfig
-from .i18n import Translator
+from .facets import SORTS, facets, home_charts
+from .i18n import Translator, strings
 from .media import photo_files, web_photo
 from .model import Catalog, Product
 from .places import Province, provinces
 from .qr import qr_images
 from .rules import Status
+from .search_index import build_search_index
 from .taxonomy import SECTORS, Sector
 from .traceability import ITEMS, Completeness, all_completeness
-from .views import ProductView, document_names, lot_view, product_view, urls
+from .views import ProductView, Urls, document_names, lot_view, product_view
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,9 @@ class SitePage:
     description: str
     body: str
     in_nav: bool = False
+    lang: str = "vi"
+    # Every language version of this page, itself included: (language, url).
+    alternates: tuple[tuple[str, str], ...] = ()
 
     @property
     def src_uri(self) -> str:
@@ -68,6 +73,7 @@ class SiteFile:
 class UnitOutput:
     pages: list[SitePage] = field(default_factory=list)  # filled into the site shell
     files: list[SiteFile] = field(default_factory=list)
+    standalone: list[str] = field(default_factory=list)  # addresses of pages among the files
 
     def add_page(self, page: SitePage) -> None:
         self.pages.append(page)
@@ -90,6 +96,9 @@ class SitePlan:
     pages: list[SitePage] = field(default_factory=list)  # rendered by the site generator, in nav
     units: list[Unit] = field(default_factory=list)
     files: list[SiteFile] = field(default_factory=list)  # small files written every build
+    # The titles of the navigation's pages in every language, by address: the navigation of
+    # another language's pages is labelled with them.
+    nav_titles: dict[str, str] = field(default_factory=dict)
 
     def add_page(self, page: SitePage) -> None:
         self.pages.append(page)
@@ -117,6 +126,22 @@ def relative(from_url: str, to: str) -> str:
     return name if parent == "." else f"{parent}/{name}"
 
 
+def language_links(page: SitePage, *, absolute_url: Callable[[str], str],
+                   names: dict[str, str]) -> tuple[str, str]:
+    """The hreflang <link>s for a page's <head> and the links of its language switch."""
+    if len(page.alternates) < 2:
+        return "", ""
+    head = "".join(f'<link rel="alternate" hreflang="{lang}" href="{escape(absolute_url(url))}">'
+                   for lang, url in page.alternates)
+    head += (f'<link rel="alternate" hreflang="x-default" '
+             f'href="{escape(absolute_url(page.alternates[0][1]))}">')
+    switch = "".join(
+        f'<a class="md-header__button ocop-lang" href="{escape(relative(page.url, url))}" '
+        f'hreflang="{lang}" lang="{lang}">{escape(names[lang])}</a>'
+        for lang, url in page.alternates if lang != page.lang)
+    return head, switch
+
+
 def script_json(value: object) -> Markup:
     """JSON safe to place inside a <script> element: no '<', '>' or '&' can end or break it."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True)
@@ -128,9 +153,15 @@ SHOWN_AIS = ("10", "11", "13", "15", "17", "21")
 
 
 class Renderer:
-    def __init__(self, config: SiteConfig, templates_dir: Path) -> None:
+    """Renders the pages of one language."""
+
+    def __init__(self, config: SiteConfig, templates_dir: Path, lang: str | None = None) -> None:
         self.config = config
-        self.t = Translator("vi")
+        self.lang = lang or config.default_language
+        self.t = Translator(self.lang)
+        self.urls = Urls(config.language_prefix(self.lang))
+        self.site_name = config.site_name_in(self.lang)
+        self.language_names = {code: strings(code)["language_name"] for code in config.languages}
         bytecode = None
         if config.cache_dir is not None:
             (config.cache_dir / "jinja").mkdir(parents=True, exist_ok=True)
@@ -154,10 +185,24 @@ class Renderer:
         compiled = self.templates.get(template)
         if compiled is None:
             compiled = self.templates[template] = self.env.get_template(template)
+        context.setdefault("alternates", ())
         return compiled.render(
-            t=self.t, link=link, urls=urls, config=self.config, Status=Status,
+            t=self.t, link=link, urls=self.urls, config=self.config, Status=Status,
+            site_name=self.site_name, language_names=self.language_names,
             ai_labels={ai: self.t(f"ai_{ai}") for ai in SHOWN_AIS}, **context
         )
+
+
+class Languages:
+    """One renderer per language of the site, the first language's first."""
+
+    def __init__(self, config: SiteConfig, templates_dir: Path) -> None:
+        self.renderers = [Renderer(config, templates_dir, lang) for lang in config.languages]
+        self.first = self.renderers[0]
+
+    def alternates(self, address: Callable[[Urls], str]) -> tuple[tuple[str, str], ...]:
+        """Each language's version of a page: ``address(urls)`` in every language."""
+        return tuple((r.lang, address(r.urls)) for r in self.renderers)
 
 
 LISTING_PAGE_SIZE = 60
@@ -187,27 +232,53 @@ def global_key(config: SiteConfig, templates_dir: Path) -> str:
 
 def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path) -> SitePlan:
     """Every page and file of the catalog, in a stable order; units are rendered on demand."""
-    renderer = Renderer(config, templates_dir)
+    languages = Languages(config, templates_dir)
+    first = languages.first
     day = config.today()
     base_key = global_key(config, templates_dir)
-    views = [product_view(p, day, config, renderer.t) for p in catalog.products]
+    views = [product_view(p, day, config, first.t) for p in catalog.products]
     views.sort(key=_catalog_order)
+    # The same products worded for each language, in the same order.
+    worded = {r.lang: views if r is first else [v.in_language(r.t, r.urls) for v in views]
+              for r in languages.renderers}
     keys = {v.product.id: _digest(base_key, catalog.digests.get(v.product.id, v.product))
             for v in views}
     photos = {v.product.id: _photo_links(v.product) for v in views}
     plan = SitePlan()
-    for view in views:
-        plan.units.append(Unit(f"product:{view.product.id}", keys[view.product.id],
-                               partial(_product_unit, renderer, view, photos[view.product.id])))
-
-    plan.add_page(_home(renderer, views, photos))
-    _add_listing(plan, renderer, "san-pham/", renderer.t("catalog"), views, photos, keys,
-                 first_in_nav=True)
-    _add_groupings(plan, renderer, views, photos, keys)
-    _add_completeness(plan, renderer, [v.product for v in views], keys)
-    plan.add_file("404.html", renderer.render("not_found.html", "", absolute_base=_base_path(
+    for i, view in enumerate(views):
+        plan.units.append(Unit(
+            f"product:{view.product.id}", keys[view.product.id],
+            partial(_product_unit, languages, [worded[r.lang][i] for r in languages.renderers],
+                    photos[view.product.id])))
+    every_product = _digest("catalog", [keys[v.product.id] for v in views])
+    for renderer in languages.renderers:
+        site = _LanguageSite(plan, languages, renderer, worded[renderer.lang], photos, keys,
+                             every_product)
+        site.home()
+        site.listing(lambda u: u.catalog(), renderer.t("catalog"), site.views, in_nav=True)
+        site.groupings()
+        site.star_listings()
+        site.completeness()
+    plan.units.append(Unit("search:pagefind", _digest("search", every_product, config.languages,
+                                                      _pagefind_version()),
+                           partial(_search_unit, [worded[r.lang] for r in languages.renderers],
+                                   photos, [r.urls for r in languages.renderers])))
+    plan.add_file("404.html", first.render("not_found.html", "", absolute_base=_base_path(
         config.site_url)).encode("utf-8"))
     return plan
+
+
+def _pagefind_version() -> str:
+    try:
+        return metadata.version("pagefind-bin")
+    except metadata.PackageNotFoundError:
+        return ""
+
+
+def _search_unit(views: list[list[ProductView]], photos: dict, language_urls: list[Urls]
+                 ) -> UnitOutput:
+    return UnitOutput(files=[SiteFile(path, data) for path, data in
+                             build_search_index(views, photos, language_urls).items()])
 
 
 def _catalog_order(view: ProductView) -> tuple:
@@ -221,7 +292,7 @@ def _photo_links(product: Product) -> list[dict[str, object]]:
     result = []
     for photo in product.photos:
         web = web_photo(photo)
-        base = urls.media(product)
+        base = Urls.media(product)
         result.append({
             "small": base + web.name(web.small),
             "large": base + web.name(web.large),
@@ -231,104 +302,195 @@ def _photo_links(product: Product) -> list[dict[str, object]]:
             "large_width": web.large,
             "width": web.size[0],
             "height": web.size[1],
-            "alt": photo.alt.vi,
+            "alt": photo.alt,
         })
     return result
 
 
-def _product_unit(renderer: Renderer, view: ProductView, photos: list) -> UnitOutput:
-    """Everything published for one product: its page, traceability pages, photos and codes."""
+def _product_unit(languages: Languages, views: list[ProductView], photos: list) -> UnitOutput:
+    """Everything published for one product: photos and codes, and in each language its page
+    and traceability pages."""
     out = UnitOutput()
-    product, config = view.product, renderer.config
+    first = views[0]
+    product, config = first.product, languages.first.config
     cache = config.cache_dir
     for photo in product.photos:
         for name, data in sorted(photo_files(photo, cache).items()):
-            out.add_file(urls.media(product) + name, data)
-    images = qr_images(view.trace_absolute_url, cache)
-    out.add_file(urls.qr(product, "svg"), images.svg)
-    out.add_file(urls.qr(product, "png"), images.png)
-    url = urls.product(product)
-    out.add_page(SitePage(url, product.name.vi, view.description,
-                          renderer.render("product.html", url, v=view, photos=photos)))
-    _add_trace_pages(out, renderer, view, photos)
+            out.add_file(Urls.media(product) + name, data)
+    images = qr_images(first.trace_absolute_url, cache)
+    out.add_file(Urls.qr(product, "svg"), images.svg)
+    out.add_file(Urls.qr(product, "png"), images.png)
+    page_versions = languages.alternates(lambda u: u.product(product))
+    for renderer, view in zip(languages.renderers, views, strict=True):
+        url = renderer.urls.product(product)
+        title = renderer.t("product_title", name=view.name, producer=product.producer.name)
+        out.add_page(SitePage(
+            url, title, renderer.t("product_description", name=view.name, story=view.description),
+            renderer.render("product.html", url, v=view, photos=photos, alternates=page_versions),
+            lang=renderer.lang, alternates=page_versions))
+        _add_trace_pages(out, languages, renderer, view, photos)
     return out
 
 
-def _home(renderer: Renderer, views: list[ProductView], photos: dict) -> SitePage:
-    certified = [v for v in views if v.status.status.shows_mark]
-    by_star = Counter(v.status.stars for v in certified)
-    by_province = Counter(v.product.producer.province.code for v in certified)
-    by_sector = Counter(v.product.product_set.sector.key for v in certified)
-    lapsed = len(views) - len(certified)
-    body = renderer.render(
-        "home.html", "",
-        five_star=[v for v in certified if v.status.stars == 5],
-        featured=certified[:12],
-        photos=photos,
-        by_star=[(n, by_star.get(n, 0)) for n in (5, 4, 3)],
-        by_province=[(p.name, urls.province(p), n) for p, n in sorted(
-            ((provinces()[c], n) for c, n in by_province.items()),
-            key=lambda item: (-item[1], item[0].short_name))],
-        by_sector=[(SECTORS[k].name_vi, urls.sector(SECTORS[k]), by_sector[k])
-                   for k in SECTORS if by_sector.get(k)],
-        total=len(views), certified=len(certified), lapsed=lapsed,
-    )
-    return SitePage("", renderer.config.site_name, renderer.t("site_tagline"), body, in_nav=True)
+class _LanguageSite:
+    """The catalog pages of one language: home, listings, groupings and staff pages."""
 
-
-def _add_listing(plan: SitePlan, renderer: Renderer, url: str, title: str,
+    def __init__(self, plan: SitePlan, languages: Languages, renderer: Renderer,
                  views: list[ProductView], photos: dict, keys: dict[str, str],
-                 first_in_nav: bool = False) -> None:
-    """A listing of product cards, LISTING_PAGE_SIZE a page: ``url``, then ``url`` + '2/', ..."""
-    t = renderer.t
-    chunks = [views[i:i + LISTING_PAGE_SIZE] for i in range(0, len(views), LISTING_PAGE_SIZE)] or [[]]
-    addresses = [url] + [f"{url}{n}/" for n in range(2, len(chunks) + 1)]
-    for n, (chunk, address) in enumerate(zip(chunks, addresses, strict=True), start=1):
-        pager = {"page": n, "pages": len(chunks), "total": len(views),
-                 "prev": addresses[n - 2] if n > 1 else None,
-                 "next": addresses[n] if n < len(chunks) else None}
-        lead = t("products_count", count=len(views))
-        page_title = title if n == 1 else t("page_title", title=title, page=n)
+                 every_product: str) -> None:
+        self.plan, self.languages, self.renderer = plan, languages, renderer
+        self.views, self.photos, self.keys = views, photos, keys
+        self.every_product = every_product
+        self.t = renderer.t
+        self.nav = renderer is languages.first  # the first language's main pages are MkDocs's
 
-        in_nav = first_in_nav and n == 1
-
-        def render(chunk=chunk, address=address, page_title=page_title, lead=lead,
-                   pager=pager, in_nav=in_nav) -> SitePage:
-            body = renderer.render("listing.html", address, title=page_title, lead=lead,
-                                   views=chunk, photos=photos, pager=pager)
-            return SitePage(address, page_title, lead, body, in_nav=in_nav)
-
+    def publish(self, name: str, url: str, key: str, render: Callable[[], SitePage],
+                in_nav: bool = False, title: str = "") -> None:
+        """A page of the navigation is rendered now, for MkDocs; any other page is a unit."""
         if in_nav:
-            plan.add_page(render())
+            self.plan.nav_titles[url] = title
+        if in_nav and self.nav:
+            self.plan.add_page(render())
         else:
-            plan.units.append(Unit(f"listing:{address}", _digest(
-                "listing", address, page_title, pager, [keys[v.product.id] for v in chunk]),
-                lambda render=render: UnitOutput(pages=[render()])))
+            self.plan.units.append(Unit(f"{name}:{url}", key, lambda: UnitOutput(pages=[render()])))
 
+    def home(self) -> None:
+        r, t, views = self.renderer, self.t, self.views
+        certified = [v for v in views if v.status.status.shows_mark]
+        versions = self.languages.alternates(lambda u: u.home())
 
-def _add_groupings(plan: SitePlan, renderer: Renderer, views: list[ProductView],
-                   photos: dict, keys: dict[str, str]) -> None:
-    t = renderer.t
-    by_province: dict[int, list[ProductView]] = {}
-    by_sector: dict[str, list[ProductView]] = {}
-    for view in views:
-        by_province.setdefault(view.product.producer.province.code, []).append(view)
-        by_sector.setdefault(view.product.product_set.sector.key, []).append(view)
-    province_list: list[tuple[Province, list[ProductView]]] = sorted(
-        ((provinces()[code], items) for code, items in by_province.items()),
-        key=lambda item: item[0].short_name)
-    sector_list: list[tuple[Sector, list[ProductView]]] = [
-        (SECTORS[k], by_sector[k]) for k in SECTORS if k in by_sector]
-    plan.add_page(SitePage("tinh/", t("provinces"), t("counts_by_province"), renderer.render(
-        "groups.html", "tinh/", title=t("provinces"), groups=[
-            (p.name, urls.province(p), items) for p, items in province_list]), in_nav=True))
-    plan.add_page(SitePage("nganh/", t("sectors"), t("counts_by_sector"), renderer.render(
-        "groups.html", "nganh/", title=t("sectors"), groups=[
-            (s.name_vi, urls.sector(s), items) for s, items in sector_list]), in_nav=True))
-    for province, items in province_list:
-        _add_listing(plan, renderer, urls.province(province), province.name, items, photos, keys)
-    for sector, items in sector_list:
-        _add_listing(plan, renderer, urls.sector(sector), sector.name_vi, items, photos, keys)
+        def render() -> SitePage:
+            body = r.render(
+                "home.html", r.urls.home(), five_star=[v for v in certified if v.status.stars == 5],
+                featured=certified[:12], photos=self.photos, charts=home_charts(views, t, r.urls),
+                total=len(views), alternates=versions)
+            title = r.site_name if self.nav else t("home")
+            return SitePage(r.urls.home(), title, t("site_tagline"), body, in_nav=self.nav,
+                            lang=r.lang, alternates=versions)
+
+        self.publish("page", r.urls.home(), _digest("home", r.lang, self.every_product), render, in_nav=True,
+                     title=t("home"))
+
+    def listing(self, address: Callable[[Urls], str], title: str, views: list[ProductView],
+                in_nav: bool = False) -> None:
+        """Product cards, LISTING_PAGE_SIZE a page: the address, then address + '2/', ..."""
+        r, t = self.renderer, self.t
+        url = address(r.urls)
+        versions = self.languages.alternates(address)
+        chunks = [views[i:i + LISTING_PAGE_SIZE]
+                  for i in range(0, len(views), LISTING_PAGE_SIZE)] or [[]]
+        addresses = [url] + [f"{url}{n}/" for n in range(2, len(chunks) + 1)]
+        for n, (chunk, here) in enumerate(zip(chunks, addresses, strict=True), start=1):
+            pager = {"page": n, "pages": len(chunks), "total": len(views),
+                     "prev": addresses[n - 2] if n > 1 else None,
+                     "next": addresses[n] if n < len(chunks) else None}
+            lead = t("products_count", count=t.number(len(views)))
+            page_title = title if n == 1 else t("page_title", title=title, page=n)
+            description = t("listing_description", title=title, count=t.number(len(views)),
+                            page=n, pages=len(chunks))
+            page_versions = tuple((lang, v if n == 1 else f"{v}{n}/") for lang, v in versions)
+            first_page = in_nav and n == 1
+
+            def render(chunk=chunk, here=here, page_title=page_title, lead=lead, pager=pager,
+                       description=description, page_versions=page_versions,
+                       first_page=first_page) -> SitePage:
+                body = r.render("listing.html", here, title=page_title, lead=lead, views=chunk,
+                                photos=self.photos, pager=pager, alternates=page_versions,
+                                filters=facets(views, t, r.urls) if first_page else None,
+                                sorts=SORTS)
+                return SitePage(here, page_title, description, body, in_nav=first_page and self.nav,
+                                lang=r.lang, alternates=page_versions)
+
+            self.publish("listing", here, _digest("listing", here, page_title, pager, description,
+                                            [self.keys[v.product.id] for v in chunk],
+                                            self.every_product if first_page else ""),
+                         render, in_nav=first_page, title=page_title)
+
+    def groupings(self) -> None:
+        r, t, views = self.renderer, self.t, self.views
+        by_province: dict[int, list[ProductView]] = {}
+        by_sector: dict[str, list[ProductView]] = {}
+        for view in views:
+            by_province.setdefault(view.product.producer.province.code, []).append(view)
+            by_sector.setdefault(view.product.product_set.sector.key, []).append(view)
+        province_list: list[tuple[Province, list[ProductView]]] = sorted(
+            ((provinces()[code], items) for code, items in by_province.items()),
+            key=lambda item: item[0].short_name)
+        sector_list: list[tuple[Sector, list[ProductView]]] = [
+            (SECTORS[k], by_sector[k]) for k in SECTORS if k in by_sector]
+        for kind, title, lead, groups, address in (
+                ("provinces", t("provinces"), t("provinces_lead"),
+                 [(p.name, r.urls.province(p), items) for p, items in province_list],
+                 lambda u: u.provinces()),
+                ("sectors", t("sectors"), t("sectors_lead"),
+                 [(t.name(s), r.urls.sector(s), items) for s, items in sector_list],
+                 lambda u: u.sectors())):
+            versions = self.languages.alternates(address)
+
+            def render(kind=kind, title=title, lead=lead, groups=groups, versions=versions,
+                       url=address(r.urls)) -> SitePage:
+                rows = [(name, link_to, len(items), sum(1 for v in items if not v.lapsed))
+                        for name, link_to, items in groups]
+                most = max([row[2] for row in rows] + [1])
+                body = r.render("groups.html", url, title=title, lead=lead, rows=rows,
+                                most=most, kind=kind, alternates=versions)
+                return SitePage(url, title, lead, body, in_nav=self.nav, lang=r.lang,
+                                alternates=versions)
+
+            self.publish("page", address(r.urls), _digest(kind, r.lang, self.every_product), render,
+                         in_nav=True, title=title)
+        for province, items in province_list:
+            self.listing(lambda u, p=province: u.province(p), province.name, items)
+        for sector, items in sector_list:
+            self.listing(lambda u, s=sector: u.sector(s), t.name(sector), items)
+
+    def star_listings(self) -> None:
+        """One listing per star rating, of the products certified now: browsing without
+        JavaScript, and the targets of the home page's chart."""
+        for n in (5, 4, 3):
+            items = [v for v in self.views if not v.lapsed and v.status.stars == n]
+            if items:
+                self.listing(lambda u, n=n: u.stars(n), self.t("stars_page_title", n=n), items)
+
+    def completeness(self) -> None:
+        """A staff page of Circular 02/2024 items: a summary by province, then one page each."""
+        r, t = self.renderer, self.t
+        rows = all_completeness([v.product for v in self.views])
+        by_province: dict[int, list[Completeness]] = {}
+        for row in rows:
+            by_province.setdefault(row.product.producer.province.code, []).append(row)
+        groups = sorted(((provinces()[code], items) for code, items in by_province.items()),
+                        key=lambda item: item[0].short_name)
+        summary = [(p, r.urls.completeness(p), len(items), sum(row.complete for row in items))
+                   for p, items in groups]
+        url = r.urls.completeness()
+        versions = self.languages.alternates(lambda u: u.completeness())
+
+        def render_summary() -> SitePage:
+            return SitePage(url, t("completeness_title"), t("completeness_lead"), r.render(
+                "completeness.html", url, items=ITEMS, summary=summary, rows=None,
+                complete=sum(row.complete for row in rows), total=len(rows), alternates=versions),
+                in_nav=self.nav, lang=r.lang, alternates=versions)
+
+        self.publish("page", url, _digest("completeness", r.lang, self.every_product), render_summary,
+                     in_nav=True, title=t("nav_traceability"))
+        for province, items in groups:
+            here = r.urls.completeness(province)
+            province_versions = self.languages.alternates(lambda u, p=province: u.completeness(p))
+
+            def render(here=here, province=province, items=items,
+                       province_versions=province_versions) -> SitePage:
+                return SitePage(
+                    here, t("completeness_province_title", province=province.name),
+                    t("completeness_province_lead", province=province.name),
+                    r.render("completeness.html", here, items=ITEMS, summary=None, rows=items,
+                             province=province, complete=sum(row.complete for row in items),
+                             total=len(items), alternates=province_versions),
+                    lang=r.lang, alternates=province_versions)
+
+            products_here = sorted({row.product.id for row in items})
+            self.publish("completeness", here, _digest("completeness", here,
+                                                 [self.keys[i] for i in products_here]), render)
 
 
 def _base_path(site_url: str) -> str:
@@ -340,57 +502,33 @@ def _base_path(site_url: str) -> str:
 def _add_page_files(out: UnitOutput, url: str, render: Callable[[str], str]) -> None:
     """Write the page at ``url`` into each file that may answer it, each with links relative
     to where that file is served from."""
-    for path in urls.files_for(url):
+    out.standalone.append(url)
+    for path in Urls.files_for(url):
         served_at = url if path.endswith(".html") and not path.endswith("/index.html") else (
             path[: -len("index.html")])
         out.add_file(path, render(served_at).encode("utf-8"))
 
 
-def _add_trace_pages(out: UnitOutput, renderer: Renderer, view: ProductView, photos: list) -> None:
-    product, config = view.product, renderer.config
+def _add_trace_pages(out: UnitOutput, languages: Languages, renderer: Renderer,
+                     view: ProductView, photos: list) -> None:
+    product, config, u = view.product, renderer.config, renderer.urls
     domain = urlsplit(config.site_url).netloc or config.site_url
     lots = [lot_view(view, batch, config, renderer.t) for batch in product.batches]
-    _add_page_files(out, urls.trace(product), lambda at: renderer.render(
-        "trace.html", at, v=view, photos=photos, domain=domain, lots=lots))
-    if urls.trace(product) != urls.short_trace(product):
+    versions = languages.alternates(lambda x: x.trace(product))
+    _add_page_files(out, u.trace(product), lambda at: renderer.render(
+        "trace.html", at, v=view, photos=photos, domain=domain, lots=lots, alternates=versions))
+    if renderer is languages.first and u.trace(product) != u.short_trace(product):
         # Every product keeps its short address, so codes printed before it had a GTIN work.
-        out.add_file(urls.short_trace(product) + "index.html", renderer.render(
-            "moved.html", urls.short_trace(product), v=view, target=urls.trace(product)
+        out.add_file(u.short_trace(product) + "index.html", renderer.render(
+            "moved.html", u.short_trace(product), v=view, target=u.trace(product)
         ).encode("utf-8"))
     for lot in lots:
-        _add_page_files(out, lot.url, lambda at, lot=lot: renderer.render(
-            "lot.html", at, v=view, lot=lot, photos=photos, domain=domain))
+        lot_versions = languages.alternates(lambda x, b=lot.batch: x.lot(product, b))
+        _add_page_files(out, lot.url, lambda at, lot=lot, lot_versions=lot_versions:
+                        renderer.render("lot.html", at, v=view, lot=lot, photos=photos,
+                                        domain=domain, alternates=lot_versions))
+        if renderer is not languages.first:
+            continue
         for doc, name in zip(lot.batch.documents, document_names(lot.batch), strict=True):
             if doc.source is not None:
-                out.add_file(urls.document(product, lot.batch, name), doc.source.read_bytes())
-
-
-def _add_completeness(plan: SitePlan, renderer: Renderer, products: list[Product],
-                      keys: dict[str, str]) -> None:
-    """A staff page of Circular 02/2024 items: a summary by province, then one page each."""
-    t = renderer.t
-    rows = all_completeness(products)
-    by_province: dict[int, list[Completeness]] = {}
-    for row in rows:
-        by_province.setdefault(row.product.producer.province.code, []).append(row)
-    groups = sorted(((provinces()[code], items) for code, items in by_province.items()),
-                    key=lambda item: item[0].short_name)
-    summary = [(p, urls.completeness(p), len(items), sum(r.complete for r in items))
-               for p, items in groups]
-    url = urls.completeness()
-    plan.add_page(SitePage(url, t("completeness_title"), t("completeness_lead"), renderer.render(
-        "completeness.html", url, items=ITEMS, summary=summary, rows=None,
-        complete=sum(r.complete for r in rows), total=len(rows)), in_nav=True))
-    for province, items in groups:
-        url = urls.completeness(province)
-
-        def render(url=url, province=province, items=items) -> UnitOutput:
-            return UnitOutput(pages=[SitePage(
-                url, f"{t('completeness_title')}: {province.name}", t("completeness_lead"),
-                renderer.render("completeness.html", url, items=ITEMS, summary=None, rows=items,
-                                province=province, complete=sum(r.complete for r in items),
-                                total=len(items)))])
-
-        products_here = sorted({row.product.id for row in items})
-        plan.units.append(Unit(f"completeness:{url}", _digest(
-            "completeness", url, [keys[i] for i in products_here]), render))
+                out.add_file(Urls.document(product, lot.batch, name), doc.source.read_bytes())

@@ -47,14 +47,24 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+# Languages a record may give its texts in besides Vietnamese (README, "Languages").
+EXTRA_LANGUAGES = ("en", "zh", "ko", "ja")
+
+
 class LocalizedName(Record):
     vi: Text
     en: Text | None = None
+    zh: Text | None = None
+    ko: Text | None = None
+    ja: Text | None = None
 
 
 class LocalizedStory(Record):
     vi: LongText
     en: LongText | None = None
+    zh: LongText | None = None
+    ko: LongText | None = None
+    ja: LongText | None = None
 
 
 class RevocationRecord(Record):

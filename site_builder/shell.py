@@ -10,8 +10,11 @@ markers replaced, in one pass, so nothing a record contains is ever re-scanned f
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 from markupsafe import escape
 
@@ -19,6 +22,14 @@ SHELL_DIR = "ocop-shell"
 TITLE = "OCOPSHELLTITLE0d5e"
 DESCRIPTION = "OCOPSHELLDESCRIPTION0d5e"
 BODY = "OCOPSHELLBODY0d5e"
+# Where each page's language links go: the <head> (hreflang alternates) and the header (the
+# switch, from theme/partials/alternate.html). MkDocs renders them as Material's alternate
+# language links to this address, which ``language_markers`` turns into markers.
+ALTERNATE_PLACEHOLDER = "https://ocop-alternate.invalid/"
+ALTERNATES = "OCOPSHELLALTERNATES0d5e"
+SWITCH = "OCOPSHELLLANGUAGES0d5e"
+_ALTERNATE_LINK = re.compile(r'<link rel="alternate" href="' + re.escape(ALTERNATE_PLACEHOLDER)
+                             + r'"[^>]*>')
 
 
 _CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input\b[^>]*type="checkbox"[^>]*?) autocomplete="off"')
@@ -28,6 +39,16 @@ def valid_html(page: str) -> str:
     """Material's toggles are checkboxes with ``autocomplete``, which HTML does not allow
     there (the W3C checker reports it); drop the attribute, which checkboxes ignore anyway."""
     return _CHECKBOX_AUTOCOMPLETE.sub(r"\1", page)
+
+
+def language_markers(page: str) -> str:
+    """Material's alternate-language <link> for our placeholder, as the ALTERNATES marker."""
+    return _ALTERNATE_LINK.sub(ALTERNATES, page)
+
+
+def fill_languages(page: str, alternates: str, switch: str) -> str:
+    """A page MkDocs rendered, with its language links in place of the markers."""
+    return language_markers(page).replace(ALTERNATES, alternates).replace(SWITCH, switch)
 
 
 def depth(url: str) -> int:
@@ -47,16 +68,18 @@ class Shell:
     @classmethod
     def parse(cls, html: str, placeholder_address: str) -> Shell:
         """``placeholder_address`` is the placeholder's absolute URL (in its canonical link)."""
-        markers = [TITLE, DESCRIPTION, BODY, placeholder_address]
+        markers = [TITLE, DESCRIPTION, BODY, ALTERNATES, SWITCH, placeholder_address]
         pattern = "(" + "|".join(re.escape(m) for m in markers) + ")"
-        parts = re.split(pattern, valid_html(html))
+        parts = re.split(pattern, language_markers(valid_html(html)))
         missing = [m for m in (TITLE, BODY) if m not in parts]
         if missing:
             raise ValueError(f"the site shell lacks the markers {missing}")
         return cls(tuple(parts))
 
-    def fill(self, *, title: str, description: str, body: str, address: str) -> str:
-        values = {TITLE: str(escape(title)), DESCRIPTION: str(escape(description)), BODY: body}
+    def fill(self, *, title: str, description: str, body: str, address: str,
+             alternates: str = "", switch: str = "") -> str:
+        values = {TITLE: str(escape(title)), DESCRIPTION: str(escape(description)), BODY: body,
+                  ALTERNATES: alternates, SWITCH: switch}
         out = []
         for i, part in enumerate(self.parts):
             if i % 2 == 0:
@@ -64,3 +87,46 @@ class Shell:
             else:
                 out.append(values.get(part, address))
         return "".join(out)
+
+
+@cache
+def material_strings(lang: str) -> dict[str, str]:
+    """Material's interface strings in ``lang`` (from its language partials), by key."""
+    import material
+
+    path = Path(material.__file__).parent / "templates" / "partials" / "languages" / f"{lang}.html"
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    return dict(re.findall(r'^\s*"([\w.]+)": "([^"]*)",?$', text, flags=re.M))
+
+
+_TEXT = re.compile(r'>(\s*)([^<>]+?)(\s*)<')
+_ATTRIBUTE = re.compile(r'\b(aria-label|title|placeholder)="([^"]*)"')
+_HREF = re.compile(r'\bhref="([^"#:]*)"')
+
+
+def translate(html: str, *, level: int, lang: str, words: dict[str, str],
+              twins: dict[str, str]) -> str:
+    """The shell of one folder depth, rendered by MkDocs in the first language, made into
+    another language's: the ``lang`` attribute, Material's own strings, the navigation labels
+    (``words``: text to text) and links (``twins``: site path of a page to its version)."""
+    first = material_strings("vi")
+    other = material_strings(lang) or material_strings("en")
+    words = {**{text: other[key] for key, text in first.items()
+                if key in other and len(text) > 2 and key != "language"}, **words}
+    html = re.sub(r'<html lang="[^"]*"', f'<html lang="{lang}"', html, count=1)
+    html = _TEXT.sub(lambda m: ">" + m.group(1) + str(escape(words.get(m.group(2), m.group(2))))
+                     + m.group(3) + "<" if m.group(2) in words else m.group(0), html)
+    html = _ATTRIBUTE.sub(lambda m: f'{m.group(1)}="{escape(words.get(m.group(2), m.group(2)))}"',
+                          html)
+    up = "../" * level
+
+    def relink(match: re.Match[str]) -> str:
+        href = match.group(1)
+        joined = posixpath.normpath(posixpath.join("/".join(["d"] * level), href))
+        folder = href.endswith(("/", "..")) or href in ("", ".")
+        target = "" if joined == "." else joined + ("/" if folder else "")
+        if target in twins:
+            return f'href="{up}{twins[target]}"'
+        return match.group(0)
+
+    return _HREF.sub(relink, html)

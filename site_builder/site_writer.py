@@ -18,10 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import shell
-from .pages import SitePlan, Unit
+from .pages import SitePage, SitePlan, Unit
 from .progress import Progress
 
 MANIFEST = ".ocop-manifest.json"
+# A page's language links: the hreflang <link>s of its <head>, and the switch in its header.
+LanguageLinks = Callable[[SitePage], tuple[str, str]]
 # Above this share of changed units, rendering everything and swapping folders is cheaper.
 FULL_REBUILD_SHARE = 0.5
 PARALLEL_FROM = 200  # units; fewer are rendered in this process
@@ -91,29 +93,40 @@ def generated_files(site_dir: Path) -> list[str]:
     return sorted(found)
 
 
-def load_shells(site_dir: Path, sources: dict[str, int], site_url: str) -> dict[int, shell.Shell]:
+Shells = dict[tuple[str, int], shell.Shell]  # by language and folder depth
+
+
+def load_shells(site_dir: Path, sources: dict[str, int], site_url: str,
+                translations: dict[str, Callable[[str, int], str]]) -> Shells:
+    """The shell of each folder depth in the first language, as MkDocs rendered it, and in each
+    other language of ``translations`` (language -> function making the shell's text)."""
     shells = {}
     for src, level in sources.items():
         url = src[: -len("index.md")]
         text = (site_dir / url / "index.html").read_text(encoding="utf-8")
-        shells[level] = shell.Shell.parse(text, site_url + url)
+        shells[("", level)] = shell.Shell.parse(text, site_url + url)
+        for lang, translate in translations.items():
+            shells[(lang, level)] = shell.Shell.parse(translate(text, level), site_url + url)
     return shells
 
 
-def _write_unit(unit: Unit, key: str, writer: FileWriter, shells: dict[int, shell.Shell],
-                absolute_url: Callable[[str], str]) -> dict:
+def _write_unit(unit: Unit, key: str, writer: FileWriter, shells: Shells,
+                absolute_url: Callable[[str], str], links: LanguageLinks) -> dict:
     out = unit.render()
     files = []
     for item in out.files:
         writer.write(item.path, item.data)
         files.append(item.path)
     for page in out.pages:
-        html = shells[shell.depth(page.url)].fill(
+        alternates, switch = links(page)
+        chosen = shells.get((page.lang, shell.depth(page.url))) or shells[("", shell.depth(page.url))]
+        html = chosen.fill(
             title=page.title, description=page.description, body=page.body,
-            address=absolute_url(page.url))
+            address=absolute_url(page.url), alternates=alternates, switch=switch)
         writer.write(page.url + "index.html", html.encode("utf-8"))
         files.append(page.url + "index.html")
-    return {"key": key, "files": sorted(files), "pages": [page.url for page in out.pages]}
+    return {"key": key, "files": sorted(files),
+            "pages": [page.url for page in out.pages] + out.standalone}
 
 
 # What forked workers need, set just before the pool starts (fork copies it, nothing is pickled).
@@ -122,9 +135,9 @@ _JOB: tuple | None = None
 
 def _work(batch: list[tuple[int, str]]) -> list[tuple[str, dict]]:
     assert _JOB is not None
-    units, site_dir, shells, absolute_url = _JOB
+    units, site_dir, shells, absolute_url, links = _JOB
     writer = FileWriter(site_dir)
-    return [(units[i].name, _write_unit(units[i], key, writer, shells, absolute_url))
+    return [(units[i].name, _write_unit(units[i], key, writer, shells, absolute_url, links))
             for i, key in batch]
 
 
@@ -136,9 +149,9 @@ def _workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def write_site(plan: SitePlan, site_dir: Path, shells: dict[int, shell.Shell],
-               absolute_url: Callable[[str], str], previous: Manifest | None,
-               progress: Progress) -> WriteResult:
+def write_site(plan: SitePlan, site_dir: Path, shells: Shells,
+               absolute_url: Callable[[str], str], links: LanguageLinks,
+               previous: Manifest | None, progress: Progress) -> WriteResult:
     """Render and write every unit whose key changed (or all of them) into ``site_dir``.
 
     Many units are rendered by one worker process per core (fork, Linux and macOS); the
@@ -165,7 +178,7 @@ def write_site(plan: SitePlan, site_dir: Path, shells: dict[int, shell.Shell],
     progress.start("render", len(todo))
     units = [unit for unit, _ in keyed]
     if len(todo) >= PARALLEL_FROM and _workers() > 1 and "fork" in mp.get_all_start_methods():
-        _JOB = (units, site_dir, shells, absolute_url)
+        _JOB = (units, site_dir, shells, absolute_url, links)
         batches = [todo[i:i + BATCH] for i in range(0, len(todo), BATCH)]
         try:
             with ProcessPoolExecutor(_workers(), mp_context=mp.get_context("fork")) as pool:
@@ -176,7 +189,8 @@ def write_site(plan: SitePlan, site_dir: Path, shells: dict[int, shell.Shell],
             _JOB = None
     else:
         for i, key in todo:
-            manifest.units[units[i].name] = _write_unit(units[i], key, writer, shells, absolute_url)
+            manifest.units[units[i].name] = _write_unit(units[i], key, writer, shells,
+                                                        absolute_url, links)
             progress.advance()
     progress.done()
     manifest.units = dict(sorted(manifest.units.items()))

@@ -25,6 +25,7 @@ class ProductSet:
     path: str  # Appendix I numbering, e.g. "I.1.a"
     group_vi: str
     subgroup_vi: str
+    name_en: str
 
     @property
     def sector(self) -> Sector:
@@ -33,6 +34,10 @@ class ProductSet:
     @property
     def name_vi(self) -> str:
         return self.subgroup_vi or self.group_vi
+
+    @property
+    def slug(self) -> str:
+        return str(self.number)
 
 
 SECTORS: dict[str, Sector] = {
@@ -52,34 +57,60 @@ SECTORS: dict[str, Sector] = {
 PRODUCT_SETS: dict[int, ProductSet] = {
     p.number: p
     for p in (
-        ProductSet(1, "I.1.a", "Thực phẩm tươi sống", "Rau, củ, quả, hạt tươi"),
-        ProductSet(2, "I.1.b", "Thực phẩm tươi sống", "Thịt, thủy sản, trứng, sữa tươi"),
-        ProductSet(3, "I.2.a", "Thực phẩm thô, sơ chế", "Gạo, ngũ cốc, hạt sơ chế khác"),
+        ProductSet(1, "I.1.a", "Thực phẩm tươi sống", "Rau, củ, quả, hạt tươi",
+                   "Fresh vegetables, tubers, fruit and nuts"),
+        ProductSet(2, "I.1.b", "Thực phẩm tươi sống", "Thịt, thủy sản, trứng, sữa tươi",
+                   "Fresh meat, seafood, eggs and milk"),
+        ProductSet(3, "I.2.a", "Thực phẩm thô, sơ chế", "Gạo, ngũ cốc, hạt sơ chế khác",
+                   "Rice, cereals and other grains, pre-processed"),
         ProductSet(4, "I.2.b", "Thực phẩm thô, sơ chế",
-                   "Mật ong, mật khác và nông sản thực phẩm khác"),
-        ProductSet(5, "I.3.a", "Thực phẩm chế biến", "Đồ ăn nhanh"),
-        ProductSet(6, "I.3.b", "Thực phẩm chế biến", "Chế biến từ gạo, ngũ cốc"),
-        ProductSet(7, "I.3.c", "Thực phẩm chế biến", "Chế biến từ rau, củ, quả, hạt"),
+                   "Mật ong, mật khác và nông sản thực phẩm khác",
+                   "Honey, other syrups and other farm foods"),
+        ProductSet(5, "I.3.a", "Thực phẩm chế biến", "Đồ ăn nhanh",
+                   "Fast food"),
+        ProductSet(6, "I.3.b", "Thực phẩm chế biến", "Chế biến từ gạo, ngũ cốc",
+                   "Processed from rice and cereals"),
+        ProductSet(7, "I.3.c", "Thực phẩm chế biến", "Chế biến từ rau, củ, quả, hạt",
+                   "Processed from vegetables, tubers, fruit and nuts"),
         ProductSet(8, "I.3.d", "Thực phẩm chế biến",
-                   "Chế biến từ thịt, trứng, sữa, thủy sản, mật ong và nông sản khác"),
-        ProductSet(9, "I.4.a", "Gia vị", "Tương, nước mắm, gia vị dạng lỏng khác"),
-        ProductSet(10, "I.4.b", "Gia vị", "Gia vị khác (muối, hành, tỏi, tiêu)"),
-        ProductSet(11, "I.5.a", "Chè", "Chè tươi, chế biến"),
-        ProductSet(12, "I.5.b", "Chè", "Sản phẩm trà từ thực vật khác"),
-        ProductSet(13, "I.6", "Cà phê, ca cao", ""),
-        ProductSet(14, "II.1.a", "Đồ uống có cồn", "Rượu trắng"),
-        ProductSet(15, "II.1.b", "Đồ uống có cồn", "Đồ uống có cồn khác"),
-        ProductSet(16, "II.2.a", "Đồ uống không cồn", "Nước khoáng thiên nhiên, nước uống đóng chai"),
-        ProductSet(17, "II.2.b", "Đồ uống không cồn", "Đồ uống không cồn khác"),
-        ProductSet(18, "III.1", "Thực phẩm chức năng, thuốc dược liệu, thuốc cổ truyền", ""),
-        ProductSet(19, "III.2", "Mỹ phẩm có thành phần từ dược liệu", ""),
-        ProductSet(20, "III.3", "Tinh dầu và dược liệu khác", ""),
-        ProductSet(21, "IV.1", "Thủ công mỹ nghệ gia dụng, trang trí", ""),
-        ProductSet(22, "IV.2", "Vải, may mặc", ""),
-        ProductSet(23, "V.1", "Hoa", ""),
-        ProductSet(24, "V.2", "Cây cảnh", ""),
-        ProductSet(25, "V.3", "Động vật cảnh", ""),
-        ProductSet(26, "VI.1", "Dịch vụ du lịch cộng đồng, du lịch sinh thái và điểm du lịch", ""),
+                   "Chế biến từ thịt, trứng, sữa, thủy sản, mật ong và nông sản khác",
+                   "Processed from meat, eggs, milk, seafood, honey and other farm produce"),
+        ProductSet(9, "I.4.a", "Gia vị", "Tương, nước mắm, gia vị dạng lỏng khác",
+                   "Soy sauce, fish sauce and other liquid seasonings"),
+        ProductSet(10, "I.4.b", "Gia vị", "Gia vị khác (muối, hành, tỏi, tiêu)",
+                   "Other seasonings (salt, shallot, garlic, pepper)"),
+        ProductSet(11, "I.5.a", "Chè", "Chè tươi, chế biến",
+                   "Tea, fresh and processed"),
+        ProductSet(12, "I.5.b", "Chè", "Sản phẩm trà từ thực vật khác",
+                   "Herbal teas from other plants"),
+        ProductSet(13, "I.6", "Cà phê, ca cao", "",
+                   "Coffee and cocoa"),
+        ProductSet(14, "II.1.a", "Đồ uống có cồn", "Rượu trắng",
+                   "White rice spirits"),
+        ProductSet(15, "II.1.b", "Đồ uống có cồn", "Đồ uống có cồn khác",
+                   "Other alcoholic drinks"),
+        ProductSet(16, "II.2.a", "Đồ uống không cồn", "Nước khoáng thiên nhiên, nước uống đóng chai",
+                   "Natural mineral water and bottled water"),
+        ProductSet(17, "II.2.b", "Đồ uống không cồn", "Đồ uống không cồn khác",
+                   "Other non-alcoholic drinks"),
+        ProductSet(18, "III.1", "Thực phẩm chức năng, thuốc dược liệu, thuốc cổ truyền", "",
+                   "Functional foods, herbal and traditional medicines"),
+        ProductSet(19, "III.2", "Mỹ phẩm có thành phần từ dược liệu", "",
+                   "Cosmetics with herbal ingredients"),
+        ProductSet(20, "III.3", "Tinh dầu và dược liệu khác", "",
+                   "Essential oils and other medicinal herbs"),
+        ProductSet(21, "IV.1", "Thủ công mỹ nghệ gia dụng, trang trí", "",
+                   "Household and decorative handicrafts"),
+        ProductSet(22, "IV.2", "Vải, may mặc", "",
+                   "Fabrics and garments"),
+        ProductSet(23, "V.1", "Hoa", "",
+                   "Flowers"),
+        ProductSet(24, "V.2", "Cây cảnh", "",
+                   "Ornamental plants"),
+        ProductSet(25, "V.3", "Động vật cảnh", "",
+                   "Ornamental animals"),
+        ProductSet(26, "VI.1", "Dịch vụ du lịch cộng đồng, du lịch sinh thái và điểm du lịch", "",
+                   "Community tourism, eco-tourism and tourist sites"),
     )
 }
 
@@ -121,6 +152,10 @@ class Regime:
     in_force_from: date
     in_force_until: date | None
     bands: tuple[StarBand, ...]
+
+    @property
+    def name_en(self) -> str:
+        return self.name_vi.replace("Quyết định", "Decision")
 
     def stars_for(self, score: float) -> int:
         for band in self.bands:

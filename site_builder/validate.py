@@ -35,7 +35,14 @@ from .model import (
 from .problems import Problems
 from .progress import Progress, Quiet
 from .record_cache import RecordCache
-from .records import BatchRecord, CertificationRecord, ProductRecord
+from .records import (
+    EXTRA_LANGUAGES,
+    BatchRecord,
+    CertificationRecord,
+    LocalizedName,
+    LocalizedStory,
+    ProductRecord,
+)
 from .rules import default_valid_until, is_ocop_rating, stars_match_score, status_on
 from .taxonomy import PRODUCT_SETS, REGIMES
 from .traceability import all_completeness
@@ -277,9 +284,9 @@ def _build_product(
         return None
     product = Product(
         id=record.id,
-        name=Text(record.name.vi, record.name.en),
+        name=_text(record.name),
         product_set=PRODUCT_SETS[record.product_set],
-        story=Text(record.story.vi, record.story.en),
+        story=_text(record.story),
         producer=producer,
         certifications=tuple(certifications),
         source=path,
@@ -506,9 +513,13 @@ def _build_photos(record: ProductRecord, folder: Path, products_dir: Path, error
         if reason:
             error(at, *reason)
             continue
-        alt = Text(photo.alt.vi, photo.alt.en) if photo.alt else Text(record.name.vi, record.name.en)
+        alt = _text(photo.alt) if photo.alt else _text(record.name)
         photos.append(Photo(source=source, name=source.name, alt=alt, width=size[0], height=size[1]))
     return photos
+
+
+def _text(given: LocalizedName | LocalizedStory) -> Text:
+    return Text.of(given.vi, {lang: getattr(given, lang) for lang in EXTRA_LANGUAGES})
 
 
 def _inside(folder: Path, relative: str, root: Path) -> Path | None:

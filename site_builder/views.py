@@ -5,7 +5,7 @@ Templates receive these ready-made values and do nothing but place them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
 from urllib.parse import quote, urlencode
@@ -20,36 +20,51 @@ from .taxonomy import Sector
 from .text import first_sentence, render_story
 
 
-class urls:
-    """Site paths, relative to the site root.
+class Urls:
+    """Site paths, relative to the site root, for the pages of one language.
+
+    The first language's pages sit at the root; another language's pages sit under its code
+    ('en/san-pham/x/'). Photos, QR codes and documents are shared by all languages.
 
     Pages end in '/', except the GS1 Digital Link addresses of traceability pages
     (``01/{GTIN-14}`` and ``01/{GTIN-14}/10/{lot}``), which strict GS1 parsers read only without
     a trailing slash. ``files_for`` says which files serve such an address on a static host.
+    Those addresses belong to the first language: it is what QR codes encode; the other
+    languages' traceability pages are ordinary pages under their prefix.
     """
 
-    @staticmethod
-    def product(product: Product) -> str:
-        return f"san-pham/{product.id}/"
+    def __init__(self, prefix: str = "") -> None:
+        self.prefix = prefix  # "" or "en/"
 
-    @staticmethod
-    def short_trace(product: Product) -> str:
+    def page(self, path: str) -> str:
+        """A page of this language: 'san-pham/' -> 'en/san-pham/'."""
+        return self.prefix + path
+
+    def home(self) -> str:
+        return self.prefix
+
+    def catalog(self) -> str:
+        return self.prefix + "san-pham/"
+
+    def product(self, product: Product) -> str:
+        return f"{self.prefix}san-pham/{product.id}/"
+
+    def short_trace(self, product: Product) -> str:
         """The traceability address that exists for every product, GTIN or not."""
-        return f"p/{product.id}/"
+        return f"{self.prefix}p/{product.id}/"
 
-    @staticmethod
-    def trace(product: Product) -> str:
-        """The address the product's QR code encodes."""
+    def trace(self, product: Product) -> str:
+        """The address the product's QR code encodes (in the first language)."""
         if product.gtin:
-            return f"01/{gtin14(product.gtin)}"
-        return urls.short_trace(product)
+            return f"{self.prefix}01/{gtin14(product.gtin)}" + ("/" if self.prefix else "")
+        return self.short_trace(product)
 
-    @staticmethod
-    def lot(product: Product, batch: Batch) -> str:
+    def lot(self, product: Product, batch: Batch) -> str:
         """The address a batch's QR code encodes; lot codes need no escaping (records.py)."""
         if product.gtin:
-            return f"01/{gtin14(product.gtin)}/10/{batch.lot}"
-        return f"p/{product.id}/{batch.lot}/"
+            return (f"{self.prefix}01/{gtin14(product.gtin)}/10/{batch.lot}"
+                    + ("/" if self.prefix else ""))
+        return f"{self.prefix}p/{product.id}/{batch.lot}/"
 
     @staticmethod
     def files_for(url: str) -> list[str]:
@@ -65,9 +80,8 @@ class urls:
     def document(product: Product, batch: Batch, name: str) -> str:
         return f"tai-lieu/{product.id}/{batch.lot}/{name}"
 
-    @staticmethod
-    def completeness(province: Province | None = None) -> str:
-        return f"truy-xuat/{province.slug}/" if province else "truy-xuat/"
+    def completeness(self, province: Province | None = None) -> str:
+        return self.prefix + (f"truy-xuat/{province.slug}/" if province else "truy-xuat/")
 
     @staticmethod
     def qr(product: Product, ext: str) -> str:
@@ -77,13 +91,23 @@ class urls:
     def media(product: Product) -> str:
         return f"media/{product.id}/"
 
-    @staticmethod
-    def province(province: Province) -> str:
-        return f"tinh/{province.slug}/"
+    def provinces(self) -> str:
+        return self.prefix + "tinh/"
 
-    @staticmethod
-    def sector(sector: Sector) -> str:
-        return f"nganh/{sector.slug}/"
+    def province(self, province: Province) -> str:
+        return f"{self.prefix}tinh/{province.slug}/"
+
+    def sectors(self) -> str:
+        return self.prefix + "nganh/"
+
+    def sector(self, sector: Sector) -> str:
+        return f"{self.prefix}nganh/{sector.slug}/"
+
+    def stars(self, n: int) -> str:
+        return f"{self.prefix}sao/{n}/"
+
+
+urls = Urls()  # the first language's, whose traceability addresses QR codes encode
 
 
 @dataclass(frozen=True)
@@ -104,6 +128,33 @@ class ProductView:
     day: date
     config: SiteConfig
     t: Translator
+    urls: Urls = urls
+
+    def in_language(self, t: Translator, language_urls: Urls) -> ProductView:
+        """The same product, worded for another language (the status is not worked out again)."""
+        return replace(self, t=t, urls=language_urls)
+
+    @property
+    def lang(self) -> str:
+        return self.t.lang
+
+    @property
+    def name(self) -> str:
+        return self.product.name.get(self.lang)
+
+    @property
+    def name_lang(self) -> str:
+        """The language of the name shown (Vietnamese when not translated)."""
+        return self.lang if self.product.name.given(self.lang) else "vi"
+
+    @property
+    def story_lang(self) -> str:
+        return self.lang if self.product.story.given(self.lang) else "vi"
+
+    @property
+    def untranslated(self) -> bool:
+        """The record gives no name or story in this language: the page shows the Vietnamese."""
+        return self.name_lang != self.lang or self.story_lang != self.lang
 
     @property
     def lapsed(self) -> bool:
@@ -150,11 +201,11 @@ class ProductView:
 
     @cached_property
     def story_html(self) -> str:
-        return render_story(self.product.story.vi)
+        return render_story(self.product.story.get(self.lang))
 
     @cached_property
     def description(self) -> str:
-        return first_sentence(self.product.story.vi)
+        return first_sentence(self.product.story.get(self.lang))
 
 
 def _messages(cs: CertificationStatus | None, product: Product, t: Translator,
@@ -232,11 +283,12 @@ def report_links(product: Product, batch: Batch | None, page_url: str, config: S
     """Ways to report a wrong page or a suspected fake, prefilled with what identifies it and
     addressed to the producer and the provincial OCOP office."""
     producer, office = product.producer, config.ocop_office
-    lines = [t("report_body_product", name=product.name.vi, id=product.id)]
+    name = product.name.get(t.lang)
+    lines = [t("report_body_product", name=name, id=product.id)]
     if batch:
         lines.append(t("report_body_lot", lot=batch.lot))
     lines += [t("report_body_page", url=page_url), "", t("report_body_problem")]
-    subject = t("report_subject", name=product.name.vi) + (f" ({batch.lot})" if batch else "")
+    subject = t("report_subject", name=name) + (f" ({batch.lot})" if batch else "")
     links = []
     recipients = [a for a in (producer.email, office.email) if a]
     if recipients:
@@ -287,7 +339,7 @@ def document_names(batch: Batch) -> list[str]:
 
 def lot_view(view: ProductView, batch: Batch, config: SiteConfig, t: Translator) -> LotView:
     product, day = view.product, config.today()
-    url = urls.lot(product, batch)
+    url = view.urls.lot(product, batch)
     then = status_on(product, batch.produced, config.rules)
     if then.status.shows_mark and then.current is not None:
         c = then.current.certification
