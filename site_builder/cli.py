@@ -15,7 +15,7 @@ from .build import BuildError, build_site, ocop_plugin, quiet_mkdocs_logging
 from .config import SiteConfig
 from .problems import Problems, Severity
 from .progress import Progress
-from .validate import load_catalog, record_paths
+from .validate import UNTRANSLATED, load_catalog, record_paths
 
 
 def _date(text: str) -> date:
@@ -87,12 +87,13 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(note.format(args.lang, root))
     records = len(record_paths(site.products_dir)) if site.products_dir.is_dir() else 0
     errors, warnings, notes = len(problems.errors), len(problems.warnings), len(problems.notes)
+    untranslated = sum(1 for p in problems.warnings if p.message.vi.startswith(UNTRANSLATED))
     if args.lang == "en":
         print(f"{records} records, {len(catalog.products)} valid: {errors} errors, {warnings} "
-              f"warnings, {notes} traceability notes")
+              f"warnings ({untranslated} missing translations), {notes} traceability notes")
     else:
-        print(f"{records} hồ sơ, {len(catalog.products)} hợp lệ: {errors} lỗi, {warnings} cảnh báo, "
-              f"{notes} ghi chú truy xuất")
+        print(f"{records} hồ sơ, {len(catalog.products)} hợp lệ: {errors} lỗi, {warnings} cảnh báo "
+              f"({untranslated} thiếu bản dịch), {notes} ghi chú truy xuất")
     return 1 if errors else 0
 
 

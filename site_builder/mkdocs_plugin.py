@@ -28,9 +28,9 @@ from mkdocs.structure.pages import Page
 
 from . import shell
 from .config import Contact, RuleSettings, SiteConfig
-from .model import Catalog
 from .i18n import available_languages, strings
-from .pages import SitePage, SitePlan, language_links, plan_site
+from .model import Catalog
+from .pages import SitePage, SitePlan, language_switch, plan_site
 from .problems import Problems
 from .progress import Progress, Quiet
 from .site_writer import Manifest, WriteResult, load_shells, write_site
@@ -247,7 +247,8 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
         if page.file.src_uri in self.shell_sources:
-            return shell.BODY
+            # Material adds the title as an <h1> to a page without one; ours have their own.
+            return "<!-- <h1> -->" + shell.BODY
         self.mkdocs_pages.append(page.url)
         if page.file.src_uri in self.translated_docs:
             self.doc_versions[page.url] = (self.translated_docs[page.file.src_uri], page.title or "",
@@ -271,9 +272,8 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         ours = self.pages.get(page.file.src_uri)
         versions = ours.alternates if ours else self.doc_alternates(page.url)
         lang = ours.lang if ours else self.site.default_language  # type: ignore[union-attr]
-        alternates, switch = self.language_links(
-            SitePage(page.url, "", "", "", lang=lang, alternates=versions))
-        return shell.fill_languages(shell.valid_html(output), alternates, switch)
+        switch = self.language_links(SitePage(page.url, "", "", "", lang=lang, alternates=versions))
+        return shell.fill_languages(shell.valid_html(output), switch)
 
     def doc_alternates(self, url: str) -> tuple[tuple[str, str], ...]:
         """The versions of a page of docs/: docs/x.md, and docs/en/x.md if it exists."""
@@ -286,11 +286,10 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
                                      if f"{lang}/{url}" in self.doc_urls]
         return tuple(versions) if len(versions) > 1 else ()
 
-    def language_links(self, page: SitePage) -> tuple[str, str]:
+    def language_links(self, page: SitePage) -> str:
         assert self.site is not None
-        return language_links(page, absolute_url=self.site.absolute_url,
-                              names={code: strings(code)["language_name"]
-                                     for code in self.site.languages})
+        return language_switch(page, {code: strings(code)["language_name"]
+                                      for code in self.site.languages})
 
     def shell_translations(self) -> dict[str, Callable[[str, int], str]]:
         """For each other language, a function making its shell from the first language's:
@@ -327,10 +326,9 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         # The other languages' versions of docs/ pages, in their language's shell.
         for url, (lang, title, body) in self.doc_versions.items():
             page = SitePage(url, title, "", body, lang=lang, alternates=self.doc_alternates(url))
-            alternates, switch = self.language_links(page)
             html = shells[(lang, shell.depth(url))].fill(
                 title=title, description=config.site_description or "", body=body,
-                address=self.site.absolute_url(url), alternates=alternates, switch=switch)
+                address=self.site.absolute_url(url), switch=self.language_links(page))
             (site_dir / url / "index.html").write_text(html, encoding="utf-8")
         previous = Manifest.read(self.previous_site)
         result = write_site(self.plan, site_dir, shells, self.site.absolute_url,

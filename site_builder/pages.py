@@ -15,10 +15,10 @@ from __future__ import annotations
 import hashlib
 import json
 import posixpath
-from importlib import metadata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
+from importlib import metadata
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -126,20 +126,12 @@ def relative(from_url: str, to: str) -> str:
     return name if parent == "." else f"{parent}/{name}"
 
 
-def language_links(page: SitePage, *, absolute_url: Callable[[str], str],
-                   names: dict[str, str]) -> tuple[str, str]:
-    """The hreflang <link>s for a page's <head> and the links of its language switch."""
-    if len(page.alternates) < 2:
-        return "", ""
-    head = "".join(f'<link rel="alternate" hreflang="{lang}" href="{escape(absolute_url(url))}">'
-                   for lang, url in page.alternates)
-    head += (f'<link rel="alternate" hreflang="x-default" '
-             f'href="{escape(absolute_url(page.alternates[0][1]))}">')
-    switch = "".join(
+def language_switch(page: SitePage, names: dict[str, str]) -> str:
+    """Links to the page's versions in the other languages, for the header."""
+    return "".join(
         f'<a class="md-header__button ocop-lang" href="{escape(relative(page.url, url))}" '
         f'hreflang="{lang}" lang="{lang}">{escape(names[lang])}</a>'
         for lang, url in page.alternates if lang != page.lang)
-    return head, switch
 
 
 def script_json(value: object) -> Markup:
@@ -418,17 +410,17 @@ class _LanguageSite:
             key=lambda item: item[0].short_name)
         sector_list: list[tuple[Sector, list[ProductView]]] = [
             (SECTORS[k], by_sector[k]) for k in SECTORS if k in by_sector]
-        for kind, title, lead, groups, address in (
+        for kind, title, lead, groups, url in (
                 ("provinces", t("provinces"), t("provinces_lead"),
                  [(p.name, r.urls.province(p), items) for p, items in province_list],
-                 lambda u: u.provinces()),
+                 r.urls.provinces()),
                 ("sectors", t("sectors"), t("sectors_lead"),
                  [(t.name(s), r.urls.sector(s), items) for s, items in sector_list],
-                 lambda u: u.sectors())):
-            versions = self.languages.alternates(address)
+                 r.urls.sectors())):
+            versions = self.languages.alternates(lambda u, kind=kind: getattr(u, kind)())
 
             def render(kind=kind, title=title, lead=lead, groups=groups, versions=versions,
-                       url=address(r.urls)) -> SitePage:
+                       url=url) -> SitePage:
                 rows = [(name, link_to, len(items), sum(1 for v in items if not v.lapsed))
                         for name, link_to, items in groups]
                 most = max([row[2] for row in rows] + [1])
@@ -437,12 +429,14 @@ class _LanguageSite:
                 return SitePage(url, title, lead, body, in_nav=self.nav, lang=r.lang,
                                 alternates=versions)
 
-            self.publish("page", address(r.urls), _digest(kind, r.lang, self.every_product), render,
+            self.publish("page", url, _digest(kind, r.lang, self.every_product), render,
                          in_nav=True, title=title)
         for province, items in province_list:
-            self.listing(lambda u, p=province: u.province(p), province.name, items)
+            self.listing(lambda u, p=province: u.province(p),
+                         t("group_page_title", group=province.name), items)
         for sector, items in sector_list:
-            self.listing(lambda u, s=sector: u.sector(s), t.name(sector), items)
+            self.listing(lambda u, s=sector: u.sector(s), t("group_page_title", group=t.name(sector)),
+                         items)
 
     def star_listings(self) -> None:
         """One listing per star rating, of the products certified now: browsing without

@@ -39,7 +39,8 @@ def context_key(config: SiteConfig) -> str:
     here = Path(__file__).parent
     for name in _CODE:
         digest.update((here / name).read_bytes())
-    digest.update(repr((config.rules, config.today(), str(config.products_dir))).encode())
+    digest.update(repr((config.rules, config.today(), str(config.products_dir),
+                        config.languages)).encode())
     return digest.hexdigest()
 
 

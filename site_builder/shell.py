@@ -22,11 +22,14 @@ SHELL_DIR = "ocop-shell"
 TITLE = "OCOPSHELLTITLE0d5e"
 DESCRIPTION = "OCOPSHELLDESCRIPTION0d5e"
 BODY = "OCOPSHELLBODY0d5e"
-# Where each page's language links go: the <head> (hreflang alternates) and the header (the
-# switch, from theme/partials/alternate.html). MkDocs renders them as Material's alternate
-# language links to this address, which ``language_markers`` turns into markers.
+# Where each page's language switch goes (theme/partials/alternate.html, which Material includes
+# when ``extra.alternate`` is set; the plugin sets it to this placeholder).
+#
+# Pages in Material's layout carry no <link rel="alternate" hreflang> in their <head>: Material's
+# script fetches "sitemap.xml" next to every such link's address (three useless requests a page
+# on a phone). Their language versions are in the sitemap (xhtml:link, which search engines read
+# like the <head> links) and in the switch's links, which carry hreflang.
 ALTERNATE_PLACEHOLDER = "https://ocop-alternate.invalid/"
-ALTERNATES = "OCOPSHELLALTERNATES0d5e"
 SWITCH = "OCOPSHELLLANGUAGES0d5e"
 _ALTERNATE_LINK = re.compile(r'<link rel="alternate" href="' + re.escape(ALTERNATE_PLACEHOLDER)
                              + r'"[^>]*>')
@@ -42,13 +45,13 @@ def valid_html(page: str) -> str:
 
 
 def language_markers(page: str) -> str:
-    """Material's alternate-language <link> for our placeholder, as the ALTERNATES marker."""
-    return _ALTERNATE_LINK.sub(ALTERNATES, page)
+    """Without Material's alternate-language <link> to our placeholder."""
+    return _ALTERNATE_LINK.sub("", page)
 
 
-def fill_languages(page: str, alternates: str, switch: str) -> str:
-    """A page MkDocs rendered, with its language links in place of the markers."""
-    return language_markers(page).replace(ALTERNATES, alternates).replace(SWITCH, switch)
+def fill_languages(page: str, switch: str) -> str:
+    """A page MkDocs rendered, with its language switch in place of the marker."""
+    return language_markers(page).replace(SWITCH, switch)
 
 
 def depth(url: str) -> int:
@@ -68,7 +71,7 @@ class Shell:
     @classmethod
     def parse(cls, html: str, placeholder_address: str) -> Shell:
         """``placeholder_address`` is the placeholder's absolute URL (in its canonical link)."""
-        markers = [TITLE, DESCRIPTION, BODY, ALTERNATES, SWITCH, placeholder_address]
+        markers = [TITLE, DESCRIPTION, BODY, SWITCH, placeholder_address]
         pattern = "(" + "|".join(re.escape(m) for m in markers) + ")"
         parts = re.split(pattern, language_markers(valid_html(html)))
         missing = [m for m in (TITLE, BODY) if m not in parts]
@@ -77,9 +80,9 @@ class Shell:
         return cls(tuple(parts))
 
     def fill(self, *, title: str, description: str, body: str, address: str,
-             alternates: str = "", switch: str = "") -> str:
+             switch: str = "") -> str:
         values = {TITLE: str(escape(title)), DESCRIPTION: str(escape(description)), BODY: body,
-                  ALTERNATES: alternates, SWITCH: switch}
+                  SWITCH: switch}
         out = []
         for i, part in enumerate(self.parts):
             if i % 2 == 0:

@@ -22,8 +22,8 @@ from .pages import SitePage, SitePlan, Unit
 from .progress import Progress
 
 MANIFEST = ".ocop-manifest.json"
-# A page's language links: the hreflang <link>s of its <head>, and the switch in its header.
-LanguageLinks = Callable[[SitePage], tuple[str, str]]
+# A page's language switch, for its header.
+LanguageLinks = Callable[[SitePage], str]
 # Above this share of changed units, rendering everything and swapping folders is cheaper.
 FULL_REBUILD_SHARE = 0.5
 PARALLEL_FROM = 200  # units; fewer are rendered in this process
@@ -118,11 +118,11 @@ def _write_unit(unit: Unit, key: str, writer: FileWriter, shells: Shells,
         writer.write(item.path, item.data)
         files.append(item.path)
     for page in out.pages:
-        alternates, switch = links(page)
+        switch = links(page)
         chosen = shells.get((page.lang, shell.depth(page.url))) or shells[("", shell.depth(page.url))]
         html = chosen.fill(
             title=page.title, description=page.description, body=page.body,
-            address=absolute_url(page.url), alternates=alternates, switch=switch)
+            address=absolute_url(page.url), switch=switch)
         writer.write(page.url + "index.html", html.encode("utf-8"))
         files.append(page.url + "index.html")
     return {"key": key, "files": sorted(files),

@@ -9,6 +9,7 @@ import difflib
 import os
 from datetime import date
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from PIL import Image, UnidentifiedImageError
@@ -280,6 +281,8 @@ def _build_product(
             error(("withdrawn", "date"), "ngày rút khỏi danh mục trước ngày được công nhận",
                   "the withdrawal date is before the first certification")
 
+    _warn_untranslated(record, config, warn)
+
     if len(problems.errors) > errors_before or producer is None:
         return None
     product = Product(
@@ -516,6 +519,19 @@ def _build_photos(record: ProductRecord, folder: Path, products_dir: Path, error
         alt = _text(photo.alt) if photo.alt else _text(record.name)
         photos.append(Photo(source=source, name=source.name, alt=alt, width=size[0], height=size[1]))
     return photos
+
+
+UNTRANSLATED = "thiếu bản dịch"  # begins every missing-translation warning (counted by `check`)
+
+
+def _warn_untranslated(record: ProductRecord, config: SiteConfig, warn: Callable) -> None:
+    """Pages in a language the record lacks show its Vietnamese with a notice; say which."""
+    for lang in config.languages[1:]:
+        for field in ("name", "story"):
+            if getattr(getattr(record, field), lang, None) is None:
+                warn((field,), f"{UNTRANSLATED} '{field}' sang '{lang}': trang {lang} sẽ hiện "
+                     f"tiếng Việt", f"no '{lang}' translation of '{field}': the {lang} pages "
+                     f"show the Vietnamese text")
 
 
 def _text(given: LocalizedName | LocalizedStory) -> Text:

@@ -26,7 +26,8 @@ BASE_RECORD = {
     "id": "nho-say-nhon-son",
     "name": {"vi": "Nho sấy tách hạt Nhơn Sơn", "en": "Nhon Son seedless dried grapes"},
     "product_set": 7,
-    "story": {"vi": "Nho đỏ Ninh Thuận được tách hạt bằng tay rồi sấy lạnh.\n"},
+    "story": {"vi": "Nho đỏ Ninh Thuận được tách hạt bằng tay rồi sấy lạnh.\n",
+              "en": "Red Ninh Thuan grapes, seeded by hand, then cold-dried.\n"},
     "producer": {
         "name": "Hợp tác xã Nông nghiệp Nhơn Sơn",
         "type": "cooperative",

@@ -303,3 +303,13 @@ def test_traceability_gaps_are_notes_per_product_and_lot(site_config, products):
     assert "7 (mã truy vết: GTIN hoặc mã OCOP)" in notes[""].message.vi
     assert notes["batches[0]"].line == path.read_text(encoding="utf-8").splitlines().index(
         "- lot: NS-2610") + 1
+
+
+def test_a_missing_translation_is_a_warning_naming_the_field(site_config, products):
+    data = record()
+    del data["story"]["en"]
+    _, catalog, problems = check(site_config, products, data)
+    assert catalog.products and not problems.errors
+    [warning] = problems.warnings
+    assert warning.field == "story" and warning.line == 6  # where "story:" is written
+    assert "thiếu bản dịch 'story' sang 'en'" in warning.format("vi")

@@ -134,6 +134,7 @@
       moreWrap.hidden = true;
       staticListing.hidden = false;
       status.textContent = "";
+      form.dataset.shown = "";
       return;
     }
     const current = ++run;
@@ -143,6 +144,7 @@
       engine = await load();
     } catch (error) {
       status.textContent = strings.unavailable;
+      form.dataset.shown = "unavailable";
       return;
     }
     const filters = {};
@@ -167,6 +169,7 @@
       ? strings.count.replace("{count}", results.length.toLocaleString(form.dataset.lang))
       : strings.none;
     await showMore(current);
+    if (current === run) form.dataset.shown = params.toString();  // what the cards show (tests)
   }
 
   let timer = 0;

@@ -1,0 +1,241 @@
+"""The catalog as people use it, in headless Chromium: the language switch keeps the product,
+filters combine and live in the address, search ignores diacritics and case, and axe-core
+finds nothing serious on the main page types. Also, from the built files: every page has a
+unique title and description, a canonical address and a language, and the sitemap lists
+every page in both languages."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from conftest import AS_OF, REPO, SITE_URL
+from playwright.sync_api import sync_playwright
+from static_host import serve
+
+from site_builder.config import SiteConfig
+from site_builder.facets import values_of
+from site_builder.i18n import Translator
+from site_builder.validate import load_catalog
+from site_builder.views import product_view
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = REPO / ".ci/node/node_modules/axe-core/axe.min.js"
+
+
+@pytest.fixture(scope="module")
+def served(sample_site):
+    with serve(sample_site, clean_urls=True) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists() and not os.environ.get("CI"):
+        pytest.skip("Debian's chromium is not installed (CI installs it)")
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="module")
+def views():
+    """The sample products as of the build day, with the filter values the index gives them."""
+    config = SiteConfig(products_dir=REPO / "products", as_of=AS_OF)
+    catalog, _ = load_catalog(config, traceability_notes=False)
+    return [product_view(p, AS_OF, config, Translator("vi")) for p in catalog.products]
+
+
+def card_links(page) -> list[str]:
+    """The product pages the cards link to, once the cards show what the address asks for."""
+    page.wait_for_function("document.getElementById('ocop-catalog').dataset.shown === "
+                           "location.search.slice(1)")
+    return sorted(page.eval_on_selector_all("[data-results] .ocop-card__link",
+                                            "links => links.map(a => a.pathname)"))
+
+
+def test_language_switch_stays_on_the_product(served, browser):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(served + "san-pham/buoi-tan-trieu/")
+    page.click("a.ocop-lang[hreflang=en]")
+    assert urlsplit(page.url).path == "/en/san-pham/buoi-tan-trieu/"
+    assert page.get_attribute("html", "lang") == "en"
+    assert page.inner_text("article h1") == "Tan Trieu pomelo"
+    assert "Product catalog" in page.inner_text(".md-tabs, .md-nav--primary")
+    page.click("a.ocop-lang[hreflang=vi]")
+    assert urlsplit(page.url).path == "/san-pham/buoi-tan-trieu/"
+    assert page.get_attribute("html", "lang") == "vi"
+    # The traceability page a QR code opens switches too, and back to the exact GS1 address.
+    page.goto(served + "01/08936058120082")
+    page.click(".ocop-langs a[hreflang=en]")
+    assert urlsplit(page.url).path == "/en/01/08936058120082/"
+    assert page.get_attribute("html", "lang") == "en"
+    page.click(".ocop-langs a[hreflang=vi]")
+    assert urlsplit(page.url).path.rstrip("/") == "/01/08936058120082"
+
+
+def test_an_untranslated_story_is_shown_in_vietnamese_with_a_notice(served, browser):
+    page = browser.new_page()
+    page.goto(served + "en/san-pham/thit-cuu-xong-khoi/")
+    assert "not been translated yet" in page.inner_text(".ocop-notice >> nth=-1") or \
+        page.locator("text=has not been translated yet").count() == 1
+    assert page.get_attribute(".ocop-story", "lang") == "vi"
+    assert page.inner_text(".ocop-story").strip()
+
+
+def test_filters_combine_and_live_in_the_address(served, browser, views):
+    wanted = sorted(f"/san-pham/{v.product.id}/" for v in views
+                    if values_of(v).get("sao") in ("4", "5") and values_of(v)["tinh"] == "khanh-hoa")
+    assert len(wanted) >= 3
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(served + "san-pham/")
+    assert page.locator("#ocop-catalog").is_visible()
+    page.check("input[name=sao][value='4']")
+    page.check("input[name=sao][value='5']")
+    page.click("details.ocop-filter:has(input[name=tinh]) summary")
+    page.check("input[name=tinh][value=khanh-hoa]")
+    assert card_links(page) == wanted
+    query = parse_qs(urlsplit(page.url).query)
+    assert sorted(query["sao"]) == ["4", "5"] and query["tinh"] == ["khanh-hoa"] and len(query) == 2
+    # The address, shared: a fresh page shows the same view, boxes ticked.
+    shared = browser.new_page(viewport={"width": 390, "height": 844})
+    shared.goto(page.url)
+    assert card_links(shared) == wanted
+    assert shared.is_checked("input[name=tinh][value=khanh-hoa]")
+    # Sorting by name keeps the same products, in name order.
+    shared.select_option("#ocop-sort", "ten")
+    names = [n for n in shared.eval_on_selector_all(
+        "[data-results] .ocop-card__name", "ns => ns.map(n => n.textContent)")]
+    assert sorted(card_links(shared)) == wanted and len(names) == len(wanted)
+    # Clearing the filters brings back the full listing.
+    shared.click("[data-clear]")
+    assert shared.locator("[data-static-listing]").is_visible()
+    assert urlsplit(shared.url).query == ""
+
+
+@pytest.mark.parametrize("typed", ["banh trang", "BÁNH TRÁNG", "bánh tráng", "Banh Trang"])
+def test_search_ignores_diacritics_and_case(served, browser, typed):
+    page = browser.new_page()
+    page.goto(served + "san-pham/")
+    page.fill("#ocop-q", typed)
+    page.press("#ocop-q", "Enter")
+    assert "/san-pham/banh-trang-phoi-suong/" in card_links(page)
+
+
+def test_search_finds_coffee_in_english_and_links_to_english_pages(served, browser):
+    page = browser.new_page()
+    page.goto(served + "en/san-pham/?q=ca+phe")
+    links = card_links(page)
+    assert "/en/san-pham/ca-phe-xuan-loc/" in links
+    assert all(link.startswith("/en/san-pham/") for link in links)
+    # A producer and a commune are found as well.
+    page.goto(served + "san-pham/?q=hop+tac+xa+buoi+tan+trieu")
+    assert "/san-pham/buoi-tan-trieu/" in card_links(page)
+
+
+def test_without_javascript_listings_by_province_sector_and_stars_are_complete(sample_site, views):
+    def listed(folder: Path) -> set[str]:
+        """The products the cards of the listings under ``folder`` link to."""
+        found = set()
+        for html in folder.rglob("index.html"):
+            here = html.parent.relative_to(sample_site).as_posix()
+            for href in re.findall(r'class="ocop-card__link" href="([^"]+)"',
+                                   html.read_text(encoding="utf-8")):
+                target = posixpath.normpath(posixpath.join(here, href))
+                if target.startswith("san-pham/"):
+                    found.add(target.split("/")[1])
+        return found
+
+    everything = {v.product.id for v in views}
+    assert listed(sample_site / "san-pham") >= everything
+    by_province = set()
+    for folder in (sample_site / "tinh").iterdir():
+        if folder.is_dir():
+            by_province |= listed(folder)
+    assert by_province == everything
+    certified = {v.product.id for v in views if "sao" in values_of(v)}
+    assert listed(sample_site / "sao") == certified
+
+
+def test_pages_have_unique_titles_descriptions_canonical_and_language(sample_site):
+    titles, descriptions = {}, {}
+    for html in sorted(sample_site.rglob("*.html")):
+        rel = html.relative_to(sample_site).as_posix()
+        if rel == "404.html" or (rel.endswith(".html") and not rel.endswith("index.html")):
+            continue  # 404, and the x.html twin of x/index.html (the same page)
+        text = html.read_text(encoding="utf-8")
+        if 'http-equiv="refresh"' in text:
+            continue  # a forwarding page
+        lang = re.search(r'<html lang="([a-z]+)"', text)
+        assert lang and lang.group(1) == ("en" if rel.startswith("en/") else "vi"), rel
+        assert re.search(r'<link rel="canonical" href="https://', text), rel
+        title = re.search(r"<title>([^<]+)</title>", text).group(1)
+        description = re.search(r'<meta name="description" content="([^"]+)"', text)
+        assert description, rel
+        assert title not in titles, f"{rel} and {titles.get(title)} share the title {title}"
+        assert description.group(1) not in descriptions, (
+            f"{rel} and {descriptions.get(description.group(1))} share a description")
+        titles[title], descriptions[description.group(1)] = rel, rel
+
+
+def test_the_sitemap_lists_every_page_in_both_languages(sample_site):
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    root = ET.parse(sample_site / "sitemap.xml").getroot()
+    listed = {u.find("s:loc", ns).text[len(SITE_URL):]: u for u in root.findall("s:url", ns)}
+    pages = set()
+    for html in sample_site.rglob("index.html"):
+        rel = html.relative_to(sample_site).as_posix()[: -len("index.html")]
+        if not rel.startswith(("p/", "ocop-shell")) or rel.count("/") > 2:
+            pages.add(rel)
+    missing = {p for p in pages if p not in listed and p.rstrip("/") not in listed}
+    assert not missing, sorted(missing)[:10]
+    entry = listed["san-pham/buoi-tan-trieu/"]
+    versions = {link.get("hreflang"): link.get("href") for link in entry.findall("x:link", ns)}
+    assert versions == {"vi": SITE_URL + "san-pham/buoi-tan-trieu/",
+                        "en": SITE_URL + "en/san-pham/buoi-tan-trieu/"}
+    assert "en/01/08936058120082/" in listed and "01/08936058120082" in listed
+
+
+AXE_PAGES = ["", "san-pham/", "san-pham/?sao=4&tinh=khanh-hoa", "san-pham/buoi-tan-trieu/",
+             "01/08936058120082", "01/08936058120082/10/B2610", "tinh/", "en/", "en/san-pham/?q=ca+phe",
+             "en/san-pham/buoi-tan-trieu/", "en/01/08936058120082/"]
+
+
+@pytest.mark.parametrize("path", AXE_PAGES)
+def test_axe_finds_no_serious_or_critical_problem(served, browser, path):
+    if not AXE.exists():
+        if os.environ.get("CI"):
+            pytest.fail("axe-core is missing: .ci/run installs it")
+        pytest.skip("axe-core is not installed (`.ci/run` installs it)")
+    for width in (390, 1280):
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        page.goto(served + path)
+        if "?" in path:
+            card_links(page)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        serious = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
+                   for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        assert not serious, (path, width, serious)
+        page.close()
+
+
+def test_the_stars_are_read_as_words(sample_site):
+    html = (sample_site / "en/san-pham/index.html").read_text(encoding="utf-8")
+    assert 'aria-label="OCOP 4-star rating"' in html
+    html = (sample_site / "san-pham/index.html").read_text(encoding="utf-8")
+    assert re.search(r'aria-label="[^"]*4 sao[^"]*"', html)
+
+
+def test_dates_and_numbers_follow_the_language(sample_site):
+    vi = (sample_site / "san-pham/buoi-tan-trieu/index.html").read_text(encoding="utf-8")
+    en = (sample_site / "en/san-pham/buoi-tan-trieu/index.html").read_text(encoding="utf-8")
+    assert "28/11/2024" in vi and "28 November 2024" in en  # the 5-star decision
