@@ -34,8 +34,8 @@ docs_dir: docs
 theme: {{name: material, custom_dir: {theme}, language: vi,
         features: [navigation.tabs, navigation.prune]}}
 plugins:
-  - search
-  - ocop: {{products_dir: products, templates_dir: {theme}/ocop}}
+  - ocop: {{products_dir: products, templates_dir: {theme}/ocop, languages: [vi, en],
+            site_names: {{en: OCOP bench}}}}
 nav:
   - Trang chủ: index.md
   - Danh mục: san-pham/index.md

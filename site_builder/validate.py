@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 
 from PIL import Image, UnidentifiedImageError

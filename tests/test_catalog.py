@@ -54,10 +54,17 @@ def views():
     return [product_view(p, AS_OF, config, Translator("vi")) for p in catalog.products]
 
 
+# The cards show what the address asks for (the same parameters, in any order).
+SHOWN = """() => {
+  const shown = document.getElementById('ocop-catalog').dataset.shown;
+  const norm = (s) => [...new URLSearchParams(s)].map((p) => p.join('=')).sort().join('&');
+  return shown !== undefined && norm(shown) === norm(location.search);
+}"""
+
+
 def card_links(page) -> list[str]:
     """The product pages the cards link to, once the cards show what the address asks for."""
-    page.wait_for_function("document.getElementById('ocop-catalog').dataset.shown === "
-                           "location.search.slice(1)")
+    page.wait_for_function(SHOWN)
     return sorted(page.eval_on_selector_all("[data-results] .ocop-card__link",
                                             "links => links.map(a => a.pathname)"))
 
