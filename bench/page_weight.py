@@ -28,8 +28,14 @@ PAGE_KINDS = {
     "batch page, no GTIN (/p/{id}/{lot}/)": "p/*/*/index.html",
     "product trace page (/01/{GTIN})": "01/*.html",
     "product page (/san-pham/{id}/)": "san-pham/*/index.html",
-    "catalog (/san-pham/)": "san-pham/index.html",
+    "catalog (/san-pham/), with search and filters": "san-pham/index.html",
+    "province, sector, star listings": "[ts][ia][no]*/*/index.html",
+    "provinces overview (/tinh/)": "tinh/index.html",
     "home": "index.html",
+    "English product page (/en/san-pham/{id}/)": "en/san-pham/*/index.html",
+    "English batch page (/en/01/{GTIN}/10/{lot}/)": "en/01/*/10/*/index.html",
+    "English catalog (/en/san-pham/)": "en/san-pham/index.html",
+    "English home (/en/)": "en/index.html",
     "not-found page (404.html)": "404.html",
 }
 
@@ -72,9 +78,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         site = args.site or build_sample(Path(tmp))
         print(f"{platform.machine()} {platform.processor() or ''} Python {platform.python_version()}")
-        print(f"{'page kind':40} {'pages':>5} {'max raw':>9} {'max gzip':>9}  blocking scripts")
+        print(f"{'page kind':46} {'pages':>5} {'max raw':>9} {'max gzip':>9}  blocking scripts")
         for kind, count, raw, packed, blocking in measure(site):
-            print(f"{kind:40} {count:5} {raw:9,} {packed:9,}  {blocking}")
+            print(f"{kind:46} {count:5} {raw:9,} {packed:9,}  {blocking}")
         shell = [*site.glob("assets/stylesheets/*.css"), *site.glob("assets/javascripts/bundle*.js"),
                  *site.glob("assets/ocop.css")]
         if shell:

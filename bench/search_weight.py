@@ -5,14 +5,16 @@ Usage: python bench/search_weight.py [SITE_DIR]   (default: /tmp/ocop-bench/2000
 
 Serves the built site on localhost, opens the catalog in headless Chromium with each query in
 its address, waits for the cards, and adds up the bytes of every file fetched from
-``pagefind/`` (the index, its program and the result fragments of the cards shown). Each query
+``search/`` (the word, filter and sort files the query needs and the card files of the cards
+shown). Each query
 runs in a fresh browser (nothing cached), then once more as the next query on a page that has
-answered another (Pagefind's program and shared chunks already loaded). Bytes are as stored:
-Pagefind's index files are already compressed, so a host's gzip changes little.
+answered another (files already fetched are not fetched again). Bytes are as stored; most hosts
+gzip JSON, which the last column estimates.
 """
 
 from __future__ import annotations
 
+import gzip
 import platform
 import sys
 from pathlib import Path
@@ -31,6 +33,7 @@ QUERIES = [
     ("filter: 4 and 5 stars, food, sorted by name", "san-pham/?sao=4&sao=5&nganh=thuc-pham&sx=ten"),
     ("search + filter + newest first", "san-pham/?q=tra&sao=4&sx=moi"),
     ("English: search", "en/san-pham/?q=coffee"),
+    ("sorted by name, no filter", "san-pham/?sx=ten"),
 ]
 BUDGET = 300 * 1024
 
@@ -43,20 +46,21 @@ SHOWN = """() => {
 }"""
 
 
-def measure(browser, base: str, path: str, warm: str | None = None) -> tuple[int, int, int]:
-    """Bytes and files fetched from pagefind/ for one query, and the number of cards shown.
+def measure(browser, base: str, path: str, warm: str | None = None) -> tuple[int, int, int, int]:
+    """Bytes (raw, gzip) and files fetched from search/ for one query, and the cards shown.
 
     With ``warm``, the page first answers that query, then this one as a reader would ask it
     next (the address changes in place), and only the second query's fetches count."""
     page = browser.new_page()  # a new browser context: nothing cached
-    fetched: list[int] = []
+    fetched: list[tuple[int, int]] = []  # raw and gzip bytes of each file
 
     def on_response(response) -> None:
-        if "/pagefind/" in response.url:
+        if "/search/" in response.url:
             try:
-                fetched.append(len(response.body()))
+                body = response.body()
             except Exception:  # a response without a body
-                fetched.append(0)
+                body = b""
+            fetched.append((len(body), len(gzip.compress(body, 6))))
 
     page.on("response", on_response)
     if warm:
@@ -70,33 +74,34 @@ def measure(browser, base: str, path: str, warm: str | None = None) -> tuple[int
     page.wait_for_function(SHOWN, timeout=120_000)
     shown = page.evaluate("document.querySelectorAll('[data-results] li').length")
     page.close()
-    return sum(fetched), len(fetched), shown
+    return sum(r for r, _ in fetched), sum(g for _, g in fetched), len(fetched), shown
 
 
 def main() -> int:
     site = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/tmp/ocop-bench/20000/site")
-    if not (site / "pagefind").is_dir():
+    if not (site / "search").is_dir():
         raise SystemExit(f"{site} has no search index: build it first (python bench/run.py 20000)")
     products = sum(1 for p in (site / "san-pham").iterdir() if p.is_dir() and not p.name.isdigit())
-    index_files = [p for p in (site / "pagefind").rglob("*") if p.is_file()]
+    index_files = [p for p in (site / "search").rglob("*") if p.is_file()]
     print(f"Machine: {platform.machine()}, Python {platform.python_version()}; site {site}: "
           f"{products:,} products, search index {len(index_files):,} files, "
           f"{sum(p.stat().st_size for p in index_files) / 1e6:.1f} MB in all.\n")
-    print("| query | address | first query (KB, files) | after another query (KB, files) | cards shown |")
+    print("| query | address | first query: KB (gzip KB), files | next query: KB (gzip KB), files "
+          "| cards shown |")
     print("|---|---|---|---|---|")
     worst = 0
     with serve(site, clean_urls=True) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium",
                                     args=["--no-sandbox", "--disable-gpu"])
         for label, path in QUERIES:
-            cold, cold_files, shown = measure(browser, base, path)
+            cold, cold_gz, cold_files, shown = measure(browser, base, path)
             warm_from = QUERIES[0][1] if path != QUERIES[0][1] else QUERIES[1][1]
             if path.startswith("en/"):
                 warm_from = "en/san-pham/?q=honey"
-            warm, warm_files, _ = measure(browser, base, path, warm=warm_from)
+            warm, warm_gz, warm_files, _ = measure(browser, base, path, warm=warm_from)
             worst = max(worst, cold)
-            print(f"| {label} | `{path}` | {cold / 1024:.0f} KB, {cold_files} | "
-                  f"{warm / 1024:.0f} KB, {warm_files} | {shown} |")
+            print(f"| {label} | `{path}` | {cold / 1024:.0f} ({cold_gz / 1024:.0f}), {cold_files} | "
+                  f"{warm / 1024:.0f} ({warm_gz / 1024:.0f}), {warm_files} | {shown} |")
         browser.close()
     print(f"\nLargest first query: {worst / 1024:.0f} KB (budget {BUDGET // 1024} KB): "
           f"{'within' if worst <= BUDGET else 'OVER'} budget.")

@@ -19,8 +19,9 @@ from .views import ProductView, Urls
 # URL query names of the filters: short, readable, the same in every language.
 STARS, SECTOR, PRODUCT_SET, PROVINCE, STATUS = "sao", "nganh", "bo", "tinh", "tt"
 FILTERS = (STARS, SECTOR, PRODUCT_SET, PROVINCE, STATUS)
-# Sort orders of the catalog page, by URL value.
-SORTS = ("", "ten", "sao", "moi")
+# Sort orders of the catalog page, by URL value: the catalog order (certified first, stars,
+# then name), name, newest decision.
+SORTS = ("", "ten", "moi")
 
 
 def values_of(view: ProductView) -> dict[str, str]:

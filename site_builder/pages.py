@@ -18,7 +18,6 @@ import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
-from importlib import metadata
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -40,7 +39,7 @@ from .model import Catalog, Product
 from .places import Province, provinces
 from .qr import qr_images
 from .rules import Status
-from .search_index import build_search_index
+from .search_index import build_search_index, search_key_parts
 from .taxonomy import SECTORS, Sector
 from .traceability import ITEMS, Completeness, all_completeness
 from .views import ProductView, Urls, document_names, lot_view, product_view
@@ -251,26 +250,18 @@ def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path) -> Site
         site.groupings()
         site.star_listings()
         site.completeness()
-    plan.units.append(Unit("search:pagefind", _digest("search", every_product, config.languages,
-                                                      _pagefind_version()),
-                           partial(_search_unit, [worded[r.lang] for r in languages.renderers],
-                                   photos, [r.urls for r in languages.renderers])))
+    indexed = [(r.lang, worded[r.lang], r.urls) for r in languages.renderers]
+    plan.units.append(Unit("search:index", _digest("search", [
+        [search_key_parts(v, (photos[v.product.id] or [None])[0]) for v in views_here]
+        for _, views_here, _ in indexed]), partial(_search_unit, indexed, photos)))
     plan.add_file("404.html", first.render("not_found.html", "", absolute_base=_base_path(
         config.site_url)).encode("utf-8"))
     return plan
 
 
-def _pagefind_version() -> str:
-    try:
-        return metadata.version("pagefind-bin")
-    except metadata.PackageNotFoundError:
-        return ""
-
-
-def _search_unit(views: list[list[ProductView]], photos: dict, language_urls: list[Urls]
-                 ) -> UnitOutput:
+def _search_unit(indexed: list[tuple[str, list[ProductView], Urls]], photos: dict) -> UnitOutput:
     return UnitOutput(files=[SiteFile(path, data) for path, data in
-                             build_search_index(views, photos, language_urls).items()])
+                             build_search_index(indexed, photos).items()])
 
 
 def _catalog_order(view: ProductView) -> tuple:

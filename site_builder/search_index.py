@@ -1,101 +1,117 @@
-"""The catalog's search and filter index: a Pagefind bundle built from the records.
+"""The catalog's search and filter index: small static files a browser fetches per query.
 
-Pagefind splits its index into small files, so a browser downloads only what one query needs
-(bench/search_weight.py measures it at 20,000 products), whatever the size of the catalog.
-We index one small search document per product and language rather than the pages themselves:
-it is faster to build, and holds exactly what people search by (name, producer, province,
-commune, product type) and filter by (``facets.py``).
+Why not Pagefind: measured at 20,000 products (bench/search_weight.py), Pagefind's per-language
+metadata file alone is 300 KB with our sort orders, 100 KB without, and a filter-only query
+(no words) fetches every index chunk, 2.6 MB. This index keeps to what the catalog needs and
+keeps every query's download small whatever the size of the catalog:
 
-Pagefind does not fold Vietnamese diacritics, so each document also carries its words without
-them ("banh trang" beside "bánh tráng"), and the page folds what the reader types the same way
-(``catalog.js``): "ca phe", "CÀ PHÊ" and "cà phê" all find "Cà phê".
+- ``f/<filter>/<value>.json``: the products having that value (``facets.py``), as delta-coded
+  positions in the catalog order (certified first, stars, name), which is also the default sort.
+- ``<lang>/w/<xy>.json``: the words starting with ``xy``, each with its products. Words are
+  folded: lower case, no diacritics, "đ" as "d", so "banh trang", "BÁNH TRÁNG" and "bánh tráng"
+  are the same words, and "ca phe" finds "Cà phê" (the page folds what is typed the same way).
+- ``<lang>/sort/ten.json`` and ``sort/moi.json``: the catalog positions in name order and in
+  newest-decision order, fetched only when the reader sorts so.
+- ``<lang>/c/<n>.json``: what a card shows, CARDS_PER_FILE products a file.
+- ``<lang>/meta.json``: the number of products and the layout.
+
+A query fetches one word file per word typed, one file per filter value ticked, a sort file if
+asked, and the card files of the cards shown (``catalog.js``).
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import tempfile
-from pathlib import Path
-
-from markupsafe import escape
+import json
+import re
+from collections import defaultdict
 
 from .facets import values_of
 from .places import ascii_fold
 from .views import ProductView, Urls
 
-OUTPUT_DIR = "pagefind/"
-# Pagefind's own ready-made interfaces: the catalog page has its own, in its languages.
-_UNUSED = ("pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui", "pagefind-highlight")
+OUTPUT_DIR = "search/"
+CARDS_PER_FILE = 64
+_WORD = re.compile(r"[a-z0-9]+")
 
 
-class SearchIndexError(RuntimeError):
-    pass
+def fold_words(text: str) -> list[str]:
+    """'Bánh tráng Trảng Bàng' -> ['banh', 'trang', 'trang', 'bang'] (as catalog.js folds)."""
+    return _WORD.findall(ascii_fold(text))
 
 
-def pagefind_binary() -> Path:
-    """The Pagefind program, installed with the ``pagefind-bin`` package."""
-    from pagefind_bin import get_executable  # imported late: only full builds need it
-
-    return Path(get_executable())
+def shard_of(word: str) -> str:
+    """The word file a word lives in: its first two letters."""
+    return word[:2]
 
 
-def search_document(view: ProductView, photo: dict | None, order: int) -> str:
-    """A small HTML page that Pagefind indexes in place of the product page."""
+def _deltas(positions: list[int]) -> list[int]:
+    """[3, 7, 8] -> [3, 4, 1]: small numbers, a small file."""
+    return [b - a for a, b in zip([0, *positions], positions, strict=False)]
+
+
+def _json(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def searchable_text(view: ProductView) -> str:
+    """What a reader may search a product by, in the view's language (and its Vietnamese name)."""
     p, t = view.product, view.t
-    place = f"{p.producer.commune.name}, {p.producer.province.name}"
-    words = " ".join((view.name, p.producer.name, place, t.name(p.product_set),
-                      t.name(p.product_set.sector), p.brand or "", p.id))
+    return " ".join((view.name, p.name.vi, p.producer.name, p.producer.commune.name,
+                     p.producer.province.name, t.name(p.product_set), t.name(p.product_set.sector),
+                     p.brand or "", p.id.replace("-", " ")))
+
+
+def card(view: ProductView, urls: Urls, photo: dict | None) -> list:
+    """What a result card shows, in a fixed order (catalog.js reads it by position)."""
+    p, t = view.product, view.t
     stars = view.status.stars if not view.lapsed and view.status.stars else 0
-    decided = view.status.current.certification.decision_date.isoformat() \
-        if view.status.current else "0000-00-00"
-    hidden = [f'<span data-pagefind-filter="{key}">{escape(value)}</span>'
-              for key, value in sorted(values_of(view).items())]
-    hidden += [
-        f'<span data-pagefind-sort="ten">{escape(ascii_fold(view.name))}</span>',
-        f'<span data-pagefind-sort="sao">{stars}</span>',
-        f'<span data-pagefind-sort="moi">{decided}</span>',
-        f'<span data-pagefind-sort="thu-tu">{order:06d}</span>',
-        f'<span data-pagefind-meta="stars">{stars}</span>',
-        f'<span data-pagefind-meta="status">{escape(view.status.status.value)}</span>',
-        f'<span data-pagefind-meta="status_text">{escape(view.status_short)}</span>',
-    ]
-    if photo is not None:
-        hidden += [f'<span data-pagefind-meta="image">{escape(photo["small_webp"])}</span>',
-                   f'<span data-pagefind-meta="image_fallback">{escape(photo["small"])}</span>',
-                   f'<span data-pagefind-meta="image_alt">{escape(t.text(photo["alt"]))}</span>']
-    return (
-        f'<!doctype html><html lang="{t.lang}"><head><meta charset="utf-8"><title></title></head>'
-        f'<body><h1 data-pagefind-meta="title">{escape(view.name)}</h1>'
-        f'<p data-pagefind-meta="producer">{escape(p.producer.name)}</p>'
-        f'<p data-pagefind-meta="place">{escape(place)}</p>'
-        f'<p>{escape(words)}</p><p>{escape(ascii_fold(words))}</p>'
-        f'<div data-pagefind-ignore>{"".join(hidden)}</div></body></html>'
-    )
+    image = [photo["small_webp"], photo["small"], t.text(photo["alt"])] if photo else ["", "", ""]
+    return [urls.product(p), view.name, view.name_lang, p.producer.name,
+            f"{p.producer.commune.name}, {p.producer.province.name}", stars,
+            view.status.status.value, view.status_short, *image]
 
 
-def build_search_index(views_by_language: list[list[ProductView]], photos: dict[str, list],
-                       urls_by_language: list[Urls]) -> dict[str, bytes]:
-    """The Pagefind bundle for every product in every language, as site paths and contents."""
-    with tempfile.TemporaryDirectory(prefix="ocop-search-") as tmp:
-        source, output = Path(tmp) / "docs", Path(tmp) / "out"
-        for views, language_urls in zip(views_by_language, urls_by_language, strict=True):
-            for order, view in enumerate(views):
-                folder = source / language_urls.product(view.product)
-                folder.mkdir(parents=True, exist_ok=True)
-                shown = photos.get(view.product.id) or [None]
-                (folder / "index.html").write_text(search_document(view, shown[0], order),
-                                                   encoding="utf-8")
-        if not source.exists():
-            return {}  # no products
-        run = subprocess.run(
-            [str(pagefind_binary()), "--site", str(source), "--output-path", str(output)],
-            capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"}, check=False)
-        if run.returncode != 0:
-            raise SearchIndexError(f"Pagefind could not build the search index:\n{run.stdout}"
-                                   f"\n{run.stderr}")
-        files = {}
-        for path in sorted(output.rglob("*")):
-            if path.is_file() and not path.name.startswith(_UNUSED):
-                files[OUTPUT_DIR + path.relative_to(output).as_posix()] = path.read_bytes()
-        return files
+def search_key_parts(view: ProductView, photo: dict | None) -> tuple:
+    """Everything the index holds of a product (its story is not indexed): the index is built
+    again only when one of these changes."""
+    return (view.product.id, searchable_text(view), card(view, view.urls, photo),
+            sorted(values_of(view).items()), _decided(view))
+
+
+def _decided(view: ProductView) -> str:
+    current = view.status.current
+    return current.certification.decision_date.isoformat() if current else ""
+
+
+def build_search_index(languages: list[tuple[str, list[ProductView], Urls]],
+                       photos: dict[str, list]) -> dict[str, bytes]:
+    """The index files, as site paths and contents, from each language's products and page
+    addresses. Every language lists the products in the same order (the catalog order), so
+    the filters and the newest-first order are shared."""
+    files: dict[str, bytes] = {}
+    first = languages[0][1]
+    values: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, view in enumerate(first):
+        for key, value in values_of(view).items():
+            values[(key, value)].append(i)
+    for (key, value), positions in sorted(values.items()):
+        files[f"{OUTPUT_DIR}f/{key}/{value}.json"] = _json(_deltas(positions))
+    newest = sorted(range(len(first)), key=lambda i: _decided(first[i]), reverse=True)
+    files[f"{OUTPUT_DIR}sort/moi.json"] = _json(newest)
+    for lang, views, urls in languages:
+        base = f"{OUTPUT_DIR}{lang}/"
+        words: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+        for i, view in enumerate(views):
+            for word in sorted(set(fold_words(searchable_text(view)))):
+                words[shard_of(word)][word].append(i)
+        for shard, entries in sorted(words.items()):
+            files[f"{base}w/{shard}.json"] = _json(
+                {word: _deltas(positions) for word, positions in sorted(entries.items())})
+        by_name = sorted(range(len(views)), key=lambda i: (ascii_fold(views[i].name), i))
+        files[f"{base}sort/ten.json"] = _json(by_name)
+        for start in range(0, len(views), CARDS_PER_FILE):
+            files[f"{base}c/{start // CARDS_PER_FILE}.json"] = _json([
+                card(view, urls, (photos.get(view.product.id) or [None])[0])
+                for view in views[start:start + CARDS_PER_FILE]])
+        files[f"{base}meta.json"] = _json({"count": len(views), "cards_per_file": CARDS_PER_FILE})
+    return files

@@ -1,12 +1,15 @@
-// The catalog's search, filters and sort, run in the browser with the Pagefind index
-// (site_builder/search_index.py). The state lives in the address (?q=&sao=4&sao=5&tinh=...&sx=)
-// so a view can be shared or printed as a QR code. Text from the index is set as text, never
-// as HTML. Without this script the page is a plain listing.
+// The catalog's search, filters and sort, in the browser, from the static index of
+// site_builder/search_index.py. The state lives in the address (?q=&sao=4&sao=5&tinh=...&sx=)
+// so a view can be shared or printed as a QR code. A query fetches one small file per word,
+// per filter value, per sort and per group of cards shown. Text from the index is set as text,
+// never as HTML. Without this script the page is a plain listing.
 (() => {
   const form = document.getElementById("ocop-catalog");
   if (!form) return;
   const strings = JSON.parse(form.dataset.strings);
   const root = form.dataset.root;
+  const index = form.dataset.index;
+  const lang = form.dataset.lang;
   const list = document.querySelector("[data-results]");
   const staticListing = document.querySelector("[data-static-listing]");
   const status = form.querySelector("[data-results-status]");
@@ -15,14 +18,71 @@
   const shareLink = form.querySelector("[data-share-link]");
   const PAGE = 30;
   const FILTERS = ["sao", "nganh", "bo", "tinh", "tt"];
-  let pagefind = null;
+  const files = new Map();
   let results = [];
   let shown = 0;
   let run = 0;
 
-  // The index holds every word also without diacritics; fold what the reader types the same way.
-  const fold = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "")
-    .replace(/[đĐ]/g, "d").toLowerCase().replace(/\s+/g, " ").trim();
+  // As search_index.fold_words: lower case, no diacritics, "đ" as "d", letters and digits.
+  const words = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+    .replace(/[đĐ]/g, "d").toLowerCase().match(/[a-z0-9]+/g) || [];
+
+  function fetchJson(path) {
+    if (!files.has(path)) {
+      files.set(path, fetch(index + path).then((response) => {
+        if (response.status === 404) return null; // no product has that word or value
+        if (!response.ok) throw new Error(`${response.status} ${path}`);
+        return response.json();
+      }));
+    }
+    return files.get(path);
+  }
+
+  const undelta = (deltas) => {
+    let at = 0;
+    return (deltas || []).map((d) => (at += d));
+  };
+  const intersect = (a, b) => {
+    const keep = new Set(b);
+    return a.filter((x) => keep.has(x));
+  };
+
+  async function wordMatches(word, prefix) {
+    const shard = await fetchJson(`${lang}/w/${word.slice(0, 2)}.json`);
+    if (!shard) return [];
+    if (!prefix || word.length < 2) return undelta(shard[word]);
+    const found = new Set();
+    for (const [known, deltas] of Object.entries(shard)) {
+      if (known.startsWith(word)) for (const i of undelta(deltas)) found.add(i);
+    }
+    return [...found].sort((a, b) => a - b);
+  }
+
+  async function matching(params) {
+    let found = null;
+    const typed = words(params.get("q") || "");
+    // Every word must match; the last one may be the start of a word (as the reader types).
+    const byWord = await Promise.all(typed.map((w, i) => wordMatches(w, i === typed.length - 1)));
+    for (const positions of byWord) found = found === null ? positions : intersect(found, positions);
+    for (const key of FILTERS) {
+      const values = params.getAll(key);
+      if (!values.length) continue;
+      const lists = await Promise.all(values.map((v) => fetchJson(`f/${key}/${encodeURIComponent(v)}.json`)));
+      const any = [...new Set(lists.flatMap(undelta))].sort((a, b) => a - b);
+      found = found === null ? any : intersect(found, any);
+    }
+    if (found === null) {
+      const meta = await fetchJson(`${lang}/meta.json`);
+      found = Array.from({ length: meta.count }, (_, i) => i);
+    }
+    const order = params.get("sx");
+    if (order === "ten" || order === "moi") {
+      const ranked = await fetchJson(order === "ten" ? `${lang}/sort/ten.json` : "sort/moi.json");
+      const wanted = new Set(found);
+      found = ranked.filter((i) => wanted.has(i));
+    }
+    return found; // otherwise in catalog order: certified first, stars, then name
+  }
 
   function readAddress() {
     const params = new URLSearchParams(location.search);
@@ -61,31 +121,28 @@
     return node;
   }
 
-  function siteLink(url) {
-    return root + url.replace(/^\/+/, "");
-  }
-
   function card(data) {
-    const meta = data.meta;
+    const [url, name, nameLang, producer, place, stars, statusKey, statusText, webp, image, alt] = data;
     const item = el("li", "ocop-card");
     const link = el("a", "ocop-card__link");
-    link.href = siteLink(data.url);
-    if (meta.image) {
+    link.href = root + url;
+    if (image) {
       const picture = el("picture");
       const source = el("source");
       source.type = "image/webp";
-      source.srcset = siteLink(meta.image);
+      source.srcset = root + webp;
       const img = el("img", "ocop-card__photo");
-      img.src = siteLink(meta.image_fallback || meta.image);
-      img.alt = meta.image_alt || meta.title || "";
+      img.src = root + image;
+      img.alt = alt || name;
       img.loading = "lazy";
       img.decoding = "async";
       picture.append(source, img);
       link.append(picture);
     }
-    link.append(el("span", "ocop-card__name", meta.title || ""));
+    const title = el("span", "ocop-card__name", name);
+    if (nameLang !== lang) title.lang = nameLang;
+    link.append(title);
     const info = el("span", "ocop-card__meta");
-    const stars = Number(meta.stars || 0);
     if (stars > 0) {
       const mark = el("span", "ocop-stars", "★".repeat(stars));
       mark.setAttribute("role", "img");
@@ -93,28 +150,23 @@
       mark.title = mark.getAttribute("aria-label");
       info.append(mark, " ");
     }
-    info.append(el("span", `ocop-badge ocop-status-${meta.status || "valid"}`, meta.status_text || ""));
-    item.append(link, info, el("span", "ocop-card__producer", meta.producer || ""),
-      el("span", "ocop-card__place", meta.place || ""));
+    info.append(el("span", `ocop-badge ocop-status-${statusKey}`, statusText));
+    item.append(link, info, el("span", "ocop-card__producer", producer),
+      el("span", "ocop-card__place", place));
     return item;
   }
 
   async function showMore(current) {
     const slice = results.slice(shown, shown + PAGE);
-    const data = await Promise.all(slice.map((r) => r.data()));
+    const meta = await fetchJson(`${lang}/meta.json`);
+    const per = meta.cards_per_file;
+    const groups = await Promise.all([...new Set(slice.map((i) => Math.floor(i / per)))]
+      .map(async (n) => [n, await fetchJson(`${lang}/c/${n}.json`)]));
+    const cards = new Map(groups);
     if (current !== run) return;
-    for (const d of data) list.append(card(d));
+    for (const i of slice) list.append(card(cards.get(Math.floor(i / per))[i % per]));
     shown += slice.length;
     moreWrap.hidden = shown >= results.length;
-  }
-
-  async function load() {
-    if (!pagefind) {
-      pagefind = await import(form.dataset.bundle);
-      await pagefind.options({ baseUrl: "/" });
-      await pagefind.init();
-    }
-    return pagefind;
   }
 
   async function update(writeAddress) {
@@ -128,8 +180,8 @@
     share.hidden = !active;
     shareLink.href = location.href;
     shareLink.textContent = decodeURI(location.href);
+    const current = ++run;
     if (!active) {
-      run += 1;
       list.hidden = true;
       moreWrap.hidden = true;
       staticListing.hidden = false;
@@ -137,39 +189,26 @@
       form.dataset.shown = "";
       return;
     }
-    const current = ++run;
     status.textContent = strings.loading;
-    let engine;
     try {
-      engine = await load();
+      const found = await matching(params);
+      if (current !== run) return;
+      results = found;
+      shown = 0;
+      list.replaceChildren();
+      staticListing.hidden = true;
+      list.hidden = false;
+      status.textContent = results.length
+        ? strings.count.replace("{count}", results.length.toLocaleString(lang))
+        : strings.none;
+      await showMore(current);
     } catch (error) {
+      if (current !== run) return;
       status.textContent = strings.unavailable;
-      form.dataset.shown = "unavailable";
-      return;
+      list.hidden = true;
+      staticListing.hidden = false;
     }
-    const filters = {};
-    for (const key of FILTERS) {
-      const values = params.getAll(key);
-      if (values.length) filters[key] = { any: values };
-    }
-    const term = fold(params.get("q") || "");
-    const sortKey = params.get("sx");
-    const sort = sortKey === "ten" ? { ten: "asc" } : sortKey === "sao" ? { sao: "desc" }
-      : sortKey === "moi" ? { moi: "desc" } : term ? undefined : { "thu-tu": "asc" };
-    const options = { filters };
-    if (sort) options.sort = sort;
-    const found = await engine.search(term || null, options);
-    if (current !== run) return;
-    results = found.results;
-    shown = 0;
-    list.replaceChildren();
-    staticListing.hidden = true;
-    list.hidden = false;
-    status.textContent = results.length
-      ? strings.count.replace("{count}", results.length.toLocaleString(form.dataset.lang))
-      : strings.none;
-    await showMore(current);
-    if (current === run) form.dataset.shown = params.toString();  // what the cards show (tests)
+    if (current === run) form.dataset.shown = params.toString(); // what the cards show (tests)
   }
 
   let timer = 0;
@@ -179,6 +218,7 @@
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
+    clearTimeout(timer);
     update(true);
   });
   form.querySelector("[data-clear]").addEventListener("click", (event) => {
