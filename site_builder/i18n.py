@@ -16,11 +16,11 @@ _MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "A
               "September", "October", "November", "December")
 
 
-@cache
 def available_languages() -> list[str]:
     return sorted(path.stem for path in LOCALES_DIR.glob("*.yml"))
 
 
+@cache
 def strings(lang: str = DEFAULT_LANG) -> dict[str, str]:
     with (LOCALES_DIR / f"{lang}.yml").open(encoding="utf-8") as handle:
         return yaml.safe_load(handle)

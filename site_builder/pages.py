@@ -380,6 +380,7 @@ class _LanguageSite:
                 body = r.render("listing.html", here, title=page_title, lead=lead, views=chunk,
                                 photos=self.photos, pager=pager, alternates=page_versions,
                                 filters=facets(views, t, r.urls) if first_page else None,
+                                status_names={s.value: t(f"status_short_{s.value}") for s in Status},
                                 sorts=SORTS)
                 return SitePage(here, page_title, description, body, in_nav=first_page and self.nav,
                                 lang=r.lang, alternates=page_versions)

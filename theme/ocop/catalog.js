@@ -27,33 +27,60 @@
   const words = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "")
     .replace(/[đĐ]/g, "d").toLowerCase().match(/[a-z0-9]+/g) || [];
 
-  function fetchJson(path) {
+  function fetchFile(path, binary) {
     if (!files.has(path)) {
       files.set(path, fetch(index + path).then((response) => {
         if (response.status === 404) return null; // no product has that word or value
         if (!response.ok) throw new Error(`${response.status} ${path}`);
-        return response.json();
+        return binary ? response.arrayBuffer() : response.json();
       }));
     }
     return files.get(path);
   }
+  const fetchJson = (path) => fetchFile(path, false);
 
-  const undelta = (deltas) => {
+  // A set of products (search_index.product_set): deltas, or a base64 bitset.
+  function members(set) {
+    if (!set) return [];
+    if (typeof set === "string") {
+      const bytes = atob(set);
+      const found = [];
+      for (let b = 0; b < bytes.length; b += 1) {
+        const byte = bytes.charCodeAt(b);
+        for (let bit = 0; bit < 8; bit += 1) if (byte & (1 << bit)) found.push(b * 8 + bit);
+      }
+      return found;
+    }
     let at = 0;
-    return (deltas || []).map((d) => (at += d));
-  };
+    return set.map((d) => (at += d));
+  }
+
+  // Product numbers in a sort order: little-endian integers of meta.order_bytes bytes.
+  async function order(path) {
+    const meta = await fetchJson(`${lang}/meta.json`);
+    const view = new DataView(await fetchFile(path, true));
+    const size = meta.order_bytes;
+    const numbers = new Array(view.byteLength / size);
+    for (let i = 0; i < numbers.length; i += 1) {
+      numbers[i] = size === 2 ? view.getUint16(i * 2, true) : view.getUint32(i * 4, true);
+    }
+    return numbers;
+  }
   const intersect = (a, b) => {
     const keep = new Set(b);
     return a.filter((x) => keep.has(x));
   };
 
+  // A word's products; the last word typed may be the start of longer words, once it has as
+  // many letters as the word files are named by (shorter, it must be a whole word).
   async function wordMatches(word, prefix) {
-    const shard = await fetchJson(`${lang}/w/${word.slice(0, 2)}.json`);
+    const meta = await fetchJson(`${lang}/meta.json`);
+    const shard = await fetchJson(`${lang}/w/${word.slice(0, meta.shard_letters)}.json`);
     if (!shard) return [];
-    if (!prefix || word.length < 2) return undelta(shard[word]);
+    if (!prefix || word.length < meta.shard_letters) return members(shard[word]);
     const found = new Set();
-    for (const [known, deltas] of Object.entries(shard)) {
-      if (known.startsWith(word)) for (const i of undelta(deltas)) found.add(i);
+    for (const [known, set] of Object.entries(shard)) {
+      if (known.startsWith(word)) for (const i of members(set)) found.add(i);
     }
     return [...found].sort((a, b) => a - b);
   }
@@ -68,16 +95,16 @@
       const values = params.getAll(key);
       if (!values.length) continue;
       const lists = await Promise.all(values.map((v) => fetchJson(`f/${key}/${encodeURIComponent(v)}.json`)));
-      const any = [...new Set(lists.flatMap(undelta))].sort((a, b) => a - b);
+      const any = [...new Set(lists.flatMap(members))].sort((a, b) => a - b);
       found = found === null ? any : intersect(found, any);
     }
     if (found === null) {
       const meta = await fetchJson(`${lang}/meta.json`);
       found = Array.from({ length: meta.count }, (_, i) => i);
     }
-    const order = params.get("sx");
-    if (order === "ten" || order === "moi") {
-      const ranked = await fetchJson(order === "ten" ? `${lang}/sort/ten.json` : "sort/moi.json");
+    const sort = params.get("sx");
+    if (sort === "ten" || sort === "moi") {
+      const ranked = await order(sort === "ten" ? `${lang}/sort/ten.bin` : "sort/moi.bin");
       const wanted = new Set(found);
       found = ranked.filter((i) => wanted.has(i));
     }
@@ -122,17 +149,17 @@
   }
 
   function card(data) {
-    const [url, name, nameLang, producer, place, stars, statusKey, statusText, webp, image, alt] = data;
+    const [id, name, nameLang, producer, place, stars, statusKey, photo, alt] = data;
     const item = el("li", "ocop-card");
     const link = el("a", "ocop-card__link");
-    link.href = root + url;
-    if (image) {
+    link.href = `${form.dataset.products}${id}/`;
+    if (photo) {
       const picture = el("picture");
       const source = el("source");
       source.type = "image/webp";
-      source.srcset = root + webp;
+      source.srcset = `${root}media/${id}/${photo}.webp`;
       const img = el("img", "ocop-card__photo");
-      img.src = root + image;
+      img.src = `${root}media/${id}/${photo}.jpg`;
       img.alt = alt || name;
       img.loading = "lazy";
       img.decoding = "async";
@@ -140,7 +167,7 @@
       link.append(picture);
     }
     const title = el("span", "ocop-card__name", name);
-    if (nameLang !== lang) title.lang = nameLang;
+    if (nameLang) title.lang = nameLang;
     link.append(title);
     const info = el("span", "ocop-card__meta");
     if (stars > 0) {
@@ -150,7 +177,7 @@
       mark.title = mark.getAttribute("aria-label");
       info.append(mark, " ");
     }
-    info.append(el("span", `ocop-badge ocop-status-${statusKey}`, statusText));
+    info.append(el("span", `ocop-badge ocop-status-${statusKey}`, strings.status[statusKey]));
     item.append(link, info, el("span", "ocop-card__producer", producer),
       el("span", "ocop-card__place", place));
     return item;
