@@ -242,6 +242,7 @@ def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path) -> Site
             partial(_product_unit, languages, [worded[r.lang][i] for r in languages.renderers],
                     photos[view.product.id])))
     every_product = _digest("catalog", [keys[v.product.id] for v in views])
+    checked = all_completeness([v.product for v in views])  # the same in every language
     for renderer in languages.renderers:
         site = _LanguageSite(plan, languages, renderer, worded[renderer.lang], photos, keys,
                              every_product)
@@ -249,7 +250,7 @@ def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path) -> Site
         site.listing(lambda u: u.catalog(), renderer.t("catalog"), site.views, in_nav=True)
         site.groupings()
         site.star_listings()
-        site.completeness()
+        site.completeness(checked)
     indexed = [(r.lang, worded[r.lang], r.urls) for r in languages.renderers]
     plan.units.append(Unit("search:index", _digest("search", [
         [search_key_parts(v, (photos[v.product.id] or [None])[0]) for v in views_here]
@@ -438,10 +439,9 @@ class _LanguageSite:
             if items:
                 self.listing(lambda u, n=n: u.stars(n), self.t("stars_page_title", n=n), items)
 
-    def completeness(self) -> None:
+    def completeness(self, rows: list[Completeness]) -> None:
         """A staff page of Circular 02/2024 items: a summary by province, then one page each."""
         r, t = self.renderer, self.t
-        rows = all_completeness([v.product for v in self.views])
         by_province: dict[int, list[Completeness]] = {}
         for row in rows:
             by_province.setdefault(row.product.producer.province.code, []).append(row)
