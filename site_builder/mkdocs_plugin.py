@@ -202,7 +202,7 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         config.theme.static_templates.discard("404.html")
         config.theme.static_templates.discard("sitemap.xml")
         # Material's alternate-language links, pointed at a placeholder: each page gets its own
-        # (hreflang links and the language switch) after rendering (shell.py).
+        # language switch after rendering (shell.py).
         if len(site.languages) > 1:
             config.extra["alternate"] = [{"name": "", "link": shell.ALTERNATE_PLACEHOLDER,
                                           "lang": "x-ocop"}]
