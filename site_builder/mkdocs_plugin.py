@@ -273,7 +273,7 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         versions = ours.alternates if ours else self.doc_alternates(page.url)
         lang = ours.lang if ours else self.site.default_language  # type: ignore[union-attr]
         switch = self.language_links(SitePage(page.url, "", "", "", lang=lang, alternates=versions))
-        return shell.fill_languages(shell.valid_html(output), switch)
+        return shell.fill_extras(shell.valid_html(output), switch, ours.head if ours else "")
 
     def doc_alternates(self, url: str) -> tuple[tuple[str, str], ...]:
         """The versions of a page of docs/: docs/x.md, and docs/en/x.md if it exists."""

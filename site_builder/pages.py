@@ -42,7 +42,7 @@ from .rules import Status
 from .search_index import build_search_index, search_key_parts
 from .taxonomy import SECTORS, Sector
 from .traceability import ITEMS, Completeness, all_completeness
-from .views import ProductView, Urls, document_names, lot_view, product_view
+from .views import ProductView, Urls, document_names, lot_view, product_metadata, product_view
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,7 @@ class SitePage:
     lang: str = "vi"
     # Every language version of this page, itself included: (language, url).
     alternates: tuple[tuple[str, str], ...] = ()
+    head: str = ""  # tags of its own for the <head> (Open Graph, Twitter card)
 
     @property
     def src_uri(self) -> str:
@@ -131,6 +132,13 @@ def language_switch(page: SitePage, names: dict[str, str]) -> str:
         f'<a class="md-header__button ocop-lang" href="{escape(relative(page.url, url))}" '
         f'hreflang="{lang}" lang="{lang}">{escape(names[lang])}</a>'
         for lang, url in page.alternates if lang != page.lang)
+
+
+def meta_tags(tags: dict[str, str]) -> str:
+    """Open Graph (``property``) and Twitter card (``name``) <meta> tags."""
+    return "".join(
+        f'<meta {"name" if key.startswith("twitter:") else "property"}="{key}" '
+        f'content="{escape(value)}">' for key, value in tags.items())
 
 
 def script_json(value: object) -> Markup:
@@ -308,10 +316,12 @@ def _product_unit(languages: Languages, views: list[ProductView], photos: list) 
     for renderer, view in zip(languages.renderers, views, strict=True):
         url = renderer.urls.product(product)
         title = renderer.t("product_title", name=view.name, producer=product.producer.name)
+        json_ld, tags = product_metadata(view, photos)
         out.add_page(SitePage(
             url, title, renderer.t("product_description", name=view.name, story=view.description),
-            renderer.render("product.html", url, v=view, photos=photos, alternates=page_versions),
-            lang=renderer.lang, alternates=page_versions))
+            renderer.render("product.html", url, v=view, photos=photos, alternates=page_versions,
+                            json_ld=json_ld),
+            lang=renderer.lang, alternates=page_versions, head=meta_tags(tags)))
         _add_trace_pages(out, languages, renderer, view, photos)
     return out
 

@@ -31,6 +31,8 @@ BODY = "OCOPSHELLBODY0d5e"
 # like the <head> links) and in the switch's links, which carry hreflang.
 ALTERNATE_PLACEHOLDER = "https://ocop-alternate.invalid/"
 SWITCH = "OCOPSHELLLANGUAGES0d5e"
+# Where a page's own <head> tags go (Open Graph, Twitter card): theme/main.html's extrahead.
+HEAD = "<!--OCOPSHELLHEAD0d5e-->"
 _ALTERNATE_LINK = re.compile(r'<link rel="alternate" href="' + re.escape(ALTERNATE_PLACEHOLDER)
                              + r'"[^>]*>')
 
@@ -49,9 +51,9 @@ def language_markers(page: str) -> str:
     return _ALTERNATE_LINK.sub("", page)
 
 
-def fill_languages(page: str, switch: str) -> str:
-    """A page MkDocs rendered, with its language switch in place of the marker."""
-    return language_markers(page).replace(SWITCH, switch)
+def fill_extras(page: str, switch: str, head: str = "") -> str:
+    """A page MkDocs rendered, with its language switch and head tags in place of the markers."""
+    return language_markers(page).replace(SWITCH, switch).replace(HEAD, head)
 
 
 def depth(url: str) -> int:
@@ -71,7 +73,7 @@ class Shell:
     @classmethod
     def parse(cls, html: str, placeholder_address: str) -> Shell:
         """``placeholder_address`` is the placeholder's absolute URL (in its canonical link)."""
-        markers = [TITLE, DESCRIPTION, BODY, SWITCH, placeholder_address]
+        markers = [TITLE, DESCRIPTION, BODY, SWITCH, HEAD, placeholder_address]
         pattern = "(" + "|".join(re.escape(m) for m in markers) + ")"
         parts = re.split(pattern, language_markers(valid_html(html)))
         missing = [m for m in (TITLE, BODY) if m not in parts]
@@ -80,9 +82,9 @@ class Shell:
         return cls(tuple(parts))
 
     def fill(self, *, title: str, description: str, body: str, address: str,
-             switch: str = "") -> str:
+             switch: str = "", head: str = "") -> str:
         values = {TITLE: str(escape(title)), DESCRIPTION: str(escape(description)), BODY: body,
-                  SWITCH: switch}
+                  SWITCH: switch, HEAD: head}
         out = []
         for i, part in enumerate(self.parts):
             if i % 2 == 0:

@@ -122,7 +122,7 @@ def _write_unit(unit: Unit, key: str, writer: FileWriter, shells: Shells,
         chosen = shells.get((page.lang, shell.depth(page.url))) or shells[("", shell.depth(page.url))]
         html = chosen.fill(
             title=page.title, description=page.description, body=page.body,
-            address=absolute_url(page.url), switch=switch)
+            address=absolute_url(page.url), switch=switch, head=page.head)
         writer.write(page.url + "index.html", html.encode("utf-8"))
         files.append(page.url + "index.html")
     return {"key": key, "files": sorted(files),

@@ -208,6 +208,54 @@ class ProductView:
         return first_sentence(self.product.story.get(self.lang))
 
 
+def product_metadata(view: ProductView, photos: list[dict]) -> tuple[dict, dict[str, str]]:
+    """What marketplaces and search engines read from a product page: schema.org JSON-LD
+    (``Product`` with its OCOP ``Certification``) and Open Graph / Twitter card tags."""
+    p, config, t = view.product, view.config, view.t
+    url = config.absolute_url(view.urls.product(p))
+    images = [config.absolute_url(ph["large"]) for ph in photos]
+    data: dict = {
+        "@context": "https://schema.org", "@type": "Product", "@id": url, "url": url,
+        "name": view.name, "description": view.description, "sku": p.id,
+        "category": t.name(p.product_set),
+        "manufacturer": {"@type": "Organization", "name": p.producer.name, "address": {
+            "@type": "PostalAddress", "streetAddress": p.producer.address_on_certificate,
+            "addressLocality": p.producer.commune.name, "addressRegion": p.producer.province.name,
+            "addressCountry": "VN"}},
+    }
+    if images:
+        data["image"] = images
+    if p.brand:
+        data["brand"] = {"@type": "Brand", "name": p.brand}
+    if p.gtin:
+        data["gtin"] = p.gtin
+        data["hasGS1DigitalLink"] = view.trace_absolute_url
+    current = view.status.current
+    if current is not None:
+        c = current.certification
+        data["hasCertification"] = {
+            "@type": "Certification",
+            "name": t("certification_name", stars=c.stars),
+            "certificationIdentification": c.decision,
+            "issuedBy": {"@type": "Organization", "name": c.authority},
+            "validFrom": c.decision_date.isoformat(),
+            "expires": c.valid_until.isoformat(),
+            "certificationStatus": "https://schema.org/" + (
+                "CertificationActive" if view.status.status.shows_mark else "CertificationInactive"),
+            "certificationRating": {"@type": "Rating", "ratingValue": c.stars,
+                                    "bestRating": 5, "worstRating": 1},
+            "url": view.trace_absolute_url,
+        }
+    tags = {"og:type": "product", "og:url": url, "og:title": view.name,
+            "og:description": view.description, "og:site_name": config.site_name_in(t.lang),
+            "og:locale": t("og_locale"), "twitter:card": "summary_large_image" if images else "summary",
+            "twitter:title": view.name, "twitter:description": view.description}
+    if images:
+        tags["og:image"] = tags["twitter:image"] = images[0]
+        tags["og:image:alt"] = tags["twitter:image:alt"] = t.text(photos[0]["alt"])
+    return data, tags
+
+
 def _messages(cs: CertificationStatus | None, product: Product, t: Translator,
               config: SiteConfig) -> dict[str, str]:
     """The long status text for every status the current certification can reach."""

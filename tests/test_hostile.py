@@ -6,6 +6,7 @@ out harmless. The corpus is written by ``hostile_corpus`` below, so every case i
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import subprocess
@@ -162,19 +163,23 @@ def test_build_publishes_nothing(corpus):
 
 
 class _Scan(HTMLParser):
-    """Every script element's text, every event-handler attribute, every link's scheme."""
+    """Every script element's text (programs and data blocks such as JSON-LD apart), every
+    event-handler attribute, every link's scheme."""
 
     def __init__(self) -> None:
         super().__init__()
         self.scripts: list[str] = []
+        self.data_blocks: list[str] = []
         self.handlers: list[str] = []
         self.urls: list[str] = []
-        self._in_script = False
+        self._in_script: list[str] | None = None
 
     def handle_starttag(self, tag, attrs):
-        self._in_script = tag == "script"
+        self._in_script = None
         if tag == "script":
-            self.scripts.append("")
+            kind = dict(attrs).get("type") or ""
+            self._in_script = self.data_blocks if kind.endswith("json") else self.scripts
+            self._in_script.append("")
         for name, value in attrs:
             if name.startswith("on"):
                 self.handlers.append(f"{tag}.{name}")
@@ -183,11 +188,11 @@ class _Scan(HTMLParser):
 
     def handle_endtag(self, tag):
         if tag == "script":
-            self._in_script = False
+            self._in_script = None
 
     def handle_data(self, data):
-        if self._in_script:
-            self.scripts[-1] += data
+        if self._in_script is not None:
+            self._in_script[-1] += data
 
 
 def test_scripts_in_every_text_field_come_out_harmless(tmp_path):
@@ -220,6 +225,9 @@ def test_scripts_in_every_text_field_come_out_harmless(tmp_path):
         assert not [u for u in scan.urls if u.startswith(("javascript:", "data:", "vbscript:"))], where
         for script in scan.scripts:
             assert "alert(" not in script, where  # only our own scripts run
+        for block in scan.data_blocks:  # JSON data: the text is there, but cannot end the block
+            json.loads(block)
+            assert "<" not in block, where
 
 
 def test_cmyk_and_16_bit_photos_become_plain_rgb(tmp_path):
