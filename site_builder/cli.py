@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from dataclasses import replace
@@ -15,6 +16,7 @@ from .build import BuildError, build_site, ocop_plugin, quiet_mkdocs_logging
 from .config import SiteConfig
 from .problems import Problems, Severity
 from .progress import Progress
+from .records import json_schema
 from .validate import UNTRANSLATED, load_catalog, record_paths
 
 
@@ -59,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     stamps.add_argument("--draft", action="store_true",
                         help="cho phép tên miền mẫu (tem nháp, không in lên bao bì)")
 
+    sub.add_parser("schema", help="ghi JSON Schema của hồ sơ vào products/schema.json (cho VS Code)")
     serve = sub.add_parser("serve", help="xem trước tại máy, tự dựng lại khi hồ sơ thay đổi")
     serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", help="địa chỉ:cổng")
     return parser
@@ -68,7 +71,7 @@ def _site_config(args: argparse.Namespace) -> SiteConfig:
     """The catalog settings of the mkdocs.yml given, with --as-of applied."""
     config = load_config(config_file=str(args.config_file))
     plugin = ocop_plugin(config)
-    if args.as_of:
+    if getattr(args, "as_of", None):
         plugin.config.as_of = args.as_of.isoformat()
     return plugin.site_config(config)
 
@@ -161,6 +164,17 @@ def cmd_stamps(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Write the records' JSON Schema next to them: records name it in their first line
+    (``# yaml-language-server: $schema=../schema.json``), so editors check fields as staff type."""
+    site = _site_config(args)
+    target = site.products_dir / "schema.json"
+    target.write_text(json.dumps(json_schema(), ensure_ascii=False, indent=1, sort_keys=True)
+                      + "\n", encoding="utf-8")
+    print(f"Đã ghi {target} / Wrote {target}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
 
@@ -175,7 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.config_file.is_file():
         print(f"không tìm thấy {args.config_file} / {args.config_file} not found", file=sys.stderr)
         return 2
-    handlers = {"check": cmd_check, "build": cmd_build, "stamps": cmd_stamps, "serve": cmd_serve}
+    handlers = {"check": cmd_check, "build": cmd_build, "stamps": cmd_stamps, "schema": cmd_schema,
+                "serve": cmd_serve}
     return handlers[args.command](args)
 
 

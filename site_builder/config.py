@@ -55,6 +55,8 @@ class SiteConfig:
     # ('en/'); each needs site_builder/locales/<code>.yml (README, "Languages").
     languages: tuple[str, ...] = ("vi", "en")
     site_names: tuple[tuple[str, str], ...] = ()  # (language, site name) beyond the first
+    # The licence stated in the open data files and on the data page.
+    data_licence: str = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)"
 
     @property
     def default_language(self) -> str:

@@ -59,6 +59,7 @@ class OcopPluginConfig(base.Config):
     # The first language is published at the root, each other under its code (README).
     languages = c.Type(list, default=["vi", "en"])
     site_names = c.Type(dict, default={})  # the site's name in the other languages
+    data_licence = c.Type(str, default=SiteConfig.data_licence)  # of the open data files
 
 
 def _jinja_cache(cache_dir: Path) -> Path:
@@ -158,6 +159,7 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
             cache_dir=(root / opts.cache_dir).resolve() if opts.cache_dir else None,
             languages=self.languages(),
             site_names=tuple(sorted((str(k), str(v)) for k, v in opts.site_names.items())),
+            data_licence=opts.data_licence,
         )
 
     def languages(self) -> tuple[str, ...]:

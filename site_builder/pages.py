@@ -36,6 +36,7 @@ from .facets import SORTS, facets, home_charts
 from .i18n import Translator, strings
 from .media import photo_files, web_photo
 from .model import Catalog, Product
+from .open_data import DATA_DIR, FIELDS, atom_feed, products_csv, products_json, schema_json
 from .places import Province, provinces
 from .qr import qr_images
 from .rules import Status
@@ -259,6 +260,9 @@ def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path) -> Site
         site.groupings()
         site.star_listings()
         site.completeness(checked)
+        site.open_data()
+    plan.units.append(Unit("data:open", _digest("open data", every_product, config.data_licence),
+                           partial(_open_data_unit, languages, worded)))
     indexed = [(r.lang, worded[r.lang], r.urls) for r in languages.renderers]
     plan.units.append(Unit("search:index", _digest("search", [
         [search_key_parts(v, (photos[v.product.id] or [None])[0]) for v in views_here]
@@ -266,6 +270,18 @@ def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path) -> Site
     plan.add_file("404.html", first.render("not_found.html", "", absolute_base=_base_path(
         config.site_url)).encode("utf-8"))
     return plan
+
+
+def _open_data_unit(languages: Languages, worded: dict[str, list[ProductView]]) -> UnitOutput:
+    config = languages.first.config
+    views = worded[languages.first.lang]
+    out = UnitOutput()
+    out.add_file(DATA_DIR + "products.json", products_json(views, config))
+    out.add_file(DATA_DIR + "products.csv", products_csv(views, config))
+    out.add_file(DATA_DIR + "schema.json", schema_json(config))
+    for r in languages.renderers:
+        out.add_file(f"{DATA_DIR}feed-{r.lang}.atom", atom_feed(worded[r.lang], config, r.t, r.urls))
+    return out
 
 
 def _search_unit(indexed: list[tuple[str, list[ProductView], Urls]], photos: dict) -> UnitOutput:
@@ -440,6 +456,21 @@ class _LanguageSite:
         for sector, items in sector_list:
             self.listing(lambda u, s=sector: u.sector(s), t("group_page_title", group=t.name(sector)),
                          items)
+
+    def open_data(self) -> None:
+        """The page that lists and documents the open data files."""
+        r, t = self.renderer, self.t
+        url = r.urls.page(DATA_DIR)
+        versions = self.languages.alternates(lambda u: u.page(DATA_DIR))
+
+        def render() -> SitePage:
+            body = r.render("data.html", url, fields=[(name, pair[0] if t.lang == "vi" else pair[1])
+                                                      for name, pair in FIELDS.items()],
+                            data_dir=DATA_DIR, count=len(self.views), alternates=versions)
+            return SitePage(url, t("data_title"), t("data_lead"), body, lang=r.lang,
+                            alternates=versions)
+
+        self.publish("page", url, _digest("data page", r.lang, len(self.views)), render)
 
     def star_listings(self) -> None:
         """One listing per star rating, of the products certified now: browsing without

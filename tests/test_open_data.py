@@ -1,0 +1,90 @@
+"""Open data from the sample build: products.json, products.csv, schema.json and the Atom feeds
+(RFC 4287's required elements checked with an XML parser), and the data page in each language."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+
+import yaml
+from conftest import AS_OF, REPO, SITE_URL
+
+from site_builder.open_data import CSV_COLUMNS
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_products_json_holds_every_product_with_licence_and_date(sample_site):
+    data = json.loads((sample_site / "du-lieu/products.json").read_text(encoding="utf-8"))
+    records = sorted((REPO / "products").glob("*/product.yml"))
+    assert data["count"] == len(data["products"]) == len(records)
+    assert data["licence"].startswith("CC BY 4.0") and data["built"] == AS_OF.isoformat()
+    pomelo = next(p for p in data["products"] if p["id"] == "buoi-tan-trieu")
+    assert pomelo["stars"] == 5 and pomelo["status"] == "valid"
+    assert [c["kind"] for c in pomelo["certifications"]] == ["first", "upgrade"]
+    assert pomelo["trace_page"] == SITE_URL + "01/08936058120082"
+    revoked = next(p for p in data["products"] if p["id"] == "ruou-sam-tien-vua")
+    assert revoked["stars"] is None and revoked["certifications"][-1]["revoked"]["decision"]
+
+
+def test_products_csv_has_a_row_per_certification_and_opens_in_excel(sample_site):
+    raw = (sample_site / "du-lieu/products.csv").read_bytes()
+    assert raw.startswith("\ufeff".encode())  # Excel reads UTF-8 only with the BOM
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    certifications = sum(len(yaml.safe_load(p.read_text(encoding="utf-8"))["certifications"])
+                         for p in (REPO / "products").glob("*/product.yml"))
+    assert len(rows) == certifications
+    assert tuple(rows[0]) == CSV_COLUMNS
+    upgrade = next(r for r in rows if r["id"] == "buoi-tan-trieu" and r["kind"] == "upgrade")
+    assert (upgrade["stars"], upgrade["decision_date"], upgrade["province"]) == (
+        "5", "2024-11-28", "Đồng Nai")
+    assert all(r["licence"] and r["built"] == AS_OF.isoformat() for r in rows)
+
+
+def test_schema_json_is_the_record_schema(sample_site):
+    schema = json.loads((sample_site / "du-lieu/schema.json").read_text(encoding="utf-8"))
+    assert schema["$schema"].startswith("https://json-schema.org/")
+    assert {"id", "name", "certifications", "producer"} <= set(schema["properties"])
+    assert "Licence" in schema["$comment"]
+
+
+def test_the_feeds_are_atom_with_the_certification_events(sample_site):
+    for lang in ("vi", "en"):
+        root = ET.parse(sample_site / f"du-lieu/feed-{lang}.atom").getroot()
+        assert root.tag == ATOM + "feed"
+        for required in ("id", "title", "updated", "author"):
+            assert root.find(ATOM + required) is not None, required
+        entries = root.findall(ATOM + "entry")
+        assert entries
+        ids = [e.findtext(ATOM + "id") for e in entries]
+        assert len(ids) == len(set(ids))
+        dates = [e.findtext(ATOM + "updated") for e in entries]
+        assert dates == sorted(dates, reverse=True)
+        for entry in entries:
+            assert entry.findtext(ATOM + "title") and entry.find(ATOM + "link").get("href")
+        titles = " | ".join(e.findtext(ATOM + "title") for e in entries)
+        if lang == "vi":
+            assert "Thu hồi: Rượu sâm" in titles and "Nâng hạng: Bưởi Tân Triều, lên 5 sao" in titles
+            assert "Hết hạn: Rượu nếp" in titles
+        else:
+            assert "Upgraded: Tan Trieu pomelo, now 5-star" in titles
+
+
+def test_the_data_page_documents_every_field_in_both_languages(sample_site):
+    for path, word in (("du-lieu/index.html", "Giấy phép"), ("en/du-lieu/index.html", "Licence")):
+        html = (sample_site / path).read_text(encoding="utf-8")
+        assert word in html
+        for column in CSV_COLUMNS:
+            assert f"<code>{column}</code>" in html
+
+
+def test_the_records_point_editors_at_the_current_schema():
+    from site_builder.records import json_schema
+
+    committed = json.loads((REPO / "products/schema.json").read_text(encoding="utf-8"))
+    assert committed == json_schema(), "run: ocop schema"
+    for record in (REPO / "products").glob("*/product.yml"):
+        first = record.read_text(encoding="utf-8").splitlines()[0]
+        assert first == "# yaml-language-server: $schema=../schema.json", record
