@@ -207,7 +207,8 @@ class Languages:
 
 LISTING_PAGE_SIZE = 60
 _CODE = ("pages.py", "views.py", "media.py", "qr.py", "text.py", "i18n.py", "traceability.py",
-         "rules.py", "shell.py")
+         "rules.py", "shell.py", "facets.py", "search_index.py", "open_data.py", "taxonomy.py",
+         "records.py", "places.py")
 
 
 def _digest(*parts: object) -> str:
