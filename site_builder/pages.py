@@ -31,6 +31,9 @@ from jinja2 import (
 )
 from markupsafe import Markup, escape
 
+from .badge import HEIGHT as BADGE_HEIGHT
+from .badge import WIDTH as BADGE_WIDTH
+from .badge import badge_svg
 from .config import SiteConfig
 from .facets import SORTS, facets, home_charts
 from .i18n import Translator, strings
@@ -207,7 +210,7 @@ class Languages:
 
 LISTING_PAGE_SIZE = 60
 _CODE = ("pages.py", "views.py", "media.py", "qr.py", "text.py", "i18n.py", "traceability.py",
-         "rules.py", "shell.py", "facets.py", "search_index.py", "open_data.py", "taxonomy.py",
+         "rules.py", "shell.py", "badge.py", "facets.py", "search_index.py", "open_data.py", "taxonomy.py",
          "records.py", "places.py")
 
 
@@ -273,6 +276,18 @@ def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path) -> Site
     return plan
 
 
+def _badge_snippet(view: ProductView) -> dict[str, str]:
+    """The badge and the HTML a producer pastes to show it, linking to the permanent page."""
+    config, product = view.config, view.product
+    image = config.absolute_url(Urls.badge(product))
+    page = config.absolute_url(view.urls.product(product))
+    alt = f"{view.name}: {view.status_short}"
+    code = (f'<a href="{escape(page)}"><img src="{escape(image)}" alt="{escape(alt)}" '
+            f'width="{BADGE_WIDTH}" height="{BADGE_HEIGHT}"></a>')
+    return {"src": Urls.badge(product), "code": code, "alt": alt,
+            "width": str(BADGE_WIDTH), "height": str(BADGE_HEIGHT)}
+
+
 def _open_data_unit(languages: Languages, worded: dict[str, list[ProductView]]) -> UnitOutput:
     config = languages.first.config
     views = worded[languages.first.lang]
@@ -326,6 +341,7 @@ def _product_unit(languages: Languages, views: list[ProductView], photos: list) 
     for photo in product.photos:
         for name, data in sorted(photo_files(photo, cache).items()):
             out.add_file(Urls.media(product) + name, data)
+    out.add_file(Urls.badge(product), badge_svg(first))
     images = qr_images(first.trace_absolute_url, cache)
     out.add_file(Urls.qr(product, "svg"), images.svg)
     out.add_file(Urls.qr(product, "png"), images.png)
@@ -337,7 +353,7 @@ def _product_unit(languages: Languages, views: list[ProductView], photos: list) 
         out.add_page(SitePage(
             url, title, renderer.t("product_description", name=view.name, story=view.description),
             renderer.render("product.html", url, v=view, photos=photos, alternates=page_versions,
-                            json_ld=json_ld),
+                            json_ld=json_ld, badge=_badge_snippet(view)),
             lang=renderer.lang, alternates=page_versions, head=meta_tags(tags)))
         _add_trace_pages(out, languages, renderer, view, photos)
     return out

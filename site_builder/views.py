@@ -88,6 +88,10 @@ class Urls:
         return f"qr/{product.id}.{ext}"
 
     @staticmethod
+    def badge(product: Product) -> str:
+        return f"huy-hieu/{product.id}.svg"
+
+    @staticmethod
     def media(product: Product) -> str:
         return f"media/{product.id}/"
 
