@@ -85,21 +85,9 @@ def facets(views: list[ProductView], t: Translator, urls: Urls) -> list[Facet]:
     return result
 
 
-@dataclass(frozen=True)
-class Chart:
-    """A bar chart drawn at build time: readable as a table without JavaScript or images."""
-
-    id: str
-    title: str
-    rows: tuple[Option, ...]
-
-    @property
-    def most(self) -> int:
-        return max([r.count for r in self.rows] + [1])
-
-
-def home_charts(views: list[ProductView], t: Translator, urls: Urls) -> list[Chart]:
-    """Counts of the products certified now, by star, sector, province and year of decision."""
+def home_charts(views: list[ProductView], t: Translator, urls: Urls) -> list[Facet]:
+    """Counts of the products certified now, by star, sector, province and year of decision,
+    drawn at build time as bar charts (tables with bars, readable without JavaScript)."""
     certified = [v for v in views if not v.lapsed]
     by_facet = {f.key: f for f in facets(certified, t, urls)}
     by_year = Counter(v.status.current.certification.decision_date.year
@@ -109,10 +97,10 @@ def home_charts(views: list[ProductView], t: Translator, urls: Urls) -> list[Cha
     if lapsed:
         stars += (Option("lapsed", t("no_longer_certified"), lapsed),)
     return [
-        Chart("by-star", t("counts_by_star"), stars),
-        Chart("by-sector", t("counts_by_sector"), by_facet[SECTOR].options),
-        Chart("by-province", t("counts_by_province"),
+        Facet("by-star", t("counts_by_star"), stars),
+        Facet("by-sector", t("counts_by_sector"), by_facet[SECTOR].options),
+        Facet("by-province", t("counts_by_province"),
               tuple(sorted(by_facet[PROVINCE].options, key=lambda o: -o.count))),
-        Chart("by-year", t("counts_by_year"),
+        Facet("by-year", t("counts_by_year"),
               tuple(Option(str(y), str(y), n) for y, n in sorted(by_year.items()))),
     ]

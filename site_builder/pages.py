@@ -267,10 +267,10 @@ def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path) -> Site
         site.open_data()
     plan.units.append(Unit("data:open", _digest("open data", every_product, config.data_licence),
                            partial(_open_data_unit, languages, worded)))
-    indexed = [(r.lang, worded[r.lang], r.urls) for r in languages.renderers]
+    indexed = [(r.lang, worded[r.lang]) for r in languages.renderers]
     plan.units.append(Unit("search:index", _digest("search", [
         [search_key_parts(v, (photos[v.product.id] or [None])[0]) for v in views_here]
-        for _, views_here, _ in indexed]), partial(_search_unit, indexed, photos)))
+        for _, views_here in indexed]), partial(_search_unit, indexed, photos)))
     plan.add_file("404.html", first.render("not_found.html", "", absolute_base=_base_path(
         config.site_url)).encode("utf-8"))
     return plan
@@ -300,7 +300,7 @@ def _open_data_unit(languages: Languages, worded: dict[str, list[ProductView]]) 
     return out
 
 
-def _search_unit(indexed: list[tuple[str, list[ProductView], Urls]], photos: dict) -> UnitOutput:
+def _search_unit(indexed: list[tuple[str, list[ProductView]]], photos: dict) -> UnitOutput:
     return UnitOutput(files=[SiteFile(path, data) for path, data in
                              build_search_index(indexed, photos).items()])
 

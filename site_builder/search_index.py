@@ -35,7 +35,7 @@ from collections import defaultdict
 
 from .facets import values_of
 from .places import ascii_fold
-from .views import ProductView, Urls
+from .views import ProductView
 
 OUTPUT_DIR = "search/"
 CARDS_PER_FILE = 32
@@ -110,11 +110,11 @@ def _decided(view: ProductView) -> str:
     return current.certification.decision_date.isoformat() if current else ""
 
 
-def build_search_index(languages: list[tuple[str, list[ProductView], Urls]],
+def build_search_index(languages: list[tuple[str, list[ProductView]]],
                        photos: dict[str, list]) -> dict[str, bytes]:
-    """The index files, as site paths and contents, from each language's products and page
-    addresses. Every language lists the products in the same order (the catalog order), so
-    the filters and the newest-first order are shared."""
+    """The index files, as site paths and contents, from each language's products. Every
+    language lists the products in the same order (the catalog order), so the filters and the
+    newest-first order are shared."""
     files: dict[str, bytes] = {}
     first = languages[0][1]
     count = len(first)
@@ -126,7 +126,7 @@ def build_search_index(languages: list[tuple[str, list[ProductView], Urls]],
         files[f"{OUTPUT_DIR}f/{key}/{value}.json"] = _json(product_set(positions, count))
     newest = sorted(range(count), key=lambda i: _decided(first[i]), reverse=True)
     files[f"{OUTPUT_DIR}sort/moi.bin"] = _order(newest, count)
-    for lang, views, _ in languages:
+    for lang, views in languages:
         base = f"{OUTPUT_DIR}{lang}/"
         words: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
         for i, view in enumerate(views):

@@ -7,14 +7,12 @@ import io
 import os
 import shutil
 from datetime import date, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import zxingcpp
-from conftest import REPO, write_mkdocs_config
+from conftest import CHROMIUM, REPO, write_mkdocs_config
 from PIL import Image
-from playwright.sync_api import sync_playwright
 from static_host import serve
 
 from site_builder.build import build_site
@@ -23,7 +21,6 @@ from site_builder.stamp_files import SheetLayout
 from site_builder.stamp_kit import write_kit
 from site_builder.validate import load_catalog
 
-CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists() and not os.environ.get("CI"):
     pytest.skip("Debian's chromium is not installed (CI installs it)", allow_module_level=True)
 
@@ -39,16 +36,6 @@ def served(tmp_path_factory):
     site = build_site(write_mkdocs_config(root, root / "products", SITE_URL), as_of=date(2025, 1, 1)).site_dir
     with serve(site, clean_urls=True) as base:
         yield site, base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        yield instance
-        instance.close()
 
 
 def test_a_page_built_before_expiry_says_expired_when_read_after_it(served, browser):

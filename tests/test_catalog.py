@@ -15,7 +15,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from conftest import AS_OF, REPO, SITE_URL
-from playwright.sync_api import sync_playwright
 from static_host import serve
 
 from site_builder.config import SiteConfig
@@ -24,7 +23,6 @@ from site_builder.i18n import Translator
 from site_builder.validate import load_catalog
 from site_builder.views import product_view
 
-CHROMIUM = Path("/usr/bin/chromium")
 AXE = REPO / ".ci/node/node_modules/axe-core/axe.min.js"
 
 
@@ -32,18 +30,6 @@ AXE = REPO / ".ci/node/node_modules/axe-core/axe.min.js"
 def served(sample_site):
     with serve(sample_site, clean_urls=True) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists() and not os.environ.get("CI"):
-        pytest.skip("Debian's chromium is not installed (CI installs it)")
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        yield instance
-        instance.close()
 
 
 @pytest.fixture(scope="module")
