@@ -61,6 +61,23 @@ def _parser() -> argparse.ArgumentParser:
     stamps.add_argument("--draft", action="store_true",
                         help="cho phép tên miền mẫu (tem nháp, không in lên bao bì)")
 
+    imports = sub.add_parser("import", help="nhập bảng tính (.xlsx, .csv) thành hồ sơ trong products/")
+    imports.add_argument("file", type=Path, nargs="?", metavar="TỆP",
+                         help="bảng tính .xlsx hoặc .csv (một dòng mỗi lần công nhận)")
+    imports.add_argument("--update", action="store_true",
+                         help="cập nhật hồ sơ đã có (chỉ các trường có trong bảng)")
+    imports.add_argument("--dry-run", action="store_true", help="chỉ cho biết sẽ làm gì, không ghi")
+    imports.add_argument("--skip-invalid", action="store_true",
+                         help="vẫn ghi các sản phẩm hợp lệ khi có dòng lỗi")
+    imports.add_argument("--template", type=Path, metavar="TỆP",
+                         help="ghi bảng tính mẫu (cột, hướng dẫn, 26 bộ sản phẩm) rồi thoát")
+    imports.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ thông báo")
+
+    export = sub.add_parser("export", help="xuất hồ sơ ra bảng tính theo đúng các cột nhập")
+    export.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
+    export.add_argument("--out", type=Path, help="tệp kết quả (mặc định: ocop-san-pham.<format>)")
+    export.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ tiêu đề cột")
+
     sub.add_parser("schema", help="ghi JSON Schema của hồ sơ vào products/schema.json (cho VS Code)")
     serve = sub.add_parser("serve", help="xem trước tại máy, tự dựng lại khi hồ sơ thay đổi")
     serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", help="địa chỉ:cổng")
@@ -175,6 +192,75 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from .exporter import write_template
+    from .importer import apply_import, describe, plan_import
+    from .spreadsheet import TableError, read_table
+
+    if args.template:
+        if args.template.exists():
+            print(f"{args.template} đã có, không ghi đè / {args.template} exists; not overwritten",
+                  file=sys.stderr)
+            return 1
+        write_template(args.template, args.lang)
+        print(f"Đã ghi bảng mẫu {args.template} / Wrote the template {args.template}")
+        return 0
+    if args.file is None:
+        print("cần tên tệp bảng tính, hoặc --template TỆP / give a spreadsheet file", file=sys.stderr)
+        return 2
+    site = _site_config(args)
+    try:
+        plan = plan_import(read_table(args.file), site, update=args.update)
+    except (TableError, ValueError) as exc:
+        print(f"{args.file}: {exc}" if not str(exc).startswith(str(args.file)) else exc,
+              file=sys.stderr)
+        return 1
+    for problem in sorted(plan.problems, key=lambda p: (p.row, p.column or 0)):
+        print(problem.format(args.file, args.lang))
+    root = site.products_dir.parent
+    for change in plan.changes:
+        for line in describe(change, root, args.lang):
+            print(line)
+    counts = {action: sum(1 for c in plan.changes if c.action == action)
+              for action in ("new", "update", "same", "exists", "invalid")}
+    if plan.errors and not args.skip_invalid:
+        print(f"{len(plan.errors)} lỗi: không ghi hồ sơ nào (sửa bảng, hoặc thêm --skip-invalid để "
+              f"ghi các sản phẩm không lỗi). / {len(plan.errors)} errors: nothing written.",
+              file=sys.stderr)
+        return 1
+    if args.dry_run:
+        print(f"Chạy thử, không ghi gì: {counts['new']} hồ sơ mới, {counts['update']} cập nhật, "
+              f"{counts['same']} không đổi, {counts['exists']} đã có (giữ nguyên), {counts['invalid']} "
+              "lỗi bỏ qua.")
+        return 0
+    written = apply_import(plan, skip_invalid=args.skip_invalid)
+    print(f"Đã ghi {len(written)} hồ sơ ({counts['new']} mới, {counts['update']} cập nhật); "
+          f"{counts['same']} không đổi, {counts['exists']} đã có (giữ nguyên), {counts['invalid']} "
+          "lỗi bỏ qua. Chạy 'ocop check' để xem cảnh báo.")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .exporter import export_rows, write_export
+
+    site = _site_config(args)
+    target = args.out or Path(f"ocop-san-pham.{args.format}")
+    if target.suffix.lower() != f".{args.format}":
+        target = target.with_suffix(f".{args.format}")
+    problems = Problems()
+    rows = export_rows(site.products_dir, problems, args.lang)
+    root = site.products_dir.parent
+    for problem in problems.sorted():
+        print(problem.format(args.lang, root), file=sys.stderr)
+    if problems.errors:
+        print("Hồ sơ đọc không được, không xuất. / Unreadable records; nothing exported.",
+              file=sys.stderr)
+        return 1
+    write_export(target, rows, args.lang)
+    print(f"Đã xuất {len(rows)} dòng vào {target} / Exported {len(rows)} rows to {target}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
 
@@ -190,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"không tìm thấy {args.config_file} / {args.config_file} not found", file=sys.stderr)
         return 2
     handlers = {"check": cmd_check, "build": cmd_build, "stamps": cmd_stamps, "schema": cmd_schema,
-                "serve": cmd_serve}
+                "serve": cmd_serve, "import": cmd_import, "export": cmd_export}
     return handlers[args.command](args)
 
 

@@ -1,0 +1,337 @@
+"""The columns of the import/export spreadsheet, and how a cell becomes a record value and back.
+
+One row per certification: a product certified twice (first rating, then an upgrade) has two
+rows with the same product id; its product columns are read from the first of them. Batches,
+photos and documents are traceability data kept in the YAML records, not in the sheet, and an
+import never touches them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from .places import ascii_fold
+from .spreadsheet import Cell, parse_date
+from .taxonomy import PRODUCER_TYPES, PRODUCT_SETS
+
+PRODUCT, CERTIFICATION = "product", "certification"
+SHOP_KINDS = ("shopee", "lazada", "tiki", "postmart", "voso", "tiktok", "zalo", "facebook",
+              "website", "store")
+EVALUATION_KINDS = {"first": ("Lần đầu", "First"), "upgrade": ("Nâng hạng", "Upgrade"),
+                    "re-evaluation": ("Đánh giá lại", "Re-evaluation")}
+ENTRY_SEPARATOR = " | "  # between a shop's name and its link in one line of a cell
+
+
+class CellError(ValueError):
+    """A cell that cannot become a record value; args are the Vietnamese and English messages."""
+
+
+@dataclass(frozen=True)
+class Column:
+    path: str  # where the value goes in a record, dotted ('producer.name'); 'shop:<kind>' for shops
+    vi: str
+    en: str
+    kind: str  # text, phone, int, number, date, set, producer_type, evaluation, list, shop, gtin
+    level: str = PRODUCT
+    required: bool = False
+    help_vi: str = ""
+    help_en: str = ""
+
+    def header(self, lang: str) -> str:
+        return self.en if lang == "en" else self.vi
+
+
+def _shop(kind: str, vi: str, en: str) -> Column:
+    return Column(f"shop:{kind}", vi, en, "shop",
+                  help_vi="mỗi dòng một gian hàng: đường dẫn https://, có thể thêm tên trước "
+                          "dấu | (Tên | https://...)",
+                  help_en="one storefront per line: an https:// link, optionally 'Name | link'")
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("id", "Mã sản phẩm", "Product ID", "text",
+           help_vi="chữ thường không dấu và gạch nối (vd. buoi-lam-son); để trống thì tạo từ tên",
+           help_en="lower-case ASCII and hyphens; left empty, made from the name"),
+    Column("name.vi", "Tên sản phẩm", "Product name", "text", required=True),
+    Column("name.en", "Tên sản phẩm (tiếng Anh)", "Product name (English)", "text"),
+    Column("product_set", "Bộ sản phẩm", "Product set", "set", required=True,
+           help_vi="số 1-26 hoặc tên bộ sản phẩm (xem trang 'Bộ sản phẩm')",
+           help_en="number 1-26 or the set's name (see the 'Bộ sản phẩm' sheet)"),
+    Column("producer.name", "Chủ thể", "Producer", "text", required=True),
+    Column("producer.type", "Loại hình chủ thể", "Producer type", "producer_type", required=True,
+           help_vi="Hợp tác xã, Tổ hợp tác, Doanh nghiệp, Hộ kinh doanh, Trang trại, Hiệp hội",
+           help_en="Cooperative, Cooperative group, Enterprise, Household, Farm, Association"),
+    Column("producer.address_on_certificate", "Địa chỉ trên giấy chứng nhận",
+           "Address on certificate", "text", required=True,
+           help_vi="ghi đúng như trên giấy chứng nhận, kể cả tên huyện, tỉnh cũ",
+           help_en="verbatim, old district and province names included"),
+    Column("producer.province", "Tỉnh/thành phố", "Province", "text", required=True,
+           help_vi="tên tỉnh sau sắp xếp 2025 (34 tỉnh, thành phố)", help_en="post-2025 province"),
+    Column("producer.commune", "Xã/phường", "Commune", "text", required=True),
+    Column("producer.representative", "Người đại diện", "Representative", "text"),
+    Column("producer.phone", "Điện thoại", "Phone", "phone"),
+    Column("producer.email", "Thư điện tử", "Email", "text"),
+    Column("producer.website", "Trang web chủ thể", "Producer website", "text"),
+    Column("producer.zalo", "Số Zalo", "Zalo number", "phone"),
+    Column("stars", "Số sao", "Stars", "int", CERTIFICATION, required=True,
+           help_vi="3, 4 hoặc 5", help_en="3, 4 or 5"),
+    Column("score", "Điểm", "Score", "number", CERTIFICATION, help_vi="0-100"),
+    Column("regime", "Bộ tiêu chí", "Criteria", "text", CERTIFICATION, required=True,
+           help_vi="quyết định làm căn cứ đánh giá: 1048, 148, 148+1489 hoặc 26",
+           help_en="the decision evaluated under: 1048, 148, 148+1489 or 26"),
+    Column("decision", "Số quyết định", "Decision number", "text", CERTIFICATION, required=True,
+           help_vi="vd. 1533/QĐ-UBND"),
+    Column("decision_date", "Ngày quyết định", "Decision date", "date", CERTIFICATION,
+           required=True, help_vi="vd. 05/03/2026", help_en="e.g. 05/03/2026 (day first)"),
+    Column("authority", "Cơ quan công nhận", "Issuing authority", "text", CERTIFICATION,
+           required=True, help_vi="vd. UBND tỉnh Khánh Hòa"),
+    Column("valid_until", "Hiệu lực đến", "Valid until", "date", CERTIFICATION,
+           help_vi="để trống: 36 tháng kể từ ngày quyết định",
+           help_en="empty: 36 months from the decision date"),
+    Column("kind", "Loại đánh giá", "Evaluation", "evaluation", CERTIFICATION,
+           help_vi="Lần đầu, Nâng hạng hoặc Đánh giá lại (trống: Lần đầu)",
+           help_en="First, Upgrade or Re-evaluation (empty: First)"),
+    Column("ocop_code", "Mã OCOP", "OCOP code", "text", CERTIFICATION),
+    Column("renewal_filed", "Ngày nộp hồ sơ đánh giá lại", "Renewal filed on", "date",
+           CERTIFICATION),
+    Column("revocation.date", "Ngày thu hồi", "Revoked on", "date", CERTIFICATION),
+    Column("revocation.decision", "Quyết định thu hồi", "Revocation decision", "text",
+           CERTIFICATION),
+    Column("revocation.reason", "Lý do thu hồi", "Revocation reason", "text", CERTIFICATION),
+    Column("gtin", "GTIN (mã vạch)", "GTIN (barcode)", "gtin"),
+    Column("brand", "Nhãn hiệu", "Brand", "text"),
+    Column("shelf_life", "Hạn sử dụng", "Shelf life", "text"),
+    Column("standards", "Tiêu chuẩn áp dụng", "Standards", "list",
+           help_vi="cách nhau bằng dấu ;", help_en="separated by ;"),
+    Column("story.vi", "Câu chuyện sản phẩm", "Product story", "text", required=True),
+    Column("story.en", "Câu chuyện sản phẩm (tiếng Anh)", "Product story (English)", "text"),
+    _shop("shopee", "Shopee", "Shopee"),
+    _shop("lazada", "Lazada", "Lazada"),
+    _shop("tiki", "Tiki", "Tiki"),
+    _shop("postmart", "Postmart", "Postmart"),
+    _shop("voso", "Voso", "Voso"),
+    _shop("tiktok", "TikTok Shop", "TikTok Shop"),
+    _shop("zalo", "Zalo", "Zalo"),
+    _shop("facebook", "Facebook", "Facebook"),
+    _shop("website", "Trang bán hàng", "Online shop"),
+    Column("shop:store", "Điểm bán", "Point of sale", "shop",
+           help_vi="mỗi dòng một cửa hàng: Tên | địa chỉ", help_en="one shop per line: Name | address"),
+    Column("withdrawn.date", "Ngày ngừng sản xuất", "Withdrawn on", "date"),
+    Column("withdrawn.reason", "Lý do ngừng sản xuất", "Withdrawal reason", "text"),
+)
+
+# Headers other offices use for the same columns (compared without diacritics or case).
+ALIASES = {
+    "id": ("ma sp", "ma san pham ocop"),
+    "name.vi": ("ten san pham ocop", "ten sp"),
+    "producer.name": ("ten chu the", "chu the san xuat", "chu the ocop", "co so san xuat"),
+    "producer.type": ("loai hinh", "loai hinh to chuc"),
+    "producer.address_on_certificate": ("dia chi", "dia chi chu the"),
+    "producer.province": ("tinh", "tinh/tp", "tinh thanh"),
+    "producer.commune": ("xa", "xa phuong", "phuong/xa", "xa/phuong/dac khu"),
+    "producer.phone": ("so dien thoai", "sdt", "dien thoai lien he"),
+    "stars": ("hang sao", "xep hang", "so sao ocop", "hang"),
+    "score": ("diem danh gia", "tong diem"),
+    "decision": ("so qd", "quyet dinh", "so quyet dinh cong nhan"),
+    "decision_date": ("ngay qd", "ngay cong nhan", "ngay ky"),
+    "authority": ("co quan ban hanh", "cap cong nhan"),
+    "gtin": ("gtin", "ma vach", "ma so ma vach"),
+    "product_set": ("bo san pham", "so bo san pham", "nhom san pham"),
+}
+IGNORED_HEADERS = ("stt", "tt", "no", "no.", "ghi chu", "notes")
+
+
+def header_key(text: str) -> str:
+    """'Số sao (*)' -> 'so sao': how headers are compared."""
+    key = ascii_fold(str(text)).replace("\n", " ")
+    key = re.sub(r"\((bat buoc|\*|required)\)|\*", "", key)
+    return re.sub(r"\s+", " ", key).strip(" :")
+
+
+def column_for_header(text: str) -> Column | None:
+    key = header_key(text)
+    for column in COLUMNS:
+        names = (column.vi, column.en, f"{column.vi} / {column.en}")
+        if key in {header_key(n) for n in names} or key in ALIASES.get(column.path, ()):
+            return column
+    return None
+
+
+# --- cell -> record value -------------------------------------------------------------------
+
+
+def _text(cell: Cell) -> str:
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if isinstance(cell, date):
+        return f"{cell:%d/%m/%Y}"
+    return str(cell).strip()
+
+
+def _phone(cell: Cell) -> str:
+    text = _text(cell)
+    # Excel drops the leading 0 of a phone number typed into a number cell.
+    if isinstance(cell, (int, float)) and len(text) in (8, 9, 10) and not text.startswith("0"):
+        text = "0" + text
+    return text
+
+
+def _int(cell: Cell) -> int:
+    if isinstance(cell, float) and cell.is_integer():
+        return int(cell)
+    if isinstance(cell, int):
+        return cell
+    text = _text(cell)
+    if re.fullmatch(r"\d+", text):
+        return int(text)
+    if match := re.fullmatch(r"(\d)\s*(sao|★+|stars?)", text.lower()):
+        return int(match.group(1))
+    raise CellError(f"'{text}' không phải số nguyên", f"'{text}' is not a whole number")
+
+
+def _number(cell: Cell) -> int | float:
+    if isinstance(cell, (int, float)):
+        value = float(cell)
+    else:
+        text = _text(cell).replace(",", ".")
+        try:
+            value = float(text)
+        except ValueError:
+            raise CellError(f"'{text}' không phải số", f"'{text}' is not a number") from None
+    return int(value) if value.is_integer() else value
+
+
+def _date(cell: Cell) -> date:
+    parsed = parse_date(cell)
+    if parsed is None:
+        raise CellError(f"'{_text(cell)}' không phải ngày; viết dạng 05/03/2026 (ngày/tháng/năm)",
+                        f"'{_text(cell)}' is not a date; write it as 05/03/2026 (day/month/year)")
+    return parsed
+
+
+def _product_set(cell: Cell) -> int:
+    text = _text(cell)
+    if match := re.match(r"^\s*(\d{1,2})\b", text):
+        return int(match.group(1))
+    key = header_key(text)
+    for product_set in PRODUCT_SETS.values():
+        if key in (header_key(product_set.name_vi), header_key(product_set.name_en)):
+            return product_set.number
+    raise CellError(f"không có bộ sản phẩm '{text}'; ghi số 1-26 hoặc đúng tên bộ",
+                    f"no product set '{text}'; give its number 1-26 or its exact name")
+
+
+_TYPE_WORDS = {"ho kinh doanh": "household", "ho san xuat": "household", "hop tac xa": "cooperative",
+               "htx": "cooperative", "cong ty": "enterprise", "doanh nghiep": "enterprise",
+               "to hop tac": "cooperative_group", "trang trai": "farm", "hiep hoi": "association"}
+
+
+def _producer_type(cell: Cell) -> str:
+    text = _text(cell)
+    key = header_key(text)
+    for producer_type in PRODUCER_TYPES.values():
+        if key in (producer_type.key, header_key(producer_type.name_vi),
+                   header_key(producer_type.name_en)):
+            return producer_type.key
+    for words, found in _TYPE_WORDS.items():
+        if key.startswith(words):
+            return found
+    raise CellError(f"không rõ loại hình chủ thể '{text}'; ghi Hợp tác xã, Tổ hợp tác, Doanh "
+                    "nghiệp, Hộ kinh doanh, Trang trại hoặc Hiệp hội",
+                    f"unknown producer type '{text}'")
+
+
+def _evaluation(cell: Cell) -> str:
+    key = header_key(_text(cell))
+    for kind, (vi, en) in EVALUATION_KINDS.items():
+        if key in (kind, header_key(vi), header_key(en)):
+            return kind
+    raise CellError(f"không rõ loại đánh giá '{_text(cell)}'; ghi Lần đầu, Nâng hạng hoặc Đánh "
+                    "giá lại", f"unknown evaluation '{_text(cell)}'")
+
+
+def _list(cell: Cell) -> list[str]:
+    return [part.strip() for part in re.split(r"[;\n]", _text(cell)) if part.strip()]
+
+
+def _gtin(cell: Cell) -> str:
+    return _text(int(cell) if isinstance(cell, float) and cell.is_integer() else cell)
+
+
+def shop_entries(kind: str, cell: Cell) -> list[dict[str, str]]:
+    """'Tên | https://...' lines -> where_to_buy entries of one kind."""
+    entries = []
+    for line in re.split(r"\n", _text(cell)):
+        parts = [p.strip() for p in line.split("|") if p.strip()]
+        if not parts:
+            continue
+        entry: dict[str, str] = {"kind": kind}
+        words = [p for p in parts if not p.lower().startswith(("https://", "http://"))]
+        links = [p for p in parts if p.lower().startswith(("https://", "http://"))]
+        if links:
+            entry["url"] = links[0]
+        if kind == "store" and words:
+            entry.update({"name": words[0], "address": words[1]} if len(words) > 1
+                         else {"address": words[0]})
+        elif words:
+            entry["name"] = words[0]
+        entries.append(entry)
+    return entries
+
+
+PARSERS: dict[str, Callable[[Cell], Any]] = {
+    "text": _text, "phone": _phone, "int": _int, "number": _number, "date": _date,
+    "set": _product_set, "producer_type": _producer_type, "evaluation": _evaluation,
+    "list": _list, "gtin": _gtin,
+}
+
+
+def parse_cell(column: Column, cell: Cell) -> Any:
+    """The record value of a non-empty cell; raises CellError."""
+    if column.kind == "shop":
+        return shop_entries(column.path.split(":", 1)[1], cell)
+    return PARSERS[column.kind](cell)
+
+
+# --- record value -> cell -------------------------------------------------------------------
+
+
+def _get(data: dict, path: str) -> Any:
+    value: Any = data
+    for part in path.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def cell_value(column: Column, product: dict, certification: dict, lang: str = "vi") -> Cell:
+    """What an export writes in ``column`` for one product and one of its certifications
+    (raw record data as loaded from YAML: dates are ISO text)."""
+    if column.kind == "shop":
+        kind = column.path.split(":", 1)[1]
+        lines = []
+        for shop in product.get("where_to_buy") or []:
+            if shop.get("kind") == kind:
+                parts = [shop.get("name"), shop.get("address"), shop.get("url")]
+                lines.append(ENTRY_SEPARATOR.join(str(p) for p in parts if p))
+        return "\n".join(lines) or None
+    source = certification if column.level == CERTIFICATION else product
+    value = _get(source, column.path)
+    if value is None or value == []:
+        return None
+    if column.kind == "date":
+        return parse_date(str(value))
+    if column.kind == "producer_type":
+        found = PRODUCER_TYPES.get(value)
+        return (found.name_en if lang == "en" else found.name_vi) if found else value
+    if column.kind == "evaluation":
+        vi, en = EVALUATION_KINDS.get(value, (value, value))
+        return en if lang == "en" else vi
+    if column.kind == "list":
+        return "; ".join(str(v) for v in value)
+    return value.strip() if isinstance(value, str) else value

@@ -1,0 +1,236 @@
+"""``ocop import`` and ``ocop export``: sheets from OCOP offices become records and back."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from site_builder.build import build_site
+from site_builder.cli import main
+from site_builder.config import SiteConfig
+from site_builder.sheet_columns import COLUMNS
+from site_builder.spreadsheet import parse_date
+from site_builder.validate import load_catalog
+
+from conftest import AS_OF, REPO, SITE_URL, record, write_mkdocs_config, write_record
+
+HEADER = ["STT", "Mã sản phẩm", "Tên sản phẩm", "Bộ sản phẩm", "Chủ thể", "Loại hình chủ thể",
+          "Địa chỉ trên giấy chứng nhận", "Tỉnh/thành phố", "Xã/phường", "Điện thoại", "Số sao",
+          "Điểm", "Bộ tiêu chí", "Số quyết định", "Ngày quyết định", "Cơ quan công nhận",
+          "Câu chuyện sản phẩm", "Shopee"]
+ROW = [1, "nuoc-mam-ca-com-ninh-hai", "Nước mắm cá cơm Ninh Hải", "2", "Hộ kinh doanh Lê Văn Tám",
+       "Hộ kinh doanh", "Thôn Mỹ Tân, xã Thanh Hải, huyện Ninh Hải, tỉnh Ninh Thuận", "Khánh Hòa",
+       "Xã Ninh Hải", 2593873456, 4, "78,5", "148", "2210/QĐ-UBND", "05/03/2025",
+       "UBND tỉnh Ninh Thuận", "Cá cơm than ủ chượp 12 tháng trong thùng gỗ bời lời.",
+       "Mắm Tám | https://shopee.vn/mamtam"]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> tuple[Path, Path]:
+    """An empty catalog and its mkdocs.yml."""
+    products = tmp_path / "products"
+    products.mkdir()
+    return products, write_mkdocs_config(tmp_path, products)
+
+
+def _xlsx(path: Path, rows: list[list[object]], title_rows: int = 0) -> Path:
+    book = Workbook()
+    sheet = book.active
+    for _ in range(title_rows):
+        sheet.append(["DANH SÁCH SẢN PHẨM OCOP NĂM 2025"])
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def _run(config: Path, *args: str) -> int:
+    return main(["-f", str(config), *args])
+
+
+def _record_text(products: Path, product_id: str) -> str:
+    return (products / product_id / "product.yml").read_text(encoding="utf-8")
+
+
+def test_an_office_sheet_becomes_a_valid_record(project, tmp_path, capsys):
+    products, config = project
+    sheet = _xlsx(tmp_path / "ds.xlsx", [HEADER, ROW], title_rows=2)
+    assert _run(config, "import", str(sheet)) == 0
+    text = _record_text(products, "nuoc-mam-ca-com-ninh-hai")
+    assert text.startswith("# yaml-language-server: $schema=../schema.json\n")
+    assert "phone: 0259 3873 456" not in text and "phone: '02593873456'" in text  # the lost 0 is back
+    assert "score: 78.5" in text and "decision_date: 2025-03-05" in text
+    assert "type: household" in text and "product_set: 2" in text
+    assert "name: Mắm Tám" in text and "url: https://shopee.vn/mamtam" in text
+    assert _run(config, "check") == 0
+
+
+def test_errors_name_file_row_and_column_and_nothing_is_written(project, tmp_path, capsys):
+    products, config = project
+    bad_date = list(ROW)
+    bad_date[14] = "31/02/2025"
+    bad_stars = list(ROW)
+    bad_stars[1], bad_stars[10] = "nuoc-mam-ruot-ninh-hai", 2  # below the OCOP bands
+    good = list(ROW)
+    good[1], good[2] = "nuoc-mam-nhi-ninh-hai", "Nước mắm nhĩ Ninh Hải"
+    sheet = _xlsx(tmp_path / "ds.xlsx", [HEADER, bad_date, bad_stars, good])
+    assert _run(config, "import", str(sheet)) == 1
+    out = capsys.readouterr()
+    assert "ds.xlsx:2:O: Ngày quyết định: lỗi: '31/02/2025' không phải ngày" in out.out
+    assert "thiếu trường bắt buộc" not in out.out  # the unreadable cell is reported once
+    assert "ds.xlsx:3:K: Số sao: lỗi:" in out.out
+    assert "không ghi hồ sơ nào" in out.err
+    assert list(products.iterdir()) == []
+    assert _run(config, "import", str(sheet), "--skip-invalid") == 0
+    assert [p.name for p in products.iterdir()] == ["nuoc-mam-nhi-ninh-hai"]
+
+
+def test_a_missing_required_value_points_at_its_column(project, tmp_path, capsys):
+    products, config = project
+    row = list(ROW)
+    row[16] = None  # no story
+    sheet = _xlsx(tmp_path / "ds.xlsx", [HEADER, row])
+    assert _run(config, "import", str(sheet)) == 1
+    assert "ds.xlsx:2:Q: Câu chuyện sản phẩm: lỗi:" in capsys.readouterr().out
+
+
+def test_existing_records_change_only_with_update_and_only_given_fields(project, tmp_path, capsys):
+    products, config = project
+    path = write_record(products, record())
+    path.write_text("# Ghi chú của cán bộ: đã xác minh 3/2024\n" + path.read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    before = path.read_bytes()
+    sheet = _xlsx(tmp_path / "ds.xlsx", [
+        ["Mã sản phẩm", "Số sao", "Điểm", "Bộ tiêu chí", "Số quyết định", "Ngày quyết định",
+         "Cơ quan công nhận", "Loại đánh giá"],
+        ["nho-say-nhon-son", 4, 75, "26", "3001/QĐ-UBND", datetime(2026, 8, 20),
+         "UBND tỉnh Khánh Hòa", "Nâng hạng"],
+    ])
+    assert _run(config, "import", str(sheet)) == 0
+    assert "đã có hồ sơ, giữ nguyên" in capsys.readouterr().out
+    assert path.read_bytes() == before
+
+    assert _run(config, "import", str(sheet), "--update", "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert "~ nho-say-nhon-son" in out and "certifications[1]: — -> 3001/QĐ-UBND" in out
+    assert path.read_bytes() == before
+
+    assert _run(config, "import", str(sheet), "--update") == 0
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# Ghi chú của cán bộ: đã xác minh 3/2024\n")  # comments kept
+    assert "1120/QĐ-UBND" in text and "3001/QĐ-UBND" in text and "kind: upgrade" in text
+    assert "file: anh-1.jpg" in text  # fields the sheet does not have are untouched
+    assert _run(config, "check") == 0
+    assert _run(config, "import", str(sheet), "--update") == 0
+    assert "= nho-say-nhon-son" in capsys.readouterr().out
+
+
+def test_a_hostile_id_writes_nothing_anywhere(project, tmp_path, capsys):
+    products, config = project
+    row = list(ROW)
+    row[1] = "../../etc"
+    sheet = _xlsx(tmp_path / "ds.xlsx", [HEADER, row])
+    assert _run(config, "import", str(sheet), "--skip-invalid") == 0
+    assert "ds.xlsx:2:B: Mã sản phẩm: lỗi: mã '../../etc' không hợp lệ" in capsys.readouterr().out
+    assert list(products.iterdir()) == [] and not (tmp_path / "etc").exists()
+
+
+def test_rows_without_an_id_get_one_from_the_name_and_find_it_again(project, tmp_path, capsys):
+    products, config = project
+    row = list(ROW)
+    row[1] = None
+    sheet = _xlsx(tmp_path / "ds.xlsx", [HEADER, row])
+    assert _run(config, "import", str(sheet)) == 0
+    assert [p.name for p in products.iterdir()] == ["nuoc-mam-ca-com-ninh-hai"]
+    assert _run(config, "import", str(sheet), "--update") == 0
+    assert "= nuoc-mam-ca-com-ninh-hai" in capsys.readouterr().out
+    assert len(list(products.iterdir())) == 1
+
+
+def _cp1258(text: str) -> bytes:
+    """How older Vietnamese Windows saves text: base letters, some precomposed, tones combining."""
+    out = b""
+    for char in unicodedata.normalize("NFC", text):
+        base, *marks = unicodedata.normalize("NFD", char)
+        partial = [unicodedata.normalize("NFC", base + m) + "".join(x for x in marks if x != m)
+                   for m in marks]
+        for attempt in (char, *partial, base + "".join(marks)):
+            try:
+                out += attempt.encode("cp1258")
+                break
+            except UnicodeEncodeError:
+                continue
+        else:
+            raise AssertionError(char)
+    return out
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp1258"])
+def test_csv_in_every_encoding_excel_saves(project, tmp_path, encoding):
+    products, config = project
+    separator = {"utf-16": "\t", "cp1258": ";"}.get(encoding, ",")
+    cells = [str(c) for c in ROW]
+    cells[14] = {"utf-8": "5/3/2025", "cp1258": "2025-03-05"}.get(encoding, "05/03/2025")
+    lines = [separator.join(HEADER), separator.join(f'"{c}"' for c in cells)]
+    text = "\r\n".join(lines) + "\r\n"
+    raw = _cp1258(text) if encoding == "cp1258" else text.encode(encoding)
+    (tmp_path / "ds.csv").write_bytes(raw)
+    assert _run(config, "import", str(tmp_path / "ds.csv")) == 0
+    saved = _record_text(products, "nuoc-mam-ca-com-ninh-hai")
+    assert "vi: Nước mắm cá cơm Ninh Hải" in saved
+    assert "address_on_certificate: Thôn Mỹ Tân, xã Thanh Hải, huyện Ninh Hải, tỉnh Ninh Thuận" in saved
+    assert "decision_date: 2025-03-05" in saved
+
+
+@pytest.mark.parametrize("cell", ["05/03/2026", "5/3/2026", "2026-03-05", "05-03-2026",
+                                  date(2026, 3, 5), datetime(2026, 3, 5, 0, 0)])
+def test_vietnamese_date_forms(cell):
+    assert parse_date(cell) == date(2026, 3, 5)
+
+
+@pytest.mark.parametrize("cell", ["03/05/26", "2026-02-30", "tháng 3", 45721])
+def test_not_dates(cell):
+    assert parse_date(cell) is None
+
+
+def test_template_has_every_column_and_is_never_overwritten(project, tmp_path, capsys):
+    _, config = project
+    target = tmp_path / "mau.xlsx"
+    assert _run(config, "import", "--template", str(target)) == 0
+    book = load_workbook(target)
+    assert [c.value for c in book.worksheets[0][1]] == [c.vi for c in COLUMNS]
+    assert "Bộ sản phẩm" in book.sheetnames and book["Bộ sản phẩm"].max_row == 27
+    assert _run(config, "import", "--template", str(target)) == 1
+
+
+def _products_json(site: Path) -> list[dict]:
+    return json.loads((site / "du-lieu" / "products.json").read_text(encoding="utf-8"))["products"]
+
+
+@pytest.mark.parametrize("form", ["xlsx", "csv"])
+def test_export_then_import_into_an_empty_folder_gives_the_same_catalog(sample_site, tmp_path, form):
+    exported = tmp_path / f"ocop.{form}"
+    (tmp_path / "sample").mkdir()
+    sample_config = write_mkdocs_config(tmp_path / "sample", REPO / "products")
+    assert _run(sample_config, "export", "--format", form, "--out", str(exported)) == 0
+
+    products = tmp_path / "moi" / "products"
+    products.mkdir(parents=True)
+    config = write_mkdocs_config(tmp_path / "moi", products, SITE_URL, sample_data=True)
+    assert _run(config, "import", str(exported)) == 0
+    assert _run(config, "export", "--format", form, "--out", str(tmp_path / f"again.{form}")) == 0
+    if form == "csv":  # a second trip changes nothing
+        assert (tmp_path / "again.csv").read_bytes() == exported.read_bytes()
+
+    site = build_site(config, as_of=AS_OF).site_dir
+    assert _products_json(site) == _products_json(sample_site)
+    original, _ = load_catalog(SiteConfig(REPO / "products"), traceability_notes=False)
+    imported, _ = load_catalog(SiteConfig(products), traceability_notes=False)
+    for before, after in zip(original.products, imported.products, strict=True):
+        assert (before.id, before.story, before.name, before.standards, before.shelf_life) == (
+            after.id, after.story, after.name, after.standards, after.shelf_life)
