@@ -61,6 +61,11 @@ def _parser() -> argparse.ArgumentParser:
     stamps.add_argument("--draft", action="store_true",
                         help="cho phép tên miền mẫu (tem nháp, không in lên bao bì)")
 
+    offline = sub.add_parser("offline", help="bản danh mục dùng không cần mạng (mở từ USB)")
+    offline.add_argument("--out", type=Path, default=Path("ocop-offline"),
+                         help="thư mục kết quả (mặc định: ocop-offline/)")
+    offline.add_argument("--as-of", type=_date, help="tính tình trạng chứng nhận tại ngày này")
+
     imports = sub.add_parser("import", help="nhập bảng tính (.xlsx, .csv) thành hồ sơ trong products/")
     imports.add_argument("file", type=Path, nargs="?", metavar="TỆP",
                          help="bảng tính .xlsx hoặc .csv (một dòng mỗi lần công nhận)")
@@ -192,6 +197,22 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_offline(args: argparse.Namespace) -> int:
+    from .offline import OfflineError, make_offline_copy
+
+    quiet_mkdocs_logging()
+    try:
+        result = build_site(args.config_file, as_of=args.as_of, progress=Progress())
+        copy = make_offline_copy(result.site_dir, args.out)
+    except (BuildError, OfflineError) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"Đã ghi bản offline vào {copy.folder}: {copy.pages} trang, {copy.files} tệp, "
+          f"{copy.bytes / 1e6:.1f} MB (chỉ mục tìm kiếm {copy.index_bytes / 1e6:.1f} MB). "
+          f"Chép cả thư mục vào USB và mở index.html. / Copy the folder and open index.html.")
+    return 0
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from .exporter import write_template
     from .importer import apply_import, describe, plan_import
@@ -276,7 +297,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"không tìm thấy {args.config_file} / {args.config_file} not found", file=sys.stderr)
         return 2
     handlers = {"check": cmd_check, "build": cmd_build, "stamps": cmd_stamps, "schema": cmd_schema,
-                "serve": cmd_serve, "import": cmd_import, "export": cmd_export}
+                "serve": cmd_serve, "import": cmd_import, "export": cmd_export,
+                "offline": cmd_offline}
     return handlers[args.command](args)
 
 

@@ -27,7 +27,19 @@
   const words = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "")
     .replace(/[đĐ]/g, "d").toLowerCase().match(/[a-z0-9]+/g) || [];
 
+  // The offline copy (site_builder/offline.py) carries the index in a script: browsers do not
+  // fetch local files.
+  const offline = window.ocopOffline;
+  function offlineFile(path) {
+    if (!(path in offline)) return null;
+    const data = offline[path];
+    if (!data || typeof data.base64 !== "string") return data;
+    const bytes = Uint8Array.from(atob(data.base64), (c) => c.charCodeAt(0));
+    return bytes.buffer;
+  }
+
   function fetchFile(path, binary) {
+    if (offline) return Promise.resolve(offlineFile(decodeURIComponent(path)));
     if (!files.has(path)) {
       files.set(path, fetch(index + path).then((response) => {
         if (response.status === 404) return null; // no product has that word or value
@@ -152,7 +164,7 @@
     const [id, name, nameLang, producer, place, stars, statusKey, photo, alt] = data;
     const item = el("li", "ocop-card");
     const link = el("a", "ocop-card__link");
-    link.href = `${form.dataset.products}${id}/`;
+    link.href = `${form.dataset.products}${id}/${offline ? "index.html" : ""}`;
     if (photo) {
       const picture = el("picture");
       const source = el("source");
