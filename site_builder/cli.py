@@ -61,6 +61,23 @@ def _parser() -> argparse.ArgumentParser:
     stamps.add_argument("--draft", action="store_true",
                         help="cho phép tên miền mẫu (tem nháp, không in lên bao bì)")
 
+    for name, what in (("brochure", "danh mục in A4 (PDF): ảnh, tên, sao, chủ thể, câu chuyện, mã QR"),
+                       ("cards", "thẻ A6 đặt bàn (4 thẻ mỗi tờ A4), mã QR lớn tới trang sản phẩm"),
+                       ("poster", "áp phích A4 với mã QR lớn tới danh mục (đã lọc)")):
+        printed = sub.add_parser(name, help=what)
+        if name != "poster":
+            printed.add_argument("ids", nargs="*", metavar="MÃ_SẢN_PHẨM", help="chỉ các sản phẩm này")
+        printed.add_argument("--province", default="", help="chỉ tỉnh này (tên hoặc khanh-hoa)")
+        printed.add_argument("--stars", type=int, action="append", choices=(3, 4, 5),
+                             help="chỉ hạng sao này (lặp lại được)")
+        printed.add_argument("--sector", default="", help="chỉ ngành này (vd. thuc-pham)")
+        printed.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ")
+        printed.add_argument("--out", type=Path, help=f"tệp PDF (mặc định: ocop-{name}.pdf)")
+        printed.add_argument("--as-of", type=_date, help="xét tình trạng chứng nhận tại ngày này")
+        if name == "brochure":
+            printed.add_argument("--group", choices=("province", "sector"), default="province",
+                                 help="nhóm theo tỉnh hoặc ngành")
+
     offline = sub.add_parser("offline", help="bản danh mục dùng không cần mạng (mở từ USB)")
     offline.add_argument("--out", type=Path, default=Path("ocop-offline"),
                          help="thư mục kết quả (mặc định: ocop-offline/)")
@@ -197,6 +214,40 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_printed(args: argparse.Namespace) -> int:
+    """ocop brochure / cards / poster."""
+    from .i18n import Translator
+    from .printed import PrintError, Selection, brochure_pdf, cards_pdf, poster_pdf
+    from .views import Urls, product_view
+
+    site = _site_config(args)
+    catalog, problems = load_catalog(site, traceability_notes=False)
+    if problems.errors:
+        for problem in Problems(problems.errors).sorted():
+            print(problem.format("vi", site.products_dir.parent), file=sys.stderr)
+        print("Hồ sơ có lỗi, không in. / Records have errors; nothing printed.", file=sys.stderr)
+        return 1
+    day, t = site.today(), Translator(args.lang)
+    urls = Urls(site.language_prefix(args.lang))
+    views = [product_view(p, day, site, t).in_language(t, urls) for p in catalog.products]
+    selection = Selection(args.province, tuple(args.stars or ()), args.sector,
+                          tuple(getattr(args, "ids", ())))
+    target = args.out or Path(f"ocop-{args.command}.pdf")
+    try:
+        if args.command == "brochure":
+            data = brochure_pdf(views, site, day, selection, args.group)
+        elif args.command == "cards":
+            data = cards_pdf(views, site, day, selection)
+        else:
+            data = poster_pdf(views, site, day, selection)
+    except PrintError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    target.write_bytes(data)
+    print(f"Đã ghi {target} ({len(data) / 1e6:.1f} MB) / Wrote {target}")
+    return 0
+
+
 def cmd_offline(args: argparse.Namespace) -> int:
     from .offline import OfflineError, make_offline_copy
 
@@ -298,7 +349,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     handlers = {"check": cmd_check, "build": cmd_build, "stamps": cmd_stamps, "schema": cmd_schema,
                 "serve": cmd_serve, "import": cmd_import, "export": cmd_export,
-                "offline": cmd_offline}
+                "offline": cmd_offline, "brochure": cmd_printed, "cards": cmd_printed,
+                "poster": cmd_printed}
     return handlers[args.command](args)
 
 

@@ -65,10 +65,11 @@ def _encode(image: Image.Image, ext: str) -> bytes:
     return buffer.getvalue()
 
 
-def _render(source: bytes, widths: tuple[int, ...]) -> dict[str, bytes]:
+def _open_rgb(source: bytes, width: int) -> Image.Image:
+    """The photo upright, as plain RGB, decoded at no less than ``width`` pixels across."""
     with Image.open(io.BytesIO(source)) as original:
         if original.format == "JPEG":
-            original.draft("RGB", (widths[-1], widths[-1] * 4))  # decode at a reduced scale
+            original.draft("RGB", (width, width * 4))  # decode at a reduced scale
         image = ImageOps.exif_transpose(original)
         if image.mode not in ("RGB", "L"):
             # CMYK, 16-bit, palette and alpha images all become plain RGB on white.
@@ -76,7 +77,19 @@ def _render(source: bytes, widths: tuple[int, ...]) -> dict[str, bytes]:
             rgba = image.convert("RGBA")
             background.paste(rgba, mask=rgba.getchannel("A"))
             image = background
-        image = image.convert("RGB")
+        return image.convert("RGB")
+
+
+def square_image(source: bytes, size: int) -> Image.Image:
+    """The photo cropped to its centre square and scaled to ``size`` (never enlarged past the
+    photo's own shorter side): a clean picture, nothing drawn on it."""
+    image = _open_rgb(source, size)
+    side = min(image.size)
+    return ImageOps.fit(image, (min(size, side), min(size, side)), Image.Resampling.LANCZOS)
+
+
+def _render(source: bytes, widths: tuple[int, ...]) -> dict[str, bytes]:
+    with _open_rgb(source, widths[-1]) as image:
         out = {}
         for width in widths:
             scaled = image.copy()

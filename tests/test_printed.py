@@ -1,0 +1,90 @@
+"""``ocop brochure``, ``ocop cards`` and ``ocop poster``: PDF pages rendered to pictures, their
+QR codes read back with zxing-cpp and their text extracted, as a person checking a proof would."""
+
+from __future__ import annotations
+
+import pypdfium2 as pdfium
+import pytest
+import zxingcpp
+from conftest import AS_OF, REPO
+
+from site_builder.cli import main
+from site_builder.config import SiteConfig
+from site_builder.i18n import Translator
+from site_builder.printed import PrintError, Selection, brochure_pdf, cards_pdf, poster_pdf
+from site_builder.validate import load_catalog
+from site_builder.views import Urls, product_view
+
+SITE = "https://ocop.khanhhoa.gov.vn/"
+
+
+def _views(lang: str = "vi"):
+    config = SiteConfig(products_dir=REPO / "products", as_of=AS_OF, site_url=SITE)
+    catalog, _ = load_catalog(config, traceability_notes=False)
+    t = Translator(lang)
+    urls = Urls(config.language_prefix(lang))
+    return config, [product_view(p, AS_OF, config, t).in_language(t, urls) for p in catalog.products]
+
+
+def _pages(data: bytes) -> list[tuple[str, list[str]]]:
+    """Each page's text and the QR codes found on it, rendered at 200 dpi."""
+    pages = []
+    document = pdfium.PdfDocument(data)
+    for page in document:
+        text = page.get_textpage().get_text_range()
+        image = page.render(scale=200 / 72).to_pil()
+        codes = [r.text for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.BarcodeFormat.QRCode]
+        pages.append((text, codes))
+    return pages
+
+
+def test_brochure_shows_the_selection_by_stars_with_codes_to_each_product():
+    config, views = _views()
+    selection = Selection(province="Khánh Hòa", stars=(4, 5))
+    chosen = selection.pick(views)
+    assert len(chosen) >= 3 and all(not v.lapsed for v in chosen)
+    pages = _pages(brochure_pdf(views, config, AS_OF, selection))
+    cover_text, cover_codes = pages[0]
+    assert cover_codes == [f"{SITE}san-pham/?sao=4&sao=5&tinh=khanh-hoa"]
+    assert f"{len(chosen)} sản phẩm đang được công nhận" in cover_text
+    body = "".join(text for text, _ in pages[1:])
+    codes = sorted(c for _, found in pages[1:] for c in found)
+    assert codes == sorted(f"{SITE}san-pham/{v.product.id}/" for v in chosen)
+    positions = [body.index(v.name) for v in chosen]
+    assert positions == sorted(positions)  # stars first, then name
+    assert "Hiệu lực đến" in body and "★★★★" in body
+
+
+def test_lapsed_products_are_never_printed():
+    config, views = _views()
+    lapsed = [v for v in views if v.lapsed]
+    assert lapsed
+    body = "".join(text for text, _ in _pages(brochure_pdf(views, config, AS_OF, Selection())))
+    for view in lapsed:
+        assert view.name not in body
+    with pytest.raises(PrintError):
+        Selection(ids=(lapsed[0].product.id,)).pick(views)
+
+
+def test_english_cards_four_to_a_sheet_each_with_its_product_code():
+    config, views = _views("en")
+    chosen = Selection(sector="thuc-pham").pick(views)
+    pages = _pages(cards_pdf(views, config, AS_OF, Selection(sector="thuc-pham")))
+    assert len(pages) == -(-len(chosen) // 4)
+    codes = sorted(c for _, found in pages for c in found)
+    assert codes == sorted(f"{SITE}en/san-pham/{v.product.id}/" for v in chosen)
+    assert "Scan to check the certificate" in pages[0][0]
+
+
+def test_poster_code_opens_the_filtered_catalog():
+    config, views = _views()
+    (text, codes), = _pages(poster_pdf(views, config, AS_OF, Selection(stars=(5,))))
+    assert codes == [f"{SITE}san-pham/?sao=5"]
+    assert "Quét mã để xem danh mục trực tuyến" in text
+
+
+def test_the_command_refuses_an_unknown_province(tmp_path, capsys):
+    assert main(["-f", str(REPO / "mkdocs.yml"), "poster", "--province", "Atlantis",
+                 "--out", str(tmp_path / "a.pdf")]) == 1
+    assert "không có tỉnh 'Atlantis'" in capsys.readouterr().err
+    assert not (tmp_path / "a.pdf").exists()
