@@ -405,7 +405,8 @@ def plan_import(table: Table, config: SiteConfig, update: bool = False) -> Impor
 
 
 def _check(changes: list[Change], cell_maps: dict[str, dict[str, tuple[int, int]]],
-           unreadable: dict[str, set[str]], columns: dict[int, Column], config: SiteConfig, existing_catalog: Any
+           unreadable: dict[str, set[str]], columns: dict[int, Column], config: SiteConfig,
+           existing_catalog: Any
            ) -> list[SheetProblem]:
     """The rules of ``ocop check``, run on the records as they would be written."""
     staged = [c for c in changes if c.action in ("new", "update")]

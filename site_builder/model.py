@@ -75,6 +75,7 @@ class Producer:
     email: str | None = None
     website: str | None = None
     zalo: str | None = None
+    location: tuple[float, float] | None = None  # (latitude, longitude), WGS 84
 
     @property
     def type(self) -> ProducerType:
@@ -96,6 +97,7 @@ class Shop:
     name: str | None
     url: str | None
     address: str | None
+    location: tuple[float, float] | None = None  # (latitude, longitude) of a shop one can visit
 
 
 @dataclass(frozen=True)

@@ -117,6 +117,40 @@ def products_json(views: list[ProductView], config: SiteConfig) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
 
 
+def places_geojson(views: list[ProductView], config: SiteConfig) -> bytes:
+    """Producers and shops one can visit, as GeoJSON points (RFC 7946: longitude first), for
+    records that give a ``location``. Products without one are counted, not guessed: a
+    commune's centre is not where a producer is."""
+    features = []
+    for view in views:
+        p = view.product
+        common = {"product_id": p.id, "product": p.name.vi, "product_en": p.name.en,
+                  "stars": view.status.stars if not view.lapsed else None,
+                  "status": view.status.status.value,
+                  "page": config.absolute_url(Urls().product(p))}
+        if p.producer.location:
+            features.append(_point_feature(p.producer.location, {
+                **common, "kind": "producer", "name": p.producer.name,
+                "address": p.producer.address_on_certificate, "province": p.producer.province.name,
+                "commune": p.producer.commune.name, "phone": p.producer.phone}))
+        for shop in p.shops:
+            if shop.location:
+                features.append(_point_feature(shop.location, {
+                    **common, "kind": "point_of_sale", "shop_kind": shop.kind, "name": shop.name,
+                    "address": shop.address, "url": shop.url}))
+    located = sum(1 for v in views if v.product.producer.location)
+    data = {"type": "FeatureCollection", "licence": config.data_licence,
+            "built": config.today().isoformat(), "source": config.site_url,
+            "products": len(views), "producers_located": located, "features": features}
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+
+
+def _point_feature(location: tuple[float, float], properties: dict) -> dict:
+    lat, lon = location
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": properties}
+
+
 def products_csv(views: list[ProductView], config: SiteConfig) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")

@@ -39,11 +39,20 @@ from .facets import SORTS, facets, home_charts
 from .i18n import Translator, strings
 from .media import photo_files, web_photo
 from .model import Catalog, Product
-from .open_data import DATA_DIR, FIELDS, atom_feed, products_csv, products_json, schema_json
+from .open_data import (
+    DATA_DIR,
+    FIELDS,
+    atom_feed,
+    places_geojson,
+    products_csv,
+    products_json,
+    schema_json,
+)
 from .places import Province, provinces
 from .qr import qr_images
 from .rules import Status
 from .search_index import build_search_index, search_key_parts
+from .share_image import share_files
 from .taxonomy import SECTORS, Sector
 from .traceability import ITEMS, Completeness, all_completeness
 from .views import ProductView, Urls, document_names, lot_view, product_metadata, product_view
@@ -210,8 +219,8 @@ class Languages:
 
 LISTING_PAGE_SIZE = 60
 _CODE = ("pages.py", "views.py", "media.py", "qr.py", "text.py", "i18n.py", "traceability.py",
-         "rules.py", "shell.py", "badge.py", "facets.py", "search_index.py", "open_data.py", "taxonomy.py",
-         "records.py", "places.py")
+         "rules.py", "shell.py", "badge.py", "share_image.py", "facets.py", "search_index.py",
+         "open_data.py", "taxonomy.py", "records.py", "places.py")
 
 
 def _digest(*parts: object) -> str:
@@ -295,6 +304,7 @@ def _open_data_unit(languages: Languages, worded: dict[str, list[ProductView]]) 
     out.add_file(DATA_DIR + "products.json", products_json(views, config))
     out.add_file(DATA_DIR + "products.csv", products_csv(views, config))
     out.add_file(DATA_DIR + "schema.json", schema_json(config))
+    out.add_file(DATA_DIR + "places.geojson", places_geojson(views, config))
     for r in languages.renderers:
         out.add_file(f"{DATA_DIR}feed-{r.lang}.atom", atom_feed(worded[r.lang], config, r.t, r.urls))
     return out
@@ -342,6 +352,8 @@ def _product_unit(languages: Languages, views: list[ProductView], photos: list) 
         for name, data in sorted(photo_files(photo, cache).items()):
             out.add_file(Urls.media(product) + name, data)
     out.add_file(Urls.badge(product), badge_svg(first))
+    for path, data in share_files(views, cache).items():
+        out.add_file(path, data)
     images = qr_images(first.trace_absolute_url, cache)
     out.add_file(Urls.qr(product, "svg"), images.svg)
     out.add_file(Urls.qr(product, "png"), images.png)
@@ -353,7 +365,9 @@ def _product_unit(languages: Languages, views: list[ProductView], photos: list) 
         out.add_page(SitePage(
             url, title, renderer.t("product_description", name=view.name, story=view.description),
             renderer.render("product.html", url, v=view, photos=photos, alternates=page_versions,
-                            json_ld=json_ld, badge=_badge_snippet(view)),
+                            json_ld=json_ld, badge=_badge_snippet(view),
+                            marketplace_images={"share": Urls.share_image(product), "square":
+                                                Urls.square_image(product) if product.photos else None}),
             lang=renderer.lang, alternates=page_versions, head=meta_tags(tags)))
         _add_trace_pages(out, languages, renderer, view, photos)
     return out

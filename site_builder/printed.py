@@ -354,8 +354,8 @@ def _card(pdf: FPDF, view: ProductView, config: SiteConfig, day: date, left: flo
     if view.status.current is not None:
         pdf.set_x(left + 8)
         pdf.set_font("body", "", 8)
-        pdf.multi_cell(inner, 4, t("print_valid_until", date=t.date(view.status.current.certification.valid_until)),
-                       align="C")
+        until = view.status.current.certification.valid_until
+        pdf.multi_cell(inner, 4, t("print_valid_until", date=t.date(until)), align="C")
     if config.sample_data:
         pdf.set_x(left + 8)
         pdf.set_text_color(*AMBER)

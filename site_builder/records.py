@@ -87,6 +87,14 @@ class CertificationRecord(Record):
     revocation: RevocationRecord | None = None
 
 
+class LocationRecord(Record):
+    """A point in WGS 84 degrees, as a map application gives it (lat: 11.73, lon: 108.82).
+    The bounds hold the mainland and the islands (Phú Quốc, Côn Đảo, Hoàng Sa, Trường Sa)."""
+
+    lat: float = Field(ge=8.0, le=24.0)
+    lon: float = Field(ge=102.0, le=118.0)
+
+
 class ProducerRecord(Record):
     name: Text
     type: Literal["cooperative", "cooperative_group", "enterprise", "household", "farm",
@@ -99,6 +107,7 @@ class ProducerRecord(Record):
     email: Annotated[str, Field(pattern=r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")] | None = None
     website: Annotated[str, Field(pattern=r"^https?://[^\s<>\"']+$")] | None = None
     zalo: Annotated[str, Field(pattern=r"^[0-9]{9,11}$")] | None = None
+    location: LocationRecord | None = None
 
 
 class PhotoRecord(Record):
@@ -112,6 +121,7 @@ class ShopRecord(Record):
     name: Text | None = None
     url: Annotated[str, Field(pattern=HTTPS_URL)] | None = None
     address: Text | None = None
+    location: LocationRecord | None = None
 
 
 class EventRecord(Record):

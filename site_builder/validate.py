@@ -296,7 +296,8 @@ def _build_product(
         gtin=record.gtin,
         photos=tuple(photos),
         standards=tuple(record.standards),
-        shops=tuple(Shop(s.kind, s.name, s.url, s.address) for s in record.where_to_buy),
+        shops=tuple(Shop(s.kind, s.name, s.url, s.address, _point(s.location))
+                    for s in record.where_to_buy),
         brand=record.brand,
         shelf_life=record.shelf_life,
         batches=tuple(batches),
@@ -405,8 +406,12 @@ def _build_producer(record: ProductRecord, error: Any, warn: Any) -> Producer | 
     return Producer(
         name=p.name, type_key=p.type, address_on_certificate=p.address_on_certificate,
         province=province, commune=commune, representative=p.representative, phone=p.phone,
-        email=p.email, website=p.website, zalo=p.zalo,
+        email=p.email, website=p.website, zalo=p.zalo, location=_point(p.location),
     )
+
+
+def _point(location: Any) -> tuple[float, float] | None:
+    return (location.lat, location.lon) if location is not None else None
 
 
 def _build_batches(records: list[BatchRecord], loaded: LoadedYaml, config: SiteConfig,

@@ -95,6 +95,16 @@ class Urls:
     def media(product: Product) -> str:
         return f"media/{product.id}/"
 
+    @staticmethod
+    def share_image(product: Product) -> str:
+        """1200×630, what a shared link shows (share_image.py)."""
+        return f"media/{product.id}/chia-se.jpg"
+
+    @staticmethod
+    def square_image(product: Product) -> str:
+        """The clean square photo for marketplace listings (only when there is a photo)."""
+        return f"media/{product.id}/vuong.jpg"
+
     def provinces(self) -> str:
         return self.prefix + "tinh/"
 
@@ -218,6 +228,8 @@ def product_metadata(view: ProductView, photos: list[dict]) -> tuple[dict, dict[
     p, config, t = view.product, view.config, view.t
     url = config.absolute_url(view.urls.product(p))
     images = [config.absolute_url(ph["large"]) for ph in photos]
+    if photos:
+        images.insert(0, config.absolute_url(Urls.square_image(p)))
     data: dict = {
         "@context": "https://schema.org", "@type": "Product", "@id": url, "url": url,
         "name": view.name, "description": view.description, "sku": p.id,
@@ -250,13 +262,15 @@ def product_metadata(view: ProductView, photos: list[dict]) -> tuple[dict, dict[
                                     "bestRating": 5, "worstRating": 1},
             "url": view.trace_absolute_url,
         }
+    share = config.absolute_url(Urls.share_image(p))
     tags = {"og:type": "product", "og:url": url, "og:title": view.name,
             "og:description": view.description, "og:site_name": config.site_name_in(t.lang),
-            "og:locale": t("og_locale"), "twitter:card": "summary_large_image" if images else "summary",
-            "twitter:title": view.name, "twitter:description": view.description}
-    if images:
-        tags["og:image"] = tags["twitter:image"] = images[0]
-        tags["og:image:alt"] = tags["twitter:image:alt"] = t.text(photos[0]["alt"])
+            "og:locale": t("og_locale"), "twitter:card": "summary_large_image",
+            "twitter:title": view.name, "twitter:description": view.description,
+            "og:image": share, "twitter:image": share, "og:image:type": "image/jpeg",
+            "og:image:width": "1200", "og:image:height": "630",
+            "og:image:alt": t("share_image_alt", name=view.name),
+            "twitter:image:alt": t("share_image_alt", name=view.name)}
     return data, tags
 
 

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from conftest import AS_OF, REPO, SITE_URL, record, write_mkdocs_config, write_record
 from openpyxl import Workbook, load_workbook
 
 from site_builder.build import build_site
@@ -16,8 +17,6 @@ from site_builder.config import SiteConfig
 from site_builder.sheet_columns import COLUMNS
 from site_builder.spreadsheet import parse_date
 from site_builder.validate import load_catalog
-
-from conftest import AS_OF, REPO, SITE_URL, record, write_mkdocs_config, write_record
 
 HEADER = ["STT", "Mã sản phẩm", "Tên sản phẩm", "Bộ sản phẩm", "Chủ thể", "Loại hình chủ thể",
           "Địa chỉ trên giấy chứng nhận", "Tỉnh/thành phố", "Xã/phường", "Điện thoại", "Số sao",

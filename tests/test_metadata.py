@@ -44,7 +44,9 @@ def test_the_english_page_says_it_in_english(sample_site):
     [og] = data["opengraph"]
     assert og["og:title"] == "Tan Trieu pomelo" and og["og:locale"] == "en_US"
     assert og["og:url"] == SITE_URL + "en/san-pham/buoi-tan-trieu/"
-    assert og["og:image"] == product["image"][0]
+    # The share picture (1200×630) for links; the clean square photo first for listings.
+    assert og["og:image"] == SITE_URL + "media/buoi-tan-trieu/chia-se.jpg"
+    assert product["image"][0] == SITE_URL + "media/buoi-tan-trieu/vuong.jpg"
 
 
 def test_a_revoked_certification_is_marked_inactive(sample_site):
@@ -60,3 +62,6 @@ def test_open_graph_and_twitter_tags(sample_site):
     assert og["@type"] == "product" and og["og:locale"] == "vi_VN"  # extruct names og:type so
     assert og["og:title"] == "Bưởi Tân Triều"
     assert '<meta name="twitter:card" content="summary_large_image">' in head
+    assert og["og:image:width"] == "1200" and og["og:image:height"] == "630"
+    for address in (og["og:image"], *product_of(extract(sample_site, "san-pham/buoi-tan-trieu/"))["image"]):
+        assert (sample_site / address.removeprefix(SITE_URL)).is_file(), address

@@ -88,3 +88,33 @@ def test_the_records_point_editors_at_the_current_schema():
     for record in (REPO / "products").glob("*/product.yml"):
         first = record.read_text(encoding="utf-8").splitlines()[0]
         assert first == "# yaml-language-server: $schema=../schema.json", record
+
+
+def test_the_geojson_has_a_point_per_located_producer_and_shop(sample_site):
+    data = json.loads((sample_site / "du-lieu" / "places.geojson").read_text(encoding="utf-8"))
+    assert data["type"] == "FeatureCollection" and data["licence"] and data["built"] == AS_OF.isoformat()
+    located = {}
+    for path in sorted((REPO / "products").glob("*/product.yml")):
+        record = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if "location" in record["producer"]:
+            located[record["id"]] = record["producer"]["location"]
+    producers = [f for f in data["features"] if f["properties"]["kind"] == "producer"]
+    assert data["producers_located"] == len(producers) == len(located) >= 3
+    for feature in producers:
+        where = located[feature["properties"]["product_id"]]
+        assert feature["geometry"] == {"type": "Point", "coordinates": [where["lon"], where["lat"]]}
+    shops = [f for f in data["features"] if f["properties"]["kind"] == "point_of_sale"]
+    assert shops and all(f["properties"]["address"] for f in shops)
+
+
+def test_a_location_outside_vietnam_is_an_error_with_its_line(products, site_config):
+    from conftest import record, write_record
+
+    from site_builder.validate import load_catalog
+
+    data = record()
+    data["producer"]["location"] = {"lat": 48.85, "lon": 2.35}
+    write_record(products, data)
+    _, problems = load_catalog(site_config)
+    messages = [p.format("vi", products.parent) for p in problems.errors]
+    assert any("producer.location.lat" in m for m in messages), messages

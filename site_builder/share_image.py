@@ -1,0 +1,120 @@
+"""Pictures for marketplaces and social networks, made from a product's first photo.
+
+- The share image (1200×630, what Facebook, Zalo and X show when a product page is shared):
+  the photo cropped square on the left; on the right the name (Vietnamese, and English when
+  the record gives it), the stars and the site's name. A product whose mark may not be used
+  shows "Không còn công nhận OCOP" and no stars.
+- The clean square image (up to 1000×1000): only the photo, no text and no badge, because
+  marketplaces reject listing images that carry addresses, phone numbers or logos.
+
+Both are cached by a hash of what they show, so a rebuild re-encodes neither.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from functools import cache
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+from .blob_cache import blob_cache
+from .media import square_image
+from .stamps import FONT_FILES
+from .views import ProductView, Urls
+
+WIDTH, HEIGHT = 1200, 630
+SQUARE = 1000
+GREEN, AMBER, RED, WHITE = (27, 94, 32), (255, 193, 7), (198, 40, 40), (255, 255, 255)
+_VERSION = "1"
+
+
+@cache
+def _font(bold: bool, pixels: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(FONT_FILES[bold]), pixels)
+
+
+def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int,
+          max_lines: int) -> list[str]:
+    lines: list[str] = []
+    for word in text.split():
+        if lines and draw.textlength(f"{lines[-1]} {word}", font=font) <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        while lines[-1] and draw.textlength(lines[-1] + " …", font=font) > width:
+            lines[-1] = lines[-1].rsplit(" ", 1)[0] if " " in lines[-1] else lines[-1][:-1]
+        lines[-1] += " …"
+    return lines
+
+
+def _jpeg(image: Image.Image, quality: int = 82) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=quality, optimize=True, progressive=True)
+    return buffer.getvalue()
+
+
+def share_card(photo: bytes | None, name: str, second_name: str, stars: int, lapsed: bool,
+               labels: tuple[str, ...], site_name: str) -> bytes:
+    """``labels``: the rating (or "no longer certified") in each of the site's languages."""
+    card = Image.new("RGB", (WIDTH, HEIGHT), GREEN)
+    if photo is not None:
+        card.paste(square_image(photo, HEIGHT).resize((HEIGHT, HEIGHT)), (0, 0))
+    draw = ImageDraw.Draw(card)
+    left, width = HEIGHT + 48, WIDTH - HEIGHT - 84
+    y = 52
+    draw.text((left, y), site_name, font=_font(False, 26), fill=WHITE)
+    y += 62
+    title = _font(True, 52)
+    for line in _wrap(draw, name, title, width, 3):
+        draw.text((left, y), line, font=title, fill=WHITE)
+        y += 62
+    if second_name and second_name != name:
+        for line in _wrap(draw, second_name, _font(False, 30), width, 2):
+            draw.text((left, y + 6), line, font=_font(False, 30), fill=(220, 237, 221))
+            y += 38
+    label_font = _font(True, 28)
+    lines = [line for label in labels[:2] for line in _wrap(draw, label, label_font, width - 24, 1)]
+    top = HEIGHT - 48 - 36 * len(lines)
+    if lapsed:
+        draw.rounded_rectangle((left - 4, top - 14, left + width, HEIGHT - 40), 12, fill=RED)
+    else:
+        draw.text((left, top - 86), "★" * stars + "☆" * (5 - stars), font=_font(True, 64),
+                  fill=AMBER)
+    for i, line in enumerate(lines):
+        draw.text((left + (10 if lapsed else 0), top + i * 36), line, font=label_font, fill=WHITE)
+    return _jpeg(card)
+
+
+def share_files(views: list[ProductView], cache_dir: Path | None) -> dict[str, bytes]:
+    """The share image and, when the product has a photo, the clean square image, by the
+    file name they are published under in the product's media folder. ``views``: the product
+    in each of the site's languages (the picture is shared by all its pages)."""
+    first = views[0]
+    product = first.product
+    photo = product.photos[0].source.read_bytes() if product.photos else None
+    english = product.name.get("en") if product.name.given("en") else ""
+    stars = first.status.stars or 0
+    labels = tuple(dict.fromkeys(
+        v.t("badge_lapsed") if first.lapsed else v.t("certified_ocop", stars=stars) for v in views))
+    texts = (product.name.vi, english, stars, first.lapsed, labels,
+             first.config.site_name_in(first.lang))
+    digest = hashlib.sha256(repr((_VERSION, texts)).encode()
+                            + hashlib.sha256(photo or b"").digest()).hexdigest()
+    store = blob_cache(cache_dir, "share")
+    card = store.get(f"{digest}/card")
+    if card is None:
+        card = share_card(photo, *texts)
+        store.put(f"{digest}/card", card)
+    files = {Urls.share_image(product): card}
+    if photo is not None:
+        square = store.get(f"{digest}/square")
+        if square is None:
+            square = _jpeg(square_image(photo, SQUARE), 88)
+            store.put(f"{digest}/square", square)
+        files[Urls.square_image(product)] = square
+    return files
+

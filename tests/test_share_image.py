@@ -1,0 +1,64 @@
+"""Share pictures (1200×630) and clean square pictures for marketplaces."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from conftest import AS_OF, REPO
+from PIL import Image, ImageChops
+
+from site_builder import share_image
+from site_builder.config import SiteConfig
+from site_builder.i18n import Translator
+from site_builder.media import square_image
+from site_builder.share_image import share_files
+from site_builder.validate import load_catalog
+from site_builder.views import Urls, product_view
+
+
+@pytest.fixture(scope="module")
+def views():
+    config = SiteConfig(products_dir=REPO / "products", as_of=AS_OF)
+    catalog, _ = load_catalog(config, traceability_notes=False)
+    return {p.id: [product_view(p, AS_OF, config, Translator(lang)) for lang in ("vi", "en")]
+            for p in catalog.products}
+
+
+def _image(data: bytes) -> Image.Image:
+    return Image.open(io.BytesIO(data)).convert("RGB")
+
+
+def test_share_picture_and_a_clean_square_photo(views, tmp_path):
+    both = views["tra-hibiscus-tan-son"]
+    product = both[0].product
+    files = share_files(both, tmp_path)
+    card = _image(files[Urls.share_image(product)])
+    assert card.size == (1200, 630)
+    square = _image(files[Urls.square_image(product)])
+    assert square.width == square.height
+    # Nothing drawn on the square picture: it is the photo's centre, only scaled.
+    expected = square_image(product.photos[0].source.read_bytes(), 1000)
+    difference = ImageChops.difference(square, expected).getextrema()
+    assert max(high for _, high in difference) < 40  # JPEG noise only
+
+
+def test_a_lapsed_product_gets_a_red_notice_and_no_stars(views, tmp_path):
+    both = views["ruou-sam-tien-vua"]
+    assert both[0].lapsed
+    card = _image(share_files(both, tmp_path)[Urls.share_image(both[0].product)])
+    red = sum(1 for r, g, b in card.crop((640, 480, 1200, 630)).get_flattened_data() if r > 170 and g < 80)
+    amber = sum(1 for r, g, b in card.crop((640, 300, 1200, 630)).get_flattened_data()
+                if r > 230 and 170 < g < 210 and b < 60)
+    assert red > 10_000 and amber == 0
+
+
+def test_pictures_are_cached_by_what_they_show(views, tmp_path, monkeypatch):
+    both = views["buoi-tan-trieu"]
+    first = share_files(both, tmp_path)
+
+    def fail(*args, **kwargs):
+        raise AssertionError("re-rendered")
+
+    monkeypatch.setattr(share_image, "share_card", fail)
+    assert share_files(both, tmp_path) == first
