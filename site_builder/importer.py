@@ -77,6 +77,8 @@ class Draft:
     data: dict[str, Any] = field(default_factory=dict)
     cells: dict[str, tuple[int, int]] = field(default_factory=dict)  # field path -> (row, col)
     unreadable: set[str] = field(default_factory=set)  # field paths whose cell was reported
+    first_row: dict[str, Any] = field(default_factory=dict)  # product columns, as first given
+    shop_kinds: set[str] = field(default_factory=set)  # storefront columns the sheet fills
 
 
 @dataclass
@@ -219,7 +221,7 @@ def _read_row(draft: Draft, row: Any, columns: dict[int, Column],
             _set(certification, column.path, parsed)
             cert_cells[column.path] = (row.number, index)
         elif not first:
-            earlier = draft.data.get("_columns", {}).get(column.path)
+            earlier = draft.first_row.get(column.path)
             if earlier is not None and earlier != parsed:
                 problems.append(SheetProblem(
                     row.number, index, column.vi,
@@ -231,12 +233,12 @@ def _read_row(draft: Draft, row: Any, columns: dict[int, Column],
             for entry in parsed:
                 draft.cells[f"where_to_buy[{len(shops)}]"] = (row.number, index)
                 shops.append(entry)
-            draft.data.setdefault("_shop_kinds", set()).add(column.path.split(":", 1)[1])
+            draft.shop_kinds.add(column.path.split(":", 1)[1])
         else:
             _set(draft.data, column.path, parsed)
             draft.cells[column.path] = (row.number, index)
         if first and column.level != CERTIFICATION:
-            draft.data.setdefault("_columns", {})[column.path] = parsed
+            draft.first_row[column.path] = parsed
     if certification:
         certs = draft.data.setdefault("certifications", [])
         for path, where in cert_cells.items():
@@ -318,7 +320,7 @@ def merge(doc: CommentedMap, draft: Draft) -> tuple[list[tuple[str, Any, Any]], 
     changed: list[tuple[str, Any, Any]] = []
     cells = {k: v for k, v in draft.cells.items()
              if not k.startswith(("certifications[", "where_to_buy["))}
-    data = {k: v for k, v in draft.data.items() if not k.startswith("_")}
+    data = draft.data
     for path, value in _flatten({k: v for k, v in data.items()
                                  if k not in ("certifications", "where_to_buy")}):
         _assign(doc, path, value, changed)
@@ -337,7 +339,7 @@ def merge(doc: CommentedMap, draft: Draft) -> tuple[list[tuple[str, Any, Any]], 
         for key, where in draft.cells.items():
             if key.startswith(f"certifications[{i}]"):
                 cells[key.replace(f"certifications[{i}]", f"certifications[{at}]", 1)] = where
-    kinds = draft.data.get("_shop_kinds", set())
+    kinds = draft.shop_kinds
     if kinds:
         old_shops = [_plain(s) for s in doc.get("where_to_buy") or []]
         kept = [s for s in old_shops if s.get("kind") not in kinds]

@@ -21,6 +21,7 @@ from fpdf import FPDF
 from . import places
 from .config import SiteConfig
 from .facets import PROVINCE, SECTOR, STARS, values_of
+from .i18n import Translator
 from .media import square_image
 from .qr import dark_runs, make_code
 from .stamps import FONT_FILES
@@ -157,14 +158,14 @@ def _catalog_url(config: SiteConfig, lang: str, selection: Selection) -> str:
     return config.absolute_url(Urls(config.language_prefix(lang)).catalog()) + selection.query()
 
 
-def _footer(pdf: FPDF, view_t, config: SiteConfig, day: date) -> None:  # type: ignore[no-untyped-def]
+def _footer(pdf: FPDF, t: Translator, config: SiteConfig, day: date) -> None:
     pdf.set_font("body", "", 7)
     pdf.set_text_color(*GREY)
-    left = f"{config.site_name_in(view_t.lang)} · {view_t('print_updated', date=view_t.date(day))}"
+    left = f"{config.site_name_in(t.lang)} · {t('print_updated', date=t.date(day))}"
     if config.sample_data:
-        left += " · " + view_t("print_sample")
+        left += " · " + t("print_sample")
     pdf.text(MARGIN, A4[1] - 7, left)
-    label = view_t("print_page", n=pdf.page_no())
+    label = t("print_page", n=pdf.page_no())
     pdf.text(A4[0] - MARGIN - pdf.get_string_width(label), A4[1] - 7, label)
     pdf.set_text_color(0, 0, 0)
 
