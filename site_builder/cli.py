@@ -259,7 +259,7 @@ def cmd_offline(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 1
     print(f"Đã ghi bản offline vào {copy.folder}: {copy.pages} trang, {copy.files} tệp, "
-          f"{copy.bytes / 1e6:.1f} MB (chỉ mục tìm kiếm {copy.index_bytes / 1e6:.1f} MB). "
+          f"{copy.bytes / 1e6:.1f} MB (chỉ mục tìm kiếm {copy.index_bytes / 1e3:.0f} KB). "
           f"Chép cả thư mục vào USB và mở index.html. / Copy the folder and open index.html.")
     return 0
 
