@@ -186,6 +186,8 @@ class Catalog:
     products: list[Product] = field(default_factory=list)
     # A digest of each product's record and the files it refers to, for incremental builds.
     digests: dict[str, str] = field(default_factory=dict)
+    # The same without the story (record_cache.summary_digest): what listings depend on.
+    summaries: dict[str, str] = field(default_factory=dict)
 
     def by_id(self) -> dict[str, Product]:
         return {p.id: p for p in self.products}

@@ -38,6 +38,7 @@ from .config import SiteConfig
 from .facets import SORTS, facets, home_charts
 from .i18n import Translator, strings
 from .media import photo_files, web_photo
+from .record_cache import summary_digest
 from .model import Catalog, Product
 from .open_data import (
     DATA_DIR,
@@ -263,10 +264,14 @@ def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path) -> Site
             f"product:{view.product.id}", keys[view.product.id],
             partial(_product_unit, languages, [worded[r.lang][i] for r in languages.renderers],
                     photos[view.product.id])))
-    every_product = _digest("catalog", [keys[v.product.id] for v in views])
+    # Listings, summaries and open data show no story: they are keyed on the rest of each
+    # product, so a story edit re-renders the product's own pages only.
+    listed = {v.product.id: _digest(base_key, catalog.summaries.get(v.product.id)
+                                    or summary_digest(v.product)) for v in views}
+    every_product = _digest("catalog", [listed[v.product.id] for v in views])
     checked = all_completeness([v.product for v in views])  # the same in every language
     for renderer in languages.renderers:
-        site = _LanguageSite(plan, languages, renderer, worded[renderer.lang], photos, keys,
+        site = _LanguageSite(plan, languages, renderer, worded[renderer.lang], photos, listed,
                              every_product)
         site.home()
         site.listing(lambda u: u.catalog(), renderer.t("catalog"), site.views, in_nav=True)
@@ -377,10 +382,11 @@ class _LanguageSite:
     """The catalog pages of one language: home, listings, groupings and staff pages."""
 
     def __init__(self, plan: SitePlan, languages: Languages, renderer: Renderer,
-                 views: list[ProductView], photos: dict, keys: dict[str, str],
+                 views: list[ProductView], photos: dict, listed: dict[str, str],
                  every_product: str) -> None:
+        """``listed``: each product's key as listings show it (no story)."""
         self.plan, self.languages, self.renderer = plan, languages, renderer
-        self.views, self.photos, self.keys = views, photos, keys
+        self.views, self.photos, self.listed = views, photos, listed
         self.every_product = every_product
         self.t = renderer.t
         self.nav = renderer is languages.first  # the first language's main pages are MkDocs's
@@ -444,7 +450,7 @@ class _LanguageSite:
                                 lang=r.lang, alternates=page_versions)
 
             self.publish("listing", here, _digest("listing", here, page_title, pager, description,
-                                            [self.keys[v.product.id] for v in chunk],
+                                            [self.listed[v.product.id] for v in chunk],
                                             self.every_product if first_page else ""),
                          render, in_nav=first_page, title=page_title)
 
@@ -548,7 +554,7 @@ class _LanguageSite:
 
             products_here = sorted({row.product.id for row in items})
             self.publish("completeness", here, _digest("completeness", here,
-                                                 [self.keys[i] for i in products_here]), render)
+                                                 [self.listed[i] for i in products_here]), render)
 
 
 def _base_path(site_url: str) -> str:

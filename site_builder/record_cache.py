@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .config import SiteConfig
@@ -51,12 +51,23 @@ class Entry:
     deps: tuple[tuple[str, tuple[int, int] | None, str], ...]  # path, stat, content hash
     product: Product
     problems: tuple[Problem, ...]
+    summary: str = ""  # summary_digest(product)
 
     @property
     def fingerprint(self) -> str:
         """What the record and its files contain, as one digest (the same in any checkout)."""
         contents = [(os.path.basename(path), digest) for path, _, digest in self.deps]
         return hashlib.sha256(repr((self.digest, contents)).encode()).hexdigest()
+
+
+def summary_digest(product: Product) -> str:
+    """What pages that list many products can show of one: everything but its story (and the
+    record's file name). A story edit then re-renders the product's own pages only, not the
+    listings, open data and summaries that every product is part of."""
+    text = repr(replace(product, story=None, source=None))
+    # Photo and document paths are absolute: keep the digest the same in any checkout.
+    text = text.replace(str(product.source.parent.parent), "")
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _shard(record: str) -> int:
@@ -125,7 +136,7 @@ class RecordCache:
             stat=stat, digest=hashlib.sha256(record.read_bytes()).hexdigest(),
             deps=tuple((str(dep), _stat(dep), hashlib.sha256(dep.read_bytes()).hexdigest())
                        for dep in deps), product=product,
-            problems=tuple(problems))
+            problems=tuple(problems), summary=summary_digest(product))
         self.dirty.add(_shard(str(record)))
         return self.entries[str(record)]
 

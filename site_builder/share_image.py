@@ -53,16 +53,18 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, wi
 
 def _jpeg(image: Image.Image, quality: int = 82) -> bytes:
     buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=quality, optimize=True, progressive=True)
+    image.save(buffer, format="JPEG", quality=quality, progressive=True)
     return buffer.getvalue()
 
 
-def share_card(photo: bytes | None, name: str, second_name: str, stars: int, lapsed: bool,
+def share_card(photo: Image.Image | None, name: str, second_name: str, stars: int, lapsed: bool,
                labels: tuple[str, ...], site_name: str) -> bytes:
-    """``labels``: the rating (or "no longer certified") in each of the site's languages."""
+    """``photo``: the product's photo cropped square; ``labels``: the rating (or "no longer
+    certified") in each of the site's languages."""
     card = Image.new("RGB", (WIDTH, HEIGHT), GREEN)
     if photo is not None:
-        card.paste(square_image(photo, HEIGHT).resize((HEIGHT, HEIGHT)), (0, 0))
+        card.paste(photo.resize((HEIGHT, HEIGHT), Image.Resampling.BILINEAR, reducing_gap=2.0),
+                   (0, 0))
     draw = ImageDraw.Draw(card)
     left, width = HEIGHT + 48, WIDTH - HEIGHT - 84
     y = 52
@@ -102,19 +104,21 @@ def share_files(views: list[ProductView], cache_dir: Path | None) -> dict[str, b
         v.t("badge_lapsed") if first.lapsed else v.t("certified_ocop", stars=stars) for v in views))
     texts = (product.name.vi, english, stars, first.lapsed, labels,
              first.config.site_name_in(first.lang))
-    digest = hashlib.sha256(repr((_VERSION, texts)).encode()
-                            + hashlib.sha256(photo or b"").digest()).hexdigest()
+    photo_digest = hashlib.sha256(photo or b"").hexdigest()
+    card_key = hashlib.sha256(repr((_VERSION, texts, photo_digest)).encode()).hexdigest()
+    square_key = f"{_VERSION}/{photo_digest}"  # the square shows the photo only
     store = blob_cache(cache_dir, "share")
-    card = store.get(f"{digest}/card")
-    if card is None:
-        card = share_card(photo, *texts)
-        store.put(f"{digest}/card", card)
+    card, square = store.get(f"card/{card_key}"), store.get(f"square/{square_key}")
+    if card is None or (photo is not None and square is None):
+        cropped = square_image(photo, SQUARE) if photo is not None else None  # decoded once
+        if card is None:
+            card = share_card(cropped, *texts)
+            store.put(f"card/{card_key}", card)
+        if cropped is not None and square is None:
+            square = _jpeg(cropped, 88)
+            store.put(f"square/{square_key}", square)
     files = {Urls.share_image(product): card}
-    if photo is not None:
-        square = store.get(f"{digest}/square")
-        if square is None:
-            square = _jpeg(square_image(photo, SQUARE), 88)
-            store.put(f"{digest}/square", square)
+    if square is not None:
         files[Urls.square_image(product)] = square
     return files
 

@@ -107,6 +107,7 @@ def load_catalog(config: SiteConfig, progress: Progress | None = None,
             problems.items.extend(entry.problems)
         if entry is not None:
             catalog.digests[entry.product.id] = entry.fingerprint
+            catalog.summaries[entry.product.id] = entry.summary or entry.fingerprint
     progress.done()
     cache.keep_only(paths)
     cache.save()
