@@ -38,7 +38,6 @@ from .config import SiteConfig
 from .facets import SORTS, facets, home_charts
 from .i18n import Translator, strings
 from .media import photo_files, web_photo
-from .record_cache import summary_digest
 from .model import Catalog, Product
 from .open_data import (
     DATA_DIR,
@@ -51,6 +50,7 @@ from .open_data import (
 )
 from .places import Province, provinces
 from .qr import qr_images
+from .record_cache import summary_digest
 from .rules import Status
 from .search_index import build_search_index, search_key_parts
 from .share_image import share_files
