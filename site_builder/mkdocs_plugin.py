@@ -60,6 +60,7 @@ class OcopPluginConfig(base.Config):
     languages = c.Type(list, default=["vi", "en"])
     site_names = c.Type(dict, default={})  # the site's name in the other languages
     data_licence = c.Type(str, default=SiteConfig.data_licence)  # of the open data files
+    share_images = c.Type(bool, default=SiteConfig.share_images)  # 1200×630 per product
 
 
 def _jinja_cache(cache_dir: Path) -> Path:
@@ -160,6 +161,7 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
             languages=self.languages(),
             site_names=tuple(sorted((str(k), str(v)) for k, v in opts.site_names.items())),
             data_licence=opts.data_licence,
+            share_images=opts.share_images,
         )
 
     def languages(self) -> tuple[str, ...]:

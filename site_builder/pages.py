@@ -240,7 +240,8 @@ def global_key(config: SiteConfig, templates_dir: Path) -> str:
                        + [p for p in templates_dir.rglob("*") if p.is_file()]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     digest.update(repr((config.site_url, config.site_name, config.draft, config.sample_data,
-                        config.rules, config.ocop_office, config.today())).encode())
+                        config.rules, config.ocop_office, config.today(), config.share_images,
+                        config.site_names, config.languages)).encode())
     return digest.hexdigest()
 
 
@@ -286,7 +287,7 @@ def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path) -> Site
         [search_key_parts(v, (photos[v.product.id] or [None])[0]) for v in views_here]
         for _, views_here in indexed]), partial(_search_unit, indexed, photos)))
     plan.add_file("404.html", first.render("not_found.html", "", absolute_base=_base_path(
-        config.site_url)).encode("utf-8"))
+        config.site_url), others=[(r.t, r.urls) for r in languages.renderers[1:]]).encode("utf-8"))
     return plan
 
 
@@ -357,7 +358,7 @@ def _product_unit(languages: Languages, views: list[ProductView], photos: list) 
         for name, data in sorted(photo_files(photo, cache).items()):
             out.add_file(Urls.media(product) + name, data)
     out.add_file(Urls.badge(product), badge_svg(first))
-    for path, data in share_files(views, cache).items():
+    for path, data in share_files(views, cache, card=config.share_images).items():
         out.add_file(path, data)
     images = qr_images(first.trace_absolute_url, cache)
     out.add_file(Urls.qr(product, "svg"), images.svg)
@@ -371,8 +372,9 @@ def _product_unit(languages: Languages, views: list[ProductView], photos: list) 
             url, title, renderer.t("product_description", name=view.name, story=view.description),
             renderer.render("product.html", url, v=view, photos=photos, alternates=page_versions,
                             json_ld=json_ld, badge=_badge_snippet(view),
-                            marketplace_images={"share": Urls.share_image(product), "square":
-                                                Urls.square_image(product) if product.photos else None}),
+                            marketplace_images={
+                                "share": Urls.share_image(product) if config.share_images else None,
+                                "square": Urls.square_image(product) if product.photos else None}),
             lang=renderer.lang, alternates=page_versions, head=meta_tags(tags)))
         _add_trace_pages(out, languages, renderer, view, photos)
     return out

@@ -51,9 +51,10 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, wi
     return lines
 
 
-def _jpeg(image: Image.Image, quality: int = 82) -> bytes:
+def _jpeg(image: Image.Image, quality: int = 75) -> bytes:
+    """Baseline JPEG: progressive encoding takes twice as long for 15 % fewer bytes."""
     buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=quality, progressive=True)
+    image.save(buffer, format="JPEG", quality=quality)
     return buffer.getvalue()
 
 
@@ -91,10 +92,11 @@ def share_card(photo: Image.Image | None, name: str, second_name: str, stars: in
     return _jpeg(card)
 
 
-def share_files(views: list[ProductView], cache_dir: Path | None) -> dict[str, bytes]:
-    """The share image and, when the product has a photo, the clean square image, by the
-    file name they are published under in the product's media folder. ``views``: the product
-    in each of the site's languages (the picture is shared by all its pages)."""
+def share_files(views: list[ProductView], cache_dir: Path | None,
+                card: bool = True) -> dict[str, bytes]:
+    """The share image (unless ``card`` is False) and, when the product has a photo, the clean
+    square image, by the site path they are published under. ``views``: the product in each
+    of the site's languages (the picture is shared by all its pages)."""
     first = views[0]
     product = first.product
     photo = product.photos[0].source.read_bytes() if product.photos else None
@@ -108,16 +110,17 @@ def share_files(views: list[ProductView], cache_dir: Path | None) -> dict[str, b
     card_key = hashlib.sha256(repr((_VERSION, texts, photo_digest)).encode()).hexdigest()
     square_key = f"{_VERSION}/{photo_digest}"  # the square shows the photo only
     store = blob_cache(cache_dir, "share")
-    card, square = store.get(f"card/{card_key}"), store.get(f"square/{square_key}")
-    if card is None or (photo is not None and square is None):
+    picture = store.get(f"card/{card_key}") if card else b""
+    square = store.get(f"square/{square_key}")
+    if picture is None or (photo is not None and square is None):
         cropped = square_image(photo, SQUARE) if photo is not None else None  # decoded once
-        if card is None:
-            card = share_card(cropped, *texts)
-            store.put(f"card/{card_key}", card)
+        if picture is None:
+            picture = share_card(cropped, *texts)
+            store.put(f"card/{card_key}", picture)
         if cropped is not None and square is None:
             square = _jpeg(cropped, 88)
             store.put(f"square/{square_key}", square)
-    files = {Urls.share_image(product): card}
+    files = {Urls.share_image(product): picture} if card else {}
     if square is not None:
         files[Urls.square_image(product)] = square
     return files

@@ -262,15 +262,24 @@ def product_metadata(view: ProductView, photos: list[dict]) -> tuple[dict, dict[
                                     "bestRating": 5, "worstRating": 1},
             "url": view.trace_absolute_url,
         }
-    share = config.absolute_url(Urls.share_image(p))
     tags = {"og:type": "product", "og:url": url, "og:title": view.name,
             "og:description": view.description, "og:site_name": config.site_name_in(t.lang),
-            "og:locale": t("og_locale"), "twitter:card": "summary_large_image",
-            "twitter:title": view.name, "twitter:description": view.description,
-            "og:image": share, "twitter:image": share, "og:image:type": "image/jpeg",
-            "og:image:width": "1200", "og:image:height": "630",
-            "og:image:alt": t("share_image_alt", name=view.name),
-            "twitter:image:alt": t("share_image_alt", name=view.name)}
+            "og:locale": t("og_locale"), "twitter:title": view.name,
+            "twitter:description": view.description}
+    if config.share_images:
+        share = config.absolute_url(Urls.share_image(p))
+        tags.update({"twitter:card": "summary_large_image", "og:image": share,
+                     "twitter:image": share, "og:image:type": "image/jpeg",
+                     "og:image:width": "1200", "og:image:height": "630",
+                     "og:image:alt": t("share_image_alt", name=view.name),
+                     "twitter:image:alt": t("share_image_alt", name=view.name)})
+    elif photos:
+        first = config.absolute_url(photos[0]["large"])
+        tags.update({"twitter:card": "summary_large_image", "og:image": first,
+                     "twitter:image": first, "og:image:alt": t.text(photos[0]["alt"]),
+                     "twitter:image:alt": t.text(photos[0]["alt"])})
+    else:
+        tags["twitter:card"] = "summary"
     return data, tags
 
 

@@ -119,6 +119,12 @@ def test_an_unpublished_lot_leads_to_its_product(served, browser):
     page.goto(base + "01/08930000000007/10/A1")
     page.wait_for_selector("[data-nf-missing]:visible")
     assert "08930000000007 chưa có trong danh mục" in page.inner_text("[data-nf-missing]")
+    # A missing English address gets the same page, which says it in English too.
+    response = page.goto(base + "en/san-pham/khong-co/")
+    assert response.status == 404
+    english = page.locator("div[lang=en]")
+    assert "Page not found" in english.inner_text()
+    assert english.locator("a").first.get_attribute("href") == "/en/san-pham/"
     page.close()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from conftest import AS_OF, REPO
@@ -62,3 +63,26 @@ def test_pictures_are_cached_by_what_they_show(views, tmp_path, monkeypatch):
 
     monkeypatch.setattr(share_image, "share_card", fail)
     assert share_files(both, tmp_path) == first
+
+
+def test_share_pictures_can_be_turned_off(tmp_path):
+    """A very large catalog may skip them (about 10 ms and 45 KB a product): links then show
+    the product's first photo, and the clean square photo is still made."""
+    import shutil
+
+    from conftest import write_mkdocs_config
+
+    from site_builder.build import build_site
+
+    shutil.copytree(REPO / "products" / "buoi-tan-trieu", tmp_path / "products" / "buoi-tan-trieu")
+    config = write_mkdocs_config(tmp_path, tmp_path / "products")
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("products_dir:", "share_images: false\n    products_dir:"),
+                      encoding="utf-8")
+    site = build_site(config, as_of=AS_OF).site_dir
+    media = site / "media" / "buoi-tan-trieu"
+    assert (media / "vuong.jpg").is_file() and not (media / "chia-se.jpg").exists()
+    page = (site / "san-pham" / "buoi-tan-trieu" / "index.html").read_text(encoding="utf-8")
+    [image] = re.findall(r'<meta property="og:image" content="([^"]+)"', page)
+    assert re.fullmatch(r"https://ocop\.khanhhoa\.gov\.vn/media/buoi-tan-trieu/anh-1-\d+\.jpg", image)
+    assert "chia-se.jpg" not in page
