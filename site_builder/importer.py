@@ -386,8 +386,16 @@ def plan_import(table: Table, config: SiteConfig, update: bool = False) -> Impor
             changes.append(Change(draft.id, "exists", target, draft.rows))
             continue
         if target.exists():
-            text = target.read_text(encoding="utf-8")
-            doc = _yaml().load(text) or CommentedMap()
+            try:
+                doc = _yaml().load(target.read_text(encoding="utf-8")) or CommentedMap()
+            except Exception as exc:  # noqa: BLE001 - any unreadable record is reported alike
+                problems.append(SheetProblem(
+                    draft.rows[0], None, "", f"hồ sơ hiện có {target} không đọc được ({exc}); "
+                    "sửa nó trước (ocop check)", f"the existing record {target} cannot be read"))
+                changes.append(Change(draft.id, "invalid", target, draft.rows))
+                continue
+            if not isinstance(doc, CommentedMap):
+                doc = CommentedMap()
             changed, cells = merge(doc, draft)
             action = "update" if changed else "same"
             written = _dump(doc)

@@ -233,3 +233,14 @@ def test_export_then_import_into_an_empty_folder_gives_the_same_catalog(sample_s
     for before, after in zip(original.products, imported.products, strict=True):
         assert (before.id, before.story, before.name, before.standards, before.shelf_life) == (
             after.id, after.story, after.name, after.standards, after.shelf_life)
+
+
+def test_an_unreadable_existing_record_is_reported_and_left_alone(project, tmp_path, capsys):
+    products, config = project
+    path = write_record(products, record(), text="id: nho-say-nhon-son\nname: [unclosed\n")
+    before = path.read_bytes()
+    sheet = _xlsx(tmp_path / "ds.xlsx", [["Mã sản phẩm", "Số sao", "Tên sản phẩm"],
+                                         ["nho-say-nhon-son", 4, "Nho sấy"]])
+    assert _run(config, "import", str(sheet), "--update") == 1
+    assert "ds.xlsx:2: lỗi: hồ sơ hiện có" in capsys.readouterr().out
+    assert path.read_bytes() == before
