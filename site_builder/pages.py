@@ -17,7 +17,7 @@ import json
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import cache, lru_cache, partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -52,7 +52,7 @@ from .places import Province, provinces
 from .qr import qr_images
 from .record_cache import summary_digest
 from .rules import Status
-from .search_index import build_search_index, search_key_parts
+from .search_index import build_search_index
 from .share_image import share_files
 from .taxonomy import SECTORS, Sector
 from .traceability import ITEMS, Completeness, all_completeness
@@ -270,7 +270,9 @@ def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path) -> Site
     listed = {v.product.id: _digest(base_key, catalog.summaries.get(v.product.id)
                                     or summary_digest(v.product)) for v in views}
     every_product = _digest("catalog", [listed[v.product.id] for v in views])
-    checked = all_completeness([v.product for v in views])  # the same in every language
+    # Worked out only when a completeness page is rendered (a story edit renders none), then
+    # shared by every language.
+    checked = cache(lambda: all_completeness([v.product for v in views]))
     for renderer in languages.renderers:
         site = _LanguageSite(plan, languages, renderer, worded[renderer.lang], photos, listed,
                              every_product)
@@ -283,9 +285,9 @@ def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path) -> Site
     plan.units.append(Unit("data:open", _digest("open data", every_product, config.data_licence),
                            partial(_open_data_unit, languages, worded)))
     indexed = [(r.lang, worded[r.lang]) for r in languages.renderers]
-    plan.units.append(Unit("search:index", _digest("search", [
-        [search_key_parts(v, (photos[v.product.id] or [None])[0]) for v in views_here]
-        for _, views_here in indexed]), partial(_search_unit, indexed, photos)))
+    # The index holds what listings show (no story), so it changes exactly when they do.
+    plan.units.append(Unit("search:index", _digest("search", every_product),
+                           partial(_search_unit, indexed, photos)))
     plan.add_file("404.html", first.render("not_found.html", "", absolute_base=_base_path(
         config.site_url), others=[(r.t, r.urls) for r in languages.renderers[1:]]).encode("utf-8"))
     return plan
@@ -519,20 +521,25 @@ class _LanguageSite:
             if items:
                 self.listing(lambda u, n=n: u.stars(n), self.t("stars_page_title", n=n), items)
 
-    def completeness(self, rows: list[Completeness]) -> None:
-        """A staff page of Circular 02/2024 items: a summary by province, then one page each."""
+    def completeness(self, checked: Callable[[], list[Completeness]]) -> None:
+        """A staff page of Circular 02/2024 items: a summary by province, then one page each.
+        ``checked`` gives the items of every product and batch, worked out on first use."""
         r, t = self.renderer, self.t
-        by_province: dict[int, list[Completeness]] = {}
-        for row in rows:
-            by_province.setdefault(row.product.producer.province.code, []).append(row)
-        groups = sorted(((provinces()[code], items) for code, items in by_province.items()),
-                        key=lambda item: item[0].short_name)
-        summary = [(p, r.urls.completeness(p), len(items), sum(row.complete for row in items))
-                   for p, items in groups]
+        ids_by_province: dict[int, list[str]] = {}
+        for view in self.views:
+            ids_by_province.setdefault(view.product.producer.province.code, []).append(view.product.id)
+        places_here = sorted((provinces()[code] for code in ids_by_province), key=lambda p: p.short_name)
+
+        def rows_of(province: Province) -> list[Completeness]:
+            return [row for row in checked() if row.product.producer.province.code == province.code]
+
         url = r.urls.completeness()
         versions = self.languages.alternates(lambda u: u.completeness())
 
         def render_summary() -> SitePage:
+            rows = checked()
+            summary = [(p, r.urls.completeness(p), len(items), sum(row.complete for row in items))
+                       for p in places_here for items in [rows_of(p)]]
             return SitePage(url, t("completeness_title"), t("completeness_lead"), r.render(
                 "completeness.html", url, items=ITEMS, summary=summary, rows=None,
                 complete=sum(row.complete for row in rows), total=len(rows), alternates=versions),
@@ -540,12 +547,13 @@ class _LanguageSite:
 
         self.publish("page", url, _digest("completeness", r.lang, self.every_product), render_summary,
                      in_nav=True, title=t("nav_traceability"))
-        for province, items in groups:
+        for province in places_here:
             here = r.urls.completeness(province)
             province_versions = self.languages.alternates(lambda u, p=province: u.completeness(p))
 
-            def render(here=here, province=province, items=items,
+            def render(here=here, province=province,
                        province_versions=province_versions) -> SitePage:
+                items = rows_of(province)
                 return SitePage(
                     here, t("completeness_province_title", province=province.name),
                     t("completeness_province_lead", province=province.name),
@@ -554,7 +562,7 @@ class _LanguageSite:
                              total=len(items), alternates=province_versions),
                     lang=r.lang, alternates=province_versions)
 
-            products_here = sorted({row.product.id for row in items})
+            products_here = sorted(ids_by_province[province.code])
             self.publish("completeness", here, _digest("completeness", here,
                                                  [self.listed[i] for i in products_here]), render)
 

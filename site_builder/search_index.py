@@ -98,13 +98,6 @@ def card(view: ProductView, photo: dict | None) -> list:
             view.status.status.value, *image]
 
 
-def search_key_parts(view: ProductView, photo: dict | None) -> tuple:
-    """Everything the index holds of a product (its story is not indexed): the index is built
-    again only when one of these changes."""
-    return (view.product.id, searchable_text(view), card(view, photo),
-            sorted(values_of(view).items()), _decided(view))
-
-
 def _decided(view: ProductView) -> str:
     current = view.status.current
     return current.certification.decision_date.isoformat() if current else ""
