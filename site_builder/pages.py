@@ -16,7 +16,7 @@ import hashlib
 import json
 import posixpath
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import cache, lru_cache, partial
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -34,6 +34,7 @@ from markupsafe import Markup, escape
 from .badge import HEIGHT as BADGE_HEIGHT
 from .badge import WIDTH as BADGE_WIDTH
 from .badge import badge_svg
+from .blob_cache import blob_cache
 from .config import SiteConfig
 from .facets import SORTS, facets, home_charts
 from .i18n import Translator, strings
@@ -241,7 +242,7 @@ def global_key(config: SiteConfig, templates_dir: Path) -> str:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     digest.update(repr((config.site_url, config.site_name, config.draft, config.sample_data,
                         config.rules, config.ocop_office, config.today(), config.share_images,
-                        config.site_names, config.languages)).encode())
+                        config.site_names, config.languages, config.data_licence)).encode())
     return digest.hexdigest()
 
 
@@ -397,11 +398,12 @@ class _LanguageSite:
 
     def publish(self, name: str, url: str, key: str, render: Callable[[], SitePage],
                 in_nav: bool = False, title: str = "") -> None:
-        """A page of the navigation is rendered now, for MkDocs; any other page is a unit."""
+        """A page of the navigation is rendered now, for MkDocs (or taken from the cache of
+        such pages when its key is unchanged); any other page is a unit."""
         if in_nav:
             self.plan.nav_titles[url] = title
         if in_nav and self.nav:
-            self.plan.add_page(render())
+            self.plan.add_page(rendered_once(self.renderer.config.cache_dir, key, render))
         else:
             self.plan.units.append(Unit(f"{name}:{url}", key, lambda: UnitOutput(pages=[render()])))
 
@@ -511,7 +513,8 @@ class _LanguageSite:
             return SitePage(url, t("data_title"), t("data_lead"), body, lang=r.lang,
                             alternates=versions)
 
-        self.publish("page", url, _digest("data page", r.lang, len(self.views)), render)
+        # every_product carries the code, templates and settings too (the licence among them).
+        self.publish("page", url, _digest("data page", r.lang, self.every_product), render)
 
     def star_listings(self) -> None:
         """One listing per star rating, of the products certified now: browsing without
@@ -531,7 +534,14 @@ class _LanguageSite:
         places_here = sorted((provinces()[code] for code in ids_by_province), key=lambda p: p.short_name)
 
         def rows_of(province: Province) -> list[Completeness]:
-            return [row for row in checked() if row.product.producer.province.code == province.code]
+            return grouped().get(province.code, [])
+
+        @cache
+        def grouped() -> dict[int, list[Completeness]]:
+            rows: dict[int, list[Completeness]] = {}
+            for row in checked():
+                rows.setdefault(row.product.producer.province.code, []).append(row)
+            return rows
 
         url = r.urls.completeness()
         versions = self.languages.alternates(lambda u: u.completeness())
@@ -565,6 +575,21 @@ class _LanguageSite:
             products_here = sorted(ids_by_province[province.code])
             self.publish("completeness", here, _digest("completeness", here,
                                                  [self.listed[i] for i in products_here]), render)
+
+
+def rendered_once(cache_dir: Path | None, key: str, render: Callable[[], SitePage]) -> SitePage:
+    """A navigation page from the cache when its key is unchanged: MkDocs needs these pages on
+    every build, and some (the completeness summary, the first catalog page with its filter
+    counts) take seconds at national scale."""
+    store = blob_cache(cache_dir, "nav-pages")
+    found = store.get(key)
+    if found is not None:
+        fields = json.loads(found)
+        fields["alternates"] = tuple(tuple(pair) for pair in fields["alternates"])
+        return SitePage(**fields)
+    page = render()
+    store.put(key, json.dumps(asdict(page), ensure_ascii=False).encode("utf-8"))
+    return page
 
 
 def _base_path(site_url: str) -> str:

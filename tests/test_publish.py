@@ -56,8 +56,8 @@ def test_two_builds_of_the_same_records_are_byte_identical(tmp_path):
     # and the search index show no story (record_cache.summary_digest).
     (edit_story, range(1, 2)),
     # A name is on the product, the 4 listings it is on (catalog, province, sector, stars) in
-    # each language, the English summary pages, open data and the search index.
-    (edit_name, range(2, 17)),
+    # each language, the English summary pages, the data pages, open data and the search index.
+    (edit_name, range(2, 19)),
 ])
 def test_an_incremental_build_equals_a_clean_build(tmp_path, edit, rendered):
     config = sample(tmp_path / "a")
@@ -161,3 +161,16 @@ def test_an_unchanged_catalog_is_not_built_again(tmp_path):
     assert again.mode == "up-to-date" and snapshot(site) == before
     next_day = build_site(config, as_of=AS_OF + timedelta(days=1))  # statuses may change daily
     assert next_day.mode == "full"
+
+
+def test_a_settings_change_reaches_the_pages_that_show_it(tmp_path):
+    """Unit keys carry the code, templates, strings and settings: a new licence shows on the
+    data page and in the open data files on the next build."""
+    config = sample(tmp_path)
+    site = build_site(config, as_of=AS_OF).site_dir
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("products_dir:", "data_licence: CC0 1.0\n    products_dir:"),
+                      encoding="utf-8")
+    build_site(config, as_of=AS_OF)
+    assert "CC0 1.0" in (site / "du-lieu" / "index.html").read_text(encoding="utf-8")
+    assert "CC0 1.0" in (site / "du-lieu" / "products.json").read_text(encoding="utf-8")
