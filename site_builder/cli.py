@@ -74,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
         printed.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ")
         printed.add_argument("--out", type=Path, help=f"tệp PDF (mặc định: ocop-{name}.pdf)")
         printed.add_argument("--as-of", type=_date, help="xét tình trạng chứng nhận tại ngày này")
+        printed.add_argument("--force", action="store_true", help="ghi đè tệp PDF đã có")
         if name == "brochure":
             printed.add_argument("--group", choices=("province", "sector"), default="province",
                                  help="nhóm theo tỉnh hoặc ngành")
@@ -99,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
     export.add_argument("--out", type=Path, help="tệp kết quả (mặc định: ocop-san-pham.<format>)")
     export.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ tiêu đề cột")
+    export.add_argument("--force", action="store_true", help="ghi đè tệp đã có")
 
     sub.add_parser("schema", help="ghi JSON Schema của hồ sơ vào products/schema.json (cho VS Code)")
     serve = sub.add_parser("serve", help="xem trước tại máy, tự dựng lại khi hồ sơ thay đổi")
@@ -214,6 +216,15 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _refuse_overwrite(target: Path, force: bool) -> bool:
+    """An existing file (a sheet an office has edited since, say) is replaced only on request."""
+    if target.exists() and not force:
+        print(f"{target} đã có; không ghi đè (thêm --force để ghi đè, hoặc chọn --out khác) / "
+              f"{target} exists; not overwritten (add --force)", file=sys.stderr)
+        return True
+    return False
+
+
 def cmd_printed(args: argparse.Namespace) -> int:
     """ocop brochure / cards / poster."""
     from .i18n import Translator
@@ -233,6 +244,8 @@ def cmd_printed(args: argparse.Namespace) -> int:
     selection = Selection(args.province, tuple(args.stars or ()), args.sector,
                           tuple(getattr(args, "ids", ())))
     target = args.out or Path(f"ocop-{args.command}.pdf")
+    if _refuse_overwrite(target, args.force):
+        return 1
     try:
         if args.command == "brochure":
             data = brochure_pdf(views, site, day, selection, args.group)
@@ -319,6 +332,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     target = args.out or Path(f"ocop-san-pham.{args.format}")
     if target.suffix.lower() != f".{args.format}":
         target = target.with_suffix(f".{args.format}")
+    if _refuse_overwrite(target, args.force):
+        return 1
     problems = Problems()
     rows = export_rows(site.products_dir, problems, args.lang)
     root = site.products_dir.parent

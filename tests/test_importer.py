@@ -244,3 +244,15 @@ def test_an_unreadable_existing_record_is_reported_and_left_alone(project, tmp_p
     assert _run(config, "import", str(sheet), "--update") == 1
     assert "ds.xlsx:2: lỗi: hồ sơ hiện có" in capsys.readouterr().out
     assert path.read_bytes() == before
+
+
+def test_export_never_replaces_a_sheet_unless_asked(project, tmp_path, capsys):
+    products, config = project
+    write_record(products, record())
+    target = tmp_path / "ocop.xlsx"
+    target.write_bytes(b"an edited sheet")
+    assert _run(config, "export", "--out", str(target)) == 1
+    assert "không ghi đè" in capsys.readouterr().err
+    assert target.read_bytes() == b"an edited sheet"
+    assert _run(config, "export", "--out", str(target), "--force") == 0
+    assert load_workbook(target).worksheets[0]["A2"].value == "nho-say-nhon-son"
