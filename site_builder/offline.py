@@ -106,6 +106,8 @@ def make_offline_copy(site_dir: Path, out: Path) -> OfflineResult:
     if not (site_dir / "index.html").is_file():
         raise OfflineError(f"{site_dir} chưa có trang đã dựng / {site_dir} holds no built site")
     out = out.resolve()
+    if out.exists() and not out.is_dir():
+        raise OfflineError(f"{out} là một tệp, không phải thư mục / {out} is a file, not a folder")
     if out.exists() and any(out.iterdir()) and not (out / MARKER).is_file():
         raise OfflineError(f"{out} đã có và không phải bản offline cũ: không ghi đè / {out} exists "
                            "and is not an earlier offline copy; not replaced")

@@ -41,6 +41,10 @@ def test_a_folder_that_is_not_a_kit_is_never_replaced(sample_site, tmp_path):
     with pytest.raises(OfflineError):
         make_offline_copy(sample_site, tmp_path / "tai-lieu")
     assert (tmp_path / "tai-lieu" / "bao-cao.docx").read_bytes() == b"PK"
+    (tmp_path / "ghi-chu.txt").write_text("giữ", encoding="utf-8")
+    with pytest.raises(OfflineError):
+        make_offline_copy(sample_site, tmp_path / "ghi-chu.txt")
+    assert (tmp_path / "ghi-chu.txt").read_text(encoding="utf-8") == "giữ"
     first = make_offline_copy(sample_site, tmp_path / "kit").folder
     assert (first / MARKER).is_file()
     assert make_offline_copy(sample_site, tmp_path / "kit").folder == first  # an old kit: replaced
