@@ -211,18 +211,20 @@ def _products_json(site: Path) -> list[dict]:
     return json.loads((site / "du-lieu" / "products.json").read_text(encoding="utf-8"))["products"]
 
 
-@pytest.mark.parametrize("form", ["xlsx", "csv"])
-def test_export_then_import_into_an_empty_folder_gives_the_same_catalog(sample_site, tmp_path, form):
+@pytest.mark.parametrize(("form", "lang"), [("xlsx", "vi"), ("csv", "vi"), ("csv", "en")])
+def test_export_then_import_into_an_empty_folder_gives_the_same_catalog(sample_site, tmp_path, form,
+                                                                        lang):
     exported = tmp_path / f"ocop.{form}"
     (tmp_path / "sample").mkdir()
     sample_config = write_mkdocs_config(tmp_path / "sample", REPO / "products")
-    assert _run(sample_config, "export", "--format", form, "--out", str(exported)) == 0
+    assert _run(sample_config, "export", "--format", form, "--out", str(exported), "--lang", lang) == 0
 
     products = tmp_path / "moi" / "products"
     products.mkdir(parents=True)
     config = write_mkdocs_config(tmp_path / "moi", products, SITE_URL, sample_data=True)
     assert _run(config, "import", str(exported)) == 0
-    assert _run(config, "export", "--format", form, "--out", str(tmp_path / f"again.{form}")) == 0
+    assert _run(config, "export", "--format", form, "--out", str(tmp_path / f"again.{form}"),
+                "--lang", lang) == 0
     if form == "csv":  # a second trip changes nothing
         assert (tmp_path / "again.csv").read_bytes() == exported.read_bytes()
 
