@@ -21,6 +21,7 @@ from .config import SiteConfig
 from .i18n import Translator
 from .records import json_schema
 from .rules import history_on
+from .text import cell_text
 from .views import ProductView, Urls
 
 DATA_DIR = "du-lieu/"
@@ -160,7 +161,7 @@ def products_csv(views: list[ProductView], config: SiteConfig) -> bytes:
         record = product_record(view)
         p = view.product
         for c in record["certifications"]:
-            writer.writerow([
+            writer.writerow(cell_text(v) if isinstance(v, str) else v for v in [
                 p.id, p.name.vi, p.name.en or "", p.product_set.number,
                 p.product_set.sector.slug, p.producer.name, p.producer.type_key,
                 p.producer.address_on_certificate, p.producer.province.name,

@@ -20,6 +20,8 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
+from .text import cell_text, from_cell_text
+
 MAX_TABLE_BYTES = 50_000_000
 Cell = str | int | float | date | None
 
@@ -101,7 +103,7 @@ def _read_csv(path: Path) -> Table:
     rows = []
     try:
         for values in reader:
-            cells = tuple(_clean_text(v) or None for v in values)
+            cells = tuple(from_cell_text(_clean_text(v)) or None for v in values)
             if any(c is not None for c in cells):
                 rows.append(Row(reader.line_num, cells))
     except csv.Error as exc:
@@ -170,6 +172,9 @@ def write_xlsx(path: Path, title: str, header: list[str], rows: list[list[Cell]]
     sheet.append(header)
     for row in rows:
         sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # openpyxl would store it as a formula; it is text
     for index, name in enumerate(header):
         cell = sheet.cell(row=1, column=index + 1)
         cell.font = Font(bold=True)
@@ -187,11 +192,11 @@ def write_xlsx(path: Path, title: str, header: list[str], rows: list[list[Cell]]
 
 def write_csv(path: Path, header: list[str], rows: list[list[Cell]]) -> None:
     """UTF-8 with a byte-order mark, so Excel opens Vietnamese text correctly; dates as
-    DD/MM/YYYY, the form an office types."""
+    DD/MM/YYYY, the form an office types; text that begins like a formula kept as text."""
     out = io.StringIO(newline="")
     writer = csv.writer(out)
     writer.writerow(header)
     for row in rows:
-        writer.writerow(["" if c is None else f"{c:%d/%m/%Y}" if isinstance(c, date) else c
-                         for c in row])
+        writer.writerow(["" if c is None else f"{c:%d/%m/%Y}" if isinstance(c, date)
+                         else cell_text(c) if isinstance(c, str) else c for c in row])
     path.write_text(out.getvalue(), encoding="utf-8-sig", newline="")

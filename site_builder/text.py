@@ -1,4 +1,5 @@
-"""Producer-written text is hostile: Markdown stories become sanitised HTML here, and nowhere else."""
+"""Producer-written text is hostile: Markdown stories become sanitised HTML here, and nowhere else;
+text bound for a spreadsheet cell is kept from being read as a formula."""
 
 from __future__ import annotations
 
@@ -38,6 +39,21 @@ def render_story(text: str) -> str:
         link_rel="nofollow noopener noreferrer ugc",
         strip_comments=True,
     )
+
+
+# A cell beginning with one of these is a formula to Excel and LibreOffice ("CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell_text(text: str) -> str:
+    """``text`` for a CSV cell: a leading apostrophe keeps a value that begins like a formula
+    ('=HYPERLINK(...)', '+84 ...') as text, as spreadsheets themselves do."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def from_cell_text(text: str) -> str:
+    """The inverse of ``cell_text`` for a cell read back."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
 
 
 def first_sentence(text: str, limit: int = 160) -> str:

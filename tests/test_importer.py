@@ -258,3 +258,29 @@ def test_export_never_replaces_a_sheet_unless_asked(project, tmp_path, capsys):
     assert target.read_bytes() == b"an edited sheet"
     assert _run(config, "export", "--out", str(target), "--force") == 0
     assert load_workbook(target).worksheets[0]["A2"].value == "nho-say-nhon-son"
+
+
+@pytest.mark.parametrize("form", ["xlsx", "csv"])
+def test_text_that_looks_like_a_formula_stays_text_and_comes_back(project, tmp_path, form):
+    """A producer's story or shop name beginning with '=' must not run as a spreadsheet formula
+    in the exported sheet, and must come back unchanged."""
+    products, config = project
+    hostile = '=HYPERLINK("https://lua-dao.example/","Bấm vào đây")'
+    data = record()
+    data["story"] = {"vi": hostile}
+    data["producer"]["phone"] = "+84 259 3854 112"
+    write_record(products, data)
+    exported = tmp_path / f"ra.{form}"
+    assert _run(config, "export", "--format", form, "--out", str(exported)) == 0
+    if form == "xlsx":
+        cell = next(c for c in load_workbook(exported).worksheets[0][2] if c.value == hostile)
+        assert cell.data_type == "s"
+    else:
+        text = exported.read_text(encoding="utf-8-sig")
+        assert "'=HYPERLINK" in text and "'+84 259 3854 112" in text
+    again = tmp_path / "lai" / "products"
+    again.mkdir(parents=True)
+    second = write_mkdocs_config(tmp_path / "lai", again)
+    assert _run(second, "import", str(exported)) == 0
+    text = _record_text(again, "nho-say-nhon-son")
+    assert "HYPERLINK" in text and "'=" not in text and "phone: +84 259 3854 112" in text

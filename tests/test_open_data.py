@@ -118,3 +118,21 @@ def test_a_location_outside_vietnam_is_an_error_with_its_line(products, site_con
     _, problems = load_catalog(site_config)
     messages = [p.format("vi", products.parent) for p in problems.errors]
     assert any("producer.location.lat" in m for m in messages), messages
+
+
+def test_products_csv_keeps_formula_like_text_as_text(products, site_config):
+    from conftest import record, write_record
+
+    from site_builder.i18n import Translator
+    from site_builder.open_data import products_csv
+    from site_builder.validate import load_catalog
+    from site_builder.views import product_view
+
+    data = record()
+    data["name"] = {"vi": "=HYPERLINK(\"https://lua-dao.example\")"}
+    write_record(products, data)
+    catalog, problems = load_catalog(site_config)
+    assert not problems.errors
+    views = [product_view(p, AS_OF, site_config, Translator("vi")) for p in catalog.products]
+    rows = list(csv.reader(io.StringIO(products_csv(views, site_config).decode("utf-8-sig"))))
+    assert rows[1][CSV_COLUMNS.index("name_vi")] == "'=HYPERLINK(\"https://lua-dao.example\")"
