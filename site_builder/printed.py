@@ -133,7 +133,7 @@ def _fit_lines(pdf: FPDF, text: str, width: float, line: float, max_lines: int) 
     kept = " ".join(lines[:max_lines]).rstrip()
     while kept and len(pdf.multi_cell(width, line, kept + " …", dry_run=True,
                                       output="LINES")) > max_lines:
-        kept = kept.rsplit(" ", 1)[0]
+        kept = kept.rsplit(" ", 1)[0] if " " in kept else kept[:-1]  # one very long word
     return kept + " …"
 
 

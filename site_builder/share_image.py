@@ -41,8 +41,14 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, wi
     for word in text.split():
         if lines and draw.textlength(f"{lines[-1]} {word}", font=font) <= width:
             lines[-1] += f" {word}"
-        else:
-            lines.append(word)
+            continue
+        while draw.textlength(word, font=font) > width:  # a word wider than the line: cut it
+            cut = len(word) - 1
+            while cut > 1 and draw.textlength(word[:cut], font=font) > width:
+                cut -= 1
+            lines.append(word[:cut])
+            word = word[cut:]
+        lines.append(word)
     if len(lines) > max_lines:
         lines = lines[:max_lines]
         while lines[-1] and draw.textlength(lines[-1] + " …", font=font) > width:

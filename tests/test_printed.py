@@ -88,3 +88,17 @@ def test_the_command_refuses_an_unknown_province(tmp_path, capsys):
                  "--out", str(tmp_path / "a.pdf")]) == 1
     assert "không có tỉnh 'Atlantis'" in capsys.readouterr().err
     assert not (tmp_path / "a.pdf").exists()
+
+
+def test_hostile_text_fits_its_box(tmp_path):
+    """A story of one 3,000-letter word and a name of 2,000 letters still print, cut to fit."""
+    from conftest import record, write_mkdocs_config, write_record
+
+    products = tmp_path / "products"
+    data = record(name={"vi": "Ă" * 2000}, story={"vi": "x" * 3000})
+    write_record(products, data)
+    config = write_mkdocs_config(tmp_path, products)
+    assert main(["-f", str(config), "brochure", "--as-of", AS_OF.isoformat(),
+                 "--out", str(tmp_path / "b.pdf")]) == 0
+    (text, codes), *_ = _pages((tmp_path / "b.pdf").read_bytes())[1:]
+    assert "…" in text and len(codes) == 1

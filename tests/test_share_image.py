@@ -86,3 +86,13 @@ def test_share_pictures_can_be_turned_off(tmp_path):
     [image] = re.findall(r'<meta property="og:image" content="([^"]+)"', page)
     assert re.fullmatch(r"https://ocop\.khanhhoa\.gov\.vn/media/buoi-tan-trieu/anh-1-\d+\.jpg", image)
     assert "chia-se.jpg" not in page
+
+
+def test_a_name_of_one_very_long_word_stays_inside_the_picture():
+    from site_builder.share_image import share_card
+
+    card = _image(share_card(None, "Ă" * 400, "", 3, False, ("3 sao",), "OCOP"))
+    right_edge = card.crop((1190, 0, 1200, 630))
+    # The green background only (JPEG may shift a colour by a few levels), no white letters.
+    assert all(abs(r - 27) + abs(g - 94) + abs(b - 32) < 30
+               for r, g, b in right_edge.get_flattened_data())
