@@ -84,9 +84,10 @@ def _parser() -> argparse.ArgumentParser:
                          help="thư mục kết quả (mặc định: ocop-offline/)")
     offline.add_argument("--as-of", type=_date, help="tính tình trạng chứng nhận tại ngày này")
 
-    imports = sub.add_parser("import", help="nhập bảng tính (.xlsx, .csv) thành hồ sơ trong products/")
+    imports = sub.add_parser("import", help="nhập bảng tính (.xlsx, .xls, .csv) thành hồ sơ trong "
+                             "products/")
     imports.add_argument("file", type=Path, nargs="?", metavar="TỆP",
-                         help="bảng tính .xlsx hoặc .csv (một dòng mỗi lần công nhận)")
+                         help="bảng tính .xlsx, .xls hoặc .csv (một dòng mỗi lần công nhận)")
     imports.add_argument("--update", action="store_true",
                          help="cập nhật hồ sơ đã có (chỉ các trường có trong bảng)")
     imports.add_argument("--dry-run", action="store_true", help="chỉ cho biết sẽ làm gì, không ghi")

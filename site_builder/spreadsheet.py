@@ -56,9 +56,12 @@ def read_table(path: Path) -> Table:
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path)
+    if suffix == ".xls":
+        return _read_xls(path)
     if suffix in (".csv", ".txt", ".tsv"):
         return _read_csv(path)
-    raise TableError(f"{path}: chỉ đọc được tệp .xlsx hoặc .csv / only .xlsx and .csv files are read")
+    raise TableError(f"{path}: chỉ đọc được tệp .xlsx, .xls hoặc .csv / only .xlsx, .xls and .csv "
+                     "files are read")
 
 
 def _read_xlsx(path: Path) -> Table:
@@ -77,6 +80,39 @@ def _read_xlsx(path: Path) -> Table:
         return Table(path, rows)
     finally:
         book.close()
+
+
+def _read_xls(path: Path) -> Table:
+    """Excel 97-2003 workbooks, which many offices still keep, read with xlrd."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(str(path))
+    except Exception as exc:  # xlrd raises many kinds for a damaged or foreign file
+        raise TableError(f"{path}: không mở được bảng tính Excel .xls ({exc}) / not a readable "
+                         ".xls workbook") from None
+    sheet = book.sheet_by_index(0)
+    rows = []
+    for index in range(sheet.nrows):
+        cells = tuple(_xls_cell(cell, book.datemode) for cell in sheet.row(index))
+        if any(c not in (None, "") for c in cells):
+            rows.append(Row(index + 1, cells))
+    return Table(path, rows, "xls")
+
+
+def _xls_cell(cell: object, datemode: int) -> Cell:
+    import xlrd
+
+    kind, value = cell.ctype, cell.value  # type: ignore[attr-defined]
+    if kind == xlrd.XL_CELL_DATE:
+        return xlrd.xldate_as_datetime(value, datemode).date()
+    if kind == xlrd.XL_CELL_NUMBER:
+        return int(value) if float(value).is_integer() else value
+    if kind == xlrd.XL_CELL_TEXT:
+        return _clean_text(value) or None
+    if kind == xlrd.XL_CELL_BOOLEAN:
+        return str(bool(value))
+    return None  # empty, blank, or an error value such as #N/A
 
 
 def _xlsx_cell(value: object) -> Cell:

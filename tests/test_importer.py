@@ -284,3 +284,26 @@ def test_text_that_looks_like_a_formula_stays_text_and_comes_back(project, tmp_p
     assert _run(second, "import", str(exported)) == 0
     text = _record_text(again, "nho-say-nhon-son")
     assert "HYPERLINK" in text and "'=" not in text and "phone: +84 259 3854 112" in text
+
+
+def test_an_excel_97_2003_workbook_is_read_with_its_date_cells(project, tmp_path):
+    """Many offices still save .xls; xlwt writes one as Excel 2003 would, date cells included."""
+    import xlwt
+
+    products, config = project
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("Danh sách")
+    sheet.write(0, 0, "DANH SÁCH SẢN PHẨM OCOP NĂM 2025")
+    as_date = xlwt.easyxf(num_format_str="DD/MM/YYYY")
+    for column, value in enumerate(HEADER):
+        sheet.write(2, column, value)
+    for column, value in enumerate(ROW):
+        if column == 14:
+            sheet.write(3, column, date(2025, 3, 5), as_date)
+        else:
+            sheet.write(3, column, value)
+    book.save(str(tmp_path / "ds.xls"))
+    assert _run(config, "import", str(tmp_path / "ds.xls")) == 0
+    text = _record_text(products, "nuoc-mam-ca-com-ninh-hai")
+    assert "decision_date: 2025-03-05" in text and "stars: 4" in text
+    assert "phone: '02593873456'" in text and "vi: Nước mắm cá cơm Ninh Hải" in text
