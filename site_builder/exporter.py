@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from openpyxl import Workbook
+
 from .problems import Problems
 from .sheet_columns import COLUMNS, EVALUATION_KINDS, cell_value
 from .spreadsheet import Cell, write_csv, write_xlsx
@@ -84,8 +86,8 @@ def _header_notes(lang: str) -> dict[int, str]:
     return notes
 
 
-def _add_reference_sheets(book: object) -> None:
-    guide = book.create_sheet("Hướng dẫn - Guide")  # type: ignore[attr-defined]
+def _add_reference_sheets(book: Workbook) -> None:
+    guide = book.create_sheet("Hướng dẫn - Guide")
     guide.append(["Cột (tiếng Việt)", "Column (English)", "Bắt buộc / Required", "Cách ghi",
                   "How to fill"])
     for column in COLUMNS:
@@ -100,7 +102,7 @@ def _add_reference_sheets(book: object) -> None:
                   "the YAML records."])
     for letter, width in zip("ABCDE", (34, 30, 16, 60, 50), strict=True):
         guide.column_dimensions[letter].width = width
-    sets = book.create_sheet("Bộ sản phẩm")  # type: ignore[attr-defined]
+    sets = book.create_sheet("Bộ sản phẩm")
     sets.append(["Số / No.", "Bộ sản phẩm", "Product set"])
     for product_set in PRODUCT_SETS.values():
         sets.append([product_set.number, product_set.name_vi, product_set.name_en])

@@ -200,34 +200,51 @@ def _cover(pdf: FPDF, chosen: list[ProductView], config: SiteConfig, day: date,
            selection: Selection) -> None:
     t = chosen[0].t
     pdf.add_page()
-    pdf.set_fill_color(*GREEN)
-    pdf.rect(0, 0, A4[0], 70, style="F")
-    pdf.set_text_color(255, 255, 255)
-    pdf.set_font("body", "B", 30)
-    pdf.set_xy(MARGIN, 22)
-    pdf.multi_cell(A4[0] - 2 * MARGIN, 13, t("print_title"))
-    pdf.set_font("body", "", 13)
-    pdf.set_x(MARGIN)
-    pdf.multi_cell(A4[0] - 2 * MARGIN, 7, _scope(chosen, selection))
-    pdf.set_text_color(0, 0, 0)
+    _banner(pdf, t("print_title"), _scope(chosen, selection), height=70, top=22,
+            title_font=(30, 13), scope_font=(13, 7), align="L")
     pdf.set_font("body", "", 12)
     pdf.set_xy(MARGIN, 82)
     pdf.multi_cell(A4[0] - 2 * MARGIN, 7, f"{t('print_count', n=len(chosen))}\n"
                    f"{t('print_updated', date=t.date(day))}")
     size = 80.0
-    draw_qr(pdf, _catalog_url(config, t.lang, selection), (A4[0] - size) / 2, 115, size)
+    url = _catalog_url(config, t.lang, selection)
+    draw_qr(pdf, url, (A4[0] - size) / 2, 115, size)
     pdf.set_xy(MARGIN, 200)
     pdf.set_font("body", "B", 13)
     pdf.multi_cell(A4[0] - 2 * MARGIN, 7, t("print_scan_catalog"), align="C")
     pdf.set_font("body", "", 10)
     pdf.set_x(MARGIN)
-    pdf.multi_cell(A4[0] - 2 * MARGIN, 6, _catalog_url(config, t.lang, selection), align="C")
+    pdf.multi_cell(A4[0] - 2 * MARGIN, 6, url, align="C")
     if config.sample_data:
-        pdf.set_text_color(*AMBER)
-        pdf.set_font("body", "B", 12)
-        pdf.set_x(MARGIN)
-        pdf.multi_cell(A4[0] - 2 * MARGIN, 8, t("print_sample"), align="C")
+        _sample_notice(pdf, t, MARGIN, A4[0] - 2 * MARGIN, 12, 8)
     _footer(pdf, t, config, day)
+
+
+def _banner(pdf: FPDF, title: str, scope: str, *, height: float, top: float,
+            title_font: tuple[float, float], scope_font: tuple[float, float], align: str) -> None:
+    """The green band across the top of a cover or poster: the title, then the scope. The
+    fonts are (size in points, line height in mm)."""
+    width = A4[0] - 2 * MARGIN
+    pdf.set_fill_color(*GREEN)
+    pdf.rect(0, 0, A4[0], height, style="F")
+    pdf.set_text_color(255, 255, 255)
+    pdf.set_font("body", "B", title_font[0])
+    pdf.set_xy(MARGIN, top)
+    pdf.multi_cell(width, title_font[1], title, align=align)
+    pdf.set_font("body", "", scope_font[0])
+    pdf.set_x(MARGIN)
+    pdf.multi_cell(width, scope_font[1], scope, align=align)
+    pdf.set_text_color(0, 0, 0)
+
+
+def _sample_notice(pdf: FPDF, t: Translator, x: float, width: float, size: float,
+                   line: float) -> None:
+    """'SAMPLE DATA' in amber, centred, below whatever was drawn last."""
+    pdf.set_x(x)
+    pdf.set_text_color(*AMBER)
+    pdf.set_font("body", "B", size)
+    pdf.multi_cell(width, line, t("print_sample"), align="C")
+    pdf.set_text_color(0, 0, 0)
 
 
 def _scope(chosen: list[ProductView], selection: Selection) -> str:
@@ -358,11 +375,7 @@ def _card(pdf: FPDF, view: ProductView, config: SiteConfig, day: date, left: flo
         until = view.status.current.certification.valid_until
         pdf.multi_cell(inner, 4, t("print_valid_until", date=t.date(until)), align="C")
     if config.sample_data:
-        pdf.set_x(left + 8)
-        pdf.set_text_color(*AMBER)
-        pdf.set_font("body", "B", 6.5)
-        pdf.multi_cell(inner, 3.5, t("print_sample"), align="C")
-        pdf.set_text_color(0, 0, 0)
+        _sample_notice(pdf, t, left + 8, inner, 6.5, 3.5)
 
 
 # --- A4 poster --------------------------------------------------------------------------------
@@ -376,16 +389,8 @@ def poster_pdf(views: list[ProductView], config: SiteConfig, day: date,
     t = chosen[0].t
     pdf = _pdf(t("print_title"), day)
     pdf.add_page()
-    pdf.set_fill_color(*GREEN)
-    pdf.rect(0, 0, A4[0], 52, style="F")
-    pdf.set_text_color(255, 255, 255)
-    pdf.set_font("body", "B", 32)
-    pdf.set_xy(MARGIN, 12)
-    pdf.multi_cell(A4[0] - 2 * MARGIN, 14, t("print_title"), align="C")
-    pdf.set_font("body", "", 14)
-    pdf.set_x(MARGIN)
-    pdf.multi_cell(A4[0] - 2 * MARGIN, 8, _scope(chosen, selection), align="C")
-    pdf.set_text_color(0, 0, 0)
+    _banner(pdf, t("print_title"), _scope(chosen, selection), height=52, top=12,
+            title_font=(32, 14), scope_font=(14, 8), align="C")
     size = 150.0
     url = _catalog_url(config, t.lang, selection)
     draw_qr(pdf, url, (A4[0] - size) / 2, 62, size)
@@ -397,8 +402,5 @@ def poster_pdf(views: list[ProductView], config: SiteConfig, day: date,
     pdf.multi_cell(A4[0] - 2 * MARGIN, 6, f"{t('print_count', n=len(chosen))} · "
                    f"{t('print_updated', date=t.date(day))}\n{url}", align="C")
     if config.sample_data:
-        pdf.set_x(MARGIN)
-        pdf.set_text_color(*AMBER)
-        pdf.set_font("body", "B", 13)
-        pdf.multi_cell(A4[0] - 2 * MARGIN, 8, t("print_sample"), align="C")
+        _sample_notice(pdf, t, MARGIN, A4[0] - 2 * MARGIN, 13, 8)
     return bytes(pdf.output())
