@@ -280,8 +280,8 @@ def cmd_offline(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from .exporter import write_template
-    from .importer import apply_import, describe, plan_import
-    from .spreadsheet import TableError, read_table
+    from .sheets.importer import apply_import, describe, plan_import
+    from .sheets.tables import TableError, read_table
 
     if args.template:
         if args.template.exists():

@@ -8,8 +8,8 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from .problems import Problems
-from .sheet_columns import COLUMNS, EVALUATION_KINDS, cell_value
-from .spreadsheet import Cell, write_csv, write_xlsx
+from .sheets.columns import COLUMNS, EVALUATION_KINDS, cell_value
+from .sheets.tables import Cell, write_csv, write_xlsx
 from .taxonomy import PRODUCER_TYPES, PRODUCT_SETS
 from .validate import record_paths
 from .yaml_loader import load_yaml

@@ -27,10 +27,10 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from .config import SiteConfig
-from .places import ascii_fold
-from .records import ID_PATTERN
-from .sheet_columns import (
+from ..config import SiteConfig
+from ..places import ascii_fold
+from ..records import ID_PATTERN
+from .columns import (
     CERTIFICATION,
     COLUMNS,
     IGNORED_HEADERS,
@@ -40,8 +40,8 @@ from .sheet_columns import (
     header_key,
     parse_cell,
 )
-from .spreadsheet import Table, column_letter
-from .validate import RECORD_NAME, load_catalog
+from .tables import Table, column_letter
+from ..validate import RECORD_NAME, load_catalog
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../schema.json\n"
 # The order of fields in a new record, as in the sample records.

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .places import ascii_fold
-from .spreadsheet import Cell, parse_date
-from .taxonomy import PRODUCER_TYPES, PRODUCT_SETS
+from ..places import ascii_fold
+from .tables import Cell, parse_date
+from ..taxonomy import PRODUCER_TYPES, PRODUCT_SETS
 
 PRODUCT, CERTIFICATION = "product", "certification"
 SHOP_KINDS = ("shopee", "lazada", "tiki", "postmart", "voso", "tiktok", "zalo", "facebook",

@@ -14,8 +14,8 @@ from openpyxl import Workbook, load_workbook
 from site_builder.build import build_site
 from site_builder.cli import main
 from site_builder.config import SiteConfig
-from site_builder.sheet_columns import COLUMNS
-from site_builder.spreadsheet import parse_date
+from site_builder.sheets.columns import COLUMNS
+from site_builder.sheets.tables import parse_date
 from site_builder.validate import load_catalog
 
 HEADER = ["STT", "Mã sản phẩm", "Tên sản phẩm", "Bộ sản phẩm", "Chủ thể", "Loại hình chủ thể",

@@ -20,7 +20,7 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
-from .text import cell_text, from_cell_text
+from ..text import cell_text, from_cell_text
 
 MAX_TABLE_BYTES = 50_000_000
 Cell = str | int | float | date | None

@@ -1,0 +1,11 @@
+"""Spreadsheets in and out: the lists OCOP offices keep (decision annexes, old .xls files,
+CSV from a Vietnamese Excel) become records, and records go back out as a sheet.
+
+tables      reading any workbook or CSV safely into rows of cells; writing xlsx and CSV
+annex       finding the table in an office's list: header rows, section/total/signature rows,
+            facts stated once for the whole sheet (decision, date, authority)
+columns     the columns we know, their header words, and how a cell becomes a record value
+inference   values a list does not state: producer type, product set, regime, post-2025 place
+importer    the import plan: drafts, merge into records, check, write
+todo        the office's to-do workbook: what was read, inferred, asked and is missing
+"""
