@@ -24,7 +24,7 @@ from .mkdocs_plugin import SITE_MARKER as MARKER
 from .mkdocs_plugin import OcopPlugin, format_problems
 from .problems import Problems
 from .progress import Progress, Quiet
-from .site_writer import Manifest
+from .site_writer import Manifest, OutputClash
 from .up_to_date import LastBuild, LastBuildFacts, settings_digest
 from .validate import load_catalog, record_paths
 
@@ -63,8 +63,18 @@ def _check_replaceable(site_dir: Path) -> None:
 
 def build_site(config_file: Path, *, site_dir: Path | None = None, as_of: date | None = None,
                draft: bool = False, progress: Progress | None = None) -> BuildResult:
-    # A build holds tens of thousands of small objects until it ends; collect garbage rarely.
+    # A build holds tens of thousands of small objects until it ends; collect garbage rarely,
+    # then give the process its own settings back, whether the build succeeded or not.
+    thresholds = gc.get_threshold()
     gc.set_threshold(50_000, 50, 100)
+    try:
+        return _build_site(config_file, site_dir, as_of, draft, progress)
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, draft: bool,
+                progress: Progress | None) -> BuildResult:
     config = load_config(config_file=str(config_file))
     plugin = ocop_plugin(config)
     if as_of is not None:
@@ -77,6 +87,7 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, as_of: date |
                          f"nháp (--draft) / {reason[1]}; set your domain or build a draft")
     final = (site_dir or Path(config.site_dir)).resolve()
     _check_replaceable(final)
+    publish.recover_swap(final)  # a full build killed between its two renames
     plugin.previous_site = None  # MkDocs reuses plugin objects between builds in one process
     templates = (Path(config.config_file_path).parent / plugin.config.templates_dir).resolve()
     last = LastBuild(site_config.cache_dir, final)
@@ -106,7 +117,7 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, as_of: date |
         config.plugins.on_startup(command="build", dirty=False)
         try:
             mkdocs_build(config)
-        except MkDocsException as exc:
+        except (MkDocsException, OutputClash) as exc:
             raise BuildError(str(exc)) from None
         finally:
             config.plugins.on_shutdown()

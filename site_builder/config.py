@@ -7,15 +7,39 @@ defaults explained in the README.
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
 # Domains that are never a publisher's own: QR codes pointing at them would be useless or,
-# worse, point consumers at somebody else's site.
-PLACEHOLDER_HOSTS = ("example.com", "example.org", "example.net", "example.vn", "localhost",
-                     "127.0.0.1", "0.0.0.0", "your-domain", "yourdomain", "domain.tld")
+# worse, point consumers at somebody else's site. A host is a placeholder when it is one of
+# these or a subdomain of one (ocop.example.org), never because the name merely contains one
+# (myexample.com is somebody's real domain).
+PLACEHOLDER_DOMAINS = ("example.com", "example.org", "example.net", "example.vn", "domain.tld",
+                       "your-domain.com", "yourdomain.com", "your-domain.vn", "yourdomain.vn")
+# Top-level names reserved for examples and local use (RFC 2606, RFC 6761): x.example, x.test...
+PLACEHOLDER_TLDS = ("example", "test", "invalid", "localhost", "local")
+# Template words left in place of the domain: https://your-domain/, https://ten-mien.vn/
+PLACEHOLDER_LABELS = ("your-domain", "yourdomain", "ten-mien", "tenmien")
+
+
+def is_placeholder_host(host: str) -> bool:
+    """Whether ``host`` (as ``urlsplit`` gives it: lower case, no port) is not a real
+    publisher's: a placeholder domain or its subdomain, a reserved top-level name, a template
+    word, or a loopback or unspecified address (localhost, 127.0.0.1, 0.0.0.0, [::1])."""
+    host = host.rstrip(".")
+    labels = host.split(".")
+    if any(host == d or host.endswith("." + d) for d in PLACEHOLDER_DOMAINS):
+        return True
+    if labels[-1] in PLACEHOLDER_TLDS or any(label in PLACEHOLDER_LABELS for label in labels):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
 
 
 @dataclass(frozen=True)
@@ -84,8 +108,7 @@ class SiteConfig:
         if parts.scheme not in ("http", "https") or not parts.netloc:
             return (f"site_url '{self.site_url}' không phải địa chỉ web đầy đủ",
                     f"site_url '{self.site_url}' is not a full web address")
-        host = parts.hostname or ""
-        if any(host == p or host.endswith("." + p) or p in host for p in PLACEHOLDER_HOSTS):
+        if is_placeholder_host(parts.hostname or ""):
             return (f"site_url '{self.site_url}' là tên miền mẫu, không phải tên miền của đơn vị",
                     f"site_url '{self.site_url}' is a placeholder domain, not the publisher's")
         return None

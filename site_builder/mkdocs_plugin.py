@@ -315,7 +315,7 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
 
             def translate(text: str, level: int, lang: str = lang, twins: dict = twins,
                           words: dict = words, names: tuple = names) -> str:
-                return shell.translate(text.replace(*names), level=level, lang=lang,
+                return shell.translate(shell.rename(text, *names), level=level, lang=lang,
                                        words=words, twins=twins)
 
             made[lang] = translate
@@ -345,6 +345,9 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         result.manifest.write(site_dir)
         self.result = result
         gc.unfreeze()  # `mkdocs serve` plans again on every change: let the old plan go
+
+    def on_build_error(self, *, error: Exception) -> None:
+        gc.unfreeze()  # also after a failed build, or a long `mkdocs serve` keeps every old plan
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):  # type: ignore[no-untyped-def]
         if self.site is not None:

@@ -1,31 +1,45 @@
 """Put a finished build in place, all at once, or not at all.
 
-A full build replaces the published folder by renaming folders. An incremental build moves its
-few new files into the published folder under a journal: each replaced file is first moved to
-a backup folder, and the journal says which files existed before. If the process dies half-way
-(power cut, SIGKILL), the next ``ocop build`` finds the journal and restores every file, so the
-published site is again exactly the previous one before anything new is attempted.
+A full build exchanges the published folder with the new one in one step (or, where the system
+cannot, renames the old one aside and the new one into place; if the process dies between the
+two, the next build puts the old one back). An incremental build moves its few new files into
+the published folder under a journal: each replaced file is first moved to a backup folder, and
+the journal says which files existed before. If the process dies half-way (power cut,
+SIGKILL), the next ``ocop build`` finds the journal and restores every file, so the published
+site is again exactly the previous one before anything new is attempted.
 """
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import shutil
+import sys
+import time
 from pathlib import Path
 
 from .site_writer import MANIFEST, Manifest, generated_files
 
 JOURNAL = ".ocop-journal.json"
+OLD_TAG = ".old-"  # a previous site renamed aside during a swap: .site.old-<ns>-<pid>
 
 
 def swap(new: Path, final: Path) -> None:
-    """Put ``new`` at ``final``; the old site is removed only after the new one is in place."""
+    """Put ``new`` at ``final``; the old site is removed only after the new one is in place.
+
+    Where the system can exchange two folders in one step (Linux, ``renameat2``), ``final`` is
+    never missing, not even for an instant. Elsewhere the old site is renamed aside, then
+    ``new`` into place: a process killed between the two renames leaves no ``final``, and the
+    next build puts the old site back first (``recover_swap``)."""
     os.chmod(new, 0o755)
     if not final.exists():
         new.rename(final)
         return
-    old = final.with_name(f".{final.name}.old-{os.getpid()}")
+    if exchange(new, final):
+        shutil.rmtree(new, ignore_errors=True)  # ``new`` now holds the previous site
+        return
+    old = final.with_name(f".{final.name}{OLD_TAG}{time.time_ns()}-{os.getpid()}")
     final.rename(old)
     try:
         new.rename(final)
@@ -33,6 +47,57 @@ def swap(new: Path, final: Path) -> None:
         old.rename(final)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two existing paths atomically (Linux ``renameat2(RENAME_EXCHANGE)``, glibc 2.28+).
+
+    False, with nothing changed, where the system, its C library or the file system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                          ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    return renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0
+
+
+def recover_swap(final: Path) -> bool:
+    """Finish what a full build killed between its two renames left: when ``final`` is missing,
+    put back the newest complete previous site renamed aside; then remove the previous sites
+    left beside ``final``. True when a site was put back."""
+    olds = sorted(final.parent.glob(f".{final.name}{OLD_TAG}*"), key=_renamed_at, reverse=True)
+    restored = False
+    if not final.exists():
+        complete = next((old for old in olds if _complete(old)), None)
+        if complete is not None:
+            complete.rename(final)
+            olds.remove(complete)
+            restored = True
+    if final.exists():
+        for old in olds:
+            shutil.rmtree(old, ignore_errors=True)
+    return restored
+
+
+def _renamed_at(old: Path) -> tuple[int, str]:
+    """When a previous site was renamed aside, from its name (``.site.old-<ns>-<pid>``)."""
+    stamp, _, pid = old.name.rpartition(OLD_TAG)[2].partition("-")
+    return (int(stamp) if stamp.isdigit() and pid else 0, old.name)  # older names: oldest
+
+
+def _complete(site: Path) -> bool:
+    """A site ``ocop build`` finished: its manifest lists files that are all there."""
+    manifest = Manifest.read(site)
+    return manifest is not None and all((site / path).is_file() for path in manifest.all_files())
 
 
 def _same(a: Path, b: Path) -> bool:

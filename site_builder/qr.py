@@ -23,7 +23,9 @@ from .blob_cache import blob_cache
 
 QUIET_ZONE_MODULES = 4
 PNG_MODULE_PIXELS = 8
-_VERSION = "2"  # bump when the drawing changes, so cached codes are redrawn
+# Bump when the drawing changes, so cached codes are redrawn. 3: codes that took mask 0 lacked
+# their format information before (README, "Stamps printed before ...").
+_VERSION = "3"
 
 
 @dataclass(frozen=True)
@@ -33,16 +35,27 @@ class QrImages:
 
 
 def make_code(url: str) -> qrcode.QRCode:
-    """The smallest regular QR symbol for ``url`` at level M, with the mask of least penalty."""
+    """The smallest regular QR symbol for ``url`` at level M, with the mask of least penalty.
+
+    The masks are scored on a test placement (format modules left light, as ISO/IEC 18004
+    scores them); the symbol is then always placed again with the chosen mask, so its format
+    information is written whichever mask wins, mask 0 included."""
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=QUIET_ZONE_MODULES,
-                         box_size=PNG_MODULE_PIXELS, mask_pattern=0)
+                         box_size=PNG_MODULE_PIXELS)
     code.add_data(url.encode("utf-8"), optimize=0)
-    code.make(fit=True)  # version chosen; mask 0 for now
-    best = best_mask(code)
-    if best != 0:
-        code.mask_pattern = best
-        code.makeImpl(False, best)
+    code.best_fit()
+    code.mask_pattern = best_mask(code)
+    code.makeImpl(False, code.mask_pattern)
     return code
+
+
+def printed_without_format_information(url: str) -> bool:
+    """Whether a code for ``url`` made before drawing version 3 lacked its format information.
+
+    Those codes were the ones whose best mask is 0: the symbol kept the mask-scoring placement,
+    whose format modules are light. Many readers (zbar among them) cannot read them, so their
+    stamps must be printed again (README, "Stamps")."""
+    return make_code(url).mask_pattern == 0
 
 
 # --- mask selection ---------------------------------------------------------------------------
@@ -80,12 +93,14 @@ def _penalty(rows: list[int], count: int) -> int:
         dark = a & b & (a >> 1) & (b >> 1)
         light = ~(a | b | (a >> 1) | (b >> 1))
         score += 3 * ((dark | light) & pair_mask).bit_count()
-    dark_share = sum(row.bit_count() for row in rows) * 100 / (count * count)
-    return score + 10 * int(abs(dark_share - 50) / 5)  # N4
+    dark_share = sum(row.bit_count() for row in rows) / count**2  # N4, in qrcode's arithmetic
+    return score + 10 * int(abs(dark_share * 100 - 50) / 5)
 
 
 def best_mask(code: qrcode.QRCode) -> int:
-    """The mask of least penalty, scored as qrcode scores it (format modules left light)."""
+    """The mask of least penalty, scored as qrcode scores it (format modules left light).
+
+    Leaves ``code`` holding that test placement: place it again with the mask before use."""
     code.makeImpl(True, 0)
     count = code.modules_count
     base = [sum(1 << c for c, cell in enumerate(row) if cell) for row in code.modules]

@@ -14,6 +14,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from functools import cache
+from html import unescape
 from pathlib import Path
 
 from markupsafe import escape
@@ -109,6 +110,22 @@ _ATTRIBUTE = re.compile(r'\b(aria-label|title|placeholder)="([^"]*)"')
 _HREF = re.compile(r'\bhref="([^"#:]*)"')
 
 
+def _translated(html_text: str, words: dict[str, str]) -> str | None:
+    """The translation of a text or attribute value as it stands in HTML (escaped or not),
+    escaped once; None when ``words`` has none, so the original is kept as it was."""
+    found = words.get(unescape(html_text))
+    return None if found is None else str(escape(found))
+
+
+def rename(page: str, name: str, other: str) -> str:
+    """``page`` with the site's name replaced by ``other``, where Material wrote it escaped
+    (``title="A &amp; B"``) and where it wrote it as it is (``<title>A & B``)."""
+    escaped = str(escape(name))
+    if escaped != name:
+        page = page.replace(escaped, str(escape(other)))
+    return page.replace(name, other)
+
+
 def translate(html: str, *, level: int, lang: str, words: dict[str, str],
               twins: dict[str, str]) -> str:
     """The shell of one folder depth, rendered by MkDocs in the first language, made into
@@ -118,11 +135,18 @@ def translate(html: str, *, level: int, lang: str, words: dict[str, str],
     other = material_strings(lang) or material_strings("en")
     words = {**{text: other[key] for key, text in first.items()
                 if key in other and len(text) > 2 and key != "language"}, **words}
+    words = {unescape(text): translated for text, translated in words.items()}  # plain text
     html = re.sub(r'<html lang="[^"]*"', f'<html lang="{lang}"', html, count=1)
-    html = _TEXT.sub(lambda m: ">" + m.group(1) + str(escape(words.get(m.group(2), m.group(2))))
-                     + m.group(3) + "<" if m.group(2) in words else m.group(0), html)
-    html = _ATTRIBUTE.sub(lambda m: f'{m.group(1)}="{escape(words.get(m.group(2), m.group(2)))}"',
-                          html)
+
+    def text(match: re.Match[str]) -> str:
+        found = _translated(match.group(2), words)
+        return match.group(0) if found is None else f">{match.group(1)}{found}{match.group(3)}<"
+
+    def attribute(match: re.Match[str]) -> str:
+        found = _translated(match.group(2), words)
+        return match.group(0) if found is None else f'{match.group(1)}="{found}"'
+
+    html = _ATTRIBUTE.sub(attribute, _TEXT.sub(text, html))
     up = "../" * level
 
     def relink(match: re.Match[str]) -> str:

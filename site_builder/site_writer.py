@@ -68,14 +68,49 @@ class WriteResult:
     reused: int  # units kept from the previous build
 
 
-class FileWriter:
-    """Writes files under one folder, creating each sub-folder once."""
+class OutputClash(ValueError):
+    """Two producers (units, MkDocs, the shared files) wrote one file of the site in one build:
+    the second would silently replace the first (documents named x.pdf and 3-x.pdf, two
+    products claiming one address)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, path: str, first: str, second: str) -> None:
+        super().__init__(path, first, second)  # picklable: raised in worker processes too
+        self.path, self.first, self.second = path, first, second
+
+    def __str__(self) -> str:
+        if self.first == self.second:
+            return (f"tệp '{self.path}' được ghi hai lần trong một lần dựng, cả hai lần bởi "
+                    f"{self.first}: hai tài liệu, ảnh hay trang của nó trùng địa chỉ (đổi tên một "
+                    f"tệp) / '{self.path}' is written twice in one build, both times by "
+                    f"{self.first}: two of its documents, photos or pages share an address "
+                    "(rename one file)")
+        return (f"tệp '{self.path}' được ghi hai lần trong một lần dựng, bởi {self.first} và bởi "
+                f"{self.second}: hai sản phẩm, lô, tài liệu hay trang không được trùng địa chỉ / "
+                f"'{self.path}' is written twice in one build, by {self.first} and by "
+                f"{self.second}: two products, lots, documents or pages may not share an address")
+
+
+MKDOCS = "MkDocs (docs/, theme)"
+SHARED = "shared-files"  # the plan's files written every build (404.html, search index...)
+
+
+class FileWriter:
+    """Writes files under one folder, creating each sub-folder once; refuses a second write of
+    a path (``owners``: path -> who wrote it, for the whole build)."""
+
+    def __init__(self, root: Path, owners: dict[str, str] | None = None) -> None:
         self.root = root
         self.folders: set[str] = set()
+        self.owners: dict[str, str] = {} if owners is None else owners
 
-    def write(self, path: str, data: bytes) -> None:
+    def claim(self, path: str, producer: str) -> None:
+        """Record that ``producer`` makes ``path``; OutputClash when another already did."""
+        if path in self.owners:
+            raise OutputClash(path, self.owners[path], producer)
+        self.owners[path] = producer
+
+    def write(self, path: str, data: bytes, producer: str) -> None:
+        self.claim(path, producer)
         folder = path.rpartition("/")[0]
         if folder not in self.folders:
             (self.root / folder).mkdir(parents=True, exist_ok=True)
@@ -115,7 +150,7 @@ def _write_unit(unit: Unit, key: str, writer: FileWriter, shells: Shells,
     out = unit.render()
     files = []
     for item in out.files:
-        writer.write(item.path, item.data)
+        writer.write(item.path, item.data, unit.name)
         files.append(item.path)
     for page in out.pages:
         switch = links(page)
@@ -123,7 +158,7 @@ def _write_unit(unit: Unit, key: str, writer: FileWriter, shells: Shells,
         html = chosen.fill(
             title=page.title, description=page.description, body=page.body,
             address=absolute_url(page.url), switch=switch, head=page.head)
-        writer.write(page.url + "index.html", html.encode("utf-8"))
+        writer.write(page.url + "index.html", html.encode("utf-8"), unit.name)
         files.append(page.url + "index.html")
     return {"key": key, "files": sorted(files),
             "pages": [page.url for page in out.pages] + out.standalone}
@@ -135,8 +170,8 @@ _JOB: tuple | None = None
 
 def _work(batch: list[tuple[int, str]]) -> list[tuple[str, dict]]:
     assert _JOB is not None
-    units, site_dir, shells, absolute_url, links = _JOB
-    writer = FileWriter(site_dir)
+    units, site_dir, shells, absolute_url, links, owners = _JOB
+    writer = FileWriter(site_dir, dict(owners))
     return [(units[i].name, _write_unit(units[i], key, writer, shells, absolute_url, links))
             for i, key in batch]
 
@@ -157,9 +192,9 @@ def write_site(plan: SitePlan, site_dir: Path, shells: Shells,
     Many units are rendered by one worker process per core (fork, Linux and macOS); the
     output does not depend on how the work was shared."""
     global _JOB
-    writer = FileWriter(site_dir)
+    writer = FileWriter(site_dir, {p: MKDOCS for p in generated_files(site_dir) if p != MANIFEST})
     for item in plan.files:
-        writer.write(item.path, item.data)
+        writer.write(item.path, item.data, SHARED)
     manifest = Manifest(generated=[p for p in generated_files(site_dir) if p != MANIFEST])
     shell_key = hashlib.sha256("".join("".join(s.parts) for _, s in sorted(shells.items()))
                                .encode()).hexdigest()
@@ -173,16 +208,21 @@ def write_site(plan: SitePlan, site_dir: Path, shells: Shells,
         before = old.get(unit.name)
         if incremental and before is not None and before.get("key") == key:
             manifest.units[unit.name] = before
+            for path in before["files"]:
+                writer.claim(path, unit.name)
         else:
             todo.append((i, key))
     progress.start("render", len(todo))
     units = [unit for unit, _ in keyed]
     if len(todo) >= PARALLEL_FROM and _workers() > 1 and "fork" in mp.get_all_start_methods():
-        _JOB = (units, site_dir, shells, absolute_url, links)
+        _JOB = (units, site_dir, shells, absolute_url, links, writer.owners)
         batches = [todo[i:i + BATCH] for i in range(0, len(todo), BATCH)]
         try:
             with ProcessPoolExecutor(_workers(), mp_context=mp.get_context("fork")) as pool:
                 for done in pool.map(_work, batches):
+                    for name, entry in done:  # clashes between batches of different workers
+                        for path in entry["files"]:
+                            writer.claim(path, name)
                     manifest.units.update(done)
                     progress.advance(len(done))
         finally:

@@ -205,7 +205,9 @@ class StampCache:
 
 
 def artwork_key(art: Artwork) -> str:
-    return repr((art.url, art.size, art.texts, art.polygons, art.module))
+    """Everything a stamp shows, the code's modules included: the same address gives other
+    modules when the code's drawing changes (codes with mask 0 gained their format information)."""
+    return repr((art.url, art.size, art.rects, art.texts, art.polygons, art.module))
 
 
 def made_on_utc(day) -> datetime:  # type: ignore[no-untyped-def]

@@ -174,3 +174,62 @@ def test_a_settings_change_reaches_the_pages_that_show_it(tmp_path):
     build_site(config, as_of=AS_OF)
     assert "CC0 1.0" in (site / "du-lieu" / "index.html").read_text(encoding="utf-8")
     assert "CC0 1.0" in (site / "du-lieu" / "products.json").read_text(encoding="utf-8")
+
+
+def test_a_full_build_killed_between_its_two_renames_is_put_back_by_the_next_build(
+        tmp_path, monkeypatch):
+    """Where folders cannot be exchanged in one step, a full build renames the old site aside,
+    then the new one into place; killed in between, the next build restores the old site and
+    removes what was left beside it."""
+    config = sample(tmp_path)
+    site = build_site(config, as_of=AS_OF).site_dir
+    before = snapshot(site)
+    real_rename = Path.rename
+
+    def killed_before_the_new_site_is_in_place(self, target):
+        if Path(target) == site and self.name.startswith(".site.building-"):
+            raise KeyboardInterrupt
+        return real_rename(self, target)
+
+    monkeypatch.setattr(publish, "exchange", lambda a, b: False)
+    monkeypatch.setattr(Path, "rename", killed_before_the_new_site_is_in_place)
+    with pytest.raises(KeyboardInterrupt):
+        build_site(config, as_of=AS_OF + timedelta(days=1))  # a new day: a full build
+    monkeypatch.undo()
+    assert not site.exists() and len(list(tmp_path.glob(".site.old-*"))) == 1
+    again = build_site(config, as_of=AS_OF)
+    # The old site was back before the build began: it served as the previous build.
+    assert (again.mode, again.rendered) == ("incremental", 0)
+    assert snapshot(site) == before
+    assert not list(tmp_path.glob(".site.old-*")) and not list(tmp_path.glob(".site.building-*"))
+
+
+def test_recovery_takes_the_newest_complete_old_site_and_removes_the_others(tmp_path):
+    config = sample(tmp_path)
+    site = build_site(config, as_of=AS_OF).site_dir
+    before = snapshot(site)
+    older = tmp_path / ".site.old-1700000000000000000-41"
+    shutil.copytree(site, older)
+    (older / "404.html").write_text("older", encoding="utf-8")
+    broken = tmp_path / ".site.old-1900000000000000000-43"  # newest, but half removed
+    shutil.copytree(site, broken)
+    (broken / "404.html").unlink()
+    site.rename(tmp_path / ".site.old-1800000000000000000-42")
+    assert publish.recover_swap(site)
+    assert snapshot(site) == before
+    assert not list(tmp_path.glob(".site.old-*"))
+    assert not publish.recover_swap(site)  # nothing left to do
+
+
+def test_a_full_build_exchanges_the_folders_in_one_step(tmp_path, monkeypatch):
+    new, final = tmp_path / ".site.building-1", tmp_path / "site"
+    for folder, text in ((new, "mới"), (final, "cũ")):
+        folder.mkdir()
+        (folder / "index.html").write_text(text, encoding="utf-8")
+    if not publish.exchange(new, final):
+        pytest.skip("this system or file system cannot exchange folders (renameat2)")
+    publish.exchange(new, final)  # back as they were
+    monkeypatch.setattr(Path, "rename", lambda self, target: pytest.fail("renamed in two steps"))
+    publish.swap(new, final)
+    assert (final / "index.html").read_text(encoding="utf-8") == "mới"
+    assert not new.exists() and not list(tmp_path.glob(".site.old-*"))
