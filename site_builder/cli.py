@@ -14,10 +14,11 @@ from mkdocs.config import load_config
 
 from .build import BuildError, build_site, ocop_plugin, quiet_mkdocs_logging
 from .config import SiteConfig
+from .model import Catalog
 from .problems import Problems, Severity
 from .progress import Progress
 from .records import json_schema
-from .validate import UNTRANSLATED, load_catalog, record_paths
+from .validate import UNTRANSLATED, load_catalog, note_kind, record_paths
 
 
 def _date(text: str) -> date:
@@ -25,6 +26,16 @@ def _date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' không phải ngày dạng YYYY-MM-DD") from None
+
+
+def _day_first(text: str) -> date:
+    """A date as an office writes it (12/06/2025) or ISO (2025-06-12)."""
+    from .sheets.tables import parse_date
+
+    found = parse_date(text)
+    if found is None:
+        raise argparse.ArgumentTypeError(f"'{text}' không phải ngày; viết 12/06/2025 (ngày/tháng/năm)")
+    return found
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -60,6 +71,8 @@ def _parser() -> argparse.ArgumentParser:
     stamps.add_argument("--as-of", type=_date, help="xét tình trạng chứng nhận tại ngày này")
     stamps.add_argument("--draft", action="store_true",
                         help="cho phép tên miền mẫu (tem nháp, không in lên bao bì)")
+    stamps.add_argument("--check", action="store_true",
+                        help="không tạo tem, chỉ liệt kê tem in bằng bản cũ cần in lại")
 
     for name, what in (("brochure", "danh mục in A4 (PDF): ảnh, tên, sao, chủ thể, câu chuyện, mã QR"),
                        ("cards", "thẻ A6 đặt bàn (4 thẻ mỗi tờ A4), mã QR lớn tới trang sản phẩm"),
@@ -84,15 +97,32 @@ def _parser() -> argparse.ArgumentParser:
                          help="thư mục kết quả (mặc định: ocop-offline/)")
     offline.add_argument("--as-of", type=_date, help="tính tình trạng chứng nhận tại ngày này")
 
-    imports = sub.add_parser("import", help="nhập bảng tính (.xlsx, .xls, .csv) thành hồ sơ trong "
-                             "products/")
+    imports = sub.add_parser(
+        "import", help="nhập danh sách sản phẩm (.xlsx, .xls, .csv) thành hồ sơ trong products/",
+        description="Đọc danh sách như văn phòng OCOP vẫn giữ (phụ lục quyết định công nhận, bảng "
+        "tính cũ, CSV, phông TCVN3/VNI) hoặc bảng mẫu (--template). Luôn chạy thử trước: --dry-run.")
     imports.add_argument("file", type=Path, nargs="?", metavar="TỆP",
                          help="bảng tính .xlsx, .xls hoặc .csv (một dòng mỗi lần công nhận)")
+    imports.add_argument("--sheet", metavar="TRANG",
+                         help="tên hoặc số thứ tự trang tính (mặc định: trang đầu có bảng sản phẩm)")
+    imports.add_argument("--decision", metavar="SỐ",
+                         help="số quyết định công nhận cho mọi dòng, vd. 1234/QĐ-UBND")
+    imports.add_argument("--decision-date", type=_day_first, metavar="NGÀY",
+                         help="ngày quyết định cho mọi dòng, vd. 12/06/2025")
+    imports.add_argument("--authority", metavar="CƠ_QUAN",
+                         help="cơ quan công nhận cho mọi dòng, vd. 'UBND tỉnh Ninh Thuận'")
+    imports.add_argument("--province", metavar="TỈNH",
+                         help="tỉnh của các địa chỉ không ghi tỉnh (tên cũ hay mới đều được)")
+    imports.add_argument("--regime", choices=("1048", "148", "148+1489", "26"),
+                         help="bộ tiêu chí đánh giá cho mọi dòng")
     imports.add_argument("--update", action="store_true",
                          help="cập nhật hồ sơ đã có (chỉ các trường có trong bảng)")
     imports.add_argument("--dry-run", action="store_true", help="chỉ cho biết sẽ làm gì, không ghi")
     imports.add_argument("--skip-invalid", action="store_true",
                          help="vẫn ghi các sản phẩm hợp lệ khi có dòng lỗi")
+    imports.add_argument("--todo", type=Path, metavar="TỆP.xlsx",
+                         help="ghi bảng việc cần làm: mỗi sản phẩm một dòng, những gì đã đọc, suy ra, "
+                         "cần hỏi, còn thiếu; điền xong nhập lại bằng --update")
     imports.add_argument("--template", type=Path, metavar="TỆP",
                          help="ghi bảng tính mẫu (cột, hướng dẫn, 26 bộ sản phẩm) rồi thoát")
     imports.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ thông báo")
@@ -125,21 +155,41 @@ def cmd_check(args: argparse.Namespace) -> int:
     blocking = Problems([p for p in problems.items if p.severity is not Severity.NOTE])
     for problem in blocking.sorted():
         print(problem.format(args.lang, root))
-    if problems.notes:
-        print("\nTraceability, Circular 02/2024/TT-BKHCN minimum items:" if args.lang == "en"
-              else "\nTruy xuất nguồn gốc, các mục tối thiểu theo Thông tư 02/2024/TT-BKHCN:")
-        for note in Problems(problems.notes).sorted():
-            print(note.format(args.lang, root))
+    notes: dict[str, list] = {kind: [] for kind in NOTE_HEADINGS}
+    for note in Problems(problems.notes).sorted():
+        notes[note_kind(note)].append(note)
+    for kind, (heading_vi, heading_en) in NOTE_HEADINGS.items():
+        if notes[kind]:
+            print(f"\n{heading_en if args.lang == 'en' else heading_vi}:")
+            for note in notes[kind]:
+                print(note.format(args.lang, root))
     records = len(record_paths(site.products_dir)) if site.products_dir.is_dir() else 0
-    errors, warnings, notes = len(problems.errors), len(problems.warnings), len(problems.notes)
+    errors, warnings = len(problems.errors), len(problems.warnings)
     untranslated = sum(1 for p in problems.warnings if p.message.vi.startswith(UNTRANSLATED))
+    counts = {kind: len(found) for kind, found in notes.items()}
     if args.lang == "en":
         print(f"{records} records, {len(catalog.products)} valid: {errors} errors, {warnings} "
-              f"warnings ({untranslated} missing translations), {notes} traceability notes")
+              f"warnings ({untranslated} missing translations), {counts['traceability']} "
+              f"traceability notes, {counts['missing']} products with missing details, "
+              f"{counts['to_confirm']} values to confirm")
     else:
         print(f"{records} hồ sơ, {len(catalog.products)} hợp lệ: {errors} lỗi, {warnings} cảnh báo "
-              f"({untranslated} thiếu bản dịch), {notes} ghi chú truy xuất")
+              f"({untranslated} thiếu bản dịch), {counts['traceability']} ghi chú truy xuất, "
+              f"{counts['missing']} sản phẩm còn thiếu thông tin, {counts['to_confirm']} giá trị "
+              f"cần xác nhận")
     return 1 if errors else 0
+
+
+# The notes `ocop check` lists after errors and warnings, by kind (validate.note_kind).
+NOTE_HEADINGS = {
+    "to_confirm": ("Cần xác nhận (giá trị nhập từ danh sách, xóa mục trong to_confirm khi đã "
+                   "xác nhận)", "To confirm (imported values; delete the to_confirm entry once "
+                   "confirmed)"),
+    "missing": ("Thông tin còn thiếu (trang vẫn được đăng)",
+                "Missing details (the pages are published all the same)"),
+    "traceability": ("Truy xuất nguồn gốc, các mục tối thiểu theo Thông tư 02/2024/TT-BKHCN",
+                     "Traceability, Circular 02/2024/TT-BKHCN minimum items"),
+}
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -186,6 +236,8 @@ def cmd_stamps(args: argparse.Namespace) -> int:
             print(problem.format("vi", root), file=sys.stderr)
         print("Hồ sơ có lỗi, không tạo tem. / Records have errors; no stamps made.", file=sys.stderr)
         return 1
+    if args.check:
+        return _stamps_to_reprint(catalog, site, args)
     sheet = SheetLayout(columns=args.columns, rows=args.rows, gap=args.gap, margin=args.margin,
                         count=args.count)
     try:
@@ -203,6 +255,28 @@ def cmd_stamps(args: argparse.Namespace) -> int:
     if site.draft:
         print("BẢN NHÁP: tên miền chưa phải tên miền thật, không in tem này lên bao bì.")
     print(f"Đã ghi {len(result.written)} tệp vào {args.out}/ ({len(result.artworks)} mẫu tem).")
+    return 0
+
+
+def _stamps_to_reprint(catalog: Catalog, site: SiteConfig, args: argparse.Namespace) -> int:
+    """``ocop stamps --check``: the stamps an earlier ocop printed without the code's format
+    information (those whose code takes mask 0), which many phones cannot read."""
+    from .qr import printed_without_format_information
+    from .stamp_kit import KitError, plan_jobs
+
+    try:
+        jobs = plan_jobs(catalog, site, args.ids, args.lot, [])
+    except KitError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    reprint = [job for job in jobs if printed_without_format_information(job.url)]
+    for job in reprint:
+        print(f"{job.name}: {job.url}")
+    print(f"{len(reprint)} trong {len(jobs)} tem sản phẩm và lô cần in lại (mọi cỡ) nếu đã in bằng "
+          f"bản ocop cũ: mã QR thiếu thông tin định dạng, nhiều điện thoại không quét được. Tem tạo "
+          f"từ nay đều đúng. / {len(reprint)} of {len(jobs)} product and lot stamps must be "
+          f"reprinted (every size) if an earlier ocop made them: the code lacks its format "
+          f"information. Stamps made now are correct.")
     return 0
 
 
@@ -280,8 +354,10 @@ def cmd_offline(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from .exporter import write_template
-    from .sheets.importer import apply_import, describe, plan_import
-    from .sheets.tables import TableError, read_table
+    from .sheets.importer import ImportOptions, apply_import, find_table, plan_import
+    from .sheets.review import change_lines, sheet_lines, skipped_lines, totals_line
+    from .sheets.tables import TableError
+    from .sheets.todo import write_todo
 
     if args.template:
         if args.template.exists():
@@ -294,35 +370,39 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.file is None:
         print("cần tên tệp bảng tính, hoặc --template TỆP / give a spreadsheet file", file=sys.stderr)
         return 2
+    if args.todo and args.todo.exists():
+        print(f"{args.todo} đã có, không ghi đè / {args.todo} exists; not overwritten", file=sys.stderr)
+        return 1
     site = _site_config(args)
+    options = ImportOptions(args.update, args.sheet, args.decision, args.decision_date,
+                            args.authority, args.province, args.regime)
     try:
-        plan = plan_import(read_table(args.file), site, update=args.update)
-    except (TableError, ValueError) as exc:
+        table, layout = find_table(args.file, args.sheet)
+        plan = plan_import(table, layout, site, options)
+    except TableError as exc:
         print(f"{args.file}: {exc}" if not str(exc).startswith(str(args.file)) else exc,
               file=sys.stderr)
         return 1
+    root = site.products_dir.parent
+    lines = [*sheet_lines(plan, args.lang), *skipped_lines(plan, args.lang)]
+    lines.extend(line for change in plan.changes for line in change_lines(change, root, args.lang))
+    print("\n".join(lines))
     for problem in sorted(plan.problems, key=lambda p: (p.row, p.column or 0)):
         print(problem.format(args.file, args.lang))
-    root = site.products_dir.parent
-    for change in plan.changes:
-        for line in describe(change, root, args.lang):
-            print(line)
-    counts = {action: sum(1 for c in plan.changes if c.action == action)
-              for action in ("new", "update", "same", "exists", "invalid")}
+    if args.todo:
+        write_todo(args.todo, plan, args.lang)
+        print(f"Đã ghi bảng việc cần làm {args.todo} / Wrote the to-do workbook {args.todo}")
     if plan.errors and not args.skip_invalid:
         print(f"{len(plan.errors)} lỗi: không ghi hồ sơ nào (sửa bảng, hoặc thêm --skip-invalid để "
               f"ghi các sản phẩm không lỗi). / {len(plan.errors)} errors: nothing written.",
               file=sys.stderr)
         return 1
     if args.dry_run:
-        print(f"Chạy thử, không ghi gì: {counts['new']} hồ sơ mới, {counts['update']} cập nhật, "
-              f"{counts['same']} không đổi, {counts['exists']} đã có (giữ nguyên), {counts['invalid']} "
-              "lỗi bỏ qua.")
+        print(totals_line(plan, args.lang, dry_run=True))
         return 0
-    written = apply_import(plan, skip_invalid=args.skip_invalid)
-    print(f"Đã ghi {len(written)} hồ sơ ({counts['new']} mới, {counts['update']} cập nhật); "
-          f"{counts['same']} không đổi, {counts['exists']} đã có (giữ nguyên), {counts['invalid']} "
-          "lỗi bỏ qua. Chạy 'ocop check' để xem cảnh báo.")
+    apply_import(plan, skip_invalid=args.skip_invalid)
+    print(totals_line(plan, args.lang) + (" Chạy 'ocop check' để xem cảnh báo." if args.lang != "en"
+                                           else " Run 'ocop check' for warnings."))
     return 0
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from .i18n import Translator
 from .places import provinces
 from .rules import Status
-from .taxonomy import PRODUCT_SETS, SECTORS
+from .taxonomy import BROWSED_SECTORS, PRODUCT_SETS, UNCLASSIFIED
 from .views import ProductView, Urls
 
 # URL query names of the filters: short, readable, the same in every language.
@@ -28,8 +28,9 @@ def values_of(view: ProductView) -> dict[str, str]:
     """The value of each filter for one product."""
     product = view.product
     values = {
-        SECTOR: product.product_set.sector.slug,
-        PRODUCT_SET: str(product.product_set.number),
+        SECTOR: product.sector.slug,
+        # A product not yet classified has a value of its own in both filters: never dropped.
+        PRODUCT_SET: str(product.product_set.number) if product.product_set else UNCLASSIFIED.slug,
         PROVINCE: product.producer.province.slug,
         STATUS: view.status.status.value,
     }
@@ -64,17 +65,14 @@ def facets(views: list[ProductView], t: Translator, urls: Urls) -> list[Facet]:
         for key, value in values_of(view).items():
             counts[key][value] += 1
     all_provinces = {p.slug: p for p in provinces().values()}
-    sectors = {s.slug: s for s in SECTORS.values()}
     result = [
         Facet(STARS, t("stars"), tuple(
             Option(str(n), t("stars_label", n=n), counts[STARS][str(n)], urls.stars(n))
             for n in (5, 4, 3) if counts[STARS][str(n)])),
         Facet(SECTOR, t("sector"), tuple(
             Option(s.slug, t.name(s), counts[SECTOR][s.slug], urls.sector(s))
-            for s in sectors.values() if counts[SECTOR][s.slug])),
-        Facet(PRODUCT_SET, t("product_set"), tuple(
-            Option(str(n), f"{n}. {t.name(ps)}", counts[PRODUCT_SET][str(n)])
-            for n, ps in PRODUCT_SETS.items() if counts[PRODUCT_SET][str(n)])),
+            for s in BROWSED_SECTORS if counts[SECTOR][s.slug])),
+        Facet(PRODUCT_SET, t("product_set"), _product_set_options(counts[PRODUCT_SET], t, urls)),
         Facet(PROVINCE, t("province"), tuple(sorted(
             (Option(slug, all_provinces[slug].name, n, urls.province(all_provinces[slug]))
              for slug, n in counts[PROVINCE].items()), key=lambda o: all_provinces[o.value].short_name))),
@@ -83,6 +81,17 @@ def facets(views: list[ProductView], t: Translator, urls: Urls) -> list[Facet]:
             for s in Status if counts[STATUS][s.value])),
     ]
     return result
+
+
+def _product_set_options(counts: Counter, t: Translator, urls: Urls) -> tuple[Option, ...]:
+    """The 26 sets in Appendix II's order, then the products not yet classified (whose
+    listing is the unclassified 'sector')."""
+    options = [Option(str(n), f"{n}. {t.name(ps)}", counts[str(n)])
+               for n, ps in PRODUCT_SETS.items() if counts[str(n)]]
+    if counts[UNCLASSIFIED.slug]:
+        options.append(Option(UNCLASSIFIED.slug, t.name(UNCLASSIFIED), counts[UNCLASSIFIED.slug],
+                              urls.sector(UNCLASSIFIED)))
+    return tuple(options)
 
 
 def home_charts(views: list[ProductView], t: Translator, urls: Urls) -> list[Facet]:

@@ -7,7 +7,16 @@ from datetime import date
 from pathlib import Path
 
 from .places import Commune, Province
-from .taxonomy import PRODUCER_TYPES, REGIMES, ProducerType, ProductSet, Regime
+from .taxonomy import (
+    PRODUCER_TYPES,
+    REGIMES,
+    UNCLASSIFIED,
+    UNDETERMINED_TYPE,
+    ProducerType,
+    ProductSet,
+    Regime,
+    Sector,
+)
 
 
 @dataclass(frozen=True)
@@ -66,10 +75,10 @@ class Certification:
 @dataclass(frozen=True)
 class Producer:
     name: str
-    type_key: str
+    type_key: str | None  # None until a person settles it (a list may give only a person's name)
     address_on_certificate: str
     province: Province
-    commune: Commune
+    commune: Commune | None  # None until a person settles it (an old commune split in 2025)
     representative: str | None = None
     phone: str | None = None
     email: str | None = None
@@ -79,7 +88,7 @@ class Producer:
 
     @property
     def type(self) -> ProducerType:
-        return PRODUCER_TYPES[self.type_key]
+        return PRODUCER_TYPES.get(self.type_key or "", UNDETERMINED_TYPE)
 
 
 @dataclass(frozen=True)
@@ -162,8 +171,8 @@ class Withdrawal:
 class Product:
     id: str
     name: Text
-    product_set: ProductSet
-    story: Text
+    product_set: ProductSet | None  # None: not yet classified
+    story: Text | None  # None: the producer has not provided one yet
     producer: Producer
     certifications: tuple[Certification, ...]  # oldest first
     source: Path  # the record file
@@ -179,6 +188,11 @@ class Product:
     @property
     def latest(self) -> Certification:
         return self.certifications[-1]
+
+    @property
+    def sector(self) -> Sector:
+        """The product's sector, or ``UNCLASSIFIED`` while its product set is not known."""
+        return self.product_set.sector if self.product_set else UNCLASSIFIED
 
 
 @dataclass

@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape
 
 from .config import SiteConfig
 from .i18n import Translator
+from .model import Product
 from .records import json_schema
 from .rules import history_on
 from .text import cell_text
@@ -38,9 +39,10 @@ FIELDS = {
     "id": ("Mã sản phẩm trong danh mục (cố định)", "The product's id in the catalog (permanent)"),
     "name_vi": ("Tên sản phẩm", "Product name, Vietnamese"),
     "name_en": ("Tên tiếng Anh (nếu có)", "Product name, English (if given)"),
-    "product_set": ("Bộ sản phẩm 1-26 (Phụ lục I, Quyết định 26/2026/QĐ-TTg)",
-                    "Product set 1-26 (Appendix I, Decision 26/2026/QĐ-TTg)"),
-    "sector": ("Ngành hàng", "Sector"),
+    "product_set": ("Bộ sản phẩm 1-26 (Phụ lục I, Quyết định 26/2026/QĐ-TTg); để trống khi chưa "
+                    "phân loại", "Product set 1-26 (Appendix I, Decision 26/2026/QĐ-TTg); empty "
+                    "while not yet classified"),
+    "sector": ("Ngành hàng; để trống khi chưa phân loại", "Sector; empty while not yet classified"),
     "producer": ("Chủ thể sản xuất", "Producer"),
     "producer_type": ("Loại chủ thể: cooperative, enterprise, household, ...",
                       "Producer type: cooperative, enterprise, household, ..."),
@@ -48,7 +50,8 @@ FIELDS = {
                                "Address as on the certificate (may use the old boundaries)"),
     "province": ("Tỉnh, thành phố hiện nay (34 đơn vị từ 01/7/2025)",
                  "Province or city now (34 since 1 July 2025)"),
-    "commune": ("Xã, phường, đặc khu hiện nay", "Commune, ward or special zone now"),
+    "commune": ("Xã, phường, đặc khu hiện nay; để trống khi chưa xác định",
+                "Commune, ward or special zone now; empty while not settled"),
     "gtin": ("Mã GTIN (mã vạch), nếu có", "GTIN (barcode), if any"),
     "stars": ("Số sao của quyết định này", "Stars of this certification"),
     "score": ("Điểm đánh giá", "Evaluation score"),
@@ -92,13 +95,15 @@ def product_record(view: ProductView) -> dict:
     p, config = view.product, view.config
     return {
         "id": p.id, "name": {"vi": p.name.vi, "en": p.name.en},
-        "product_set": {"number": p.product_set.number, "vi": p.product_set.name_vi,
-                        "en": p.product_set.name_en},
-        "sector": {"key": p.product_set.sector.slug, "vi": p.product_set.sector.name_vi,
-                   "en": p.product_set.sector.name_en},
+        # null while the product is not yet classified
+        "product_set": None if p.product_set is None else {
+            "number": p.product_set.number, "vi": p.product_set.name_vi,
+            "en": p.product_set.name_en},
+        "sector": None if p.product_set is None else {
+            "key": p.sector.slug, "vi": p.sector.name_vi, "en": p.sector.name_en},
         "producer": {"name": p.producer.name, "type": p.producer.type_key,
                      "address_on_certificate": p.producer.address_on_certificate,
-                     "province": p.producer.province.name, "commune": p.producer.commune.name,
+                     "province": p.producer.province.name, "commune": _commune(p),
                      "phone": p.producer.phone, "website": p.producer.website},
         "gtin": p.gtin, "brand": p.brand,
         "status": view.status.status.value,
@@ -109,6 +114,12 @@ def product_record(view: ProductView) -> dict:
         "trace_page": view.trace_absolute_url,
         "certifications": _certifications(view),
     }
+
+
+def _commune(product: Product) -> str | None:
+    """The producer's current commune; None while a person has still to settle it."""
+    commune = product.producer.commune
+    return commune.name if commune else None
 
 
 def products_json(views: list[ProductView], config: SiteConfig) -> bytes:
@@ -133,7 +144,7 @@ def places_geojson(views: list[ProductView], config: SiteConfig) -> bytes:
             features.append(_point_feature(p.producer.location, {
                 **common, "kind": "producer", "name": p.producer.name,
                 "address": p.producer.address_on_certificate, "province": p.producer.province.name,
-                "commune": p.producer.commune.name, "phone": p.producer.phone}))
+                "commune": _commune(p), "phone": p.producer.phone}))
         for shop in p.shops:
             if shop.location:
                 features.append(_point_feature(shop.location, {
@@ -162,10 +173,11 @@ def products_csv(views: list[ProductView], config: SiteConfig) -> bytes:
         p = view.product
         for c in record["certifications"]:
             writer.writerow(cell_text(v) if isinstance(v, str) else v for v in [
-                p.id, p.name.vi, p.name.en or "", p.product_set.number,
-                p.product_set.sector.slug, p.producer.name, p.producer.type_key,
+                p.id, p.name.vi, p.name.en or "",
+                p.product_set.number if p.product_set else "",
+                p.sector.slug if p.product_set else "", p.producer.name, p.producer.type_key,
                 p.producer.address_on_certificate, p.producer.province.name,
-                p.producer.commune.name, p.gtin or "", c["stars"],
+                _commune(p) or "", p.gtin or "", c["stars"],
                 "" if c["score"] is None else f"{c['score']:g}", c["decision"],
                 c["decision_date"], c["authority"], c["valid_until"], c["kind"],
                 c["ocop_code"] or "", c["status"], record["status"], record["page"],

@@ -55,7 +55,7 @@ from .record_cache import summary_digest
 from .rules import Status
 from .search_index import build_search_index
 from .share_image import share_files
-from .taxonomy import SECTORS, Sector
+from .taxonomy import BROWSED_SECTORS, Sector
 from .traceability import ITEMS, Completeness, all_completeness
 from .views import ProductView, Urls, document_names, lot_view, product_metadata, product_view
 
@@ -372,7 +372,7 @@ def _product_unit(languages: Languages, views: list[ProductView], photos: list) 
         title = renderer.t("product_title", name=view.name, producer=product.producer.name)
         json_ld, tags = product_metadata(view, photos)
         out.add_page(SitePage(
-            url, title, renderer.t("product_description", name=view.name, story=view.description),
+            url, title, view.page_description,
             renderer.render("product.html", url, v=view, photos=photos, alternates=page_versions,
                             json_ld=json_ld, badge=_badge_snippet(view),
                             marketplace_images={
@@ -466,12 +466,13 @@ class _LanguageSite:
         by_sector: dict[str, list[ProductView]] = {}
         for view in views:
             by_province.setdefault(view.product.producer.province.code, []).append(view)
-            by_sector.setdefault(view.product.product_set.sector.key, []).append(view)
+            by_sector.setdefault(view.sector.slug, []).append(view)
         province_list: list[tuple[Province, list[ProductView]]] = sorted(
             ((provinces()[code], items) for code, items in by_province.items()),
             key=lambda item: item[0].short_name)
+        # Products not yet classified get a listing of their own, after the six sectors.
         sector_list: list[tuple[Sector, list[ProductView]]] = [
-            (SECTORS[k], by_sector[k]) for k in SECTORS if k in by_sector]
+            (s, by_sector[s.slug]) for s in BROWSED_SECTORS if s.slug in by_sector]
         for kind, title, lead, groups, url in (
                 ("provinces", t("provinces"), t("provinces_lead"),
                  [(p.name, r.urls.province(p), items) for p, items in province_list],

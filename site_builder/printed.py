@@ -25,7 +25,7 @@ from .i18n import Translator
 from .media import square_image
 from .qr import dark_runs, make_code
 from .stamps import FONT_FILES
-from .taxonomy import SECTORS
+from .taxonomy import BROWSED_SECTORS
 from .views import ProductView, Urls
 
 A4 = (210.0, 297.0)
@@ -46,7 +46,7 @@ class Selection:
 
     province: str = ""  # a province's name or slug
     stars: tuple[int, ...] = ()
-    sector: str = ""  # a sector's slug (thuc-pham, ...)
+    sector: str = ""  # a sector's slug (thuc-pham, ..., or chua-phan-loai)
     ids: tuple[str, ...] = ()
 
     def province_slug(self) -> str:
@@ -68,7 +68,7 @@ class Selection:
         return f"?{urlencode(params)}" if params else ""
 
     def pick(self, views: Iterable[ProductView]) -> list[ProductView]:
-        if self.sector and self.sector not in {s.slug for s in SECTORS.values()}:
+        if self.sector and self.sector not in {s.slug for s in BROWSED_SECTORS}:
             raise PrintError(f"không có ngành '{self.sector}' / no sector '{self.sector}'")
         province = self.province_slug()
         chosen = []
@@ -120,7 +120,8 @@ def _stars(n: int) -> str:
 
 
 def plain_story(view: ProductView) -> str:
-    """The story as plain text (its Markdown rendered, then every tag dropped)."""
+    """The story as plain text (its Markdown rendered, then every tag dropped); "" when the
+    producer has not provided one: a fair's brochure leaves the space empty."""
     text = nh3.clean(view.story_html, tags=set())
     return " ".join(html.unescape(text).split())
 
@@ -189,7 +190,7 @@ def brochure_pdf(views: list[ProductView], config: SiteConfig, day: date, select
     groups: dict[str, list[ProductView]] = {}
     for view in chosen:
         key = (view.product.producer.province.short_name if group_by == "province"
-               else t.name(view.product.product_set.sector, "name"))
+               else t.name(view.sector, "name"))
         groups.setdefault(key, []).append(view)
     for name in sorted(groups, key=str.casefold):
         _group_pages(pdf, name, groups[name], config, day)
@@ -253,7 +254,7 @@ def _scope(chosen: list[ProductView], selection: Selection) -> str:
     if selection.province:
         parts.append(chosen[0].product.producer.province.name)
     if selection.sector:
-        parts.append(t.name(chosen[0].product.product_set.sector, "name"))
+        parts.append(t.name(chosen[0].sector, "name"))
     if selection.stars:
         parts.append(" · ".join(t("stars_label", n=n) for n in sorted(selection.stars)))
     return " · ".join(parts) or t("print_all")
@@ -294,8 +295,10 @@ def _product_row(pdf: FPDF, view: ProductView, config: SiteConfig, y: float) -> 
              new_x="LEFT", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
     pdf.set_font("body", "", 8.5)
-    producer = f"{product.producer.name} · {product.producer.commune.name}, " \
-               f"{product.producer.province.short_name}"
+    place = product.producer.province.short_name
+    if product.producer.commune is not None:
+        place = f"{product.producer.commune.name}, {place}"
+    producer = f"{product.producer.name} · {place}"
     pdf.multi_cell(width, 4, _fit_lines(pdf, producer, width, 4, 2), new_x="LEFT")
     pdf.set_font("body", "", 8)
     pdf.set_text_color(60, 60, 60)

@@ -97,11 +97,14 @@ class LocationRecord(Record):
 
 class ProducerRecord(Record):
     name: Text
+    # Optional: a list may name a person, which does not tell the type (see to_confirm).
     type: Literal["cooperative", "cooperative_group", "enterprise", "household", "farm",
-                  "association"]
+                  "association"] | None = None
     address_on_certificate: Text
     province: Text
-    commune: Text
+    # Optional: an imported annex may name a pre-2025 commune that was split between new ones,
+    # which a person has to settle (see ProductRecord.to_confirm).
+    commune: Text | None = None
     representative: Text | None = None
     phone: Annotated[str, Field(pattern=r"^\+?[0-9 .()-]{6,20}$")] | None = None
     email: Annotated[str, Field(pattern=r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")] | None = None
@@ -166,11 +169,20 @@ class WithdrawalRecord(Record):
     reason: Text
 
 
+# ``to_confirm``: a field path ("producer.commune") and what is still to be decided about it.
+FieldPathText = Annotated[str, Field(min_length=1, max_length=100)]
+ConfirmText = Annotated[str, Field(min_length=1, max_length=500)]
+
+
 class ProductRecord(Record):
+    """A product. Only what decides its certification status is required beyond its name and
+    producer: a product listed in a decision annex can be published before its producer sends
+    a story or photos, before its product set is known, and before its commune is settled."""
+
     id: Annotated[str, Field(pattern=ID_PATTERN)]
     name: LocalizedName
-    product_set: StrictInt = Field(ge=1, le=26)
-    story: LocalizedStory
+    product_set: Annotated[StrictInt, Field(ge=1, le=26)] | None = None
+    story: LocalizedStory | None = None
     producer: ProducerRecord
     certifications: list[CertificationRecord] = Field(min_length=1)
     gtin: str | None = None
@@ -181,6 +193,13 @@ class ProductRecord(Record):
     shelf_life: Text | None = None
     batches: list[BatchRecord] = Field(default_factory=list)
     withdrawn: WithdrawalRecord | None = None
+    # Where an imported value came from or what is still to be decided, by field path; a person
+    # deletes an entry once confirmed. `ocop check` lists each as a note; pages never show it.
+    to_confirm: dict[FieldPathText, ConfirmText] = Field(
+        default_factory=dict,
+        description="Giá trị cần người xác nhận, theo đường dẫn trường (ví dụ producer.commune); "
+                    "xóa mục khi đã xác nhận. / Values a person has to confirm, by field path; "
+                    "delete an entry once confirmed.")
 
 
 def json_schema() -> dict:

@@ -79,8 +79,9 @@ def _json(value: object) -> bytes:
 def searchable_text(view: ProductView) -> str:
     """What a reader may search a product by, in the view's language (and its Vietnamese name)."""
     p, t = view.product, view.t
-    return " ".join((view.name, p.name.vi, p.producer.name, p.producer.commune.name,
-                     p.producer.province.name, t.name(p.product_set), t.name(p.product_set.sector),
+    # The sector's name: "chưa phân loại" finds the products not yet classified too.
+    return " ".join((view.name, p.name.vi, p.producer.name, view.place,
+                     t.name(p.product_set) if p.product_set else "", t.name(view.sector),
                      p.brand or "", p.id.replace("-", " ")))
 
 
@@ -94,7 +95,7 @@ def card(view: ProductView, photo: dict | None) -> list:
     image = [photo["small"].rpartition("/")[2].rpartition(".")[0], t.text(photo["alt"])] \
         if photo else ["", ""]
     return [p.id, view.name, "" if view.name_lang == view.lang else view.name_lang,
-            p.producer.name, f"{p.producer.commune.name}, {p.producer.province.name}", stars,
+            p.producer.name, view.place, stars,
             view.status.status.value, *image]
 
 

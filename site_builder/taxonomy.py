@@ -54,6 +54,14 @@ SECTORS: dict[str, Sector] = {
     )
 }
 
+# Where a product whose product set is not known yet is listed, filtered and counted (a
+# decision annex often names no set): a sector of its own that is never dropped, and the value
+# of both the sector filter and the product-set filter. Not one of Appendix I's sectors.
+UNCLASSIFIED = Sector("", "chua-phan-loai", "Chưa phân loại", "Not yet classified")
+
+# The sectors one can browse by, in Appendix I's order, then the products not yet classified.
+BROWSED_SECTORS: tuple[Sector, ...] = (*SECTORS.values(), UNCLASSIFIED)
+
 PRODUCT_SETS: dict[int, ProductSet] = {
     p.number: p
     for p in (
@@ -134,6 +142,8 @@ PRODUCER_TYPES: dict[str, ProducerType] = {
                      "Association or tourism operator"),
     )
 }
+# Shown for a producer whose type a person has not settled yet (never a type of the programme).
+UNDETERMINED_TYPE = ProducerType("", "Chưa xác định loại hình", "Type not yet determined")
 
 
 @dataclass(frozen=True)

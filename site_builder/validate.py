@@ -33,7 +33,7 @@ from .model import (
     Text,
     Withdrawal,
 )
-from .problems import Problems
+from .problems import Problem, Problems
 from .progress import Progress, Quiet
 from .record_cache import RecordCache
 from .records import (
@@ -114,8 +114,49 @@ def load_catalog(config: SiteConfig, progress: Progress | None = None,
     _check_catalog(catalog, problems)
     catalog.products.sort(key=lambda p: p.id)
     if traceability_notes:
+        _note_missing_content(catalog, problems)
         _note_traceability_gaps(catalog, problems)
     return catalog, problems
+
+
+# The first words of the notes `ocop check` groups and counts (see ``note_kind``).
+TO_CONFIRM = ("cần xác nhận", "to confirm")
+MISSING = ("còn thiếu", "missing")
+
+
+def note_kind(note: Problem) -> str:
+    """'to_confirm', 'missing' or 'traceability': the heading `ocop check` lists a note under."""
+    if note.message.vi.startswith(TO_CONFIRM[0]):
+        return "to_confirm"
+    if note.message.vi.startswith(MISSING[0]):
+        return "missing"
+    return "traceability"
+
+
+def missing_content(product: Product) -> list[tuple[str, str]]:
+    """What a published product still lacks that its producer or the office should supply,
+    as (Vietnamese, English) words; nothing here stops a build."""
+    producer = product.producer
+    checks = (
+        (product.story is None, "câu chuyện", "story"),
+        (not product.photos, "ảnh", "photos"),
+        (not (producer.phone or producer.email or producer.zalo), "số điện thoại", "phone"),
+        (not product.gtin, "GTIN", "GTIN"),
+        (product.product_set is None, "bộ sản phẩm", "product set"),
+        (producer.commune is None, "xã/phường hiện nay", "current commune"),
+        (producer.type_key is None, "loại hình chủ thể", "producer type"),
+    )
+    return [(vi, en) for absent, vi, en in checks if absent]
+
+
+def _note_missing_content(catalog: Catalog, problems: Problems) -> None:
+    """One terse note per product listing what it lacks ("còn thiếu: câu chuyện, ảnh")."""
+    for product in catalog.products:
+        missing = missing_content(product)
+        if missing:
+            problems.note(product.source, 1, "",
+                          f"{MISSING[0]}: {', '.join(vi for vi, _ in missing)}",
+                          f"{MISSING[1]}: {', '.join(en for _, en in missing)}")
 
 
 def _note_traceability_gaps(catalog: Catalog, problems: Problems) -> None:
@@ -283,14 +324,17 @@ def _build_product(
                   "the withdrawal date is before the first certification")
 
     _warn_untranslated(record, config, warn)
+    for key, text in record.to_confirm.items():
+        problems.note(path, loaded.line_of(("to_confirm", key)), "to_confirm",
+                      f"{TO_CONFIRM[0]}: {key}: {text}", f"{TO_CONFIRM[1]}: {key}: {text}")
 
     if len(problems.errors) > errors_before or producer is None:
         return None
     product = Product(
         id=record.id,
         name=_text(record.name),
-        product_set=PRODUCT_SETS[record.product_set],
-        story=_text(record.story),
+        product_set=PRODUCT_SETS[record.product_set] if record.product_set else None,
+        story=_text(record.story) if record.story else None,
         producer=producer,
         certifications=tuple(certifications),
         source=path,
@@ -387,8 +431,8 @@ def _build_producer(record: ProductRecord, error: Any, warn: Any) -> Producer | 
                   f"không có tỉnh/thành '{p.province}' trong 34 đơn vị sau sắp xếp 2025",
                   f"'{p.province}' is not one of the 34 provinces after the 2025 reform")
         return None
-    commune = places.find_commune(province, p.commune)
-    if commune is None:
+    commune = places.find_commune(province, p.commune) if p.commune is not None else None
+    if p.commune is not None and commune is None:
         hints = places.suggest_communes(province, p.commune)
         hint_vi = f"; có phải: {', '.join(hints)}?" if hints else ""
         hint_en = f"; did you mean: {', '.join(hints)}?" if hints else ""
@@ -534,7 +578,8 @@ def _warn_untranslated(record: ProductRecord, config: SiteConfig, warn: Callable
     """Pages in a language the record lacks show its Vietnamese with a notice; say which."""
     for lang in config.languages[1:]:
         for field in ("name", "story"):
-            if getattr(getattr(record, field), lang, None) is None:
+            given = getattr(record, field)
+            if given is not None and getattr(given, lang, None) is None:
                 warn((field,), f"{UNTRANSLATED} '{field}' sang '{lang}': trang {lang} sẽ hiện "
                      f"tiếng Việt", f"no '{lang}' translation of '{field}': the {lang} pages "
                      f"show the Vietnamese text")

@@ -16,7 +16,7 @@ from .i18n import Translator
 from .model import Batch, Certification, Product
 from .places import Province
 from .rules import CertificationStatus, ProductStatus, Status, grace_until, status_on
-from .taxonomy import Sector
+from .taxonomy import UNCLASSIFIED, Sector
 from .text import first_sentence, render_story
 
 
@@ -163,12 +163,40 @@ class ProductView:
 
     @property
     def story_lang(self) -> str:
-        return self.lang if self.product.story.given(self.lang) else "vi"
+        """The language of the story shown: with no story, the page's own sentence saying so."""
+        story = self.product.story
+        return self.lang if story is None or story.given(self.lang) else "vi"
 
     @property
     def untranslated(self) -> bool:
         """The record gives no name or story in this language: the page shows the Vietnamese."""
         return self.name_lang != self.lang or self.story_lang != self.lang
+
+    @property
+    def sector(self) -> Sector:
+        return self.product.sector
+
+    @property
+    def product_set_label(self) -> str:
+        """'7. Chế biến từ rau, củ, quả, hạt', or 'Chưa phân loại' while not classified."""
+        product_set = self.product.product_set
+        return f"{product_set.number}. {self.t.name(product_set)}" if product_set \
+            else self.t.name(UNCLASSIFIED)
+
+    @property
+    def classification(self) -> str:
+        """'Thực phẩm · Chế biến từ rau, củ, quả, hạt', or 'Chưa phân loại'."""
+        product_set = self.product.product_set
+        return f"{self.t.name(product_set.sector)} · {self.t.name(product_set)}" if product_set \
+            else self.t.name(UNCLASSIFIED)
+
+    @property
+    def place(self) -> str:
+        """'Phường Đô Vinh, Khánh Hòa', or the province alone while the commune is unsettled."""
+        producer = self.product.producer
+        if producer.commune is None:
+            return producer.province.name
+        return f"{producer.commune.name}, {producer.province.name}"
 
     @property
     def lapsed(self) -> bool:
@@ -215,11 +243,31 @@ class ProductView:
 
     @cached_property
     def story_html(self) -> str:
-        return render_story(self.product.story.get(self.lang))
+        """The story as safe HTML; "" when the producer has not provided one (pages then say
+        so with ``story_missing``)."""
+        story = self.product.story
+        return render_story(story.get(self.lang)) if story else ""
 
     @cached_property
     def description(self) -> str:
-        return first_sentence(self.product.story.get(self.lang))
+        """A sentence for search engines and shared links: the story's first, or without a
+        story one made from the name, the rating, the producer and the province."""
+        story = self.product.story
+        if story:
+            return first_sentence(story.get(self.lang))
+        producer = self.product.producer
+        if not self.lapsed and self.status.stars:
+            return self.t("description_certified", name=self.name, stars=self.status.stars,
+                          producer=producer.name, province=producer.province.name)
+        return self.t("description_listed", name=self.name, producer=producer.name,
+                      province=producer.province.name)
+
+    @property
+    def page_description(self) -> str:
+        """The product page's meta description (the fallback sentence already has the name)."""
+        if self.product.story is None:
+            return self.description
+        return self.t("product_description", name=self.name, story=self.description)
 
 
 def product_metadata(view: ProductView, photos: list[dict]) -> tuple[dict, dict[str, str]]:
@@ -233,12 +281,11 @@ def product_metadata(view: ProductView, photos: list[dict]) -> tuple[dict, dict[
     data: dict = {
         "@context": "https://schema.org", "@type": "Product", "@id": url, "url": url,
         "name": view.name, "description": view.description, "sku": p.id,
-        "category": t.name(p.product_set),
-        "manufacturer": {"@type": "Organization", "name": p.producer.name, "address": {
-            "@type": "PostalAddress", "streetAddress": p.producer.address_on_certificate,
-            "addressLocality": p.producer.commune.name, "addressRegion": p.producer.province.name,
-            "addressCountry": "VN"}},
+        "manufacturer": {"@type": "Organization", "name": p.producer.name,
+                         "address": _postal_address(p)},
     }
+    if p.product_set:
+        data["category"] = t.name(p.product_set)
     if images:
         data["image"] = images
     if p.brand:
@@ -281,6 +328,16 @@ def product_metadata(view: ProductView, photos: list[dict]) -> tuple[dict, dict[
     else:
         tags["twitter:card"] = "summary"
     return data, tags
+
+
+def _postal_address(product: Product) -> dict[str, str]:
+    """The producer's schema.org address; no locality while the commune is unsettled."""
+    producer = product.producer
+    address = {"@type": "PostalAddress", "streetAddress": producer.address_on_certificate}
+    if producer.commune is not None:
+        address["addressLocality"] = producer.commune.name
+    address.update({"addressRegion": producer.province.name, "addressCountry": "VN"})
+    return address
 
 
 def _messages(cs: CertificationStatus | None, product: Product, t: Translator,

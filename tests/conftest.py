@@ -44,6 +44,34 @@ BASE_RECORD = {
     "photos": [{"file": "anh-1.jpg", "alt": {"vi": "Túi nho sấy 200 g"}}],
 }
 
+# A product as an office's decision annex gives it (what `ocop import` writes): certification
+# only, no story, photos, contacts or GTIN, no product set, and a commune still to settle.
+ANNEX_RECORD = {
+    "id": "mat-ong-tan-ninh",
+    "name": {"vi": "Mật ong hoa nhãn Tân Ninh"},
+    "producer": {
+        "name": "HTX Nông nghiệp Tân Ninh",
+        "type": "cooperative",
+        "address_on_certificate": "Khu phố 4, Phường 4, thành phố Tây Ninh, tỉnh Tây Ninh",
+        "province": "Tây Ninh",
+    },
+    "certifications": [{
+        "stars": 4, "score": 72, "regime": "148", "decision": "2150/QĐ-UBND",
+        "decision_date": "2024-09-20", "authority": "UBND tỉnh Tây Ninh",
+    }],
+    "to_confirm": {
+        "producer.type": "suy ra từ tên chủ thể «HTX Nông nghiệp Tân Ninh»",
+        "producer.commune": "xã Phường 4 cũ đã chia: Phường Tân Ninh hoặc Phường Long An — chọn một",
+    },
+}
+
+
+def annex_record(**changes: object) -> dict:
+    """A copy of the bare annex record with top-level fields replaced."""
+    data = copy.deepcopy(ANNEX_RECORD)
+    data.update(copy.deepcopy(changes))
+    return data
+
 
 def record(**changes: object) -> dict:
     """A copy of the base record with top-level fields replaced."""
@@ -118,6 +146,23 @@ def sample_site(tmp_path_factory) -> Path:
     config = write_mkdocs_config(root, root / "products", SITE_URL, sample_data=True)
     result = build_site(config, as_of=AS_OF)
     assert result.products >= 30
+    return result.site_dir
+
+
+ANNEX_LOT = {"lot": "TN2410", "produced": "2026-10-02"}
+
+
+@pytest.fixture(scope="session")
+def annex_site(tmp_path_factory) -> Path:
+    """A catalog of two products built as of 22 November 2026: the base record, and the bare
+    annex record (no story, photo, phone, GTIN, product set or commune) with one lot."""
+    from site_builder.build import build_site
+
+    root = tmp_path_factory.mktemp("annex")
+    write_record(root / "products", record())
+    write_record(root / "products", annex_record(batches=[ANNEX_LOT]), photo=False)
+    result = build_site(write_mkdocs_config(root, root / "products", SITE_URL), as_of=AS_OF)
+    assert result.products == 2
     return result.site_dir
 
 

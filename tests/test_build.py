@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import gc
+import json
 import re
 import subprocess
 import sys
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+import yaml
 import zxingcpp
 from conftest import AS_OF, REPO, SITE_URL, record, write_mkdocs_config, write_record
 from PIL import Image
@@ -124,6 +128,10 @@ def test_retired_products_keep_their_pages_and_listing(site):
 
 def test_internal_links_resolve(site):
     """Every page, read at the address its file is served from (``x.html`` at '/x')."""
+    assert_links_resolve(site)
+
+
+def assert_links_resolve(site: Path) -> None:
     for page in site.rglob("*.html"):
         served_at = str(page.relative_to(site))
         served_at = served_at[: -len("index.html")] if page.name == "index.html" else served_at[:-5]
@@ -247,3 +255,134 @@ def test_pages_load_nothing_from_other_hosts(site):
         parser.feed(page.read_text(encoding="utf-8"))
         outside = [u for u in parser.loaded if urlsplit(u).netloc]
         assert not outside, (page.relative_to(site), outside)
+
+
+# --- a product published from a decision annex alone ------------------------------------------
+
+ANNEX_PAGE = "san-pham/mat-ong-tan-ninh/index.html"
+
+
+def test_a_product_without_a_story_says_so_in_each_language(annex_site):
+    vi = text_of(read(annex_site, ANNEX_PAGE))
+    en = unescape(text_of(read(annex_site, "en/" + ANNEX_PAGE)))
+    assert "Câu chuyện sản phẩm Chủ thể chưa cung cấp câu chuyện sản phẩm." in vi
+    assert "The product's story The producer has not provided the product's story yet." in en
+    # The address on the certificate and the province; no commune, no product set yet.
+    assert ("Địa chỉ ghi trên giấy chứng nhận Khu phố 4, Phường 4, thành phố Tây Ninh, tỉnh Tây "
+            "Ninh Địa bàn hiện nay (sau sắp xếp 01/07/2025) Tây Ninh Ngành hàng Chưa phân loại "
+            "Bộ sản phẩm Chưa phân loại ") in vi
+    assert "Tây Ninh Sector Not yet classified Product set Not yet classified " in en
+    assert "Chủ thể chưa cung cấp" not in read(annex_site, "san-pham/nho-say-nhon-son/index.html")
+
+
+def test_without_a_story_the_description_is_made_from_name_stars_producer_province(annex_site):
+    for prefix, expected in (
+            ("", "Mật ong hoa nhãn Tân Ninh: sản phẩm OCOP 4 sao của HTX Nông nghiệp Tân Ninh, "
+                 "Tây Ninh."),
+            ("en/", "Mật ong hoa nhãn Tân Ninh: a 4-star OCOP product of HTX Nông nghiệp Tân "
+                    "Ninh, Tây Ninh.")):
+        page = read(annex_site, prefix + ANNEX_PAGE)
+        assert f'<meta name="description" content="{expected}">' in page
+        assert f'<meta property="og:description" content="{expected}">' in page
+        data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>',
+                                    page).group(1))
+        assert data["description"] == expected and "category" not in data and "image" not in data
+        assert data["manufacturer"]["address"] == {
+            "@type": "PostalAddress", "addressCountry": "VN", "addressRegion": "Tây Ninh",
+            "streetAddress": "Khu phố 4, Phường 4, thành phố Tây Ninh, tỉnh Tây Ninh"}
+
+
+def test_an_unclassified_product_has_its_own_sector_listing(annex_site):
+    sectors = text_of(read(annex_site, "nganh/index.html"))
+    assert "Thực phẩm 1 Chưa phân loại 1" in sectors
+    listing = read(annex_site, "nganh/chua-phan-loai/index.html")
+    assert "mat-ong-tan-ninh/" in listing and "nho-say-nhon-son/" not in listing
+    assert "Not yet classified" in read(annex_site, "en/nganh/chua-phan-loai/index.html")
+    home = text_of(read(annex_site, "index.html"))
+    assert "Số sản phẩm theo ngành hàng Thực phẩm 1 Chưa phân loại 1 " in home
+
+
+def test_an_annex_product_never_prints_none_nor_breaks_a_link(annex_site):
+    for path in annex_site.rglob("*"):
+        if path.suffix in (".html", ".json", ".csv", ".atom", ".geojson", ".xml", ".svg"):
+            assert "None" not in path.read_text(encoding="utf-8"), path
+    assert_links_resolve(annex_site)
+
+
+@pytest.mark.parametrize("url", ["https://example.org/", "https://ocop.example.org/",
+                                 "https://EXAMPLE.COM/", "https://ocop.example.net./",
+                                 "http://localhost:8000/", "http://127.0.0.1/", "http://[::1]:8000/",
+                                 "http://0.0.0.0/", "https://ocop.example/", "https://san-pham.test/",
+                                 "https://your-domain.vn/", "https://ocop.ten-mien.vn/"])
+def test_placeholder_hosts_are_refused(tmp_path, url):
+    problem = SiteConfig(products_dir=tmp_path, site_url=url).site_url_problem()
+    assert problem is not None and "tên miền mẫu" in problem[0], url
+
+
+@pytest.mark.parametrize("url", ["https://myexample.com/", "https://examples.vn/",
+                                 "https://ocop.example.org.vn/", "https://localhost-ocop.vn/",
+                                 "https://ocop.local.gov.vn/", "https://tenmienocop.vn/",
+                                 "https://ocop.khanhhoa.gov.vn/"])
+def test_a_real_domain_containing_a_placeholder_word_is_accepted(tmp_path, url):
+    assert SiteConfig(products_dir=tmp_path, site_url=url).site_url_problem() is None, url
+
+
+def test_the_home_page_title_is_the_site_name_once(site):
+    def title(path: str) -> str:
+        return re.search(r"<title>([^<]*)</title>", read(site, path)).group(1)
+
+    assert title("index.html") == "Sản phẩm OCOP thử nghiệm"
+    assert title("san-pham/index.html") == "Danh mục sản phẩm - Sản phẩm OCOP thử nghiệm"
+
+
+def test_a_site_name_with_an_ampersand_is_escaped_once_in_every_language(tmp_path):
+    products = tmp_path / "products"
+    write_record(products, record())
+    config = write_mkdocs_config(tmp_path, products)
+    settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+    settings["site_name"] = "Đặc sản Tây Ninh & Đồng Nai"
+    settings["plugins"][0]["ocop"]["site_names"] = {"en": "Tay Ninh & Dong Nai specialities"}
+    config.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+    site = build_site(config, as_of=AS_OF).site_dir
+    for page in ("index.html", "san-pham/index.html", "san-pham/nho-say-nhon-son/index.html",
+                 "en/index.html", "en/san-pham/index.html", "en/san-pham/nho-say-nhon-son/index.html"):
+        assert "&amp;amp;" not in read(site, page), page
+    english = read(site, "en/san-pham/nho-say-nhon-son/index.html")
+    assert 'title="Tay Ninh &amp; Dong Nai specialities"' in english  # the header's home link
+    assert "Đặc sản Tây Ninh" not in english
+    assert 'title="Đặc sản Tây Ninh &amp; Đồng Nai"' in read(site, "san-pham/index.html")
+
+
+def docs_page_at_a_product_address(folder: Path) -> Path:
+    """A catalog whose docs/ has a page where the product's page goes: the build fails late,
+    when the product's page is written."""
+    products = folder / "products"
+    write_record(products, record())
+    config = write_mkdocs_config(folder, products)
+    (folder / "docs" / "san-pham").mkdir(parents=True)
+    (folder / "docs" / "san-pham" / "nho-say-nhon-son.md").write_text(
+        "# Nho sấy Nhơn Sơn\n\nBài giới thiệu.\n", encoding="utf-8")
+    return config
+
+
+def test_a_docs_page_at_a_product_address_is_refused_naming_both(tmp_path):
+    with pytest.raises(BuildError) as caught:
+        build_site(docs_page_at_a_product_address(tmp_path), as_of=AS_OF)
+    message = str(caught.value)
+    assert "'san-pham/nho-say-nhon-son/index.html' được ghi hai lần" in message
+    assert "MkDocs" in message and "product:nho-say-nhon-son" in message
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_failed_build_gives_back_the_garbage_collector_settings(tmp_path):
+    """A build collects garbage rarely and freezes its plan; a failed build too must undo
+    both, or a long `mkdocs serve` keeps them."""
+    original = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)  # Python's defaults, whatever an earlier test left
+    try:
+        frozen = gc.get_freeze_count()
+        with pytest.raises(BuildError):
+            build_site(docs_page_at_a_product_address(tmp_path), as_of=AS_OF)
+        assert (gc.get_threshold(), gc.get_freeze_count()) == ((700, 10, 10), frozen)
+    finally:
+        gc.set_threshold(*original)

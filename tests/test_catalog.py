@@ -232,3 +232,70 @@ def test_dates_and_numbers_follow_the_language(sample_site):
     vi = (sample_site / "san-pham/buoi-tan-trieu/index.html").read_text(encoding="utf-8")
     en = (sample_site / "en/san-pham/buoi-tan-trieu/index.html").read_text(encoding="utf-8")
     assert "28/11/2024" in vi and "28 November 2024" in en  # the 5-star decision
+
+
+# --- products not yet classified --------------------------------------------------------------
+
+
+def _annex_views(products):
+    from conftest import annex_record, record, write_record
+
+    write_record(products, record())
+    write_record(products, annex_record(), photo=False)
+    config = SiteConfig(products_dir=products, as_of=AS_OF)
+    catalog, _ = load_catalog(config, traceability_notes=False)
+    return [product_view(p, AS_OF, config, Translator("vi")) for p in catalog.products]
+
+
+def test_an_unclassified_product_has_its_own_filter_values_and_options(products):
+    from site_builder.facets import facets
+    from site_builder.search_index import card, searchable_text
+    from site_builder.views import Urls
+
+    honey, grapes = _annex_views(products)
+    assert values_of(honey) == {"nganh": "chua-phan-loai", "bo": "chua-phan-loai",
+                                "tinh": "tay-ninh", "tt": "valid", "sao": "4"}
+    assert values_of(grapes)["nganh"] == "thuc-pham" and values_of(grapes)["bo"] == "7"
+    options = {f.key: [(o.value, o.label, o.count, o.url) for o in f.options]
+               for f in facets([honey, grapes], Translator("vi"), Urls())}
+    assert options["nganh"] == [("thuc-pham", "Thực phẩm", 1, "nganh/thuc-pham/"),
+                                ("chua-phan-loai", "Chưa phân loại", 1, "nganh/chua-phan-loai/")]
+    assert [o[0] for o in options["bo"]] == ["7", "chua-phan-loai"]
+    # Found by the words of its place (no commune) and of "not yet classified".
+    assert "Chưa phân loại" in searchable_text(honey) and "None" not in searchable_text(honey)
+    assert card(honey, None)[4] == "Tây Ninh" and card(grapes, None)[4] == "Phường Đô Vinh, Khánh Hòa"
+
+
+def test_the_catalog_filters_and_finds_the_unclassified(annex_site, browser):
+    with serve(annex_site, clean_urls=True) as base:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        for query in ("nganh=chua-phan-loai", "bo=chua-phan-loai", "q=chua+phan+loai"):
+            page.goto(f"{base}san-pham/?{query}")
+            assert card_links(page) == ["/san-pham/mat-ong-tan-ninh/"], query
+        assert page.is_visible("[data-results] .ocop-card__nophoto")  # as the static card
+        page.goto(base + "san-pham/")
+        page.click("details.ocop-filter:has(input[name=nganh]) summary")
+        page.check("input[name=nganh][value=chua-phan-loai]")
+        assert card_links(page) == ["/san-pham/mat-ong-tan-ninh/"]
+        page.goto(base + "en/san-pham/?nganh=chua-phan-loai")
+        assert card_links(page) == ["/en/san-pham/mat-ong-tan-ninh/"]
+        assert "Not yet classified" in page.inner_text("details.ocop-filter:has(input[name=nganh])")
+        page.close()
+
+
+@pytest.mark.parametrize("path", ["san-pham/mat-ong-tan-ninh/", "p/mat-ong-tan-ninh/",
+                                  "san-pham/?bo=chua-phan-loai"])
+def test_axe_finds_nothing_serious_on_a_bare_product(annex_site, browser, path):
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (`.ci/run` installs it)")
+    with serve(annex_site, clean_urls=True) as base:
+        page = browser.new_page(viewport={"width": 390, "height": 900})
+        page.goto(base + path)
+        if "?" in path:
+            card_links(page)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        serious = [(v["id"], v["help"]) for v in result["violations"]
+                   if v["impact"] in ("serious", "critical")]
+        assert not serious, serious
+        page.close()

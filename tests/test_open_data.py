@@ -136,3 +136,55 @@ def test_products_csv_keeps_formula_like_text_as_text(products, site_config):
     views = [product_view(p, AS_OF, site_config, Translator("vi")) for p in catalog.products]
     rows = list(csv.reader(io.StringIO(products_csv(views, site_config).decode("utf-8-sig"))))
     assert rows[1][CSV_COLUMNS.index("name_vi")] == "'=HYPERLINK(\"https://lua-dao.example\")"
+
+
+def test_an_annex_product_is_in_the_open_data_with_nulls_and_empty_cells(annex_site):
+    data = json.loads((annex_site / "du-lieu/products.json").read_text(encoding="utf-8"))
+    honey = next(p for p in data["products"] if p["id"] == "mat-ong-tan-ninh")
+    assert honey["product_set"] is None and honey["sector"] is None
+    assert honey["producer"]["commune"] is None and honey["producer"]["province"] == "Tây Ninh"
+    assert honey["producer"]["phone"] is None and honey["gtin"] is None
+    assert honey["stars"] == 4 and honey["certifications"][0]["decision"] == "2150/QĐ-UBND"
+    grapes = next(p for p in data["products"] if p["id"] == "nho-say-nhon-son")
+    assert grapes["product_set"]["number"] == 7 and grapes["sector"]["key"] == "thuc-pham"
+    assert "to_confirm" not in json.dumps(data)  # a question for staff, never published
+    raw = (annex_site / "du-lieu/products.csv").read_bytes().decode("utf-8-sig")
+    [row] = [r for r in csv.DictReader(io.StringIO(raw)) if r["id"] == "mat-ong-tan-ninh"]
+    assert (row["product_set"], row["sector"], row["commune"], row["gtin"]) == ("", "", "", "")
+    assert (row["province"], row["stars"], row["decision_date"]) == ("Tây Ninh", "4", "2024-09-20")
+
+
+def test_a_located_producer_without_a_commune_has_a_null_commune(products, site_config):
+    from conftest import annex_record, write_record
+
+    from site_builder.i18n import Translator
+    from site_builder.open_data import places_geojson
+    from site_builder.validate import load_catalog
+    from site_builder.views import product_view
+
+    data = annex_record()
+    data["producer"]["location"] = {"lat": 11.31, "lon": 106.10}
+    write_record(products, data, photo=False)
+    catalog, problems = load_catalog(site_config)
+    assert not problems.errors
+    views = [product_view(p, AS_OF, site_config, Translator("vi")) for p in catalog.products]
+    [feature] = json.loads(places_geojson(views, site_config))["features"]
+    assert feature["properties"]["commune"] is None
+    assert feature["properties"]["province"] == "Tây Ninh"
+    assert feature["geometry"]["coordinates"] == [106.10, 11.31]
+
+
+def test_the_schema_leaves_story_set_and_commune_optional_and_describes_to_confirm():
+    from site_builder.records import json_schema
+
+    schema = json_schema()
+    assert schema["required"] == ["id", "name", "producer", "certifications"]
+    producer = schema["$defs"]["ProducerRecord"]
+    assert "commune" not in producer["required"] and "province" in producer["required"]
+    certification = schema["$defs"]["CertificationRecord"]
+    assert {"stars", "regime", "decision", "decision_date", "authority"} <= set(
+        certification["required"])
+    to_confirm = schema["properties"]["to_confirm"]
+    assert to_confirm["type"] == "object"
+    assert to_confirm["propertyNames"]["maxLength"] == 100
+    assert to_confirm["additionalProperties"]["maxLength"] == 500

@@ -102,3 +102,40 @@ def test_hostile_text_fits_its_box(tmp_path):
                  "--out", str(tmp_path / "b.pdf")]) == 0
     (text, codes), *_ = _pages((tmp_path / "b.pdf").read_bytes())[1:]
     assert "…" in text and len(codes) == 1
+
+
+def _annex_views(products, lang: str = "vi"):
+    """The base product and the bare annex product (no story, photo, set or commune)."""
+    from conftest import annex_record, record, write_record
+
+    write_record(products, record())
+    write_record(products, annex_record(), photo=False)
+    config = SiteConfig(products_dir=products, as_of=AS_OF, site_url=SITE)
+    catalog, problems = load_catalog(config, traceability_notes=False)
+    assert not problems.errors
+    t = Translator(lang)
+    urls = Urls(config.language_prefix(lang))
+    return config, [product_view(p, AS_OF, config, t).in_language(t, urls) for p in catalog.products]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_product_with_no_story_photo_set_or_commune_prints_cleanly(products, lang):
+    config, views = _annex_views(products, lang)
+    pages = _pages(brochure_pdf(views, config, AS_OF, Selection(), group_by="sector"))
+    body = "".join(text for text, _ in pages[1:])
+    assert "Mật ong hoa nhãn Tân Ninh" in body and "None" not in body
+    assert "HTX Nông nghiệp Tân Ninh · Tây Ninh" in body  # the province alone, no commune
+    assert ("Chưa phân loại" if lang == "vi" else "Not yet classified") in body  # its group
+    assert "Chủ thể chưa cung cấp" not in body  # a fair's brochure leaves the space empty
+    cards = _pages(cards_pdf(views, config, AS_OF, Selection()))
+    assert "None" not in cards[0][0]
+    assert sorted(cards[0][1]) == sorted(
+        f"{SITE}{'en/' if lang == 'en' else ''}san-pham/{v.product.id}/" for v in views)
+
+
+def test_the_unclassified_products_can_be_printed_on_their_own(products):
+    config, views = _annex_views(products)
+    selection = Selection(sector="chua-phan-loai")
+    assert [v.product.id for v in selection.pick(views)] == ["mat-ong-tan-ninh"]
+    (text, codes), = _pages(poster_pdf(views, config, AS_OF, selection))
+    assert codes == [f"{SITE}san-pham/?nganh=chua-phan-loai"] and "Chưa phân loại" in text

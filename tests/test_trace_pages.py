@@ -134,3 +134,38 @@ def test_batch_page_is_small_on_the_wire(sample_site):
 ])
 def test_relative_links_from_pages_with_and_without_a_trailing_slash(from_url, to, expected):
     assert relative(from_url, to) == expected
+
+
+def test_an_annex_products_trace_and_lot_pages_show_what_is_known(annex_site):
+    """No photo, phone, GTIN, product set or commune: the page a QR stamp opens still starts
+    with the status and names the producer, the address on the certificate and the province."""
+    trace = text_of((annex_site / "p/mat-ong-tan-ninh/index.html").read_text(encoding="utf-8"))
+    lot = text_of((annex_site / "p/mat-ong-tan-ninh/TN2410/index.html").read_text(encoding="utf-8"))
+    for body in (trace, lot):
+        assert body.index("Còn hiệu lực đến ngày 20/09/2027") < body.index("Sản xuất bởi")
+        assert ("Địa bàn hiện nay (sau sắp xếp 01/07/2025) Tây Ninh Địa chỉ ghi trên giấy "
+                "chứng nhận Khu phố 4, Phường 4, thành phố Tây Ninh, tỉnh Tây Ninh") in body
+        assert "Bộ sản phẩm Chưa phân loại" in body
+        assert "None" not in body and "Điện thoại" not in body and "GTIN" not in body
+    english = text_of((annex_site / "en/p/mat-ong-tan-ninh/index.html").read_text(encoding="utf-8"))
+    assert "Product set Not yet classified" in english
+    assert "Số lô TN2410" in lot
+    # The staff page lists the product under its province, with the photo among its gaps.
+    staff = text_of((annex_site / "truy-xuat/tay-ninh/index.html").read_text(encoding="utf-8"))
+    assert "Mật ong hoa nhãn Tân Ninh" in staff and "2. ảnh" in staff
+
+
+def test_a_product_with_nothing_but_its_certificate_renders_cleanly_on_a_phone(annex_site, browser):
+    """Screenshots of the product and traceability pages at a phone's width: nothing wider
+    than the screen, the no-story sentence and the no-photo card shown."""
+    with serve(annex_site, clean_urls=True) as base:
+        page = browser.new_page(viewport={"width": 360, "height": 740})
+        for url in ("san-pham/mat-ong-tan-ninh/", "p/mat-ong-tan-ninh/",
+                    "p/mat-ong-tan-ninh/TN2410/", "en/san-pham/mat-ong-tan-ninh/"):
+            page.goto(base + url)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 360, url
+            page.screenshot(full_page=True)  # renders without error
+        assert page.is_visible("text=The producer has not provided the product's story yet.")
+        page.goto(base + "nganh/chua-phan-loai/")
+        assert page.is_visible(".ocop-card__nophoto")
+        page.close()

@@ -2,9 +2,11 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import record, write_record
+from conftest import annex_record, record, write_mkdocs_config, write_record
 
-from site_builder.validate import load_catalog
+from site_builder.cli import main
+from site_builder.taxonomy import UNCLASSIFIED
+from site_builder.validate import load_catalog, note_kind
 
 
 def check(site_config, products, data, **kwargs):
@@ -298,7 +300,7 @@ def test_traceability_gaps_are_notes_per_product_and_lot(site_config, products):
     no_gln = batch(events=[{"step": "Đóng túi", "date": "2026-10-05", "place": "Xưởng"}])
     path, _, problems = check(site_config, products, record(batches=[no_gln]))
     assert not problems.errors and not problems.warnings
-    notes = {p.field: p for p in problems.notes}
+    notes = {p.field: p for p in problems.notes if note_kind(p) == "traceability"}
     assert "5 (công đoạn có mã địa điểm)" in notes["batches[0]"].message.vi
     assert "7 (mã truy vết: GTIN hoặc mã OCOP)" in notes[""].message.vi
     assert notes["batches[0]"].line == path.read_text(encoding="utf-8").splitlines().index(
@@ -313,3 +315,104 @@ def test_a_missing_translation_is_a_warning_naming_the_field(site_config, produc
     [warning] = problems.warnings
     assert warning.field == "story" and warning.line == 6  # where "story:" is written
     assert "thiếu bản dịch 'story' sang 'en'" in warning.format("vi")
+
+
+# --- records imported from a decision annex ---------------------------------------------------
+
+
+def test_an_annex_record_without_story_photos_set_or_commune_is_a_product(site_config, products):
+    _, catalog, problems = check(site_config, products, annex_record(), photo=False)
+    assert not problems.errors
+    [product] = catalog.products
+    assert product.story is None and product.photos == ()
+    assert product.product_set is None and product.sector is UNCLASSIFIED
+    assert product.producer.commune is None and product.producer.province.name == "Tây Ninh"
+    # The missing story is a note, not a missing translation; the untranslated name still warns.
+    assert [w.field for w in problems.warnings] == ["name"]
+
+
+def test_check_notes_what_a_product_lacks_in_one_terse_note(site_config, products):
+    _, _, problems = check(site_config, products, annex_record(), photo=False)
+    [note] = [p for p in problems.notes if note_kind(p) == "missing"]
+    assert (note.line, note.field) == (1, "")
+    assert note.message.vi == ("còn thiếu: câu chuyện, ảnh, số điện thoại, GTIN, bộ sản phẩm, "
+                               "xã/phường hiện nay")
+    assert note.message.en == "missing: story, photos, phone, GTIN, product set, current commune"
+
+
+def test_any_contact_counts_and_a_complete_product_has_no_missing_note(site_config, products):
+    data = annex_record(product_set=4, story={"vi": "Mật ong hoa nhãn vùng Tân Ninh."},
+                        photos=[{"file": "anh-1.jpg"}])
+    data["producer"]["email"] = "htxtanninh@gmail.com"
+    _, _, problems = check(site_config, products, data)
+    [note] = [p for p in problems.notes if note_kind(p) == "missing"]
+    assert note.message.vi == "còn thiếu: GTIN, xã/phường hiện nay"
+    path, _, problems = check(site_config, products, record(gtin="8936058120082"))
+    assert not [p for p in problems.notes if note_kind(p) == "missing" and p.path == path]
+
+
+def test_each_to_confirm_entry_is_a_note_at_its_line(site_config, products):
+    path, _, problems = check(site_config, products, annex_record(), photo=False)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    notes = [p for p in problems.notes if note_kind(p) == "to_confirm"]
+    assert [n.line for n in notes] == [
+        next(i for i, text in enumerate(lines, 1) if text.startswith(f"  {key}:"))
+        for key in ("producer.type", "producer.commune")]
+    assert notes[0].message.vi == ("cần xác nhận: producer.type: suy ra từ tên chủ thể «HTX Nông "
+                                   "nghiệp Tân Ninh»")
+    assert notes[1].message.en.startswith("to confirm: producer.commune: xã Phường 4 cũ đã chia")
+    assert all(n.field == "to_confirm" for n in notes)
+
+
+@pytest.mark.parametrize("entries, field, words", [
+    ({"producer.commune": "x" * 501}, "to_confirm.producer.commune", "tối đa 500 ký tự"),
+    ({"producer.commune": ""}, "to_confirm.producer.commune", "không được để trống"),
+    ({"p" * 101: "quá dài"}, "to_confirm." + "p" * 101 + ".[key]", "tối đa 100 ký tự"),
+    (["producer.commune"], "to_confirm", "phải là một bảng"),
+])
+def test_to_confirm_is_a_mapping_of_short_texts(site_config, products, entries, field, words):
+    _, catalog, problems = check(site_config, products, annex_record(to_confirm=entries), photo=False)
+    error = only_error(problems)
+    assert error.field == field and words in error.message.vi and not catalog.products
+
+
+@pytest.mark.parametrize("field", ["stars", "regime", "decision", "decision_date", "authority"])
+def test_what_decides_the_certification_status_stays_required(site_config, products, field):
+    data = annex_record()
+    del data["certifications"][0][field]
+    _, _, problems = check(site_config, products, data, photo=False)
+    error = only_error(problems)
+    assert error.field == f"certifications[0].{field}" and "thiếu trường bắt buộc" in error.message.vi
+
+
+def test_a_commune_when_given_must_still_exist(site_config, products):
+    data = annex_record()
+    data["producer"]["commune"] = "Phường 4"
+    _, _, problems = check(site_config, products, data, photo=False)
+    error = only_error(problems)
+    assert error.field == "producer.commune" and "không phải xã/phường hiện nay" in error.message.vi
+
+
+def test_check_lists_to_confirm_and_missing_notes_and_counts_them(tmp_path, capsys):
+    products = tmp_path / "products"
+    write_record(products, record())
+    write_record(products, annex_record(), photo=False)
+    config = write_mkdocs_config(tmp_path, products)
+    assert main(["-f", str(config), "check", "--as-of", "2026-11-22"]) == 0
+    out = capsys.readouterr().out
+    confirm = out.index("Cần xác nhận")
+    missing = out.index("Thông tin còn thiếu")
+    tracing = out.index("Truy xuất nguồn gốc, các mục tối thiểu")
+    assert confirm < missing < tracing
+    assert "mat-ong-tan-ninh/product.yml:17: to_confirm: ghi chú: cần xác nhận: producer.type: " \
+           "suy ra từ tên chủ thể «HTX Nông nghiệp Tân Ninh»" in out[confirm:missing]
+    assert "mat-ong-tan-ninh/product.yml:1: ghi chú: còn thiếu: câu chuyện, ảnh, số điện thoại" \
+           in out[missing:tracing]
+    assert "nho-say-nhon-son/product.yml:1: ghi chú: còn thiếu: GTIN" in out[missing:tracing]
+    assert out.rstrip().endswith("2 ghi chú truy xuất, 2 sản phẩm còn thiếu thông tin, "
+                                 "2 giá trị cần xác nhận")
+    assert main(["-f", str(config), "check", "--as-of", "2026-11-22", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "note: to confirm: producer.commune: " in out
+    assert "note: missing: story, photos, phone, GTIN, product set, current commune" in out
+    assert out.rstrip().endswith("2 products with missing details, 2 values to confirm")

@@ -177,6 +177,8 @@
       img.decoding = "async";
       picture.append(source, img);
       link.append(picture);
+    } else {
+      link.append(el("span", "ocop-card__photo ocop-card__nophoto", strings.nophoto)); // as macros.html
     }
     const title = el("span", "ocop-card__name", name);
     if (nameLang) title.lang = nameLang;
