@@ -383,9 +383,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"{args.file}: {exc}" if not str(exc).startswith(str(args.file)) else exc,
               file=sys.stderr)
         return 1
-    root = site.products_dir.parent
     lines = [*sheet_lines(plan, args.lang), *skipped_lines(plan, args.lang)]
-    lines.extend(line for change in plan.changes for line in change_lines(change, root, args.lang))
+    lines.extend(line for change in plan.changes for line in change_lines(change, args.lang))
     print("\n".join(lines))
     for problem in sorted(plan.problems, key=lambda p: (p.row, p.column or 0)):
         print(problem.format(args.file, args.lang))
@@ -439,15 +438,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .places import HistoryDataMissing
+
     args = _parser().parse_args(argv)
-    if not args.config_file.is_file():
+    writes_template = args.command == "import" and args.template
+    if not args.config_file.is_file() and not writes_template:  # the template needs no catalog
         print(f"không tìm thấy {args.config_file} / {args.config_file} not found", file=sys.stderr)
         return 2
     handlers = {"check": cmd_check, "build": cmd_build, "stamps": cmd_stamps, "schema": cmd_schema,
                 "serve": cmd_serve, "import": cmd_import, "export": cmd_export,
                 "offline": cmd_offline, "brochure": cmd_printed, "cards": cmd_printed,
                 "poster": cmd_printed}
-    return handlers[args.command](args)
+    try:
+        return handlers[args.command](args)
+    except HistoryDataMissing as exc:  # an install that lost its place data: say how to mend it
+        print(exc, file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -15,8 +15,8 @@ from datetime import date
 from typing import Any
 
 from ..places import ascii_fold
-from .tables import Cell, parse_date
 from ..taxonomy import PRODUCER_TYPES, PRODUCT_SETS
+from .tables import Cell, parse_date
 
 PRODUCT, CERTIFICATION = "product", "certification"
 SHOP_KINDS = ("shopee", "lazada", "tiki", "postmart", "voso", "tiktok", "zalo", "facebook",
@@ -30,6 +30,11 @@ class CellError(ValueError):
     """A cell that cannot become a record value; args are the Vietnamese and English messages."""
 
 
+class SetWords(CellError):
+    """A product-set cell that names no set exactly: an office's group words ("Nông sản", "Thực
+    phẩm chế biến"), which the importer uses to work the set out."""
+
+
 @dataclass(frozen=True)
 class Column:
     path: str  # where the value goes in a record, dotted ('producer.name'); 'shop:<kind>' for shops
@@ -40,6 +45,7 @@ class Column:
     required: bool = False
     help_vi: str = ""
     help_en: str = ""
+    stored: bool = True  # False: read to work other values out, not written into the record
 
     def header(self, lang: str) -> str:
         return self.en if lang == "en" else self.vi
@@ -58,20 +64,23 @@ COLUMNS: tuple[Column, ...] = (
            help_en="lower-case ASCII and hyphens; left empty, made from the name"),
     Column("name.vi", "Tên sản phẩm", "Product name", "text", required=True),
     Column("name.en", "Tên sản phẩm (tiếng Anh)", "Product name (English)", "text"),
-    Column("product_set", "Bộ sản phẩm", "Product set", "set", required=True,
+    Column("product_set", "Bộ sản phẩm", "Product set", "set",
            help_vi="số 1-26 hoặc tên bộ sản phẩm (xem trang 'Bộ sản phẩm')",
            help_en="number 1-26 or the set's name (see the 'Bộ sản phẩm' sheet)"),
     Column("producer.name", "Chủ thể", "Producer", "text", required=True),
-    Column("producer.type", "Loại hình chủ thể", "Producer type", "producer_type", required=True,
+    Column("producer.type", "Loại hình chủ thể", "Producer type", "producer_type",
            help_vi="Hợp tác xã, Tổ hợp tác, Doanh nghiệp, Hộ kinh doanh, Trang trại, Hiệp hội",
            help_en="Cooperative, Cooperative group, Enterprise, Household, Farm, Association"),
     Column("producer.address_on_certificate", "Địa chỉ trên giấy chứng nhận",
            "Address on certificate", "text", required=True,
            help_vi="ghi đúng như trên giấy chứng nhận, kể cả tên huyện, tỉnh cũ",
            help_en="verbatim, old district and province names included"),
-    Column("producer.province", "Tỉnh/thành phố", "Province", "text", required=True,
-           help_vi="tên tỉnh sau sắp xếp 2025 (34 tỉnh, thành phố)", help_en="post-2025 province"),
-    Column("producer.commune", "Xã/phường", "Commune", "text", required=True),
+    Column("producer.province", "Tỉnh/thành phố", "Province", "text",
+           help_vi="tên tỉnh sau sắp xếp 2025 (34 tỉnh, thành phố); để trống thì suy ra từ địa chỉ",
+           help_en="post-2025 province; left empty, worked out from the address"),
+    Column("producer.commune", "Xã/phường", "Commune", "text",
+           help_vi="xã, phường sau sắp xếp 2025; để trống thì suy ra từ địa chỉ",
+           help_en="post-2025 commune; left empty, worked out from the address"),
     Column("producer.representative", "Người đại diện", "Representative", "text"),
     Column("producer.phone", "Điện thoại", "Phone", "phone"),
     Column("producer.email", "Thư điện tử", "Email", "text"),
@@ -81,7 +90,7 @@ COLUMNS: tuple[Column, ...] = (
            help_vi="vị trí cơ sở, độ thập phân (vd. 11.80); để trống nếu chưa rõ",
            help_en="where the producer is, decimal degrees (e.g. 11.80)"),
     Column("producer.location.lon", "Kinh độ", "Longitude", "number", help_vi="vd. 108.72"),
-    Column("stars", "Số sao", "Stars", "int", CERTIFICATION, required=True,
+    Column("stars", "Số sao", "Stars", "stars", CERTIFICATION, required=True,
            help_vi="3, 4 hoặc 5", help_en="3, 4 or 5"),
     Column("score", "Điểm", "Score", "number", CERTIFICATION, help_vi="0-100"),
     Column("regime", "Bộ tiêu chí", "Criteria", "text", CERTIFICATION, required=True,
@@ -111,7 +120,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("shelf_life", "Hạn sử dụng", "Shelf life", "text"),
     Column("standards", "Tiêu chuẩn áp dụng", "Standards", "list",
            help_vi="cách nhau bằng dấu ;", help_en="separated by ;"),
-    Column("story.vi", "Câu chuyện sản phẩm", "Product story", "text", required=True),
+    Column("story.vi", "Câu chuyện sản phẩm", "Product story", "text"),
     Column("story.en", "Câu chuyện sản phẩm (tiếng Anh)", "Product story (English)", "text"),
     _shop("shopee", "Shopee", "Shopee"),
     _shop("lazada", "Lazada", "Lazada"),
@@ -127,42 +136,83 @@ COLUMNS: tuple[Column, ...] = (
     Column("withdrawn.date", "Ngày ngừng sản xuất", "Withdrawn on", "date"),
     Column("withdrawn.reason", "Lý do ngừng sản xuất", "Withdrawal reason", "text"),
 )
+# Columns an office's list may have that are not record fields: they help to work values out.
+EXTRA_COLUMNS: tuple[Column, ...] = (
+    Column("district", "Huyện (cũ)", "District (before 2025)", "text", stored=False),
+)
 
-# Headers other offices use for the same columns (compared without diacritics or case).
+# Headers offices use for the same columns (compared without diacritics or case), as they
+# write them in decision annexes and their own lists.
 ALIASES = {
-    "id": ("ma sp", "ma san pham ocop"),
-    "name.vi": ("ten san pham ocop", "ten sp"),
-    "producer.name": ("ten chu the", "chu the san xuat", "chu the ocop", "co so san xuat"),
-    "producer.type": ("loai hinh", "loai hinh to chuc"),
-    "producer.address_on_certificate": ("dia chi", "dia chi chu the"),
-    "producer.province": ("tinh", "tinh/tp", "tinh thanh"),
-    "producer.commune": ("xa", "xa phuong", "phuong/xa", "xa/phuong/dac khu"),
-    "producer.phone": ("so dien thoai", "sdt", "dien thoai lien he"),
-    "stars": ("hang sao", "xep hang", "so sao ocop", "hang"),
-    "score": ("diem danh gia", "tong diem"),
-    "decision": ("so qd", "quyet dinh", "so quyet dinh cong nhan"),
-    "decision_date": ("ngay qd", "ngay cong nhan", "ngay ky"),
-    "authority": ("co quan ban hanh", "cap cong nhan"),
+    "id": ("ma sp",),
+    "name.vi": ("ten san pham ocop", "ten sp", "san pham", "ten san pham/dich vu",
+                "ten san pham, dich vu", "ten san pham dat ocop", "ten san pham de nghi"),
+    "producer.name": ("ten chu the", "chu the", "chu the san xuat", "chu the ocop", "co so san xuat",
+                      "don vi", "don vi san xuat", "ten don vi", "ten chu the san xuat",
+                      "chu the san xuat, kinh doanh", "to chuc, ca nhan", "ten to chuc, ca nhan",
+                      "ten chu the ocop", "ten co so", "ten chu the (to chuc/ca nhan)",
+                      "chu the/co so san xuat", "don vi/chu the"),
+    "producer.type": ("loai hinh", "loai hinh to chuc", "loai hinh chu the", "hinh thuc to chuc"),
+    "producer.address_on_certificate": ("dia chi", "dia chi chu the", "dia chi san xuat",
+                                        "dia chi tru so", "dia chi lien he", "dia chi co so",
+                                        "dia chi chu the san xuat"),
+    "producer.province": ("tinh", "tinh/tp", "tinh thanh", "tinh/thanh pho"),
+    "producer.commune": ("xa", "xa phuong", "phuong/xa", "xa/phuong/dac khu", "xa, phuong",
+                         "xa/phuong/thi tran", "xa, phuong, thi tran", "xa/thi tran"),
+    "district": ("huyen", "quan/huyen", "huyen/thi xa/thanh pho", "huyen, thi xa, thanh pho",
+                 "huyen/tp", "huyen/thi xa", "quan, huyen", "huyen, thi xa"),
+    "producer.phone": ("so dien thoai", "sdt", "dien thoai lien he", "dien thoai", "so dt",
+                       "dt lien he"),
+    "stars": ("hang sao", "xep hang", "so sao ocop", "hang", "ket qua", "ket qua xep hang",
+              "ket qua phan hang", "phan hang", "dat hang", "xep hang sao", "hang sao dat duoc",
+              "ket qua danh gia, phan hang", "ket qua phan hang sao", "hang sao ocop",
+              "xep hang (sao)", "so sao dat duoc", "cap hang"),
+    "score": ("diem danh gia", "tong diem", "diem so", "so diem", "diem dat duoc",
+              "tong diem danh gia", "diem cham"),
+    "decision": ("so qd", "quyet dinh", "so quyet dinh cong nhan", "quyet dinh cong nhan",
+                 "so, ngay quyet dinh", "so quyet dinh", "so/ngay quyet dinh"),
+    "decision_date": ("ngay qd", "ngay cong nhan", "ngay ky", "ngay quyet dinh", "ngay ky qd"),
+    "authority": ("co quan ban hanh", "cap cong nhan", "co quan cong nhan"),
+    "ocop_code": ("ma san pham ocop", "ma so ocop", "ma so san pham", "ma so san pham ocop"),
     "gtin": ("gtin", "ma vach", "ma so ma vach"),
-    "product_set": ("bo san pham", "so bo san pham", "nhom san pham"),
+    "product_set": ("bo san pham", "so bo san pham", "nhom san pham", "phan nhom", "nganh hang",
+                    "nhom", "phan nhom san pham", "nganh", "nhom nganh", "phan loai",
+                    "phan nhom, bo san pham", "nhom, bo san pham", "nganh, nhom san pham"),
+    "brand": ("nhan hieu", "thuong hieu"),
 }
-IGNORED_HEADERS = ("stt", "tt", "no", "no.", "ghi chu", "notes")
+NUMBER_HEADERS = ("stt", "tt", "so tt", "so thu tu", "no", "no.", "#")
+# Columns the to-do workbook adds for people to read; an import reads past them silently.
+TODO_HEADERS = ("dong trong bang goc", "da suy ra", "can hoi", "con thieu", "rows in the list",
+                "inferred", "questions", "missing")
+IGNORED_HEADERS = NUMBER_HEADERS + ("ghi chu", "notes") + TODO_HEADERS
 
 
 def header_key(text: str) -> str:
     """'Số sao (*)' -> 'so sao': how headers are compared."""
     key = ascii_fold(str(text)).replace("\n", " ")
     key = re.sub(r"\((bat buoc|\*|required)\)|\*", "", key)
-    return re.sub(r"\s+", " ", key).strip(" :")
+    return re.sub(r"\s+", " ", key).strip(" :.")
 
 
 def column_for_header(text: str) -> Column | None:
     key = header_key(text)
-    for column in COLUMNS:
-        names = (column.vi, column.en, f"{column.vi} / {column.en}")
-        if key in {header_key(n) for n in names} or key in ALIASES.get(column.path, ()):
-            return column
-    return None
+    if not key:
+        return None
+    index = _header_index()
+    return index.get(key)
+
+
+_INDEX: dict[str, Column] = {}
+
+
+def _header_index() -> dict[str, Column]:
+    """Every header key a column is known by, built once."""
+    if not _INDEX:
+        for column in COLUMNS + EXTRA_COLUMNS:
+            for name in (column.vi, column.en, f"{column.vi} / {column.en}",
+                         *ALIASES.get(column.path, ())):
+                _INDEX.setdefault(header_key(name), column)
+    return _INDEX
 
 
 # --- cell -> record value -------------------------------------------------------------------
@@ -192,16 +242,38 @@ def _int(cell: Cell) -> int:
     text = _text(cell)
     if re.fullmatch(r"\d+", text):
         return int(text)
-    if match := re.fullmatch(r"(\d)\s*(sao|★+|stars?)", text.lower()):
-        return int(match.group(1))
     raise CellError(f"'{text}' không phải số nguyên", f"'{text}' is not a whole number")
+
+
+_STAR_WORDS = {"ba": 3, "bon": 4, "nam": 5, "three": 3, "four": 4, "five": 5}
+
+
+def parse_stars(cell: Cell) -> int:
+    """Stars as offices write them: 4, '4 sao', '4*', '★★★★', 'Hạng 4 sao', '4 sao OCOP', 'Bốn sao'."""
+    if isinstance(cell, (int, float)) and float(cell).is_integer():
+        return int(cell)
+    text = _text(cell)
+    key = ascii_fold(text).replace("☆", "").strip()
+    if text.strip() and set(text.strip()) <= {"★", "⭐", "☆", " "} and "★" in text + "⭐":
+        return text.count("★") + text.count("⭐")
+    if text.strip() and set(text.strip()) <= {"*", " "}:
+        return text.count("*")
+    if match := re.fullmatch(r"(?:hang|xep hang|dat|dat hang)?\s*(\d)\s*(?:sao|\*|stars?|s)?"
+                             r"(?:\s*ocop)?\.?", key):
+        return int(match.group(1))
+    if match := re.fullmatch(r"(?:hang\s*)?(ba|bon|nam|three|four|five)\s*(?:sao|stars?)(?:\s*ocop)?",
+                             key):
+        return _STAR_WORDS[match.group(1)]
+    raise CellError(f"'{text}' không phải hạng sao; ghi 3, 4 hoặc 5 (hoặc '4 sao')",
+                    f"'{text}' is not a star rating; write 3, 4 or 5 (or '4 sao')")
 
 
 def _number(cell: Cell) -> int | float:
     if isinstance(cell, (int, float)):
         value = float(cell)
     else:
-        text = _text(cell).replace(",", ".")
+        text = re.sub(r"\s*(điểm|diem|đ|points?)\.?$", "", _text(cell), flags=re.IGNORECASE)
+        text = text.replace(",", ".").replace(" ", "")
         try:
             value = float(text)
         except ValueError:
@@ -225,7 +297,7 @@ def _product_set(cell: Cell) -> int:
     for product_set in PRODUCT_SETS.values():
         if key in (header_key(product_set.name_vi), header_key(product_set.name_en)):
             return product_set.number
-    raise CellError(f"không có bộ sản phẩm '{text}'; ghi số 1-26 hoặc đúng tên bộ",
+    raise SetWords(f"không có bộ sản phẩm '{text}'; ghi số 1-26 hoặc đúng tên bộ",
                     f"no product set '{text}'; give its number 1-26 or its exact name")
 
 
@@ -288,7 +360,7 @@ def shop_entries(kind: str, cell: Cell) -> list[dict[str, str]]:
 
 
 PARSERS: dict[str, Callable[[Cell], Any]] = {
-    "text": _text, "phone": _phone, "int": _int, "number": _number, "date": _date,
+    "text": _text, "phone": _phone, "int": _int, "stars": parse_stars, "number": _number, "date": _date,
     "set": _product_set, "producer_type": _producer_type, "evaluation": _evaluation,
     "list": _list, "gtin": _gtin,
 }

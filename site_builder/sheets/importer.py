@@ -28,67 +28,53 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from ..config import SiteConfig
-from ..places import ascii_fold
-from ..records import ID_PATTERN
-from .columns import (
-    CERTIFICATION,
-    COLUMNS,
-    IGNORED_HEADERS,
-    CellError,
-    Column,
-    column_for_header,
-    header_key,
-    parse_cell,
+from ..validate import RECORD_NAME, UNTRANSLATED, load_catalog
+from .annex import (
+    HEADER_SEARCH_ROWS,
+    Layout,
+    SheetFacts,
+    Skipped,
+    find_layout,
+    sheet_facts,
+    split_decision,
+    unused_columns,
 )
-from .tables import Table, column_letter
-from ..validate import RECORD_NAME, load_catalog
+from .columns import COLUMNS, Column
+from .drafts import Draft, Existing, SheetProblem, SheetReader, Worked, name_key
+from .tables import Table, TableError, read_tables
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../schema.json\n"
 # The order of fields in a new record, as in the sample records.
 KEY_ORDER = ("id", "name", "product_set", "story", "producer", "certifications", "gtin", "brand",
-             "shelf_life", "standards", "where_to_buy", "withdrawn")
-HEADER_SEARCH_ROWS = 10
-
-
-@dataclass(frozen=True)
-class SheetProblem:
-    row: int
-    column: int | None
-    header: str
-    vi: str
-    en: str
-    error: bool = True
-
-    def format(self, path: Path, lang: str = "vi") -> str:
-        where = f"{path.name}:{self.row}" + (f":{column_letter(self.column)}"
-                                             if self.column is not None else "")
-        kind = ("lỗi" if self.error else "cảnh báo") if lang == "vi" else (
-            "error" if self.error else "warning")
-        header = f" {self.header}:" if self.header else ""
-        return f"{where}:{header} {kind}: {self.en if lang == 'en' else self.vi}"
-
-
-@dataclass
-class Draft:
-    """One product as the sheet gives it."""
-
-    id: str
-    rows: list[int]
-    data: dict[str, Any] = field(default_factory=dict)
-    cells: dict[str, tuple[int, int]] = field(default_factory=dict)  # field path -> (row, col)
-    unreadable: set[str] = field(default_factory=set)  # field paths whose cell was reported
-    first_row: dict[str, Any] = field(default_factory=dict)  # product columns, as first given
-    shop_kinds: set[str] = field(default_factory=set)  # storefront columns the sheet fills
+             "shelf_life", "standards", "where_to_buy", "withdrawn", "to_confirm")
 
 
 @dataclass
 class Change:
     id: str
-    action: str  # new, update, same, exists (kept: no --update), invalid
+    action: str  # new, update, add (certifications only), same, exists (kept: no --update), invalid
     path: Path
     rows: list[int]
     fields: list[tuple[str, Any, Any]] = field(default_factory=list)  # (field, old, new)
     text: str = ""  # the record as it would be written
+    worked: list[Worked] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # what the list could not give (keys)
+    matched: tuple[str, str] | None = None
+    held_back: list[tuple[str, Any, Any]] = field(default_factory=list)  # differences not applied
+    summary: dict[str, Any] = field(default_factory=dict)  # name, producer, stars, for the review
+
+
+@dataclass
+class ImportOptions:
+    """What the command line says about the whole sheet and how to import it."""
+
+    update: bool = False
+    sheet: str | None = None
+    decision: str | None = None
+    decision_date: date | None = None
+    authority: str | None = None
+    province: str | None = None
+    regime: str | None = None
 
 
 @dataclass
@@ -96,6 +82,12 @@ class ImportPlan:
     source: Path
     changes: list[Change]
     problems: list[SheetProblem]
+    table: Table | None = None
+    layout: Layout | None = None
+    facts: SheetFacts | None = None
+    skipped: list[Skipped] = field(default_factory=list)
+    unused: list[tuple[int, str]] = field(default_factory=list)
+    stated_total: int | None = None
 
     @property
     def errors(self) -> list[SheetProblem]:
@@ -105,146 +97,51 @@ class ImportPlan:
 # --- reading the sheet ----------------------------------------------------------------------
 
 
-def _header_row(table: Table) -> tuple[int, dict[int, Column], list[SheetProblem]]:
-    """The row that names the columns: offices put titles above it, so the first rows are
-    searched for the one naming most known columns."""
-    best: tuple[int, dict[int, Column]] = (-1, {})
-    for position, row in enumerate(table.rows[:HEADER_SEARCH_ROWS]):
-        found = {i: c for i, cell in enumerate(row.cells) if cell is not None
-                 and (c := column_for_header(str(cell)))}
-        if len(found) > len(best[1]):
-            best = (position, found)
-    position, columns = best
-    if len(columns) < 3:
-        raise ValueError("không tìm thấy dòng tiêu đề cột (Mã sản phẩm, Tên sản phẩm, Số sao, ...) "
-                         "trong 10 dòng đầu / no header row (Product ID, Product name, Stars, ...) "
-                         "in the first 10 rows")
-    problems = []
-    header = table.rows[position]
-    seen: dict[str, int] = {}
-    for index, cell in enumerate(header.cells):
-        if cell is None:
+def find_table(path: Path, sheet: str | None = None) -> tuple[Table, Layout]:
+    """The first sheet (or the one named) that holds a list of products, and where its table
+    is. Raises TableError when none does."""
+    tried = []
+    for table in read_tables(path, sheet):
+        layout = find_layout(table)
+        if layout is not None:
+            return table, layout
+        tried.append(table.sheet or path.name)
+    where = ", ".join(f"'{t}'" for t in tried) or "—"
+    raise TableError(
+        f"{path}: không tìm thấy bảng sản phẩm (cần dòng tiêu đề có cột Tên sản phẩm và cột Chủ "
+        f"thể hoặc Hạng sao) trong {HEADER_SEARCH_ROWS} dòng đầu của trang {where} / no product "
+        f"table (a header row naming the product and its producer or stars) in the first "
+        f"{HEADER_SEARCH_ROWS} rows of {where}")
+
+
+def _facts(table: Table, layout: Layout, options: ImportOptions,
+           problems: list[SheetProblem]) -> SheetFacts:
+    """Title facts, with the command line's where it gives them (said when they differ)."""
+    facts = sheet_facts(table, layout)
+    if options.decision:
+        number, day = split_decision(options.decision)
+        options = replace(options, decision=number or options.decision.strip(),
+                          decision_date=options.decision_date or day)
+    for name in ("decision", "decision_date", "authority", "province", "regime"):
+        given = getattr(options, name)
+        if given is None:
             continue
-        column = columns.get(index)
-        if column is None:
-            if header_key(str(cell)) not in IGNORED_HEADERS:
-                problems.append(SheetProblem(header.number, index, str(cell),
-                                             "cột này không được dùng, bỏ qua",
-                                             "this column is not used; ignored", error=False))
-        elif column.path in seen:
+        read = getattr(facts, name)
+        if read is not None and read != given and name in facts.rows:
             problems.append(SheetProblem(
-                header.number, index, str(cell),
-                f"cột trùng với cột {column_letter(seen[column.path])}", "duplicate column"))
-        else:
-            seen[column.path] = index
-    return position, columns, problems
+                facts.rows[name], None, "", f"dòng tiêu đề ghi '{short(read)}', dùng '{short(given)}' "
+                "theo dòng lệnh", f"the title says '{short(read)}'; '{short(given)}' from the "
+                "command line is used", error=False))
+        setattr(facts, name, given)
+        facts.rows[name] = 0
+    return facts
 
 
-def _slug(text: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_fold(text)).strip("-")[:40].strip("-")
-    return slug or "san-pham"
-
-
-def _set(data: dict, path: str, value: Any) -> None:
-    parts = path.split(".")
-    for part in parts[:-1]:
-        data = data.setdefault(part, {})
-    data[parts[-1]] = value
-
-
-def read_drafts(table: Table, existing: dict[str, tuple[str, str]]
-                ) -> tuple[list[Draft], list[SheetProblem], dict[int, Column]]:
-    """Rows grouped into products. ``existing`` maps the ids of records already in the
-    catalog to (name, producer), so a row without an id finds its record by name."""
-    position, columns, problems = _header_row(table)
-    id_column = next((i for i, c in columns.items() if c.path == "id"), None)
-    name_column = next((i for i, c in columns.items() if c.path == "name.vi"), None)
-    producer_column = next((i for i, c in columns.items() if c.path == "producer.name"), None)
-    by_name = {(header_key(n), header_key(p)): i for i, (n, p) in existing.items()}
-    drafts: dict[str, Draft] = {}
-    taken = set(existing)
-
-    def cell(row: Any, index: int | None) -> Any:
-        return row.cells[index] if index is not None and index < len(row.cells) else None
-
-    for row in table.rows[position + 1:]:
-        given = cell(row, id_column)
-        if given not in (None, ""):
-            product_id = str(given).strip()
-            if not re.match(ID_PATTERN, product_id):
-                problems.append(SheetProblem(
-                    row.number, id_column, columns[id_column].vi,  # type: ignore[index]
-                    f"mã '{product_id}' không hợp lệ: chỉ chữ thường không dấu, số và gạch nối, "
-                    "tối đa 40 ký tự (vd. buoi-lam-son)",
-                    f"id '{product_id}' is invalid: lower-case ASCII letters, digits and hyphens"))
-                continue
-        else:
-            name, producer = cell(row, name_column), cell(row, producer_column)
-            if name in (None, ""):
-                problems.append(SheetProblem(row.number, name_column, "Tên sản phẩm",
-                                             "dòng không có mã sản phẩm và tên sản phẩm",
-                                             "the row has neither a product id nor a name"))
-                continue
-            key = (header_key(str(name)), header_key(str(producer or "")))
-            product_id = by_name.get(key, "")
-            if not product_id:
-                base = _slug(str(name))
-                product_id, n = base, 2
-                while product_id in taken:
-                    product_id, n = f"{base[:36]}-{n}", n + 1
-                by_name[key] = product_id
-        taken.add(product_id)
-        draft = drafts.setdefault(product_id, Draft(product_id, [], {"id": product_id}))
-        _read_row(draft, row, columns, problems)
-    return list(drafts.values()), problems, columns
-
-
-def _read_row(draft: Draft, row: Any, columns: dict[int, Column],
-              problems: list[SheetProblem]) -> None:
-    first = not draft.rows
-    draft.rows.append(row.number)
-    certification: dict[str, Any] = {}
-    cert_cells: dict[str, tuple[int, int]] = {}
-    for index, column in columns.items():
-        value = row.cells[index] if index < len(row.cells) else None
-        if value in (None, ""):
-            continue
-        try:
-            parsed = parse_cell(column, value)
-        except CellError as exc:
-            problems.append(SheetProblem(row.number, index, column.vi, exc.args[0], exc.args[1]))
-            draft.unreadable.add(column.path if column.level != CERTIFICATION else
-                                 f"certifications[{len(draft.data.get('certifications', []))}]"
-                                 f".{column.path}")
-            continue
-        if column.level == CERTIFICATION:
-            _set(certification, column.path, parsed)
-            cert_cells[column.path] = (row.number, index)
-        elif not first:
-            earlier = draft.first_row.get(column.path)
-            if earlier is not None and earlier != parsed:
-                problems.append(SheetProblem(
-                    row.number, index, column.vi,
-                    f"khác với dòng {draft.rows[0]} của cùng sản phẩm '{draft.id}'; các dòng "
-                    "của một sản phẩm chỉ khác nhau ở cột chứng nhận",
-                    f"differs from row {draft.rows[0]} of the same product"))
-        elif column.kind == "shop":
-            shops = draft.data.setdefault("where_to_buy", [])
-            for entry in parsed:
-                draft.cells[f"where_to_buy[{len(shops)}]"] = (row.number, index)
-                shops.append(entry)
-            draft.shop_kinds.add(column.path.split(":", 1)[1])
-        else:
-            _set(draft.data, column.path, parsed)
-            draft.cells[column.path] = (row.number, index)
-        if first and column.level != CERTIFICATION:
-            draft.first_row[column.path] = parsed
-    if certification:
-        certs = draft.data.setdefault("certifications", [])
-        for path, where in cert_cells.items():
-            draft.cells[f"certifications[{len(certs)}].{path}"] = where
-        draft.cells[f"certifications[{len(certs)}]"] = (row.number, -1)
-        certs.append(certification)
+def _existing(catalog: Any) -> list[Existing]:
+    return [Existing(p.id, p.name.vi, p.producer.name,
+                     tuple(c.ocop_code for c in p.certifications if c.ocop_code),
+                     tuple(c.decision.casefold() for c in p.certifications), p.latest.stars)
+            for p in catalog.products]
 
 
 # --- merging into a record ------------------------------------------------------------------
@@ -313,18 +210,22 @@ def _flatten(data: dict, prefix: str = "") -> list[tuple[str, Any]]:
     return out
 
 
-def merge(doc: CommentedMap, draft: Draft) -> tuple[list[tuple[str, Any, Any]], dict[str, tuple[int, int]]]:
-    """Writes the sheet's values into ``doc``: only fields the sheet gives, certifications
-    matched by decision number, storefronts replaced per kind given. Returns what changed and
-    where each field of the merged record came from in the sheet."""
+def merge(doc: CommentedMap, draft: Draft, product_fields: bool = True
+          ) -> tuple[list[tuple[str, Any, Any]], dict[str, tuple[int, int]]]:
+    """Writes the sheet's values into ``doc``: only fields the sheet gives (product fields only
+    when ``product_fields``), certifications matched by decision number (a new one is always
+    added), storefronts replaced per kind given, worked-out values noted in ``to_confirm``.
+    Returns what changed and where each field of the merged record came from in the sheet."""
     changed: list[tuple[str, Any, Any]] = []
     cells = {k: v for k, v in draft.cells.items()
              if not k.startswith(("certifications[", "where_to_buy["))}
     data = draft.data
-    for path, value in _flatten({k: v for k, v in data.items()
-                                 if k not in ("certifications", "where_to_buy")}):
-        _assign(doc, path, value, changed)
+    if product_fields:
+        for path, value in _flatten({k: v for k, v in data.items()
+                                     if k not in ("certifications", "where_to_buy")}):
+            _assign(doc, path, value, changed)
     certs = doc.setdefault("certifications", CommentedSeq())
+    moved: dict[int, int] = {}
     for i, cert in enumerate(data.get("certifications", [])):
         number = str(cert.get("decision", "")).strip().casefold()
         at = next((j for j, c in enumerate(certs)
@@ -334,26 +235,57 @@ def merge(doc: CommentedMap, draft: Draft) -> tuple[list[tuple[str, Any, Any]], 
             at = len(certs)
             certs.append(CommentedMap())
             changed.append((f"certifications[{at}]", None, cert.get("decision")))
-        for path, value in _flatten(cert):
-            _assign(certs[at], path, value, [] if added else changed, f"certifications[{at}].{path}")
+        moved[i] = at
+        if added or product_fields:
+            for path, value in _flatten(cert):
+                _assign(certs[at], path, value, [] if added else changed,
+                        f"certifications[{at}].{path}")
         for key, where in draft.cells.items():
             if key.startswith(f"certifications[{i}]"):
                 cells[key.replace(f"certifications[{i}]", f"certifications[{at}]", 1)] = where
-    kinds = draft.shop_kinds
-    if kinds:
-        old_shops = [_plain(s) for s in doc.get("where_to_buy") or []]
-        kept = [s for s in old_shops if s.get("kind") not in kinds]
-        given = data.get("where_to_buy", [])
-        new_shops = kept + given
-        if new_shops != old_shops:
-            doc["where_to_buy"] = _yaml_value(new_shops)
-            changed.append(("where_to_buy", old_shops, new_shops))
-        for i in range(len(given)):
-            if (where := draft.cells.get(f"where_to_buy[{i}]")):
-                cells[f"where_to_buy[{len(kept) + i}]"] = where
+    if product_fields and draft.shop_kinds:
+        _merge_shops(doc, draft, changed, cells)
     if not certs:
         del doc["certifications"]
+    _note_worked(doc, draft, moved, product_fields)
     return changed, cells
+
+
+def _merge_shops(doc: CommentedMap, draft: Draft, changed: list, cells: dict) -> None:
+    old_shops = [_plain(s) for s in doc.get("where_to_buy") or []]
+    kept = [s for s in old_shops if s.get("kind") not in draft.shop_kinds]
+    given = draft.data.get("where_to_buy", [])
+    new_shops = kept + given
+    if new_shops != old_shops:
+        doc["where_to_buy"] = _yaml_value(new_shops)
+        changed.append(("where_to_buy", old_shops, new_shops))
+    for i in range(len(given)):
+        if (where := draft.cells.get(f"where_to_buy[{i}]")):
+            cells[f"where_to_buy[{len(kept) + i}]"] = where
+
+
+def _note_worked(doc: CommentedMap, draft: Draft, moved: dict[int, int], product_fields: bool) -> None:
+    """Each value worked out rather than read is named in ``to_confirm`` with where it came
+    from, for a person to confirm (and delete the line); a value the sheet now gives outright
+    is confirmed by it."""
+    notes = doc.get("to_confirm")
+    notes = notes if isinstance(notes, dict) else CommentedMap()
+    for path in list(notes):
+        if path in draft.cells and path not in {w.field for w in draft.worked}:
+            del notes[path]  # given by the sheet: a person stated it
+    for worked in draft.worked:
+        path = worked.field
+        if match := re.match(r"certifications\[(\d+)\]", path):
+            at = moved.get(int(match.group(1)))
+            if at is None:
+                continue
+            path = f"certifications[{at}]" + path[match.end():]
+        elif not product_fields:
+            continue
+        text = worked.vi if worked.question else f"{worked.shown} ({worked.vi})"
+        notes[path] = ("cần quyết định: " if worked.question else "suy ra: ") + text
+    if notes:
+        doc["to_confirm"] = notes
 
 
 def _ordered(doc: CommentedMap) -> CommentedMap:
@@ -372,46 +304,118 @@ def _dump(doc: CommentedMap, header: str = "") -> str:
 # --- planning, checking, writing ------------------------------------------------------------
 
 
-def plan_import(table: Table, config: SiteConfig, update: bool = False) -> ImportPlan:
+def plan_import(table: Table, layout: Layout, config: SiteConfig,
+                options: ImportOptions | None = None) -> ImportPlan:
     """What importing ``table`` would do, with every problem found; writes nothing."""
+    options = options or ImportOptions()
     existing_catalog, _ = load_catalog(config, traceability_notes=False)
-    existing = {p.id: (p.name.vi, p.producer.name) for p in existing_catalog.products}
-    drafts, problems, columns = read_drafts(table, existing)
+    problems: list[SheetProblem] = []
+    facts = _facts(table, layout, options, problems)
+    read = SheetReader(table, layout, facts, _existing(existing_catalog)).read()
+    problems.extend(read.problems)
     changes: list[Change] = []
     cell_maps: dict[str, dict[str, tuple[int, int]]] = {}
-    unreadable = {d.id: d.unreadable for d in drafts}
-    for draft in drafts:
-        target = config.products_dir / draft.id / RECORD_NAME
-        if target.exists() and not update:
-            changes.append(Change(draft.id, "exists", target, draft.rows))
-            continue
-        if target.exists():
-            try:
-                doc = _yaml().load(target.read_text(encoding="utf-8")) or CommentedMap()
-            except Exception as exc:  # noqa: BLE001 - any unreadable record is reported alike
-                problems.append(SheetProblem(
-                    draft.rows[0], None, "", f"hồ sơ hiện có {target} không đọc được ({exc}); "
-                    "sửa nó trước (ocop check)", f"the existing record {target} cannot be read"))
-                changes.append(Change(draft.id, "invalid", target, draft.rows))
-                continue
-            if not isinstance(doc, CommentedMap):
-                doc = CommentedMap()
-            changed, cells = merge(doc, draft)
-            action = "update" if changed else "same"
-            written = _dump(doc)
-        else:
-            doc = CommentedMap()
-            changed, cells = merge(doc, draft)
-            action = "new"
-            written = _dump(_ordered(doc), SCHEMA_COMMENT)
-        cell_maps[draft.id] = cells
-        changes.append(Change(draft.id, action, target, draft.rows, changed, written))
+    for draft in read.drafts:
+        change, cells = _change_for(draft, config, options.update, problems)
+        changes.append(change)
+        if cells is not None:
+            cell_maps[draft.id] = cells
+    unreadable = {d.id: d.unreadable for d in read.drafts}
+    columns = layout.columns
     problems.extend(_check(changes, cell_maps, unreadable, columns, config, existing_catalog))
     failing = {p.row for p in problems if p.error}
     for change in changes:
         if failing.intersection(change.rows):
             change.action = "invalid"
-    return ImportPlan(table.path, changes, problems)
+    plan = ImportPlan(table.path, changes, problems, table, layout, facts, read.skipped,
+                      unused_columns(layout), read.stated_total)
+    _count_check(plan)
+    return plan
+
+
+def _change_for(draft: Draft, config: SiteConfig, update: bool, problems: list[SheetProblem]
+                ) -> tuple[Change, dict[str, tuple[int, int]] | None]:
+    target = config.products_dir / draft.id / RECORD_NAME
+    change = Change(draft.id, "new", target, draft.rows, worked=draft.worked, matched=draft.matched,
+                    summary=_summary(draft.data))
+    if not target.exists():
+        doc = CommentedMap()
+        change.fields, cells = merge(doc, draft)
+        change.text = _dump(_ordered(doc), SCHEMA_COMMENT)
+        change.missing = _missing(doc)
+        return change, cells
+    try:
+        doc = _yaml().load(target.read_text(encoding="utf-8")) or CommentedMap()
+    except Exception as exc:  # noqa: BLE001 - any unreadable record is reported alike
+        problems.append(SheetProblem(
+            draft.rows[0], None, "", f"hồ sơ hiện có {target} không đọc được ({exc}); "
+            "sửa nó trước (ocop check)", f"the existing record {target} cannot be read"))
+        change.action = "invalid"
+        return change, None
+    if not isinstance(doc, CommentedMap):
+        doc = CommentedMap()
+    _drop_shorter_address(doc, draft)
+    if not update:
+        probe = _yaml().load(target.read_text(encoding="utf-8"))
+        if isinstance(probe, CommentedMap):
+            change.held_back = [f for f in merge(probe, draft)[0]
+                                if not re.match(r"certifications\[\d+\]$", f[0])]
+    change.fields, cells = merge(doc, draft, product_fields=update)
+    change.worked = [w for w in draft.worked if update or w.field.startswith("certifications[")]
+    change.missing = _missing(doc)
+    if change.fields:
+        change.action = "update" if update else "add"
+        change.text = _dump(doc)
+    else:
+        change.action = "exists" if change.held_back else "same"
+    return change, cells
+
+
+def _drop_shorter_address(doc: Any, draft: Draft) -> None:
+    """A list that writes less of the address than the record holds ("xã Mỹ Sơn" against
+    "..., xã Mỹ Sơn, huyện Ninh Sơn, tỉnh Ninh Thuận") is not a different address."""
+    given = (draft.data.get("producer") or {}).get("address_on_certificate")
+    held = (doc.get("producer") or {}).get("address_on_certificate")
+    if given and held and name_key(given) in name_key(str(held)):
+        del draft.data["producer"]["address_on_certificate"]
+
+
+def _summary(data: dict) -> dict[str, Any]:
+    certs = data.get("certifications") or [{}]
+    return {"name": (data.get("name") or {}).get("vi"),
+            "producer": (data.get("producer") or {}).get("name"),
+            "stars": certs[-1].get("stars")}
+
+
+MISSING_LABELS = {
+    "story": ("câu chuyện", "story"), "photos": ("ảnh", "photos"),
+    "contact": ("số điện thoại hoặc thư điện tử", "phone or e-mail"), "gtin": ("GTIN", "GTIN"),
+    "product_set": ("bộ sản phẩm", "product set"), "commune": ("xã/phường mới", "current commune"),
+    "producer_type": ("loại hình chủ thể", "producer type"),
+}
+
+
+def _missing(doc: Any) -> list[str]:
+    """What the record still lacks for a full page (never what decides the status)."""
+    producer = doc.get("producer") or {}
+    checks = {"story": doc.get("story"), "photos": doc.get("photos"),
+              "contact": producer.get("phone") or producer.get("email") or producer.get("zalo"),
+              "gtin": doc.get("gtin"), "product_set": doc.get("product_set"),
+              "commune": producer.get("commune"), "producer_type": producer.get("type")}
+    return [key for key, value in checks.items() if not value]
+
+
+def _count_check(plan: ImportPlan) -> None:
+    """A total row that states a count different from the products read is worth a warning."""
+    if plan.stated_total is None:
+        return
+    read = sum(len(c.rows) for c in plan.changes)
+    if read != plan.stated_total:
+        row = next((s.row for s in plan.skipped if s.kind == "total"), 0)
+        plan.problems.append(SheetProblem(
+            row, None, "", f"dòng tổng ghi {plan.stated_total} sản phẩm nhưng đọc được {read} dòng "
+            "sản phẩm; xem lại các dòng bị bỏ qua", f"the total row says {plan.stated_total} "
+            f"products but {read} product rows were read; check the skipped rows", error=False))
 
 
 def _check(changes: list[Change], cell_maps: dict[str, dict[str, tuple[int, int]]],
@@ -419,7 +423,7 @@ def _check(changes: list[Change], cell_maps: dict[str, dict[str, tuple[int, int]
            existing_catalog: Any
            ) -> list[SheetProblem]:
     """The rules of ``ocop check``, run on the records as they would be written."""
-    staged = [c for c in changes if c.action in ("new", "update")]
+    staged = [c for c in changes if c.action in ("new", "update", "add")]
     if not staged:
         return []
     problems: list[SheetProblem] = []
@@ -428,7 +432,7 @@ def _check(changes: list[Change], cell_maps: dict[str, dict[str, tuple[int, int]
         folder.mkdir()
         for change in staged:
             home = folder / change.id
-            if change.action == "update":  # photos and documents the record names come along
+            if change.action != "new":  # photos and documents the record names come along
                 shutil.copytree(change.path.parent, home, symlinks=True)
             home.mkdir(exist_ok=True)
             (home / RECORD_NAME).write_text(change.text, encoding="utf-8")
@@ -439,6 +443,8 @@ def _check(changes: list[Change], cell_maps: dict[str, dict[str, tuple[int, int]
             change = by_id.get(problem.path.parent.name)
             if change is None or problem.field in unreadable.get(change.id, ()):
                 continue  # a cell already reported as unreadable
+            if problem.severity.value == "note" or problem.message.vi.startswith(UNTRANSLATED):
+                continue  # the review shows what is missing and what to confirm its own way
             row, column = _locate(problem.field, cell_maps.get(change.id, {}), change.rows[0])
             header = columns.get(column) if column is not None else _column_named(problem.field)
             if column is None and header is not None:  # an empty cell of a column the sheet has
@@ -487,7 +493,7 @@ def apply_import(plan: ImportPlan, skip_invalid: bool = False) -> list[Change]:
         raise ValueError("the plan has errors")
     written = []
     for change in plan.changes:
-        if change.action not in ("new", "update"):
+        if change.action not in ("new", "update", "add"):
             continue
         change.path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=change.path.parent, prefix=".import-")
@@ -498,30 +504,7 @@ def apply_import(plan: ImportPlan, skip_invalid: bool = False) -> list[Change]:
     return written
 
 
-def describe(change: Change, root: Path, lang: str = "vi") -> list[str]:
-    """Lines telling a person what the import does (or would do) with one product."""
-    try:
-        shown = change.path.relative_to(root)
-    except ValueError:
-        shown = change.path
-    rows = ", ".join(str(r) for r in change.rows)
-    vi = lang != "en"
-    head = {
-        "new": ("+", f"hồ sơ mới {shown}", f"new record {shown}"),
-        "update": ("~", f"cập nhật {shown}", f"update {shown}"),
-        "same": ("=", "không thay đổi", "unchanged"),
-        "exists": ("!", "đã có hồ sơ, giữ nguyên (thêm --update để cập nhật)",
-                   "a record exists, left as it is (add --update to update it)"),
-        "invalid": ("x", "có lỗi, không ghi", "has errors, not written"),
-    }[change.action]
-    lines = [f"{head[0]} {change.id} ({'dòng' if vi else 'rows'} {rows}): {head[1] if vi else head[2]}"]
-    if change.action == "update":
-        for path, old, new in change.fields:
-            lines.append(f"    {path}: {_short(old)} -> {_short(new)}")
-    return lines
-
-
-def _short(value: Any) -> str:
+def short(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     text = "—" if value is None else str(value).replace("\n", " ")

@@ -1,10 +1,13 @@
-"""Reading and writing the tables OCOP offices keep: Excel workbooks and CSV files.
+"""Reading and writing the tables OCOP offices keep: Excel workbooks (.xlsx, .xls) and CSV.
 
-CSV files saved by Excel come in several encodings (UTF-8 with or without a byte-order mark,
-UTF-16 from "Unicode Text", Windows-1258 from older Vietnamese Windows) and with ``,``, ``;``
-or tab between fields; all are read here and handed on as cells of text, numbers or dates.
-Vietnamese dates are understood in the forms people type (05/03/2026, 5/3/2026, 2026-03-05)
-and as Excel date cells.
+Every file is hostile until read: the format is told by its first bytes, not its name (an .xlsx
+renamed .csv is read as a workbook); a workbook is measured before it is opened (a zip bomb or a
+sheet of a million rows is refused with a message, never a hang); a password-protected workbook
+is named as such. Cells come out as text (NFC, legacy TCVN3/VNI text converted), numbers or dates,
+with what a reader needs to see the table as the office sees it: merged ranges, hidden rows and
+sheets. CSV files saved by Excel come in several encodings (UTF-8 with or without a byte-order
+mark, UTF-16 from "Unicode Text", Windows-1258, TCVN3 or VNI from older Vietnamese Windows) and
+with ``,``, ``;`` or tab between fields. Vietnamese dates are read in the forms people type.
 """
 
 from __future__ import annotations
@@ -13,17 +16,39 @@ import csv
 import io
 import re
 import unicodedata
-from dataclasses import dataclass
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from xml.etree.ElementTree import iterparse
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import range_boundaries
 
+from ..legacy_text import (
+    UnreadableText,
+    decode_legacy_bytes,
+    decode_tcvn3,
+    decode_vni,
+    is_vietnamese_syllable,
+    to_unicode,
+)
 from ..text import cell_text, from_cell_text
 
 MAX_TABLE_BYTES = 50_000_000
+MAX_UNZIPPED_BYTES = 300_000_000  # all parts of an .xlsx together, once unpacked
+MAX_ZIP_RATIO = 200  # unpacked / packed size of one part; XML compresses ~10-30 times
+MAX_ROWS = 100_000  # a national list has about 20,000 products
+MAX_COLUMNS = 200
 Cell = str | int | float | date | None
+Message = tuple[str, str]  # Vietnamese, English
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and any password-protected Office file
+ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+_SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
 class TableError(Exception):
@@ -37,10 +62,28 @@ class Row:
 
 
 @dataclass(frozen=True)
+class Merge:
+    """A merged range: rows as Excel numbers them, columns from 0."""
+
+    first_row: int
+    first_column: int
+    last_row: int
+    last_column: int
+
+
+@dataclass
 class Table:
     path: Path
     rows: list[Row]
-    encoding: str = "xlsx"
+    encoding: str = "xlsx"  # how the file was read: xlsx, xls, or the CSV text encoding
+    sheet: str = ""  # the sheet's name in a workbook
+    merges: list[Merge] = field(default_factory=list)
+    hidden_rows: set[int] = field(default_factory=set)
+    notes: list[Message] = field(default_factory=list)  # about the whole file, for the review
+    cell_errors: dict[tuple[int, int], Message] = field(default_factory=dict)  # (row, column)
+    legacy_cells: dict[str, int] = field(default_factory=dict)  # TCVN3/VNI -> cells converted
+    maybe_legacy: set[tuple[int, int]] = field(default_factory=set)  # cells read as Unicode that
+    # an 8-bit legacy encoding could also have made (settled once the whole sheet is read)
 
 
 def column_letter(index: int) -> str:
@@ -48,71 +91,176 @@ def column_letter(index: int) -> str:
     return get_column_letter(index + 1)
 
 
-def read_table(path: Path) -> Table:
+def read_table(path: Path, sheet: str | None = None) -> Table:
+    """The first sheet of ``path`` (or the one named), read whole."""
+    return next(read_tables(path, sheet))
+
+
+def read_tables(path: Path, sheet: str | None = None) -> Iterator[Table]:
+    """The sheets of ``path`` in workbook order, each read when asked for; hidden sheets are left
+    out unless named. ``sheet`` is a sheet's name or its number from 1. Raises TableError."""
     if not path.is_file():
         raise TableError(f"không tìm thấy tệp {path} / {path} not found")
     if path.stat().st_size > MAX_TABLE_BYTES:
         raise TableError(f"{path}: tệp lớn hơn {MAX_TABLE_BYTES // 1_000_000} MB / file too large")
+    with path.open("rb") as handle:
+        head = handle.read(8)
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
-    if suffix == ".xls":
-        return _read_xls(path)
-    if suffix in (".csv", ".txt", ".tsv"):
-        return _read_csv(path)
-    raise TableError(f"{path}: chỉ đọc được tệp .xlsx, .xls hoặc .csv / only .xlsx, .xls and .csv "
-                     "files are read")
+    if head.startswith(ZIP_MAGIC):
+        form = "xlsx"
+    elif head.startswith(OLE_MAGIC):
+        form = "xls"
+    elif suffix in (".csv", ".txt", ".tsv"):
+        form = "csv"
+    elif suffix in (".xlsx", ".xlsm", ".xls"):
+        raise TableError(f"{path}: không phải bảng tính Excel (nội dung không đúng dạng {suffix}) "
+                         f"/ not an Excel workbook (its content is not {suffix})")
+    else:
+        raise TableError(f"{path}: chỉ đọc được tệp .xlsx, .xls hoặc .csv / only .xlsx, .xls and "
+                         ".csv files are read")
+    renamed = _renamed_note(suffix, form)
+    tables = {"xlsx": _xlsx_tables, "xls": _xls_tables, "csv": _csv_tables}[form](path, sheet)
+    for table in tables:
+        if renamed:
+            table.notes.insert(0, renamed)
+        yield table
 
 
-def _read_xlsx(path: Path) -> Table:
+def _renamed_note(suffix: str, form: str) -> Message | None:
+    expected = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls"}.get(suffix, "csv")
+    if expected == form:
+        return None
+    return (f"tệp đuôi {suffix} nhưng thực ra là bảng tính .{form}; đã đọc như .{form}",
+            f"the file is named {suffix} but is really an .{form} workbook; read as .{form}")
+
+
+def _pick_sheets(names: list[tuple[str, bool]], wanted: str | None, path: Path) -> list[int]:
+    """Indexes of the sheets to try: the one named (by name or number), or every visible one."""
+    if wanted is None:
+        return [i for i, (_, visible) in enumerate(names) if visible]
+    for i, (name, _) in enumerate(names):
+        if name.strip().casefold() == wanted.strip().casefold():
+            return [i]
+    if wanted.strip().isdigit() and 1 <= int(wanted) <= len(names):
+        return [int(wanted) - 1]
+    listed = ", ".join(f"'{n}'" for n, _ in names)
+    raise TableError(f"{path}: không có trang '{wanted}'; các trang: {listed} / no sheet "
+                     f"'{wanted}'; the sheets are: {listed}")
+
+
+# --- .xlsx ---------------------------------------------------------------------------------
+
+
+def _check_zip(path: Path) -> None:
+    """Refuses a workbook that would unpack to far more than a list of products can hold."""
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise TableError(f"{path}: tệp .xlsx hỏng ({exc}) / a damaged .xlsx file") from None
+    total = sum(p.file_size for p in parts)
+    swollen = [p for p in parts if p.file_size > 10_000_000
+               and p.file_size > MAX_ZIP_RATIO * max(p.compress_size, 1)]
+    if total > MAX_UNZIPPED_BYTES or swollen or len(parts) > 10_000:
+        raise TableError(
+            f"{path}: tệp nén giải ra {total / 1e6:.0f} MB, quá lớn hoặc bất thường đối với một "
+            "danh sách sản phẩm (nghi tệp độc hại); không đọc / the workbook would unpack to "
+            f"{total / 1e6:.0f} MB, far too much for a list of products (a zip bomb?); not read")
+
+
+def _xlsx_tables(path: Path, wanted: str | None) -> Iterator[Table]:
+    _check_zip(path)
+    handle = path.open("rb")  # a file object: openpyxl would refuse a workbook named .csv
+    try:
+        book = load_workbook(handle, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
+        handle.close()
         raise TableError(f"{path}: không mở được bảng tính Excel ({exc}) / not a readable "
                          "Excel workbook") from None
     try:
-        sheet = book.worksheets[0]
-        rows = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = tuple(_xlsx_cell(v) for v in values)
-            if any(c not in (None, "") for c in cells):
-                rows.append(Row(number, cells))
-        return Table(path, rows)
+        names = [(ws.title, ws.sheet_state == "visible") for ws in book.worksheets]
+        for index in _pick_sheets(names, wanted, path):
+            sheet = book.worksheets[index]
+            if not hasattr(sheet, "iter_rows"):  # a chart sheet holds no cells
+                continue
+            yield _xlsx_table(path, book, sheet)
     finally:
         book.close()
+        handle.close()
 
 
-def _read_xls(path: Path) -> Table:
-    """Excel 97-2003 workbooks, which many offices still keep, read with xlrd."""
-    import xlrd
-
+def _xlsx_table(path: Path, book: object, sheet: object) -> Table:
+    table = Table(path, [], "xlsx", sheet.title)  # type: ignore[attr-defined]
+    formulas = _xlsx_sheet_layout(path, book, sheet, table)
+    sheet.reset_dimensions()  # type: ignore[attr-defined]  # a wrong <dimension> must not cut rows
     try:
-        book = xlrd.open_workbook(str(path))
-    except Exception as exc:  # xlrd raises many kinds for a damaged or foreign file
-        raise TableError(f"{path}: không mở được bảng tính Excel .xls ({exc}) / not a readable "
-                         ".xls workbook") from None
-    sheet = book.sheet_by_index(0)
-    rows = []
-    for index in range(sheet.nrows):
-        cells = tuple(_xls_cell(cell, book.datemode) for cell in sheet.row(index))
-        if any(c not in (None, "") for c in cells):
-            rows.append(Row(index + 1, cells))
-    return Table(path, rows, "xls")
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):  # type: ignore[attr-defined]
+            if number > MAX_ROWS:
+                raise _too_many_rows(path, table.sheet)
+            cells = tuple(_text_cell(table, number, i, _xlsx_cell(v))
+                          for i, v in enumerate(values[:MAX_COLUMNS]))
+            if any(c not in (None, "") for c in cells):
+                table.rows.append(Row(number, cells))
+    except TableError:
+        raise
+    except Exception as exc:  # a damaged sheet part
+        raise TableError(f"{path}: trang '{table.sheet}' hỏng ({exc}) / the sheet is damaged") from None
+    for (row, column), computed in formulas.items():
+        if not computed:
+            table.cell_errors[(row, column)] = (
+                "ô là công thức chưa có kết quả lưu trong tệp; mở tệp bằng Excel, lưu lại rồi nhập",
+                "the cell is a formula with no saved result; open the file in Excel, save it and "
+                "import again")
+    if any(formulas.values()):
+        table.notes.append((f"{sum(formulas.values())} ô là công thức: đọc theo kết quả đã tính",
+                            f"{sum(formulas.values())} cells are formulas: read as their results"))
+    return _settle_legacy(table)
 
 
-def _xls_cell(cell: object, datemode: int) -> Cell:
-    import xlrd
+def _too_many_rows(path: Path, sheet: str) -> TableError:
+    limit = f"{MAX_ROWS:,}"
+    return TableError(f"{path}: trang '{sheet}' có hơn {limit.replace(',', '.')} dòng, quá lớn "
+                      f"cho một danh sách sản phẩm / the sheet has more than {limit} rows")
 
-    kind, value = cell.ctype, cell.value  # type: ignore[attr-defined]
-    if kind == xlrd.XL_CELL_DATE:
-        return xlrd.xldate_as_datetime(value, datemode).date()
-    if kind == xlrd.XL_CELL_NUMBER:
-        return int(value) if float(value).is_integer() else value
-    if kind == xlrd.XL_CELL_TEXT:
-        return _clean_text(value) or None
-    if kind == xlrd.XL_CELL_BOOLEAN:
-        return str(bool(value))
-    return None  # empty, blank, or an error value such as #N/A
+
+def _xlsx_sheet_layout(path: Path, book: object, sheet: object, table: Table
+                       ) -> dict[tuple[int, int], bool]:
+    """Reads what openpyxl's streaming reader does not give: merged ranges and hidden rows into
+    ``table``; returns the formula cells, each with whether the file holds its result."""
+    formulas: dict[tuple[int, int], bool] = {}
+    rows = 0
+    try:
+        source = book._archive.open(sheet._worksheet_path)  # type: ignore[attr-defined]
+        with source:
+            cell_ref, has_formula, has_value = "", False, False
+            for event, element in iterparse(source, events=("start", "end")):
+                tag = element.tag.removeprefix(_SHEET_NS)
+                if event == "start":
+                    if tag == "c":
+                        cell_ref, has_formula, has_value = element.get("r", ""), False, False
+                    continue
+                if tag == "row":
+                    rows += 1
+                    if rows > MAX_ROWS:
+                        raise _too_many_rows(path, table.sheet)
+                    if element.get("hidden") in ("1", "true"):
+                        table.hidden_rows.add(int(element.get("r", rows)))
+                    element.clear()
+                elif tag == "f":
+                    has_formula = True
+                elif tag == "v":
+                    has_value = element.text not in (None, "")
+                elif tag == "c" and has_formula and cell_ref:
+                    column, row, _, _ = range_boundaries(cell_ref)
+                    formulas[(row, column - 1)] = has_value
+                elif tag == "mergeCell" and element.get("ref"):
+                    first_col, first_row, last_col, last_row = range_boundaries(element.get("ref"))
+                    table.merges.append(Merge(first_row, first_col - 1, last_row, last_col - 1))
+    except TableError:
+        raise
+    except Exception as exc:  # malformed XML in a damaged file
+        raise TableError(f"{path}: trang '{table.sheet}' hỏng ({exc}) / the sheet is damaged") from None
+    return formulas
 
 
 def _xlsx_cell(value: object) -> Cell:
@@ -127,44 +275,205 @@ def _xlsx_cell(value: object) -> Cell:
     return _clean_text(str(value))
 
 
-def _read_csv(path: Path) -> Table:
+# --- .xls ----------------------------------------------------------------------------------
+
+
+def _xls_tables(path: Path, wanted: str | None) -> Iterator[Table]:
+    """Excel 97-2003 workbooks, which many offices still keep, read with xlrd (with formatting,
+    for merged ranges and hidden rows)."""
+    import xlrd
+
     raw = path.read_bytes()
-    text, encoding = decode_csv_bytes(raw)
-    sample = text[:20_000]
+    if ENCRYPTED_STREAM in raw:
+        raise _password_error(path)
     try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    rows = []
+        book = xlrd.open_workbook(file_contents=raw, formatting_info=True, on_demand=True)
+    except Exception as exc:  # xlrd raises many kinds for a damaged or foreign file
+        if "encrypted" in str(exc).lower():
+            raise _password_error(path) from None
+        raise TableError(f"{path}: không mở được bảng tính Excel .xls ({exc}) / not a readable "
+                         ".xls workbook") from None
+    try:
+        names = [(book.sheet_by_index(i).name, book.sheet_by_index(i).visibility == 0)
+                 for i in range(book.nsheets)]
+        for index in _pick_sheets(names, wanted, path):
+            yield _xls_table(path, book, book.sheet_by_index(index))
+    finally:
+        book.release_resources()
+
+
+def _password_error(path: Path) -> TableError:
+    return TableError(f"{path}: bảng tính có mật khẩu; mở bằng Excel, bỏ mật khẩu (Tệp > Thông tin "
+                      "> Bảo vệ sổ làm việc) rồi lưu lại / the workbook is password-protected; "
+                      "remove the password in Excel and save it again")
+
+
+def _xls_table(path: Path, book: object, sheet: object) -> Table:
+    table = Table(path, [], "xls", sheet.name)  # type: ignore[attr-defined]
+    if sheet.nrows > MAX_ROWS:  # type: ignore[attr-defined]
+        raise _too_many_rows(path, table.sheet)
+    for first_row, last_row, first_col, last_col in sheet.merged_cells:  # type: ignore[attr-defined]
+        table.merges.append(Merge(first_row + 1, first_col, last_row, last_col - 1))
+    for index, info in sheet.rowinfo_map.items():  # type: ignore[attr-defined]
+        if info.hidden:
+            table.hidden_rows.add(index + 1)
+    for index in range(sheet.nrows):  # type: ignore[attr-defined]
+        cells = tuple(_text_cell(table, index + 1, i, _xls_cell(cell, book.datemode))  # type: ignore[attr-defined]
+                      for i, cell in enumerate(sheet.row(index)[:MAX_COLUMNS]))  # type: ignore[attr-defined]
+        if any(c not in (None, "") for c in cells):
+            table.rows.append(Row(index + 1, cells))
+    return _settle_legacy(table)
+
+
+def _xls_cell(cell: object, datemode: int) -> Cell:
+    import xlrd
+
+    kind, value = cell.ctype, cell.value  # type: ignore[attr-defined]
+    if kind == xlrd.XL_CELL_DATE:
+        try:
+            return xlrd.xldate_as_datetime(value, datemode).date()
+        except (ValueError, OverflowError):
+            return None
+    if kind == xlrd.XL_CELL_NUMBER:
+        return int(value) if float(value).is_integer() else value
+    if kind == xlrd.XL_CELL_TEXT:
+        return _clean_text(value) or None
+    if kind == xlrd.XL_CELL_BOOLEAN:
+        return str(bool(value))
+    return None  # empty, blank, or an error value such as #N/A
+
+
+# --- CSV -----------------------------------------------------------------------------------
+
+
+def _csv_tables(path: Path, wanted: str | None) -> Iterator[Table]:
+    raw = path.read_bytes()
+    text, encoding = decode_csv_bytes(raw, path)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text[:50_000]))
+    table = Table(path, [], encoding)
+    if encoding in ("TCVN3", "VNI", "cp1258"):
+        table.notes.append(_encoding_note(encoding))
     try:
         for values in reader:
-            cells = tuple(from_cell_text(_clean_text(v)) or None for v in values)
+            if reader.line_num > MAX_ROWS:
+                raise _too_many_rows(path, path.name)
+            cells = tuple(_text_cell(table, reader.line_num, i, from_cell_text(_clean_text(v)) or None)
+                          for i, v in enumerate(values[:MAX_COLUMNS]))
             if any(c is not None for c in cells):
-                rows.append(Row(reader.line_num, cells))
+                table.rows.append(Row(reader.line_num, cells))
     except csv.Error as exc:
         raise TableError(f"{path}:{reader.line_num}: tệp CSV hỏng ({exc}) / broken CSV") from None
-    return Table(path, rows, encoding)
+    yield _settle_legacy(table)
 
 
-def decode_csv_bytes(raw: bytes) -> tuple[str, str]:
-    """The text of a CSV file and the encoding it was in. UTF-8 is tried before Windows-1258
-    because a Windows-1258 file is almost never valid UTF-8, while the reverse often is."""
+def _delimiter(sample: str) -> str:
+    """The separator that splits the most lines into the same number of fields (addresses hold
+    commas, so a ';' file must not be read as ',')."""
+    best, best_score = ",", -1
+    for candidate in (",", ";", "\t"):
+        try:
+            counts = [len(r) for r in csv.reader(io.StringIO(sample, newline=""),
+                                                 delimiter=candidate) if any(r)][:300]
+        except csv.Error:
+            continue
+        wide = [c for c in counts if c >= 3]
+        score = max((wide.count(c) for c in set(wide)), default=0)
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+def decode_csv_bytes(raw: bytes, path: Path | None = None) -> tuple[str, str]:
+    """The text of a CSV file and the encoding it was in. UTF-8 is tried before the 8-bit
+    Vietnamese encodings because a file in those is almost never valid UTF-8, while the reverse
+    often is; among Windows-1258, TCVN3 and VNI the one giving Vietnamese words wins."""
     if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        return raw[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), "utf-16"
+        return raw.decode("utf-16", errors="replace"), "utf-16"
     if len(raw) >= 4 and raw[1] == 0 and raw[3] == 0 and raw[0] != 0:
-        return raw.decode("utf-16-le"), "utf-16-le"  # UTF-16 without its mark
+        return raw.decode("utf-16-le", errors="replace"), "utf-16-le"  # UTF-16 without its mark
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        return raw.decode("cp1258", errors="replace"), "cp1258"
+        pass
+    found = decode_legacy_bytes(raw)
+    if found is None:
+        name = f"{path}: " if path else ""
+        raise TableError(f"{name}không nhận ra bảng mã của tệp CSV (không phải UTF-8, UTF-16, "
+                         "Windows-1258, TCVN3 hay VNI); trong Excel chọn Lưu thành > CSV UTF-8 / the "
+                         "CSV file's encoding is not UTF-8, UTF-16, Windows-1258, TCVN3 or VNI; save "
+                         "it from Excel as 'CSV UTF-8'")
+    return found
+
+
+def _encoding_note(encoding: str) -> Message:
+    names = {"TCVN3": "TCVN3 (ABC, phông .VnTime)", "VNI": "VNI (phông VNI-Times)",
+             "cp1258": "Windows-1258"}
+    return (f"văn bản viết bằng bảng mã {names.get(encoding, encoding)}: đã chuyển sang Unicode",
+            f"text in the {encoding} encoding: converted to Unicode")
+
+
+# --- every cell ----------------------------------------------------------------------------
+
+
+def _text_cell(table: Table, row: int, column: int, cell: Cell) -> Cell:
+    """Text in a legacy Vietnamese encoding becomes Unicode; text that is no Vietnamese at all
+    is kept as it is and noted against its cell (reported if the cell is used)."""
+    if not isinstance(cell, str) or cell.isascii():
+        return cell
+    try:
+        converted = to_unicode(cell)
+    except UnreadableText as exc:
+        table.cell_errors[(row, column)] = (str(exc.args[0]), str(exc.args[-1]))
+        return cell
+    if converted.encoding is None and _latin_only(cell):
+        table.maybe_legacy.add((row, column))
+    if converted.encoding:
+        if not table.legacy_cells:
+            table.notes.append(_encoding_note(converted.encoding))
+        table.legacy_cells[converted.encoding] = table.legacy_cells.get(converted.encoding, 0) + 1
+    return converted.text
+
+
+def _latin_only(text: str) -> bool:
+    """Text an 8-bit legacy encoding could have produced, read as Windows-1252."""
+    try:
+        text.encode("cp1252")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _settle_legacy(table: Table) -> Table:
+    """Short legacy words can also read as Unicode words ("Tỏi" in TCVN3 shows as "Tái"): when a
+    sheet holds text in one legacy encoding, its other cells that decode to Vietnamese in that
+    encoding are read so too."""
+    if len(table.legacy_cells) != 1 or not table.maybe_legacy:
+        return table
+    encoding = next(iter(table.legacy_cells))
+    decode = decode_tcvn3 if encoding == "TCVN3" else decode_vni
+    rows = []
+    for row in table.rows:
+        cells = list(row.cells)
+        for index, cell in enumerate(cells):
+            if (row.number, index) in table.maybe_legacy and isinstance(cell, str):
+                decoded = unicodedata.normalize("NFC", decode(cell))
+                if decoded != cell and all(is_vietnamese_syllable(w) for w in
+                                           re.findall(r"[^\W\d_]+", decoded)):
+                    cells[index] = decoded
+                    table.legacy_cells[encoding] += 1
+        rows.append(Row(row.number, tuple(cells)))
+    table.rows = rows
+    return table
 
 
 def _clean_text(value: str) -> str:
     # Windows-1258 writes most tones as combining marks: NFC makes them single letters again.
-    return unicodedata.normalize("NFC", value).replace("\r\n", "\n").strip()
+    # Non-breaking and other odd spaces become plain spaces.
+    text = unicodedata.normalize("NFC", value).replace("\r\n", "\n")
+    text = re.sub(r"[\u00a0\u2000-\u200b\u202f\u3000\ufeff]", " ", text)
+    return re.sub(r"[ \t]+", " ", text).strip()
 
 
 _DMY = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import unicodedata
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from annexes import cp1258_bytes
 from conftest import AS_OF, REPO, SITE_URL, record, write_mkdocs_config, write_record
 from openpyxl import Workbook, load_workbook
 
@@ -92,10 +92,15 @@ def test_errors_name_file_row_and_column_and_nothing_is_written(project, tmp_pat
 def test_a_missing_required_value_points_at_its_column(project, tmp_path, capsys):
     products, config = project
     row = list(ROW)
-    row[16] = None  # no story
+    row[11] = row[12] = row[15] = None  # no score (optional), criteria or authority (required)
     sheet = _xlsx(tmp_path / "ds.xlsx", [HEADER, row])
     assert _run(config, "import", str(sheet)) == 1
-    assert "ds.xlsx:2:Q: Câu chuyện sản phẩm: lỗi:" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "ds.xlsx:2:P: Cơ quan công nhận: lỗi: thiếu trường bắt buộc" in out
+    assert ":L: Điểm" not in out
+    row[12], row[15], row[16] = "148", "UBND tỉnh Ninh Thuận", None  # a story is not required
+    assert _run(config, "import", str(_xlsx(tmp_path / "ds2.xlsx", [HEADER, row]))) == 0
+    assert "còn thiếu: câu chuyện" in capsys.readouterr().out
 
 
 def test_existing_records_change_only_with_update_and_only_given_fields(project, tmp_path, capsys):
@@ -110,8 +115,8 @@ def test_existing_records_change_only_with_update_and_only_given_fields(project,
         ["nho-say-nhon-son", 4, 75, "26", "3001/QĐ-UBND", datetime(2026, 8, 20),
          "UBND tỉnh Khánh Hòa", "Nâng hạng"],
     ])
-    assert _run(config, "import", str(sheet)) == 0
-    assert "đã có hồ sơ, giữ nguyên" in capsys.readouterr().out
+    assert _run(config, "import", str(sheet), "--dry-run") == 0
+    assert "+ nho-say-nhon-son (dòng 2): thêm lần công nhận mới" in capsys.readouterr().out
     assert path.read_bytes() == before
 
     assert _run(config, "import", str(sheet), "--update", "--dry-run") == 0
@@ -151,24 +156,6 @@ def test_rows_without_an_id_get_one_from_the_name_and_find_it_again(project, tmp
     assert len(list(products.iterdir())) == 1
 
 
-def _cp1258(text: str) -> bytes:
-    """How older Vietnamese Windows saves text: base letters, some precomposed, tones combining."""
-    out = b""
-    for char in unicodedata.normalize("NFC", text):
-        base, *marks = unicodedata.normalize("NFD", char)
-        partial = [unicodedata.normalize("NFC", base + m) + "".join(x for x in marks if x != m)
-                   for m in marks]
-        for attempt in (char, *partial, base + "".join(marks)):
-            try:
-                out += attempt.encode("cp1258")
-                break
-            except UnicodeEncodeError:
-                continue
-        else:
-            raise AssertionError(char)
-    return out
-
-
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp1258"])
 def test_csv_in_every_encoding_excel_saves(project, tmp_path, encoding):
     products, config = project
@@ -177,7 +164,7 @@ def test_csv_in_every_encoding_excel_saves(project, tmp_path, encoding):
     cells[14] = {"utf-8": "5/3/2025", "cp1258": "2025-03-05"}.get(encoding, "05/03/2025")
     lines = [separator.join(HEADER), separator.join(f'"{c}"' for c in cells)]
     text = "\r\n".join(lines) + "\r\n"
-    raw = _cp1258(text) if encoding == "cp1258" else text.encode(encoding)
+    raw = cp1258_bytes(text) if encoding == "cp1258" else text.encode(encoding)
     (tmp_path / "ds.csv").write_bytes(raw)
     assert _run(config, "import", str(tmp_path / "ds.csv")) == 0
     saved = _record_text(products, "nuoc-mam-ca-com-ninh-hai")
@@ -205,6 +192,12 @@ def test_template_has_every_column_and_is_never_overwritten(project, tmp_path, c
     assert [c.value for c in book.worksheets[0][1]] == [c.vi for c in COLUMNS]
     assert "Bộ sản phẩm" in book.sheetnames and book["Bộ sản phẩm"].max_row == 27
     assert _run(config, "import", "--template", str(target)) == 1
+    # No catalog is needed to write the template (an office may start from it).
+    elsewhere = tmp_path / "moi" / "mau.xlsx"
+    elsewhere.parent.mkdir()
+    assert main(["-f", str(tmp_path / "moi" / "mkdocs.yml"), "import", "--template",
+                 str(elsewhere)]) == 0
+    assert elsewhere.is_file()
 
 
 def _products_json(site: Path) -> list[dict]:

@@ -1,0 +1,383 @@
+"""Finding the table in a list as an OCOP office keeps it.
+
+A decision annex ("Danh sách sản phẩm được công nhận ... kèm theo Quyết định số ...") has title
+rows, a header over one or two rows with merged cells, a row numbering the columns, section rows
+per district or product group, total rows and a signature block. This module finds the header,
+tells each row below it what it is, and reads the facts stated once for the whole sheet (decision
+number, date, issuing authority, province) from the title rows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..places import ascii_fold
+from .columns import (
+    IGNORED_HEADERS,
+    NUMBER_HEADERS,
+    Column,
+    column_for_header,
+    header_key,
+    parse_stars,
+)
+from .tables import Cell, Merge, Row, Table
+
+HEADER_SEARCH_ROWS = 30
+MAX_FILLED_CELLS = 200_000  # a merged range larger than this is not spread over its cells
+
+
+@dataclass
+class Layout:
+    """Where the table is: its header rows, the columns it names, and where data starts."""
+
+    header_rows: tuple[int, ...]  # as Excel numbers them
+    columns: dict[int, Column]
+    number_column: int | None  # STT / TT
+    headers: dict[int, str]  # every named column's header text, as shown
+    start: int  # index in table.rows of the first row below the header
+
+    def index_of(self, path: str) -> int | None:
+        return next((i for i, c in self.columns.items() if c.path == path), None)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    row: int
+    kind: str  # section, total, numbering, header, signature, note
+    text: str
+
+
+@dataclass
+class Context:
+    """What section rows above a product say about it."""
+
+    district: str | None = None
+    commune: str | None = None
+    province: str | None = None
+    group: str | None = None
+
+
+@dataclass
+class SheetFacts:
+    """Facts stated once for the whole sheet, with the row they were read from (0: command line)."""
+
+    decision: str | None = None
+    decision_date: date | None = None
+    authority: str | None = None
+    province: str | None = None
+    regime: str | None = None
+    rows: dict[str, int] = field(default_factory=dict)
+    # The regime worked out from the sheet's decision date: (key, how in Vietnamese, English).
+    regime_worked: tuple[str, str, str] | None = None
+
+
+# --- merged cells ----------------------------------------------------------------------------
+
+
+class Grid:
+    """Cell values as the office sees them: a merged range shows its value in each of its cells.
+    In header rows a value spreads across and down; in data rows only down (a producer written
+    once beside its three products), so a section title merged across the width stays one cell."""
+
+    def __init__(self, table: Table, header_rows: set[int] | None = None) -> None:
+        self.rows = {row.number: row for row in table.rows}
+        self.header_rows = header_rows or set()
+        self.owner: dict[tuple[int, int], tuple[int, int]] = {}
+        for merge in table.merges:
+            self._spread(merge)
+
+    def _spread(self, merge: Merge) -> None:
+        cells = (merge.last_row - merge.first_row + 1) * (merge.last_column - merge.first_column + 1)
+        if cells > MAX_FILLED_CELLS or len(self.owner) > 5 * MAX_FILLED_CELLS:
+            return
+        for row in range(merge.first_row, merge.last_row + 1):
+            for column in range(merge.first_column, merge.last_column + 1):
+                if (row, column) != (merge.first_row, merge.first_column):
+                    self.owner[(row, column)] = (merge.first_row, merge.first_column)
+
+    def value(self, row: int, column: int, header: bool = False) -> Cell:
+        own = self._raw(row, column)
+        if own not in (None, ""):
+            return own
+        origin = self.owner.get((row, column))
+        if origin is None:
+            return None
+        if not header and origin[1] != column:
+            return None  # spread across only in header rows
+        return self._raw(*origin)
+
+    def _raw(self, row: int, column: int) -> Cell:
+        found = self.rows.get(row)
+        return found.cells[column] if found and column < len(found.cells) else None
+
+    def width(self) -> int:
+        return max((len(r.cells) for r in self.rows.values()), default=0)
+
+
+# --- the header ------------------------------------------------------------------------------
+
+
+def find_layout(table: Table) -> Layout | None:
+    """The header that names the most known columns in the first rows, over one row or two
+    (a merged "Kết quả đánh giá" above "Hạng sao" and "Điểm"). None when no row names a product
+    name and either its producer or its stars."""
+    grid = Grid(table)
+    width = grid.width()
+    best: tuple[int, tuple[int, ...], dict[int, str]] | None = None
+    for position in range(min(HEADER_SEARCH_ROWS, len(table.rows))):
+        for span in (1, 2):
+            if position + span > len(table.rows):
+                continue
+            numbers = tuple(table.rows[position + k].number for k in range(span))
+            if span == 2 and numbers[1] != numbers[0] + 1:
+                continue
+            texts = _header_texts(grid, numbers, width)
+            found = {i: c for i, t in texts.items() if (c := column_for_header(t))}
+            paths = {c.path for c in found.values()}
+            named = "name.vi" in paths and paths & {"producer.name", "stars", "id"}
+            if not named and not ("id" in paths and len(paths) >= 2):  # our own sheets: ids
+                continue
+            # Two rows are the header only when each names columns on its own (a title row
+            # above the header, or the first product below it, is not part of it).
+            if span == 2 and not all(
+                    any(column_for_header(t) for t in _header_texts(grid, (n,), width).values())
+                    for n in numbers):
+                continue
+            score = len(found) * 10 + span
+            if best is None or score > best[0]:
+                best = (score, numbers, texts)
+    if best is None:
+        return None
+    _, numbers, texts = best
+    columns = {i: c for i, t in texts.items() if (c := column_for_header(t))}
+    number_column = next((i for i, t in texts.items() if header_key(t) in NUMBER_HEADERS), None)
+    start = next(i for i, r in enumerate(table.rows) if r.number == numbers[-1]) + 1
+    return Layout(numbers, columns, number_column, texts, start)
+
+
+def _header_texts(grid: Grid, numbers: tuple[int, ...], width: int) -> dict[int, str]:
+    """Per column, the header as read over the header rows: the lower row's word where it names a
+    known column ("Hạng sao" under "Kết quả"), else the upper row's, else both together."""
+    texts: dict[int, str] = {}
+    for column in range(width):
+        parts = [str(v).strip() for n in numbers
+                 if (v := grid.value(n, column, header=True)) not in (None, "")]
+        unique = list(dict.fromkeys(parts))
+        if not unique:
+            continue
+        lower = unique[-1]
+        if len(unique) > 1 and column_for_header(lower) is None and column_for_header(unique[0]):
+            lower = unique[0]
+        elif len(unique) > 1 and column_for_header(lower) is None:
+            lower = " ".join(unique)
+        texts[column] = lower
+    return texts
+
+
+def unused_columns(layout: Layout) -> list[tuple[int, str]]:
+    """Columns with a header the import does not use (named once in the review)."""
+    return [(i, t) for i, t in sorted(layout.headers.items()) if i not in layout.columns
+            and i != layout.number_column and header_key(t) not in IGNORED_HEADERS]
+
+
+# --- rows below the header -------------------------------------------------------------------
+
+_TOTAL = re.compile(r"^(tong cong|tong so|tong|cong|total|sum)\b")
+_SIGNATURE = re.compile(r"^(tm\.?|t/m|kt\.?|k/t|tl\.?|q\. ?chu tich|chu tich|pho chu tich|"
+                        r"giam doc|pho giam doc|nguoi lap|nguoi lap bieu|noi nhan|thu truong|"
+                        r"truong phong|\(ky|\(da ky|ky ten|xac nhan cua)")
+_ROMAN = re.compile(r"^(?=[ivxlc]+\b)(i{1,3}|iv|v|vi{1,3}|ix|x|xi{1,3}|xiv|xv|xvi{1,3}|xix|xx)[.)]?$")
+_SECTION_PREFIX = re.compile(r"^\s*(?:[IVXLC]+|[A-Z]|\d{1,2})\s*[.)\-:]\s+")
+_DISTRICT = re.compile(r"^(huyen|thi xa|thanh pho|tp\.?|quan|h\.)\s+\S")
+_COMMUNE = re.compile(r"^(xa|phuong|thi tran|tt\.?|x\.|p\.)\s+\S")
+_PROVINCE = re.compile(r"^(tinh)\s+\S")
+_COUNT = re.compile(r"(\d+)\s*(san pham|sp\b)")
+
+
+def row_texts(row: Row) -> list[str]:
+    return [str(c).strip() for c in row.cells if c not in (None, "") and str(c).strip()]
+
+
+def skip_kind(row: Row, layout: Layout, grid: Grid, after_signature: bool) -> Skipped | None:
+    """What a row that is not a product is, or None when it may be a product."""
+    texts = row_texts(row)
+    first = ascii_fold(texts[0]) if texts else ""
+    if after_signature or (_SIGNATURE.match(first) and not _has_stars(row, layout)):
+        return Skipped(row.number, "signature", " ".join(texts))
+    if texts and all(re.fullmatch(r"\(?\d{1,2}\)?|\(?[A-Za-z]\)?", t) for t in texts) \
+            and len(texts) >= 3:
+        return Skipped(row.number, "numbering", " ".join(texts))
+    named = sum(1 for i, c in layout.columns.items()
+                if i < len(row.cells) and row.cells[i] not in (None, "")
+                and column_for_header(str(row.cells[i])) is c)
+    if named >= 3:
+        return Skipped(row.number, "header", " ".join(texts))
+    if _TOTAL.match(first) or any(_TOTAL.match(ascii_fold(t)) and _COUNT.search(ascii_fold(t))
+                                  for t in texts):
+        return Skipped(row.number, "total", " ".join(texts))
+    if _is_product_like(row, layout, grid):
+        return None
+    title = [str(c).strip() for i, c in enumerate(row.cells)
+             if c not in (None, "") and i != layout.number_column] or texts
+    return Skipped(row.number, "section" if _numbering(row, layout) != "number" else "note",
+                   " ".join(title))
+
+
+def _has_stars(row: Row, layout: Layout) -> bool:
+    index = layout.index_of("stars")
+    if index is None or index >= len(row.cells) or row.cells[index] in (None, ""):
+        return False
+    try:
+        parse_stars(row.cells[index])
+    except ValueError:
+        return False
+    return True
+
+
+def _numbering(row: Row, layout: Layout) -> str:
+    """'number' for 1, 2, 3 in the STT column; 'roman' for I, II, A, B; '' when empty."""
+    if layout.number_column is None or layout.number_column >= len(row.cells):
+        return ""
+    cell = row.cells[layout.number_column]
+    if cell in (None, ""):
+        return ""
+    if isinstance(cell, (int, float)) or re.fullmatch(r"\d{1,5}\.?", str(cell).strip()):
+        return "number"
+    return "roman"
+
+
+def _is_product_like(row: Row, layout: Layout, grid: Grid) -> bool:
+    """A product row names a product and has its stars, or a plain number in the STT column
+    beside a name, or a name with a producer; one lone text is a section title."""
+    id_index = layout.index_of("id")
+    if id_index is not None and id_index < len(row.cells) and row.cells[id_index] not in (None, ""):
+        return True
+    name_index = layout.index_of("name.vi")
+    name = row.cells[name_index] if name_index is not None and name_index < len(row.cells) else None
+    if name in (None, ""):
+        return _numbering(row, layout) == "number" and len(row_texts(row)) > 1
+    if _has_stars(row, layout) or _numbering(row, layout) == "number":
+        return True
+    if _numbering(row, layout) == "roman":
+        return False
+    used = sum(1 for i in layout.columns if i < len(row.cells) and row.cells[i] not in (None, ""))
+    return used >= 2
+
+
+def section_context(text: str, context: Context) -> Context:
+    """The context a section title sets for the rows under it: a district or commune resets what
+    was below it; anything else is a product group."""
+    title = _SECTION_PREFIX.sub("", text).strip(" :.-")
+    key = ascii_fold(title)
+    if _PROVINCE.match(key):
+        return Context(province=title, group=context.group)
+    if _DISTRICT.match(key):
+        return Context(district=title, province=context.province, group=context.group)
+    if _COMMUNE.match(key):
+        return Context(context.district, title, context.province, context.group)
+    return Context(context.district, context.commune, context.province, title)
+
+
+_UNIT_WORDS = ("tỉnh", "thành phố", "huyện", "thị xã", "quận", "xã", "phường", "thị trấn")
+_CITIES = ("ha noi", "ho chi minh", "hai phong", "da nang", "can tho", "hue")
+
+
+def address_part(text: str, province: bool = False) -> str:
+    """A place as an address writes it: 'HUYỆN NINH SƠN' -> 'huyện Ninh Sơn'; with ``province``
+    a bare name gets its unit word ('Ninh Thuận' -> 'tỉnh Ninh Thuận')."""
+    text = re.sub(r"\s+", " ", text).strip(" ,.")
+    if text.isupper():
+        text = " ".join(w.capitalize() for w in text.lower().split())
+    lowered = text.lower()
+    for word in _UNIT_WORDS:
+        if lowered.startswith(word + " "):
+            return word + text[len(word):]
+    if province and not re.match(r"(tp\.?|t\.)\s", lowered):
+        return ("thành phố " if ascii_fold(text) in _CITIES else "tỉnh ") + text
+    return text
+
+
+def stated_count(text: str) -> int | None:
+    """'Tổng cộng: 12 sản phẩm' -> 12."""
+    match = _COUNT.search(ascii_fold(text))
+    return int(match.group(1)) if match else None
+
+
+# --- facts from the title rows ---------------------------------------------------------------
+
+_DECISION = re.compile(
+    r"(?:quyết\s*định|qđ)\s*(?:số|so)?\s*:?\s*"
+    r"(\d{1,6}\s*(?:/\s*[0-9A-Za-zÀ-ỹĐđ.]+(?:\s*-\s*[0-9A-Za-zÀ-ỹĐđ.]+)*)+)", re.IGNORECASE)
+_DECISION_NUMBER = re.compile(r"^\s*(\d{1,6}\s*(?:/\s*[0-9A-Za-zÀ-ỹĐđ.]+(?:\s*-\s*[0-9A-Za-zÀ-ỹĐđ.]+)*)+)")
+_DAY = re.compile(r"ngày\s*(\d{1,2})\s*(?:tháng|/|-|\.)\s*(\d{1,2})\s*(?:năm|/|-|\.)\s*(\d{4})",
+                  re.IGNORECASE)
+_AUTHORITY = re.compile(
+    r"(?:của\s+)?(?<![\w/-])((?:chủ\s*tịch\s+)?(?:ủy|uỷ)\s*ban\s*nhân\s*dân|(?:chủ\s*tịch\s+)?ubnd|"
+    r"bộ\s+nông\s+nghiệp[\w\sàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]*?)"
+    r"\s*(tỉnh|thành\s*phố|tp\.?|huyện|thị\s*xã)?\s*([^,;()\n]*)", re.IGNORECASE)
+
+
+def split_decision(text: str) -> tuple[str | None, date | None]:
+    """'QĐ số 1234/QĐ-UBND ngày 12/6/2025' -> ('1234/QĐ-UBND', 12 June 2025)."""
+    match = _DECISION.search(text) or _DECISION_NUMBER.match(text)
+    number = re.sub(r"\s+", "", match.group(1)) if match else None
+    return number, day_in(text)
+
+
+def day_in(text: str) -> date | None:
+    match = _DAY.search(text)
+    if not match:
+        return None
+    day, month, year = (int(x) for x in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def authority_in(text: str) -> str | None:
+    """'... của Ủy ban nhân dân tỉnh Ninh Thuận' -> 'UBND tỉnh Ninh Thuận'."""
+    for match in _AUTHORITY.finditer(text):
+        body, level, place = match.group(1), match.group(2), (match.group(3) or "").strip(" .")
+        key = ascii_fold(body)
+        if key.startswith("bo "):
+            return re.sub(r"\s+", " ", body).strip()
+        if not level:
+            continue  # "QĐ-UBND" in a decision number names no authority
+        head = "Chủ tịch UBND" if key.startswith("chu tich") else "UBND"
+        level = {"tp": "thành phố", "tp.": "thành phố"}.get(level.lower(), level.lower())
+        place = re.split(r"\s+(?:về|ngày|v/v)\b", place)[0].strip()
+        return f"{head} {level} {place.title() if place.isupper() else place}".strip()
+    return None
+
+
+def sheet_facts(table: Table, layout: Layout) -> SheetFacts:
+    """The decision, its date, the authority and the province stated in the title rows."""
+    facts = SheetFacts()
+    header_first = layout.header_rows[0]
+    for row in table.rows:
+        if row.number >= header_first:
+            break
+        for text in row_texts(row):
+            _read_title(text, row.number, facts)
+    return facts
+
+
+def _read_title(text: str, number: int, facts: SheetFacts) -> None:
+    key = ascii_fold(text)
+    if facts.decision is None and re.search(r"quyet\s*dinh|\bqd\b", key):
+        decision, day = split_decision(text)
+        if decision:
+            facts.decision, facts.rows["decision"] = decision, number
+            if day and facts.decision_date is None:
+                facts.decision_date, facts.rows["decision_date"] = day, number
+    if facts.authority is None and (authority := authority_in(text)):
+        facts.authority, facts.rows["authority"] = authority, number
+    if facts.province is None:
+        match = re.search(r"(?:tỉnh|thành phố)\s+([A-ZÀ-Ỹa-zà-ỹĐđ][^,;()\n]*)", text, re.IGNORECASE)
+        if match and re.search(r"uy ban|ubnd|danh sach|tinh ", key):
+            place = re.split(r"\s+(?:về|ngày|năm|v/v|đợt)\b", match.group(1), flags=re.IGNORECASE)[0]
+            facts.province, facts.rows["province"] = place.strip(" .").title() if place.isupper() \
+                else place.strip(" ."), number

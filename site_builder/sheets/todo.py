@@ -1,0 +1,77 @@
+"""The office's to-do workbook: one row per imported product with what was read, what was worked
+out and from what, what is asked and what is missing, beside the columns to fill in. The office
+sends it to districts and producers; when it comes back, ``ocop import --update`` reads the filled
+columns (the notes columns are passed over), and a value given there is taken as confirmed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .columns import COLUMNS, Column, cell_value
+from .importer import MISSING_LABELS, ImportPlan
+from .tables import Cell, write_xlsx
+
+# The record columns an office can complete, in the order a person fills them.
+FILLABLE = ("id", "name.vi", "producer.name", "producer.type", "product_set",
+            "producer.address_on_certificate", "producer.province", "producer.commune",
+            "producer.phone", "producer.email", "producer.zalo", "gtin", "name.en", "story.vi",
+            "story.en")
+NOTES = {"vi": ("Dòng trong bảng gốc", "Đã suy ra (cần xác nhận)", "Cần hỏi", "Còn thiếu"),
+         "en": ("Rows in the list", "Inferred (to confirm)", "Questions", "Missing")}
+
+
+def _columns() -> list[Column]:
+    by_path = {c.path: c for c in COLUMNS}
+    return [by_path[p] for p in FILLABLE]
+
+
+def todo_rows(plan: ImportPlan, lang: str = "vi") -> tuple[list[str], list[list[Cell]]]:
+    """The header and one row per product of the plan (products with errors included: they are
+    the first to need work)."""
+    columns = _columns()
+    header = [c.header(lang) for c in columns[:3]] + list(NOTES[lang]) + \
+        [c.header(lang) for c in columns[3:]]
+    rows: list[list[Cell]] = []
+    for change in plan.changes:
+        record = _record(change)
+        values = [cell_value(c, record, {}, lang) for c in columns]
+        inferred = "\n".join(f"{w.field}: {w.shown} ({w.en if lang == 'en' else w.vi})"
+                             for w in change.worked if not w.question)
+        questions = "\n".join(f"{w.field}: {w.en if lang == 'en' else w.vi}"
+                              for w in change.worked if w.question)
+        missing = ", ".join(MISSING_LABELS[k][1 if lang == "en" else 0] for k in change.missing)
+        rows.append(values[:3] + [", ".join(str(r) for r in change.rows), inferred or None,
+                                  questions or None, missing or None] + values[3:])
+    return header, rows
+
+
+def _record(change: Any) -> dict:
+    """The record as it is or will be after the import."""
+    text = change.text
+    if not text and change.path.is_file():
+        text = change.path.read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(text) if text else None
+    except yaml.YAMLError:
+        data = None
+    return data if isinstance(data, dict) else {"id": change.id}
+
+
+def write_todo(path: Path, plan: ImportPlan, lang: str = "vi") -> None:
+    header, rows = todo_rows(plan, lang)
+    book = write_xlsx(path, "Việc cần làm" if lang != "en" else "To do", header, rows)
+    sheet = book.active
+    for index in range(3, 7):  # the notes columns: wide, wrapped, shaded
+        letter = sheet.cell(row=1, column=index + 1).column_letter
+        sheet.column_dimensions[letter].width = 45
+    from openpyxl.styles import Alignment, PatternFill
+
+    shade = PatternFill("solid", fgColor="FFF4E5")
+    for row in sheet.iter_rows(min_row=1, min_col=4, max_col=7):
+        for cell in row:
+            cell.fill = shade
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    book.save(path)
