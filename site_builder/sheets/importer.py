@@ -23,6 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
@@ -301,6 +302,27 @@ def _dump(doc: CommentedMap, header: str = "") -> str:
     return header + stream.getvalue()
 
 
+class _RecordDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """PyYAML's emitter (C when available) for a new record: it has no comments or layout to
+    keep, and ruamel's round-trip emitter costs ten times as much (a 3,000-row annex)."""
+
+
+def _literal_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    # Digits with a leading zero (a phone number) are quoted: a YAML 1.2 reader would see a number.
+    style = "|" if "\n" in text else "'" if re.fullmatch(r"0[0-9]+", text) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_RecordDumper.add_representer(str, _literal_text)
+
+
+def _dump_new(doc: CommentedMap) -> str:
+    """A new record, as ruamel would lay it out (same key order, block style, 100 columns)."""
+    text = yaml.dump(_plain(doc), Dumper=_RecordDumper, allow_unicode=True, sort_keys=False,
+                     width=100, default_flow_style=False)
+    return SCHEMA_COMMENT + text
+
+
 # --- planning, checking, writing ------------------------------------------------------------
 
 
@@ -341,7 +363,7 @@ def _change_for(draft: Draft, config: SiteConfig, update: bool, problems: list[S
     if not target.exists():
         doc = CommentedMap()
         change.fields, cells = merge(doc, draft)
-        change.text = _dump(_ordered(doc), SCHEMA_COMMENT)
+        change.text = _dump_new(_ordered(doc))
         change.missing = _missing(doc)
         return change, cells
     try:
