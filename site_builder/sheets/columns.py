@@ -139,6 +139,7 @@ COLUMNS: tuple[Column, ...] = (
 # Columns an office's list may have that are not record fields: they help to work values out.
 EXTRA_COLUMNS: tuple[Column, ...] = (
     Column("district", "Huyện (cũ)", "District (before 2025)", "text", stored=False),
+    Column("note", "Ghi chú", "Notes", "text", stored=False),
 )
 
 # Headers offices use for the same columns (compared without diacritics or case), as they
@@ -184,7 +185,7 @@ NUMBER_HEADERS = ("stt", "tt", "so tt", "so thu tu", "no", "no.", "#")
 # Columns the to-do workbook adds for people to read; an import reads past them silently.
 TODO_HEADERS = ("dong trong bang goc", "da suy ra", "can hoi", "con thieu", "rows in the list",
                 "inferred", "questions", "missing")
-IGNORED_HEADERS = NUMBER_HEADERS + ("ghi chu", "notes") + TODO_HEADERS
+IGNORED_HEADERS = NUMBER_HEADERS + TODO_HEADERS
 
 
 def header_key(text: str) -> str:

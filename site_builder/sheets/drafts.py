@@ -62,6 +62,10 @@ class Worked:
     en: str
     question: bool = False  # True: not decided; the text lists the candidates
     quiet: bool = False  # True: the same for every row, said once for the sheet in the review
+    shown_en: str = ""  # the value in English where it has an English name
+
+    def value(self, lang: str) -> str:
+        return self.shown_en if lang == "en" and self.shown_en else self.shown
 
 
 @dataclass
@@ -140,6 +144,10 @@ def _names_a_province(address: str) -> bool:
     last = ascii_fold(address.rsplit(",", 1)[-1]).strip()
     return bool(re.match(r"(tinh|thanh pho|tp\.?) ", last)) or bool(
         places.old_provinces_mentioned(address)) or places.find_province(last) is not None
+
+
+_KINDS = {"first": ("lần đầu", "first"), "upgrade": ("nâng hạng", "upgrade"),
+          "re-evaluation": ("đánh giá lại", "re-evaluation")}
 
 
 class SheetReader:
@@ -317,22 +325,26 @@ class SheetReader:
         producer = data.get("producer", {})
         if producer.get("name") and not producer.get("type"):
             self._work(draft, "producer.type", inference.producer_type(producer["name"]),
-                       lambda v: PRODUCER_TYPES[v].name_vi)
+                       lambda v, lang: getattr(PRODUCER_TYPES[v], f"name_{lang}"))
         if "product_set" not in data and data.get("name", {}).get("vi"):
             group = values.get("group", (None,))[0] or context.group
             self._work(draft, "product_set", inference.product_set(data["name"]["vi"], group),
-                       lambda v: f"{v}. {PRODUCT_SETS[v].name_vi}")
+                       lambda v, lang: f"{v}. {getattr(PRODUCT_SETS[v], f'name_{lang}')}")
         self._place(draft, row, values, context)
 
     def _work(self, draft: Draft, path: str, found: inference.Inferred, show: Any) -> None:
+        """``show(value, lang)`` names a value for a person."""
         if found.value is not None:
             set_path(draft.data, path, found.value)
-            draft.worked.append(Worked(path, show(found.value), found.source_vi, found.source_en))
+            draft.worked.append(Worked(path, show(found.value, "vi"), found.source_vi,
+                                       found.source_en, shown_en=show(found.value, "en")))
             return
-        options = ", ".join(show(c) for c in found.candidates)
+        options_vi = ", ".join(show(c, "vi") for c in found.candidates)
+        options_en = ", ".join(show(c, "en") for c in found.candidates)
         draft.worked.append(Worked(
-            path, "?", f"{found.source_vi}" + (f"; chọn một: {options}" if options else ""),
-            f"{found.source_en}" + (f"; choose one: {options}" if options else ""), question=True))
+            path, "?", f"{found.source_vi}" + (f"; chọn một: {options_vi}" if options_vi else ""),
+            f"{found.source_en}" + (f"; choose one: {options_en}" if options_en else ""),
+            question=True))
 
     def _place(self, draft: Draft, row: Row, values: dict, context: Context) -> None:
         """The address as written, completed from the section and title rows, and the post-2025
@@ -406,7 +418,7 @@ class SheetReader:
                 draft.cells[f"certifications[{at}].decision_date"] = \
                     draft.cells[f"certifications[{at}].decision"]
         self._sheet_facts(draft, cert, at, row)
-        self._evaluation_kind(draft, cert, at)
+        self._evaluation_kind(draft, cert, at, values.get("note", (None,))[0])
         draft.cells[f"certifications[{at}]"] = (row.number, -1)
         draft.data.setdefault("certifications", []).append(cert)
 
@@ -431,9 +443,17 @@ class SheetReader:
                     self.regime_questions.setdefault(cert["decision_date"], []).append(row.number)
                     draft.unreadable.add(f"certifications[{at}].regime")
 
-    def _evaluation_kind(self, draft: Draft, cert: dict, at: int) -> None:
-        """Upgrade or re-evaluation when the product already holds an earlier certification."""
+    def _evaluation_kind(self, draft: Draft, cert: dict, at: int, note: str | None) -> None:
+        """Upgrade or re-evaluation: as the list's note says ("Nâng hạng"), or when the product
+        already holds an earlier certification with fewer (or as many) stars."""
         if "kind" in cert or "stars" not in cert:
+            return
+        said = inference.evaluation_kind(note) if note else None
+        if said is not None:
+            cert["kind"] = said
+            draft.worked.append(Worked(f"certifications[{at}].kind", _KINDS[said][0],
+                                       f"từ cột ghi chú «{note}»", f"from the notes column «{note}»",
+                                       shown_en=_KINDS[said][1]))
             return
         earlier = self.existing.get(draft.id)
         previous = draft.data.get("certifications", [])
@@ -443,11 +463,10 @@ class SheetReader:
                                 in earlier.decisions):
             return
         cert["kind"] = "upgrade" if cert["stars"] > stars_before else "re-evaluation"
-        label = ("nâng hạng", "upgrade") if cert["kind"] == "upgrade" else ("đánh giá lại",
-                                                                            "re-evaluation")
-        draft.worked.append(Worked(f"certifications[{at}].kind", label[0],
+        draft.worked.append(Worked(f"certifications[{at}].kind", _KINDS[cert["kind"]][0],
                                    f"{stars_before} sao trước đó, nay {cert['stars']} sao",
-                                   f"{stars_before} stars before, now {cert['stars']}"))
+                                   f"{stars_before} stars before, now {cert['stars']}",
+                                   shown_en=_KINDS[cert["kind"]][1]))
 
     def _ask_regimes(self) -> None:
         """One question per decision date on which several regimes were in force."""

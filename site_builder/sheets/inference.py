@@ -161,6 +161,22 @@ def product_set_named(text: str) -> int | None:
     return None
 
 
+# --- evaluation kind -------------------------------------------------------------------------
+
+_KIND_WORDS = (("nang hang", "upgrade"), ("danh gia lai", "re-evaluation"),
+               ("tai danh gia", "re-evaluation"), ("cong nhan lai", "re-evaluation"),
+               ("lan dau", "first"), ("moi", "first"))
+
+
+def evaluation_kind(note: str) -> str | None:
+    """'Nâng hạng từ 3 sao' -> 'upgrade': what an annex's notes column says of a rating."""
+    key = ascii_fold(note)
+    for words, kind in _KIND_WORDS:
+        if re.search(rf"\b{words}\b", key):
+            return kind
+    return None
+
+
 # --- regime ----------------------------------------------------------------------------------
 
 

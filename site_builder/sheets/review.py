@@ -45,15 +45,15 @@ def sheet_lines(plan: ImportPlan, lang: str = "vi") -> list[str]:
     if table is None or layout is None or facts is None:
         return []
     sheet = f", {'sheet' if en else 'trang'} «{table.sheet}»" if table.sheet else ""
-    rows = "-".join(str(n) for n in (layout.header_rows[0], layout.header_rows[-1])) \
-        if len(layout.header_rows) > 1 else str(layout.header_rows[0])
+    rows = (f"{'rows' if en else 'dòng'} {layout.header_rows[0]}-{layout.header_rows[-1]}"
+            if len(layout.header_rows) > 1 else f"{'row' if en else 'dòng'} {layout.header_rows[0]}")
     used = ", ".join(
         f"{column_letter(i)} {layout.headers[i]}" + ("" if header_key(layout.headers[i]) ==
                                                      header_key(c.header(lang)) else
                                                      f" → {c.header(lang).lower()}")
         for i, c in sorted(layout.columns.items()))
     lines = [f"{'Reading' if en else 'Đọc'} {plan.source.name}{sheet} ({table.encoding})",
-             f"  {'header on row' if en else 'tiêu đề cột ở dòng'} {rows}; "
+             f"  {'header on' if en else 'tiêu đề cột ở'} {rows}; "
              f"{'columns used' if en else 'cột dùng'}: {used}"]
     for vi_text, en_text in table.notes:
         lines.append(f"  {'note' if en else 'ghi chú'}: {en_text if en else vi_text}")
@@ -117,7 +117,8 @@ def change_lines(change: Change, lang: str = "vi") -> list[str]:
     what = " — ".join(str(v) for v in (summary.get("name"), summary.get("producer")) if v)
     stars = f", {summary['stars']} {'stars' if en else 'sao'}" if summary.get("stars") else ""
     head = en_head if en else vi_head
-    lines = [f"{mark} {change.id} ({'rows' if en else 'dòng'} {rows}): {head}"
+    row_word = ("rows" if len(change.rows) > 1 else "row") if en else "dòng"
+    lines = [f"{mark} {change.id} ({row_word} {rows}): {head}"
              + (f": {what}{stars}" if what else "")]
     if change.matched:
         lines.append(f"    {'matched' if en else 'khớp hồ sơ'}: {_pick(change.matched, lang)}")
@@ -136,7 +137,7 @@ def change_lines(change: Change, lang: str = "vi") -> list[str]:
         if worked.question:
             lines.append(f"    {'QUESTION' if en else 'CẦN HỎI'} {label}: {source}")
         else:
-            lines.append(f"    {'worked out' if en else 'suy ra'} {label} = {worked.shown} "
+            lines.append(f"    {'worked out' if en else 'suy ra'} {label} = {worked.value(lang)} "
                          f"({source})")
     if change.missing and change.action in ("new", "update", "add"):
         missing = ", ".join(_pick(MISSING_LABELS[k], lang) for k in change.missing)

@@ -38,7 +38,7 @@ def todo_rows(plan: ImportPlan, lang: str = "vi") -> tuple[list[str], list[list[
     for change in plan.changes:
         record = _record(change)
         values = [cell_value(c, record, {}, lang) for c in columns]
-        inferred = "\n".join(f"{w.field}: {w.shown} ({w.en if lang == 'en' else w.vi})"
+        inferred = "\n".join(f"{w.field}: {w.value(lang)} ({w.en if lang == 'en' else w.vi})"
                              for w in change.worked if not w.question)
         questions = "\n".join(f"{w.field}: {w.en if lang == 'en' else w.vi}"
                               for w in change.worked if w.question)
