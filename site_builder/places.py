@@ -128,7 +128,9 @@ def _province_index() -> dict[str, Province]:
 def _communes_by_province() -> dict[int, dict[str, Commune]]:
     result: dict[int, dict[str, Commune]] = {}
     for w in WARD_MAPPING.values():
-        commune = Commune(int(w.code), w.name, int(w.province_code))
+        # The data writes ten names with a double space ("Phường  Tân Lập"): pages and records
+        # get the name as a person writes it.
+        commune = Commune(int(w.code), " ".join(w.name.split()), int(w.province_code))
         result.setdefault(commune.province_code, {})[name_key(w.name)] = commune
     return result
 

@@ -69,6 +69,7 @@ class SheetFacts:
     province: str | None = None
     regime: str | None = None
     rows: dict[str, int] = field(default_factory=dict)
+    district: str | None = None  # the district of a district's list (UBND huyện Ninh Sơn)
     # The regime worked out from the sheet's decision date: (key, how in Vietnamese, English).
     regime_worked: tuple[str, str, str] | None = None
 
@@ -83,6 +84,7 @@ class Grid:
 
     def __init__(self, table: Table, header_rows: set[int] | None = None) -> None:
         self.rows = {row.number: row for row in table.rows}
+        self.hidden = table.hidden_rows
         self.header_rows = header_rows or set()
         self.owner: dict[tuple[int, int], tuple[int, int]] = {}
         for merge in table.merges:
@@ -141,10 +143,11 @@ def find_layout(table: Table) -> Layout | None:
                 continue
             # Two rows are the header only when each names columns on its own (a title row
             # above the header, or the first product below it, is not part of it).
-            if span == 2 and not all(
-                    any(column_for_header(t) for t in _header_texts(grid, (n,), width).values())
-                    for n in numbers):
-                continue
+            if span == 2 and (any(_numeric(c) for c in table.rows[position + 1].cells)
+                              or not all(any(column_for_header(t) for t in
+                                             _header_texts(grid, (n,), width).values())
+                                         for n in numbers)):
+                continue  # numbers below a header are data (STT, score), not a second header row
             score = len(found) * 10 + span
             if best is None or score > best[0]:
                 best = (score, numbers, texts)
@@ -155,6 +158,11 @@ def find_layout(table: Table) -> Layout | None:
     number_column = next((i for i, t in texts.items() if header_key(t) in NUMBER_HEADERS), None)
     start = next(i for i, r in enumerate(table.rows) if r.number == numbers[-1]) + 1
     return Layout(numbers, columns, number_column, texts, start)
+
+
+def _numeric(cell: Cell) -> bool:
+    return isinstance(cell, (int, float)) or (isinstance(cell, str)
+                                              and bool(re.fullmatch(r"[\d.,\s]+", cell)))
 
 
 def _header_texts(grid: Grid, numbers: tuple[int, ...], width: int) -> dict[int, str]:
@@ -194,6 +202,8 @@ _DISTRICT = re.compile(r"^(huyen|thi xa|thanh pho|tp\.?|quan|h\.)\s+\S")
 _COMMUNE = re.compile(r"^(xa|phuong|thi tran|tt\.?|x\.|p\.)\s+\S")
 _PROVINCE = re.compile(r"^(tinh)\s+\S")
 _COUNT = re.compile(r"(\d+)\s*(san pham|sp\b)")
+_COUNT_NOTE = re.compile(r"\s*(\(\s*\d+\s*(sản phẩm|sp)\s*\)|[:–-]\s*\d+\s*(sản phẩm|sp))\s*$",
+                         re.IGNORECASE)
 
 
 def row_texts(row: Row) -> list[str]:
@@ -204,6 +214,8 @@ def skip_kind(row: Row, layout: Layout, grid: Grid, after_signature: bool) -> Sk
     """What a row that is not a product is, or None when it may be a product."""
     texts = row_texts(row)
     first = ascii_fold(texts[0]) if texts else ""
+    if row.number in grid.hidden:
+        return Skipped(row.number, "hidden", " ".join(texts))
     if after_signature or (_SIGNATURE.match(first) and not _has_stars(row, layout)):
         return Skipped(row.number, "signature", " ".join(texts))
     if texts and all(re.fullmatch(r"\(?\d{1,2}\)?|\(?[A-Za-z]\)?", t) for t in texts) \
@@ -243,9 +255,14 @@ def _numbering(row: Row, layout: Layout) -> str:
     cell = row.cells[layout.number_column]
     if cell in (None, ""):
         return ""
-    if isinstance(cell, (int, float)) or re.fullmatch(r"\d{1,5}\.?", str(cell).strip()):
-        return "number"
+    if isinstance(cell, (int, float)) or re.fullmatch(r"\d{1,5}(\.\d{1,3})*\.?", str(cell).strip()):
+        return "number"  # 1, 2, 3 and 1.1, 1.2 under a numbered section
     return "roman"
+
+
+# A name that is a place or a group of products: a section title, even beside a number.
+_SECTION_WORDS = re.compile(r"^(huyen|thi xa|thanh pho|tp\.?|quan|xa|phuong|thi tran|tinh|nhom|"
+                            r"nganh|linh vuc|san pham (thuoc|nhom|nganh)|cac san pham)\b")
 
 
 def _is_product_like(row: Row, layout: Layout, grid: Grid) -> bool:
@@ -256,13 +273,17 @@ def _is_product_like(row: Row, layout: Layout, grid: Grid) -> bool:
         return True
     name_index = layout.index_of("name.vi")
     name = row.cells[name_index] if name_index is not None and name_index < len(row.cells) else None
+    used = sum(1 for i in layout.columns if i < len(row.cells) and row.cells[i] not in (None, ""))
     if name in (None, ""):
-        return _numbering(row, layout) == "number" and len(row_texts(row)) > 1
-    if _has_stars(row, layout) or _numbering(row, layout) == "number":
+        return _numbering(row, layout) == "number" and used > 0
+    if _has_stars(row, layout):
+        return True
+    if used == 1 and _SECTION_WORDS.match(_SECTION_PREFIX.sub("", ascii_fold(str(name)))):
+        return False  # "1 | Huyện Mỹ Lộc": a numbered section over products 1.1, 1.2
+    if _numbering(row, layout) == "number":
         return True
     if _numbering(row, layout) == "roman":
         return False
-    used = sum(1 for i in layout.columns if i < len(row.cells) and row.cells[i] not in (None, ""))
     return used >= 2
 
 
@@ -270,6 +291,7 @@ def section_context(text: str, context: Context) -> Context:
     """The context a section title sets for the rows under it: a district or commune resets what
     was below it; anything else is a product group."""
     title = _SECTION_PREFIX.sub("", text).strip(" :.-")
+    title = _COUNT_NOTE.sub("", title).strip(" :.-")  # "XÃ MỸ SƠN (02 sản phẩm)"
     key = ascii_fold(title)
     if _PROVINCE.match(key):
         return Context(province=title, group=context.group)
@@ -277,7 +299,7 @@ def section_context(text: str, context: Context) -> Context:
         return Context(district=title, province=context.province, group=context.group)
     if _COMMUNE.match(key):
         return Context(context.district, title, context.province, context.group)
-    return Context(context.district, context.commune, context.province, title)
+    return Context(context.district, None, context.province, title)  # a group ends a commune
 
 
 _UNIT_WORDS = ("tỉnh", "thành phố", "huyện", "thị xã", "quận", "xã", "phường", "thị trấn")
@@ -326,8 +348,12 @@ def split_decision(text: str) -> tuple[str | None, date | None]:
     return number, day_in(text)
 
 
+_PLAIN_DAY = re.compile(r"(?<![\d/])(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?![\d/])")
+
+
 def day_in(text: str) -> date | None:
-    match = _DAY.search(text)
+    """'ngày 12 tháng 6 năm 2025', 'ngày 12/6/2025', or a date alone ('..., 20/9/2021')."""
+    match = _DAY.search(text) or _PLAIN_DAY.search(text)
     if not match:
         return None
     day, month, year = (int(x) for x in match.groups())
@@ -353,6 +379,13 @@ def authority_in(text: str) -> str | None:
     return None
 
 
+def _complete_authority(authority: str, province: str | None) -> str:
+    """'Chủ tịch UBND tỉnh' (the decision line names no province) + the title's province."""
+    if province and re.search(r"(tỉnh|thành phố)$", authority):
+        return f"{authority} {province}"
+    return authority
+
+
 def sheet_facts(table: Table, layout: Layout) -> SheetFacts:
     """The decision, its date, the authority and the province stated in the title rows."""
     facts = SheetFacts()
@@ -362,7 +395,19 @@ def sheet_facts(table: Table, layout: Layout) -> SheetFacts:
             break
         for text in row_texts(row):
             _read_title(text, row.number, facts)
+    if facts.authority:
+        facts.authority = _complete_authority(facts.authority, facts.province)
+        match = re.match(r"(?:Chủ tịch )?UBND ((?:huyện|thị xã|quận|thành phố) .+)$", facts.authority)
+        if match and not _is_province(match.group(1)):
+            facts.district = match.group(1)
     return facts
+
+
+def _is_province(place: str) -> bool:
+    from ..places import find_province, merged_into
+
+    bare = re.sub(r"^(thành phố|tỉnh) ", "", place)
+    return find_province(bare) is not None or merged_into(bare) is not None
 
 
 def _read_title(text: str, number: int, facts: SheetFacts) -> None:
@@ -373,7 +418,13 @@ def _read_title(text: str, number: int, facts: SheetFacts) -> None:
             facts.decision, facts.rows["decision"] = decision, number
             if day and facts.decision_date is None:
                 facts.decision_date, facts.rows["decision_date"] = day, number
-    if facts.authority is None and (authority := authority_in(text)):
+    authority = authority_in(text)
+    # The decision line ("... của Chủ tịch UBND tỉnh") says who signed; the letterhead ("ỦY BAN
+    # NHÂN DÂN TỈNH ĐỒNG NAI") only whose office it is: the first wins over the second.
+    if authority and re.search(r"quyet\s*dinh|\bqd\b", key) and "decision_line" not in facts.rows:
+        facts.authority, facts.rows["authority"] = authority, number
+        facts.rows["decision_line"] = number
+    elif authority and facts.authority is None:
         facts.authority, facts.rows["authority"] = authority, number
     if facts.province is None:
         match = re.search(r"(?:tỉnh|thành phố)\s+([A-ZÀ-Ỹa-zà-ỹĐđ][^,;()\n]*)", text, re.IGNORECASE)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -140,6 +141,8 @@ COLUMNS: tuple[Column, ...] = (
 EXTRA_COLUMNS: tuple[Column, ...] = (
     Column("district", "Huyện (cũ)", "District (before 2025)", "text", stored=False),
     Column("note", "Ghi chú", "Notes", "text", stored=False),
+    Column("group", "Phân nhóm", "Group", "text", stored=False,
+           help_vi="nhóm, ngành hàng theo cách văn phòng ghi; dùng để suy ra bộ sản phẩm"),
 )
 
 # Headers offices use for the same columns (compared without diacritics or case), as they
@@ -167,7 +170,7 @@ ALIASES = {
     "stars": ("hang sao", "xep hang", "so sao ocop", "hang", "ket qua", "ket qua xep hang",
               "ket qua phan hang", "phan hang", "dat hang", "xep hang sao", "hang sao dat duoc",
               "ket qua danh gia, phan hang", "ket qua phan hang sao", "hang sao ocop",
-              "xep hang (sao)", "so sao dat duoc", "cap hang"),
+              "xep hang (sao)", "so sao dat duoc", "cap hang", "ket qua danh gia"),
     "score": ("diem danh gia", "tong diem", "diem so", "so diem", "diem dat duoc",
               "tong diem danh gia", "diem cham"),
     "decision": ("so qd", "quyet dinh", "so quyet dinh cong nhan", "quyet dinh cong nhan",
@@ -176,9 +179,10 @@ ALIASES = {
     "authority": ("co quan ban hanh", "cap cong nhan", "co quan cong nhan"),
     "ocop_code": ("ma san pham ocop", "ma so ocop", "ma so san pham", "ma so san pham ocop"),
     "gtin": ("gtin", "ma vach", "ma so ma vach"),
-    "product_set": ("bo san pham", "so bo san pham", "nhom san pham", "phan nhom", "nganh hang",
-                    "nhom", "phan nhom san pham", "nganh", "nhom nganh", "phan loai",
-                    "phan nhom, bo san pham", "nhom, bo san pham", "nganh, nhom san pham"),
+    "product_set": ("bo san pham", "so bo san pham", "bo san pham (1-26)"),
+    "group": ("nhom san pham", "phan nhom", "nganh hang", "nhom", "phan nhom san pham", "nganh",
+              "nhom nganh", "phan loai", "phan nhom, bo san pham", "nhom, bo san pham",
+              "nganh, nhom san pham", "linh vuc", "nhom/ngành hang"),
     "brand": ("nhan hieu", "thuong hieu"),
 }
 NUMBER_HEADERS = ("stt", "tt", "so tt", "so thu tu", "no", "no.", "#")
@@ -196,11 +200,43 @@ def header_key(text: str) -> str:
 
 
 def column_for_header(text: str) -> Column | None:
+    """The column a header names: its words exactly (as we or offices write them), or else the
+    words that tell it ("Số sao đạt", "Tổng số điểm", "Tên HTX/Doanh nghiệp")."""
     key = header_key(text)
     if not key:
         return None
     index = _header_index()
-    return index.get(key)
+    found = index.get(key) or index.get(re.sub(r"\s*\(.*?\)\s*", " ", key).strip())
+    bare = re.sub(r"\s*\(.*?\)\s*", " ", key).strip()
+    if found is None and not re.search(r"\d", bare) and len(bare.split()) <= 7:
+        # Only header-like words: a value such as "4 sao" or a product's name is no header.
+        path = _keyword_path(bare)
+        found = next((c for c in COLUMNS + EXTRA_COLUMNS if c.path == path), None)
+    return found
+
+
+# Words that tell a column when its header is worded otherwise, tried in this order.
+_KEYWORDS: tuple[tuple[str, str], ...] = (
+    (r"^(ma|ma so)( san pham)? ocop\b|^ma ocop", "ocop_code"),
+    (r"^dia chi", "producer.address_on_certificate"),
+    (r"^(so )?dien thoai|^sdt\b", "producer.phone"),
+    (r"^ngay .*(quyet dinh|qd|cong nhan)", "decision_date"),
+    (r"^(so )?(quyet dinh|qd)\b", "decision"),
+    (r"\bsao\b|^xep hang|^hang\b|^phan hang", "stars"),
+    (r"(?<!dia )\bdiem\b(?! ban)", "score"),
+    (r"^ten (san pham|sp)\b|^san pham( ocop)?$|^ten goi san pham", "name.vi"),
+    (r"^(ten )?(chu the|don vi|doanh nghiep|htx|to chuc|co so|nha san xuat)", "producer.name"),
+    (r"^loai hinh", "producer.type"),
+    (r"^(phan )?nhom|^nganh|^phan loai|^linh vuc", "group"),
+    (r"^ghi chu", "note"),
+    (r"^(quan[ /,]*)?huyen", "district"),
+    (r"^(xa|phuong)\b", "producer.commune"),
+    (r"^tinh\b", "producer.province"),
+)
+
+
+def _keyword_path(key: str) -> str | None:
+    return next((path for pattern, path in _KEYWORDS if re.search(pattern, key)), None)
 
 
 _INDEX: dict[str, Column] = {}
@@ -253,13 +289,18 @@ def parse_stars(cell: Cell) -> int:
     """Stars as offices write them: 4, '4 sao', '4*', '★★★★', 'Hạng 4 sao', '4 sao OCOP', 'Bốn sao'."""
     if isinstance(cell, (int, float)) and float(cell).is_integer():
         return int(cell)
-    text = _text(cell)
+    text = _text(cell).replace("⭐", "★")
+    if isinstance(cell, float) or re.fullmatch(r"0?\d([.,]0+)?", text.strip()):
+        return int(float(text.strip().replace(",", ".")))  # "04", "4.0"
+    if (roman := {"iii": 3, "iv": 4, "v": 5}.get(text.strip().lower())) is not None:
+        return roman
     key = ascii_fold(text).replace("☆", "").strip()
+    key = re.sub(r"\s*\(.*\)$", "", key)  # "3 sao (tiềm năng 5 sao)"
     if text.strip() and set(text.strip()) <= {"★", "⭐", "☆", " "} and "★" in text + "⭐":
         return text.count("★") + text.count("⭐")
     if text.strip() and set(text.strip()) <= {"*", " "}:
         return text.count("*")
-    if match := re.fullmatch(r"(?:hang|xep hang|dat|dat hang)?\s*(\d)\s*(?:sao|\*|stars?|s)?"
+    if match := re.fullmatch(r"(?:hang|xep hang|dat|dat hang)?\s*(\d)\s*(?:sao|\*|★|stars?|s)?"
                              r"(?:\s*ocop)?\.?", key):
         return int(match.group(1))
     if match := re.fullmatch(r"(?:hang\s*)?(ba|bon|nam|three|four|five)\s*(?:sao|stars?)(?:\s*ocop)?",
@@ -290,14 +331,25 @@ def _date(cell: Cell) -> date:
     return parsed
 
 
-def _product_set(cell: Cell) -> int:
-    text = _text(cell)
-    if match := re.match(r"^\s*(\d{1,2})\b", text):
-        return int(match.group(1))
-    key = header_key(text)
+@lru_cache(maxsize=1)
+def _set_names() -> dict[str, int]:
+    names = {}
     for product_set in PRODUCT_SETS.values():
-        if key in (header_key(product_set.name_vi), header_key(product_set.name_en)):
-            return product_set.number
+        names[header_key(product_set.name_vi)] = product_set.number
+        names[header_key(product_set.name_en)] = product_set.number
+    return names
+
+
+def _product_set(cell: Cell) -> int:
+    """A set given in the set column: its number 1-26 (alone or before its name) or its name."""
+    if isinstance(cell, (int, float)) and float(cell).is_integer() and 1 <= int(cell) <= 26:
+        return int(cell)
+    text = _text(cell)
+    if match := re.fullmatch(r"\s*(\d{1,2})\s*(?:[.:)-]\s*.*)?", text):
+        if 1 <= int(match.group(1)) <= 26:
+            return int(match.group(1))
+    if (found := _set_names().get(header_key(text))) is not None:
+        return found
     raise SetWords(f"không có bộ sản phẩm '{text}'; ghi số 1-26 hoặc đúng tên bộ",
                     f"no product set '{text}'; give its number 1-26 or its exact name")
 

@@ -30,7 +30,9 @@ from .annex import (
     split_decision,
     stated_count,
 )
-from .columns import CERTIFICATION, CellError, Column, SetWords, parse_cell
+from .columns import CERTIFICATION, COLUMNS, CellError, Column, SetWords, parse_cell
+
+COLUMNS_BY_PATH = {c.path: c for c in COLUMNS}
 from .tables import Row, Table, column_letter
 
 
@@ -89,6 +91,8 @@ class SheetRead:
     problems: list[SheetProblem]
     skipped: list[Skipped]
     stated_total: int | None = None
+    blocked: set[int] = field(default_factory=set)  # rows waiting on a sheet-wide question
+    missing: set[str] = field(default_factory=set)  # required fields no column nor title gives
 
 
 @dataclass(frozen=True)
@@ -139,6 +143,10 @@ def _bare(place: str) -> str:
                   ascii_fold(place)).strip()
 
 
+_NAMES_COMMUNE = re.compile(r"\b(xa|phuong|thi tran|tt|p|x)[ .]\s*\S")
+_NAMES_DISTRICT = re.compile(r"\b(huyen|quan|thi xa|thanh pho|tp|tx|h)[ .]\s*\S")
+
+
 def _names_a_province(address: str) -> bool:
     """Whether an address already ends in a province, old or new ("..., tỉnh Nam Định")."""
     last = ascii_fold(address.rsplit(",", 1)[-1]).strip()
@@ -146,6 +154,7 @@ def _names_a_province(address: str) -> bool:
         places.old_provinces_mentioned(address)) or places.find_province(last) is not None
 
 
+_OFFICE_CODE = re.compile(r"[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)+")
 _KINDS = {"first": ("lần đầu", "first"), "upgrade": ("nâng hạng", "upgrade"),
           "re-evaluation": ("đánh giá lại", "re-evaluation")}
 
@@ -170,7 +179,7 @@ class SheetReader:
     # --- rows ---------------------------------------------------------------------------------
 
     def read(self) -> SheetRead:
-        context = Context(province=self.facts.province)
+        context = Context(province=self.facts.province, district=self.facts.district)
         after_signature = False
         for row in self.table.rows[self.layout.start:]:
             skipped = skip_kind(row, self.layout, self.grid, after_signature)
@@ -185,20 +194,54 @@ class SheetReader:
             elif skipped.kind == "section":
                 context = section_context(skipped.text, context)
         self._ask_regimes()
+        missing = self._ask_missing_columns()
+        blocked = {row for rows in self.regime_questions.values() for row in rows}
         return SheetRead(list(self.drafts.values()), self.problems, self.skipped,
-                         self.stated_total)
+                         self.stated_total, blocked, missing)
+
+    def _ask_missing_columns(self) -> set[str]:
+        """A required value that no column holds and no title row or option gives is one
+        problem for the sheet, saying where to give it, not one per row."""
+        facts, paths = self.facts, {c.path for c in self.layout.columns.values()}
+        ways = {
+            "stars": ("Số sao", "thêm cột hạng sao (Hạng sao, Số sao, Xếp hạng)",
+                      "add a stars column (Hạng sao, Số sao, Xếp hạng)"),
+            "decision": ("Số quyết định", "ghi --decision '1234/QĐ-UBND' (hoặc thêm cột Số quyết "
+                         "định)", "give --decision '1234/QĐ-UBND' (or a decision column)"),
+            "decision_date": ("Ngày quyết định", "ghi --decision-date 12/06/2025 (hoặc thêm cột Ngày "
+                              "quyết định)", "give --decision-date 12/06/2025 (or a date column)"),
+            "authority": ("Cơ quan công nhận", "ghi --authority 'UBND tỉnh ...' (hoặc thêm cột Cơ "
+                          "quan công nhận)", "give --authority 'UBND tỉnh ...' (or a column)"),
+            "producer.name": ("Chủ thể", "thêm cột tên chủ thể", "add a producer column"),
+            "producer.address_on_certificate": ("Địa chỉ", "thêm cột địa chỉ", "add an address column"),
+        }
+        given = {"decision": facts.decision, "decision_date": facts.decision_date,
+                 "authority": facts.authority}
+        missing: set[str] = set()
+        certifies = any(c.level == CERTIFICATION for c in self.layout.columns.values())
+        new = any(d.id not in self.existing for d in self.drafts.values())
+        for path, (header, vi, en) in ways.items():
+            if path in paths or given.get(path) or (path == "decision_date" and "decision" in paths):
+                continue
+            if not (certifies if path in ("stars", "decision", "decision_date", "authority")
+                    else new):
+                continue  # a sheet that completes existing records (a to-do sheet coming back)
+            if path == "producer.address_on_certificate" and {"producer.commune", "district"} & paths:
+                continue
+            missing.add(path)
+            self.problems.append(SheetProblem(
+                self.layout.header_rows[-1], None, header,
+                f"bảng không có cột này và dòng tiêu đề không ghi; {vi}",
+                f"the sheet has no such column and its title does not say; {en}"))
+        return missing
 
     def _cell(self, row: Row, path: str) -> Any:
         index = self.layout.index_of(path)
         return None if index is None else self.grid.value(row.number, index)
 
     def _product_row(self, row: Row, context: Context) -> None:
-        if row.number in self.table.hidden_rows:
-            self.problems.append(SheetProblem(
-                row.number, None, "", "dòng này đang ẩn trong Excel; vẫn được nhập như mọi dòng "
-                "(xóa dòng nếu sản phẩm không thuộc danh sách)", "the row is hidden in Excel; it "
-                "is imported like any other (delete it if the product is not on the list)",
-                error=False))
+        if self._too_wide(row):
+            return
         values = self._values(row)
         if values is None:
             return
@@ -211,6 +254,22 @@ class SheetReader:
         if first:
             self._complete_product(draft, row, values, context)
         self._certification(draft, row, values)
+
+    def _too_wide(self, row: Row) -> bool:
+        """A CSV row with more cells than its header has shifted its values (most often a
+        decimal comma written without quotes: 72,5); reading it would be a guess."""
+        if self.table.encoding in ("xlsx", "xls") or not self.layout.headers:
+            return False
+        width = max(self.layout.headers) + 1
+        extra = [i for i, c in enumerate(row.cells) if i >= width and c not in (None, "")]
+        if extra:
+            self.problems.append(SheetProblem(
+                row.number, extra[0], "", f"dòng có {max(extra) + 1} ô, dòng tiêu đề có {width}: "
+                "các giá trị bị lệch cột (thường do số thập phân như 72,5 không nằm trong ngoặc "
+                "kép trong tệp CSV phân cách bằng dấu phẩy); sửa dòng hoặc lưu lại từ Excel",
+                f"the row has {max(extra) + 1} cells and the header {width}: its values are shifted "
+                "(often a decimal comma such as 72,5 without quotes in a comma-separated file)"))
+        return bool(extra)
 
     def _values(self, row: Row) -> dict[str, tuple[Any, int, Column]] | None:
         """The parsed value of each used column of the row: path -> (value, column index, column).
@@ -235,6 +294,9 @@ class SheetReader:
                                                   exc.args[1]))
                 values[column.path] = (None, index, column)
                 continue
+            if column.kind == "text" and isinstance(parsed, str) and not column.path.startswith(
+                    "story"):
+                parsed = " ".join(parsed.split())  # a name typed over two lines in its cell
             values[column.path] = (parsed, index, column)
         return values
 
@@ -242,6 +304,12 @@ class SheetReader:
         """The product a row belongs to: its id, its OCOP code or its name and producer matched
         against records already in the catalog, or a new id made from its name."""
         given = values.get("id", (None,))[0]
+        if given and not re.match(ID_PATTERN, str(given).strip()) and _OFFICE_CODE.fullmatch(
+                str(given).strip()) and values.get("name.vi", (None,))[0]:
+            # "DLK-2023-015", "58-585-22822-1-2025": the office's own code, not a record id.
+            values["ocop_code"] = (str(given).strip(), values["id"][1], COLUMNS_BY_PATH["ocop_code"])
+            del values["id"]
+            given = None
         if given:
             product_id = str(given).strip()
             if not re.match(ID_PATTERN, product_id):
@@ -254,9 +322,11 @@ class SheetReader:
                 return None
             return self._draft(product_id, None)
         name = values.get("name.vi", (None,))[0]
+        if not name and "name.vi" in values:
+            return None  # its cell could not be read, and was reported
         if not name:
-            index = self.layout.index_of("name.vi")
-            self.problems.append(SheetProblem(row.number, index, "Tên sản phẩm",
+            self.problems.append(SheetProblem(row.number, self.layout.index_of("name.vi"),
+                                              "Tên sản phẩm",
                                               "dòng có số thứ tự nhưng không có tên sản phẩm",
                                               "the row is numbered but has no product name"))
             return None
@@ -298,7 +368,9 @@ class SheetReader:
                 continue
             if not first:
                 earlier = draft.first_row.get(path)
-                if earlier is not None and earlier != parsed:
+                same = earlier == parsed or (isinstance(earlier, str) and isinstance(parsed, str)
+                                             and name_key(earlier) == name_key(parsed))
+                if earlier is not None and not same:
                     self.problems.append(SheetProblem(
                         row.number, index, column.vi,
                         f"khác với dòng {draft.rows[0]} của cùng sản phẩm '{draft.id}'; các dòng "
@@ -358,29 +430,36 @@ class SheetReader:
             found_province = places.find_province(province_cell)
             if found_province and places.find_commune(found_province, commune_cell):
                 return  # the current units, given outright (our own template)
-        province_text = province_cell or self.facts.province or context.province
-        parts = [address_part(str(p)) for p in (commune_cell if not address else None,
-                                                context.commune if not commune_cell else None,
-                                                district) if p]
-        if province_text and not _names_a_province(address):
-            parts.append(address_part(str(province_text), province=True))
-        added = [part for part in parts
-                 if _bare(part) and _bare(part) not in ascii_fold(address)]
-        if added:
-            full = ", ".join([address, *added]) if address else ", ".join(added)
-            producer["address_on_certificate"] = full
-            if address:
-                draft.worked.append(Worked(
-                    "producer.address_on_certificate", full,
-                    f"thêm «{', '.join(added)}» từ dòng mục và tiêu đề vào địa chỉ trong bảng",
-                    f"«{', '.join(added)}» added from the section and title rows"))
-            address = full
+        province_hint = province_cell or self.facts.province or context.province
+        written = address
+        commune = commune_cell if not address else None
+        if not _NAMES_COMMUNE.search(ascii_fold(address)):
+            commune = commune or context.commune
+        parts = [address_part(str(p)) for p in (commune, None if _NAMES_DISTRICT.search(
+            ascii_fold(address)) else district) if p]
+        address = ", ".join([address, *parts]) if address else ", ".join(parts)
         producer.pop("commune", None)
         producer.pop("province", None)
         if not address:
             return
-        answer = places.resolve_address(address, province_hint=province_cell or self.facts.province
-                                        or context.province, district_hint=district)
+        answer = places.resolve_address(address, province_hint=province_hint,
+                                        district_hint=district)
+        if not _names_a_province(address):
+            # The old province the address was in, as the place data found it; the title's
+            # province only when nothing was found (a 2024 Khánh Hòa list may hold a Ninh Thuận
+            # address written without its province).
+            old = (answer.old_unit or "").rsplit(",", 1)[-1].strip()
+            province_text = old if re.match(r"(?i)(tỉnh|thành phố) ", old) else province_hint
+            if province_text:
+                parts.append(address_part(str(province_text), province=True))
+                address = f"{address}, {parts[-1]}"
+        producer["address_on_certificate"] = address
+        if parts and written:
+            draft.worked.append(Worked(
+                "producer.address_on_certificate", address,
+                f"thêm «{', '.join(parts)}» từ dòng mục, tiêu đề và dữ liệu địa danh vào địa chỉ "
+                "trong bảng", f"«{', '.join(parts)}» added from the section and title rows and the "
+                "place data"))
         if answer.province is not None:
             producer["province"] = answer.province.short_name
         if answer.commune is not None and answer.province is not None:
@@ -418,9 +497,37 @@ class SheetReader:
                 draft.cells[f"certifications[{at}].decision_date"] = \
                     draft.cells[f"certifications[{at}].decision"]
         self._sheet_facts(draft, cert, at, row)
+        if self._repeats(draft, cert, row):
+            return
         self._evaluation_kind(draft, cert, at, values.get("note", (None,))[0])
         draft.cells[f"certifications[{at}]"] = (row.number, -1)
         draft.data.setdefault("certifications", []).append(cert)
+
+    def _repeats(self, draft: Draft, cert: dict, row: Row) -> bool:
+        """A second row of the same product under the same decision: the same row twice is a
+        warning and read once; a row that says otherwise (other stars) is an error."""
+        number = str(cert.get("decision", "")).casefold()
+        for i, earlier in enumerate(draft.data.get("certifications", [])):
+            if not number or str(earlier.get("decision", "")).casefold() != number:
+                continue
+            first_row = draft.cells.get(f"certifications[{i}]", (draft.rows[0], -1))[0]
+            differs = [k for k in ("stars", "score", "decision_date") if earlier.get(k) != cert.get(k)]
+            if differs:
+                self.problems.append(SheetProblem(
+                    row.number, self.layout.index_of(differs[0]), "",
+                    f"cùng sản phẩm, cùng quyết định với dòng {first_row} nhưng khác "
+                    f"{', '.join(differs)}; một quyết định công nhận một sản phẩm một lần",
+                    f"the same product and decision as row {first_row} but a different "
+                    f"{', '.join(differs)}"))
+            else:
+                self.problems.append(SheetProblem(
+                    row.number, None, "", f"dòng này trùng dòng {first_row} (cùng sản phẩm, cùng "
+                    "quyết định); chỉ nhập một lần", f"this row repeats row {first_row}; imported "
+                    "once", error=False))
+            if not differs and row.number in draft.rows:
+                draft.rows.remove(row.number)  # read once: the repeat is not this product's row
+            return True
+        return False
 
     def _sheet_facts(self, draft: Draft, cert: dict, at: int, row: Row) -> None:
         facts = self.facts
@@ -442,6 +549,8 @@ class SheetReader:
                 elif found.candidates:
                     self.regime_questions.setdefault(cert["decision_date"], []).append(row.number)
                     draft.unreadable.add(f"certifications[{at}].regime")
+            else:  # no date to tell it from: the date's own problem is what to report
+                draft.unreadable.add(f"certifications[{at}].regime")
 
     def _evaluation_kind(self, draft: Draft, cert: dict, at: int, note: str | None) -> None:
         """Upgrade or re-evaluation: as the list's note says ("Nâng hạng"), or when the product
@@ -473,13 +582,14 @@ class SheetReader:
         regime = self.layout.index_of("regime")
         for day, rows in self.regime_questions.items():
             found = inference.regime_on(day)
-            names = " hoặc ".join(REGIMES[k].name_vi for k in found.candidates)
+            keys = [str(k) for k in found.candidates]
+            names = " hoặc ".join(REGIMES[k].name_vi for k in keys)
             more = f" (và {len(rows) - 1} dòng khác)" if len(rows) > 1 else ""
             self.problems.append(SheetProblem(
                 rows[0], regime, "Bộ tiêu chí",
                 f"ngày quyết định {day:%d/%m/%Y}: sản phẩm có thể được đánh giá theo {names}; "
-                f"cho biết bộ tiêu chí bằng --regime ({' hoặc '.join(found.candidates)}) hoặc cột "
+                f"cho biết bộ tiêu chí bằng --regime ({' hoặc '.join(keys)}) hoặc cột "
                 f"'Bộ tiêu chí'{more}",
                 f"decision date {day:%d/%m/%Y}: the product may have been evaluated under "
-                f"{' or '.join(found.candidates)}; give it with --regime or a 'Bộ tiêu chí' column"
+                f"{' or '.join(keys)}; give it with --regime or a 'Bộ tiêu chí' column"
                 + (f" (and {len(rows) - 1} more rows)" if len(rows) > 1 else "")))

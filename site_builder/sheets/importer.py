@@ -229,11 +229,11 @@ def merge(doc: CommentedMap, draft: Draft, product_fields: bool = True
     moved: dict[int, int] = {}
     for i, cert in enumerate(data.get("certifications", [])):
         number = str(cert.get("decision", "")).strip().casefold()
-        at = next((j for j, c in enumerate(certs)
-                   if number and str(c.get("decision", "")).strip().casefold() == number), None)
-        added = at is None
+        found = next((j for j, c in enumerate(certs)
+                      if number and str(c.get("decision", "")).strip().casefold() == number), None)
+        added = found is None
+        at = len(certs) if found is None else found
         if added:
-            at = len(certs)
             certs.append(CommentedMap())
             changed.append((f"certifications[{at}]", None, cert.get("decision")))
         moved[i] = at
@@ -284,7 +284,8 @@ def _note_worked(doc: CommentedMap, draft: Draft, moved: dict[int, int], product
         elif not product_fields:
             continue
         text = worked.vi if worked.question else f"{worked.shown} ({worked.vi})"
-        notes[path] = ("cần quyết định: " if worked.question else "suy ra: ") + text
+        text = ("cần quyết định: " if worked.question else "suy ra: ") + text
+        notes[path] = text if len(text) <= 500 else text[:499] + "…"  # the record's limit
     if notes:
         doc["to_confirm"] = notes
 
@@ -344,15 +345,53 @@ def plan_import(table: Table, layout: Layout, config: SiteConfig,
             cell_maps[draft.id] = cells
     unreadable = {d.id: d.unreadable for d in read.drafts}
     columns = layout.columns
+    for draft in read.drafts:  # reported once for the sheet, not again per row
+        for at in range(len(draft.data.get("certifications", []))):
+            draft.unreadable.update(f"certifications[{at}].{p}" for p in read.missing)
+        draft.unreadable.update(p for p in read.missing if not p.startswith(("stars", "decision",
+                                                                              "authority")))
     problems.extend(_check(changes, cell_maps, unreadable, columns, config, existing_catalog))
-    failing = {p.row for p in problems if p.error}
+    failing = {p.row for p in problems if p.error} | read.blocked
+    if read.missing:  # a value the whole sheet lacks: no product of it is complete
+        failing |= {row for change in changes for row in change.rows}
     for change in changes:
         if failing.intersection(change.rows):
             change.action = "invalid"
-    plan = ImportPlan(table.path, changes, problems, table, layout, facts, read.skipped,
+    plan = ImportPlan(table.path, changes, _grouped(problems), table, layout, facts, read.skipped,
                       unused_columns(layout), read.stated_total)
     _count_check(plan)
     return plan
+
+
+GROUP_AFTER = 3  # the same problem on more rows than this is said once, with the rows
+
+
+def _grouped(problems: list[SheetProblem]) -> list[SheetProblem]:
+    """The same problem in the same column on many rows (a value the whole list lacks) is one
+    line naming the rows, with a hint where the command line can give the value."""
+    groups: dict[tuple, list[SheetProblem]] = {}
+    for problem in problems:
+        groups.setdefault((problem.column, problem.header, problem.vi, problem.error), []).append(
+            problem)
+    out = []
+    for same in groups.values():
+        if len(same) <= GROUP_AFTER:
+            out.extend(same)
+            continue
+        rows = sorted(p.row for p in same)
+        shown = ", ".join(str(r) for r in rows[:8]) + (", …" if len(rows) > 8 else "")
+        out.append(replace(same[0], vi=f"{same[0].vi} ({len(rows)} dòng: {shown})",
+                           en=f"{same[0].en} ({len(rows)} rows: {shown})"))
+    return [_with_hint(p) for p in out]
+
+
+def _with_hint(problem: SheetProblem) -> SheetProblem:
+    hint = _HINTS.get(problem.header) if "bắt buộc" in problem.vi else None
+    return replace(problem, vi=problem.vi + hint[0], en=problem.en + hint[1]) if hint else problem
+
+
+_HINTS = {"Tỉnh/thành phố": ("; nếu danh sách là của một tỉnh, ghi --province TÊN_TỈNH",
+                             "; if the list is one province's, give --province NAME")}
 
 
 def _change_for(draft: Draft, config: SiteConfig, update: bool, problems: list[SheetProblem]
@@ -462,12 +501,16 @@ def _check(changes: list[Change], cell_maps: dict[str, dict[str, tuple[int, int]
                                       traceability_notes=False)
         by_id = {c.id: c for c in staged}
         for problem in found.items:
-            change = by_id.get(problem.path.parent.name)
-            if change is None or problem.field in unreadable.get(change.id, ()):
+            staged_change = by_id.get(problem.path.parent.name)
+            if staged_change is None or problem.field in unreadable.get(staged_change.id, ()):
                 continue  # a cell already reported as unreadable
             if problem.severity.value == "note" or problem.message.vi.startswith(UNTRANSLATED):
                 continue  # the review shows what is missing and what to confirm its own way
-            row, column = _locate(problem.field, cell_maps.get(change.id, {}), change.rows[0])
+            earlier = re.match(r"certifications\[\d+\]", problem.field)
+            if earlier and earlier.group(0) not in cell_maps.get(staged_change.id, {}):
+                continue  # about a certification the record held before: ocop check says it
+            row, column = _locate(problem.field, cell_maps.get(staged_change.id, {}),
+                                  staged_change.rows[0])
             header = columns.get(column) if column is not None else _column_named(problem.field)
             if column is None and header is not None:  # an empty cell of a column the sheet has
                 column = next((i for i, c in columns.items() if c == header), None)

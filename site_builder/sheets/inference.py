@@ -88,7 +88,7 @@ _SET_RULES: tuple[tuple[str, tuple[int, ...]], ...] = (
     (r"\brượu\b", (14, 15)),
     (r"thực phẩm bảo vệ sức khỏe|thực phẩm chức năng|viên nang|viên hoàn|thuốc", (18,)),
     (r"\bcao (thảo dược|dược liệu|atiso|actiso|lá|khô|đặc)|nhung hươu|đông trùng hạ thảo|"
-     r"linh chi|\bsâm\b(?! tiến)(?! ngọc)", (18, 20)),
+     r"linh chi|\bsâm\b", (18, 20)),
     (r"nước mắm|\btương\b|nước tương|giấm|dầu hào", (9,)),
     (r"\bmắm\b", (8, 9)),
     (r"(rang|sấy|chiên) muối", (7,)),
@@ -108,7 +108,8 @@ _SET_RULES: tuple[tuple[str, tuple[int, ...]], ...] = (
      r"khô (bò|gà|heo|cá|mực|cá tra)|cá khô|mực (khô|một nắng)|tôm khô|"
      r"(thịt|cá|bò|heo|gà|vịt|dê|cừu|trâu)( \w+)? (xông khói|gác bếp|sấy|hun khói|ướp|muối)|"
      r"trứng muối|sữa chua|phô mai|bơ sữa", (8,)),
-    (r"bánh|bún|phở|miến|hủ tiếu|\bmì\b|cốm|bột gạo|cháo|xôi|\bkẹo\b", (6,)),
+    (r"bánh|bún|phở|miến|hủ tiếu|\bmì\b|cốm|bột gạo|cháo|xôi", (6,)),
+    (r"\bkẹo\b", (6, 7)),
     (r"sấy|mứt|ô mai|rang|chiên|\bsệt\b|tinh bột|bột (sắn|khoai|mì|sen)|dưa (muối|món)|"
      r"kim chi|ngâm chua", (7,)),
     (r"cá cảnh|chim cảnh|gà kiểng|gà cảnh", (25,)),
@@ -122,36 +123,70 @@ _SET_RULES: tuple[tuple[str, tuple[int, ...]], ...] = (
     (r"mây|tre|cói|lục bình|gốm|sứ|sơn mài|chiếu|đan|gỗ|mỹ nghệ|đũa|điêu khắc|đèn lồng|nón", (21,)),
     (r"\bhoa\b|lan", (23,)),
 )
-_COMPILED_SET_RULES = tuple((re.compile(p), sets) for p, sets in _SET_RULES)
+# Folded like the names they are matched against (one tone placement: "xoài" and "hoà" alike).
+_COMPILED_SET_RULES = tuple((re.compile(fold(p)), sets) for p, sets in _SET_RULES)
+
+
+# The sectors (ngành) offices group products by, 1048's and today's (domain.md 1.5 and 2), as
+# the sets they can hold.
+_SECTOR_WORDS: tuple[tuple[str, tuple[int, ...]], ...] = (
+    (r"thuc pham", tuple(range(1, 14))), (r"do uong", (14, 15, 16, 17)),
+    (r"thao duoc|duoc lieu", (18, 19, 20)), (r"vai|may mac", (22,)),
+    (r"luu niem|noi that|trang tri|thu cong|my nghe", (21, 22)),
+    (r"sinh vat canh|hoa|cay canh", (23, 24, 25)), (r"du lich|dich vu", (26,)),
+)
 
 
 def product_set(name: str, group: str | None = None) -> Inferred:
-    """The product set the office's group words, or else the product's name, point to."""
+    """The product set the office's group words and the product's name point to: the group's
+    set if it names one, else the name's, kept only where it fits the group's sector."""
+    group = re.sub(r"^\s*(?:[IVX]+|\d+(?:\.\d+)*)\s*[.):-]?\s*", "", group or "").strip() or None
+    sector: tuple[int, ...] = ()
     if group:
-        exact = product_set_named(group)
+        exact = product_set_named(group, numbers=False)
         if exact is not None:
             return Inferred(exact, f"từ cột nhóm «{group}»", f"from the group column «{group}»")
-    for label_vi, label_en, text in (("nhóm", "group", group), ("tên sản phẩm", "name", name)):
-        if not text:
+        folded = ascii_fold(group)
+        sector = next((sets for words, sets in _SECTOR_WORDS if re.search(words, folded)), ())
+        found = _by_words("nhóm", "group", group) if not sector else Inferred(None, "", "")
+        if found.value is not None:
+            return found
+    found = _by_words("tên sản phẩm", "name", name)
+    if sector and found.value is not None and found.value not in sector:
+        return Inferred(None, f"{found.source_vi}, nhưng nhóm «{group}» thuộc ngành khác",
+                        f"{found.source_en}, but the group «{group}» is another sector",
+                        (found.value, *sector[:6]))
+    if sector and found.value is None:
+        fits = tuple(s for s in found.candidates if s in sector) or sector
+        if len(fits) == 1:
+            return Inferred(fits[0], f"từ nhóm «{group}»", f"from the group «{group}»")
+        return Inferred(None, f"nhóm «{group}» gồm nhiều bộ; tên không cho biết bộ nào",
+                        f"the group «{group}» holds several sets; the name does not tell which",
+                        fits)
+    return found
+
+
+def _by_words(label_vi: str, label_en: str, text: str) -> Inferred:
+    key = fold(text)
+    for pattern, sets in _COMPILED_SET_RULES:
+        match = pattern.search(key)
+        if match is None:
             continue
-        key = fold(text)
-        for pattern, sets in _COMPILED_SET_RULES:
-            match = pattern.search(key)
-            if match is None:
-                continue
-            words = text[match.start():match.end()] if len(text) == len(key) else match.group(0)
-            if len(sets) == 1:
-                return Inferred(sets[0], f"từ chữ «{words}» trong {label_vi}",
-                                f"from the words «{words}» in the {label_en}")
-            return Inferred(None, f"chữ «{words}» trong {label_vi} hợp với nhiều bộ",
-                            f"the words «{words}» in the {label_en} fit several sets", sets)
-    return Inferred(None, f"tên «{name}» không cho biết bộ sản phẩm",
-                    f"the name «{name}» does not tell the product set")
+        words = text[match.start():match.end()] if len(text) == len(key) else match.group(0)
+        if len(sets) == 1:
+            return Inferred(sets[0], f"từ chữ «{words}» trong {label_vi}",
+                            f"from the words «{words}» in the {label_en}")
+        return Inferred(None, f"chữ «{words}» trong {label_vi} hợp với nhiều bộ",
+                        f"the words «{words}» in the {label_en} fit several sets", sets)
+    return Inferred(None, f"{label_vi} «{text}» không cho biết bộ sản phẩm",
+                    f"the {label_en} «{text}» does not tell the product set")
 
 
-def product_set_named(text: str) -> int | None:
-    """A set given outright: its number ("4", "Bộ 4") or its Vietnamese or English name."""
-    if match := re.fullmatch(r"\s*(?:bộ|bo|set|nhóm|nhom)?\s*(\d{1,2})\s*[.:)-]?\s*.*", fold(text)):
+def product_set_named(text: str, numbers: bool = True) -> int | None:
+    """A set given outright: its number ("4", "Bộ 4"; only with ``numbers``: a group column's
+    "2. Đồ uống" numbers 1048's sectors, not sets) or its Vietnamese or English name."""
+    match = re.fullmatch(r"\s*(?:bộ|bo|set)?\s*(\d{1,2})\s*[.:)-]?\s*.*", fold(text))
+    if match and numbers:
         number = int(match.group(1))
         return number if number in PRODUCT_SETS else None
     key = ascii_fold(text).strip(" .:")

@@ -14,6 +14,8 @@ SKIP_LABELS = {
     "section": ("mục", "section"), "total": ("dòng tổng", "total"),
     "numbering": ("dòng đánh số cột", "column numbers"), "header": ("tiêu đề lặp lại", "repeated header"),
     "signature": ("phần ký tên, nơi nhận", "signature block"), "note": ("dòng ghi chú", "note"),
+    "hidden": ("dòng đang ẩn trong Excel (hiện dòng nếu cần nhập)",
+               "row hidden in Excel (unhide it to import it)"),
 }
 FIELD_LABELS = {
     "producer.type": ("loại hình chủ thể", "producer type"),
@@ -114,7 +116,7 @@ def change_lines(change: Change, lang: str = "vi") -> list[str]:
     rows = ", ".join(str(r) for r in change.rows)
     mark, vi_head, en_head = HEADS[change.action]
     summary = change.summary
-    what = " — ".join(str(v) for v in (summary.get("name"), summary.get("producer")) if v)
+    what = " — ".join(short(str(v)) for v in (summary.get("name"), summary.get("producer")) if v)
     stars = f", {summary['stars']} {'stars' if en else 'sao'}" if summary.get("stars") else ""
     head = en_head if en else vi_head
     row_word = ("rows" if len(change.rows) > 1 else "row") if en else "dòng"

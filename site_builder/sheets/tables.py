@@ -354,13 +354,15 @@ def _csv_tables(path: Path, wanted: str | None) -> Iterator[Table]:
     if encoding in ("TCVN3", "VNI", "cp1258"):
         table.notes.append(_encoding_note(encoding))
     try:
-        for values in reader:
-            if reader.line_num > MAX_ROWS:
+        # Rows are numbered as Excel shows the file: one a record, whatever lines a quoted
+        # cell spans.
+        for number, values in enumerate(reader, start=1):
+            if number > MAX_ROWS:
                 raise _too_many_rows(path, path.name)
-            cells = tuple(_text_cell(table, reader.line_num, i, from_cell_text(_clean_text(v)) or None)
+            cells = tuple(_text_cell(table, number, i, from_cell_text(_clean_text(v)) or None)
                           for i, v in enumerate(values[:MAX_COLUMNS]))
             if any(c is not None for c in cells):
-                table.rows.append(Row(reader.line_num, cells))
+                table.rows.append(Row(number, cells))
     except csv.Error as exc:
         raise TableError(f"{path}:{reader.line_num}: tệp CSV hỏng ({exc}) / broken CSV") from None
     yield _settle_legacy(table)

@@ -37,7 +37,11 @@ def todo_rows(plan: ImportPlan, lang: str = "vi") -> tuple[list[str], list[list[
     rows: list[list[Cell]] = []
     for change in plan.changes:
         record = _record(change)
-        values = [cell_value(c, record, {}, lang) for c in columns]
+        # A worked-out value is not written into its column: sent back unread, it would count
+        # as confirmed. It is in the notes column; to confirm it, a person writes it in.
+        unsure = set(record.get("to_confirm") or {})
+        values = [None if c.path in unsure and i >= 3 else cell_value(c, record, {}, lang)
+                  for i, c in enumerate(columns)]
         inferred = "\n".join(f"{w.field}: {w.value(lang)} ({w.en if lang == 'en' else w.vi})"
                              for w in change.worked if not w.question)
         questions = "\n".join(f"{w.field}: {w.en if lang == 'en' else w.vi}"

@@ -263,8 +263,8 @@ def test_an_xlsx_renamed_csv_and_a_hidden_sheet_are_read_as_a_person_sees_them(p
     out = capsys.readouterr().out
     assert "thực ra là bảng tính .xlsx" in out and "trang «Phụ lục»" in out
     assert "san-pham-thu" not in out
-    assert "danh-sach.csv:12: cảnh báo: dòng này đang ẩn trong Excel" in out
-    assert "+ nho-say-deo-nhon-son (dòng 12)" in out
+    assert "dòng 12: dòng đang ẩn trong Excel (hiện dòng nếu cần nhập) «2 Nho sấy dẻo" in out
+    assert "nho-say-deo-nhon-son" not in out
 
 
 def test_a_sheet_too_long_and_a_formula_without_result(project, tmp_path, capsys, monkeypatch):
