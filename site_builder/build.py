@@ -20,6 +20,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
 from . import publish
+from .media import PhotoUnreadable
 from .mkdocs_plugin import SITE_MARKER as MARKER
 from .mkdocs_plugin import OcopPlugin, format_problems
 from .problems import Problems
@@ -117,7 +118,7 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
         config.plugins.on_startup(command="build", dirty=False)
         try:
             mkdocs_build(config)
-        except (MkDocsException, OutputClash) as exc:
+        except (MkDocsException, OutputClash, PhotoUnreadable) as exc:
             raise BuildError(str(exc)) from None
         finally:
             config.plugins.on_shutdown()

@@ -337,12 +337,15 @@ def cmd_printed(args: argparse.Namespace) -> int:
 
 
 def cmd_offline(args: argparse.Namespace) -> int:
-    from .offline import OfflineError, make_offline_copy
+    """A kit from a build of its own: the published site/ is left exactly as it is."""
+    from .offline import OfflineError, kit_site, make_offline_copy
 
     quiet_mkdocs_logging()
     try:
-        result = build_site(args.config_file, as_of=args.as_of, progress=Progress())
-        copy = make_offline_copy(result.site_dir, args.out)
+        cache_dir = _site_config(args).cache_dir
+        with kit_site(args.config_file, cache_dir, as_of=args.as_of,
+                      progress=Progress()) as site_dir:
+            copy = make_offline_copy(site_dir, args.out)
     except (BuildError, OfflineError) as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -392,9 +395,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         write_todo(args.todo, plan, args.lang)
         print(f"Đã ghi bảng việc cần làm {args.todo} / Wrote the to-do workbook {args.todo}")
     if plan.errors and not args.skip_invalid:
-        print(f"{len(plan.errors)} lỗi: không ghi hồ sơ nào (sửa bảng, hoặc thêm --skip-invalid để "
-              f"ghi các sản phẩm không lỗi). / {len(plan.errors)} errors: nothing written.",
-              file=sys.stderr)
+        print(f"{len(plan.errors)} errors: nothing written (correct the sheet, or add "
+              "--skip-invalid to write the products without errors)." if args.lang == "en" else
+              f"{len(plan.errors)} lỗi: không ghi hồ sơ nào (sửa bảng, hoặc thêm --skip-invalid "
+              "để ghi các sản phẩm không lỗi).", file=sys.stderr)
         return 1
     if args.dry_run:
         print(totals_line(plan, args.lang, dry_run=True))

@@ -12,8 +12,12 @@ from .model import Text
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 DEFAULT_LANG = "vi"
-_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
-              "September", "October", "November", "December")
+# How each language writes a date, over {d} (day), {dd} and {mm} (two digits), {month} (the
+# month's name) and {yyyy}. The in-page scripts get the same pattern (``Translator.date_format``),
+# so a date the browser recomputes reads like the dates written at build time.
+_DATE_PATTERNS = {"vi": "{dd}/{mm}/{yyyy}", "en": "{d} {month} {yyyy}"}
+_MONTHS = {"en": ("January", "February", "March", "April", "May", "June", "July", "August",
+                  "September", "October", "November", "December")}
 
 
 def available_languages() -> list[str]:
@@ -32,6 +36,8 @@ class Translator:
     def __init__(self, lang: str = DEFAULT_LANG) -> None:
         self.lang = lang
         self._strings = strings(lang)
+        self._date_pattern = _DATE_PATTERNS.get(lang, _DATE_PATTERNS[DEFAULT_LANG])
+        self._months: tuple[str, ...] = _MONTHS.get(lang, ())
 
     def __call__(self, key: str, **values: object) -> str:
         return self._strings[key].format(**values) if values else self._strings[key]
@@ -50,8 +56,13 @@ class Translator:
         """20.000 in Vietnamese, 20,000 in English."""
         return f"{n:,}".replace(",", self._strings.get("thousands_separator", ","))
 
+    @property
+    def date_format(self) -> dict[str, object]:
+        """This language's date pattern and month names, for the in-page scripts."""
+        return {"pattern": self._date_pattern, "months": list(self._months)}
+
     def date(self, day: date) -> str:
         """05/03/2026 in Vietnamese, 5 March 2026 in English."""
-        if self.lang == "en":
-            return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
-        return f"{day:%d/%m/%Y}"
+        return self._date_pattern.format(
+            d=day.day, dd=f"{day.day:02d}", mm=f"{day.month:02d}", yyyy=f"{day.year:04d}",
+            month=self._months[day.month - 1] if self._months else f"{day.month:02d}")

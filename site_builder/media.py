@@ -65,19 +65,37 @@ def _encode(image: Image.Image, ext: str) -> bytes:
     return buffer.getvalue()
 
 
+class PhotoUnreadable(ValueError):
+    """A photo that cannot be decoded although its record passed the check: it was replaced
+    or cut short since (``ocop check`` decodes every photo and names the record's line)."""
+
+    def __init__(self, photo: str = "") -> None:
+        super().__init__(photo)  # the only argument, so the error crosses worker processes
+        self.photo = photo
+
+    def __str__(self) -> str:
+        name = f" '{self.photo}'" if self.photo else ""
+        return (f"ảnh{name} không giải mã được (bị cắt cụt, hỏng hoặc đã thay đổi sau khi kiểm "
+                f"tra); chạy lại ocop check / the photo{name} cannot be decoded (cut short, "
+                f"damaged or changed since it was checked); run ocop check again")
+
+
 def _open_rgb(source: bytes, width: int) -> Image.Image:
     """The photo upright, as plain RGB, decoded at no less than ``width`` pixels across."""
-    with Image.open(io.BytesIO(source)) as original:
-        if original.format == "JPEG":
-            original.draft("RGB", (width, width * 4))  # decode at a reduced scale
-        image = ImageOps.exif_transpose(original)
-        if image.mode not in ("RGB", "L"):
-            # CMYK, 16-bit, palette and alpha images all become plain RGB on white.
-            background = Image.new("RGB", image.size, "white")
-            rgba = image.convert("RGBA")
-            background.paste(rgba, mask=rgba.getchannel("A"))
-            image = background
-        return image.convert("RGB")
+    try:
+        with Image.open(io.BytesIO(source)) as original:
+            if original.format == "JPEG":
+                original.draft("RGB", (width, width * 4))  # decode at a reduced scale
+            image = ImageOps.exif_transpose(original)
+            if image.mode not in ("RGB", "L"):
+                # CMYK, 16-bit, palette and alpha images all become plain RGB on white.
+                background = Image.new("RGB", image.size, "white")
+                rgba = image.convert("RGBA")
+                background.paste(rgba, mask=rgba.getchannel("A"))
+                image = background
+            return image.convert("RGB")
+    except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError):
+        raise PhotoUnreadable() from None
 
 
 def square_image(source: bytes, size: int) -> Image.Image:
@@ -102,7 +120,10 @@ def _render(source: bytes, widths: tuple[int, ...]) -> dict[str, bytes]:
 def photo_files(photo: Photo, cache_dir: Path | None) -> dict[str, bytes]:
     """The published files of ``photo``: file name -> bytes."""
     web = web_photo(photo)
-    source = photo.source.read_bytes()
+    try:
+        source = photo.source.read_bytes()
+    except OSError:  # removed since the check
+        raise PhotoUnreadable(str(photo.source)) from None
     digest = hashlib.sha256(_VERSION.encode() + repr(web.widths).encode() + source).hexdigest()
     cache = blob_cache(cache_dir, "photos")
     keys = [f"{w}.{ext}" for w in web.widths for ext in FORMATS]
@@ -110,7 +131,10 @@ def photo_files(photo: Photo, cache_dir: Path | None) -> dict[str, bytes]:
     if all(data is not None for data in found.values()):
         encoded = {k: data for k, data in found.items() if data is not None}
     else:
-        encoded = _render(source, web.widths)
+        try:
+            encoded = _render(source, web.widths)
+        except PhotoUnreadable:
+            raise PhotoUnreadable(str(photo.source)) from None
         for k, data in encoded.items():
             cache.put(f"{digest}/{k}", data)
     return {f"{web.stem}-{k}": data for k, data in encoded.items()}

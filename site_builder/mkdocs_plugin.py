@@ -194,7 +194,10 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         # time at 20,000 products otherwise).
         gc.freeze()
         self.pages = {page.src_uri: page for page in self.plan.pages}
-        config.extra["ocop_draft"] = site.draft
+        # The draft banner (theme/main.html), in the first language; shell_translations words
+        # it in the others.
+        config.extra["ocop_draft"] = strings(site.default_language)["draft_notice"] if site.draft \
+            else ""
         # No web fonts from Google: pages must load nothing from other hosts (3G phones, privacy,
         # the offline fair kit). Material then uses the system's fonts.
         config.theme["font"] = False
@@ -311,6 +314,7 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
                     titles[url] = title
             words = {title: titles[twins[url]] for title, url in self.nav_titles
                      if url in twins and titles.get(twins[url])}
+            words[strings(site.default_language)["draft_notice"]] = strings(lang)["draft_notice"]
             names = (site.site_name, site.site_name_in(lang))
 
             def translate(text: str, level: int, lang: str = lang, twins: dict = twins,

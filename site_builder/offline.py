@@ -9,8 +9,10 @@ things keep a static site from working that way, and the copy fixes both:
   the index is copied into one script (``search/offline.js``) that the catalog pages load, and
   catalog.js reads from it instead of fetching.
 
-The published site is not changed; the copy is written beside it and swapped into place, and
-a folder that is not an earlier copy is never replaced.
+The kit is made from a build of its own (``kit_site``), never from the published ``site/``,
+which is neither rebuilt nor read: making a kit for a fair publishes nothing. Files that only a
+published site needs stay out of the kit (``PUBLISHED_ONLY``). The kit is written beside its
+target and swapped into place, and a folder that is not an earlier kit is never replaced.
 """
 
 from __future__ import annotations
@@ -20,10 +22,27 @@ import json
 import os
 import re
 import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
+from .build import build_site
+from .mkdocs_plugin import SITE_MARKER
+from .progress import Progress
+from .publish import JOURNAL
+from .site_writer import MANIFEST
+
 MARKER = ".ocop-offline"
+# Where the kit's site is built, in the cache folder: the next kit is built incrementally.
+BUILD_DIR = "offline-site"
+# Files of the site's root that only a published site needs. The marker and the manifest let
+# ``ocop build`` replace and update a site folder; in a kit they would make ocop take the USB
+# stick for a site it may rebuild. The sitemap lists the public addresses for search engines,
+# which never read a USB stick, and no page links to it (browsers refuse fetch() of files).
+PUBLISHED_ONLY = frozenset({SITE_MARKER, MANIFEST, JOURNAL, "sitemap.xml", "sitemap.xml.gz"})
 BUNDLE = "offline.js"
 GUIDE_NAME = "MO-DANH-MUC.txt"
 GUIDE = """Danh mục sản phẩm OCOP - bản dùng không cần mạng
@@ -102,6 +121,21 @@ def index_bundle(search_dir: Path) -> str:
     return "window.ocopOffline=" + text.replace("</", "<\\/") + ";\n"
 
 
+@contextmanager
+def kit_site(config_file: Path, cache_dir: Path | None, *, as_of: date | None = None,
+             progress: Progress | None = None) -> Iterator[Path]:
+    """The site built for a kit in a folder of its own, so the published ``site/`` is never
+    rebuilt, republished or read. The folder is kept in the cache (``BUILD_DIR``), so the next
+    kit builds only what changed; with no cache folder, a temporary one removed afterwards."""
+    if cache_dir is not None:
+        yield build_site(config_file, site_dir=cache_dir / BUILD_DIR, as_of=as_of,
+                         progress=progress).site_dir
+        return
+    with tempfile.TemporaryDirectory(prefix="ocop-offline-") as scratch:
+        yield build_site(config_file, site_dir=Path(scratch) / "site", as_of=as_of,
+                         progress=progress).site_dir
+
+
 def make_offline_copy(site_dir: Path, out: Path) -> OfflineResult:
     if not (site_dir / "index.html").is_file():
         raise OfflineError(f"{site_dir} chưa có trang đã dựng / {site_dir} holds no built site")
@@ -120,6 +154,8 @@ def make_offline_copy(site_dir: Path, out: Path) -> OfflineResult:
         target_folder = staging / source_folder.relative_to(site_dir)
         target_folder.mkdir(parents=True, exist_ok=True)
         for name in names:
+            if source_folder == site_dir and name in PUBLISHED_ONLY:
+                continue
             source, target = source_folder / name, target_folder / name
             if name.endswith(".html"):
                 target.write_text(rewrite_page(source.read_text(encoding="utf-8")), encoding="utf-8")

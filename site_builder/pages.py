@@ -37,6 +37,9 @@ from .badge import badge_svg
 from .blob_cache import blob_cache
 from .config import SiteConfig
 from .facets import SORTS, facets, home_charts
+from .favicon import DATA_URI as FAVICON_DATA_URI
+from .favicon import favicon_ico
+from .fingerprint import code_fingerprint, files_under
 from .i18n import Translator, strings
 from .media import photo_files, web_photo
 from .model import Catalog, Product
@@ -190,6 +193,8 @@ class Renderer:
         )
         self.env.filters["json"] = lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True)
         self.env.filters["script_json"] = script_json
+        # Standalone pages carry their icon: no request for /favicon.ico (see favicon.py).
+        self.env.globals["favicon"] = Markup(FAVICON_DATA_URI)
         self.templates: dict[str, Template] = {}
 
     def render(self, template: str, page_url: str, **context: object) -> str:
@@ -220,9 +225,6 @@ class Languages:
 
 
 LISTING_PAGE_SIZE = 60
-_CODE = ("pages.py", "views.py", "media.py", "qr.py", "text.py", "i18n.py", "traceability.py",
-         "rules.py", "shell.py", "badge.py", "share_image.py", "facets.py", "search_index.py",
-         "open_data.py", "taxonomy.py", "records.py", "places.py")
 
 
 def _digest(*parts: object) -> str:
@@ -234,12 +236,12 @@ def _digest(*parts: object) -> str:
 
 
 def global_key(config: SiteConfig, templates_dir: Path) -> str:
-    """Everything every unit depends on: code, templates, strings, settings and the day."""
-    digest = hashlib.sha256()
-    here = Path(__file__).parent
-    for path in sorted([here / name for name in _CODE] + list((here / "locales").glob("*.yml"))
-                       + [p for p in templates_dir.rglob("*") if p.is_file()]):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    """Everything every unit depends on: the code and its data (every file of the package, its
+    version, the place data's versions), the templates, settings and the day."""
+    digest = hashlib.sha256(code_fingerprint().encode())
+    for name, path in files_under(templates_dir):
+        data = path.read_bytes()
+        digest.update(f"{name}\0{len(data)}\0".encode() + data)
     digest.update(repr((config.site_url, config.site_name, config.draft, config.sample_data,
                         config.rules, config.ocop_office, config.today(), config.share_images,
                         config.site_names, config.languages, config.data_licence)).encode())
@@ -289,6 +291,7 @@ def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path) -> Site
     # The index holds what listings show (no story), so it changes exactly when they do.
     plan.units.append(Unit("search:index", _digest("search", every_product),
                            partial(_search_unit, indexed, photos)))
+    plan.add_file("favicon.ico", favicon_ico())  # browsers ask every host for it
     plan.add_file("404.html", first.render("not_found.html", "", absolute_base=_base_path(
         config.site_url), others=[(r.t, r.urls) for r in languages.renderers[1:]]).encode("utf-8"))
     return plan

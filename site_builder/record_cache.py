@@ -1,8 +1,9 @@
 """Validated records from earlier runs, so an unchanged record is not parsed and checked again.
 
 An entry is reused only when the record's bytes (checked by size and modification time, then
-by content hash), every file it refers to (photos, documents), the settings and the checking
-code are all as they were. Records with errors are never cached: they are checked every time.
+by content hash), every file it refers to (photos, documents), the settings and the code
+(``fingerprint``: every file of the package) are all as they were. Records with errors are
+never cached: they are checked every time.
 The cache is 64 pickle files (shards by record path), so a build that changed one record
 rewrites one small file; each is written atomically, and a damaged or foreign one is ignored.
 """
@@ -16,14 +17,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .config import SiteConfig
+from .fingerprint import code_fingerprint
 from .model import Product
 from .problems import Problem
 
 CACHE_DIR = "records"
 SHARDS = 64
-# The modules whose code decides what a record becomes; a change to any of them empties the cache.
-_CODE = ("records.py", "validate.py", "model.py", "rules.py", "taxonomy.py", "places.py",
-         "yaml_loader.py", "gtin.py", "config.py", "problems.py")
 
 
 def _stat(path: Path | str) -> tuple[int, int] | None:
@@ -35,10 +34,9 @@ def _stat(path: Path | str) -> tuple[int, int] | None:
 
 
 def context_key(config: SiteConfig) -> str:
-    digest = hashlib.sha256()
-    here = Path(__file__).parent
-    for name in _CODE:
-        digest.update((here / name).read_bytes())
+    """The code (every file of the package, with its data's versions) and the settings that
+    decide what a record becomes: a change to any of them empties the cache."""
+    digest = hashlib.sha256(code_fingerprint().encode())
     digest.update(repr((config.rules, config.today(), str(config.products_dir),
                         config.languages)).encode())
     return digest.hexdigest()
@@ -64,7 +62,7 @@ def summary_digest(product: Product) -> str:
     """What pages that list many products can show of one: everything but its story (and the
     record's file name). A story edit then re-renders the product's own pages only, not the
     listings, open data and summaries that every product is part of."""
-    text = repr(replace(product, story=None, source=None))
+    text = repr(replace(product, story=None, source=Path()))
     # Photo and document paths are absolute: keep the digest the same in any checkout.
     text = text.replace(str(product.source.parent.parent), "")
     return hashlib.sha256(text.encode()).hexdigest()

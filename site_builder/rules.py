@@ -6,13 +6,25 @@ Every status a page shows is computed here, once; templates only present it.
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
+from functools import lru_cache
 
+from . import places
 from .config import RuleSettings
 from .model import Certification, Product
-from .taxonomy import MIN_OCOP_STARS, Regime
+from .taxonomy import (
+    CENTRAL,
+    DISTRICT,
+    ISSUER_LEVELS,
+    MIN_OCOP_STARS,
+    PROVINCE,
+    REGIMES,
+    IssuerLevel,
+    Regime,
+)
 
 
 class Status(str, Enum):
@@ -56,6 +68,68 @@ def stars_match_score(regime: Regime, stars: int, score: float) -> bool:
 
 def is_ocop_rating(stars: int) -> bool:
     return stars >= MIN_OCOP_STARS
+
+
+# --- who recognised a certification ----------------------------------------------------------
+
+# Authorities as decisions write them, matched once ascii-folded ("Ủy ban" -> "uy ban"):
+# "UBND tỉnh Khánh Hòa", "Chủ tịch Ủy ban nhân dân huyện Ninh Sơn", "UBND TP. Hồ Chí Minh".
+_COMMITTEE = re.compile(r"^(?:(?:pho )?chu tich )?(?:ubnd|uy ban nhan dan) "
+                        r"(tinh|thanh pho|huyen|thi xa|quan|tp)(?:\b|(?<=tp)(?=hcm))\.?\s*(.*)$")
+_MINISTRY = re.compile(r"^(?:bo truong )?bo (?:nong nghiep|nn ?(?:&|va|-)? ?(?:ptnt|mt)\b)")
+_DISTRICT_UNITS = frozenset({"huyen", "thi xa", "quan"})
+_CITY_ALIASES = {"hcm": "ho chi minh"}
+# Huế was a city of Thừa Thiên Huế, of district level, until it became a centrally run city on
+# 1 January 2025 (Resolution 1314/NQ-UBTVQH15).
+_CITY_LEVEL_SINCE = {"hue": date(2025, 1, 1)}
+
+
+@lru_cache(maxsize=1)
+def _central_cities() -> frozenset[str]:
+    """Centrally run cities (province level), now and before the 2025 reform, ascii-folded:
+    "thành phố Cần Thơ" is a province, "thành phố Tây Ninh" or "thành phố Nam Định" a district."""
+    units: list[places.Province | places.OldProvince] = [*places.provinces().values(),
+                                                        *places.old_provinces().values()]
+    return frozenset(places.ascii_fold(u.short_name) for u in units
+                     if places.ascii_fold(u.name).startswith("thanh pho "))
+
+
+def _is_central_city(name: str, decided: date) -> bool:
+    name = re.split(r"[,;(]", name)[0].strip()
+    name = _CITY_ALIASES.get(name, name)
+    since = _CITY_LEVEL_SINCE.get(name)
+    return name in _central_cities() and (since is None or decided >= since)
+
+
+def issuer_level(authority: str, decided: date) -> IssuerLevel | None:
+    """The level of the body named as a decision's ``authority`` on the day it ``decided``, or
+    None when the text is not one of the forms recognised (then nothing is said about it)."""
+    key = places.ascii_fold(authority)
+    if _MINISTRY.match(key):
+        return CENTRAL
+    found = _COMMITTEE.match(key)
+    if found is None:
+        return None
+    unit, name = found.groups()
+    if unit == "tinh":
+        return PROVINCE
+    if unit in _DISTRICT_UNITS:
+        return DISTRICT
+    if not name:
+        return None
+    return PROVINCE if _is_central_city(name, decided) else DISTRICT
+
+
+def expected_issuer(regime: Regime, stars: int) -> IssuerLevel | None:
+    """The level that recognises ``stars`` under ``regime`` (``taxonomy.ISSUER_LEVELS``)."""
+    return ISSUER_LEVELS.get(regime.key, {}).get(stars)
+
+
+def regimes_issued_by(level: IssuerLevel, stars: int, decided: date) -> list[Regime]:
+    """The regimes in force on ``decided`` under which ``level`` recognises ``stars``."""
+    return [r for r in REGIMES.values()
+            if r.in_force_from <= decided and (r.in_force_until is None or decided <= r.in_force_until)
+            and expected_issuer(r, stars) == level]
 
 
 @dataclass(frozen=True)

@@ -199,3 +199,30 @@ REGIMES: dict[str, Regime] = {
 }
 
 MIN_OCOP_STARS = 3
+
+
+@dataclass(frozen=True)
+class IssuerLevel:
+    """The level of government whose body recognises a star level."""
+
+    key: str
+    name_vi: str
+    name_en: str
+
+
+DISTRICT = IssuerLevel("district", "UBND cấp huyện", "the district People's Committee")
+PROVINCE = IssuerLevel("province", "UBND cấp tỉnh", "the provincial People's Committee")
+CENTRAL = IssuerLevel("central", "Bộ Nông nghiệp (cấp trung ương)",
+                      "the Ministry of Agriculture (central level)")
+
+# Who recognises each star level under each regime (shared/domain.md 1.3). A record whose
+# authority is of another level gets a warning, never an error: parts of this are uncertain
+# (only third-party transcripts of Decision 26 were available; under 1048 the district
+# pre-screened what the province recognised). Edit here, the only place it is written.
+ISSUER_LEVELS: dict[str, dict[int, IssuerLevel]] = {
+    "1048": {3: PROVINCE, 4: PROVINCE, 5: CENTRAL},
+    "148": {3: DISTRICT, 4: PROVINCE, 5: CENTRAL},
+    # 1489/QĐ-TTg (06/07/2025) moved 3 stars to the province after districts were abolished.
+    "148+1489": {3: PROVINCE, 4: PROVINCE, 5: CENTRAL},
+    "26": {3: PROVINCE, 4: PROVINCE, 5: CENTRAL},  # 5 stars: Bộ Nông nghiệp và Môi trường
+}

@@ -20,6 +20,7 @@ from material import __version__ as material_version
 from mkdocs import __version__ as mkdocs_version
 
 from .config import SiteConfig
+from .fingerprint import files_under
 from .model import Catalog
 from .pages import global_key
 from .problems import Problem
@@ -27,14 +28,17 @@ from .site_writer import MANIFEST
 
 
 def settings_digest(config, site: SiteConfig, templates: Path) -> str:  # type: ignore[no-untyped-def]
-    """Code, templates, strings, settings, the day, mkdocs.yml, docs and theme files."""
+    """What every unit is keyed on (``pages.global_key``: the whole package, its data's
+    versions, templates, settings, the day), with mkdocs.yml, docs and theme files, and the
+    versions of MkDocs and Material, which make the shell around every page."""
     digest = hashlib.sha256(global_key(site, templates).encode())
     digest.update(Path(config.config_file_path).read_bytes())
     folders = [Path(config.docs_dir)] + ([Path(config.theme.custom_dir)]
                                          if config.theme.custom_dir else [])
     for folder in folders:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+        for name, path in files_under(folder):
+            data = path.read_bytes()
+            digest.update(f"{name}\0{len(data)}\0".encode() + data)
     digest.update(f"{mkdocs_version}|{material_version}".encode())
     return digest.hexdigest()
 

@@ -44,8 +44,16 @@ from .records import (
     LocalizedStory,
     ProductRecord,
 )
-from .rules import default_valid_until, is_ocop_rating, stars_match_score, status_on
-from .taxonomy import PRODUCT_SETS, REGIMES
+from .rules import (
+    default_valid_until,
+    expected_issuer,
+    is_ocop_rating,
+    issuer_level,
+    regimes_issued_by,
+    stars_match_score,
+    status_on,
+)
+from .taxonomy import PRODUCT_SETS, REGIMES, Regime
 from .traceability import all_completeness
 from .yaml_loader import FieldPath, LoadedYaml, field_path_text, load_yaml
 
@@ -361,7 +369,7 @@ def _build_product(
 def _build_certifications(
     records: list[CertificationRecord], config: SiteConfig, error: Any, warn: Any
 ) -> list[Certification]:
-    result = []
+    result: list[Certification] = []
     for i, c in enumerate(records):
         at: FieldPath = ("certifications", i)
         regime = REGIMES[c.regime]
@@ -374,6 +382,7 @@ def _build_certifications(
                   f"stars must be 3, 4 or 5 (got {c.stars})")
         elif c.score is not None and not stars_match_score(regime, c.stars, c.score):
             band, actual = regime.band_of(c.stars), regime.stars_for(c.score)
+            assert band is not None  # stars are 3, 4 or 5 here, each a band of every regime
             error(at + ("stars",),
                   f"{c.stars} sao không khớp {c.score:g} điểm theo {regime.name_vi}: {c.score:g} "
                   f"điểm là hạng {actual} sao; hạng {c.stars} sao cần từ {band.min_score:g} đến "
@@ -396,6 +405,7 @@ def _build_certifications(
                   "các lần công nhận phải xếp theo thời gian, cũ trước mới sau",
                   "list certifications oldest first, each after the one before")
         _warn_regime_period(regime, c.decision_date, at, warn)
+        _warn_issuer(regime, c, at, warn)
         result.append(Certification(
             stars=c.stars, score=c.score, regime_key=c.regime, decision=c.decision,
             decision_date=c.decision_date, authority=c.authority, valid_until=valid_until,
@@ -413,6 +423,26 @@ def _warn_regime_period(regime: Any, decided: date, at: FieldPath, warn: Any) ->
              f"quyết định ngày {decided:%d/%m/%Y} nằm ngoài thời gian áp dụng {regime.name_vi} "
              f"({regime.in_force_from:%d/%m/%Y} - {until}); kiểm tra lại căn cứ đánh giá",
              f"decision dated {decided:%d/%m/%Y} falls outside the period of regime {regime.key}")
+
+
+def _warn_issuer(regime: Regime, c: CertificationRecord, at: FieldPath, warn: Any) -> None:
+    """The authority against the level that recognises this star level under the regime: a
+    warning, as parts of ``taxonomy.ISSUER_LEVELS`` are uncertain; an authority written in a
+    way not recognised is left alone."""
+    expected = expected_issuer(regime, c.stars)
+    actual = issuer_level(c.authority, c.decision_date)
+    if expected is None or actual is None or actual == expected:
+        return
+    others = [r.key for r in regimes_issued_by(actual, c.stars, c.decision_date)]
+    hint_vi = hint_en = ""
+    if others:  # e.g. a 3-star "148" decision by the province after 1489 moved 3 stars there
+        hint_vi = f"; nếu quyết định theo quy định khác, ghi regime: {' hoặc '.join(others)}"
+        hint_en = f"; if the decision applied another regime, write regime: {' or '.join(others)}"
+    warn(at + ("authority",),
+         f"{c.stars} sao theo {regime.name_vi} do {expected.name_vi} công nhận; cơ quan ghi là "
+         f"'{c.authority}' ({actual.name_vi}){hint_vi}",
+         f"{c.stars} stars under {regime.name_en} are recognised by {expected.name_en}; the "
+         f"authority given is '{c.authority}' ({actual.name_en}){hint_en}")
 
 
 def _build_producer(record: ProductRecord, error: Any, warn: Any) -> Producer | None:
@@ -486,7 +516,7 @@ def _build_batches(records: list[BatchRecord], loaded: LoadedYaml, config: SiteC
         if b.produced > today:
             warn(at + ("produced",), f"ngày sản xuất {b.produced:%d/%m/%Y} ở tương lai",
                  f"the production date {b.produced:%d/%m/%Y} is in the future")
-        events = []
+        events: list[Event] = []
         for j, e in enumerate(b.events):
             where: FieldPath = at + ("events", j)
             if e.gln is not None and (reason := gln_problem(e.gln)):
@@ -600,7 +630,12 @@ def _inside(folder: Path, relative: str, root: Path) -> Path | None:
 
 
 def _inspect_image(source: Path) -> tuple[tuple[str, str] | None, tuple[int, int]]:
-    """Why ``source`` cannot be a photo (or None), and its size as displayed (EXIF-rotated)."""
+    """Why ``source`` cannot be a photo (or None), and its size as displayed (EXIF-rotated).
+
+    The photo is decoded to its last byte, as the build will decode it: reading the header
+    alone passes a JPEG that an interrupted copy cut short. A validated record is cached with
+    its photos' size and time (``record_cache``), so a photo is decoded again only when it
+    changes."""
     if source.stat().st_size > MAX_PHOTO_BYTES:
         return ("ảnh lớn hơn 15 MB; hãy thu nhỏ trước khi đưa vào", "the photo is over 15 MB"), (0, 0)
     try:
@@ -609,15 +644,33 @@ def _inspect_image(source: Path) -> tuple[tuple[str, str] | None, tuple[int, int
                 return (f"ảnh phải là JPEG, PNG hoặc WebP (đang là {image.format})",
                         f"photos must be JPEG, PNG or WebP (got {image.format})"), (0, 0)
             width, height = image.size
-            image.verify()
-        with Image.open(source) as image:  # verify() leaves the image unusable
             if image.getexif().get(ORIENTATION_TAG, 1) in (5, 6, 7, 8):
                 width, height = height, width
+            reason = _decode_whole(image)
+            if reason:
+                return reason, (0, 0)
     except Image.DecompressionBombError:
         return ("ảnh có kích thước điểm ảnh quá lớn", "the image has too many pixels"), (0, 0)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         return ("tệp không phải ảnh hoặc đã hỏng", "the file is not an image or is damaged"), (0, 0)
     return None, (width, height)
+
+
+def _decode_whole(image: Image.Image) -> tuple[str, str] | None:
+    """Why the pixel data of ``image`` cannot be decoded to its end, or None.
+
+    A JPEG is decoded at its smallest scale: every byte of the compressed data is still read
+    and decoded, so a cut or damaged file fails exactly as at full size, in 40% of the time."""
+    if image.format == "JPEG":
+        image.draft(image.mode, (1, 1))
+    try:
+        image.load()
+    except (OSError, SyntaxError, ValueError, EOFError):
+        return ("ảnh bị cắt cụt hoặc hỏng: không giải mã được đến hết tệp (thường do sao chép bị "
+                "ngắt giữa chừng); hãy chép lại ảnh gốc",
+                "the photo is cut short or damaged: it cannot be decoded to its end (often an "
+                "interrupted copy); copy the original photo again")
+    return None
 
 
 # --- the whole catalog ----------------------------------------------------------------------
@@ -631,7 +684,14 @@ def _check_catalog(catalog: Catalog, problems: Problems) -> None:
         if product.gtin:
             key = product.gtin.zfill(14)
             if key in by_gtin:
-                problems.error(product.source, 1, "gtin",
+                problems.error(product.source, _line_in(product.source, ("gtin",)), "gtin",
                                f"GTIN {product.gtin} đã dùng cho sản phẩm '{by_gtin[key].id}'",
                                f"GTIN {product.gtin} is already used by '{by_gtin[key].id}'")
             by_gtin[key] = product
+
+
+def _line_in(record: Path, at: FieldPath) -> int:
+    """The line of field ``at`` in ``record``, read again: products from the record cache
+    keep no YAML, and a problem across records is rare."""
+    loaded = load_yaml(record, Problems())
+    return loaded.line_of(at) if loaded is not None else 1

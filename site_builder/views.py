@@ -5,6 +5,7 @@ Templates receive these ready-made values and do nothing but place them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
@@ -105,6 +106,22 @@ class Urls:
         """The clean square photo for marketplace listings (only when there is a photo)."""
         return f"media/{product.id}/vuong.jpg"
 
+    @staticmethod
+    def tel(phone: str) -> str | None:
+        """The ``tel:`` link of a phone number as written, or None when it is not one."""
+        number = dialled_number(phone)
+        return f"tel:{number}" if number else None
+
+    @staticmethod
+    def zalo(phone: str) -> str | None:
+        """The Zalo chat link of a phone number as written (Zalo takes a Vietnamese number in
+        its national form, '0912345678'), or None when it is not a phone number."""
+        number = dialled_number(phone)
+        if number is None:
+            return None
+        national = "0" + number[3:] if number.startswith("+84") else number.lstrip("+")
+        return f"https://zalo.me/{national}"
+
     def provinces(self) -> str:
         return self.prefix + "tinh/"
 
@@ -122,6 +139,38 @@ class Urls:
 
 
 urls = Urls()  # the first language's, whose traceability addresses QR codes encode
+
+# A phone number as people write it: digits grouped by spaces, dots, dashes or brackets, with
+# an optional '+' before the country code ('+84 259 385 1234', '(+84) 912 345 678'). Text with
+# anything else (a second number after '/', an extension in words) is not linked.
+_WRITTEN_PHONE = re.compile(r"[\s(]*(\+)?[\d\s.()-]*\d[\d\s.()-]*")
+VIETNAM_CODE = "84"
+
+
+def dialled_number(written: str) -> str | None:
+    """What a phone number as written dials, as a ``tel:`` link needs it: digits, with a '+'
+    before the country code. A Vietnamese number reads the same whichever way it is written:
+    '0259.385.1234', '(0259) 385 1234', '+84 259 385 1234', '+84 (0) 259 385 1234' and
+    '0084 259 385 1234' all give '+842593851234'. A number without a leading 0, '+' or '00' (a
+    hotline such as '1900 1234', a local number) stays as its digits; None when ``written``
+    is not a phone number."""
+    match = _WRITTEN_PHONE.fullmatch(written.strip())
+    if match is None:
+        return None
+    digits = re.sub(r"\D", "", written)
+    if match.group(1):
+        international = digits
+    elif digits.startswith("00"):
+        international = digits[2:]
+    elif digits.startswith("0"):
+        international = VIETNAM_CODE + digits[1:]
+    elif digits.startswith(VIETNAM_CODE) and len(digits) in (11, 12):
+        international = digits  # '84 912 345 678': the country code without its '+'
+    else:
+        return digits if len(digits) >= 3 else None
+    if international.startswith(VIETNAM_CODE + "0"):  # the trunk 0 kept after '+84'
+        international = VIETNAM_CODE + international[len(VIETNAM_CODE) + 1:]
+    return "+" + international if len(international) > len(VIETNAM_CODE) + 2 else None
 
 
 @dataclass(frozen=True)
@@ -218,10 +267,9 @@ class ProductView:
     @cached_property
     def status_text(self) -> str:
         status, current = self.status.status, self.status.current
-        text = self.messages.get(status.value, self.status_short)
         if status is Status.EXPIRING and current is not None:
-            text = text.replace("{days}", str(current.days_left))
-        return text
+            return _expiring_text(self.messages, current.days_left)
+        return self.messages.get(status.value, self.status_short)
 
     @property
     def checked_on(self) -> str:
@@ -353,6 +401,7 @@ def _messages(cs: CertificationStatus | None, product: Product, t: Translator,
     until = t.date(c.valid_until)
     messages["valid"] = t("status_valid", date=until)
     messages["expiring"] = t("status_expiring", days="{days}", date=until)
+    messages["expiring_today"] = t("status_expiring_today", date=until)
     messages["expired"] = t("status_expired", date=until)
     messages["not_yet"] = t("status_not_yet", date=t.date(c.decision_date))
     grace = grace_until(c, config.rules)
@@ -368,11 +417,19 @@ def _messages(cs: CertificationStatus | None, product: Product, t: Translator,
     return messages
 
 
+def _expiring_text(messages: dict[str, str], days_left: int) -> str:
+    """'còn 12 ngày'; on the last day of validity (``valid_until``, which already counts
+    ``RuleSettings.validity_ends_day_before``) that it ends today, not 'còn 0 ngày'."""
+    if days_left == 0:
+        return messages["expiring_today"]
+    return messages["expiring"].replace("{days}", str(days_left))
+
+
 def _certification_view(cs: CertificationStatus, product: Product, t: Translator,
                         config: SiteConfig) -> CertificationView:
-    text = _messages(cs, product, t, config)[cs.status.value]
-    if cs.status is Status.EXPIRING:
-        text = text.replace("{days}", str(cs.days_left))
+    messages = _messages(cs, product, t, config)
+    text = _expiring_text(messages, cs.days_left) if cs.status is Status.EXPIRING \
+        else messages[cs.status.value]
     return CertificationView(cs.certification, cs.status, t(f"status_short_{cs.status.value}"), text)
 
 
@@ -427,12 +484,11 @@ def report_links(product: Product, batch: Batch | None, page_url: str, config: S
         query = urlencode({"subject": subject, "body": "\n".join(lines)}, quote_via=quote)
         links.append(ReportLink("email", t("report_email"), f"mailto:{','.join(recipients)}?{query}"))
     for who, phone in ((producer.name, producer.phone), (office.name, office.phone)):
-        if phone:
-            links.append(ReportLink("phone", t("report_call", who=who, phone=phone),
-                                    "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+")))
+        if phone and (href := Urls.tel(phone)):
+            links.append(ReportLink("phone", t("report_call", who=who, phone=phone), href))
     for who, zalo in ((producer.name, producer.zalo), (office.name, office.zalo)):
-        if zalo:
-            links.append(ReportLink("zalo", t("report_zalo", who=who), f"https://zalo.me/{zalo}"))
+        if zalo and (href := Urls.zalo(zalo)):
+            links.append(ReportLink("zalo", t("report_zalo", who=who), href))
     return links
 
 

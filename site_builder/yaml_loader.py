@@ -102,6 +102,7 @@ class _Builder:
             return self._mapping(node, at, depth)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, at + (i,), depth + 1) for i, child in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)  # the only other kind of node
         return self._scalar(node, at)
 
     def _mapping(self, node: yaml.MappingNode, at: FieldPath, depth: int) -> dict[str, Any]:

@@ -183,3 +183,29 @@ def browser():
             "--disable-component-update", "--disable-sync"])
         yield instance
         instance.close()
+
+
+DRAFT_PHONE = "0259.385.1234"  # written with dots, as on many packages
+DRAFT_OFFICE_PHONE = "+84 (0) 258 3822 000"
+DRAFT_GTIN = "08936058120099"
+DRAFT_LOT = {"lot": "NS2611", "produced": "2026-11-02", "expires": "2027-05-02"}
+
+
+@pytest.fixture(scope="session")
+def draft_site(tmp_path_factory) -> Path:
+    """A draft build as of 22 November 2026 of the base record (valid until 15 March 2027) with
+    a GTIN, one lot, and phone numbers written in ways people write them: the producer's with
+    dots and its Zalo with the country code, the office's with '+84 (0)'."""
+    from site_builder.build import build_site
+
+    root = tmp_path_factory.mktemp("draft")
+    producer = {**BASE_RECORD["producer"], "phone": DRAFT_PHONE, "zalo": "84913456789"}
+    write_record(root / "products", record(producer=producer, gtin=DRAFT_GTIN[1:],
+                                           batches=[DRAFT_LOT]))
+    config = write_mkdocs_config(root, root / "products", SITE_URL, draft=True)
+    settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+    settings["plugins"][0]["ocop"]["ocop_office"] = {**OFFICE, "phone": DRAFT_OFFICE_PHONE}
+    config.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+    result = build_site(config, as_of=AS_OF)
+    assert result.products == 1
+    return result.site_dir

@@ -3,7 +3,8 @@
 ``clean_urls`` serves '/x' from 'x.html' when it exists (GitHub Pages, Netlify, Cloudflare
 Pages, nginx ``try_files $uri $uri.html``); without it, '/x' for a folder is redirected to '/x/'
 as Python's and Apache's servers do. Missing files get the site's ``404.html`` with status 404,
-as GitHub Pages and Netlify do.
+as GitHub Pages and Netlify do. ``requests``, when given, receives (path, status) of every
+request answered, the browser's own (``/favicon.ico``) included.
 """
 
 from __future__ import annotations
@@ -19,9 +20,14 @@ from urllib.parse import urlsplit
 
 class StaticHostHandler(http.server.SimpleHTTPRequestHandler):
     clean_urls = False
+    requests: list[tuple[str, int]] | None = None
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - keep tests quiet
         pass
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        if self.requests is not None:  # the address as asked, before clean_urls rewrote it
+            self.requests.append((self.requestline.split(" ")[1], int(code)))
 
     def send_head(self):  # type: ignore[no-untyped-def]
         path = urlsplit(self.path).path
@@ -48,9 +54,11 @@ class StaticHostHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(site: Path, *, clean_urls: bool = False) -> Iterator[str]:
+def serve(site: Path, *, clean_urls: bool = False,
+          requests: list[tuple[str, int]] | None = None) -> Iterator[str]:
     """Serve ``site`` on a free local port; yields the base address ('http://127.0.0.1:N/')."""
-    handler_class = type("Handler", (StaticHostHandler,), {"clean_urls": clean_urls})
+    handler_class = type("Handler", (StaticHostHandler,), {"clean_urls": clean_urls,
+                                                           "requests": requests})
     handler = functools.partial(handler_class, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

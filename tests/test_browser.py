@@ -6,12 +6,12 @@ from __future__ import annotations
 import io
 import os
 import shutil
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import zxingcpp
-from conftest import CHROMIUM, REPO, write_mkdocs_config
+from conftest import CHROMIUM, DRAFT_GTIN, REPO, write_mkdocs_config
 from PIL import Image
 from static_host import serve
 
@@ -158,4 +158,66 @@ def test_pages_fit_a_phone_screen(served, browser, path):
     page.goto(base + path)
     page.wait_for_load_state("networkidle")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.close()
+
+
+# 00:30 on 15 March 2027 in Vietnam (still the 14th in UTC): the base record's last valid day.
+LAST_DAY_IN_VIETNAM = datetime(2027, 3, 14, 17, 30, tzinfo=ZoneInfo("UTC"))
+
+
+@pytest.fixture(scope="module")
+def draft_served(draft_site):
+    with serve(draft_site, clean_urls=True) as base:
+        yield draft_site, base
+
+
+@pytest.mark.parametrize("path, expected", [
+    (f"en/01/{DRAFT_GTIN}/", ("Expiring soon: expires at the end of today (15 March 2027)",
+                              "Status as of 15 March 2027", "2 May 2027")),
+    (f"en/01/{DRAFT_GTIN}/10/NS2611/", ("Expiring soon: expires at the end of today (15 March 2027)",
+                                       "Status as of 15 March 2027", "2 May 2027")),
+    ("en/san-pham/nho-say-nhon-son/", ("Expiring soon: expires at the end of today (15 March 2027)",
+                                       "Status as of 15 March 2027", None)),
+    (f"01/{DRAFT_GTIN}", ("Sắp hết hiệu lực: hết hiệu lực sau hôm nay (15/03/2027)",
+                          "Tình trạng tính đến ngày 15/03/2027", "02/05/2027")),
+])
+def test_on_the_last_day_the_browser_says_it_ends_today_in_the_pages_language(
+        draft_served, browser, path, expected):
+    """The page was built on 22 November 2026 ('còn 113 ngày'); read at 00:30 on the last day
+    of validity, Vietnam time, it says the certificate ends today, with the reader's date and
+    the code's dates written as the page's language writes them."""
+    _, base = draft_served
+    status, checked, use_by = expected
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.clock.set_fixed_time(LAST_DAY_IN_VIETNAM)
+    page.goto(base + path + "?17=270502")
+    assert page.inner_text(".ocop-status__checked") == checked
+    assert page.inner_text(".ocop-status__text") == status
+    if use_by:
+        assert use_by in page.inner_text("[data-qr-data]")
+    page.clock.set_fixed_time(LAST_DAY_IN_VIETNAM + timedelta(days=1))
+    page.reload()
+    assert page.inner_text(".ocop-status__text").startswith(("Expired on 15 March 2027",
+                                                              "Đã hết hiệu lực ngày 15/03/2027"))
+    page.close()
+
+
+def test_an_english_traceability_page_reads_in_english(draft_served, browser, tmp_path):
+    """A screenshot of the English page a QR code leads to, read on the last day: the draft
+    notice, the status and its date in English; nothing wider than a phone's screen."""
+    _, base = draft_served
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.clock.set_fixed_time(LAST_DAY_IN_VIETNAM)
+    page.goto(base + f"en/01/{DRAFT_GTIN}/10/NS2611/?17=270502")
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(tmp_path / "en-lot.png"), full_page=True)
+    body = page.inner_text("main")
+    assert "Bản nháp" not in body and "/2027" not in body and "/2026" not in body
+    assert "2 May 2027" in page.inner_text("[data-qr-data]")
+    notice = page.inner_text(".ocop-notice")
+    assert "Draft — the QR codes and addresses on this page are not for printing yet." in notice
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.goto(base + "en/san-pham/nho-say-nhon-son/")
+    assert page.inner_text(".md-banner").strip() == (
+        "Draft — the QR codes and addresses on this page are not for printing yet.")
     page.close()

@@ -1,24 +1,31 @@
 """The catalog as people use it, in headless Chromium: the language switch keeps the product,
 filters combine and live in the address, search ignores diacritics and case, and axe-core
-finds nothing serious on the main page types. Also, from the built files: every page has a
-unique title and description, a canonical address and a language, and the sitemap lists
-every page in both languages."""
+finds nothing serious on every page type, as the repository's own mkdocs.yml builds them, nor
+does any page ask the host for an address it cannot answer. On a phone the catalog shows its
+results first, with a count that follows the query. Also, from the built files: every page
+has a unique title and description, a canonical address, a language and an icon, and the
+sitemap lists every page in both languages."""
 
 from __future__ import annotations
 
+import io
 import os
 import posixpath
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import yaml
 from conftest import AS_OF, REPO, SITE_URL
+from PIL import Image, ImageChops
 from static_host import serve
 
 from site_builder.config import SiteConfig
 from site_builder.facets import values_of
+from site_builder.favicon import icon_image
 from site_builder.i18n import Translator
 from site_builder.validate import load_catalog
 from site_builder.views import product_view
@@ -29,6 +36,33 @@ AXE = REPO / ".ci/node/node_modules/axe-core/axe.min.js"
 @pytest.fixture(scope="module")
 def served(sample_site):
     with serve(sample_site, clean_urls=True) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def shipped_site(tmp_path_factory) -> Path:
+    """The sample catalog built with the repository's own mkdocs.yml (its theme settings, the
+    palette among them), only its paths made absolute: what readers of the site get."""
+    from site_builder.build import build_site
+
+    root = tmp_path_factory.mktemp("shipped")
+    shutil.copytree(REPO / "products", root / "products")
+    settings = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    settings["docs_dir"] = str(REPO / settings.get("docs_dir", "docs"))
+    settings["site_dir"] = str(root / "site")
+    settings["theme"]["custom_dir"] = str(REPO / settings["theme"]["custom_dir"])
+    for plugin in settings["plugins"]:
+        if isinstance(plugin, dict) and "ocop" in plugin:
+            plugin["ocop"].update(
+                products_dir=str(root / "products"), cache_dir=str(root / ".cache"),
+                templates_dir=str(REPO / plugin["ocop"].get("templates_dir", "theme/ocop")))
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+    return build_site(root / "mkdocs.yml", as_of=AS_OF).site_dir
+
+
+@pytest.fixture(scope="module")
+def shipped(shipped_site):
+    with serve(shipped_site, clean_urls=True) as base:
         yield base
 
 
@@ -103,7 +137,9 @@ def test_filters_combine_and_live_in_the_address(served, browser, views):
     shared.goto(page.url)
     assert card_links(shared) == wanted
     assert shared.is_checked("input[name=tinh][value=khanh-hoa]")
-    # Sorting by name keeps the same products, in name order.
+    # Sorting by name keeps the same products, in name order (the sort is with the filters,
+    # folded on a phone).
+    filters_control(shared, "Lọc").click()
     shared.select_option("#ocop-sort", "ten")
     names = [n for n in shared.eval_on_selector_all(
         "[data-results] .ocop-card__name", "ns => ns.map(n => n.textContent)")]
@@ -112,6 +148,78 @@ def test_filters_combine_and_live_in_the_address(served, browser, views):
     shared.click("[data-clear]")
     assert shared.locator("[data-static-listing]").is_visible()
     assert urlsplit(shared.url).query == ""
+
+
+PHONE = {"width": 390, "height": 844}
+# (language, address prefix, the filters' control, the count with no query, with one, none)
+CATALOG_WORDS = [("vi", "", "Lọc", "{n} sản phẩm", "Sản phẩm phù hợp: {n}",
+                  "Không tìm thấy sản phẩm phù hợp."),
+                 ("en", "en/", "Filter", "{n} products", "Matching products: {n}",
+                  "No matching products.")]
+
+
+def first_card_top(page) -> float:
+    """Where the first product card shown begins, from the top of the page."""
+    return page.locator("[data-results] .ocop-card:visible, [data-static-listing] .ocop-card:visible"
+                        ).first.bounding_box()["y"]
+
+
+def filters_control(page, word: str):
+    """The one control the catalog's filters are folded behind ("Lọc", "Lọc (2)")."""
+    return page.locator("#ocop-catalog summary", has_text=re.compile(rf"^\s*{word}(\s*\(\d+\))?\s*$"))
+
+
+@pytest.mark.parametrize("lang,prefix,control,total,matching,none", CATALOG_WORDS)
+def test_on_a_phone_the_catalog_shows_results_first_and_counts_what_it_shows(
+        served, browser, views, lang, prefix, control, total, matching, none):
+    five = sum(1 for v in views if values_of(v).get("sao") == "5")
+    page = browser.new_page(viewport=PHONE)
+    page.set_default_timeout(10_000)
+    page.goto(served + prefix + "san-pham/")
+    page.wait_for_function(SHOWN)
+    # Results first: the first card's photo is on the first screen, the filters folded.
+    assert first_card_top(page) + 120 < PHONE["height"]
+    assert not page.is_visible("input[name=sao][value='5']")
+    # One count, above the results, read out politely when it changes.
+    count = page.locator("article [role=status]")
+    assert count.count() == 1 and count.get_attribute("aria-live") == "polite"
+    assert count.inner_text() == total.format(n=len(views))
+    filters_control(page, control).click()
+    page.check("input[name=sao][value='5']")
+    assert len(card_links(page)) == five
+    assert count.inner_text() == matching.format(n=five)
+    assert total.format(n=len(views)) not in page.inner_text("article")
+    assert filters_control(page, control).inner_text().strip() == f"{control} (1)"
+    # The count follows an address too, and a search that finds nothing says so.
+    wanted = sum(1 for v in views if values_of(v).get("sao") == "4"
+                 and values_of(v)["tinh"] == "khanh-hoa")
+    page.goto(served + prefix + "san-pham/?sao=4&tinh=khanh-hoa")
+    assert len(card_links(page)) == wanted > 1
+    assert count.inner_text() == matching.format(n=wanted)
+    page.goto(served + prefix + "san-pham/?q=zzzz+khong+co")
+    assert card_links(page) == [] and count.inner_text().startswith(none)
+    page.close()
+
+
+def test_on_a_wide_screen_the_filters_are_open(served, browser, views):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(served + "en/san-pham/")
+    page.wait_for_function(SHOWN)
+    assert page.is_visible("input[name=sao][value='5']")
+    assert page.inner_text("article [role=status]") == f"{len(views)} products"
+    assert first_card_top(page) < 800
+    page.close()
+
+
+def test_without_javascript_the_catalog_is_a_paged_listing_with_its_count(served, browser, views):
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(served + "san-pham/")
+    assert not page.is_visible("#ocop-catalog")  # the form needs the script: hidden
+    assert first_card_top(page) + 120 < PHONE["height"]
+    assert page.inner_text("article [role=status]") == f"{len(views)} sản phẩm"
+    assert page.locator(".ocop-browse a").count() >= 5  # by province, sector and stars
+    context.close()
 
 
 @pytest.mark.parametrize("typed", ["banh trang", "BÁNH TRÁNG", "bánh tráng", "Banh Trang"])
@@ -197,20 +305,24 @@ def test_the_sitemap_lists_every_page_in_both_languages(sample_site):
     assert "en/01/08936058120082/" in listed and "01/08936058120082" in listed
 
 
-AXE_PAGES = ["", "san-pham/", "san-pham/?sao=4&tinh=khanh-hoa", "san-pham/buoi-tan-trieu/",
-             "01/08936058120082", "01/08936058120082/10/B2610", "tinh/", "en/", "en/san-pham/?q=ca+phe",
-             "en/san-pham/buoi-tan-trieu/", "en/01/08936058120082/"]
+# One page of each kind, in both languages: home, catalog, product, open data, sector, province,
+# traceability and batch.
+PAGE_KINDS = ["", "san-pham/", "san-pham/buoi-tan-trieu/", "du-lieu/", "nganh/thuc-pham/",
+              "tinh/khanh-hoa/", "01/08936058120082", "01/08936058120082/10/B2610"]
+PAGE_KINDS += ["en/" + path + ("/" if path.startswith("01/") else "") for path in PAGE_KINDS]
+AXE_PAGES = PAGE_KINDS + ["san-pham/?sao=4&tinh=khanh-hoa", "tinh/", "en/san-pham/?q=ca+phe",
+                          "p/du-lich-cong-dong-o-lam/"]
 
 
 @pytest.mark.parametrize("path", AXE_PAGES)
-def test_axe_finds_no_serious_or_critical_problem(served, browser, path):
+def test_axe_finds_no_serious_or_critical_problem(shipped, browser, path):
     if not AXE.exists():
         if os.environ.get("CI"):
             pytest.fail("axe-core is missing: .ci/run installs it")
         pytest.skip("axe-core is not installed (`.ci/run` installs it)")
     for width in (390, 1280):
         page = browser.new_page(viewport={"width": width, "height": 900})
-        page.goto(served + path)
+        page.goto(shipped + path)
         if "?" in path:
             card_links(page)
         page.add_script_tag(path=str(AXE))
@@ -219,6 +331,75 @@ def test_axe_finds_no_serious_or_critical_problem(served, browser, path):
                    for v in result["violations"] if v["impact"] in ("serious", "critical")]
         assert not serious, (path, width, serious)
         page.close()
+
+
+MISSING_LOT = "01/08936058120082/10/X9999"  # a lot with no page: the 404 page answers
+
+
+def test_no_page_asks_for_an_address_the_host_cannot_answer(shipped_site, browser):
+    """Every request the host receives, the browser's own (/favicon.ico) included, is answered:
+    a 404 is an error in every scan's console and costs a phone a round trip."""
+    answered: list[tuple[str, int]] = []
+    with serve(shipped_site, clean_urls=True, requests=answered) as base:
+        context = browser.new_context(viewport={"width": 390, "height": 844})
+        failed: list[str] = []
+        context.on("requestfailed", lambda request: failed.append(request.url))
+        for path in [*PAGE_KINDS, MISSING_LOT]:
+            page = context.new_page()
+            page.goto(base + path, wait_until="networkidle")
+            page.wait_for_timeout(300)  # the icon is asked for after the page has loaded
+            page.close()
+        context.close()
+    assert {path for path, _ in answered} >= {"/" + p for p in PAGE_KINDS}
+    unanswered = sorted({(path, status) for path, status in answered
+                         if status >= 400 and path != "/" + MISSING_LOT})
+    assert not unanswered, unanswered
+    assert not failed, failed
+
+
+def _icon_target(site: Path, html_file: Path, href: str) -> Path | None:
+    """The file a page's icon link names, resolved from where the page is served, or None for
+    an icon inside the page (data: URI)."""
+    if href.startswith("data:image/"):
+        return None
+    rel = html_file.relative_to(site).as_posix()
+    folder = posixpath.dirname(rel)  # x/index.html and x.html (served as /x) both link from x/..
+    target = posixpath.normpath(posixpath.join(folder, urlsplit(href).path))
+    return site / target
+
+
+def test_every_page_names_an_icon_the_site_has(sample_site):
+    """No page leaves the browser to guess /favicon.ico; /favicon.ico exists all the same."""
+    checked = 0
+    for html in sorted(sample_site.rglob("*.html")):
+        text = html.read_text(encoding="utf-8")
+        icons = re.findall(r'<link rel="icon" href="([^"]+)"', text)
+        assert len(icons) == 1, (html.relative_to(sample_site).as_posix(), icons)
+        target = _icon_target(sample_site, html, icons[0])
+        assert target is None or target.is_file(), (html.relative_to(sample_site).as_posix(), icons[0])
+        checked += 1
+    assert checked > 100
+    trace = (sample_site / "01/08936058120082.html").read_text(encoding="utf-8")
+    assert '<link rel="icon" href="data:image/svg+xml,' in trace  # no request to make
+    with Image.open(io.BytesIO((sample_site / "favicon.ico").read_bytes())) as ico:
+        assert ico.format == "ICO" and {(16, 16), (32, 32), (48, 48)} <= ico.info["sizes"]
+    # Material's pages link the theme's favicon.png: the same icon (python -m site_builder.favicon).
+    with Image.open(sample_site / "assets/images/favicon.png") as png:
+        drawn = icon_image(48)
+        assert png.size == drawn.size
+        difference = ImageChops.difference(png.convert("RGBA"), drawn).getextrema()
+        assert max(high for _, high in difference) <= 8
+
+
+def test_material_pages_hide_nothing_focusable_from_screen_readers(shipped_site):
+    """Material's colour-palette form puts a focusable radio button inside aria-hidden; the
+    site has one palette, so there is no form (axe: aria-hidden-focus, serious)."""
+    for rel in ("index.html", "en/index.html", "san-pham/buoi-tan-trieu/index.html",
+                "du-lieu/index.html", "nganh/thuc-pham/index.html"):
+        text = (shipped_site / rel).read_text(encoding="utf-8")
+        hidden = re.findall(r'<(?:input|button|select|textarea|a)\b[^>]*aria-hidden="true"[^>]*>', text)
+        assert not hidden, (rel, hidden)
+        assert 'data-md-component="palette"' not in text, rel
 
 
 def test_the_stars_are_read_as_words(sample_site):

@@ -27,3 +27,17 @@ def test_dates_and_stars_are_written_per_language():
     assert Translator("en").date(day) == "5 March 2026"
     assert Translator("vi")("stars_label", n=4) == "4 sao"
     assert Translator("en")("stars_label", n=4) == "4-star"
+
+
+def test_in_page_scripts_get_the_date_format_the_build_writes():
+    """status.js and gs1query.js write dates from this pattern: the same as ``date``."""
+    day = date(2026, 12, 1)
+    for lang in ("vi", "en"):
+        t = Translator(lang)
+        f = t.date_format
+        months = f["months"]
+        written = f["pattern"].format(d=day.day, dd="01", mm="12", yyyy="2026",
+                                      month=months[11] if months else "12")
+        assert written == t.date(day)
+    assert Translator("vi").date_format == {"pattern": "{dd}/{mm}/{yyyy}", "months": []}
+    assert Translator("en").date_format["months"][11] == "December"

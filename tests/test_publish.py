@@ -16,8 +16,11 @@ from pathlib import Path
 import pytest
 from conftest import AS_OF, REPO, SITE_URL, write_mkdocs_config
 
-from site_builder import publish
+from site_builder import fingerprint, publish
 from site_builder.build import build_site
+from site_builder.config import SiteConfig
+from site_builder.pages import global_key
+from site_builder.record_cache import context_key
 
 
 def snapshot(site: Path) -> dict[str, str]:
@@ -233,3 +236,85 @@ def test_a_full_build_exchanges_the_folders_in_one_step(tmp_path, monkeypatch):
     publish.swap(new, final)
     assert (final / "index.html").read_text(encoding="utf-8") == "mới"
     assert not new.exists() and not list(tmp_path.glob(".site.old-*"))
+
+
+def copy_of_the_package(root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The code as if installed at ``root``: cache keys digest this copy from now on."""
+    copy = root / "site_builder"
+    shutil.copytree(fingerprint.PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(fingerprint, "PACKAGE_DIR", copy)
+    return copy
+
+
+def upgrade(package: Path, name: str) -> None:
+    """A new release that changed one file, seen by a new process (the digest is per process)."""
+    with (package / name).open("ab") as handle:
+        handle.write(b"\n# 0.1.1\n")
+    fingerprint.package_digest.cache_clear()
+
+
+def both_keys(config: SiteConfig) -> tuple[str, str]:
+    return global_key(config, REPO / "theme" / "ocop"), context_key(config)
+
+
+@pytest.mark.parametrize("name", [
+    "model.py", "config.py", "gtin.py", "stamps.py", "site_writer.py", "mkdocs_plugin.py",
+    "__init__.py", "sheets/columns.py", "locales/vi.yml", "fonts/DejaVuSansCondensed.ttf"])
+def test_a_change_to_any_file_of_the_package_changes_the_keys(tmp_path, monkeypatch, name):
+    """Unit keys and the record cache's key digest every file of the package (subpackages, strings,
+    fonts), not a list of the modules someone thought mattered."""
+    config = SiteConfig(products_dir=tmp_path / "products", as_of=AS_OF)
+    package = copy_of_the_package(tmp_path, monkeypatch)
+    before = both_keys(config)
+    (package / "__pycache__").mkdir(exist_ok=True)  # written by Python on import: not the code
+    (package / "__pycache__" / "model.cpython-311.pyc").write_bytes(b"\x00")
+    fingerprint.package_digest.cache_clear()
+    assert both_keys(config) == before
+    upgrade(package, name)
+    after = both_keys(config)
+    assert after[0] != before[0] and after[1] != before[1]
+
+
+def test_the_code_digest_is_the_same_in_any_checkout(tmp_path):
+    """Paths relative to the package, sorted: two copies in other folders give one digest."""
+    for where in ("a/deep/folder", "b"):
+        shutil.copytree(fingerprint.PACKAGE_DIR, tmp_path / where / "site_builder",
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    first = fingerprint.package_digest(tmp_path / "a/deep/folder/site_builder")
+    assert first == fingerprint.package_digest(tmp_path / "b" / "site_builder")
+    assert first == fingerprint.package_digest(fingerprint.PACKAGE_DIR)
+
+
+def test_the_code_digest_is_cheap():
+    """Worked out once per process: a second key costs no reading at all."""
+    fingerprint.package_digest.cache_clear()
+    fingerprint.code_fingerprint()
+    started = time.perf_counter()
+    for _ in range(100):
+        fingerprint.code_fingerprint()
+    assert (time.perf_counter() - started) / 100 < 0.001
+    fingerprint.package_digest.cache_clear()
+    started = time.perf_counter()
+    fingerprint.package_digest(fingerprint.PACKAGE_DIR)  # files in the OS cache: a new process
+    assert time.perf_counter() - started < 0.05
+
+
+def test_an_upgraded_package_builds_the_site_again(tmp_path, monkeypatch):
+    """Appending a line to model.py (named by no key before) used to leave the site "up to date"
+    with pages the old code made. Now the next build renders every unit again; an unchanged
+    package still means nothing to do."""
+    package = copy_of_the_package(tmp_path / "installed", monkeypatch)
+    config = sample(tmp_path)
+    # The theme as installed too, so that only the package differs between the builds.
+    shutil.copytree(REPO / "theme", tmp_path / "installed" / "theme")
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        str(REPO / "theme"), str(tmp_path / "installed" / "theme")), encoding="utf-8")
+    assert str(REPO / "theme") not in config.read_text(encoding="utf-8")
+    first = build_site(config, as_of=AS_OF)
+    fingerprint.package_digest.cache_clear()  # the same code in a new process: same keys
+    assert build_site(config, as_of=AS_OF).mode == "up-to-date"
+    upgrade(package, "model.py")
+    upgraded = build_site(config, as_of=AS_OF)
+    assert upgraded.mode == "full"
+    assert (upgraded.rendered, upgraded.reused) == (first.rendered, 0)
+    assert build_site(config, as_of=AS_OF).mode == "up-to-date"

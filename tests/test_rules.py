@@ -1,17 +1,23 @@
-from datetime import date
+from datetime import date, timedelta
+from pathlib import Path
 
+import pytest
 from conftest import product_with
 
-from site_builder.config import RuleSettings
+from site_builder.config import RuleSettings, SiteConfig
+from site_builder.i18n import Translator
 from site_builder.model import Certification, Revocation, Withdrawal
 from site_builder.rules import (
     Status,
     add_months,
     certification_status,
     default_valid_until,
+    expected_issuer,
+    issuer_level,
     status_on,
 )
-from site_builder.taxonomy import REGIMES
+from site_builder.taxonomy import CENTRAL, DISTRICT, PROVINCE, REGIMES
+from site_builder.views import Urls, product_view
 
 RULES = RuleSettings()
 
@@ -85,3 +91,64 @@ def test_withdrawn_product_shows_no_stars():
 def test_expired_product_shows_no_stars():
     status = status_on(product_with(cert(date(2022, 1, 5))), date(2026, 11, 22), RULES)
     assert status.status is Status.EXPIRED and status.stars is None
+
+
+@pytest.mark.parametrize("ends_day_before, last_day", [(False, date(2026, 6, 12)),
+                                                        (True, date(2026, 6, 11))])
+def test_on_the_last_day_of_validity_the_status_says_it_ends_today(ends_day_before, last_day):
+    """Not 'còn 0 ngày': the last day is ``valid_until``, under either counting of the 36
+    months (Civil Code Art. 147-148, or the day before)."""
+    rules = RuleSettings(validity_ends_day_before=ends_day_before)
+    decided = date(2023, 6, 12)
+    product = product_with(cert(decided, valid_until=default_valid_until(decided, rules)))
+    config = SiteConfig(products_dir=Path("products"), rules=rules)
+    vi, en = Translator("vi"), Translator("en")
+    on_last_day = product_view(product, last_day, config, vi)
+    assert on_last_day.status.status is Status.EXPIRING
+    shown = f"{last_day:%d/%m/%Y}"
+    assert on_last_day.status_text == f"Sắp hết hiệu lực: hết hiệu lực sau hôm nay ({shown})"
+    assert on_last_day.history[0].text == on_last_day.status_text
+    assert on_last_day.in_language(en, Urls("en/")).status_text == (
+        f"Expiring soon: expires at the end of today ({en.date(last_day)})")
+    day_before = product_view(product, last_day - timedelta(days=1), config, vi)
+    assert day_before.status_text == f"Sắp hết hiệu lực: còn 1 ngày, đến ngày {shown}"
+    assert product_view(product, last_day + timedelta(days=1), config, vi).status.status \
+        is Status.EXPIRED
+    # The in-page script gets the words for the last day with the others.
+    assert on_last_day.script_data["m"]["expiring_today"] == on_last_day.status_text
+
+
+@pytest.mark.parametrize("authority, level", [
+    ("UBND tỉnh Khánh Hòa", PROVINCE),
+    ("Ủy ban nhân dân tỉnh Tây Ninh", PROVINCE),
+    ("Chủ tịch UBND tỉnh An Giang", PROVINCE),
+    ("UBND thành phố Hà Nội", PROVINCE),  # centrally run: a province
+    ("Uỷ ban nhân dân Thành phố Cần Thơ", PROVINCE),
+    ("UBND TP. Hồ Chí Minh", PROVINCE),
+    ("UBND thành phố Tây Ninh", DISTRICT),  # a city of Tây Ninh province
+    ("UBND thành phố Nam Định", DISTRICT),  # Nam Định was a province, never a central city
+    ("UBND huyện Ninh Sơn", DISTRICT),
+    ("UBND thị xã Tân Châu", DISTRICT),
+    ("UBND quận Ninh Kiều", DISTRICT),
+    ("Bộ Nông nghiệp và Phát triển nông thôn", CENTRAL),
+    ("Bộ Nông nghiệp và Môi trường", CENTRAL),
+    ("Bộ NN&PTNT", CENTRAL),
+    ("Sở Nông nghiệp và PTNT tỉnh Khánh Hòa", None),  # not a form we know: no judgement
+    ("UBND Quảng Ngãi", None),
+    ("UBND xã Nhơn Sơn", None),
+])
+def test_the_level_of_an_authority_is_read_as_written(authority, level):
+    assert issuer_level(authority, date(2024, 5, 10)) == level
+
+
+def test_hue_is_a_province_level_city_only_from_2025():
+    assert issuer_level("UBND thành phố Huế", date(2024, 12, 31)) == DISTRICT
+    assert issuer_level("UBND thành phố Huế", date(2025, 1, 1)) == PROVINCE
+
+
+@pytest.mark.parametrize("regime, levels", [
+    ("1048", (PROVINCE, PROVINCE, CENTRAL)), ("148", (DISTRICT, PROVINCE, CENTRAL)),
+    ("148+1489", (PROVINCE, PROVINCE, CENTRAL)), ("26", (PROVINCE, PROVINCE, CENTRAL)),
+])
+def test_who_recognises_each_star_level_follows_domain_1_3(regime, levels):
+    assert tuple(expected_issuer(REGIMES[regime], stars) for stars in (3, 4, 5)) == levels

@@ -9,7 +9,7 @@ import urllib.request
 from urllib.error import HTTPError
 
 import pytest
-from conftest import SITE_URL
+from conftest import DRAFT_GTIN, DRAFT_LOT, DRAFT_OFFICE_PHONE, DRAFT_PHONE, SITE_URL
 from static_host import serve
 
 from site_builder.pages import relative
@@ -84,7 +84,7 @@ def test_report_link_is_prefilled_and_addressed(sample_site):
     assert decoded.startswith("mailto:ocop@khanhhoa.gov.vn?subject=")
     assert "Lô: B2610" in decoded and f"Trang: {SITE_URL}{LOT}" in decoded
     assert "buoi-tan-trieu" in decoded
-    assert 'href="tel:02513865511"' in html and 'href="tel:02583822000"' in html
+    assert 'href="tel:+842513865511"' in html and 'href="tel:+842583822000"' in html
     assert 'href="https://zalo.me/0912345678"' in html
 
 
@@ -169,3 +169,66 @@ def test_a_product_with_nothing_but_its_certificate_renders_cleanly_on_a_phone(a
         page.goto(base + "nganh/chua-phan-loai/")
         assert page.is_visible(".ocop-card__nophoto")
         page.close()
+
+
+DRAFT_TRACE = f"01/{DRAFT_GTIN}"
+DRAFT_LOT_PAGE = f"{DRAFT_TRACE}/10/{DRAFT_LOT['lot']}"
+
+
+def phone_links(html: str) -> set[tuple[str, str]]:
+    """Each tel: and Zalo link of a page, with its text."""
+    return set(re.findall(r'<a href="(tel:[^"]*|https://zalo\.me/[^"]*)"[^>]*>([^<]*)</a>', html))
+
+
+def test_every_phone_link_dials_one_number_and_shows_it_as_written(draft_site):
+    """The producer's '0259.385.1234' and the office's '+84 (0) 258 3822 000' are dialled as
+    +84 numbers on the product, traceability, batch and 404 pages, in both languages, and in
+    the report-a-problem block; their text stays as written. Zalo takes the national form."""
+    producer = ("tel:+842593851234", DRAFT_PHONE)
+    pages = {"san-pham/nho-say-nhon-son/index.html": {producer},
+             "en/san-pham/nho-say-nhon-son/index.html": {producer}}
+    for prefix, call in (("", "Gọi"), ("en/", "Call")):
+        reports = {
+            ("tel:+842593851234", f"{call} Hợp tác xã Nông nghiệp Nhơn Sơn: {DRAFT_PHONE}"),
+            ("tel:+842583822000", f"{call} Văn phòng Điều phối nông thôn mới tỉnh Khánh Hòa: "
+                                  f"{DRAFT_OFFICE_PHONE}"),
+            ("https://zalo.me/0913456789", "Nhắn Zalo cho Hợp tác xã Nông nghiệp Nhơn Sơn"
+             if not prefix else "Message Hợp tác xã Nông nghiệp Nhơn Sơn on Zalo"),
+            ("https://zalo.me/0912345678", "Nhắn Zalo cho Văn phòng Điều phối nông thôn mới "
+             "tỉnh Khánh Hòa" if not prefix else
+             "Message Văn phòng Điều phối nông thôn mới tỉnh Khánh Hòa on Zalo"),
+        }
+        for page in (DRAFT_TRACE, DRAFT_LOT_PAGE):
+            pages[prefix + page + ("/index.html" if prefix else ".html")] = {producer} | reports
+    pages["404.html"] = {("tel:+842583822000", "Văn phòng Điều phối nông thôn mới tỉnh Khánh "
+                                               f"Hòa: {DRAFT_OFFICE_PHONE}")}
+    for page, links in pages.items():
+        html = (draft_site / page).read_text(encoding="utf-8")
+        assert phone_links(html) == links, page
+        assert not re.search(r'href="tel:[^"]*[^+0-9:"]', html), page
+
+
+ENGLISH_PAGES = ["en/index.html", "en/san-pham/index.html", "en/san-pham/nho-say-nhon-son/index.html",
+                 f"en/{DRAFT_TRACE}/index.html", f"en/{DRAFT_LOT_PAGE}/index.html",
+                 "en/truy-xuat/index.html", "en/du-lieu/index.html"]
+
+
+def test_the_draft_banner_and_date_format_follow_the_pages_language(draft_site):
+    """English pages, in Material's layout or the light traceability layout, carry the English
+    draft notice and no Vietnamese one, and give the in-page scripts the English date format;
+    the 404 page, shared by every language, says it in each."""
+    english_notice = "Draft — the QR codes and addresses on this page are not for printing yet."
+    vietnamese_notice = "Bản nháp — mã QR và địa chỉ trên trang này chưa dùng để in."
+    english_dates = '&#34;pattern&#34;: &#34;{d} {month} {yyyy}&#34;'
+    for page in ENGLISH_PAGES:
+        html = (draft_site / page).read_text(encoding="utf-8")
+        assert english_notice in html and "Bản nháp" not in html, page
+    for page in ENGLISH_PAGES[2:5]:
+        html = (draft_site / page).read_text(encoding="utf-8")
+        assert english_dates in html and "&#34;{dd}/{mm}" not in html, page
+        assert "15 March 2027" in html and "15/03/2027" not in html, page
+    for page in ("index.html", "san-pham/nho-say-nhon-son/index.html", f"{DRAFT_TRACE}.html"):
+        html = (draft_site / page).read_text(encoding="utf-8")
+        assert vietnamese_notice in html and "Draft" not in html, page
+    not_found = (draft_site / "404.html").read_text(encoding="utf-8")
+    assert vietnamese_notice in not_found and english_notice in not_found

@@ -1,10 +1,14 @@
 import os
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import annex_record, record, write_mkdocs_config, write_record
+from conftest import REPO, annex_record, record, write_mkdocs_config, write_record
+from PIL import Image
 
 from site_builder.cli import main
+from site_builder.config import SiteConfig
 from site_builder.taxonomy import UNCLASSIFIED
 from site_builder.validate import load_catalog, note_kind
 
@@ -89,6 +93,49 @@ def test_regime_outside_its_period_is_a_warning(site_config, products):
     _, catalog, problems = check(site_config, products, record(certifications=[cert(regime="26")]))
     assert not problems.errors and catalog.products
     assert problems.warnings[0].field == "certifications[0].regime"
+
+
+def test_an_authority_of_another_level_is_a_warning_naming_the_level_expected(site_config, products):
+    path, catalog, problems = check(site_config, products,
+                                    record(certifications=[cert(stars=4, score=76)]))
+    assert not problems.errors and catalog.products
+    (warning,) = problems.warnings
+    assert warning.field == "certifications[0].authority"
+    assert warning.line == path.read_text().splitlines().index("  authority: UBND huyện Ninh Sơn") + 1
+    assert warning.message.vi.startswith("4 sao theo Quyết định 148/QĐ-TTg (2023) do UBND cấp tỉnh "
+                                         "công nhận; cơ quan ghi là 'UBND huyện Ninh Sơn'")
+    assert "recognised by the provincial People's Committee" in warning.message.en
+
+
+@pytest.mark.parametrize("stars, score, regime, decided, authority", [
+    (3, 64, "148", "2024-03-15", "UBND thành phố Tây Ninh"),  # a city of a province: district
+    (4, 76, "148", "2024-03-15", "Chủ tịch UBND tỉnh Khánh Hòa"),
+    (4, 76, "148", "2024-03-15", "UBND thành phố Hà Nội"),  # a centrally run city: province
+    (5, 92, "148", "2024-03-15", "Bộ NN&PTNT"),
+    (3, 64, "148+1489", "2025-09-15", "Ủy ban nhân dân tỉnh Khánh Hòa"),
+    (5, 92, "26", "2026-06-15", "Bộ Nông nghiệp và Môi trường"),
+    (3, 64, "148", "2024-03-15", "Hội đồng đánh giá sản phẩm OCOP"),  # not recognised: silent
+])
+def test_an_authority_of_the_right_level_is_not_warned(site_config, products, stars, score, regime,
+                                                        decided, authority):
+    data = record(certifications=[cert(stars=stars, score=score, regime=regime, decision_date=decided,
+                                       authority=authority)])
+    _, _, problems = check(site_config, products, data)
+    assert not problems.errors and not problems.warnings, [p.format() for p in problems.items]
+
+
+def test_a_148_record_recognised_by_the_province_after_1489_is_told_the_regime(site_config, products):
+    data = record(certifications=[cert(decision_date="2025-09-15", authority="UBND tỉnh Khánh Hòa")])
+    _, _, problems = check(site_config, products, data)
+    (warning,) = problems.warnings
+    assert "UBND cấp huyện" in warning.message.vi and "ghi regime: 148+1489" in warning.message.vi
+
+
+def test_no_sample_record_names_an_authority_of_the_wrong_level():
+    config = SiteConfig(products_dir=REPO / "products", site_url="https://ocop.khanhhoa.gov.vn/",
+                        as_of=date(2026, 11, 22))
+    _, problems = load_catalog(config, traceability_notes=False)
+    assert not [p.format() for p in problems.items if p.field.endswith(".authority")]
 
 
 def test_unknown_field_is_reported_with_a_suggestion(site_config, products):
@@ -192,10 +239,54 @@ def test_missing_photo_directory_photo_and_non_image(site_config, products):
     assert "không phải ảnh" in only_error(problems).message.vi
 
 
+def write_photo(path: Path) -> bytes:
+    """A small photo with real detail (a flat colour compresses to almost nothing)."""
+    image = Image.merge("RGB", [Image.effect_noise((320, 240), 40),
+                                Image.linear_gradient("L").resize((320, 240)),
+                                Image.radial_gradient("L").resize((320, 240))])
+    image.save(path, "JPEG", quality=85)
+    return path.read_bytes()
+
+
+def test_a_photo_cut_short_is_an_error_at_its_file_line(site_config, products):
+    path = write_record(products, record())
+    photo = path.parent / "anh-1.jpg"
+    whole = write_photo(photo)
+    photo.write_bytes(whole[:len(whole) // 3])  # what an interrupted copy leaves
+    _, problems = load_catalog(site_config)
+    error = only_error(problems)
+    assert error.field == "photos[0].file"
+    assert error.line == path.read_text().splitlines().index("- file: anh-1.jpg") + 1
+    assert "bị cắt cụt" in error.message.vi and "cut short" in error.message.en
+
+
+def test_a_validated_photo_is_decoded_again_only_when_it_changes(site_config, products, tmp_path,
+                                                                  monkeypatch):
+    """Decoding every photo to its end costs time; the record cache keeps it to once a change."""
+    import site_builder.validate as validate
+
+    decoded = []
+    real = validate._decode_whole
+    monkeypatch.setattr(validate, "_decode_whole", lambda image: decoded.append(1) or real(image))
+    config = replace(site_config, cache_dir=tmp_path / "cache")
+    path = write_record(products, record())
+    photo = path.parent / "anh-1.jpg"
+    whole = write_photo(photo)
+    for expected in (1, 1):  # checked once, then taken from the cache
+        load_catalog(config)
+        assert len(decoded) == expected
+    photo.write_bytes(whole[:len(whole) // 3])
+    assert only_error(load_catalog(config)[1]).field == "photos[0].file"
+    assert len(decoded) == 2
+
+
 def test_duplicate_gtin_across_products(site_config, products):
     write_record(products, record(gtin="8936058120082"))
-    _, _, problems = check(site_config, products, record(id="tao-xanh-my-son", gtin="8936058120082"))
-    assert "đã dùng cho sản phẩm" in only_error(problems).message.vi
+    path, _, problems = check(site_config, products, record(id="tao-xanh-my-son", gtin="8936058120082"))
+    error = only_error(problems)
+    assert error.path == path and error.field == "gtin"
+    assert error.line == path.read_text().splitlines().index("gtin: '8936058120082'") + 1 > 1
+    assert "đã dùng cho sản phẩm 'nho-say-nhon-son'" in error.message.vi
 
 
 def test_messages_have_english(site_config, products):

@@ -31,8 +31,6 @@ from .annex import (
     stated_count,
 )
 from .columns import CERTIFICATION, COLUMNS, CellError, Column, SetWords, parse_cell
-
-COLUMNS_BY_PATH = {c.path: c for c in COLUMNS}
 from .tables import Row, Table, column_letter
 
 
@@ -154,6 +152,7 @@ def _names_a_province(address: str) -> bool:
         places.old_provinces_mentioned(address)) or places.find_province(last) is not None
 
 
+COLUMNS_BY_PATH = {c.path: c for c in COLUMNS}
 _OFFICE_CODE = re.compile(r"[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)+")
 _KINDS = {"first": ("lần đầu", "first"), "upgrade": ("nâng hạng", "upgrade"),
           "re-evaluation": ("đánh giá lại", "re-evaluation")}

@@ -12,10 +12,17 @@
   const lang = form.dataset.lang;
   const list = document.querySelector("[data-results]");
   const staticListing = document.querySelector("[data-static-listing]");
-  const status = form.querySelector("[data-results-status]");
+  // One count above the results, a polite live region: the catalog's size as built, then
+  // what the query finds.
+  const status = document.querySelector("[data-count]");
+  const total = status.textContent;
+  const clear = document.querySelector("[data-clear]");
   const moreWrap = document.querySelector("[data-more-wrap]");
-  const share = form.querySelector("[data-share]");
-  const shareLink = form.querySelector("[data-share-link]");
+  const share = document.querySelector("[data-share]");
+  const shareLink = document.querySelector("[data-share-link]");
+  // Filters and sort are folded behind one control on a phone, results first; open when wide.
+  const panel = form.querySelector("[data-filters-panel]");
+  const wide = window.matchMedia("(min-width: 45em)");
   const PAGE = 30;
   const FILTERS = ["sao", "nganh", "bo", "tinh", "tt"];
   const files = new Map();
@@ -151,6 +158,8 @@
       details.querySelector(".ocop-filter__n").textContent = n ? ` (${n})` : "";
       if (n) details.open = true;
     }
+    const ticked = form.querySelectorAll("input[type=checkbox]:checked").length;
+    panel.querySelector("[data-active-filters]").textContent = ticked ? ` (${ticked})` : "";
   }
 
   function el(tag, className, text) {
@@ -219,6 +228,7 @@
     }
     const active = [...params.keys()].length > 0;
     share.hidden = !active;
+    clear.hidden = !active;
     shareLink.href = location.href;
     shareLink.textContent = decodeURI(location.href);
     const current = ++run;
@@ -226,7 +236,7 @@
       list.hidden = true;
       moreWrap.hidden = true;
       staticListing.hidden = false;
-      status.textContent = "";
+      status.textContent = total;
       form.dataset.shown = "";
       return;
     }
@@ -262,13 +272,16 @@
     clearTimeout(timer);
     update(true);
   });
-  form.querySelector("[data-clear]").addEventListener("click", (event) => {
+  clear.addEventListener("click", (event) => {
     event.preventDefault();
     form.reset();
     update(true);
   });
   document.querySelector("[data-more]").addEventListener("click", () => showMore(run));
   window.addEventListener("popstate", () => { readAddress(); update(false); });
+  const fitPanel = () => { panel.open = wide.matches; };
+  wide.addEventListener("change", fitPanel);
+  fitPanel();
   form.hidden = false;
   readAddress();
   update(false);

@@ -14,10 +14,19 @@
     if (d === 0) d = new Date(Date.UTC(y, m, 0)).getUTCDate();  /* DD 00: last day of month */
     return y + "-" + String(m).padStart(2, "0") + "-" + String(d).padStart(2, "0");
   }
-  function shown(iso) { return iso.split("-").reverse().join("/"); }
+  /* A date written as the page's language writes it (i18n.Translator.date_format). */
+  function shown(iso, f) {
+    var p = iso.split("-");
+    return f.pattern.replace("{yyyy}", p[0]).replace("{mm}", p[1]).replace("{dd}", p[2])
+      .replace("{d}", String(+p[2])).replace("{month}", f.months.length ? f.months[p[1] - 1] : p[1]);
+  }
   var lotBox = document.querySelector("[data-lot]");
   var lot = lotBox ? JSON.parse(lotBox.getAttribute("data-lot")) : null;
   var box = document.querySelector("[data-qr-data]");
+  /* The page's date format: the status panel's, or on the 404 page the QR box's. */
+  var formatted = document.querySelector("[data-date-format]");
+  var format = formatted ? JSON.parse(formatted.getAttribute("data-date-format"))
+                         : {pattern: "{dd}/{mm}/{yyyy}", months: []};
   var list = document.querySelector("[data-qr-list]");
   var mismatch = false;
   Object.keys(labels).forEach(function (ai) {
@@ -26,7 +35,7 @@
     var text = value, iso = null;
     if (["11", "13", "15", "17"].indexOf(ai) >= 0) {
       iso = isoFromYymmdd(value);
-      if (iso) text = shown(iso);
+      if (iso) text = shown(iso, format);
     }
     if (lot && iso && (ai === "17" || ai === "15") && lot.use_by && iso !== lot.use_by) mismatch = true;
     if (lot && ai === "10" && lot.lot && value !== lot.lot) mismatch = true;

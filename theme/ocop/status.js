@@ -14,13 +14,23 @@
     if (d.grace && today <= d.grace) return "grace";
     return "expired";
   }
+  function longText(d, s) {
+    var left = days(d.until, today);
+    if (s === "expiring" && left === 0 && d.m.expiring_today) return d.m.expiring_today;
+    return (d.m[s] || d.s[s]).replace("{days}", left);
+  }
+  /* A date written as the page's language writes it (i18n.Translator.date_format). */
+  function shown(iso, f) {
+    var p = iso.split("-");
+    return f.pattern.replace("{yyyy}", p[0]).replace("{mm}", p[1]).replace("{dd}", p[2])
+      .replace("{d}", String(+p[2])).replace("{month}", f.months.length ? f.months[p[1] - 1] : p[1]);
+  }
   var lapsed = {expired: 1, revoked: 1, superseded: 1, withdrawn: 1, not_yet: 1};
-  var shown = today.split("-").reverse().join("/");
   var nodes = document.querySelectorAll("[data-ocop-status]");
   for (var i = 0; i < nodes.length; i++) {
     var el = nodes[i], d = JSON.parse(el.getAttribute("data-ocop-status")), s = status(d);
     var short = el.getAttribute("data-mode") === "short";
-    var text = short ? d.s[s] : (d.m[s] || d.s[s]).replace("{days}", days(d.until, today));
+    var text = short ? d.s[s] : longText(d, s);
     var target = el.querySelector("[data-status-text]");
     if (target) target.textContent = text;
     var box = el.closest("[data-ocop-box]") || el;
@@ -29,6 +39,9 @@
     });
     box.classList.toggle("is-lapsed", !!lapsed[s]);
     var checked = el.querySelector("[data-checked-on]");
-    if (checked) checked.textContent = d.checked.replace("{date}", shown);
+    if (checked) {
+      var format = JSON.parse(checked.getAttribute("data-date-format"));
+      checked.textContent = d.checked.replace("{date}", shown(today, format));
+    }
   }
 })();
