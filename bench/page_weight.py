@@ -43,7 +43,7 @@ PAGE_KINDS = {
 def build_sample(folder: Path) -> Path:
     from conftest import write_mkdocs_config
 
-    from site_builder.build import build_site
+    from site_builder.mkdocs.build import build_site
 
     shutil.copytree(REPO / "products", folder / "products")
     config = write_mkdocs_config(folder, folder / "products", "https://ocop.khanhhoa.gov.vn/",

@@ -21,10 +21,10 @@ from PIL import Image, ImageDraw
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from site_builder import places  # noqa: E402
-from site_builder.gtin import check_digit  # noqa: E402
-from site_builder.places import _communes_by_province  # noqa: E402
-from site_builder.taxonomy import PRODUCT_SETS  # noqa: E402
+from site_builder.domain import places  # noqa: E402
+from site_builder.domain.gtin import check_digit  # noqa: E402
+from site_builder.domain.places import _communes_by_province  # noqa: E402
+from site_builder.domain.taxonomy import PRODUCT_SETS  # noqa: E402
 
 PRODUCT_WORDS = ["Mật ong", "Trà", "Gạo", "Nước mắm", "Cà phê", "Bánh tráng", "Miến", "Rượu",
                  "Nem chua", "Mứt", "Tinh dầu", "Chiếu cói", "Hạt điều", "Tương ớt", "Muối tôm",

@@ -10,15 +10,19 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from mkdocs.config import load_config
-
-from .build import BuildError, build_site, ocop_plugin, quiet_mkdocs_logging
-from .config import SiteConfig
-from .model import Catalog
-from .problems import Problems, Severity
-from .progress import Progress
-from .records import json_schema
-from .validate import UNTRANSLATED, load_catalog, note_kind, record_paths
+from site_builder.config import SiteConfig
+from site_builder.domain.model import Catalog
+from site_builder.mkdocs.build import (
+    BuildError,
+    build_site,
+    load_site_config,
+    quiet_mkdocs_logging,
+    serve_site,
+)
+from site_builder.problems import Problems, Severity
+from site_builder.progress import Progress
+from site_builder.records.schema import json_schema
+from site_builder.records.validate import UNTRANSLATED, load_catalog, note_kind, record_paths
 
 
 def _date(text: str) -> date:
@@ -30,7 +34,7 @@ def _date(text: str) -> date:
 
 def _day_first(text: str) -> date:
     """A date as an office writes it (12/06/2025) or ISO (2025-06-12)."""
-    from .sheets.tables import parse_date
+    from site_builder.sheets.tables import parse_date
 
     found = parse_date(text)
     if found is None:
@@ -141,11 +145,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _site_config(args: argparse.Namespace) -> SiteConfig:
     """The catalog settings of the mkdocs.yml given, with --as-of applied."""
-    config = load_config(config_file=str(args.config_file))
-    plugin = ocop_plugin(config)
-    if getattr(args, "as_of", None):
-        plugin.config.as_of = args.as_of.isoformat()
-    return plugin.site_config(config)
+    return load_site_config(args.config_file, getattr(args, "as_of", None))
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -218,9 +218,9 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_stamps(args: argparse.Namespace) -> int:
     # Imported here: the PDF and font libraries are not needed to check or build.
-    from .stamp_files import SheetLayout
-    from .stamp_kit import KitError, write_kit
-    from .stamps import DEFAULT_SIZES_MM
+    from site_builder.paper.stamp_files import SheetLayout
+    from site_builder.paper.stamp_kit import KitError, write_kit
+    from site_builder.paper.stamps import DEFAULT_SIZES_MM
 
     site = _site_config(args)
     if args.draft:
@@ -261,8 +261,8 @@ def cmd_stamps(args: argparse.Namespace) -> int:
 def _stamps_to_reprint(catalog: Catalog, site: SiteConfig, args: argparse.Namespace) -> int:
     """``ocop stamps --check``: the stamps an earlier ocop printed without the code's format
     information (those whose code takes mask 0), which many phones cannot read."""
-    from .qr import printed_without_format_information
-    from .stamp_kit import KitError, plan_jobs
+    from site_builder.assets.qr import printed_without_format_information
+    from site_builder.paper.stamp_kit import KitError, plan_jobs
 
     try:
         jobs = plan_jobs(catalog, site, args.ids, args.lot, [])
@@ -302,9 +302,9 @@ def _refuse_overwrite(target: Path, force: bool) -> bool:
 
 def cmd_printed(args: argparse.Namespace) -> int:
     """ocop brochure / cards / poster."""
-    from .i18n import Translator
-    from .printed import PrintError, Selection, brochure_pdf, cards_pdf, poster_pdf
-    from .views import Urls, product_view
+    from site_builder.paper.printed import PrintError, Selection, brochure_pdf, cards_pdf, poster_pdf
+    from site_builder.render.i18n import Translator
+    from site_builder.render.views import Urls, product_view
 
     site = _site_config(args)
     catalog, problems = load_catalog(site, traceability_notes=False)
@@ -338,7 +338,7 @@ def cmd_printed(args: argparse.Namespace) -> int:
 
 def cmd_offline(args: argparse.Namespace) -> int:
     """A kit from a build of its own: the published site/ is left exactly as it is."""
-    from .offline import OfflineError, kit_site, make_offline_copy
+    from site_builder.offline.kit import OfflineError, kit_site, make_offline_copy
 
     quiet_mkdocs_logging()
     try:
@@ -356,11 +356,11 @@ def cmd_offline(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .exporter import write_template
-    from .sheets.importer import ImportOptions, apply_import, find_table, plan_import
-    from .sheets.review import change_lines, sheet_lines, skipped_lines, totals_line
-    from .sheets.tables import TableError
-    from .sheets.todo import write_todo
+    from site_builder.sheets.exporter import write_template
+    from site_builder.sheets.importer import ImportOptions, apply_import, find_table, plan_import
+    from site_builder.sheets.review import change_lines, sheet_lines, skipped_lines, totals_line
+    from site_builder.sheets.tables import TableError
+    from site_builder.sheets.todo import write_todo
 
     if args.template:
         if args.template.exists():
@@ -410,7 +410,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .exporter import export_rows, write_export
+    from site_builder.sheets.exporter import export_rows, write_export
 
     site = _site_config(args)
     target = args.out or Path(f"ocop-san-pham.{args.format}")
@@ -433,16 +433,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from mkdocs.commands.serve import serve
-
-    quiet_mkdocs_logging()
     print(f"Xem trước tại http://{args.dev_addr}/ (Ctrl+C để dừng)")
-    serve(config_file=str(args.config_file), dev_addr=args.dev_addr, livereload=True)
+    serve_site(args.config_file, args.dev_addr)
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .places import HistoryDataMissing
+    from site_builder.domain.places import HistoryDataMissing
 
     args = _parser().parse_args(argv)
     writes_template = args.command == "import" and args.template

@@ -76,7 +76,7 @@ class SiteConfig:
     ocop_office: Contact = field(default_factory=Contact)
     cache_dir: Path | None = None
     # The site's languages, the first at the root of the site and the others under their code
-    # ('en/'); each needs site_builder/locales/<code>.yml (README, "Languages").
+    # ('en/'); each needs site_builder/render/locales/<code>.yml (README, "Languages").
     languages: tuple[str, ...] = ("vi", "en")
     site_names: tuple[tuple[str, str], ...] = ()  # (language, site name) beyond the first
     # The licence stated in the open data files and on the data page.

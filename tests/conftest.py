@@ -12,10 +12,10 @@ import pytest
 import yaml
 from PIL import Image
 
-from site_builder import places
 from site_builder.config import SiteConfig
-from site_builder.model import Certification, Producer, Product, Text
-from site_builder.taxonomy import PRODUCT_SETS
+from site_builder.domain import places
+from site_builder.domain.model import Certification, Producer, Product, Text
+from site_builder.domain.taxonomy import PRODUCT_SETS
 
 REPO = Path(__file__).resolve().parent.parent
 SITE_URL = "https://ocop.khanhhoa.gov.vn/"
@@ -139,7 +139,7 @@ def product_with(*certifications: Certification, **changes: object) -> Product:
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory) -> Path:
     """The bundled sample catalog, built once as of 22 November 2026."""
-    from site_builder.build import build_site
+    from site_builder.mkdocs.build import build_site
 
     root = tmp_path_factory.mktemp("sample")
     shutil.copytree(REPO / "products", root / "products")
@@ -156,7 +156,7 @@ ANNEX_LOT = {"lot": "TN2410", "produced": "2026-10-02"}
 def annex_site(tmp_path_factory) -> Path:
     """A catalog of two products built as of 22 November 2026: the base record, and the bare
     annex record (no story, photo, phone, GTIN, product set or commune) with one lot."""
-    from site_builder.build import build_site
+    from site_builder.mkdocs.build import build_site
 
     root = tmp_path_factory.mktemp("annex")
     write_record(root / "products", record())
@@ -196,7 +196,7 @@ def draft_site(tmp_path_factory) -> Path:
     """A draft build as of 22 November 2026 of the base record (valid until 15 March 2027) with
     a GTIN, one lot, and phone numbers written in ways people write them: the producer's with
     dots and its Zalo with the country code, the office's with '+84 (0)'."""
-    from site_builder.build import build_site
+    from site_builder.mkdocs.build import build_site
 
     root = tmp_path_factory.mktemp("draft")
     producer = {**BASE_RECORD["producer"], "phone": DRAFT_PHONE, "zalo": "84913456789"}

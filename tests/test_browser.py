@@ -15,11 +15,11 @@ from conftest import CHROMIUM, DRAFT_GTIN, REPO, write_mkdocs_config
 from PIL import Image
 from static_host import serve
 
-from site_builder.build import build_site
 from site_builder.config import SiteConfig
-from site_builder.stamp_files import SheetLayout
-from site_builder.stamp_kit import write_kit
-from site_builder.validate import load_catalog
+from site_builder.mkdocs.build import build_site
+from site_builder.paper.stamp_files import SheetLayout
+from site_builder.paper.stamp_kit import write_kit
+from site_builder.records.validate import load_catalog
 
 if not CHROMIUM.exists() and not os.environ.get("CI"):
     pytest.skip("Debian's chromium is not installed (CI installs it)", allow_module_level=True)

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..places import ascii_fold
-from .columns import (
+from site_builder.domain.places import ascii_fold
+from site_builder.sheets.columns import (
     IGNORED_HEADERS,
     NUMBER_HEADERS,
     Column,
@@ -22,7 +22,7 @@ from .columns import (
     header_key,
     parse_stars,
 )
-from .tables import Cell, Merge, Row, Table
+from site_builder.sheets.tables import Cell, Merge, Row, Table
 
 HEADER_SEARCH_ROWS = 30
 MAX_FILLED_CELLS = 200_000  # a merged range larger than this is not spread over its cells
@@ -404,7 +404,7 @@ def sheet_facts(table: Table, layout: Layout) -> SheetFacts:
 
 
 def _is_province(place: str) -> bool:
-    from ..places import find_province, merged_into
+    from site_builder.domain.places import find_province, merged_into
 
     bare = re.sub(r"^(thành phố|tỉnh) ", "", place)
     return find_province(bare) is not None or merged_into(bare) is not None

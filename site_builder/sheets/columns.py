@@ -15,9 +15,9 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from ..places import ascii_fold
-from ..taxonomy import PRODUCER_TYPES, PRODUCT_SETS
-from .tables import Cell, parse_date
+from site_builder.domain.places import ascii_fold
+from site_builder.domain.taxonomy import PRODUCER_TYPES, PRODUCT_SETS
+from site_builder.sheets.tables import Cell, parse_date
 
 PRODUCT, CERTIFICATION = "product", "certification"
 SHOP_KINDS = ("shopee", "lazada", "tiki", "postmart", "voso", "tiktok", "zalo", "facebook",

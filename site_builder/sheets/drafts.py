@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .. import places
-from ..places import ascii_fold
-from ..records import ID_PATTERN
-from ..taxonomy import PRODUCER_TYPES, PRODUCT_SETS, REGIMES
-from . import inference
-from .annex import (
+from site_builder.domain import places
+from site_builder.domain.places import ascii_fold
+from site_builder.domain.taxonomy import PRODUCER_TYPES, PRODUCT_SETS, REGIMES
+from site_builder.records.schema import ID_PATTERN
+from site_builder.sheets import inference
+from site_builder.sheets.annex import (
     Context,
     Grid,
     Layout,
@@ -30,8 +30,8 @@ from .annex import (
     split_decision,
     stated_count,
 )
-from .columns import CERTIFICATION, COLUMNS, CellError, Column, SetWords, parse_cell
-from .tables import Row, Table, column_letter
+from site_builder.sheets.columns import CERTIFICATION, COLUMNS, CellError, Column, SetWords, parse_cell
+from site_builder.sheets.tables import Row, Table, column_letter
 
 
 @dataclass(frozen=True)
@@ -124,15 +124,6 @@ def set_path(data: dict, path: str, value: Any) -> None:
     for part in parts[:-1]:
         data = data.setdefault(part, {})
     data[parts[-1]] = value
-
-
-def get_path(data: dict, path: str) -> Any:
-    value: Any = data
-    for part in path.split("."):
-        if not isinstance(value, dict):
-            return None
-        value = value.get(part)
-    return value
 
 
 def _bare(place: str) -> str:

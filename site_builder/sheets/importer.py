@@ -28,9 +28,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from ..config import SiteConfig
-from ..validate import RECORD_NAME, UNTRANSLATED, load_catalog
-from .annex import (
+from site_builder.config import SiteConfig
+from site_builder.records.validate import RECORD_NAME, UNTRANSLATED, load_catalog
+from site_builder.sheets.annex import (
     HEADER_SEARCH_ROWS,
     Layout,
     SheetFacts,
@@ -40,9 +40,9 @@ from .annex import (
     split_decision,
     unused_columns,
 )
-from .columns import COLUMNS, Column
-from .drafts import Draft, Existing, SheetProblem, SheetReader, Worked, name_key
-from .tables import Table, TableError, read_tables
+from site_builder.sheets.columns import COLUMNS, Column
+from site_builder.sheets.drafts import Draft, Existing, SheetProblem, SheetReader, Worked, name_key
+from site_builder.sheets.tables import Table, TableError, read_tables
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../schema.json\n"
 # The order of fields in a new record, as in the sample records.

@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from ..places import ascii_fold, fold
-from ..taxonomy import PRODUCER_TYPES, PRODUCT_SETS, REGIMES
+from site_builder.domain.places import ascii_fold, fold
+from site_builder.domain.taxonomy import PRODUCER_TYPES, PRODUCT_SETS, REGIMES
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .columns import header_key
-from .importer import MISSING_LABELS, Change, ImportPlan, short
-from .tables import column_letter
+from site_builder.sheets.columns import header_key
+from site_builder.sheets.importer import MISSING_LABELS, Change, ImportPlan, short
+from site_builder.sheets.tables import column_letter
 
 SKIP_LABELS = {
     "section": ("mục", "section"), "total": ("dòng tổng", "total"),

@@ -27,7 +27,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
 
-from ..legacy_text import (
+from site_builder.render.text import cell_text, from_cell_text
+from site_builder.sheets.legacy_text import (
     UnreadableText,
     decode_legacy_bytes,
     decode_tcvn3,
@@ -35,7 +36,6 @@ from ..legacy_text import (
     is_vietnamese_syllable,
     to_unicode,
 )
-from ..text import cell_text, from_cell_text
 
 MAX_TABLE_BYTES = 50_000_000
 MAX_UNZIPPED_BYTES = 300_000_000  # all parts of an .xlsx together, once unpacked

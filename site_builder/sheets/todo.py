@@ -10,9 +10,9 @@ from typing import Any
 
 import yaml
 
-from .columns import COLUMNS, Column, cell_value
-from .importer import MISSING_LABELS, ImportPlan
-from .tables import Cell, write_xlsx
+from site_builder.sheets.columns import COLUMNS, Column, cell_value
+from site_builder.sheets.importer import MISSING_LABELS, ImportPlan
+from site_builder.sheets.tables import Cell, write_xlsx
 
 # The record columns an office can complete, in the order a person fills them.
 FILLABLE = ("id", "name.vi", "producer.name", "producer.type", "product_set",

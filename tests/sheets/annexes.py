@@ -159,7 +159,7 @@ def write_csv(path: Path, encoding: str = "utf-8-sig", delimiter: str = ",") -> 
     if encoding not in ("utf-8", "utf-8-sig", "utf-16"):
         text = text.replace("★★★", "3 sao")  # the old 8-bit code pages have no star sign
     if encoding in ("TCVN3", "VNI"):
-        from site_builder import legacy_text
+        from site_builder.sheets import legacy_text
 
         encode = legacy_text.encode_tcvn3_bytes if encoding == "TCVN3" else legacy_text.encode_vni_bytes
         path.write_bytes(encode(text))

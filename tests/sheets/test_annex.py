@@ -13,8 +13,8 @@ from annexes import EXPECTED_IDS, write_csv, write_xls, write_xlsx
 from conftest import AS_OF, write_mkdocs_config
 from openpyxl import Workbook
 
-from site_builder.build import build_site
 from site_builder.cli import main
+from site_builder.mkdocs.build import build_site
 
 
 @pytest.fixture
@@ -95,7 +95,7 @@ def test_the_same_annex_in_every_form_gives_the_same_records(project, tmp_path, 
     if form == "xls":
         annex = write_xls(tmp_path / "a.xls")
     elif form == "xlsx-TCVN3":
-        from site_builder.legacy_text import encode_tcvn3
+        from site_builder.sheets.legacy_text import encode_tcvn3
 
         annex = write_xlsx(tmp_path / "b.xlsx", transform=encode_tcvn3)
     else:

@@ -12,12 +12,12 @@ from annexes import cp1258_bytes
 from conftest import AS_OF, REPO, SITE_URL, record, write_mkdocs_config, write_record
 from openpyxl import Workbook, load_workbook
 
-from site_builder.build import build_site
 from site_builder.cli import main
 from site_builder.config import SiteConfig
+from site_builder.mkdocs.build import build_site
+from site_builder.records.validate import load_catalog
 from site_builder.sheets.columns import COLUMNS
 from site_builder.sheets.tables import parse_date
-from site_builder.validate import load_catalog
 
 HEADER = ["STT", "Mã sản phẩm", "Tên sản phẩm", "Bộ sản phẩm", "Chủ thể", "Loại hình chủ thể",
           "Địa chỉ trên giấy chứng nhận", "Tỉnh/thành phố", "Xã/phường", "Điện thoại", "Số sao",

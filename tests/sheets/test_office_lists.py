@@ -199,10 +199,9 @@ def test_the_to_do_sheet_does_not_confirm_what_nobody_looked_at(project, tmp_pat
 
 def test_a_hidden_row_is_listed_as_skipped(project, tmp_path, capsys):
     products, config = project
-    sheet = _sheet(tmp_path / "ds.xlsx", [TITLE, HEADER,
-                                          [1, "Táo xanh", "THT táo", "xã Mỹ Sơn, huyện Ninh Sơn", "3 sao", 60],
-                                          [2, "Nho sấy", "HTX Nhơn Sơn", "xã Nhơn Sơn, huyện Ninh Sơn",
-                                           "3 sao", 61]], hidden=(4,))
+    first = [1, "Táo xanh", "THT táo", "xã Mỹ Sơn, huyện Ninh Sơn", "3 sao", 60]
+    second = [2, "Nho sấy", "HTX Nhơn Sơn", "xã Nhơn Sơn, huyện Ninh Sơn", "3 sao", 61]
+    sheet = _sheet(tmp_path / "ds.xlsx", [TITLE, HEADER, first, second], hidden=(4,))
     assert _import(config, sheet) == 0
     assert "dòng 4: dòng đang ẩn trong Excel" in capsys.readouterr().out
     assert [p.name for p in products.iterdir()] == ["tao-xanh"]
@@ -213,7 +212,8 @@ def test_the_signer_and_the_province_of_a_title_split_over_rows(project, tmp_pat
     sheet = _sheet(tmp_path / "ds.xlsx", [["ỦY BAN NHÂN DÂN"], ["TỈNH NINH THUẬN"], [],
                                           ["(Kèm theo Quyết định số 1122/QĐ-UBND ngày 12 tháng 5 năm "
                                            "2023 của Chủ tịch UBND tỉnh)"], HEADER,
-                                          [1, "Táo xanh", "THT táo", "xã Mỹ Sơn, huyện Ninh Sơn", "4 sao", 72]])
+                                          [1, "Táo xanh", "THT táo", "xã Mỹ Sơn, huyện Ninh Sơn",
+                                           "4 sao", 72]])
     assert _import(config, sheet) == 0
     cert = _record(products, "tao-xanh")["certifications"][0]
     assert cert["authority"] == "Chủ tịch UBND tỉnh Ninh Thuận"

@@ -1,0 +1,140 @@
+"""Product photos for the web: resized, as WebP and JPEG (fallback), plain RGB, no metadata.
+
+Names and sizes follow from the photo's own size (known from validation), so pages can be
+planned without opening an image. A photo no wider than the small size is published once;
+larger ones also get a double-width version. Encoded files are cached by the hash of the
+source bytes, so an unchanged photo costs a file read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageOps
+
+from site_builder.assets.blob_cache import blob_cache
+from site_builder.domain.model import Photo
+
+SMALL, LARGE = 480, 960
+JPEG_QUALITY = 78
+WEBP_QUALITY = 72
+FORMATS = ("jpg", "webp")
+_VERSION = "3"
+
+
+@dataclass(frozen=True)
+class WebPhoto:
+    """Where a photo is published and at which sizes; ``widths`` has 1 or 2 entries."""
+
+    stem: str
+    widths: tuple[int, ...]
+    size: tuple[int, int]  # of the largest version
+
+    def name(self, width: int, ext: str = "jpg") -> str:
+        return f"{self.stem}-{width}.{ext}"
+
+    @property
+    def small(self) -> int:
+        return self.widths[0]
+
+    @property
+    def large(self) -> int:
+        return self.widths[-1]
+
+
+def _scaled(width: int, height: int, target: int) -> tuple[int, int]:
+    if width <= target:
+        return width, height
+    return target, max(1, round(height * target / width))
+
+
+def web_photo(photo: Photo) -> WebPhoto:
+    widths = (SMALL,) if photo.width <= SMALL else (SMALL, LARGE)
+    return WebPhoto(Path(photo.name).stem, widths, _scaled(photo.width, photo.height, widths[-1]))
+
+
+def _encode(image: Image.Image, ext: str) -> bytes:
+    buffer = io.BytesIO()
+    if ext == "webp":
+        image.save(buffer, format="WEBP", quality=WEBP_QUALITY, method=1)
+    else:
+        image.save(buffer, format="JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+    return buffer.getvalue()
+
+
+class PhotoUnreadable(ValueError):
+    """A photo that cannot be decoded although its record passed the check: it was replaced
+    or cut short since (``ocop check`` decodes every photo and names the record's line)."""
+
+    def __init__(self, photo: str = "") -> None:
+        super().__init__(photo)  # the only argument, so the error crosses worker processes
+        self.photo = photo
+
+    def __str__(self) -> str:
+        name = f" '{self.photo}'" if self.photo else ""
+        return (f"ảnh{name} không giải mã được (bị cắt cụt, hỏng hoặc đã thay đổi sau khi kiểm "
+                f"tra); chạy lại ocop check / the photo{name} cannot be decoded (cut short, "
+                f"damaged or changed since it was checked); run ocop check again")
+
+
+def _open_rgb(source: bytes, width: int) -> Image.Image:
+    """The photo upright, as plain RGB, decoded at no less than ``width`` pixels across."""
+    try:
+        with Image.open(io.BytesIO(source)) as original:
+            if original.format == "JPEG":
+                original.draft("RGB", (width, width * 4))  # decode at a reduced scale
+            image = ImageOps.exif_transpose(original)
+            if image.mode not in ("RGB", "L"):
+                # CMYK, 16-bit, palette and alpha images all become plain RGB on white.
+                background = Image.new("RGB", image.size, "white")
+                rgba = image.convert("RGBA")
+                background.paste(rgba, mask=rgba.getchannel("A"))
+                image = background
+            return image.convert("RGB")
+    except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError):
+        raise PhotoUnreadable() from None
+
+
+def square_image(source: bytes, size: int) -> Image.Image:
+    """The photo cropped to its centre square and scaled to ``size`` (never enlarged past the
+    photo's own shorter side): a clean picture, nothing drawn on it."""
+    image = _open_rgb(source, size)
+    side = min(image.size)
+    return ImageOps.fit(image, (min(size, side), min(size, side)), Image.Resampling.LANCZOS)
+
+
+def _render(source: bytes, widths: tuple[int, ...]) -> dict[str, bytes]:
+    with _open_rgb(source, widths[-1]) as image:
+        out = {}
+        for width in widths:
+            scaled = image.copy()
+            scaled.thumbnail((width, width * 4), Image.Resampling.LANCZOS)
+            for ext in FORMATS:
+                out[f"{width}.{ext}"] = _encode(scaled, ext)
+        return out
+
+
+def photo_files(photo: Photo, cache_dir: Path | None) -> dict[str, bytes]:
+    """The published files of ``photo``: file name -> bytes."""
+    web = web_photo(photo)
+    try:
+        source = photo.source.read_bytes()
+    except OSError:  # removed since the check
+        raise PhotoUnreadable(str(photo.source)) from None
+    digest = hashlib.sha256(_VERSION.encode() + repr(web.widths).encode() + source).hexdigest()
+    cache = blob_cache(cache_dir, "photos")
+    keys = [f"{w}.{ext}" for w in web.widths for ext in FORMATS]
+    found = {k: cache.get(f"{digest}/{k}") for k in keys}
+    if all(data is not None for data in found.values()):
+        encoded = {k: data for k, data in found.items() if data is not None}
+    else:
+        try:
+            encoded = _render(source, web.widths)
+        except PhotoUnreadable:
+            raise PhotoUnreadable(str(photo.source)) from None
+        for k, data in encoded.items():
+            cache.put(f"{digest}/{k}", data)
+    return {f"{web.stem}-{k}": data for k, data in encoded.items()}

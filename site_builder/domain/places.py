@@ -1,0 +1,247 @@
+"""Provinces and communes as they are after the 1 July 2025 reform (34 provinces, 3,321 communes),
+and the 63 provinces before it.
+
+The current units come from ``vietnam-provinces``: pure data (JSON and enums), holding exactly the
+post-2025 units the catalog's pages and slugs key on. The units before the reform and how they map
+onto the current ones come from the data files of ``vietnamadminunits`` (see ``place_history``);
+they are read directly, never through that package's own code, which would import shapely and
+geopy and look addresses up on a web geocoder.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import json
+import re
+import sqlite3
+import unicodedata
+from contextlib import closing
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import vietnam_provinces
+from vietnam_provinces.lookup import WARD_MAPPING
+
+if TYPE_CHECKING:
+    from site_builder.domain.place_history import PlaceAnswer
+
+# The distribution whose data files hold the pre-2025 units and the old -> new conversion.
+HISTORY_PACKAGE = "vietnamadminunits"
+
+
+@dataclass(frozen=True)
+class Province:
+    code: int
+    name: str  # official full name, e.g. "Thành phố Hà Nội", "Khánh Hòa"
+    short_name: str  # without "Thành phố", e.g. "Hà Nội"
+    slug: str  # "khanh-hoa"
+
+
+@dataclass(frozen=True)
+class Commune:
+    code: int
+    name: str  # "Xã Ninh Sơn", "Phường Tân Ninh", "Đặc khu Phú Quốc"
+    province_code: int
+
+
+@dataclass(frozen=True)
+class OldProvince:
+    """One of the 63 provinces before 1 July 2025, and the province it is part of now."""
+
+    code: int  # the pre-2025 code: 58 for Ninh Thuận, 80 for Long An
+    name: str  # "Tỉnh Ninh Thuận"
+    short_name: str  # "Ninh Thuận"
+    now: Province
+
+
+_PREFIXES = ("thanh pho ", "tinh ", "tp. ", "tp ")
+# Old and new tone placement ("Hòa" / "Hoà") and case must not matter when matching names.
+_TONE_FIX = {"oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa", "uỳ": "ùy",
+             "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy", "oè": "òe", "oé": "óe",
+             "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe"}
+# Typographic apostrophes and dashes ("Ea H’Leo", "Chân Mây – Lăng Cô") written the plain way.
+_PUNCTUATION = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "–": "-", "—": "-"})
+_TONE_PATTERN = re.compile("|".join(_TONE_FIX))
+_SPACES = re.compile(r"\s+")
+_SPACED_DASH = re.compile(r"\s*-\s*")
+
+
+def _without_marks(char: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
+
+
+# Every precomposed Latin letter with its marks removed (Vietnamese lies in U+00C0-U+1EFF).
+_ASCII = str.maketrans({chr(c): _without_marks(chr(c)) for c in range(0xC0, 0x1F00)
+                        if _without_marks(chr(c)) != chr(c)} | {"đ": "d", "Đ": "D"})
+
+
+def fold(text: str) -> str:
+    """A matching key: NFC, lower case, one tone-placement style, single spaces."""
+    text = unicodedata.normalize("NFC", text).lower().strip()
+    text = _TONE_PATTERN.sub(lambda m: _TONE_FIX[m.group()], text)
+    return _SPACES.sub(" ", text)
+
+
+def ascii_fold(text: str) -> str:
+    """'Khánh Hòa' -> 'khanh hoa' (for suggestions and slugs)."""
+    text = fold(text).translate(_ASCII)
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
+def name_key(text: str) -> str:
+    """``fold`` that also ignores the typography of apostrophes, dashes and the spaces around them."""
+    return _SPACED_DASH.sub("-", fold(text.translate(_PUNCTUATION)))
+
+
+def _strip_province_prefix(text: str) -> str:
+    key = ascii_fold(text)
+    for prefix in _PREFIXES:
+        if key.startswith(prefix):
+            return text.strip()[len(prefix):].strip()
+    return text.strip()
+
+
+@lru_cache(maxsize=1)
+def provinces() -> dict[int, Province]:
+    result = {}
+    for p in vietnam_provinces.Province.iter_all():
+        short = _strip_province_prefix(p.name)
+        result[int(p.code)] = Province(int(p.code), p.name, short, p.codename.replace("_", "-"))
+    return result
+
+
+@lru_cache(maxsize=1)
+def _province_index() -> dict[str, Province]:
+    index = {}
+    for p in provinces().values():
+        index[fold(p.name)] = p
+        index[fold(p.short_name)] = p
+    return index
+
+
+@lru_cache(maxsize=1)
+def _communes_by_province() -> dict[int, dict[str, Commune]]:
+    result: dict[int, dict[str, Commune]] = {}
+    for w in WARD_MAPPING.values():
+        # The data writes ten names with a double space ("Phường  Tân Lập"): pages and records
+        # get the name as a person writes it.
+        commune = Commune(int(w.code), " ".join(w.name.split()), int(w.province_code))
+        result.setdefault(commune.province_code, {})[name_key(w.name)] = commune
+    return result
+
+
+def find_province(name: str) -> Province | None:
+    """The post-2025 province called ``name`` (with or without "Tỉnh"/"Thành phố")."""
+    return _province_index().get(fold(_strip_province_prefix(name)))
+
+
+def find_commune(province: Province, name: str) -> Commune | None:
+    """The commune, ward or special zone of ``province`` called ``name`` (type word required)."""
+    return _communes_by_province().get(province.code, {}).get(name_key(name))
+
+
+def communes_of(province: Province) -> list[Commune]:
+    return list(_communes_by_province().get(province.code, {}).values())
+
+
+def suggest_communes(province: Province, name: str, limit: int = 3) -> list[str]:
+    """Names in the province that match ``name`` without diacritics or type word."""
+    wanted = ascii_fold(name)
+    bare = re.sub(r"^(xa|phuong|thi tran|dac khu) ", "", wanted)
+    names = [c.name for c in communes_of(province)]
+    hits = [n for n in names if ascii_fold(n) == wanted or ascii_fold(n).endswith(" " + bare)]
+    return sorted(hits)[:limit]
+
+
+# --- The 63 provinces before the reform (data of vietnamadminunits) -------------------------------
+
+class HistoryDataMissing(RuntimeError):
+    """The package holding the pre-2025 units is not installed (or not the expected version)."""
+
+
+@lru_cache(maxsize=1)
+def history_data_dir() -> Path:
+    """The data folder of ``vietnamadminunits``, found without importing the package."""
+    spec = importlib.util.find_spec(HISTORY_PACKAGE)
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    for folder in folders:
+        data = Path(folder) / "data"
+        if (data / "dataset.db").is_file() and (data / "converter_2025.json").is_file():
+            return data
+    raise HistoryDataMissing(
+        f"thiếu dữ liệu đơn vị hành chính trước 2025 (gói {HISTORY_PACKAGE}); "
+        f"cài lại: pip install -e . / the pre-2025 units ({HISTORY_PACKAGE}) are missing; "
+        f"reinstall with: pip install -e .")
+
+
+def history_rows(query: str) -> list[tuple[Any, ...]]:
+    """Rows of the package's SQLite file, opened read-only."""
+    uri = history_data_dir().joinpath("dataset.db").as_uri() + "?mode=ro"
+    with closing(sqlite3.connect(uri, uri=True)) as db:
+        return db.execute(query).fetchall()
+
+
+@lru_cache(maxsize=1)
+def conversion_table() -> dict[str, Any]:
+    """The package's old -> new table: provinces, undivided wards, divided wards."""
+    text = history_data_dir().joinpath("converter_2025.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+@lru_cache(maxsize=1)
+def old_provinces() -> dict[int, OldProvince]:
+    """The 63 provinces before 1 July 2025 by their old code, each with the province it is in now."""
+    new_code = dict(history_rows("select distinct provinceKey, provinceCode from admin_units"))
+    now_of = {old_key: provinces()[int(new_code[new_key])]
+              for new_key, old_keys in conversion_table()["DICT_PROVINCE"].items() for old_key in old_keys}
+    rows = history_rows("select distinct provinceKey, provinceCode, province, provinceShort "
+                        "from admin_units_legacy")
+    return {int(code): OldProvince(int(code), name, short, now_of[key])
+            for key, code, name, short in sorted(rows, key=lambda row: row[1])}
+
+
+@lru_cache(maxsize=1)
+def _merged_away() -> dict[str, OldProvince]:
+    """Pre-2025 provinces whose name is no longer a province, by their ascii-folded short name."""
+    return {ascii_fold(p.short_name): p for p in old_provinces().values()
+            if find_province(p.short_name) is None}
+
+
+def merged_into(old_name: str) -> Province | None:
+    """For a pre-2025 province that was merged away, the province it is now part of."""
+    old = _merged_away().get(ascii_fold(_strip_province_prefix(old_name)))
+    return old.now if old else None
+
+
+@lru_cache(maxsize=1)
+def _old_province_patterns() -> list[tuple[str, re.Pattern[str]]]:
+    return [(p.short_name, re.compile(r"\b" + re.escape(key) + r"\b")) for key, p in _merged_away().items()]
+
+
+def old_provinces_mentioned(address: str) -> list[str]:
+    """Pre-2025 province names that appear in an address written the old way."""
+    key = ascii_fold(address)
+    return [old for old, pattern in _old_province_patterns() if pattern.search(key)]
+
+
+def resolve_address(address: str, province_hint: str | None = None,
+                    district_hint: str | None = None) -> PlaceAnswer:
+    """Where an address written before (or after) the 2025 reform is now: see ``place_history``."""
+    from site_builder.domain import place_history  # it builds on this module, so it is loaded on first use
+
+    return place_history.resolve_address(address, province_hint, district_hint)
+
+
+def data_version() -> str:
+    """Both datasets: the current units and the pre-2025 units with their conversion."""
+    current = getattr(vietnam_provinces, "__data_version__", "unknown")
+    try:
+        history = importlib.metadata.version(HISTORY_PACKAGE)
+    except importlib.metadata.PackageNotFoundError:
+        history = "missing"
+    return f"vietnam-provinces {current}; {HISTORY_PACKAGE} {history}"

@@ -1,0 +1,198 @@
+"""``ocop build``: validate, build the whole site in a scratch folder, then swap it into place.
+
+The published folder is replaced only when the whole build succeeded, so a failed or
+interrupted build leaves the previous site exactly as it was. A folder that was not made by
+this tool is never replaced or deleted.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import logging
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from material import __version__ as material_version
+from mkdocs import __version__ as mkdocs_version
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import MkDocsException
+
+from site_builder.assets.media import PhotoUnreadable
+from site_builder.config import SiteConfig
+from site_builder.mkdocs.plugin import SITE_MARKER as MARKER
+from site_builder.mkdocs.plugin import OcopPlugin, format_problems
+from site_builder.output import publish
+from site_builder.output.plan import global_key
+from site_builder.output.up_to_date import LastBuild, LastBuildFacts
+from site_builder.output.writer import Manifest, OutputClash
+from site_builder.problems import Problems
+from site_builder.progress import Progress, Quiet
+from site_builder.records.fingerprint import files_under
+from site_builder.records.validate import load_catalog, record_paths
+
+
+class BuildError(Exception):
+    """A build that must stop, with a message for the person who ran it."""
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    site_dir: Path
+    products: int
+    pages: int  # HTML files in the published site
+    files: int  # all files in the published site
+    warnings: Problems
+    mode: str = "full"  # "incremental": only changed units rendered; "up-to-date": nothing to do
+    rendered: int = 0  # units (products, listing pages) rendered
+    reused: int = 0  # units kept unchanged from the previous build
+
+
+def ocop_plugin(config) -> OcopPlugin:  # type: ignore[no-untyped-def]
+    plugin = config.plugins.get("ocop")
+    if not isinstance(plugin, OcopPlugin):
+        raise BuildError("mkdocs.yml không khai báo plugin 'ocop' (plugins: - ocop)")
+    return plugin
+
+
+def _check_replaceable(site_dir: Path) -> None:
+    if site_dir.is_symlink() or (site_dir.exists() and not site_dir.is_dir()):
+        raise BuildError(f"'{site_dir}' không phải thư mục; không ghi đè / not a folder")
+    if site_dir.is_dir() and any(site_dir.iterdir()) and not (site_dir / MARKER).is_file():
+        raise BuildError(
+            f"thư mục '{site_dir}' đã có dữ liệu không do ocop tạo ra; chọn thư mục khác "
+            f"(--site-dir) / '{site_dir}' holds files ocop did not make; choose another folder")
+
+
+def build_site(config_file: Path, *, site_dir: Path | None = None, as_of: date | None = None,
+               draft: bool = False, progress: Progress | None = None) -> BuildResult:
+    # A build holds tens of thousands of small objects until it ends; collect garbage rarely,
+    # then give the process its own settings back, whether the build succeeded or not.
+    thresholds = gc.get_threshold()
+    gc.set_threshold(50_000, 50, 100)
+    try:
+        return _build_site(config_file, site_dir, as_of, draft, progress)
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, draft: bool,
+                progress: Progress | None) -> BuildResult:
+    config = load_config(config_file=str(config_file))
+    plugin = ocop_plugin(config)
+    if as_of is not None:
+        plugin.config.as_of = as_of.isoformat()
+    if draft:
+        plugin.config.draft = True
+    site_config = plugin.site_config(config)
+    if not site_config.draft and (reason := site_config.site_url_problem()):
+        raise BuildError(f"{reason[0]}; khai báo tên miền thật trong mkdocs.yml hoặc dựng bản "
+                         f"nháp (--draft) / {reason[1]}; set your domain or build a draft")
+    final = (site_dir or Path(config.site_dir)).resolve()
+    _check_replaceable(final)
+    publish.recover_swap(final)  # a full build killed between its two renames
+    plugin.previous_site = None  # MkDocs reuses plugin objects between builds in one process
+    templates = (Path(config.config_file_path).parent / plugin.config.templates_dir).resolve()
+    last = LastBuild(site_config.cache_dir, final)
+    records = record_paths(site_config.products_dir) if site_config.products_dir.is_dir() else []
+    settings = settings_digest(config, site_config, templates)
+    if final.is_dir() and (final / MARKER).is_file():
+        publish.recover(final)
+        plugin.previous_site = final
+        unchanged = last.unchanged(settings, records)
+        if unchanged is not None:
+            return BuildResult(final, unchanged.products, unchanged.pages, unchanged.files,
+                               Problems(list(unchanged.warnings)), "up-to-date", 0,
+                               unchanged.units)
+    last.forget()
+    catalog, problems = load_catalog(site_config, progress, traceability_notes=False,
+                                     paths=records if records else None)
+    if problems.errors:
+        raise BuildError(format_problems(problems, site_config.products_dir.parent))
+    plugin.preloaded = (catalog, problems)
+    signature = last.signature(settings, records, catalog)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_scratch(final)
+    scratch = Path(tempfile.mkdtemp(prefix=f".{final.name}.building-", dir=final.parent))
+    plugin.progress = progress or Quiet()
+    try:
+        config.site_dir = str(scratch)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            mkdocs_build(config)
+        except (MkDocsException, OutputClash, PhotoUnreadable) as exc:
+            raise BuildError(str(exc)) from None
+        finally:
+            config.plugins.on_shutdown()
+        result = plugin.result
+        assert result is not None
+        if result.mode == "incremental":
+            previous = Manifest.read(final)
+            assert previous is not None
+            publish.commit(scratch, final, previous, result.manifest)
+        else:
+            publish.swap(scratch, final)
+        files = result.manifest.all_files()
+        last.remember(signature, LastBuildFacts(
+            len(catalog.products), sum(1 for f in files if f.endswith(".html")), len(files),
+            len(result.manifest.units), tuple(problems.warnings)))
+    finally:
+        if scratch.exists():
+            shutil.rmtree(scratch, ignore_errors=True)
+    return BuildResult(final, len(catalog.products), sum(1 for f in files if f.endswith(".html")),
+                       len(files), Problems(problems.warnings), result.mode, result.rendered,
+                       result.reused)
+
+
+def settings_digest(config, site: SiteConfig, templates: Path) -> str:  # type: ignore[no-untyped-def]
+    """What every unit is keyed on (``pages.global_key``: the whole package, its data's
+    versions, templates, settings, the day), with mkdocs.yml, docs and theme files, and the
+    versions of MkDocs and Material, which make the shell around every page."""
+    digest = hashlib.sha256(global_key(site, templates).encode())
+    digest.update(Path(config.config_file_path).read_bytes())
+    folders = [Path(config.docs_dir)] + ([Path(config.theme.custom_dir)]
+                                         if config.theme.custom_dir else [])
+    for folder in folders:
+        for name, path in files_under(folder):
+            data = path.read_bytes()
+            digest.update(f"{name}\0{len(data)}\0".encode() + data)
+    digest.update(f"{mkdocs_version}|{material_version}".encode())
+    return digest.hexdigest()
+
+
+def _remove_stale_scratch(final: Path) -> None:
+    """Scratch folders of builds that were killed; they were never published."""
+    for stale in final.parent.glob(f".{final.name}.building-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def load_site_config(config_file: Path, as_of: date | None = None) -> SiteConfig:
+    """The catalog settings of a mkdocs.yml (its ``ocop`` block), with ``as_of`` applied: what
+    commands that do not build (check, stamps, import, export, print) need of it."""
+    config = load_config(config_file=str(config_file))
+    plugin = ocop_plugin(config)
+    if as_of is not None:
+        plugin.config.as_of = as_of.isoformat()
+    return plugin.site_config(config)
+
+
+def serve_site(config_file: Path, dev_addr: str) -> None:
+    """``ocop serve``: MkDocs' development server, rebuilding when a record changes."""
+    from mkdocs.commands.serve import serve
+
+    quiet_mkdocs_logging()
+    serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
+
+
+def quiet_mkdocs_logging() -> None:
+    """Show MkDocs warnings and errors only, as plain lines."""
+    logger = logging.getLogger("mkdocs")
+    logger.setLevel(logging.WARNING)
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        logger.addHandler(handler)

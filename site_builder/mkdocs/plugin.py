@@ -1,0 +1,375 @@
+"""The thin adapter between the catalog pipeline and MkDocs + Material.
+
+It reads the ``ocop`` block of ``mkdocs.yml``, runs the pipeline (load, validate, plan) and
+hands MkDocs the planned pages as virtual files, so ``mkdocs build`` and ``mkdocs serve`` work
+as well as ``ocop build``. Product pages are kept out of the navigation: each page renders a
+navigation of a handful of entries, whatever the size of the catalog.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import re
+import shutil
+from collections.abc import Callable
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import yaml
+from jinja2 import FileSystemBytecodeCache
+from markupsafe import escape
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from site_builder.config import Contact, RuleSettings, SiteConfig
+from site_builder.domain.model import Catalog
+from site_builder.output import shell
+from site_builder.output.plan import SitePage, SitePlan, language_switch, plan_site
+from site_builder.output.writer import Manifest, WriteResult, load_shells, write_site
+from site_builder.problems import Problems
+from site_builder.progress import Progress, Quiet
+from site_builder.records.validate import load_catalog
+from site_builder.render.i18n import available_languages, strings
+
+log = logging.getLogger("mkdocs.plugins.ocop")
+
+
+@cache
+def material_strings(lang: str) -> dict[str, str]:
+    """Material's interface strings in ``lang`` (from its language partials), by key."""
+    import material
+
+    path = Path(material.__file__).parent / "templates" / "partials" / "languages" / f"{lang}.html"
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    return dict(re.findall(r'^\s*"([\w.]+)": "([^"]*)",?$', text, flags=re.M))
+
+
+# Marks a folder as a site this tool built, so `ocop build` may replace it (and nothing else).
+SITE_MARKER = ".ocop-site"
+THEME_CSS = "assets/ocop.css"
+SHELL_DEPTHS = (1, 2, 3, 4)  # folder depths of the pages filled into the shell
+
+
+class OcopPluginConfig(base.Config):
+    products_dir = c.Type(str, default="products")
+    templates_dir = c.Type(str, default="theme/ocop")
+    cache_dir = c.Type(str, default=".cache/ocop")
+    draft = c.Type(bool, default=False)
+    sample_data = c.Type(bool, default=False)
+    as_of = c.Optional(c.Type(str))
+    validity_months = c.Type(int, default=36)
+    validity_ends_day_before = c.Type(bool, default=False)
+    expiring_days = c.Type(int, default=90)
+    grace_days = c.Type(int, default=180)
+    ocop_office = c.Type(dict, default={})
+    # The first language is published at the root, each other under its code (README).
+    languages = c.Type(list, default=["vi", "en"])
+    site_names = c.Type(dict, default={})  # the site's name in the other languages
+    data_licence = c.Type(str, default=SiteConfig.data_licence)  # of the open data files
+    share_images = c.Type(bool, default=SiteConfig.share_images)  # 1200×630 per product
+
+
+def _jinja_cache(cache_dir: Path) -> Path:
+    folder = cache_dir / "jinja"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+SITEMAP_LIMIT = 50_000  # addresses per sitemap file (sitemaps.org)
+
+
+def write_sitemap(site_dir: Path, site_url: str, urls: list[str], languages: tuple[str, ...]
+                  ) -> list[str]:
+    """sitemap.xml: every page, each with its versions in the other languages, without dates
+    so the same records give the same bytes. Past 50,000 addresses it is an index of
+    sitemap-N.xml files. Returns the files written."""
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    pages = set(urls)
+    prefixes = tuple(f"{lang}/" for lang in languages[1:])
+    entries = []
+    for url in sorted(u for u in pages if not u.startswith(prefixes)):
+        versions = [(languages[0], url)]
+        for lang in languages[1:]:
+            twin = f"{lang}/{url}" + ("" if url.endswith("/") or not url else "/")
+            if twin in pages:
+                versions.append((lang, twin))
+        links = "".join(f'<xhtml:link rel="alternate" hreflang="{lang}" href="{escape(base + u)}"/>'
+                        for lang, u in versions) if len(versions) > 1 else ""
+        entries += [f"<url><loc>{escape(base + u)}</loc>{links}</url>\n" for _, u in versions]
+    head = ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/'
+            'schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n')
+    chunks = [entries[i:i + SITEMAP_LIMIT] for i in range(0, len(entries), SITEMAP_LIMIT)] or [[]]
+    if len(chunks) == 1:
+        (site_dir / "sitemap.xml").write_text(head + "".join(chunks[0]) + "</urlset>\n",
+                                              encoding="utf-8")
+        return ["sitemap.xml"]
+    names = [f"sitemap-{n}.xml" for n in range(1, len(chunks) + 1)]
+    for name, chunk in zip(names, chunks, strict=True):
+        (site_dir / name).write_text(head + "".join(chunk) + "</urlset>\n", encoding="utf-8")
+    (site_dir / "sitemap.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/'
+        'schemas/sitemap/0.9">\n' + "".join(f"<sitemap><loc>{escape(base + n)}</loc></sitemap>\n"
+                                             for n in names) + "</sitemapindex>\n",
+        encoding="utf-8")
+    return ["sitemap.xml", *names]
+
+
+def format_problems(problems: Problems, root: Path) -> str:
+    return "\n".join(p.format("vi", root) for p in problems.sorted())
+
+
+class OcopPlugin(BasePlugin[OcopPluginConfig]):
+    def __init__(self) -> None:
+        self.command = "build"
+        self.preloaded: tuple[Catalog, Problems] | None = None
+        self.plan = SitePlan()
+        self.pages: dict[str, SitePage] = {}
+        self.site: SiteConfig | None = None
+        self.templates = Path()
+        self.shell_sources: dict[str, int] = {}  # placeholder page -> folder depth
+        self.mkdocs_pages: list[str] = []  # addresses of the pages MkDocs rendered
+        self.previous_site: Path | None = None  # the published site, whose unchanged units we keep
+        self.progress: Progress = Quiet()
+        self.result: WriteResult | None = None
+        self.translated_docs: dict[str, str] = {}  # docs/en/x.md -> "en"
+        self.doc_urls: set[str] = set()  # their addresses
+        self.doc_versions: dict[str, tuple[str, str, str]] = {}  # address -> lang, title, body
+        self.nav_titles: list[tuple[str, str]] = []  # (title, address) of the navigation
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self.shell_sources, self.mkdocs_pages, self.result = {}, [], None
+        self.translated_docs, self.doc_urls, self.doc_versions = {}, set(), {}
+        self.nav_titles = []
+
+    def site_config(self, config: MkDocsConfig) -> SiteConfig:
+        root = Path(config.config_file_path or ".").resolve().parent
+        opts = self.config
+        try:
+            as_of = date.fromisoformat(opts.as_of) if opts.as_of else None
+        except ValueError as exc:
+            raise PluginError(f"ocop: as_of '{opts.as_of}' phải có dạng YYYY-MM-DD") from exc
+        office = opts.ocop_office or {}
+        return SiteConfig(
+            products_dir=(root / opts.products_dir).resolve(),
+            site_url=config.site_url or "",
+            site_name=config.site_name,
+            draft=opts.draft or self.command == "serve",
+            sample_data=opts.sample_data,
+            as_of=as_of,
+            rules=RuleSettings(opts.validity_months, opts.validity_ends_day_before,
+                               opts.expiring_days, opts.grace_days),
+            ocop_office=Contact(str(office.get("name", "")), str(office.get("email", "")),
+                                str(office.get("phone", "")), str(office.get("zalo", ""))),
+            cache_dir=(root / opts.cache_dir).resolve() if opts.cache_dir else None,
+            languages=self.languages(),
+            site_names=tuple(sorted((str(k), str(v)) for k, v in opts.site_names.items())),
+            data_licence=opts.data_licence,
+            share_images=opts.share_images,
+        )
+
+    def languages(self) -> tuple[str, ...]:
+        wanted = tuple(str(code) for code in self.config.languages)
+        known = available_languages()
+        unknown = [code for code in wanted if code not in known]
+        if not wanted or wanted[0] != "vi" or unknown:
+            raise PluginError(
+                f"ocop: languages {list(wanted)} phải bắt đầu bằng vi và chỉ gồm các ngôn ngữ có "
+                f"tệp chuỗi giao diện ({', '.join(known)}; site_builder/render/locales/<mã>.yml). / "
+                f"languages must start with vi and list only languages with interface strings.")
+        return wanted
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        site = self.site = self.site_config(config)
+        root = site.products_dir.parent
+        catalog, problems = self.preloaded or load_catalog(site)
+        for warning in problems.warnings:
+            log.warning(warning.format("vi", root))
+        if problems.errors:
+            raise PluginError("Hồ sơ sản phẩm có lỗi, không dựng trang:\n"
+                              + format_problems(Problems(problems.errors), root))
+        if not site.draft and (reason := site.site_url_problem()):
+            raise PluginError(f"{reason[0]}. Khai báo tên miền thật trong mkdocs.yml, hoặc dựng "
+                              f"bản nháp (ocop build --draft). / {reason[1]}.")
+        self.templates = (Path(config.config_file_path).parent / self.config.templates_dir).resolve()
+        self.plan = plan_site(catalog, site, self.templates)
+        # The catalog and plan live until the end of the build: keep the garbage collector
+        # from walking them again and again while pages are rendered (a large share of the
+        # time at 20,000 products otherwise).
+        gc.freeze()
+        self.pages = {page.src_uri: page for page in self.plan.pages}
+        # The draft banner (theme/main.html), in the first language; shell_translations words
+        # it in the others.
+        config.extra["ocop_draft"] = strings(site.default_language)["draft_notice"] if site.draft \
+            else ""
+        # No web fonts from Google: pages must load nothing from other hosts (3G phones, privacy,
+        # the offline fair kit). Material then uses the system's fonts.
+        config.theme["font"] = False
+        # The catalog's styles belong to the theme, not to each site's mkdocs.yml.
+        if THEME_CSS not in config.extra_css:
+            config.extra_css.append(THEME_CSS)
+        # Our 404 page finds the product of a lot address that has no page yet, and our
+        # sitemap lists the pages filled into the shell, which MkDocs does not know.
+        config.theme.static_templates.discard("404.html")
+        config.theme.static_templates.discard("sitemap.xml")
+        # Material's alternate-language links, pointed at a placeholder: each page gets its own
+        # language switch after rendering (shell.py).
+        if len(site.languages) > 1:
+            config.extra["alternate"] = [{"name": "", "link": shell.ALTERNATE_PLACEHOLDER,
+                                          "lang": "x-ocop"}]
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        # Our page templates live in the theme folder; they are not files of the site.
+        for theme_file in [f for f in files if f.abs_src_path
+                           and Path(f.abs_src_path).resolve().is_relative_to(self.templates)]:
+            files.remove(theme_file)
+        for page in self.plan.pages:
+            if not page.in_nav:
+                continue  # filled into the site shell after the build (shell.py)
+            # Material prints page titles and descriptions without escaping them, and titles
+            # come from producers' records: hand it text that is already HTML-escaped.
+            front = yaml.safe_dump({"title": str(escape(page.title)),
+                                    "description": str(escape(page.description))},
+                                   allow_unicode=True, sort_keys=True)
+            files.append(File.generated(config, page.src_uri, content=f"---\n{front}---\n"))
+        # docs/en/about.md is the English version of docs/about.md: written into the English
+        # shell after the build, and kept out of the navigation.
+        for file in files.documentation_pages():
+            lang, _, rest = file.src_uri.partition("/")
+            if lang in self.site.languages[1:] and rest:
+                file.inclusion = InclusionLevel.NOT_IN_NAV
+                self.translated_docs[file.src_uri] = lang
+                self.doc_urls.add(file.url)
+        for level in SHELL_DEPTHS:
+            front = yaml.safe_dump({"title": shell.TITLE, "description": shell.DESCRIPTION,
+                                    "search": {"exclude": True}})
+            src = shell.placeholder_url(level) + "index.md"
+            self.shell_sources[src] = level
+            files.append(File.generated(config, src, content=f"---\n{front}---\n",
+                                        inclusion=InclusionLevel.NOT_IN_NAV))
+        return files
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
+                         files: Files) -> str:
+        known = page.file.src_uri in self.pages or page.file.src_uri in self.shell_sources
+        return "" if known else markdown
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
+                        files: Files) -> str:
+        if page.file.src_uri in self.shell_sources:
+            # Material adds the title as an <h1> to a page without one; ours have their own.
+            return "<!-- <h1> -->" + shell.BODY
+        self.mkdocs_pages.append(page.url)
+        if page.file.src_uri in self.translated_docs:
+            self.doc_versions[page.url] = (self.translated_docs[page.file.src_uri], page.title or "",
+                                           html)
+        ours = self.pages.get(page.file.src_uri)
+        return ours.body if ours else html
+
+    def on_nav(self, nav, *, config: MkDocsConfig, files: Files):  # type: ignore[no-untyped-def]
+        self.nav_titles = [(page.title, page.url) for page in nav.pages if page.title]
+        return nav
+
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):  # type: ignore[no-untyped-def]
+        # Compiling Material's templates is a good part of a small rebuild; keep the result.
+        if self.site is not None and self.site.cache_dir is not None:
+            env.bytecode_cache = FileSystemBytecodeCache(str(_jinja_cache(self.site.cache_dir)))
+        return env
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if page.file.src_uri in self.shell_sources:
+            return shell.valid_html(output)  # the markers stay for the pages filled in later
+        ours = self.pages.get(page.file.src_uri)
+        versions = ours.alternates if ours else self.doc_alternates(page.url)
+        lang = ours.lang if ours else self.site.default_language  # type: ignore[union-attr]
+        switch = self.language_links(SitePage(page.url, "", "", "", lang=lang, alternates=versions))
+        return shell.fill_extras(shell.valid_html(output), switch, ours.head if ours else "")
+
+    def doc_alternates(self, url: str) -> tuple[tuple[str, str], ...]:
+        """The versions of a page of docs/: docs/x.md, and docs/en/x.md if it exists."""
+        assert self.site is not None
+        first = self.site.default_language
+        for lang in self.site.languages[1:]:
+            if url.startswith(lang + "/"):
+                url = url[len(lang) + 1:]
+        versions = [(first, url)] + [(lang, f"{lang}/{url}") for lang in self.site.languages[1:]
+                                     if f"{lang}/{url}" in self.doc_urls]
+        return tuple(versions) if len(versions) > 1 else ()
+
+    def language_links(self, page: SitePage) -> str:
+        assert self.site is not None
+        return language_switch(page, {code: strings(code)["language_name"]
+                                      for code in self.site.languages})
+
+    def shell_translations(self) -> dict[str, Callable[[str, int], str]]:
+        """For each other language, a function making its shell from the first language's:
+        the navigation links to that language's pages, labelled with their titles."""
+        assert self.site is not None
+        site = self.site
+        made = {}
+        for lang in site.languages[1:]:
+            twins = {page.url: dict(page.alternates)[lang] for page in self.plan.pages
+                     if lang in dict(page.alternates)}
+            titles = dict(self.plan.nav_titles)
+            for url, (doc_lang, title, _) in self.doc_versions.items():
+                if doc_lang == lang:
+                    twins[url[len(lang) + 1:]] = url
+                    titles[url] = title
+            words = {title: titles[twins[url]] for title, url in self.nav_titles
+                     if url in twins and titles.get(twins[url])}
+            words[strings(site.default_language)["draft_notice"]] = strings(lang)["draft_notice"]
+            names = (site.site_name, site.site_name_in(lang))
+
+            def translate(text: str, level: int, lang: str = lang, twins: dict = twins,
+                          words: dict = words, names: tuple = names) -> str:
+                return shell.translate(shell.rename(text, *names), level=level, lang=lang,
+                                       theme_words=(material_strings("vi"),
+                                                    material_strings(lang) or material_strings("en")),
+                                       words=words, twins=twins)
+
+            made[lang] = translate
+        return made
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        assert self.site is not None
+        site_dir = Path(config.site_dir)
+        site_url = config.site_url or ""
+        shells = load_shells(site_dir, self.shell_sources, site_url, self.shell_translations())
+        shutil.rmtree(site_dir / shell.SHELL_DIR, ignore_errors=True)
+        # The other languages' versions of docs/ pages, in their language's shell.
+        for url, (lang, title, body) in self.doc_versions.items():
+            page = SitePage(url, title, "", body, lang=lang, alternates=self.doc_alternates(url))
+            html = shells[(lang, shell.depth(url))].fill(
+                title=title, description=config.site_description or "", body=body,
+                address=self.site.absolute_url(url), switch=self.language_links(page))
+            (site_dir / url / "index.html").write_text(html, encoding="utf-8")
+        previous = Manifest.read(self.previous_site)
+        result = write_site(self.plan, site_dir, shells, self.site.absolute_url,
+                            self.language_links, previous, self.progress)
+        sitemaps = write_sitemap(site_dir, site_url,
+                                 self.mkdocs_pages + result.manifest.page_urls(),
+                                 self.site.languages)
+        (site_dir / SITE_MARKER).write_text("built by ocop\n", encoding="utf-8")
+        result.manifest.generated += [*sitemaps, SITE_MARKER]
+        result.manifest.write(site_dir)
+        self.result = result
+        gc.unfreeze()  # `mkdocs serve` plans again on every change: let the old plan go
+
+    def on_build_error(self, *, error: Exception) -> None:
+        gc.unfreeze()  # also after a failed build, or a long `mkdocs serve` keeps every old plan
+
+    def on_serve(self, server, *, config: MkDocsConfig, builder):  # type: ignore[no-untyped-def]
+        if self.site is not None:
+            server.watch(str(self.site.products_dir))
+        server.watch(str(self.templates))
+        return server

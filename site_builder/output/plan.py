@@ -1,0 +1,644 @@
+"""Render the catalog into a site plan: pages for the site shell, and files written as they are.
+
+Nothing here knows about MkDocs. A ``SitePage`` is a body of HTML with a title that the site
+shell (Material for MkDocs today) wraps in its layout; a ``SiteFile`` is written byte for byte
+(traceability pages, QR codes, photos). Every decision about status is taken in ``rules.py``
+and turned into words in ``views.py``; templates only place them.
+
+Most of the site is planned as ``Unit``s: the output of one product (its pages, photos, codes)
+or of one listing page, with a key that digests everything it is made from. A unit whose key
+is unchanged since the last build is not rendered again (see ``output/writer.py``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import posixpath
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from functools import cache, lru_cache, partial
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from jinja2 import (
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    Template,
+    select_autoescape,
+)
+from markupsafe import Markup, escape
+
+from site_builder.assets.badge import HEIGHT as BADGE_HEIGHT
+from site_builder.assets.badge import WIDTH as BADGE_WIDTH
+from site_builder.assets.badge import badge_svg
+from site_builder.assets.blob_cache import blob_cache
+from site_builder.assets.favicon import DATA_URI as FAVICON_DATA_URI
+from site_builder.assets.favicon import favicon_ico
+from site_builder.assets.media import photo_files, web_photo
+from site_builder.assets.qr import qr_images
+from site_builder.assets.share_image import share_files
+from site_builder.config import SiteConfig
+from site_builder.domain.model import Catalog, Product
+from site_builder.domain.places import Province, provinces
+from site_builder.domain.rules import Status
+from site_builder.domain.taxonomy import BROWSED_SECTORS, Sector
+from site_builder.domain.traceability import ITEMS, Completeness, all_completeness
+from site_builder.records.cache import summary_digest
+from site_builder.records.fingerprint import code_fingerprint, files_under
+from site_builder.render.facets import SORTS, facets, home_charts
+from site_builder.render.i18n import Translator, strings
+from site_builder.render.open_data import (
+    DATA_DIR,
+    FIELDS,
+    atom_feed,
+    places_geojson,
+    products_csv,
+    products_json,
+    schema_json,
+)
+from site_builder.render.search_index import build_search_index
+from site_builder.render.views import (
+    ProductView,
+    Urls,
+    document_names,
+    lot_view,
+    product_metadata,
+    product_view,
+)
+
+
+@dataclass(frozen=True)
+class SitePage:
+    url: str  # "san-pham/nho-thach-ba/" ("" for the home page)
+    title: str
+    description: str
+    body: str
+    in_nav: bool = False
+    lang: str = "vi"
+    # Every language version of this page, itself included: (language, url).
+    alternates: tuple[tuple[str, str], ...] = ()
+    head: str = ""  # tags of its own for the <head> (Open Graph, Twitter card)
+
+    @property
+    def src_uri(self) -> str:
+        """The Markdown path MkDocs would have read this page from."""
+        return (self.url + "index.md") if self.url else "index.md"
+
+
+@dataclass(frozen=True)
+class SiteFile:
+    path: str  # "p/nho-thach-ba/index.html"
+    data: bytes
+
+
+@dataclass
+class UnitOutput:
+    pages: list[SitePage] = field(default_factory=list)  # filled into the site shell
+    files: list[SiteFile] = field(default_factory=list)
+    standalone: list[str] = field(default_factory=list)  # addresses of pages among the files
+
+    def add_page(self, page: SitePage) -> None:
+        self.pages.append(page)
+
+    def add_file(self, path: str, data: bytes) -> None:
+        self.files.append(SiteFile(path, data))
+
+
+@dataclass(frozen=True)
+class Unit:
+    """Output made only from known inputs, digested in ``key``; rendered when the key changes."""
+
+    name: str  # "product:buoi-tan-trieu", "listing:tinh/khanh-hoa/2/"
+    key: str
+    render: Callable[[], UnitOutput]
+
+
+@dataclass
+class SitePlan:
+    pages: list[SitePage] = field(default_factory=list)  # rendered by the site generator, in nav
+    units: list[Unit] = field(default_factory=list)
+    files: list[SiteFile] = field(default_factory=list)  # small files written every build
+    # The titles of the navigation's pages in every language, by address: the navigation of
+    # another language's pages is labelled with them.
+    nav_titles: dict[str, str] = field(default_factory=dict)
+
+    def add_page(self, page: SitePage) -> None:
+        self.pages.append(page)
+
+    def add_file(self, path: str, data: bytes) -> None:
+        self.files.append(SiteFile(path, data))
+
+    @property
+    def product_count(self) -> int:
+        return sum(1 for unit in self.units if unit.name.startswith("product:"))
+
+
+@lru_cache(maxsize=65536)
+def relative(from_url: str, to: str) -> str:
+    """A link from the page at ``from_url`` to the site path ``to``, relative like MkDocs's.
+
+    A page address without a trailing slash ('01/0893...') lives in its parent folder, and a
+    link to one must not gain a slash."""
+    folder = from_url.rstrip("/") if from_url.endswith("/") else posixpath.dirname(from_url)
+    if to.endswith("/") or to == "":
+        target = posixpath.relpath(to or ".", folder or ".")
+        return "./" if target == "." else target + "/"
+    parent = posixpath.relpath(posixpath.dirname(to) or ".", folder or ".")
+    name = posixpath.basename(to)
+    return name if parent == "." else f"{parent}/{name}"
+
+
+def language_switch(page: SitePage, names: dict[str, str]) -> str:
+    """Links to the page's versions in the other languages, for the header."""
+    return "".join(
+        f'<a class="md-header__button ocop-lang" href="{escape(relative(page.url, url))}" '
+        f'hreflang="{lang}" lang="{lang}">{escape(names[lang])}</a>'
+        for lang, url in page.alternates if lang != page.lang)
+
+
+def meta_tags(tags: dict[str, str]) -> str:
+    """Open Graph (``property``) and Twitter card (``name``) <meta> tags."""
+    return "".join(
+        f'<meta {"name" if key.startswith("twitter:") else "property"}="{key}" '
+        f'content="{escape(value)}">' for key, value in tags.items())
+
+
+def script_json(value: object) -> Markup:
+    """JSON safe to place inside a <script> element: no '<', '>' or '&' can end or break it."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+# GS1 application identifiers a traceability page shows when a scanned link carries them.
+SHOWN_AIS = ("10", "11", "13", "15", "17", "21")
+
+
+class Renderer:
+    """Renders the pages of one language."""
+
+    def __init__(self, config: SiteConfig, templates_dir: Path, lang: str | None = None) -> None:
+        self.config = config
+        self.lang = lang or config.default_language
+        self.t = Translator(self.lang)
+        self.urls = Urls(config.language_prefix(self.lang))
+        self.site_name = config.site_name_in(self.lang)
+        self.language_names = {code: strings(code)["language_name"] for code in config.languages}
+        bytecode = None
+        if config.cache_dir is not None:
+            (config.cache_dir / "jinja").mkdir(parents=True, exist_ok=True)
+            bytecode = FileSystemBytecodeCache(str(config.cache_dir / "jinja"))
+        self.env = Environment(
+            loader=FileSystemLoader(str(templates_dir)),
+            bytecode_cache=bytecode,
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters["json"] = lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True)
+        self.env.filters["script_json"] = script_json
+        # Standalone pages carry their icon: no request for /favicon.ico (see favicon.py).
+        self.env.globals["favicon"] = Markup(FAVICON_DATA_URI)
+        self.templates: dict[str, Template] = {}
+
+    def render(self, template: str, page_url: str, **context: object) -> str:
+        def link(to: str) -> str:
+            return relative(page_url, to)
+
+        compiled = self.templates.get(template)
+        if compiled is None:
+            compiled = self.templates[template] = self.env.get_template(template)
+        context.setdefault("alternates", ())
+        return compiled.render(
+            t=self.t, link=link, urls=self.urls, config=self.config, Status=Status,
+            site_name=self.site_name, language_names=self.language_names,
+            ai_labels={ai: self.t(f"ai_{ai}") for ai in SHOWN_AIS}, **context
+        )
+
+
+class Languages:
+    """One renderer per language of the site, the first language's first."""
+
+    def __init__(self, config: SiteConfig, templates_dir: Path) -> None:
+        self.renderers = [Renderer(config, templates_dir, lang) for lang in config.languages]
+        self.first = self.renderers[0]
+
+    def alternates(self, address: Callable[[Urls], str]) -> tuple[tuple[str, str], ...]:
+        """Each language's version of a page: ``address(urls)`` in every language."""
+        return tuple((r.lang, address(r.urls)) for r in self.renderers)
+
+
+LISTING_PAGE_SIZE = 60
+
+
+def _digest(*parts: object) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(repr(part).encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def global_key(config: SiteConfig, templates_dir: Path) -> str:
+    """Everything every unit depends on: the code and its data (every file of the package, its
+    version, the place data's versions), the templates, settings and the day."""
+    digest = hashlib.sha256(code_fingerprint().encode())
+    for name, path in files_under(templates_dir):
+        data = path.read_bytes()
+        digest.update(f"{name}\0{len(data)}\0".encode() + data)
+    digest.update(repr((config.site_url, config.site_name, config.draft, config.sample_data,
+                        config.rules, config.ocop_office, config.today(), config.share_images,
+                        config.site_names, config.languages, config.data_licence)).encode())
+    return digest.hexdigest()
+
+
+def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path) -> SitePlan:
+    """Every page and file of the catalog, in a stable order; units are rendered on demand."""
+    languages = Languages(config, templates_dir)
+    first = languages.first
+    day = config.today()
+    base_key = global_key(config, templates_dir)
+    views = [product_view(p, day, config, first.t) for p in catalog.products]
+    views.sort(key=_catalog_order)
+    # The same products worded for each language, in the same order.
+    worded = {r.lang: views if r is first else [v.in_language(r.t, r.urls) for v in views]
+              for r in languages.renderers}
+    keys = {v.product.id: _digest(base_key, catalog.digests.get(v.product.id, v.product))
+            for v in views}
+    photos = {v.product.id: _photo_links(v.product) for v in views}
+    plan = SitePlan()
+    for i, view in enumerate(views):
+        plan.units.append(Unit(
+            f"product:{view.product.id}", keys[view.product.id],
+            partial(_product_unit, languages, [worded[r.lang][i] for r in languages.renderers],
+                    photos[view.product.id])))
+    # Listings, summaries and open data show no story: they are keyed on the rest of each
+    # product, so a story edit re-renders the product's own pages only.
+    listed = {v.product.id: _digest(base_key, catalog.summaries.get(v.product.id)
+                                    or summary_digest(v.product)) for v in views}
+    every_product = _digest("catalog", [listed[v.product.id] for v in views])
+    # Worked out only when a completeness page is rendered (a story edit renders none), then
+    # shared by every language.
+    checked = cache(lambda: all_completeness([v.product for v in views]))
+    for renderer in languages.renderers:
+        site = _LanguageSite(plan, languages, renderer, worded[renderer.lang], photos, listed,
+                             every_product)
+        site.home()
+        site.listing(lambda u: u.catalog(), renderer.t("catalog"), site.views, in_nav=True)
+        site.groupings()
+        site.star_listings()
+        site.completeness(checked)
+        site.open_data()
+    plan.units.append(Unit("data:open", _digest("open data", every_product, config.data_licence),
+                           partial(_open_data_unit, languages, worded)))
+    indexed = [(r.lang, worded[r.lang]) for r in languages.renderers]
+    # The index holds what listings show (no story), so it changes exactly when they do.
+    plan.units.append(Unit("search:index", _digest("search", every_product),
+                           partial(_search_unit, indexed, photos)))
+    plan.add_file("favicon.ico", favicon_ico())  # browsers ask every host for it
+    plan.add_file("404.html", first.render("not_found.html", "", absolute_base=_base_path(
+        config.site_url), others=[(r.t, r.urls) for r in languages.renderers[1:]]).encode("utf-8"))
+    return plan
+
+
+def _badge_snippet(view: ProductView) -> dict[str, str]:
+    """The badge and the HTML a producer pastes to show it, linking to the permanent page."""
+    config, product = view.config, view.product
+    image = config.absolute_url(Urls.badge(product))
+    page = config.absolute_url(view.urls.product(product))
+    alt = f"{view.name}: {view.status_short}"
+    code = (f'<a href="{escape(page)}"><img src="{escape(image)}" alt="{escape(alt)}" '
+            f'width="{BADGE_WIDTH}" height="{BADGE_HEIGHT}"></a>')
+    return {"src": Urls.badge(product), "code": code, "alt": alt,
+            "width": str(BADGE_WIDTH), "height": str(BADGE_HEIGHT)}
+
+
+def _open_data_unit(languages: Languages, worded: dict[str, list[ProductView]]) -> UnitOutput:
+    config = languages.first.config
+    views = worded[languages.first.lang]
+    out = UnitOutput()
+    out.add_file(DATA_DIR + "products.json", products_json(views, config))
+    out.add_file(DATA_DIR + "products.csv", products_csv(views, config))
+    out.add_file(DATA_DIR + "schema.json", schema_json(config))
+    out.add_file(DATA_DIR + "places.geojson", places_geojson(views, config))
+    for r in languages.renderers:
+        out.add_file(f"{DATA_DIR}feed-{r.lang}.atom", atom_feed(worded[r.lang], config, r.t, r.urls))
+    return out
+
+
+def _search_unit(indexed: list[tuple[str, list[ProductView]]], photos: dict) -> UnitOutput:
+    return UnitOutput(files=[SiteFile(path, data) for path, data in
+                             build_search_index(indexed, photos).items()])
+
+
+def _catalog_order(view: ProductView) -> tuple:
+    """Certified products first, then by stars (5 first), then by name."""
+    lapsed = 0 if view.status.status.shows_mark else 1
+    return (lapsed, -(view.status.stars or 0), view.product.name.vi.casefold(), view.product.id)
+
+
+def _photo_links(product: Product) -> list[dict[str, object]]:
+    """What templates need to show a product's photos, known without opening them."""
+    result = []
+    for photo in product.photos:
+        web = web_photo(photo)
+        base = Urls.media(product)
+        result.append({
+            "small": base + web.name(web.small),
+            "large": base + web.name(web.large),
+            "small_webp": base + web.name(web.small, "webp"),
+            "large_webp": base + web.name(web.large, "webp"),
+            "small_width": web.small,
+            "large_width": web.large,
+            "width": web.size[0],
+            "height": web.size[1],
+            "alt": photo.alt,
+        })
+    return result
+
+
+def _product_unit(languages: Languages, views: list[ProductView], photos: list) -> UnitOutput:
+    """Everything published for one product: photos and codes, and in each language its page
+    and traceability pages."""
+    out = UnitOutput()
+    first = views[0]
+    product, config = first.product, languages.first.config
+    cache = config.cache_dir
+    for photo in product.photos:
+        for name, data in sorted(photo_files(photo, cache).items()):
+            out.add_file(Urls.media(product) + name, data)
+    out.add_file(Urls.badge(product), badge_svg(first))
+    for path, data in share_files(views, cache, card=config.share_images).items():
+        out.add_file(path, data)
+    images = qr_images(first.trace_absolute_url, cache)
+    out.add_file(Urls.qr(product, "svg"), images.svg)
+    out.add_file(Urls.qr(product, "png"), images.png)
+    page_versions = languages.alternates(lambda u: u.product(product))
+    for renderer, view in zip(languages.renderers, views, strict=True):
+        url = renderer.urls.product(product)
+        title = renderer.t("product_title", name=view.name, producer=product.producer.name)
+        json_ld, tags = product_metadata(view, photos)
+        out.add_page(SitePage(
+            url, title, view.page_description,
+            renderer.render("product.html", url, v=view, photos=photos, alternates=page_versions,
+                            json_ld=json_ld, badge=_badge_snippet(view),
+                            marketplace_images={
+                                "share": Urls.share_image(product) if config.share_images else None,
+                                "square": Urls.square_image(product) if product.photos else None}),
+            lang=renderer.lang, alternates=page_versions, head=meta_tags(tags)))
+        _add_trace_pages(out, languages, renderer, view, photos)
+    return out
+
+
+class _LanguageSite:
+    """The catalog pages of one language: home, listings, groupings and staff pages."""
+
+    def __init__(self, plan: SitePlan, languages: Languages, renderer: Renderer,
+                 views: list[ProductView], photos: dict, listed: dict[str, str],
+                 every_product: str) -> None:
+        """``listed``: each product's key as listings show it (no story)."""
+        self.plan, self.languages, self.renderer = plan, languages, renderer
+        self.views, self.photos, self.listed = views, photos, listed
+        self.every_product = every_product
+        self.t = renderer.t
+        self.nav = renderer is languages.first  # the first language's main pages are MkDocs's
+
+    def publish(self, name: str, url: str, key: str, render: Callable[[], SitePage],
+                in_nav: bool = False, title: str = "") -> None:
+        """A page of the navigation is rendered now, for MkDocs (or taken from the cache of
+        such pages when its key is unchanged); any other page is a unit."""
+        if in_nav:
+            self.plan.nav_titles[url] = title
+        if in_nav and self.nav:
+            self.plan.add_page(rendered_once(self.renderer.config.cache_dir, key, render))
+        else:
+            self.plan.units.append(Unit(f"{name}:{url}", key, lambda: UnitOutput(pages=[render()])))
+
+    def home(self) -> None:
+        r, t, views = self.renderer, self.t, self.views
+        certified = [v for v in views if v.status.status.shows_mark]
+        versions = self.languages.alternates(lambda u: u.home())
+
+        def render() -> SitePage:
+            body = r.render(
+                "home.html", r.urls.home(), five_star=[v for v in certified if v.status.stars == 5],
+                featured=certified[:12], photos=self.photos, charts=home_charts(views, t, r.urls),
+                total=len(views), alternates=versions)
+            title = r.site_name if self.nav else t("home")
+            return SitePage(r.urls.home(), title, t("site_tagline"), body, in_nav=self.nav,
+                            lang=r.lang, alternates=versions)
+
+        self.publish("page", r.urls.home(), _digest("home", r.lang, self.every_product), render, in_nav=True,
+                     title=t("home"))
+
+    def listing(self, address: Callable[[Urls], str], title: str, views: list[ProductView],
+                in_nav: bool = False) -> None:
+        """Product cards, LISTING_PAGE_SIZE a page: the address, then address + '2/', ..."""
+        r, t = self.renderer, self.t
+        url = address(r.urls)
+        versions = self.languages.alternates(address)
+        chunks = [views[i:i + LISTING_PAGE_SIZE]
+                  for i in range(0, len(views), LISTING_PAGE_SIZE)] or [[]]
+        addresses = [url] + [f"{url}{n}/" for n in range(2, len(chunks) + 1)]
+        for n, (chunk, here) in enumerate(zip(chunks, addresses, strict=True), start=1):
+            pager = {"page": n, "pages": len(chunks), "total": len(views),
+                     "prev": addresses[n - 2] if n > 1 else None,
+                     "next": addresses[n] if n < len(chunks) else None}
+            lead = t("products_count", count=t.number(len(views)))
+            page_title = title if n == 1 else t("page_title", title=title, page=n)
+            description = t("listing_description", title=title, count=t.number(len(views)),
+                            page=n, pages=len(chunks))
+            page_versions = tuple((lang, v if n == 1 else f"{v}{n}/") for lang, v in versions)
+            first_page = in_nav and n == 1
+
+            def render(chunk=chunk, here=here, page_title=page_title, lead=lead, pager=pager,
+                       description=description, page_versions=page_versions,
+                       first_page=first_page) -> SitePage:
+                body = r.render("listing.html", here, title=page_title, lead=lead, views=chunk,
+                                photos=self.photos, pager=pager, alternates=page_versions,
+                                filters=facets(views, t, r.urls) if first_page else None,
+                                status_names={s.value: t(f"status_short_{s.value}") for s in Status},
+                                sorts=SORTS)
+                return SitePage(here, page_title, description, body, in_nav=first_page and self.nav,
+                                lang=r.lang, alternates=page_versions)
+
+            self.publish("listing", here, _digest("listing", here, page_title, pager, description,
+                                            [self.listed[v.product.id] for v in chunk],
+                                            self.every_product if first_page else ""),
+                         render, in_nav=first_page, title=page_title)
+
+    def groupings(self) -> None:
+        r, t, views = self.renderer, self.t, self.views
+        by_province: dict[int, list[ProductView]] = {}
+        by_sector: dict[str, list[ProductView]] = {}
+        for view in views:
+            by_province.setdefault(view.product.producer.province.code, []).append(view)
+            by_sector.setdefault(view.sector.slug, []).append(view)
+        province_list: list[tuple[Province, list[ProductView]]] = sorted(
+            ((provinces()[code], items) for code, items in by_province.items()),
+            key=lambda item: item[0].short_name)
+        # Products not yet classified get a listing of their own, after the six sectors.
+        sector_list: list[tuple[Sector, list[ProductView]]] = [
+            (s, by_sector[s.slug]) for s in BROWSED_SECTORS if s.slug in by_sector]
+        for kind, title, lead, groups, url in (
+                ("provinces", t("provinces"), t("provinces_lead"),
+                 [(p.name, r.urls.province(p), items) for p, items in province_list],
+                 r.urls.provinces()),
+                ("sectors", t("sectors"), t("sectors_lead"),
+                 [(t.name(s), r.urls.sector(s), items) for s, items in sector_list],
+                 r.urls.sectors())):
+            versions = self.languages.alternates(lambda u, kind=kind: getattr(u, kind)())
+
+            def render(kind=kind, title=title, lead=lead, groups=groups, versions=versions,
+                       url=url) -> SitePage:
+                rows = [(name, link_to, len(items), sum(1 for v in items if not v.lapsed))
+                        for name, link_to, items in groups]
+                most = max([row[2] for row in rows] + [1])
+                body = r.render("groups.html", url, title=title, lead=lead, rows=rows,
+                                most=most, kind=kind, alternates=versions)
+                return SitePage(url, title, lead, body, in_nav=self.nav, lang=r.lang,
+                                alternates=versions)
+
+            self.publish("page", url, _digest(kind, r.lang, self.every_product), render,
+                         in_nav=True, title=title)
+        for province, items in province_list:
+            self.listing(lambda u, p=province: u.province(p),
+                         t("group_page_title", group=province.name), items)
+        for sector, items in sector_list:
+            self.listing(lambda u, s=sector: u.sector(s), t("group_page_title", group=t.name(sector)),
+                         items)
+
+    def open_data(self) -> None:
+        """The page that lists and documents the open data files."""
+        r, t = self.renderer, self.t
+        url = r.urls.page(DATA_DIR)
+        versions = self.languages.alternates(lambda u: u.page(DATA_DIR))
+
+        def render() -> SitePage:
+            body = r.render("data.html", url, fields=[(name, pair[0] if t.lang == "vi" else pair[1])
+                                                      for name, pair in FIELDS.items()],
+                            data_dir=DATA_DIR, count=len(self.views), alternates=versions)
+            return SitePage(url, t("data_title"), t("data_lead"), body, lang=r.lang,
+                            alternates=versions)
+
+        # every_product carries the code, templates and settings too (the licence among them).
+        self.publish("page", url, _digest("data page", r.lang, self.every_product), render)
+
+    def star_listings(self) -> None:
+        """One listing per star rating, of the products certified now: browsing without
+        JavaScript, and the targets of the home page's chart."""
+        for n in (5, 4, 3):
+            items = [v for v in self.views if not v.lapsed and v.status.stars == n]
+            if items:
+                self.listing(lambda u, n=n: u.stars(n), self.t("stars_page_title", n=n), items)
+
+    def completeness(self, checked: Callable[[], list[Completeness]]) -> None:
+        """A staff page of Circular 02/2024 items: a summary by province, then one page each.
+        ``checked`` gives the items of every product and batch, worked out on first use."""
+        r, t = self.renderer, self.t
+        ids_by_province: dict[int, list[str]] = {}
+        for view in self.views:
+            ids_by_province.setdefault(view.product.producer.province.code, []).append(view.product.id)
+        places_here = sorted((provinces()[code] for code in ids_by_province), key=lambda p: p.short_name)
+
+        def rows_of(province: Province) -> list[Completeness]:
+            return grouped().get(province.code, [])
+
+        @cache
+        def grouped() -> dict[int, list[Completeness]]:
+            rows: dict[int, list[Completeness]] = {}
+            for row in checked():
+                rows.setdefault(row.product.producer.province.code, []).append(row)
+            return rows
+
+        url = r.urls.completeness()
+        versions = self.languages.alternates(lambda u: u.completeness())
+
+        def render_summary() -> SitePage:
+            rows = checked()
+            summary = [(p, r.urls.completeness(p), len(items), sum(row.complete for row in items))
+                       for p in places_here for items in [rows_of(p)]]
+            return SitePage(url, t("completeness_title"), t("completeness_lead"), r.render(
+                "completeness.html", url, items=ITEMS, summary=summary, rows=None,
+                complete=sum(row.complete for row in rows), total=len(rows), alternates=versions),
+                in_nav=self.nav, lang=r.lang, alternates=versions)
+
+        self.publish("page", url, _digest("completeness", r.lang, self.every_product), render_summary,
+                     in_nav=True, title=t("nav_traceability"))
+        for province in places_here:
+            here = r.urls.completeness(province)
+            province_versions = self.languages.alternates(lambda u, p=province: u.completeness(p))
+
+            def render(here=here, province=province,
+                       province_versions=province_versions) -> SitePage:
+                items = rows_of(province)
+                return SitePage(
+                    here, t("completeness_province_title", province=province.name),
+                    t("completeness_province_lead", province=province.name),
+                    r.render("completeness.html", here, items=ITEMS, summary=None, rows=items,
+                             province=province, complete=sum(row.complete for row in items),
+                             total=len(items), alternates=province_versions),
+                    lang=r.lang, alternates=province_versions)
+
+            products_here = sorted(ids_by_province[province.code])
+            self.publish("completeness", here, _digest("completeness", here,
+                                                 [self.listed[i] for i in products_here]), render)
+
+
+def rendered_once(cache_dir: Path | None, key: str, render: Callable[[], SitePage]) -> SitePage:
+    """A navigation page from the cache when its key is unchanged: MkDocs needs these pages on
+    every build, and some (the completeness summary, the first catalog page with its filter
+    counts) take seconds at national scale."""
+    store = blob_cache(cache_dir, "nav-pages")
+    found = store.get(key)
+    if found is not None:
+        fields = json.loads(found)
+        fields["alternates"] = tuple(tuple(pair) for pair in fields["alternates"])
+        return SitePage(**fields)
+    page = render()
+    store.put(key, json.dumps(asdict(page), ensure_ascii=False).encode("utf-8"))
+    return page
+
+
+def _base_path(site_url: str) -> str:
+    """The path the site is published under ('/' or '/ocop/'), for pages served at any depth."""
+    path = urlsplit(site_url).path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def _add_page_files(out: UnitOutput, url: str, render: Callable[[str], str]) -> None:
+    """Write the page at ``url`` into each file that may answer it, each with links relative
+    to where that file is served from."""
+    out.standalone.append(url)
+    for path in Urls.files_for(url):
+        served_at = url if path.endswith(".html") and not path.endswith("/index.html") else (
+            path[: -len("index.html")])
+        out.add_file(path, render(served_at).encode("utf-8"))
+
+
+def _add_trace_pages(out: UnitOutput, languages: Languages, renderer: Renderer,
+                     view: ProductView, photos: list) -> None:
+    product, config, u = view.product, renderer.config, renderer.urls
+    domain = urlsplit(config.site_url).netloc or config.site_url
+    lots = [lot_view(view, batch, config, renderer.t) for batch in product.batches]
+    versions = languages.alternates(lambda x: x.trace(product))
+    _add_page_files(out, u.trace(product), lambda at: renderer.render(
+        "trace.html", at, v=view, photos=photos, domain=domain, lots=lots, alternates=versions))
+    if renderer is languages.first and u.trace(product) != u.short_trace(product):
+        # Every product keeps its short address, so codes printed before it had a GTIN work.
+        out.add_file(u.short_trace(product) + "index.html", renderer.render(
+            "moved.html", u.short_trace(product), v=view, target=u.trace(product)
+        ).encode("utf-8"))
+    for lot in lots:
+        lot_versions = languages.alternates(lambda x, b=lot.batch: x.lot(product, b))
+        _add_page_files(out, lot.url, lambda at, lot=lot, lot_versions=lot_versions:
+                        renderer.render("lot.html", at, v=view, lot=lot, photos=photos,
+                                        domain=domain, alternates=lot_versions))
+        if renderer is not languages.first:
+            continue
+        for doc, name in zip(lot.batch.documents, document_names(lot.batch), strict=True):
+            if doc.source is not None:
+                out.add_file(Urls.document(product, lot.batch, name), doc.source.read_bytes())

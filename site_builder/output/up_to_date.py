@@ -1,0 +1,91 @@
+"""Whether the published site is already what the current records and settings would give.
+
+After each build the cache keeps (not the site, which must be the same bytes in every checkout)
+a signature of everything the site was built from: the settings, templates and code, and the
+size and modification time of every record and of every file the records refer to. When the
+signature is the same and the site's manifest is the very one that build wrote, there is nothing
+to do, and ``ocop build`` says so without reading a single record. Any doubt (a touched file, a
+missing cache) only means a normal build, which is itself incremental.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+
+from site_builder.domain.model import Catalog
+from site_builder.output.writer import MANIFEST
+from site_builder.problems import Problem
+
+
+def _stats(paths: list[str]) -> list[tuple[str, int, int]]:
+    found = []
+    for path in paths:
+        try:
+            info = os.stat(path)
+            found.append((path, info.st_size, info.st_mtime_ns))
+        except OSError:
+            found.append((path, -1, -1))
+    return found
+
+
+@dataclass(frozen=True)
+class LastBuildFacts:
+    products: int
+    pages: int
+    files: int
+    units: int
+    warnings: tuple[Problem, ...]
+
+
+class LastBuild:
+    def __init__(self, cache_dir: Path | None, site: Path) -> None:
+        self.site = site
+        name = hashlib.sha256(str(site).encode()).hexdigest()[:16]
+        self.path = cache_dir / f"last-build-{name}.pickle" if cache_dir else None
+
+    def _manifest_hash(self) -> str:
+        try:
+            return hashlib.sha256((self.site / MANIFEST).read_bytes()).hexdigest()
+        except OSError:
+            return ""
+
+    def _signature(self, settings: str, files: list[str]) -> str:
+        return hashlib.sha256(repr((settings, _stats(files))).encode()).hexdigest()
+
+    def signature(self, settings: str, records: list[str], catalog: Catalog) -> tuple[str, list[str]]:
+        """The signature of this build's inputs, as they were when the records were read."""
+        files = sorted({str(r) for r in records}
+                       | {str(photo.source) for p in catalog.products for photo in p.photos}
+                       | {str(doc.source) for p in catalog.products for batch in p.batches
+                          for doc in batch.documents if doc.source is not None})
+        return self._signature(settings, files), files
+
+    def unchanged(self, settings: str, records: list[str]) -> LastBuildFacts | None:
+        if self.path is None or not self.path.is_file():
+            return None
+        try:
+            with self.path.open("rb") as handle:
+                stored = pickle.load(handle)
+            signature, files, manifest, facts = stored
+        except Exception:  # noqa: BLE001 - a damaged record only means a normal build
+            return None
+        if {str(r) for r in records} - set(files) or manifest != self._manifest_hash():
+            return None
+        return facts if self._signature(settings, files) == signature else None
+
+    def forget(self) -> None:
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+
+    def remember(self, signature: tuple[str, list[str]], facts: LastBuildFacts) -> None:
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        with tmp.open("wb") as handle:
+            pickle.dump((signature[0], signature[1], self._manifest_hash(), facts), handle)
+        tmp.replace(self.path)

@@ -1,0 +1,238 @@
+"""Write the planned site into a staging folder, rendering only units whose key changed.
+
+The previous build's manifest (``.ocop-manifest.json`` in the published folder) records each
+unit's key and files. When most units are unchanged the staging folder holds only what is new
+("incremental"), and ``publish.py`` moves it into the published folder with a journal; otherwise
+every unit is rendered ("full") and the staging folder replaces the published one whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing as mp
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from site_builder.output import shell
+from site_builder.output.plan import SitePage, SitePlan, Unit
+from site_builder.progress import Progress
+
+MANIFEST = ".ocop-manifest.json"
+# A page's language switch, for its header.
+LanguageLinks = Callable[[SitePage], str]
+# Above this share of changed units, rendering everything and swapping folders is cheaper.
+FULL_REBUILD_SHARE = 0.5
+PARALLEL_FROM = 200  # units; fewer are rendered in this process
+BATCH = 32  # units a worker renders per task
+
+
+@dataclass
+class Manifest:
+    units: dict[str, dict] = field(default_factory=dict)  # name -> {key, files, pages}
+    generated: list[str] = field(default_factory=list)  # files the site generator wrote
+
+    @classmethod
+    def read(cls, site_dir: Path | None) -> Manifest | None:
+        if site_dir is None:
+            return None
+        try:
+            data = json.loads((site_dir / MANIFEST).read_text(encoding="utf-8"))
+            return cls(units=data["units"], generated=data["generated"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def all_files(self) -> set[str]:
+        files = set(self.generated)
+        for unit in self.units.values():
+            files.update(unit["files"])
+        return files
+
+    def page_urls(self) -> list[str]:
+        return [url for unit in self.units.values() for url in unit["pages"]]
+
+    def write(self, site_dir: Path) -> None:
+        text = json.dumps({"units": self.units, "generated": sorted(self.generated)},
+                          ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        (site_dir / MANIFEST).write_text(text + "\n", encoding="utf-8")
+
+
+@dataclass
+class WriteResult:
+    mode: str  # "full" | "incremental"
+    manifest: Manifest
+    rendered: int  # units rendered in this build
+    reused: int  # units kept from the previous build
+
+
+class OutputClash(ValueError):
+    """Two producers (units, MkDocs, the shared files) wrote one file of the site in one build:
+    the second would silently replace the first (documents named x.pdf and 3-x.pdf, two
+    products claiming one address)."""
+
+    def __init__(self, path: str, first: str, second: str) -> None:
+        super().__init__(path, first, second)  # picklable: raised in worker processes too
+        self.path, self.first, self.second = path, first, second
+
+    def __str__(self) -> str:
+        if self.first == self.second:
+            return (f"tệp '{self.path}' được ghi hai lần trong một lần dựng, cả hai lần bởi "
+                    f"{self.first}: hai tài liệu, ảnh hay trang của nó trùng địa chỉ (đổi tên một "
+                    f"tệp) / '{self.path}' is written twice in one build, both times by "
+                    f"{self.first}: two of its documents, photos or pages share an address "
+                    "(rename one file)")
+        return (f"tệp '{self.path}' được ghi hai lần trong một lần dựng, bởi {self.first} và bởi "
+                f"{self.second}: hai sản phẩm, lô, tài liệu hay trang không được trùng địa chỉ / "
+                f"'{self.path}' is written twice in one build, by {self.first} and by "
+                f"{self.second}: two products, lots, documents or pages may not share an address")
+
+
+MKDOCS = "MkDocs (docs/, theme)"
+SHARED = "shared-files"  # the plan's files written every build (404.html, search index...)
+
+
+class FileWriter:
+    """Writes files under one folder, creating each sub-folder once; refuses a second write of
+    a path (``owners``: path -> who wrote it, for the whole build)."""
+
+    def __init__(self, root: Path, owners: dict[str, str] | None = None) -> None:
+        self.root = root
+        self.folders: set[str] = set()
+        self.owners: dict[str, str] = {} if owners is None else owners
+
+    def claim(self, path: str, producer: str) -> None:
+        """Record that ``producer`` makes ``path``; OutputClash when another already did."""
+        if path in self.owners:
+            raise OutputClash(path, self.owners[path], producer)
+        self.owners[path] = producer
+
+    def write(self, path: str, data: bytes, producer: str) -> None:
+        self.claim(path, producer)
+        folder = path.rpartition("/")[0]
+        if folder not in self.folders:
+            (self.root / folder).mkdir(parents=True, exist_ok=True)
+            self.folders.add(folder)
+        (self.root / path).write_bytes(data)
+
+
+def generated_files(site_dir: Path) -> list[str]:
+    """Every file under ``site_dir``, as site paths."""
+    found = []
+    for folder, _, names in os.walk(site_dir):
+        rel = os.path.relpath(folder, site_dir)
+        for name in names:
+            found.append(name if rel == "." else f"{rel}/{name}".replace(os.sep, "/"))
+    return sorted(found)
+
+
+Shells = dict[tuple[str, int], shell.Shell]  # by language and folder depth
+
+
+def load_shells(site_dir: Path, sources: dict[str, int], site_url: str,
+                translations: dict[str, Callable[[str, int], str]]) -> Shells:
+    """The shell of each folder depth in the first language, as MkDocs rendered it, and in each
+    other language of ``translations`` (language -> function making the shell's text)."""
+    shells = {}
+    for src, level in sources.items():
+        url = src[: -len("index.md")]
+        text = (site_dir / url / "index.html").read_text(encoding="utf-8")
+        shells[("", level)] = shell.Shell.parse(text, site_url + url)
+        for lang, translate in translations.items():
+            shells[(lang, level)] = shell.Shell.parse(translate(text, level), site_url + url)
+    return shells
+
+
+def _write_unit(unit: Unit, key: str, writer: FileWriter, shells: Shells,
+                absolute_url: Callable[[str], str], links: LanguageLinks) -> dict:
+    out = unit.render()
+    files = []
+    for item in out.files:
+        writer.write(item.path, item.data, unit.name)
+        files.append(item.path)
+    for page in out.pages:
+        switch = links(page)
+        chosen = shells.get((page.lang, shell.depth(page.url))) or shells[("", shell.depth(page.url))]
+        html = chosen.fill(
+            title=page.title, description=page.description, body=page.body,
+            address=absolute_url(page.url), switch=switch, head=page.head)
+        writer.write(page.url + "index.html", html.encode("utf-8"), unit.name)
+        files.append(page.url + "index.html")
+    return {"key": key, "files": sorted(files),
+            "pages": [page.url for page in out.pages] + out.standalone}
+
+
+# What forked workers need, set just before the pool starts (fork copies it, nothing is pickled).
+_JOB: tuple | None = None
+
+
+def _work(batch: list[tuple[int, str]]) -> list[tuple[str, dict]]:
+    assert _JOB is not None
+    units, site_dir, shells, absolute_url, links, owners = _JOB
+    writer = FileWriter(site_dir, dict(owners))
+    return [(units[i].name, _write_unit(units[i], key, writer, shells, absolute_url, links))
+            for i, key in batch]
+
+
+def _workers() -> int:
+    """One per core; ``OCOP_WORKERS`` overrides it (1 renders in this process)."""
+    wanted = os.environ.get("OCOP_WORKERS", "")
+    if wanted.isdigit() and int(wanted) > 0:
+        return int(wanted)
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def write_site(plan: SitePlan, site_dir: Path, shells: Shells,
+               absolute_url: Callable[[str], str], links: LanguageLinks,
+               previous: Manifest | None, progress: Progress) -> WriteResult:
+    """Render and write every unit whose key changed (or all of them) into ``site_dir``.
+
+    Many units are rendered by one worker process per core (fork, Linux and macOS); the
+    output does not depend on how the work was shared."""
+    global _JOB
+    writer = FileWriter(site_dir, {p: MKDOCS for p in generated_files(site_dir) if p != MANIFEST})
+    for item in plan.files:
+        writer.write(item.path, item.data, SHARED)
+    manifest = Manifest(generated=[p for p in generated_files(site_dir) if p != MANIFEST])
+    shell_key = hashlib.sha256("".join("".join(s.parts) for _, s in sorted(shells.items()))
+                               .encode()).hexdigest()
+    keyed = [(unit, hashlib.sha256(f"{unit.key}|{shell_key}".encode()).hexdigest())
+             for unit in plan.units]
+    old = previous.units if previous else {}
+    changed = sum(1 for unit, key in keyed if old.get(unit.name, {}).get("key") != key)
+    incremental = previous is not None and changed <= FULL_REBUILD_SHARE * max(1, len(keyed))
+    todo: list[tuple[int, str]] = []
+    for i, (unit, key) in enumerate(keyed):
+        before = old.get(unit.name)
+        if incremental and before is not None and before.get("key") == key:
+            manifest.units[unit.name] = before
+            for path in before["files"]:
+                writer.claim(path, unit.name)
+        else:
+            todo.append((i, key))
+    progress.start("render", len(todo))
+    units = [unit for unit, _ in keyed]
+    if len(todo) >= PARALLEL_FROM and _workers() > 1 and "fork" in mp.get_all_start_methods():
+        _JOB = (units, site_dir, shells, absolute_url, links, writer.owners)
+        batches = [todo[i:i + BATCH] for i in range(0, len(todo), BATCH)]
+        try:
+            with ProcessPoolExecutor(_workers(), mp_context=mp.get_context("fork")) as pool:
+                for done in pool.map(_work, batches):
+                    for name, entry in done:  # clashes between batches of different workers
+                        for path in entry["files"]:
+                            writer.claim(path, name)
+                    manifest.units.update(done)
+                    progress.advance(len(done))
+        finally:
+            _JOB = None
+    else:
+        for i, key in todo:
+            manifest.units[units[i].name] = _write_unit(units[i], key, writer, shells,
+                                                        absolute_url, links)
+            progress.advance()
+    progress.done()
+    manifest.units = dict(sorted(manifest.units.items()))
+    return WriteResult("incremental" if incremental else "full", manifest, len(todo),
+                       len(keyed) - len(todo))

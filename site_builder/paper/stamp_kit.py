@@ -1,0 +1,135 @@
+"""``ocop stamps``: choose what to print, lay it out, and write the kit into a folder.
+
+A stamp carries the OCOP stars, so only a product whose certification is in force today gets
+one; a lapsed, revoked or withdrawn product is refused with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from site_builder.config import SiteConfig
+from site_builder.domain.model import Batch, Catalog, Product
+from site_builder.domain.rules import status_on
+from site_builder.paper.stamp_files import (
+    PRINT_DPI,
+    SheetLayout,
+    StampCache,
+    artwork_key,
+    made_on_utc,
+    sheet_pdf,
+    stamp_png,
+    stamp_svg,
+)
+from site_builder.paper.stamps import DEFAULT_SIZES_MM, Artwork, StampError, layout
+from site_builder.render.i18n import Translator
+from site_builder.render.views import urls
+
+
+@dataclass(frozen=True)
+class StampJob:
+    product: Product
+    batch: Batch | None
+    url: str
+    stars: int
+
+    @property
+    def name(self) -> str:
+        return f"{self.product.id}-{self.batch.lot}" if self.batch else self.product.id
+
+
+@dataclass
+class KitResult:
+    written: list[Path] = field(default_factory=list)
+    artworks: list[tuple[StampJob, Artwork]] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # "id: reason", for products not printed
+
+
+class KitError(ValueError):
+    pass
+
+
+def plan_jobs(catalog: Catalog, config: SiteConfig, ids: list[str], lot: str | None,
+              skipped: list[str]) -> list[StampJob]:
+    """The stamps to make: every product and batch, or those named. Raises KitError for a
+    named product or lot that does not exist or may not carry the OCOP mark."""
+    by_id = catalog.by_id()
+    unknown = [i for i in ids if i not in by_id]
+    if unknown:
+        raise KitError(f"không có sản phẩm: {', '.join(unknown)} / no such product: "
+                       f"{', '.join(unknown)}")
+    if lot and len(ids) != 1:
+        raise KitError("--lot cần đúng một mã sản phẩm / --lot needs exactly one product id")
+    chosen = [by_id[i] for i in ids] if ids else catalog.products
+    jobs = []
+    for product in chosen:
+        status = status_on(product, config.today(), config.rules)
+        if status.stars is None:
+            reason = (f"{product.id}: không in tem vì sản phẩm không có chứng nhận OCOP còn hiệu "
+                      f"lực ({Translator('vi')(f'status_short_{status.status.value}').lower()}) / "
+                      f"not printed: no OCOP certificate in force ({status.status.value})")
+            if ids:
+                raise KitError(reason)
+            skipped.append(reason)
+            continue
+        batches = list(product.batches)
+        if lot:
+            batches = [b for b in product.batches if b.lot == lot]
+            if not batches:
+                known = ", ".join(b.lot for b in product.batches) or "không có / none"
+                raise KitError(f"{product.id} không có lô '{lot}' (các lô: {known}) / "
+                               f"{product.id} has no lot '{lot}'")
+        else:
+            jobs.append(StampJob(product, None, config.absolute_url(urls.trace(product)),
+                                 status.stars))
+        jobs.extend(StampJob(product, b, config.absolute_url(urls.lot(product, b)), status.stars)
+                    for b in batches)
+    return jobs
+
+
+def write_kit(catalog: Catalog, config: SiteConfig, out: Path, *, ids: list[str] | None = None,
+              lot: str | None = None, sizes: tuple[float, ...] = DEFAULT_SIZES_MM,
+              sheet: SheetLayout | None = None) -> KitResult:
+    """Write SVG, PNG and an A4 sheet per stamp and size into ``out/<product id>/``.
+
+    Every stamp is laid out before anything is written, so a size that cannot scan stops the
+    run with nothing half-written."""
+    result = KitResult()
+    jobs = plan_jobs(catalog, config, ids or [], lot, result.skipped)
+    planned: list[tuple[StampJob, Artwork]] = []
+    for job in jobs:
+        for size in sizes:
+            try:
+                planned.append((job, layout(job.url, job.stars, size,
+                                            job.batch.lot if job.batch else None)))
+            except StampError as exc:
+                raise KitError(f"{job.name}: {exc}") from None
+    cache = StampCache(config.cache_dir / "stamps" if config.cache_dir else None)
+    sheet = sheet or SheetLayout()
+    sheet.grid(min(sizes))  # refuse a sheet layout that does not fit before writing anything
+    made_on = made_on_utc(config.today())
+    for job, art in planned:
+        folder = out / job.product.id
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = f"{job.name}-{art.size:g}mm"
+        key = artwork_key(art)
+        heading = (f"{job.product.name.vi} · {'Lô ' + job.batch.lot + ' · ' if job.batch else ''}"
+                   f"tem {art.size:g} mm · {art.url}")
+        if config.draft:
+            heading = "BẢN NHÁP, KHÔNG IN LÊN BAO BÌ · " + heading
+        files = {
+            f"{stem}.svg": cache.get(key, "svg", lambda art=art: stamp_svg(art)),
+            f"{stem}.png": cache.get(key + f"|{PRINT_DPI}", "png", lambda art=art: stamp_png(art)),
+            f"{stem}-a4.pdf": cache.get(repr((key, heading, sheet, made_on)), "pdf",
+                                        lambda art=art, heading=heading: sheet_pdf(
+                                            art, heading, sheet, made_on)),
+        }
+        for name, data in files.items():
+            path = folder / name
+            tmp = path.with_name(path.name + ".tmp")
+            tmp.write_bytes(data)
+            tmp.replace(path)
+            result.written.append(path)
+        result.artworks.append((job, art))
+    return result

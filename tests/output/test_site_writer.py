@@ -1,0 +1,81 @@
+"""The writer refuses a second write of one site path within a build and names both producers,
+whether they run in this process, in different worker processes, or one was kept from the
+previous build."""
+
+from __future__ import annotations
+
+import pytest
+
+from site_builder.output import writer as site_writer
+from site_builder.output.plan import SiteFile, SitePlan, Unit, UnitOutput
+from site_builder.output.writer import OutputClash, write_site
+from site_builder.progress import Quiet
+
+REPORT = "tai-lieu/tra-hibiscus-tan-son/TS2611/3-phieu-kiem-nghiem.pdf"
+
+
+def unit(name: str, *paths: str) -> Unit:
+    """A unit writing ``paths`` (its key is its name and paths, so it is stable)."""
+    files = [SiteFile(path, f"{name} {path}".encode()) for path in paths]
+    return Unit(name, repr((name, paths)), lambda: UnitOutput(files=list(files)))
+
+
+def write(plan: SitePlan, folder, previous=None) -> site_writer.WriteResult:
+    folder.mkdir(exist_ok=True)
+    return write_site(plan, folder, {}, lambda path: "https://ocop.angiang.gov.vn/" + path,
+                      lambda page: "", previous, Quiet())
+
+
+def test_one_unit_writing_a_path_twice_is_refused(tmp_path):
+    # Documents 'phieu-kiem-nghiem.pdf', '3-phieu-kiem-nghiem.pdf', 'phieu-kiem-nghiem.pdf':
+    # the third is renamed to the second's name.
+    plan = SitePlan(units=[unit("product:tra-hibiscus-tan-son", REPORT, REPORT)])
+    with pytest.raises(OutputClash) as caught:
+        write(plan, tmp_path / "site")
+    assert f"'{REPORT}' được ghi hai lần" in str(caught.value)
+    assert "both times by product:tra-hibiscus-tan-son" in str(caught.value)
+    assert (caught.value.first, caught.value.second) == ("product:tra-hibiscus-tan-son",) * 2
+
+
+def test_two_units_writing_one_path_are_refused_naming_both(tmp_path):
+    plan = SitePlan(units=[unit("product:mam-ca-loc-chau-doc", "qr/mam-ca-loc-chau-doc.svg"),
+                           unit("product:mam-ca-loc", "qr/mam-ca-loc-chau-doc.svg")])
+    with pytest.raises(OutputClash, match="product:mam-ca-loc-chau-doc và bởi product:mam-ca-loc"):
+        write(plan, tmp_path / "site")
+
+
+def test_a_unit_may_not_replace_a_shared_file(tmp_path):
+    plan = SitePlan(units=[unit("listing:san-pham/", "404.html")],
+                    files=[SiteFile("404.html", b"<!doctype html>")])
+    with pytest.raises(OutputClash, match="shared-files và bởi listing:san-pham/"):
+        write(plan, tmp_path / "site")
+
+
+def test_units_rendered_by_different_workers_are_checked_together(tmp_path, monkeypatch):
+    monkeypatch.setattr(site_writer, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(site_writer, "BATCH", 1)
+    monkeypatch.setenv("OCOP_WORKERS", "2")
+    units = [unit(f"product:gao-{i}", f"qr/gao-{i}.svg") for i in range(6)]
+    units.append(unit("product:gao-tam-thom-my-ha", "qr/gao-3.svg"))
+    with pytest.raises(OutputClash) as caught:
+        write(SitePlan(units=units), tmp_path / "site")
+    assert {caught.value.first, caught.value.second} == {"product:gao-3", "product:gao-tam-thom-my-ha"}
+    assert caught.value.path == "qr/gao-3.svg"
+
+
+def test_a_unit_may_not_replace_a_file_kept_from_the_previous_build(tmp_path):
+    kept = unit("product:hat-dieu-rang-muoi", "qr/hat-dieu-rang-muoi.svg")
+    previous = write(SitePlan(units=[kept]), tmp_path / "first").manifest
+    newcomer = unit("product:hat-dieu", "qr/hat-dieu-rang-muoi.svg")
+    with pytest.raises(OutputClash) as caught:
+        write(SitePlan(units=[kept, newcomer]), tmp_path / "second", previous)
+    assert (caught.value.first, caught.value.second) == ("product:hat-dieu-rang-muoi",
+                                                         "product:hat-dieu")
+
+
+def test_distinct_paths_are_written_and_listed(tmp_path):
+    plan = SitePlan(units=[unit("product:buoi-lam-son", "qr/buoi-lam-son.svg", "qr/buoi-lam-son.png")])
+    result = write(plan, tmp_path / "site")
+    assert result.manifest.units["product:buoi-lam-son"]["files"] == ["qr/buoi-lam-son.png",
+                                                                       "qr/buoi-lam-son.svg"]
+    assert (tmp_path / "site" / "qr" / "buoi-lam-son.svg").read_bytes().startswith(b"product:")

@@ -1,0 +1,119 @@
+"""``ocop stamps`` on the bundled sample: every product and batch that may carry the OCOP mark
+gets stamps in both default sizes, and every code in the kit decodes to its intended address."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import replace
+
+import pypdfium2
+import pytest
+import zxingcpp
+from conftest import AS_OF, REPO, SITE_URL, write_mkdocs_config
+from PIL import Image, ImageFilter
+
+from site_builder.config import SiteConfig
+from site_builder.paper.stamp_files import SheetLayout
+from site_builder.paper.stamp_kit import KitError, write_kit
+from site_builder.records.validate import load_catalog
+from site_builder.render.views import urls
+
+
+@pytest.fixture(scope="module")
+def sample():
+    config = SiteConfig(products_dir=REPO / "products", site_url=SITE_URL, as_of=AS_OF)
+    catalog, problems = load_catalog(config)
+    assert not problems.errors
+    return catalog, config
+
+
+@pytest.fixture(scope="module")
+def kit(sample, tmp_path_factory):
+    catalog, config = sample
+    out = tmp_path_factory.mktemp("stamps")
+    result = write_kit(catalog, config, out, sheet=SheetLayout(columns=2, rows=1))
+    return result, out
+
+
+def test_every_certified_product_and_batch_gets_both_sizes(kit, sample):
+    result, _ = kit
+    catalog, config = sample
+    names = {(job.name, art.size) for job, art in result.artworks}
+    lots = [(p, b) for p in catalog.products for b in p.batches]
+    assert len(lots) >= 6
+    for product, batch in lots:
+        assert (f"{product.id}-{batch.lot}", 20) in names and (f"{product.id}-{batch.lot}", 30) in names
+    assert ("buoi-tan-trieu", 20) in names
+    skipped = " ".join(result.skipped)
+    for lapsed in ("ruou-sam-tien-vua", "mat-ong-tan-binh", "ruou-nep-my-xa"):
+        assert lapsed in skipped and all(job.product.id != lapsed for job, _ in result.artworks)
+
+
+def test_every_png_decodes_to_its_address_also_after_blur(kit, sample):
+    result, out = kit
+    catalog, _ = sample
+    products = catalog.by_id()
+    for job, art in result.artworks:
+        product = products[job.product.id]
+        expected = SITE_URL + (urls.lot(product, job.batch) if job.batch else urls.trace(product))
+        assert not expected.endswith("/") or not product.gtin  # GS1 addresses: no trailing slash
+        image = Image.open(out / product.id / f"{job.name}-{art.size:g}mm.png")
+        assert [r.text for r in zxingcpp.read_barcodes(image)] == [expected]
+        small = image.resize((image.width // 4, image.height // 4), Image.Resampling.BILINEAR)
+        assert [r.text for r in zxingcpp.read_barcodes(small.filter(ImageFilter.GaussianBlur(0.6)))
+                ] == [expected]
+
+
+def test_every_sheet_decodes(kit):
+    result, out = kit
+    for job, art in result.artworks:
+        pdf = pypdfium2.PdfDocument(out / job.product.id / f"{job.name}-{art.size:g}mm-a4.pdf")
+        image = pdf[0].render(scale=200 / 72, grayscale=True).to_pil()
+        assert [r.text for r in zxingcpp.read_barcodes(image)] == [art.url, art.url]
+
+
+def test_unchanged_stamps_come_from_the_cache(sample, tmp_path):
+    catalog, config = sample
+    config = replace(config, cache_dir=tmp_path / "cache")
+    first = write_kit(catalog, config, tmp_path / "a", ids=["buoi-tan-trieu"])
+    cached = sorted((tmp_path / "cache" / "stamps").iterdir())
+    second = write_kit(catalog, config, tmp_path / "b", ids=["buoi-tan-trieu"])
+    assert sorted((tmp_path / "cache" / "stamps").iterdir()) == cached
+    for a, b in zip(first.written, second.written, strict=True):
+        assert a.read_bytes() == b.read_bytes()
+
+
+def test_named_product_and_lot(sample, tmp_path):
+    catalog, config = sample
+    result = write_kit(catalog, config, tmp_path, ids=["buoi-tan-trieu"], lot="B2610", sizes=(25,))
+    assert [(job.name, art.size) for job, art in result.artworks] == [("buoi-tan-trieu-B2610", 25)]
+    assert sorted(p.name for p in (tmp_path / "buoi-tan-trieu").iterdir()) == [
+        "buoi-tan-trieu-B2610-25mm-a4.pdf", "buoi-tan-trieu-B2610-25mm.png",
+        "buoi-tan-trieu-B2610-25mm.svg"]
+
+
+@pytest.mark.parametrize("ids, lot, sizes, message", [
+    (["khong-co"], None, (20,), "không có sản phẩm: khong-co"),
+    (["ruou-sam-tien-vua"], None, (20,), "không có chứng nhận OCOP còn hiệu lực (đã thu hồi)"),
+    (["buoi-tan-trieu"], "Z1", (20,), "không có lô 'Z1' (các lô: B2610, B2608)"),
+    (["buoi-tan-trieu"], "B2610", (20, 15), "tem 15 mm quá nhỏ"),
+])
+def test_refusals_write_nothing(sample, tmp_path, ids, lot, sizes, message):
+    catalog, config = sample
+    with pytest.raises(KitError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        write_kit(catalog, config, tmp_path / "out", ids=ids, lot=lot, sizes=sizes)
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli_refuses_a_placeholder_domain_unless_draft(tmp_path):
+    config = write_mkdocs_config(tmp_path, REPO / "products", site_url="https://ocop.example.org/")
+    command = [sys.executable, "-m", "site_builder.cli", "-f", str(config), "stamps",
+               "buoi-tan-trieu", "--lot", "B2610", "--size", "30", "--out", str(tmp_path / "out"),
+               "--as-of", AS_OF.isoformat()]
+    refused = subprocess.run(command, capture_output=True, text=True)
+    assert refused.returncode == 1 and "tên miền mẫu" in refused.stderr
+    assert not (tmp_path / "out").exists()
+    draft = subprocess.run(command + ["--draft"], capture_output=True, text=True)
+    assert draft.returncode == 0, draft.stderr
+    assert "BẢN NHÁP" in draft.stdout and "Đã ghi 3 tệp" in draft.stdout
