@@ -20,16 +20,17 @@ from material import __version__ as material_version
 from mkdocs import __version__ as mkdocs_version
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
 from site_builder.assets.media import PhotoUnreadable
 from site_builder.config import SiteConfig
-from site_builder.mkdocs.plugin import SITE_MARKER as MARKER
 from site_builder.mkdocs.plugin import OcopPlugin, format_problems
 from site_builder.output import publish
-from site_builder.output.plan import global_key
+from site_builder.output.plan import global_key, plan_site
 from site_builder.output.up_to_date import LastBuild, LastBuildFacts
-from site_builder.output.writer import Manifest, OutputClash
+from site_builder.output.writer import SITE_MARKER as MARKER
+from site_builder.output.writer import Manifest, OutputClash, WriteResult, finish_site
 from site_builder.problems import Problems
 from site_builder.progress import Progress, Quiet
 from site_builder.records.fingerprint import files_under
@@ -82,6 +83,65 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, as_of: date |
 
 def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, draft: bool,
                 progress: Progress | None) -> BuildResult:
+    """The build, stage by stage. Only stage 4 runs MkDocs, for what only it does: the few
+    navigation pages and the page shell in the theme's layout."""
+    # 1. Settings: the ocop block of mkdocs.yml, where the site goes, what the last build left.
+    config, plugin, site_config = _settings(config_file, as_of, draft)
+    final = (site_dir or Path(config.site_dir)).resolve()
+    _check_replaceable(final)
+    publish.recover_swap(final)  # a full build killed between its two renames
+    templates = (Path(config.config_file_path).parent / plugin.config.templates_dir).resolve()
+    last = LastBuild(site_config.cache_dir, final)
+    records = record_paths(site_config.products_dir) if site_config.products_dir.is_dir() else []
+    settings = settings_digest(config, site_config, templates)
+    plugin.previous_site = _published(final)
+    if plugin.previous_site and (unchanged := last.unchanged(settings, records)) is not None:
+        return BuildResult(final, unchanged.products, unchanged.pages, unchanged.files,
+                           Problems(list(unchanged.warnings)), "up-to-date", 0, unchanged.units)
+    last.forget()
+
+    # 2. Records: every product.yml read and checked; any error stops here, all listed at once.
+    catalog, problems = load_catalog(site_config, progress, traceability_notes=False,
+                                     paths=records if records else None)
+    if problems.errors:
+        raise BuildError(format_problems(problems, site_config.products_dir.parent))
+    signature = last.signature(settings, records, catalog)
+
+    # 3. Plan: every page and unit of the site, each with the key that says if it changed.
+    plugin.preloaded = (catalog, problems)
+    plugin.preplanned = plan_site(catalog, site_config, templates)
+    scratch = _scratch_folder(final)
+    try:
+        # 4. Shell: MkDocs renders the navigation pages and the page shell of each folder depth.
+        plugin.progress = progress or Quiet()
+        _mkdocs_pages_and_shells(config, plugin, scratch)
+
+        # 5. Render: every unit whose key changed, filled into the shell; then the sitemap,
+        # the marker and the manifest of units and files.
+        try:
+            result = finish_site(plugin.plan, scratch, plugin.shells, site_config,
+                                 plugin.language_links, Manifest.read(plugin.previous_site),
+                                 plugin.progress, plugin.mkdocs_pages)
+        except (OutputClash, PhotoUnreadable) as exc:
+            raise BuildError(str(exc)) from None
+        finally:
+            gc.unfreeze()  # the plan and catalog were frozen for MkDocs' rendering
+
+        # 6. Publish: the changed files into the site (journaled), or the new site swapped in.
+        _publish(scratch, final, result)
+    finally:
+        if scratch.exists():
+            shutil.rmtree(scratch, ignore_errors=True)
+    files = result.manifest.all_files()
+    pages = sum(1 for f in files if f.endswith(".html"))
+    last.remember(signature, LastBuildFacts(len(catalog.products), pages, len(files),
+                                            len(result.manifest.units), tuple(problems.warnings)))
+    return BuildResult(final, len(catalog.products), pages, len(files), Problems(problems.warnings),
+                       result.mode, result.rendered, result.reused)
+
+
+def _settings(config_file: Path, as_of: date | None, draft: bool
+              ) -> tuple[MkDocsConfig, OcopPlugin, SiteConfig]:
     config = load_config(config_file=str(config_file))
     plugin = ocop_plugin(config)
     if as_of is not None:
@@ -92,60 +152,45 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
     if not site_config.draft and (reason := site_config.site_url_problem()):
         raise BuildError(f"{reason[0]}; khai báo tên miền thật trong mkdocs.yml hoặc dựng bản "
                          f"nháp (--draft) / {reason[1]}; set your domain or build a draft")
-    final = (site_dir or Path(config.site_dir)).resolve()
-    _check_replaceable(final)
-    publish.recover_swap(final)  # a full build killed between its two renames
-    plugin.previous_site = None  # MkDocs reuses plugin objects between builds in one process
-    templates = (Path(config.config_file_path).parent / plugin.config.templates_dir).resolve()
-    last = LastBuild(site_config.cache_dir, final)
-    records = record_paths(site_config.products_dir) if site_config.products_dir.is_dir() else []
-    settings = settings_digest(config, site_config, templates)
+    return config, plugin, site_config
+
+
+def _published(final: Path) -> Path | None:
+    """The site a previous build published there (its interrupted commit rolled back), whose
+    unchanged units this build keeps; None for a first build."""
     if final.is_dir() and (final / MARKER).is_file():
         publish.recover(final)
-        plugin.previous_site = final
-        unchanged = last.unchanged(settings, records)
-        if unchanged is not None:
-            return BuildResult(final, unchanged.products, unchanged.pages, unchanged.files,
-                               Problems(list(unchanged.warnings)), "up-to-date", 0,
-                               unchanged.units)
-    last.forget()
-    catalog, problems = load_catalog(site_config, progress, traceability_notes=False,
-                                     paths=records if records else None)
-    if problems.errors:
-        raise BuildError(format_problems(problems, site_config.products_dir.parent))
-    plugin.preloaded = (catalog, problems)
-    signature = last.signature(settings, records, catalog)
+        return final
+    return None
+
+
+def _scratch_folder(final: Path) -> Path:
     final.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_scratch(final)
-    scratch = Path(tempfile.mkdtemp(prefix=f".{final.name}.building-", dir=final.parent))
-    plugin.progress = progress or Quiet()
+    return Path(tempfile.mkdtemp(prefix=f".{final.name}.building-", dir=final.parent))
+
+
+def _mkdocs_pages_and_shells(config: MkDocsConfig, plugin: OcopPlugin, scratch: Path) -> None:
+    """MkDocs' part: the navigation pages into ``scratch``, and the shells into the plugin."""
+    config.site_dir = str(scratch)
+    plugin.leave_writing_to_build = True
+    config.plugins.on_startup(command="build", dirty=False)
     try:
-        config.site_dir = str(scratch)
-        config.plugins.on_startup(command="build", dirty=False)
-        try:
-            mkdocs_build(config)
-        except (MkDocsException, OutputClash, PhotoUnreadable) as exc:
-            raise BuildError(str(exc)) from None
-        finally:
-            config.plugins.on_shutdown()
-        result = plugin.result
-        assert result is not None
-        if result.mode == "incremental":
-            previous = Manifest.read(final)
-            assert previous is not None
-            publish.commit(scratch, final, previous, result.manifest)
-        else:
-            publish.swap(scratch, final)
-        files = result.manifest.all_files()
-        last.remember(signature, LastBuildFacts(
-            len(catalog.products), sum(1 for f in files if f.endswith(".html")), len(files),
-            len(result.manifest.units), tuple(problems.warnings)))
+        mkdocs_build(config)
+    except (MkDocsException, OutputClash, PhotoUnreadable) as exc:
+        raise BuildError(str(exc)) from None
     finally:
-        if scratch.exists():
-            shutil.rmtree(scratch, ignore_errors=True)
-    return BuildResult(final, len(catalog.products), sum(1 for f in files if f.endswith(".html")),
-                       len(files), Problems(problems.warnings), result.mode, result.rendered,
-                       result.reused)
+        config.plugins.on_shutdown()
+        plugin.leave_writing_to_build = False
+
+
+def _publish(scratch: Path, final: Path, result: WriteResult) -> None:
+    if result.mode == "incremental":
+        previous = Manifest.read(final)
+        assert previous is not None
+        publish.commit(scratch, final, previous, result.manifest)
+    else:
+        publish.swap(scratch, final)
 
 
 def settings_digest(config, site: SiteConfig, templates: Path) -> str:  # type: ignore[no-untyped-def]

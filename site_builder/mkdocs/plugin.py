@@ -32,7 +32,13 @@ from site_builder.config import Contact, RuleSettings, SiteConfig
 from site_builder.domain.model import Catalog
 from site_builder.output import shell
 from site_builder.output.plan import SitePage, SitePlan, language_switch, plan_site
-from site_builder.output.writer import Manifest, WriteResult, load_shells, write_site
+from site_builder.output.writer import (
+    Manifest,
+    Shells,
+    WriteResult,
+    finish_site,
+    load_shells,
+)
 from site_builder.problems import Problems
 from site_builder.progress import Progress, Quiet
 from site_builder.records.validate import load_catalog
@@ -51,8 +57,6 @@ def material_strings(lang: str) -> dict[str, str]:
     return dict(re.findall(r'^\s*"([\w.]+)": "([^"]*)",?$', text, flags=re.M))
 
 
-# Marks a folder as a site this tool built, so `ocop build` may replace it (and nothing else).
-SITE_MARKER = ".ocop-site"
 THEME_CSS = "assets/ocop.css"
 SHELL_DEPTHS = (1, 2, 3, 4)  # folder depths of the pages filled into the shell
 
@@ -82,45 +86,6 @@ def _jinja_cache(cache_dir: Path) -> Path:
     return folder
 
 
-SITEMAP_LIMIT = 50_000  # addresses per sitemap file (sitemaps.org)
-
-
-def write_sitemap(site_dir: Path, site_url: str, urls: list[str], languages: tuple[str, ...]
-                  ) -> list[str]:
-    """sitemap.xml: every page, each with its versions in the other languages, without dates
-    so the same records give the same bytes. Past 50,000 addresses it is an index of
-    sitemap-N.xml files. Returns the files written."""
-    base = site_url if site_url.endswith("/") else site_url + "/"
-    pages = set(urls)
-    prefixes = tuple(f"{lang}/" for lang in languages[1:])
-    entries = []
-    for url in sorted(u for u in pages if not u.startswith(prefixes)):
-        versions = [(languages[0], url)]
-        for lang in languages[1:]:
-            twin = f"{lang}/{url}" + ("" if url.endswith("/") or not url else "/")
-            if twin in pages:
-                versions.append((lang, twin))
-        links = "".join(f'<xhtml:link rel="alternate" hreflang="{lang}" href="{escape(base + u)}"/>'
-                        for lang, u in versions) if len(versions) > 1 else ""
-        entries += [f"<url><loc>{escape(base + u)}</loc>{links}</url>\n" for _, u in versions]
-    head = ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/'
-            'schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n')
-    chunks = [entries[i:i + SITEMAP_LIMIT] for i in range(0, len(entries), SITEMAP_LIMIT)] or [[]]
-    if len(chunks) == 1:
-        (site_dir / "sitemap.xml").write_text(head + "".join(chunks[0]) + "</urlset>\n",
-                                              encoding="utf-8")
-        return ["sitemap.xml"]
-    names = [f"sitemap-{n}.xml" for n in range(1, len(chunks) + 1)]
-    for name, chunk in zip(names, chunks, strict=True):
-        (site_dir / name).write_text(head + "".join(chunk) + "</urlset>\n", encoding="utf-8")
-    (site_dir / "sitemap.xml").write_text(
-        '<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/'
-        'schemas/sitemap/0.9">\n' + "".join(f"<sitemap><loc>{escape(base + n)}</loc></sitemap>\n"
-                                             for n in names) + "</sitemapindex>\n",
-        encoding="utf-8")
-    return ["sitemap.xml", *names]
-
-
 def format_problems(problems: Problems, root: Path) -> str:
     return "\n".join(p.format("vi", root) for p in problems.sorted())
 
@@ -138,6 +103,9 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         self.previous_site: Path | None = None  # the published site, whose unchanged units we keep
         self.progress: Progress = Quiet()
         self.result: WriteResult | None = None
+        self.preplanned: SitePlan | None = None  # planned by `ocop build` before MkDocs runs
+        self.leave_writing_to_build = False  # `ocop build` writes the units and the index
+        self.shells: Shells = {}
         self.translated_docs: dict[str, str] = {}  # docs/en/x.md -> "en"
         self.doc_urls: set[str] = set()  # their addresses
         self.doc_versions: dict[str, tuple[str, str, str]] = {}  # address -> lang, title, body
@@ -201,7 +169,7 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
             raise PluginError(f"{reason[0]}. Khai báo tên miền thật trong mkdocs.yml, hoặc dựng "
                               f"bản nháp (ocop build --draft). / {reason[1]}.")
         self.templates = (Path(config.config_file_path).parent / self.config.templates_dir).resolve()
-        self.plan = plan_site(catalog, site, self.templates)
+        self.plan = self.preplanned or plan_site(catalog, site, self.templates)
         # The catalog and plan live until the end of the build: keep the garbage collector
         # from walking them again and again while pages are rendered (a large share of the
         # time at 20,000 products otherwise).
@@ -341,29 +309,30 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         return made
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self.shells = self.collect_shells(config)
+        if self.leave_writing_to_build:
+            return  # `ocop build` renders the units itself (mkdocs/build.py, stage 5)
+        assert self.site is not None
+        self.result = finish_site(self.plan, Path(config.site_dir), self.shells, self.site,
+                                  self.language_links, Manifest.read(self.previous_site),
+                                  self.progress, self.mkdocs_pages)
+        gc.unfreeze()  # `mkdocs serve` plans again on every change: let the old plan go
+
+    def collect_shells(self, config: MkDocsConfig) -> Shells:
+        """What MkDocs rendered for us: the page shell of each folder depth in each language
+        (taken out of the site), and the other languages' versions of docs/ pages in theirs."""
         assert self.site is not None
         site_dir = Path(config.site_dir)
-        site_url = config.site_url or ""
-        shells = load_shells(site_dir, self.shell_sources, site_url, self.shell_translations())
+        shells = load_shells(site_dir, self.shell_sources, config.site_url or "",
+                             self.shell_translations())
         shutil.rmtree(site_dir / shell.SHELL_DIR, ignore_errors=True)
-        # The other languages' versions of docs/ pages, in their language's shell.
         for url, (lang, title, body) in self.doc_versions.items():
             page = SitePage(url, title, "", body, lang=lang, alternates=self.doc_alternates(url))
             html = shells[(lang, shell.depth(url))].fill(
                 title=title, description=config.site_description or "", body=body,
                 address=self.site.absolute_url(url), switch=self.language_links(page))
             (site_dir / url / "index.html").write_text(html, encoding="utf-8")
-        previous = Manifest.read(self.previous_site)
-        result = write_site(self.plan, site_dir, shells, self.site.absolute_url,
-                            self.language_links, previous, self.progress)
-        sitemaps = write_sitemap(site_dir, site_url,
-                                 self.mkdocs_pages + result.manifest.page_urls(),
-                                 self.site.languages)
-        (site_dir / SITE_MARKER).write_text("built by ocop\n", encoding="utf-8")
-        result.manifest.generated += [*sitemaps, SITE_MARKER]
-        result.manifest.write(site_dir)
-        self.result = result
-        gc.unfreeze()  # `mkdocs serve` plans again on every change: let the old plan go
+        return shells
 
     def on_build_error(self, *, error: Exception) -> None:
         gc.unfreeze()  # also after a failed build, or a long `mkdocs serve` keeps every old plan

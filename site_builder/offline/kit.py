@@ -30,9 +30,8 @@ from datetime import date
 from pathlib import Path
 
 from site_builder.mkdocs.build import build_site
-from site_builder.mkdocs.plugin import SITE_MARKER
 from site_builder.output.publish import JOURNAL
-from site_builder.output.writer import MANIFEST
+from site_builder.output.writer import MANIFEST, SITE_MARKER
 from site_builder.progress import Progress
 
 MARKER = ".ocop-offline"

@@ -17,8 +17,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from site_builder.config import SiteConfig
 from site_builder.output import shell
 from site_builder.output.plan import SitePage, SitePlan, Unit
+from site_builder.output.sitemap import write_sitemap
 from site_builder.progress import Progress
 
 MANIFEST = ".ocop-manifest.json"
@@ -236,3 +238,22 @@ def write_site(plan: SitePlan, site_dir: Path, shells: Shells,
     manifest.units = dict(sorted(manifest.units.items()))
     return WriteResult("incremental" if incremental else "full", manifest, len(todo),
                        len(keyed) - len(todo))
+
+
+# Marks a folder as a site this tool built, so `ocop build` may replace it (and nothing else).
+SITE_MARKER = ".ocop-site"
+
+
+def finish_site(plan: SitePlan, site_dir: Path, shells: Shells, site: SiteConfig,
+                links: LanguageLinks, previous: Manifest | None, progress: Progress,
+                other_pages: list[str]) -> WriteResult:
+    """The site's own writing, after the pages the theme rendered (``other_pages``, their
+    addresses): every unit whose key changed filled into the shell, then the sitemap, the
+    marker and the manifest that the next build and the publisher read."""
+    result = write_site(plan, site_dir, shells, site.absolute_url, links, previous, progress)
+    sitemaps = write_sitemap(site_dir, site.site_url, other_pages + result.manifest.page_urls(),
+                             site.languages)
+    (site_dir / SITE_MARKER).write_text("built by ocop\n", encoding="utf-8")
+    result.manifest.generated += [*sitemaps, SITE_MARKER]
+    result.manifest.write(site_dir)
+    return result

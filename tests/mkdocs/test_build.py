@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 import re
+import shutil
 import subprocess
 import sys
 from html import unescape
@@ -386,3 +387,24 @@ def test_a_failed_build_gives_back_the_garbage_collector_settings(tmp_path):
         assert (gc.get_threshold(), gc.get_freeze_count()) == ((700, 10, 10), frozen)
     finally:
         gc.set_threshold(*original)
+
+
+def test_mkdocs_itself_builds_the_same_pages_as_ocop_build(tmp_path, sample_site):
+    """`mkdocs build` and `mkdocs serve` drive the plugin alone (no ocop build around it): it
+    must render the units and write the sitemap, marker and manifest itself."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    products = tmp_path / "products"
+    shutil.copytree(REPO / "products", products)
+    config = load_config(config_file=str(write_mkdocs_config(tmp_path, products, SITE_URL,
+                                                             sample_data=True)),
+                         site_dir=str(tmp_path / "by-mkdocs"))
+    config.plugins["ocop"].config.as_of = AS_OF.isoformat()
+    build(config)
+    made = tmp_path / "by-mkdocs"
+    for name in ("san-pham/buoi-tan-trieu/index.html", "p/lua-tan-chau/index.html", "sitemap.xml",
+                 MARKER, ".ocop-manifest.json"):
+        assert (made / name).is_file(), name
+    page = "san-pham/buoi-tan-trieu/index.html"
+    assert text_of(read(made, page)) == text_of(read(sample_site, page))

@@ -12,7 +12,7 @@ from conftest import AS_OF, REPO, SITE_URL, write_mkdocs_config
 
 from site_builder.cli import main
 from site_builder.config import SiteConfig
-from site_builder.mkdocs.plugin import SITE_MARKER
+from site_builder.output.writer import SITE_MARKER
 from site_builder.offline.kit import (
     BUNDLE,
     GUIDE_NAME,
