@@ -452,8 +452,8 @@ def main(argv: list[str] | None = None) -> int:
                 "poster": cmd_printed}
     try:
         return handlers[args.command](args)
-    except HistoryDataMissing as exc:  # an install that lost its place data: say how to mend it
-        print(exc, file=sys.stderr)
+    except (HistoryDataMissing, BuildError) as exc:  # an install that lost its place data, or
+        print(exc, file=sys.stderr)  # settings in mkdocs.yml that cannot be used: say why
         return 1
 
 

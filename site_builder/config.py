@@ -117,3 +117,120 @@ class SiteConfig:
         """The absolute address of a site path such as 'p/nho-thach-ba/'."""
         base = self.site_url if self.site_url.endswith("/") else self.site_url + "/"
         return base + path.lstrip("/")
+
+
+# --- the ocop block of mkdocs.yml, declared once ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Option:
+    """One setting of the ``ocop`` block of mkdocs.yml: its name there, the kind of value, its
+    default, and what it is for (vi / en). The MkDocs plugin's options are made from these."""
+
+    name: str
+    kind: type
+    default: object
+    help_vi: str
+    help_en: str
+    low: int | None = None  # the smallest number allowed
+    high: int | None = None  # the largest
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("products_dir", str, "products", "thư mục hồ sơ sản phẩm", "the records' folder"),
+    Option("templates_dir", str, "theme/ocop", "thư mục mẫu trang", "the page templates' folder"),
+    Option("cache_dir", str, ".cache/ocop", "thư mục bộ nhớ đệm", "the cache folder"),
+    Option("draft", bool, False, "bản nháp: cho phép tên miền mẫu", "a draft: placeholder domains"),
+    Option("sample_data", bool, False, "dữ liệu mẫu: nói rõ trên mọi trang",
+           "sample data: said on every page"),
+    Option("as_of", str, None, "ngày tính tình trạng (YYYY-MM-DD)", "the day statuses are for"),
+    Option("validity_months", int, RuleSettings.validity_months, "số tháng hiệu lực",
+           "months of validity", 1, 120),
+    Option("validity_ends_day_before", bool, RuleSettings.validity_ends_day_before,
+           "hết hiệu lực vào ngày trước ngày cùng số", "validity ends the day before"),
+    Option("expiring_days", int, RuleSettings.expiring_days, "số ngày báo sắp hết hiệu lực",
+           "days of 'expiring soon'", 0, 365),
+    Option("grace_days", int, RuleSettings.grace_days, "số ngày gia hạn khi đã nộp hồ sơ",
+           "days of grace once a renewal is filed", 0, 365),
+    Option("ocop_office", dict, {}, "văn phòng OCOP: name, email, phone, zalo",
+           "the OCOP office: name, email, phone, zalo"),
+    Option("languages", list, ["vi", "en"], "ngôn ngữ, tiếng Việt trước", "languages, vi first"),
+    Option("site_names", dict, {}, "tên trang theo ngôn ngữ", "the site's name per language"),
+    Option("data_licence", str, SiteConfig.data_licence, "giấy phép dữ liệu mở",
+           "the open data's licence"),
+    Option("share_images", bool, SiteConfig.share_images, "ảnh chia sẻ 1200×630",
+           "1200×630 share pictures"),
+)
+OFFICE_FIELDS = ("name", "email", "phone", "zalo")
+
+
+def settings_from(options: dict[str, object], *, root: Path, source: Path, site_url: str,
+                  site_name: str, languages_known: tuple[str, ...], draft: bool = False
+                  ) -> tuple[SiteConfig | None, list[tuple[str, str, str]]]:
+    """The catalog's settings from the ``ocop`` block of ``source`` (mkdocs.yml), with every
+    problem found at once as (option, vi, en); None when any problem stops the build."""
+    problems: list[tuple[str, str, str]] = []
+    values = {o.name: options.get(o.name, o.default) for o in OPTIONS}
+    for option in OPTIONS:
+        _check_option(option, values[option.name], problems)
+    unknown = sorted(set(options) - {o.name for o in OPTIONS})
+    for name in unknown:
+        problems.append((name, f"không có thiết lập '{name}'; có: {', '.join(o.name for o in OPTIONS)}",
+                         f"no setting '{name}'"))
+    as_of = _as_of(values["as_of"], problems)
+    languages = tuple(str(code) for code in values["languages"]) if isinstance(
+        values["languages"], list) else ("vi",)
+    wrong = [code for code in languages if code not in languages_known]
+    if not languages or languages[0] != "vi" or wrong:
+        problems.append(("languages", f"languages {list(languages)} phải bắt đầu bằng vi và chỉ gồm "
+                         f"các ngôn ngữ có tệp chuỗi giao diện ({', '.join(languages_known)}; "
+                         "site_builder/render/locales/<mã>.yml)", "languages must start with vi and "
+                         "list only languages with interface strings"))
+    if problems:
+        return None, problems
+    office = values["ocop_office"] if isinstance(values["ocop_office"], dict) else {}
+    names = values["site_names"] if isinstance(values["site_names"], dict) else {}
+    return SiteConfig(
+        products_dir=(root / str(values["products_dir"])).resolve(), site_url=site_url,
+        site_name=site_name, draft=bool(values["draft"]) or draft,
+        sample_data=bool(values["sample_data"]), as_of=as_of,
+        rules=RuleSettings(int(values["validity_months"]),  # type: ignore[call-overload]
+                           bool(values["validity_ends_day_before"]),
+                           int(values["expiring_days"]),  # type: ignore[call-overload]
+                           int(values["grace_days"])),  # type: ignore[call-overload]
+        ocop_office=Contact(*(str(office.get(f, "")) for f in OFFICE_FIELDS)),
+        cache_dir=(root / str(values["cache_dir"])).resolve() if values["cache_dir"] else None,
+        languages=languages, site_names=tuple(sorted((str(k), str(v)) for k, v in names.items())),
+        data_licence=str(values["data_licence"]), share_images=bool(values["share_images"]),
+    ), []
+
+
+def _check_option(option: Option, value: object, problems: list[tuple[str, str, str]]) -> None:
+    if (value is None and option.default is None) or option.name == "as_of":
+        return  # as_of: text or a YAML date, read by _as_of
+    kind_vi = {str: "chữ", bool: "true hoặc false", int: "số nguyên", dict: "bảng (tên: giá trị)",
+               list: "danh sách"}[option.kind]
+    if not isinstance(value, option.kind) or (option.kind is int and isinstance(value, bool)):
+        problems.append((option.name, f"{option.name} ({option.help_vi}) phải là {kind_vi}, không "
+                         f"phải '{value}'", f"{option.name} ({option.help_en}) must be "
+                         f"{option.kind.__name__}, not '{value}'"))
+        return
+    if option.kind is int and ((option.low is not None and value < option.low)  # type: ignore[operator]
+                               or (option.high is not None and value > option.high)):  # type: ignore[operator]
+        problems.append((option.name, f"{option.name} phải từ {option.low} đến {option.high}, không "
+                         f"phải {value}", f"{option.name} must be {option.low} to {option.high}"))
+    if option.name == "ocop_office" and isinstance(value, dict):
+        for key in sorted(set(map(str, value)) - set(OFFICE_FIELDS)):
+            problems.append((f"ocop_office.{key}", f"ocop_office không có mục '{key}'; dùng "
+                             f"{', '.join(OFFICE_FIELDS)}", f"ocop_office has no '{key}'"))
+
+
+def _as_of(value: object, problems: list[tuple[str, str, str]]) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        problems.append(("as_of", f"as_of '{value}' phải có dạng YYYY-MM-DD",
+                         f"as_of '{value}' must be written YYYY-MM-DD"))
+        return None

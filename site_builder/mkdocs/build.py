@@ -21,7 +21,7 @@ from mkdocs import __version__ as mkdocs_version
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import MkDocsException
+from mkdocs.exceptions import MkDocsException, PluginError
 
 from site_builder.assets.media import PhotoUnreadable
 from site_builder.config import SiteConfig
@@ -148,7 +148,7 @@ def _settings(config_file: Path, as_of: date | None, draft: bool
         plugin.config.as_of = as_of.isoformat()
     if draft:
         plugin.config.draft = True
-    site_config = plugin.site_config(config)
+    site_config = _site_config(plugin, config)
     if not site_config.draft and (reason := site_config.site_url_problem()):
         raise BuildError(f"{reason[0]}; khai báo tên miền thật trong mkdocs.yml hoặc dựng bản "
                          f"nháp (--draft) / {reason[1]}; set your domain or build a draft")
@@ -222,7 +222,14 @@ def load_site_config(config_file: Path, as_of: date | None = None) -> SiteConfig
     plugin = ocop_plugin(config)
     if as_of is not None:
         plugin.config.as_of = as_of.isoformat()
-    return plugin.site_config(config)
+    return _site_config(plugin, config)
+
+
+def _site_config(plugin: OcopPlugin, config: MkDocsConfig) -> SiteConfig:
+    try:
+        return plugin.site_config(config)
+    except PluginError as exc:  # the ocop block's problems, every one at its line
+        raise BuildError(str(exc)) from None
 
 
 def serve_site(config_file: Path, dev_addr: str) -> None:

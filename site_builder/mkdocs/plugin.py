@@ -13,7 +13,6 @@ import logging
 import re
 import shutil
 from collections.abc import Callable
-from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from site_builder.config import Contact, RuleSettings, SiteConfig
+from site_builder.config import OPTIONS, SiteConfig, settings_from
 from site_builder.domain.model import Catalog
 from site_builder.output import shell
 from site_builder.output.plan import SitePage, SitePlan, language_switch, plan_site
@@ -61,23 +60,34 @@ THEME_CSS = "assets/ocop.css"
 SHELL_DEPTHS = (1, 2, 3, 4)  # folder depths of the pages filled into the shell
 
 
-class OcopPluginConfig(base.Config):
-    products_dir = c.Type(str, default="products")
-    templates_dir = c.Type(str, default="theme/ocop")
-    cache_dir = c.Type(str, default=".cache/ocop")
-    draft = c.Type(bool, default=False)
-    sample_data = c.Type(bool, default=False)
-    as_of = c.Optional(c.Type(str))
-    validity_months = c.Type(int, default=36)
-    validity_ends_day_before = c.Type(bool, default=False)
-    expiring_days = c.Type(int, default=90)
-    grace_days = c.Type(int, default=180)
-    ocop_office = c.Type(dict, default={})
-    # The first language is published at the root, each other under its code (README).
-    languages = c.Type(list, default=["vi", "en"])
-    site_names = c.Type(dict, default={})  # the site's name in the other languages
-    data_licence = c.Type(str, default=SiteConfig.data_licence)  # of the open data files
-    share_images = c.Type(bool, default=SiteConfig.share_images)  # 1200×630 per product
+class _AsWritten(c.BaseConfigOption):
+    """An option taken as written in mkdocs.yml: config.settings_from checks it, with all the
+    others, and reports every problem at once at its line, like a record's."""
+
+    def __init__(self, default: object) -> None:
+        super().__init__()
+        self.default = default
+
+    def run_validation(self, value: object) -> object:
+        return value
+
+
+# The plugin's options are the settings declared once in config.OPTIONS.
+OcopPluginConfig = type("OcopPluginConfig", (base.Config,),
+                        {option.name: _AsWritten(option.default) for option in OPTIONS})
+
+
+def settings_problems(found: list[tuple[str, str, str]], source: Path) -> Problems:
+    """Problems of the ocop block, each at the line of mkdocs.yml that sets the option."""
+    lines = source.read_text(encoding="utf-8").splitlines() if source.is_file() else []
+    start = next((i for i, line in enumerate(lines) if re.match(r"\s*-\s*ocop\s*:", line)), 0)
+    problems = Problems()
+    for name, vi, en in found:
+        key = name.split(".")[0]
+        line = next((i for i in range(start, len(lines))
+                     if re.match(rf"\s+{re.escape(key)}\s*:", lines[i])), start)
+        problems.error(source, line + 1, f"plugins.ocop.{name}", vi, en)
+    return problems
 
 
 def _jinja_cache(cache_dir: Path) -> Path:
@@ -120,46 +130,26 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         self.nav_titles = []
 
     def site_config(self, config: MkDocsConfig) -> SiteConfig:
-        root = Path(config.config_file_path or ".").resolve().parent
-        opts = self.config
-        try:
-            as_of = date.fromisoformat(opts.as_of) if opts.as_of else None
-        except ValueError as exc:
-            raise PluginError(f"ocop: as_of '{opts.as_of}' phải có dạng YYYY-MM-DD") from exc
-        office = opts.ocop_office or {}
-        return SiteConfig(
-            products_dir=(root / opts.products_dir).resolve(),
-            site_url=config.site_url or "",
-            site_name=config.site_name,
-            draft=opts.draft or self.command == "serve",
-            sample_data=opts.sample_data,
-            as_of=as_of,
-            rules=RuleSettings(opts.validity_months, opts.validity_ends_day_before,
-                               opts.expiring_days, opts.grace_days),
-            ocop_office=Contact(str(office.get("name", "")), str(office.get("email", "")),
-                                str(office.get("phone", "")), str(office.get("zalo", ""))),
-            cache_dir=(root / opts.cache_dir).resolve() if opts.cache_dir else None,
-            languages=self.languages(),
-            site_names=tuple(sorted((str(k), str(v)) for k, v in opts.site_names.items())),
-            data_licence=opts.data_licence,
-            share_images=opts.share_images,
-        )
-
-    def languages(self) -> tuple[str, ...]:
-        wanted = tuple(str(code) for code in self.config.languages)
-        known = available_languages()
-        unknown = [code for code in wanted if code not in known]
-        if not wanted or wanted[0] != "vi" or unknown:
-            raise PluginError(
-                f"ocop: languages {list(wanted)} phải bắt đầu bằng vi và chỉ gồm các ngôn ngữ có "
-                f"tệp chuỗi giao diện ({', '.join(known)}; site_builder/render/locales/<mã>.yml). / "
-                f"languages must start with vi and list only languages with interface strings.")
-        return wanted
+        """The catalog's settings (config.SiteConfig) from the ocop block; every problem of
+        the block at once, each at its line."""
+        source = Path(config.config_file_path or "mkdocs.yml").resolve()
+        site, found = settings_from(dict(self.config), root=source.parent, source=source,
+                                    site_url=config.site_url or "", site_name=config.site_name,
+                                    languages_known=available_languages(),
+                                    draft=self.command == "serve")
+        if site is None:
+            raise PluginError("Thiết lập ocop trong mkdocs.yml có lỗi / the ocop settings have "
+                              "errors:\n" + format_problems(settings_problems(found, source),
+                                                             source.parent))
+        return site
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         site = self.site = self.site_config(config)
         root = site.products_dir.parent
+        # Given by `ocop build`, or read here; taken once (MkDocs may keep a plugin object for
+        # the next build in the same process).
         catalog, problems = self.preloaded or load_catalog(site)
+        self.preloaded = None
         for warning in problems.warnings:
             log.warning(warning.format("vi", root))
         if problems.errors:
@@ -170,6 +160,7 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
                               f"bản nháp (ocop build --draft). / {reason[1]}.")
         self.templates = (Path(config.config_file_path).parent / self.config.templates_dir).resolve()
         self.plan = self.preplanned or plan_site(catalog, site, self.templates)
+        self.preplanned = None
         # The catalog and plan live until the end of the build: keep the garbage collector
         # from walking them again and again while pages are rendered (a large share of the
         # time at 20,000 products otherwise).

@@ -12,7 +12,6 @@ from conftest import AS_OF, REPO, SITE_URL, write_mkdocs_config
 
 from site_builder.cli import main
 from site_builder.config import SiteConfig
-from site_builder.output.writer import SITE_MARKER
 from site_builder.offline.kit import (
     BUNDLE,
     GUIDE_NAME,
@@ -22,7 +21,7 @@ from site_builder.offline.kit import (
     folder_link,
     make_offline_copy,
 )
-from site_builder.output.writer import MANIFEST
+from site_builder.output.writer import MANIFEST, SITE_MARKER
 from site_builder.records.validate import load_catalog
 from site_builder.render.facets import values_of
 from site_builder.render.i18n import Translator
