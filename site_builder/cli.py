@@ -22,7 +22,7 @@ from site_builder.mkdocs.build import (
 from site_builder.problems import Problems, Severity
 from site_builder.progress import Progress
 from site_builder.records.schema import json_schema
-from site_builder.records.validate import UNTRANSLATED, load_catalog, note_kind, record_paths
+from site_builder.records.validate import UNTRANSLATED_CODE, load_catalog, note_kind, record_paths
 
 
 def _date(text: str) -> date:
@@ -165,7 +165,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                 print(note.format(args.lang, root))
     records = len(record_paths(site.products_dir)) if site.products_dir.is_dir() else 0
     errors, warnings = len(problems.errors), len(problems.warnings)
-    untranslated = sum(1 for p in problems.warnings if p.message.vi.startswith(UNTRANSLATED))
+    untranslated = sum(1 for p in problems.warnings if p.code == UNTRANSLATED_CODE)
     counts = {kind: len(found) for kind, found in notes.items()}
     if args.lang == "en":
         print(f"{records} records, {len(catalog.products)} valid: {errors} errors, {warnings} "

@@ -35,6 +35,7 @@ class Problem:
     field: str
     message: Message
     severity: Severity = Severity.ERROR
+    code: str = ""  # the kind of problem, for counting and grouping (never its wording)
 
     def format(self, lang: str = "vi", root: Path | None = None) -> str:
         shown = self.path
@@ -56,14 +57,17 @@ class Problems:
 
     items: list[Problem] = field(default_factory=list)
 
-    def error(self, path: Path, line: int, field_path: str, vi: str, en: str) -> None:
-        self.items.append(Problem(path, line, field_path, Message(vi, en), Severity.ERROR))
+    def error(self, path: Path, line: int, field_path: str, vi: str, en: str,
+              code: str = "") -> None:
+        self.items.append(Problem(path, line, field_path, Message(vi, en), Severity.ERROR, code))
 
-    def warn(self, path: Path, line: int, field_path: str, vi: str, en: str) -> None:
-        self.items.append(Problem(path, line, field_path, Message(vi, en), Severity.WARNING))
+    def warn(self, path: Path, line: int, field_path: str, vi: str, en: str,
+             code: str = "") -> None:
+        self.items.append(Problem(path, line, field_path, Message(vi, en), Severity.WARNING, code))
 
-    def note(self, path: Path, line: int, field_path: str, vi: str, en: str) -> None:
-        self.items.append(Problem(path, line, field_path, Message(vi, en), Severity.NOTE))
+    def note(self, path: Path, line: int, field_path: str, vi: str, en: str,
+             code: str = "") -> None:
+        self.items.append(Problem(path, line, field_path, Message(vi, en), Severity.NOTE, code))
 
     def extend(self, other: Problems) -> None:
         self.items.extend(other.items)

@@ -132,13 +132,14 @@ TO_CONFIRM = ("cần xác nhận", "to confirm")
 MISSING = ("còn thiếu", "missing")
 
 
+# Codes of the kinds of problem `ocop check` counts and groups (Problem.code).
+UNTRANSLATED_CODE, TO_CONFIRM_CODE, MISSING_CODE, TRACEABILITY_CODE = (
+    "untranslated", "to_confirm", "missing", "traceability")
+
+
 def note_kind(note: Problem) -> str:
     """'to_confirm', 'missing' or 'traceability': the heading `ocop check` lists a note under."""
-    if note.message.vi.startswith(TO_CONFIRM[0]):
-        return "to_confirm"
-    if note.message.vi.startswith(MISSING[0]):
-        return "missing"
-    return "traceability"
+    return note.code if note.code in (TO_CONFIRM_CODE, MISSING_CODE) else TRACEABILITY_CODE
 
 
 def missing_content(product: Product) -> list[tuple[str, str]]:
@@ -164,7 +165,7 @@ def _note_missing_content(catalog: Catalog, problems: Problems) -> None:
         if missing:
             problems.note(product.source, 1, "",
                           f"{MISSING[0]}: {', '.join(vi for vi, _ in missing)}",
-                          f"{MISSING[1]}: {', '.join(en for _, en in missing)}")
+                          f"{MISSING[1]}: {', '.join(en for _, en in missing)}", MISSING_CODE)
 
 
 def _note_traceability_gaps(catalog: Catalog, problems: Problems) -> None:
@@ -175,12 +176,14 @@ def _note_traceability_gaps(catalog: Catalog, problems: Problems) -> None:
         en = ", ".join(f"{item.number} ({item.short_en})" for item in row.missing)
         if row.batch is None:
             problems.note(row.product.source, 1, "", f"sản phẩm thiếu mục {vi} theo Thông tư "
-                          "02/2024/TT-BKHCN", f"the product lacks Circular 02/2024 item(s) {en}")
+                          "02/2024/TT-BKHCN", f"the product lacks Circular 02/2024 item(s) {en}",
+                          TRACEABILITY_CODE)
         else:
             index = row.product.batches.index(row.batch)
             problems.note(row.product.source, row.batch.line, field_path_text(("batches", index)),
                           f"lô {row.batch.lot} thiếu mục {vi} theo Thông tư 02/2024/TT-BKHCN",
-                          f"lot {row.batch.lot} lacks Circular 02/2024 item(s) {en}")
+                          f"lot {row.batch.lot} lacks Circular 02/2024 item(s) {en}",
+                          TRACEABILITY_CODE)
 
 
 # --- one record -----------------------------------------------------------------------------
@@ -307,8 +310,8 @@ def _build_product(
     def error(at: FieldPath, vi: str, en: str) -> None:
         problems.error(path, loaded.line_of(at), field_path_text(at), vi, en)
 
-    def warn(at: FieldPath, vi: str, en: str) -> None:
-        problems.warn(path, loaded.line_of(at), field_path_text(at), vi, en)
+    def warn(at: FieldPath, vi: str, en: str, code: str = "") -> None:
+        problems.warn(path, loaded.line_of(at), field_path_text(at), vi, en, code)
 
     if not any(ch.isalpha() for ch in record.id):
         # Listing pages are numbered ('san-pham/2/'); an id of digits only could collide.
@@ -334,7 +337,8 @@ def _build_product(
     _warn_untranslated(record, config, warn)
     for key, text in record.to_confirm.items():
         problems.note(path, loaded.line_of(("to_confirm", key)), "to_confirm",
-                      f"{TO_CONFIRM[0]}: {key}: {text}", f"{TO_CONFIRM[1]}: {key}: {text}")
+                      f"{TO_CONFIRM[0]}: {key}: {text}", f"{TO_CONFIRM[1]}: {key}: {text}",
+                      TO_CONFIRM_CODE)
 
     if len(problems.errors) > errors_before or producer is None:
         return None
@@ -601,7 +605,7 @@ def _build_photos(record: ProductRecord, folder: Path, products_dir: Path, error
     return photos
 
 
-UNTRANSLATED = "thiếu bản dịch"  # begins every missing-translation warning (counted by `check`)
+UNTRANSLATED = "thiếu bản dịch"  # the words every missing-translation warning begins with
 
 
 def _warn_untranslated(record: ProductRecord, config: SiteConfig, warn: Callable) -> None:
@@ -612,7 +616,7 @@ def _warn_untranslated(record: ProductRecord, config: SiteConfig, warn: Callable
             if given is not None and getattr(given, lang, None) is None:
                 warn((field,), f"{UNTRANSLATED} '{field}' sang '{lang}': trang {lang} sẽ hiện "
                      f"tiếng Việt", f"no '{lang}' translation of '{field}': the {lang} pages "
-                     f"show the Vietnamese text")
+                     f"show the Vietnamese text", UNTRANSLATED_CODE)
 
 
 def _text(given: LocalizedName | LocalizedStory) -> Text:

@@ -29,7 +29,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from site_builder.config import SiteConfig
-from site_builder.records.validate import RECORD_NAME, UNTRANSLATED, load_catalog
+from site_builder.records.validate import RECORD_NAME, UNTRANSLATED_CODE, load_catalog
 from site_builder.sheets.annex import (
     HEADER_SEARCH_ROWS,
     Layout,
@@ -504,7 +504,7 @@ def _check(changes: list[Change], cell_maps: dict[str, dict[str, tuple[int, int]
             staged_change = by_id.get(problem.path.parent.name)
             if staged_change is None or problem.field in unreadable.get(staged_change.id, ()):
                 continue  # a cell already reported as unreadable
-            if problem.severity.value == "note" or problem.message.vi.startswith(UNTRANSLATED):
+            if problem.severity.value == "note" or problem.code == UNTRANSLATED_CODE:
                 continue  # the review shows what is missing and what to confirm its own way
             earlier = re.match(r"certifications\[\d+\]", problem.field)
             if earlier and earlier.group(0) not in cell_maps.get(staged_change.id, {}):
