@@ -6,9 +6,18 @@ the line and the field, so the command line can print every one of them at once.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cache
 from pathlib import Path
+from typing import overload
+
+import yaml
+
+LANGUAGES = ("vi", "en")
+# The catalogue ``Problems`` reports from by code: the records' (the only one so far).
+RECORD_MESSAGES = Path(__file__).parent / "records" / "messages"
 
 
 class Severity(str, Enum):
@@ -26,6 +35,38 @@ class Message:
 
     def text(self, lang: str = "vi") -> str:
         return self.en if lang == "en" else self.vi
+
+    def join(self, items: list[str]) -> Message:
+        """``items`` joined by this message in each language (e.g. ' hoặc ' / ' or ')."""
+        return Message(self.vi.join(items), self.en.join(items))
+
+
+class Catalogue:
+    """Message templates by code, one YAML file per language (``vi.yml``, ``en.yml``).
+
+    Templates are filled by ``str.format``; a value that is a ``Message`` is filled in each
+    language with its own text (a regime's Vietnamese name, its English one)."""
+
+    def __init__(self, templates: Mapping[str, Mapping[str, str]]) -> None:
+        self.templates = templates  # language -> code -> template
+
+    def message(self, code: str, **values: object) -> Message:
+        vi, en = (self._fill(lang, code, values) for lang in LANGUAGES)
+        return Message(vi, en)
+
+    def _fill(self, lang: str, code: str, values: Mapping[str, object]) -> str:
+        shown = {k: v.text(lang) if isinstance(v, Message) else v for k, v in values.items()}
+        return self.templates[lang][code].format(**shown)
+
+
+@cache
+def catalogue(folder: Path = RECORD_MESSAGES) -> Catalogue:
+    """The catalogue in ``folder``, read once."""
+    templates = {}
+    for lang in LANGUAGES:
+        with (folder / f"{lang}.yml").open(encoding="utf-8") as handle:
+            templates[lang] = {str(k): str(v) for k, v in yaml.safe_load(handle).items()}
+    return Catalogue(templates)
 
 
 @dataclass(frozen=True)
@@ -56,18 +97,45 @@ class Problems:
     """An ordered collection of problems found while reading one catalog."""
 
     items: list[Problem] = field(default_factory=list)
+    messages: Path = RECORD_MESSAGES  # where the texts of codes reported alone are looked up
 
-    def error(self, path: Path, line: int, field_path: str, vi: str, en: str,
-              code: str = "") -> None:
-        self.items.append(Problem(path, line, field_path, Message(vi, en), Severity.ERROR, code))
+    @overload
+    def error(self, path: Path, line: int, field_path: str, code: str, /, **values: object) -> None: ...
+    @overload
+    def error(self, path: Path, line: int, field_path: str, vi: str, en: str, /, *,
+              code: str = "") -> None: ...
+    def error(self, path: Path, line: int, field_path: str, /, *text: str,
+              **values: object) -> None:
+        """By code, its texts from the catalogue filled with ``values``; or as a (vi, en) pair."""
+        self._add(Severity.ERROR, path, line, field_path, text, values)
 
-    def warn(self, path: Path, line: int, field_path: str, vi: str, en: str,
-             code: str = "") -> None:
-        self.items.append(Problem(path, line, field_path, Message(vi, en), Severity.WARNING, code))
+    @overload
+    def warn(self, path: Path, line: int, field_path: str, code: str, /, **values: object) -> None: ...
+    @overload
+    def warn(self, path: Path, line: int, field_path: str, vi: str, en: str, /, *,
+             code: str = "") -> None: ...
+    def warn(self, path: Path, line: int, field_path: str, /, *text: str,
+             **values: object) -> None:
+        self._add(Severity.WARNING, path, line, field_path, text, values)
 
-    def note(self, path: Path, line: int, field_path: str, vi: str, en: str,
-             code: str = "") -> None:
-        self.items.append(Problem(path, line, field_path, Message(vi, en), Severity.NOTE, code))
+    @overload
+    def note(self, path: Path, line: int, field_path: str, code: str, /, **values: object) -> None: ...
+    @overload
+    def note(self, path: Path, line: int, field_path: str, vi: str, en: str, /, *,
+             code: str = "") -> None: ...
+    def note(self, path: Path, line: int, field_path: str, /, *text: str,
+             **values: object) -> None:
+        self._add(Severity.NOTE, path, line, field_path, text, values)
+
+    def _add(self, severity: Severity, path: Path, line: int, field_path: str,
+             text: tuple[str, ...], values: dict[str, object]) -> None:
+        if len(text) == 1:
+            code, message = text[0], catalogue(self.messages).message(text[0], **values)
+        elif len(text) == 2 and set(values) <= {"code"}:
+            code, message = str(values.get("code", "")), Message(*text)
+        else:
+            raise TypeError("report a problem by its code, or by its (vi, en) texts")
+        self.items.append(Problem(path, line, field_path, message, severity, code))
 
     def extend(self, other: Problems) -> None:
         self.items.extend(other.items)

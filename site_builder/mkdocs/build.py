@@ -11,6 +11,7 @@ import gc
 import hashlib
 import logging
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass
 from datetime import date
@@ -245,6 +246,15 @@ def quiet_mkdocs_logging() -> None:
     logger = logging.getLogger("mkdocs")
     logger.setLevel(logging.WARNING)
     if not logger.handlers:
-        handler = logging.StreamHandler()
+        handler = _CurrentStderr()
         handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
         logger.addHandler(handler)
+
+
+class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to standard error as it is when a message comes, not as it was when the handler
+    was made (a long process, or a test, may have swapped or closed that one since)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr
+        super().emit(record)

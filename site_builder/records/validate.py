@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from PIL import Image, UnidentifiedImageError
 from pydantic import ValidationError
@@ -44,7 +43,7 @@ from site_builder.domain.rules import (
 )
 from site_builder.domain.taxonomy import PRODUCT_SETS, REGIMES, Regime
 from site_builder.domain.traceability import all_completeness
-from site_builder.problems import Problem, Problems
+from site_builder.problems import Message, Problem, Problems, catalogue
 from site_builder.progress import Progress, Quiet
 from site_builder.records.cache import RecordCache
 from site_builder.records.schema import (
@@ -69,6 +68,12 @@ DOCUMENT_SIGNATURES = {b"%PDF-": "PDF", b"\xff\xd8\xff": "JPEG", b"\x89PNG\r\n\x
 Image.MAX_IMAGE_PIXELS = MAX_PHOTO_PIXELS  # larger images raise DecompressionBombError
 
 
+class Report(Protocol):
+    """Reports a problem with the field at a path of the record being read, by message code."""
+
+    def __call__(self, at: FieldPath, code: str, /, **values: object) -> None: ...
+
+
 def record_paths(products_dir: Path) -> list[str]:
     """Every ``<id>/product.yml`` below ``products_dir``, in a stable order (as text: a national
     catalog has tens of thousands, and most are only looked up in the record cache)."""
@@ -89,8 +94,7 @@ def load_catalog(config: SiteConfig, progress: Progress | None = None,
     problems = Problems()
     products_dir = config.products_dir
     if not products_dir.is_dir():
-        problems.error(products_dir, 1, "", "không tìm thấy thư mục hồ sơ sản phẩm",
-                       "the products folder does not exist")
+        problems.error(products_dir, 1, "", "products_folder_missing")
         return Catalog(), problems
     catalog = Catalog()
     cache = RecordCache.open(config)
@@ -127,18 +131,14 @@ def load_catalog(config: SiteConfig, progress: Progress | None = None,
     return catalog, problems
 
 
-# The first words of the notes `ocop check` groups and counts (see ``note_kind``).
-TO_CONFIRM = ("cần xác nhận", "to confirm")
-MISSING = ("còn thiếu", "missing")
-
-
 # Codes of the kinds of problem `ocop check` counts and groups (Problem.code).
 UNTRANSLATED_CODE, TO_CONFIRM_CODE, MISSING_CODE, TRACEABILITY_CODE = (
     "untranslated", "to_confirm", "missing", "traceability")
 
 
 def note_kind(note: Problem) -> str:
-    """'to_confirm', 'missing' or 'traceability': the heading `ocop check` lists a note under."""
+    """'to_confirm', 'missing' or 'traceability': the heading `ocop check` lists a note under
+    (a product's gaps and a lot's, ``traceability`` and ``traceability_lot``, share one)."""
     return note.code if note.code in (TO_CONFIRM_CODE, MISSING_CODE) else TRACEABILITY_CODE
 
 
@@ -147,43 +147,39 @@ def missing_content(product: Product) -> list[tuple[str, str]]:
     as (Vietnamese, English) words; nothing here stops a build."""
     producer = product.producer
     checks = (
-        (product.story is None, "câu chuyện", "story"),
-        (not product.photos, "ảnh", "photos"),
-        (not (producer.phone or producer.email or producer.zalo), "số điện thoại", "phone"),
-        (not product.gtin, "GTIN", "GTIN"),
-        (product.product_set is None, "bộ sản phẩm", "product set"),
-        (producer.commune is None, "xã/phường hiện nay", "current commune"),
-        (producer.type_key is None, "loại hình chủ thể", "producer type"),
+        (product.story is None, "word_story"),
+        (not product.photos, "word_photos"),
+        (not (producer.phone or producer.email or producer.zalo), "word_phone"),
+        (not product.gtin, "word_gtin"),
+        (product.product_set is None, "word_product_set"),
+        (producer.commune is None, "word_commune"),
+        (producer.type_key is None, "word_producer_type"),
     )
-    return [(vi, en) for absent, vi, en in checks if absent]
+    words = [catalogue().message(code) for absent, code in checks if absent]
+    return [(word.vi, word.en) for word in words]
 
 
 def _note_missing_content(catalog: Catalog, problems: Problems) -> None:
-    """One terse note per product listing what it lacks ("còn thiếu: câu chuyện, ảnh")."""
+    """One terse note per product listing what it lacks (code ``missing``)."""
     for product in catalog.products:
         missing = missing_content(product)
         if missing:
-            problems.note(product.source, 1, "",
-                          f"{MISSING[0]}: {', '.join(vi for vi, _ in missing)}",
-                          f"{MISSING[1]}: {', '.join(en for _, en in missing)}", MISSING_CODE)
+            items = Message(", ".join(vi for vi, _ in missing), ", ".join(en for _, en in missing))
+            problems.note(product.source, 1, "", MISSING_CODE, items=items)
 
 
 def _note_traceability_gaps(catalog: Catalog, problems: Problems) -> None:
     for row in all_completeness(catalog.products):
         if row.complete:
             continue
-        vi = ", ".join(f"{item.number} ({item.short_vi})" for item in row.missing)
-        en = ", ".join(f"{item.number} ({item.short_en})" for item in row.missing)
+        items = Message(", ".join(f"{item.number} ({item.short_vi})" for item in row.missing),
+                        ", ".join(f"{item.number} ({item.short_en})" for item in row.missing))
         if row.batch is None:
-            problems.note(row.product.source, 1, "", f"sản phẩm thiếu mục {vi} theo Thông tư "
-                          "02/2024/TT-BKHCN", f"the product lacks Circular 02/2024 item(s) {en}",
-                          TRACEABILITY_CODE)
+            problems.note(row.product.source, 1, "", TRACEABILITY_CODE, items=items)
         else:
             index = row.product.batches.index(row.batch)
             problems.note(row.product.source, row.batch.line, field_path_text(("batches", index)),
-                          f"lô {row.batch.lot} thiếu mục {vi} theo Thông tư 02/2024/TT-BKHCN",
-                          f"lot {row.batch.lot} lacks Circular 02/2024 item(s) {en}",
-                          TRACEABILITY_CODE)
+                          "traceability_lot", lot=row.batch.lot, items=items)
 
 
 # --- one record -----------------------------------------------------------------------------
@@ -191,15 +187,13 @@ def _note_traceability_gaps(catalog: Catalog, problems: Problems) -> None:
 
 def _load_product(path: Path, config: SiteConfig, problems: Problems) -> Product | None:
     if path.is_symlink():
-        problems.error(path, 1, "", "hồ sơ không được là liên kết tượng trưng (symlink)",
-                       "a record must not be a symbolic link")
+        problems.error(path, 1, "", "record_symlink")
         return None
     loaded = load_yaml(path, problems)
     if loaded is None:
         return None
     if not isinstance(loaded.data, dict):
-        problems.error(path, 1, "", "hồ sơ phải là một bảng các trường (id, name, ...)",
-                       "a record must be a mapping of fields (id, name, ...)")
+        problems.error(path, 1, "", "record_not_mapping")
         return None
     try:
         record = ProductRecord.model_validate(loaded.data)
@@ -212,77 +206,66 @@ def _load_product(path: Path, config: SiteConfig, problems: Problems) -> Product
 
 def _report_pydantic(loaded: LoadedYaml, error: Any, problems: Problems) -> None:
     loc: FieldPath = tuple(error["loc"])
-    field = field_path_text(loc)
-    vi, en = _explain(error, loc)
-    problems.error(loaded.path, loaded.line_of(loc), field, vi, en)
+    code, values = _explain(error, loc)
+    problems.error(loaded.path, loaded.line_of(loc), field_path_text(loc), code, **values)
 
 
-def _explain(error: Any, loc: FieldPath) -> tuple[str, str]:
+Explained = tuple[str, dict[str, object]]  # a message code and the values that fill it
+
+
+def _because(code: str, **values: object) -> Explained:
+    return code, values
+
+
+# Pydantic error kinds, by the message code that explains each in plain words.
+_KIND_CODES = {
+    "missing": "field_missing", "literal_error": "value_not_allowed",
+    "string_type": "text_expected", "int_type": "whole_number_expected",
+    "int_parsing": "whole_number_expected", "int_from_float": "whole_number_expected",
+    "float_type": "number_expected", "float_parsing": "number_expected",
+    "string_too_short": "empty", "string_too_long": "too_long", "too_short": "list_empty",
+    "model_type": "mapping_expected", "dict_type": "mapping_expected",
+    "model_attributes_type": "mapping_expected", "list_type": "list_expected",
+}
+_RANGE_KINDS = ("greater_than_equal", "less_than_equal", "greater_than", "less_than")
+_BOUNDS = {"product_set": (1, 26), "score": (0, 100)}
+
+
+def _explain(error: Any, loc: FieldPath) -> Explained:
     """Plain-words messages for the pydantic error kinds a person can make in a record."""
     kind, ctx, value = error["type"], error.get("ctx", {}), error.get("input")
     last = loc[-1] if loc else ""
-    if kind == "missing":
-        return "thiếu trường bắt buộc", "this required field is missing"
     if kind == "extra_forbidden":
-        known = _known_fields(loc[:-1])
-        close = difflib.get_close_matches(str(last), known, n=1)
-        hint_vi = f"; có phải '{close[0]}'?" if close else f"; các trường hợp lệ: {', '.join(known)}"
-        hint_en = f"; did you mean '{close[0]}'?" if close else f"; valid fields: {', '.join(known)}"
-        return f"trường '{last}' không được hỗ trợ{hint_vi}", f"unknown field '{last}'{hint_en}"
+        return _unknown_field(str(last), _known_fields(loc[:-1]))
     if kind == "value_error" and "date_impossible" in error["msg"]:
-        return (f"ngày '{value}' không có thật trên lịch", f"'{value}' is not a real calendar date")
+        return _because("date_impossible", value=value)
     if kind == "value_error" and "date_format" in error["msg"]:
-        return (f"ngày phải viết dạng NĂM-THÁNG-NGÀY, ví dụ 2026-03-05 (đang là '{value}')",
-                f"write dates as YEAR-MONTH-DAY, e.g. 2026-03-05 (got '{value}')")
-    if kind == "literal_error":
-        return (f"giá trị '{value}' không hợp lệ; chọn một trong: {ctx.get('expected')}",
-                f"'{value}' is not allowed; choose one of: {ctx.get('expected')}")
-    if kind == "string_type":
-        return ("phải là chữ; số điện thoại, mã số hãy đặt trong ngoặc kép, ví dụ \"0259 3851 234\"",
-                "must be text; put phone numbers and codes in quotes, e.g. \"0259 3851 234\"")
-    if kind in ("int_type", "int_parsing", "int_from_float"):
-        return f"phải là số nguyên (đang là '{value}')", f"must be a whole number (got '{value}')"
-    if kind in ("float_type", "float_parsing"):
-        return f"phải là một số (đang là '{value}')", f"must be a number (got '{value}')"
-    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        bounds = {"product_set": "1 đến 26", "score": "0 đến 100"}.get(str(last), "")
-        return (f"giá trị {value} nằm ngoài khoảng cho phép {bounds}".strip(),
-                f"{value} is out of range {bounds.replace('đến', 'to')}".strip())
-    if kind == "string_too_short":
-        return "không được để trống", "must not be empty"
-    if kind == "string_too_long":
-        n = ctx.get("max_length")
-        return f"quá dài (tối đa {n} ký tự)", f"too long (at most {n} characters)"
-    if kind == "too_short":
-        return "cần ít nhất một mục", "needs at least one entry"
+        return _because("date_format", value=value)
+    if kind in _RANGE_KINDS:
+        low, high = _BOUNDS.get(str(last), (None, None))
+        if low is None:
+            return _because("out_of_range", value=value)
+        return _because("out_of_range_bounds", value=value, low=low, high=high)
     if kind == "string_pattern_mismatch":
-        return _pattern_message(str(last), value)
-    if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return "phải là một bảng gồm các trường con", "must be a mapping of sub-fields"
-    if kind == "list_type":
-        return "phải là một danh sách (mỗi mục bắt đầu bằng '- ')", "must be a list ('- ' items)"
-    return f"giá trị không hợp lệ: {error['msg']}", f"invalid value: {error['msg']}"
+        return _because(_PATTERN_CODES.get(str(last), "value_form"), value=value)
+    if kind in _KIND_CODES:
+        return _because(_KIND_CODES[kind], value=value, expected=ctx.get("expected"),
+                        max_length=ctx.get("max_length"))
+    return _because("value_invalid", detail=error["msg"])
 
 
-def _pattern_message(field: str, value: object) -> tuple[str, str]:
-    messages = {
-        "id": ("mã sản phẩm chỉ gồm chữ thường không dấu, chữ số và dấu '-', dài 1-40 ký tự, "
-               f"ví dụ 'nho-thach-ba' (đang là '{value}')",
-               "a product id has lower-case ASCII letters, digits and '-', 1-40 characters, "
-               f"e.g. 'nho-thach-ba' (got '{value}')"),
-        "phone": (f"số điện thoại '{value}' không hợp lệ", f"'{value}' is not a phone number"),
-        "zalo": (f"số Zalo '{value}' phải gồm 9-11 chữ số", f"Zalo '{value}' needs 9-11 digits"),
-        "email": (f"thư điện tử '{value}' không hợp lệ", f"'{value}' is not an email address"),
-        "website": (f"địa chỉ web phải bắt đầu bằng http:// hoặc https:// (đang là '{value}')",
-                    f"a web address starts with http:// or https:// (got '{value}')"),
-        "url": (f"đường dẫn phải bắt đầu bằng https:// (đang là '{value}')",
-                f"a link must start with https:// (got '{value}')"),
-        "lot": (f"số lô '{value}' chỉ được gồm chữ cái không dấu, chữ số và các dấu '-', '.', '_' "
-                "(không có dấu cách hay '/'), tối đa 20 ký tự, bắt đầu và kết thúc bằng chữ hoặc số",
-                f"lot '{value}' may only contain ASCII letters, digits, '-', '.' and '_' (no spaces "
-                "or '/'), at most 20 characters, starting and ending with a letter or digit"),
-    }
-    return messages.get(field, (f"giá trị '{value}' sai định dạng", f"'{value}' has the wrong form"))
+def _unknown_field(field: str, known: list[str]) -> Explained:
+    close = difflib.get_close_matches(field, known, n=1)
+    if close:
+        return _because("field_unknown_suggest", field=field, close=close[0])
+    return _because("field_unknown", field=field, known=", ".join(known))
+
+
+# Fields with a pattern, by the message code that says what the pattern wants.
+_PATTERN_CODES = {
+    "id": "id_form", "phone": "phone_form", "zalo": "zalo_form", "email": "email_form",
+    "website": "website_form", "url": "url_form", "lot": "lot_form",
+}
 
 
 def _known_fields(parent: FieldPath) -> list[str]:
@@ -307,21 +290,19 @@ def _build_product(
 ) -> Product | None:
     path, errors_before = loaded.path, len(problems.errors)
 
-    def error(at: FieldPath, vi: str, en: str) -> None:
-        problems.error(path, loaded.line_of(at), field_path_text(at), vi, en)
+    def error(at: FieldPath, code: str, /, **values: object) -> None:
+        problems.error(path, loaded.line_of(at), field_path_text(at), code, **values)
 
-    def warn(at: FieldPath, vi: str, en: str, code: str = "") -> None:
-        problems.warn(path, loaded.line_of(at), field_path_text(at), vi, en, code)
+    def warn(at: FieldPath, code: str, /, **values: object) -> None:
+        problems.warn(path, loaded.line_of(at), field_path_text(at), code, **values)
 
     if not any(ch.isalpha() for ch in record.id):
         # Listing pages are numbered ('san-pham/2/'); an id of digits only could collide.
-        error(("id",), f"mã '{record.id}' cần có ít nhất một chữ cái, ví dụ 'sp-{record.id}'",
-              f"id '{record.id}' needs at least one letter, e.g. 'sp-{record.id}'")
+        error(("id",), "id_needs_letter", id=record.id)
     if path.parent.name != record.id:
-        error(("id",), f"mã '{record.id}' phải trùng tên thư mục '{path.parent.name}'",
-              f"id '{record.id}' must equal its folder name '{path.parent.name}'")
+        error(("id",), "id_folder_mismatch", id=record.id, folder=path.parent.name)
     if record.gtin is not None and (reason := gtin_problem(record.gtin)):
-        error(("gtin",), *reason)
+        error(("gtin",), "gtin_invalid", reason=Message(*reason))
 
     certifications = _build_certifications(record.certifications, config, error, warn)
     producer = _build_producer(record, error, warn)
@@ -331,14 +312,12 @@ def _build_product(
     if record.withdrawn:
         withdrawn = Withdrawal(record.withdrawn.date, record.withdrawn.reason)
         if certifications and withdrawn.on < certifications[0].decision_date:
-            error(("withdrawn", "date"), "ngày rút khỏi danh mục trước ngày được công nhận",
-                  "the withdrawal date is before the first certification")
+            error(("withdrawn", "date"), "withdrawn_before_certified")
 
     _warn_untranslated(record, config, warn)
     for key, text in record.to_confirm.items():
         problems.note(path, loaded.line_of(("to_confirm", key)), "to_confirm",
-                      f"{TO_CONFIRM[0]}: {key}: {text}", f"{TO_CONFIRM[1]}: {key}: {text}",
-                      TO_CONFIRM_CODE)
+                      TO_CONFIRM_CODE, key=key, text=text)
 
     if len(problems.errors) > errors_before or producer is None:
         return None
@@ -362,52 +341,28 @@ def _build_product(
     )
     for i, batch in enumerate(product.batches):
         if not status_on(product, batch.produced, config.rules).status.shows_mark:
-            warn(("batches", i, "produced"),
-                 f"lô {batch.lot} sản xuất ngày {batch.produced:%d/%m/%Y}, khi sản phẩm không có "
-                 "chứng nhận OCOP còn hiệu lực: bao bì lô này không được mang nhãn OCOP",
-                 f"lot {batch.lot} was produced on {batch.produced:%d/%m/%Y}, when the product "
-                 "held no valid OCOP certificate: its packs may not carry the OCOP mark")
+            warn(("batches", i, "produced"), "lot_without_mark", lot=batch.lot,
+                 produced=batch.produced)
     return product
 
 
 def _build_certifications(
-    records: list[CertificationRecord], config: SiteConfig, error: Any, warn: Any
+    records: list[CertificationRecord], config: SiteConfig, error: Report, warn: Report
 ) -> list[Certification]:
     result: list[Certification] = []
     for i, c in enumerate(records):
         at: FieldPath = ("certifications", i)
         regime = REGIMES[c.regime]
-        if not is_ocop_rating(c.stars):
-            error(at + ("stars",),
-                  f"{c.stars} sao không phải sản phẩm OCOP: chỉ hạng 3, 4 và 5 sao được công nhận",
-                  f"{c.stars} stars is not an OCOP product: only 3, 4 and 5 stars are certified")
-        elif c.stars > 5:
-            error(at + ("stars",), f"số sao phải là 3, 4 hoặc 5 (đang là {c.stars})",
-                  f"stars must be 3, 4 or 5 (got {c.stars})")
-        elif c.score is not None and not stars_match_score(regime, c.stars, c.score):
-            band, actual = regime.band_of(c.stars), regime.stars_for(c.score)
-            assert band is not None  # stars are 3, 4 or 5 here, each a band of every regime
-            error(at + ("stars",),
-                  f"{c.stars} sao không khớp {c.score:g} điểm theo {regime.name_vi}: {c.score:g} "
-                  f"điểm là hạng {actual} sao; hạng {c.stars} sao cần từ {band.min_score:g} đến "
-                  f"dưới {band.max_score:g} điểm",
-                  f"{c.stars} stars does not match a score of {c.score:g} under regime "
-                  f"{regime.key}: {c.score:g} points is {actual} stars; {c.stars} stars needs "
-                  f"{band.min_score:g} to under {band.max_score:g} points")
+        _check_stars(regime, c, at, error)
         valid_until = c.valid_until or default_valid_until(c.decision_date, config.rules)
         if valid_until <= c.decision_date:
-            error(at + ("valid_until",), "ngày hết hiệu lực phải sau ngày quyết định",
-                  "valid_until must be after the decision date")
+            error(at + ("valid_until",), "valid_until_order")
         if c.revocation and c.revocation.date < c.decision_date:
-            error(at + ("revocation", "date"), "ngày thu hồi trước ngày quyết định công nhận",
-                  "the revocation date is before the decision date")
+            error(at + ("revocation", "date"), "revocation_order")
         if c.renewal_filed and c.renewal_filed < c.decision_date:
-            error(at + ("renewal_filed",), "ngày nộp hồ sơ đánh giá lại trước ngày quyết định",
-                  "the renewal filing date is before the decision date")
+            error(at + ("renewal_filed",), "renewal_order")
         if result and c.decision_date <= result[-1].decision_date:
-            error(at + ("decision_date",),
-                  "các lần công nhận phải xếp theo thời gian, cũ trước mới sau",
-                  "list certifications oldest first, each after the one before")
+            error(at + ("decision_date",), "certification_order")
         _warn_regime_period(regime, c.decision_date, at, warn)
         _warn_issuer(regime, c, at, warn)
         result.append(Certification(
@@ -420,16 +375,28 @@ def _build_certifications(
     return result
 
 
-def _warn_regime_period(regime: Any, decided: date, at: FieldPath, warn: Any) -> None:
-    if decided < regime.in_force_from or (regime.in_force_until and decided > regime.in_force_until):
-        until = regime.in_force_until.strftime("%d/%m/%Y") if regime.in_force_until else "nay"
-        warn(at + ("regime",),
-             f"quyết định ngày {decided:%d/%m/%Y} nằm ngoài thời gian áp dụng {regime.name_vi} "
-             f"({regime.in_force_from:%d/%m/%Y} - {until}); kiểm tra lại căn cứ đánh giá",
-             f"decision dated {decided:%d/%m/%Y} falls outside the period of regime {regime.key}")
+def _check_stars(regime: Regime, c: CertificationRecord, at: FieldPath, error: Report) -> None:
+    if not is_ocop_rating(c.stars):
+        error(at + ("stars",), "stars_not_ocop", stars=c.stars)
+    elif c.stars > 5:
+        error(at + ("stars",), "stars_range", stars=c.stars)
+    elif c.score is not None and not stars_match_score(regime, c.stars, c.score):
+        band, actual = regime.band_of(c.stars), regime.stars_for(c.score)
+        assert band is not None  # stars are 3, 4 or 5 here, each a band of every regime
+        error(at + ("stars",), "stars_score", stars=c.stars, score=c.score,
+              regime=Message(regime.name_vi, regime.key), actual=actual,
+              low=band.min_score, high=band.max_score)
 
 
-def _warn_issuer(regime: Regime, c: CertificationRecord, at: FieldPath, warn: Any) -> None:
+def _warn_regime_period(regime: Regime, decided: date, at: FieldPath, warn: Report) -> None:
+    until = regime.in_force_until
+    if decided < regime.in_force_from or (until and decided > until):
+        warn(at + ("regime",), "regime_period" if until else "regime_period_open",
+             decided=decided, regime=Message(regime.name_vi, regime.key),
+             start=regime.in_force_from, until=until)
+
+
+def _warn_issuer(regime: Regime, c: CertificationRecord, at: FieldPath, warn: Report) -> None:
     """The authority against the level that recognises this star level under the regime: a
     warning, as parts of ``taxonomy.ISSUER_LEVELS`` are uncertain; an authority written in a
     way not recognised is left alone."""
@@ -437,51 +404,37 @@ def _warn_issuer(regime: Regime, c: CertificationRecord, at: FieldPath, warn: An
     actual = issuer_level(c.authority, c.decision_date)
     if expected is None or actual is None or actual == expected:
         return
+    # e.g. a 3-star "148" decision by the province after 1489 moved 3 stars there
     others = [r.key for r in regimes_issued_by(actual, c.stars, c.decision_date)]
-    hint_vi = hint_en = ""
-    if others:  # e.g. a 3-star "148" decision by the province after 1489 moved 3 stars there
-        hint_vi = f"; nếu quyết định theo quy định khác, ghi regime: {' hoặc '.join(others)}"
-        hint_en = f"; if the decision applied another regime, write regime: {' or '.join(others)}"
-    warn(at + ("authority",),
-         f"{c.stars} sao theo {regime.name_vi} do {expected.name_vi} công nhận; cơ quan ghi là "
-         f"'{c.authority}' ({actual.name_vi}){hint_vi}",
-         f"{c.stars} stars under {regime.name_en} are recognised by {expected.name_en}; the "
-         f"authority given is '{c.authority}' ({actual.name_en}){hint_en}")
+    warn(at + ("authority",), "authority_level_regimes" if others else "authority_level",
+         stars=c.stars, regime=Message(regime.name_vi, regime.name_en), authority=c.authority,
+         expected=Message(expected.name_vi, expected.name_en),
+         actual=Message(actual.name_vi, actual.name_en),
+         others=catalogue().message("word_or").join(others))
 
 
-def _build_producer(record: ProductRecord, error: Any, warn: Any) -> Producer | None:
+def _build_producer(record: ProductRecord, error: Report, warn: Report) -> Producer | None:
     p = record.producer
     province = places.find_province(p.province)
     if province is None:
         merged = places.merged_into(p.province)
         if merged:
-            error(("producer", "province"),
-                  f"tỉnh '{p.province}' đã sáp nhập từ 01/07/2025; ghi tỉnh hiện nay: "
-                  f"'{merged.short_name}' (địa chỉ cũ giữ ở address_on_certificate)",
-                  f"'{p.province}' was merged on 1 July 2025; write the current province "
-                  f"'{merged.short_name}' (keep the old address in address_on_certificate)")
+            error(("producer", "province"), "province_merged", province=p.province,
+                  current=merged.short_name)
         else:
-            error(("producer", "province"),
-                  f"không có tỉnh/thành '{p.province}' trong 34 đơn vị sau sắp xếp 2025",
-                  f"'{p.province}' is not one of the 34 provinces after the 2025 reform")
+            error(("producer", "province"), "province_unknown", province=p.province)
         return None
     commune = places.find_commune(province, p.commune) if p.commune is not None else None
     if p.commune is not None and commune is None:
         hints = places.suggest_communes(province, p.commune)
-        hint_vi = f"; có phải: {', '.join(hints)}?" if hints else ""
-        hint_en = f"; did you mean: {', '.join(hints)}?" if hints else ""
-        error(("producer", "commune"),
-              f"'{p.commune}' không phải xã/phường hiện nay của {province.name}{hint_vi}",
-              f"'{p.commune}' is not a current commune or ward of {province.name}{hint_en}")
+        error(("producer", "commune"), "commune_unknown_suggest" if hints else "commune_unknown",
+              commune=p.commune, province=province.name, hints=", ".join(hints))
         return None
     for old in places.old_provinces_mentioned(p.address_on_certificate):
         now = places.merged_into(old)
         if now and now.code != province.code:
-            warn(("producer", "address_on_certificate"),
-                 f"địa chỉ ghi tỉnh {old} (nay thuộc {now.short_name}) nhưng tỉnh khai báo là "
-                 f"{province.short_name}",
-                 f"the address names {old} (now {now.short_name}) but the province given is "
-                 f"{province.short_name}")
+            warn(("producer", "address_on_certificate"), "address_province", old=old,
+                 now=now.short_name, province=province.short_name)
     return Producer(
         name=p.name, type_key=p.type, address_on_certificate=p.address_on_certificate,
         province=province, commune=commune, representative=p.representative, phone=p.phone,
@@ -494,7 +447,7 @@ def _point(location: Any) -> tuple[float, float] | None:
 
 
 def _build_batches(records: list[BatchRecord], loaded: LoadedYaml, config: SiteConfig,
-                   error: Any, warn: Any) -> list[Batch]:
+                   error: Report, warn: Report) -> list[Batch]:
     folder = loaded.path.parent
     batches: list[Batch] = []
     seen: dict[str, str] = {}
@@ -502,43 +455,33 @@ def _build_batches(records: list[BatchRecord], loaded: LoadedYaml, config: SiteC
     for i, b in enumerate(records):
         at: FieldPath = ("batches", i)
         if b.lot.casefold() in seen:
-            error(at + ("lot",), f"số lô '{b.lot}' trùng với lô '{seen[b.lot.casefold()]}' đã khai "
-                  "báo (không phân biệt chữ hoa, chữ thường)",
-                  f"lot '{b.lot}' repeats lot '{seen[b.lot.casefold()]}' (ignoring case)")
+            error(at + ("lot",), "lot_duplicate", lot=b.lot, first=seen[b.lot.casefold()])
         seen.setdefault(b.lot.casefold(), b.lot)
         if b.expires and b.best_before:
-            error(at + ("best_before",), "chỉ ghi một trong hai: expires (hạn sử dụng) hoặc "
-                  "best_before (sử dụng tốt nhất trước)", "give either expires or best_before, not both")
+            error(at + ("best_before",), "use_by_both")
         use_by = b.expires or b.best_before
         use_by_field = "expires" if b.expires else "best_before"
         if use_by and use_by <= b.produced:
             use_by = None  # one mistake, one message: do not also judge the stages against it
             given = b.expires or b.best_before
-            error(at + (use_by_field,), f"hạn dùng {given:%d/%m/%Y} phải sau ngày sản xuất "
-                  f"{b.produced:%d/%m/%Y}", f"the use-by date {given:%d/%m/%Y} must come after "
-                  f"the production date {b.produced:%d/%m/%Y}")
+            error(at + (use_by_field,), "use_by_order", use_by=given, produced=b.produced)
         if b.produced > today:
-            warn(at + ("produced",), f"ngày sản xuất {b.produced:%d/%m/%Y} ở tương lai",
-                 f"the production date {b.produced:%d/%m/%Y} is in the future")
+            warn(at + ("produced",), "produced_future", produced=b.produced)
         events: list[Event] = []
         for j, e in enumerate(b.events):
             where: FieldPath = at + ("events", j)
             if e.gln is not None and (reason := gln_problem(e.gln)):
-                error(where + ("gln",), *reason)
+                error(where + ("gln",), "gln_invalid", reason=Message(*reason))
             if use_by and e.date > use_by:
-                error(where + ("date",), f"công đoạn ngày {e.date:%d/%m/%Y} sau hạn dùng của lô "
-                      f"({use_by:%d/%m/%Y})", f"the stage dated {e.date:%d/%m/%Y} is after the "
-                      f"lot's use-by date ({use_by:%d/%m/%Y})")
+                error(where + ("date",), "stage_after_use_by", date=e.date, use_by=use_by)
             elif e.date > today:
-                warn(where + ("date",), f"công đoạn ngày {e.date:%d/%m/%Y} chưa diễn ra",
-                     f"the stage dated {e.date:%d/%m/%Y} has not happened yet")
+                warn(where + ("date",), "stage_future", date=e.date)
             if events and e.date < events[-1].on:
-                warn(where + ("date",), "các công đoạn nên xếp theo thời gian, cũ trước mới sau",
-                     "list stages oldest first")
+                warn(where + ("date",), "stage_order")
             events.append(Event(e.step, e.date, e.place, e.gln, e.location_code, e.actor))
         for j, a in enumerate(b.areas):
             if a.gln is not None and (reason := gln_problem(a.gln)):
-                error(at + ("areas", j, "gln"), *reason)
+                error(at + ("areas", j, "gln"), "gln_invalid", reason=Message(*reason))
         documents = [d for j, doc in enumerate(b.documents)
                      if (d := _build_document(doc, at + ("documents", j), folder, config, error))]
         batches.append(Batch(
@@ -550,73 +493,61 @@ def _build_batches(records: list[BatchRecord], loaded: LoadedYaml, config: SiteC
 
 
 def _build_document(doc: Any, at: FieldPath, folder: Path, config: SiteConfig,
-                    error: Any) -> Document | None:
+                    error: Report) -> Document | None:
     if (doc.file is None) == (doc.url is None):
-        error(at, "mỗi tài liệu cần đúng một trong hai: file (tệp trong thư mục sản phẩm) hoặc url",
-              "each document needs exactly one of file (inside the product folder) or url")
+        error(at, "document_source")
         return None
     if doc.url is not None:
         return Document(doc.title, url=doc.url)
     source = _inside(folder, doc.file, config.products_dir.resolve())
     if source is None:
-        error(at + ("file",), f"tài liệu '{doc.file}' phải nằm trong thư mục products/",
-              f"document '{doc.file}' must lie inside products/")
+        error(at + ("file",), "document_outside", file=doc.file)
     elif not source.is_file():
-        error(at + ("file",), f"không tìm thấy tệp tài liệu '{doc.file}'",
-              f"document file '{doc.file}' not found")
+        error(at + ("file",), "document_not_found", file=doc.file)
     elif source.stat().st_size > MAX_DOCUMENT_BYTES:
-        error(at + ("file",), "tài liệu lớn hơn 10 MB", "the document is over 10 MB")
+        error(at + ("file",), "document_too_large")
     else:
         with source.open("rb") as handle:
             head = handle.read(8)
         if not any(head.startswith(sig) for sig in DOCUMENT_SIGNATURES):
-            error(at + ("file",), f"tài liệu '{doc.file}' phải là tệp PDF, JPEG hoặc PNG",
-                  f"document '{doc.file}' must be a PDF, JPEG or PNG file")
+            error(at + ("file",), "document_format", file=doc.file)
         else:
             return Document(doc.title, source=source)
     return None
 
 
-def _build_photos(record: ProductRecord, folder: Path, products_dir: Path, error: Any) -> list[Photo]:
+def _build_photos(record: ProductRecord, folder: Path, products_dir: Path,
+                  error: Report) -> list[Photo]:
     photos = []
     root = products_dir.resolve()
     for i, photo in enumerate(record.photos):
         at: FieldPath = ("photos", i, "file")
         source = _inside(folder, photo.file, root)
         if source is None:
-            error(at, f"ảnh '{photo.file}' phải nằm trong thư mục products/ (không dùng '..', "
-                      "đường dẫn tuyệt đối hay liên kết ra ngoài)",
-                  f"photo '{photo.file}' must lie inside products/ (no '..', absolute paths or "
-                  "links that leave it)")
+            error(at, "photo_outside", file=photo.file)
             continue
         if not source.exists():
-            error(at, f"không tìm thấy tệp ảnh '{photo.file}'", f"photo '{photo.file}' not found")
+            error(at, "photo_not_found", file=photo.file)
             continue
         if not source.is_file():
-            error(at, f"'{photo.file}' là thư mục, không phải tệp ảnh",
-                  f"'{photo.file}' is a folder, not an image file")
+            error(at, "photo_is_folder", file=photo.file)
             continue
         reason, size = _inspect_image(source)
         if reason:
-            error(at, *reason)
+            error(at, reason[0], **reason[1])
             continue
         alt = _text(photo.alt) if photo.alt else _text(record.name)
         photos.append(Photo(source=source, name=source.name, alt=alt, width=size[0], height=size[1]))
     return photos
 
 
-UNTRANSLATED = "thiếu bản dịch"  # the words every missing-translation warning begins with
-
-
-def _warn_untranslated(record: ProductRecord, config: SiteConfig, warn: Callable) -> None:
+def _warn_untranslated(record: ProductRecord, config: SiteConfig, warn: Report) -> None:
     """Pages in a language the record lacks show its Vietnamese with a notice; say which."""
     for lang in config.languages[1:]:
         for field in ("name", "story"):
             given = getattr(record, field)
             if given is not None and getattr(given, lang, None) is None:
-                warn((field,), f"{UNTRANSLATED} '{field}' sang '{lang}': trang {lang} sẽ hiện "
-                     f"tiếng Việt", f"no '{lang}' translation of '{field}': the {lang} pages "
-                     f"show the Vietnamese text", UNTRANSLATED_CODE)
+                warn((field,), UNTRANSLATED_CODE, field=field, lang=lang)
 
 
 def _text(given: LocalizedName | LocalizedStory) -> Text:
@@ -633,7 +564,7 @@ def _inside(folder: Path, relative: str, root: Path) -> Path | None:
     return resolved
 
 
-def _inspect_image(source: Path) -> tuple[tuple[str, str] | None, tuple[int, int]]:
+def _inspect_image(source: Path) -> tuple[Explained | None, tuple[int, int]]:
     """Why ``source`` cannot be a photo (or None), and its size as displayed (EXIF-rotated).
 
     The photo is decoded to its last byte, as the build will decode it: reading the header
@@ -641,12 +572,11 @@ def _inspect_image(source: Path) -> tuple[tuple[str, str] | None, tuple[int, int
     its photos' size and time (``records.cache``), so a photo is decoded again only when it
     changes."""
     if source.stat().st_size > MAX_PHOTO_BYTES:
-        return ("ảnh lớn hơn 15 MB; hãy thu nhỏ trước khi đưa vào", "the photo is over 15 MB"), (0, 0)
+        return _because("photo_too_large"), (0, 0)
     try:
         with Image.open(source) as image:
             if image.format not in PHOTO_FORMATS:
-                return (f"ảnh phải là JPEG, PNG hoặc WebP (đang là {image.format})",
-                        f"photos must be JPEG, PNG or WebP (got {image.format})"), (0, 0)
+                return _because("photo_format", format=image.format), (0, 0)
             width, height = image.size
             if image.getexif().get(ORIENTATION_TAG, 1) in (5, 6, 7, 8):
                 width, height = height, width
@@ -654,13 +584,13 @@ def _inspect_image(source: Path) -> tuple[tuple[str, str] | None, tuple[int, int
             if reason:
                 return reason, (0, 0)
     except Image.DecompressionBombError:
-        return ("ảnh có kích thước điểm ảnh quá lớn", "the image has too many pixels"), (0, 0)
+        return _because("photo_too_many_pixels"), (0, 0)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        return ("tệp không phải ảnh hoặc đã hỏng", "the file is not an image or is damaged"), (0, 0)
+        return _because("photo_damaged"), (0, 0)
     return None, (width, height)
 
 
-def _decode_whole(image: Image.Image) -> tuple[str, str] | None:
+def _decode_whole(image: Image.Image) -> Explained | None:
     """Why the pixel data of ``image`` cannot be decoded to its end, or None.
 
     A JPEG is decoded at its smallest scale: every byte of the compressed data is still read
@@ -670,10 +600,7 @@ def _decode_whole(image: Image.Image) -> tuple[str, str] | None:
     try:
         image.load()
     except (OSError, SyntaxError, ValueError, EOFError):
-        return ("ảnh bị cắt cụt hoặc hỏng: không giải mã được đến hết tệp (thường do sao chép bị "
-                "ngắt giữa chừng); hãy chép lại ảnh gốc",
-                "the photo is cut short or damaged: it cannot be decoded to its end (often an "
-                "interrupted copy); copy the original photo again")
+        return _because("photo_truncated")
     return None
 
 
@@ -689,8 +616,7 @@ def _check_catalog(catalog: Catalog, problems: Problems) -> None:
             key = product.gtin.zfill(14)
             if key in by_gtin:
                 problems.error(product.source, _line_in(product.source, ("gtin",)), "gtin",
-                               f"GTIN {product.gtin} đã dùng cho sản phẩm '{by_gtin[key].id}'",
-                               f"GTIN {product.gtin} is already used by '{by_gtin[key].id}'")
+                               "gtin_duplicate", gtin=product.gtin, other=by_gtin[key].id)
             by_gtin[key] = product
 
 

@@ -69,7 +69,11 @@ class LoadedYaml:
 
 
 class _TooBig(Exception):
-    pass
+    """The record is too big to read; ``code`` says how (a message code)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
 
 
 class _Builder:
@@ -83,20 +87,13 @@ class _Builder:
     def build(self, node: yaml.Node, at: FieldPath, depth: int) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise _TooBig(
-                "hồ sơ có quá nhiều giá trị (có thể do bí danh & * lồng nhau)",
-                "the record holds too many values (possibly nested & * aliases)",
-            )
+            raise _TooBig("too_many_values")
         if depth > MAX_DEPTH:
-            raise _TooBig("hồ sơ lồng nhau quá sâu", "the record is nested too deeply")
+            raise _TooBig("nested_too_deep")
         line = node.start_mark.line + 1
         self.lines.setdefault(at, line)
         if node.tag not in _ALLOWED_TAGS:
-            self.problems.error(
-                self.path, line, field_path_text(at),
-                f"thẻ YAML '{node.tag}' không được phép; chỉ dùng chữ, số, danh sách và bảng",
-                f"YAML tag '{node.tag}' is not allowed; use plain text, numbers, lists and mappings",
-            )
+            self.problems.error(self.path, line, field_path_text(at), "yaml_tag", tag=node.tag)
             return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, at, depth)
@@ -116,10 +113,7 @@ class _Builder:
             line = key_node.start_mark.line + 1
             child = at + (key,)
             if key in result:
-                self.problems.error(
-                    self.path, line, field_path_text(child),
-                    "trường này được khai báo hai lần", "this field is given twice",
-                )
+                self.problems.error(self.path, line, field_path_text(child), "field_twice")
                 continue
             self.lines[child] = line
             result[key] = self.build(value_node, child, depth + 1)
@@ -146,11 +140,7 @@ def _decode(raw: bytes, path: Path, problems: Problems) -> str | None:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        problems.error(
-            path, line, "",
-            "tệp không phải UTF-8; hãy lưu lại với bảng mã UTF-8",
-            "the file is not UTF-8; save it again as UTF-8",
-        )
+        problems.error(path, line, "", "not_utf8")
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -195,15 +185,10 @@ def load_yaml(path: Path, problems: Problems) -> LoadedYaml | None:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        problems.error(path, 1, "", f"không đọc được tệp ({exc.strerror})",
-                       f"cannot read the file ({exc.strerror})")
+        problems.error(path, 1, "", "file_unreadable", reason=exc.strerror)
         return None
     if size > MAX_RECORD_BYTES:
-        problems.error(
-            path, 1, "",
-            f"tệp quá lớn ({size:,} byte; tối đa {MAX_RECORD_BYTES:,})",
-            f"the file is too large ({size:,} bytes; at most {MAX_RECORD_BYTES:,})",
-        )
+        problems.error(path, 1, "", "file_too_large", size=size, limit=MAX_RECORD_BYTES)
         return None
     text = _decode(path.read_bytes(), path, problems)
     if text is None:
@@ -215,17 +200,18 @@ def load_yaml(path: Path, problems: Problems) -> LoadedYaml | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        detail = exc.problem or "cú pháp không hợp lệ"
-        problems.error(path, line, "", f"lỗi cú pháp YAML: {detail}",
-                       f"YAML syntax error: {detail}")
+        if exc.problem:
+            problems.error(path, line, "", "yaml_syntax", detail=exc.problem)
+        else:
+            problems.error(path, line, "", "yaml_syntax_vague")
         return None
     except yaml.YAMLError as exc:
-        problems.error(path, 1, "", f"lỗi cú pháp YAML: {exc}", f"YAML syntax error: {exc}")
+        problems.error(path, 1, "", "yaml_syntax", detail=exc)
         return None
     except _TooBig as exc:
-        problems.error(path, 1, "", exc.args[0], exc.args[1])
+        problems.error(path, 1, "", exc.code)
         return None
     except RecursionError:
-        problems.error(path, 1, "", "hồ sơ lồng nhau quá sâu", "the record is nested too deeply")
+        problems.error(path, 1, "", "nested_too_deep")
         return None
     return LoadedYaml(path=path, data=data, lines=builder.lines)
