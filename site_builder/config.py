@@ -11,7 +11,12 @@ import ipaddress
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit
+
+from site_builder.problems import Message, catalogue
+
+CONFIG_MESSAGES = Path(__file__).parent / "messages"
 
 # Domains that are never a publisher's own: QR codes pointing at them would be useless or,
 # worse, point consumers at somebody else's site. A host is a placeholder when it is one of
@@ -101,17 +106,17 @@ class SiteConfig:
 
     def site_url_problem(self) -> tuple[str, str] | None:
         """Why QR codes must not be made for ``site_url`` (vi, en), or None."""
-        if not self.site_url:
-            return ("chưa khai báo site_url trong mkdocs.yml",
-                    "site_url is not set in mkdocs.yml")
         parts = urlsplit(self.site_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            return (f"site_url '{self.site_url}' không phải địa chỉ web đầy đủ",
-                    f"site_url '{self.site_url}' is not a full web address")
-        if is_placeholder_host(parts.hostname or ""):
-            return (f"site_url '{self.site_url}' là tên miền mẫu, không phải tên miền của đơn vị",
-                    f"site_url '{self.site_url}' is a placeholder domain, not the publisher's")
-        return None
+        if not self.site_url:
+            code = "site_url_missing"
+        elif parts.scheme not in ("http", "https") or not parts.netloc:
+            code = "site_url_not_full"
+        elif is_placeholder_host(parts.hostname or ""):
+            code = "site_url_placeholder"
+        else:
+            return None
+        text = catalogue(CONFIG_MESSAGES).message(code, url=self.site_url)
+        return text.vi, text.en
 
     def absolute_url(self, path: str) -> str:
         """The absolute address of a site path such as 'p/nho-thach-ba/'."""
@@ -164,28 +169,39 @@ OPTIONS: tuple[Option, ...] = (
 OFFICE_FIELDS = ("name", "email", "phone", "zalo")
 
 
+class SettingProblem(NamedTuple):
+    """A problem with one option of the ``ocop`` block: ``code`` names it in the catalogue of
+    ``messages``; ``message`` holds its texts."""
+
+    option: str
+    code: str
+    message: Message
+
+
+def _problem(option: str, code: str, **values: object) -> SettingProblem:
+    return SettingProblem(option, code, catalogue(CONFIG_MESSAGES).message(code, **values))
+
+
 def settings_from(options: dict[str, object], *, root: Path, source: Path, site_url: str,
                   site_name: str, languages_known: tuple[str, ...], draft: bool = False
-                  ) -> tuple[SiteConfig | None, list[tuple[str, str, str]]]:
+                  ) -> tuple[SiteConfig | None, list[SettingProblem]]:
     """The catalog's settings from the ``ocop`` block of ``source`` (mkdocs.yml), with every
-    problem found at once as (option, vi, en); None when any problem stops the build."""
-    problems: list[tuple[str, str, str]] = []
+    problem found at once; None when any problem stops the build."""
+    problems: list[SettingProblem] = []
     values = {o.name: options.get(o.name, o.default) for o in OPTIONS}
     for option in OPTIONS:
         _check_option(option, values[option.name], problems)
     unknown = sorted(set(options) - {o.name for o in OPTIONS})
     for name in unknown:
-        problems.append((name, f"không có thiết lập '{name}'; có: {', '.join(o.name for o in OPTIONS)}",
-                         f"no setting '{name}'"))
+        problems.append(_problem(name, "option_unknown", name=name,
+                                 known=", ".join(o.name for o in OPTIONS)))
     as_of = _as_of(values["as_of"], problems)
     languages = tuple(str(code) for code in values["languages"]) if isinstance(
         values["languages"], list) else ("vi",)
     wrong = [code for code in languages if code not in languages_known]
     if not languages or languages[0] != "vi" or wrong:
-        problems.append(("languages", f"languages {list(languages)} phải bắt đầu bằng vi và chỉ gồm "
-                         f"các ngôn ngữ có tệp chuỗi giao diện ({', '.join(languages_known)}; "
-                         "site_builder/render/locales/<mã>.yml)", "languages must start with vi and "
-                         "list only languages with interface strings"))
+        problems.append(_problem("languages", "languages_invalid", languages=list(languages),
+                                 known=", ".join(languages_known)))
     if problems:
         return None, problems
     office = values["ocop_office"] if isinstance(values["ocop_office"], dict) else {}
@@ -205,32 +221,29 @@ def settings_from(options: dict[str, object], *, root: Path, source: Path, site_
     ), []
 
 
-def _check_option(option: Option, value: object, problems: list[tuple[str, str, str]]) -> None:
+def _check_option(option: Option, value: object, problems: list[SettingProblem]) -> None:
     if (value is None and option.default is None) or option.name == "as_of":
         return  # as_of: text or a YAML date, read by _as_of
-    kind_vi = {str: "chữ", bool: "true hoặc false", int: "số nguyên", dict: "bảng (tên: giá trị)",
-               list: "danh sách"}[option.kind]
     if not isinstance(value, option.kind) or (option.kind is int and isinstance(value, bool)):
-        problems.append((option.name, f"{option.name} ({option.help_vi}) phải là {kind_vi}, không "
-                         f"phải '{value}'", f"{option.name} ({option.help_en}) must be "
-                         f"{option.kind.__name__}, not '{value}'"))
+        kind = catalogue(CONFIG_MESSAGES).message(f"kind_{option.kind.__name__}")
+        problems.append(_problem(option.name, "option_kind", name=option.name, kind=kind,
+                                 help=Message(option.help_vi, option.help_en), value=value))
         return
     if option.kind is int and ((option.low is not None and value < option.low)  # type: ignore[operator]
                                or (option.high is not None and value > option.high)):  # type: ignore[operator]
-        problems.append((option.name, f"{option.name} phải từ {option.low} đến {option.high}, không "
-                         f"phải {value}", f"{option.name} must be {option.low} to {option.high}"))
+        problems.append(_problem(option.name, "option_range", name=option.name, low=option.low,
+                                 high=option.high, value=value))
     if option.name == "ocop_office" and isinstance(value, dict):
         for key in sorted(set(map(str, value)) - set(OFFICE_FIELDS)):
-            problems.append((f"ocop_office.{key}", f"ocop_office không có mục '{key}'; dùng "
-                             f"{', '.join(OFFICE_FIELDS)}", f"ocop_office has no '{key}'"))
+            problems.append(_problem(f"ocop_office.{key}", "office_field_unknown", key=key,
+                                     fields=", ".join(OFFICE_FIELDS)))
 
 
-def _as_of(value: object, problems: list[tuple[str, str, str]]) -> date | None:
+def _as_of(value: object, problems: list[SettingProblem]) -> date | None:
     if value in (None, ""):
         return None
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        problems.append(("as_of", f"as_of '{value}' phải có dạng YYYY-MM-DD",
-                         f"as_of '{value}' must be written YYYY-MM-DD"))
+        problems.append(_problem("as_of", "as_of_format", value=value))
         return None

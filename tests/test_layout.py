@@ -70,6 +70,8 @@ def test_each_stage_imports_only_the_stages_before_it():
 def test_the_top_level_holds_only_the_pipeline_and_its_edges():
     top = sorted(p.name for p in PACKAGE.iterdir() if not p.name.startswith(("_", ".")))
     folders = {p.name for p in PACKAGE.iterdir() if p.is_dir() and not p.name.startswith("_")}
-    assert folders == set(STAGES) | {"mkdocs"} | set(FEATURES), top
+    # messages/: the shared modules' message catalogues (data, no code)
+    assert folders == set(STAGES) | {"mkdocs", "messages"} | set(FEATURES), top
+    assert not list((PACKAGE / "messages").glob("*.py"))
     files = {p.name for p in PACKAGE.glob("*.py") if p.name != "__init__.py"}
     assert files == {f"{name}.py" for name in SHARED} | {"cli.py"}, top

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 VALID_LENGTHS = (8, 12, 13, 14)
+# Why a number is not one: a code of the records' message catalogue and the values of its text.
+Reason = tuple[str, dict[str, object]]
 
 
 def check_digit(body: str) -> int:
@@ -11,21 +13,15 @@ def check_digit(body: str) -> int:
     return (10 - total % 10) % 10
 
 
-def gtin_problem(value: str) -> tuple[str, str] | None:
-    """Why ``value`` is not a GTIN, in Vietnamese and English, or None when it is one."""
+def gtin_problem(value: str) -> Reason | None:
+    """Why ``value`` is not a GTIN, or None when it is one."""
     if not value.isdigit() or not value.isascii():
-        return ("GTIN chỉ gồm chữ số", "a GTIN has digits only")
+        return ("gtin_not_digits", {})
     if len(value) not in VALID_LENGTHS:
-        return (
-            f"GTIN phải có 8, 12, 13 hoặc 14 chữ số (đang có {len(value)})",
-            f"a GTIN has 8, 12, 13 or 14 digits (this one has {len(value)})",
-        )
+        return ("gtin_length", {"length": len(value)})
     expected = check_digit(value[:-1])
     if int(value[-1]) != expected:
-        return (
-            f"số kiểm tra của GTIN sai: chữ số cuối phải là {expected}, không phải {value[-1]}",
-            f"wrong GTIN check digit: the last digit should be {expected}, not {value[-1]}",
-        )
+        return ("gtin_check_digit", {"expected": expected, "last": value[-1]})
     return None
 
 
@@ -34,12 +30,11 @@ def gtin14(value: str) -> str:
     return value.zfill(14)
 
 
-def gln_problem(value: str) -> tuple[str, str] | None:
+def gln_problem(value: str) -> Reason | None:
     """Why ``value`` is not a GS1 Global Location Number (13 digits), or None."""
     if not value.isdigit() or not value.isascii() or len(value) != 13:
-        return (f"GLN '{value}' phải gồm đúng 13 chữ số", f"GLN '{value}' must be 13 digits")
+        return ("gln_form", {"value": value})
     expected = check_digit(value[:-1])
     if int(value[-1]) != expected:
-        return (f"số kiểm tra của GLN sai: chữ số cuối phải là {expected}",
-                f"wrong GLN check digit: the last digit should be {expected}")
+        return ("gln_check_digit", {"expected": expected})
     return None

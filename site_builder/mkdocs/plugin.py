@@ -27,7 +27,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from site_builder.config import OPTIONS, SiteConfig, settings_from
+from site_builder.config import OPTIONS, SettingProblem, SiteConfig, settings_from
 from site_builder.domain.model import Catalog
 from site_builder.output import shell
 from site_builder.output.plan import SitePage, SitePlan, language_switch, plan_site
@@ -77,16 +77,16 @@ OcopPluginConfig = type("OcopPluginConfig", (base.Config,),
                         {option.name: _AsWritten(option.default) for option in OPTIONS})
 
 
-def settings_problems(found: list[tuple[str, str, str]], source: Path) -> Problems:
+def settings_problems(found: list[SettingProblem], source: Path) -> Problems:
     """Problems of the ocop block, each at the line of mkdocs.yml that sets the option."""
     lines = source.read_text(encoding="utf-8").splitlines() if source.is_file() else []
     start = next((i for i, line in enumerate(lines) if re.match(r"\s*-\s*ocop\s*:", line)), 0)
     problems = Problems()
-    for name, vi, en in found:
+    for name, code, message in found:
         key = name.split(".")[0]
         line = next((i for i in range(start, len(lines))
                      if re.match(rf"\s+{re.escape(key)}\s*:", lines[i])), start)
-        problems.error(source, line + 1, f"plugins.ocop.{name}", vi, en)
+        problems.error(source, line + 1, f"plugins.ocop.{name}", message.vi, message.en, code=code)
     return problems
 
 

@@ -217,6 +217,12 @@ def _because(code: str, **values: object) -> Explained:
     return code, values
 
 
+def _reason(reason: Explained) -> Message:
+    """A GS1 number's reason (domain/gtin.py), in both languages, to fill gtin_invalid and the like."""
+    code, values = reason
+    return catalogue().message(code, **values)
+
+
 # Pydantic error kinds, by the message code that explains each in plain words.
 _KIND_CODES = {
     "missing": "field_missing", "literal_error": "value_not_allowed",
@@ -302,7 +308,7 @@ def _build_product(
     if path.parent.name != record.id:
         error(("id",), "id_folder_mismatch", id=record.id, folder=path.parent.name)
     if record.gtin is not None and (reason := gtin_problem(record.gtin)):
-        error(("gtin",), "gtin_invalid", reason=Message(*reason))
+        error(("gtin",), "gtin_invalid", reason=_reason(reason))
 
     certifications = _build_certifications(record.certifications, config, error, warn)
     producer = _build_producer(record, error, warn)
@@ -471,7 +477,7 @@ def _build_batches(records: list[BatchRecord], loaded: LoadedYaml, config: SiteC
         for j, e in enumerate(b.events):
             where: FieldPath = at + ("events", j)
             if e.gln is not None and (reason := gln_problem(e.gln)):
-                error(where + ("gln",), "gln_invalid", reason=Message(*reason))
+                error(where + ("gln",), "gln_invalid", reason=_reason(reason))
             if use_by and e.date > use_by:
                 error(where + ("date",), "stage_after_use_by", date=e.date, use_by=use_by)
             elif e.date > today:
@@ -481,7 +487,7 @@ def _build_batches(records: list[BatchRecord], loaded: LoadedYaml, config: SiteC
             events.append(Event(e.step, e.date, e.place, e.gln, e.location_code, e.actor))
         for j, a in enumerate(b.areas):
             if a.gln is not None and (reason := gln_problem(a.gln)):
-                error(at + ("areas", j, "gln"), "gln_invalid", reason=Message(*reason))
+                error(at + ("areas", j, "gln"), "gln_invalid", reason=_reason(reason))
         documents = [d for j, doc in enumerate(b.documents)
                      if (d := _build_document(doc, at + ("documents", j), folder, config, error))]
         batches.append(Batch(

@@ -17,6 +17,7 @@ from typing import Any
 
 from site_builder.domain.places import ascii_fold
 from site_builder.domain.taxonomy import PRODUCER_TYPES, PRODUCT_SETS
+from site_builder.sheets import texts
 from site_builder.sheets.tables import Cell, parse_date
 
 PRODUCT, CERTIFICATION = "product", "certification"
@@ -28,7 +29,13 @@ ENTRY_SEPARATOR = " | "  # between a shop's name and its link in one line of a c
 
 
 class CellError(ValueError):
-    """A cell that cannot become a record value; args are the Vietnamese and English messages."""
+    """A cell that cannot become a record value: ``code`` names the problem in the importer's
+    catalogue and ``message`` holds its texts."""
+
+    def __init__(self, code: str, **values: object) -> None:
+        self.code = code
+        self.message = texts.message(code, **values)
+        super().__init__(self.message.vi, self.message.en)
 
 
 class SetWords(CellError):
@@ -279,7 +286,7 @@ def _int(cell: Cell) -> int:
     text = _text(cell)
     if re.fullmatch(r"\d+", text):
         return int(text)
-    raise CellError(f"'{text}' không phải số nguyên", f"'{text}' is not a whole number")
+    raise CellError("not_whole_number", text=text)
 
 
 _STAR_WORDS = {"ba": 3, "bon": 4, "nam": 5, "three": 3, "four": 4, "five": 5}
@@ -306,8 +313,7 @@ def parse_stars(cell: Cell) -> int:
     if match := re.fullmatch(r"(?:hang\s*)?(ba|bon|nam|three|four|five)\s*(?:sao|stars?)(?:\s*ocop)?",
                              key):
         return _STAR_WORDS[match.group(1)]
-    raise CellError(f"'{text}' không phải hạng sao; ghi 3, 4 hoặc 5 (hoặc '4 sao')",
-                    f"'{text}' is not a star rating; write 3, 4 or 5 (or '4 sao')")
+    raise CellError("not_stars", text=text)
 
 
 def _number(cell: Cell) -> int | float:
@@ -319,15 +325,14 @@ def _number(cell: Cell) -> int | float:
         try:
             value = float(text)
         except ValueError:
-            raise CellError(f"'{text}' không phải số", f"'{text}' is not a number") from None
+            raise CellError("not_number", text=text) from None
     return int(value) if value.is_integer() else value
 
 
 def _date(cell: Cell) -> date:
     parsed = parse_date(cell)
     if parsed is None:
-        raise CellError(f"'{_text(cell)}' không phải ngày; viết dạng 05/03/2026 (ngày/tháng/năm)",
-                        f"'{_text(cell)}' is not a date; write it as 05/03/2026 (day/month/year)")
+        raise CellError("not_date", text=_text(cell))
     return parsed
 
 
@@ -350,8 +355,7 @@ def _product_set(cell: Cell) -> int:
             return int(match.group(1))
     if (found := _set_names().get(header_key(text))) is not None:
         return found
-    raise SetWords(f"không có bộ sản phẩm '{text}'; ghi số 1-26 hoặc đúng tên bộ",
-                    f"no product set '{text}'; give its number 1-26 or its exact name")
+    raise SetWords("unknown_product_set", text=text)
 
 
 _TYPE_WORDS = {"ho kinh doanh": "household", "ho san xuat": "household", "hop tac xa": "cooperative",
@@ -369,9 +373,7 @@ def _producer_type(cell: Cell) -> str:
     for words, found in _TYPE_WORDS.items():
         if key.startswith(words):
             return found
-    raise CellError(f"không rõ loại hình chủ thể '{text}'; ghi Hợp tác xã, Tổ hợp tác, Doanh "
-                    "nghiệp, Hộ kinh doanh, Trang trại hoặc Hiệp hội",
-                    f"unknown producer type '{text}'")
+    raise CellError("unknown_producer_type", text=text)
 
 
 def _evaluation(cell: Cell) -> str:
@@ -379,8 +381,7 @@ def _evaluation(cell: Cell) -> str:
     for kind, (vi, en) in EVALUATION_KINDS.items():
         if key in (kind, header_key(vi), header_key(en)):
             return kind
-    raise CellError(f"không rõ loại đánh giá '{_text(cell)}'; ghi Lần đầu, Nâng hạng hoặc Đánh "
-                    "giá lại", f"unknown evaluation '{_text(cell)}'")
+    raise CellError("unknown_evaluation", text=_text(cell))
 
 
 def _list(cell: Cell) -> list[str]:

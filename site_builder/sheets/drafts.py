@@ -16,8 +16,9 @@ from typing import Any
 from site_builder.domain import places
 from site_builder.domain.places import ascii_fold
 from site_builder.domain.taxonomy import PRODUCER_TYPES, PRODUCT_SETS, REGIMES
+from site_builder.problems import Message
 from site_builder.records.schema import ID_PATTERN
-from site_builder.sheets import inference
+from site_builder.sheets import inference, texts
 from site_builder.sheets.annex import (
     Context,
     Grid,
@@ -36,12 +37,29 @@ from site_builder.sheets.tables import Row, Table, column_letter
 
 @dataclass(frozen=True)
 class SheetProblem:
+    """A problem with a row or the sheet: ``code`` names it (in the importer's catalogue, or the
+    records' one for what ``ocop check`` found) and ``message`` holds its texts."""
+
     row: int
     column: int | None
     header: str
-    vi: str
-    en: str
+    code: str
+    message: Message
     error: bool = True
+
+    @classmethod
+    def of(cls, row: int, column: int | None, header: str, code: str, *, error: bool = True,
+           **values: object) -> SheetProblem:
+        """The problem ``code`` of the importer's catalogue, its texts filled with ``values``."""
+        return cls(row, column, header, code, texts.message(code, **values), error)
+
+    @property
+    def vi(self) -> str:
+        return self.message.vi
+
+    @property
+    def en(self) -> str:
+        return self.message.en
 
     def format(self, path: Any, lang: str = "vi") -> str:
         where = f"{path.name}:{self.row}" + (f":{column_letter(self.column)}"
@@ -144,6 +162,7 @@ def _names_a_province(address: str) -> bool:
 
 
 COLUMNS_BY_PATH = {c.path: c for c in COLUMNS}
+CELL_UNREADABLE = "cell_unreadable"  # a cell the file reader could not read (its texts come along)
 _OFFICE_CODE = re.compile(r"[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)+")
 _KINDS = {"first": ("lần đầu", "first"), "upgrade": ("nâng hạng", "upgrade"),
           "re-evaluation": ("đánh giá lại", "re-evaluation")}
@@ -193,24 +212,20 @@ class SheetReader:
         """A required value that no column holds and no title row or option gives is one
         problem for the sheet, saying where to give it, not one per row."""
         facts, paths = self.facts, {c.path for c in self.layout.columns.values()}
-        ways = {
-            "stars": ("Số sao", "thêm cột hạng sao (Hạng sao, Số sao, Xếp hạng)",
-                      "add a stars column (Hạng sao, Số sao, Xếp hạng)"),
-            "decision": ("Số quyết định", "ghi --decision '1234/QĐ-UBND' (hoặc thêm cột Số quyết "
-                         "định)", "give --decision '1234/QĐ-UBND' (or a decision column)"),
-            "decision_date": ("Ngày quyết định", "ghi --decision-date 12/06/2025 (hoặc thêm cột Ngày "
-                              "quyết định)", "give --decision-date 12/06/2025 (or a date column)"),
-            "authority": ("Cơ quan công nhận", "ghi --authority 'UBND tỉnh ...' (hoặc thêm cột Cơ "
-                          "quan công nhận)", "give --authority 'UBND tỉnh ...' (or a column)"),
-            "producer.name": ("Chủ thể", "thêm cột tên chủ thể", "add a producer column"),
-            "producer.address_on_certificate": ("Địa chỉ", "thêm cột địa chỉ", "add an address column"),
+        ways = {  # field -> (the header it is reported under, the problem saying how to give it)
+            "stars": ("Số sao", "no_column_stars"),
+            "decision": ("Số quyết định", "no_column_decision"),
+            "decision_date": ("Ngày quyết định", "no_column_decision_date"),
+            "authority": ("Cơ quan công nhận", "no_column_authority"),
+            "producer.name": ("Chủ thể", "no_column_producer"),
+            "producer.address_on_certificate": ("Địa chỉ", "no_column_address"),
         }
         given = {"decision": facts.decision, "decision_date": facts.decision_date,
                  "authority": facts.authority}
         missing: set[str] = set()
         certifies = any(c.level == CERTIFICATION for c in self.layout.columns.values())
         new = any(d.id not in self.existing for d in self.drafts.values())
-        for path, (header, vi, en) in ways.items():
+        for path, (header, code) in ways.items():
             if path in paths or given.get(path) or (path == "decision_date" and "decision" in paths):
                 continue
             if not (certifies if path in ("stars", "decision", "decision_date", "authority")
@@ -219,10 +234,7 @@ class SheetReader:
             if path == "producer.address_on_certificate" and {"producer.commune", "district"} & paths:
                 continue
             missing.add(path)
-            self.problems.append(SheetProblem(
-                self.layout.header_rows[-1], None, header,
-                f"bảng không có cột này và dòng tiêu đề không ghi; {vi}",
-                f"the sheet has no such column and its title does not say; {en}"))
+            self.problems.append(SheetProblem.of(self.layout.header_rows[-1], None, header, code))
         return missing
 
     def _cell(self, row: Row, path: str) -> Any:
@@ -253,12 +265,8 @@ class SheetReader:
         width = max(self.layout.headers) + 1
         extra = [i for i, c in enumerate(row.cells) if i >= width and c not in (None, "")]
         if extra:
-            self.problems.append(SheetProblem(
-                row.number, extra[0], "", f"dòng có {max(extra) + 1} ô, dòng tiêu đề có {width}: "
-                "các giá trị bị lệch cột (thường do số thập phân như 72,5 không nằm trong ngoặc "
-                "kép trong tệp CSV phân cách bằng dấu phẩy); sửa dòng hoặc lưu lại từ Excel",
-                f"the row has {max(extra) + 1} cells and the header {width}: its values are shifted "
-                "(often a decimal comma such as 72,5 without quotes in a comma-separated file)"))
+            self.problems.append(SheetProblem.of(row.number, extra[0], "", "row_shifted",
+                                                 cells=max(extra) + 1, width=width))
         return bool(extra)
 
     def _values(self, row: Row) -> dict[str, tuple[Any, int, Column]] | None:
@@ -271,7 +279,8 @@ class SheetReader:
                 continue
             if (row.number, index) in self.table.cell_errors:
                 vi, en = self.table.cell_errors[(row.number, index)]
-                self.problems.append(SheetProblem(row.number, index, column.vi, vi, en))
+                self.problems.append(SheetProblem(row.number, index, column.vi, CELL_UNREADABLE,
+                                                  Message(vi, en)))
                 values[column.path] = (None, index, column)
                 continue
             try:
@@ -280,8 +289,8 @@ class SheetReader:
                 parsed = str(cell).strip()  # group words: the set is worked out from them
                 column = Column("group", column.vi, column.en, "text", stored=False)
             except CellError as exc:
-                self.problems.append(SheetProblem(row.number, index, column.vi, exc.args[0],
-                                                  exc.args[1]))
+                self.problems.append(SheetProblem(row.number, index, column.vi, exc.code,
+                                                  exc.message))
                 values[column.path] = (None, index, column)
                 continue
             if column.kind == "text" and isinstance(parsed, str) and not column.path.startswith(
@@ -304,21 +313,16 @@ class SheetReader:
             product_id = str(given).strip()
             if not re.match(ID_PATTERN, product_id):
                 index = values["id"][1]
-                self.problems.append(SheetProblem(
-                    row.number, index, values["id"][2].vi,
-                    f"mã '{product_id}' không hợp lệ: chỉ chữ thường không dấu, số và gạch nối, "
-                    "tối đa 40 ký tự (vd. buoi-lam-son)",
-                    f"id '{product_id}' is invalid: lower-case ASCII letters, digits and hyphens"))
+                self.problems.append(SheetProblem.of(row.number, index, values["id"][2].vi,
+                                                     "id_invalid", id=product_id))
                 return None
             return self._draft(product_id, None)
         name = values.get("name.vi", (None,))[0]
         if not name and "name.vi" in values:
             return None  # its cell could not be read, and was reported
         if not name:
-            self.problems.append(SheetProblem(row.number, self.layout.index_of("name.vi"),
-                                              "Tên sản phẩm",
-                                              "dòng có số thứ tự nhưng không có tên sản phẩm",
-                                              "the row is numbered but has no product name"))
+            self.problems.append(SheetProblem.of(row.number, self.layout.index_of("name.vi"),
+                                                 COLUMNS_BY_PATH["name.vi"].vi, "name_missing"))
             return None
         producer = values.get("producer.name", ("",))[0] or ""
         code = values.get("ocop_code", (None,))[0]
@@ -361,11 +365,9 @@ class SheetReader:
                 same = earlier == parsed or (isinstance(earlier, str) and isinstance(parsed, str)
                                              and name_key(earlier) == name_key(parsed))
                 if earlier is not None and not same:
-                    self.problems.append(SheetProblem(
-                        row.number, index, column.vi,
-                        f"khác với dòng {draft.rows[0]} của cùng sản phẩm '{draft.id}'; các dòng "
-                        "của một sản phẩm chỉ khác nhau ở cột chứng nhận",
-                        f"differs from row {draft.rows[0]} of the same product"))
+                    self.problems.append(SheetProblem.of(row.number, index, column.vi,
+                                                         "differs_from_first_row",
+                                                         first=draft.rows[0], id=draft.id))
                 continue
             draft.first_row[path] = parsed
             if column.kind == "shop":
@@ -503,17 +505,12 @@ class SheetReader:
             first_row = draft.cells.get(f"certifications[{i}]", (draft.rows[0], -1))[0]
             differs = [k for k in ("stars", "score", "decision_date") if earlier.get(k) != cert.get(k)]
             if differs:
-                self.problems.append(SheetProblem(
-                    row.number, self.layout.index_of(differs[0]), "",
-                    f"cùng sản phẩm, cùng quyết định với dòng {first_row} nhưng khác "
-                    f"{', '.join(differs)}; một quyết định công nhận một sản phẩm một lần",
-                    f"the same product and decision as row {first_row} but a different "
-                    f"{', '.join(differs)}"))
+                self.problems.append(SheetProblem.of(
+                    row.number, self.layout.index_of(differs[0]), "", "same_decision_differs",
+                    first=first_row, fields=", ".join(differs)))
             else:
-                self.problems.append(SheetProblem(
-                    row.number, None, "", f"dòng này trùng dòng {first_row} (cùng sản phẩm, cùng "
-                    "quyết định); chỉ nhập một lần", f"this row repeats row {first_row}; imported "
-                    "once", error=False))
+                self.problems.append(SheetProblem.of(row.number, None, "", "row_repeated",
+                                                     first=first_row, error=False))
             if not differs and row.number in draft.rows:
                 draft.rows.remove(row.number)  # read once: the repeat is not this product's row
             return True
@@ -573,13 +570,10 @@ class SheetReader:
         for day, rows in self.regime_questions.items():
             found = inference.regime_on(day)
             keys = [str(k) for k in found.candidates]
-            names = " hoặc ".join(REGIMES[k].name_vi for k in keys)
-            more = f" (và {len(rows) - 1} dòng khác)" if len(rows) > 1 else ""
-            self.problems.append(SheetProblem(
-                rows[0], regime, "Bộ tiêu chí",
-                f"ngày quyết định {day:%d/%m/%Y}: sản phẩm có thể được đánh giá theo {names}; "
-                f"cho biết bộ tiêu chí bằng --regime ({' hoặc '.join(keys)}) hoặc cột "
-                f"'Bộ tiêu chí'{more}",
-                f"decision date {day:%d/%m/%Y}: the product may have been evaluated under "
-                f"{' or '.join(keys)}; give it with --regime or a 'Bộ tiêu chí' column"
-                + (f" (and {len(rows) - 1} more rows)" if len(rows) > 1 else "")))
+            either = texts.message("word_or")
+            # In Vietnamese the regimes are named; in English their keys stand for them.
+            regimes = Message(either.vi.join(REGIMES[k].name_vi for k in keys), either.en.join(keys))
+            more = texts.message("more_rows", count=len(rows) - 1) if len(rows) > 1 else Message("", "")
+            self.problems.append(SheetProblem.of(
+                rows[0], regime, COLUMNS_BY_PATH["regime"].vi, "regime_ambiguous", day=day,
+                regimes=regimes, keys=either.join(keys), more=more))

@@ -29,7 +29,9 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from site_builder.config import SiteConfig
+from site_builder.problems import Message
 from site_builder.records.validate import RECORD_NAME, UNTRANSLATED_CODE, load_catalog
+from site_builder.sheets import texts
 from site_builder.sheets.annex import (
     HEADER_SEARCH_ROWS,
     Layout,
@@ -41,7 +43,15 @@ from site_builder.sheets.annex import (
     unused_columns,
 )
 from site_builder.sheets.columns import COLUMNS, Column
-from site_builder.sheets.drafts import Draft, Existing, SheetProblem, SheetReader, Worked, name_key
+from site_builder.sheets.drafts import (
+    COLUMNS_BY_PATH,
+    Draft,
+    Existing,
+    SheetProblem,
+    SheetReader,
+    Worked,
+    name_key,
+)
 from site_builder.sheets.tables import Table, TableError, read_tables
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../schema.json\n"
@@ -108,11 +118,7 @@ def find_table(path: Path, sheet: str | None = None) -> tuple[Table, Layout]:
             return table, layout
         tried.append(table.sheet or path.name)
     where = ", ".join(f"'{t}'" for t in tried) or "—"
-    raise TableError(
-        f"{path}: không tìm thấy bảng sản phẩm (cần dòng tiêu đề có cột Tên sản phẩm và cột Chủ "
-        f"thể hoặc Hạng sao) trong {HEADER_SEARCH_ROWS} dòng đầu của trang {where} / no product "
-        f"table (a header row naming the product and its producer or stars) in the first "
-        f"{HEADER_SEARCH_ROWS} rows of {where}")
+    raise TableError("no_product_table", path, rows=HEADER_SEARCH_ROWS, where=where)
 
 
 def _facts(table: Table, layout: Layout, options: ImportOptions,
@@ -129,10 +135,8 @@ def _facts(table: Table, layout: Layout, options: ImportOptions,
             continue
         read = getattr(facts, name)
         if read is not None and read != given and name in facts.rows:
-            problems.append(SheetProblem(
-                facts.rows[name], None, "", f"dòng tiêu đề ghi '{short(read)}', dùng '{short(given)}' "
-                "theo dòng lệnh", f"the title says '{short(read)}'; '{short(given)}' from the "
-                "command line is used", error=False))
+            problems.append(SheetProblem.of(facts.rows[name], None, "", "title_overridden",
+                                            read=short(read), given=short(given), error=False))
         setattr(facts, name, given)
         facts.rows[name] = 0
     return facts
@@ -380,18 +384,23 @@ def _grouped(problems: list[SheetProblem]) -> list[SheetProblem]:
             continue
         rows = sorted(p.row for p in same)
         shown = ", ".join(str(r) for r in rows[:8]) + (", …" if len(rows) > 8 else "")
-        out.append(replace(same[0], vi=f"{same[0].vi} ({len(rows)} dòng: {shown})",
-                           en=f"{same[0].en} ({len(rows)} rows: {shown})"))
+        listed = texts.message("rows_listed", count=len(rows), rows=shown)
+        out.append(replace(same[0], message=_joined(same[0].message, listed)))
     return [_with_hint(p) for p in out]
 
 
+def _joined(first: Message, then: Message) -> Message:
+    return Message(first.vi + then.vi, first.en + then.en)
+
+
 def _with_hint(problem: SheetProblem) -> SheetProblem:
-    hint = _HINTS.get(problem.header) if "bắt buộc" in problem.vi else None
-    return replace(problem, vi=problem.vi + hint[0], en=problem.en + hint[1]) if hint else problem
+    """A required value the sheet lacks, with where the command line can give it."""
+    hint = _HINTS.get(problem.header) if problem.code == REQUIRED_CODE else None
+    return replace(problem, message=_joined(problem.message, texts.message(hint))) if hint else problem
 
 
-_HINTS = {"Tỉnh/thành phố": ("; nếu danh sách là của một tỉnh, ghi --province TÊN_TỈNH",
-                             "; if the list is one province's, give --province NAME")}
+REQUIRED_CODE = "field_missing"  # the records' code for a required field left out
+_HINTS = {"Tỉnh/thành phố": "hint_province"}  # header -> the hint's code
 
 
 def _change_for(draft: Draft, config: SiteConfig, update: bool, problems: list[SheetProblem]
@@ -408,9 +417,8 @@ def _change_for(draft: Draft, config: SiteConfig, update: bool, problems: list[S
     try:
         doc = _yaml().load(target.read_text(encoding="utf-8")) or CommentedMap()
     except Exception as exc:  # noqa: BLE001 - any unreadable record is reported alike
-        problems.append(SheetProblem(
-            draft.rows[0], None, "", f"hồ sơ hiện có {target} không đọc được ({exc}); "
-            "sửa nó trước (ocop check)", f"the existing record {target} cannot be read"))
+        problems.append(SheetProblem.of(draft.rows[0], None, "", "record_unreadable",
+                                        target=target, exc=exc))
         change.action = "invalid"
         return change, None
     if not isinstance(doc, CommentedMap):
@@ -473,10 +481,8 @@ def _count_check(plan: ImportPlan) -> None:
     read = sum(len(c.rows) for c in plan.changes)
     if read != plan.stated_total:
         row = next((s.row for s in plan.skipped if s.kind == "total"), 0)
-        plan.problems.append(SheetProblem(
-            row, None, "", f"dòng tổng ghi {plan.stated_total} sản phẩm nhưng đọc được {read} dòng "
-            "sản phẩm; xem lại các dòng bị bỏ qua", f"the total row says {plan.stated_total} "
-            f"products but {read} product rows were read; check the skipped rows", error=False))
+        plan.problems.append(SheetProblem.of(row, None, "", "total_mismatch",
+                                             stated=plan.stated_total, read=read, error=False))
 
 
 def _check(changes: list[Change], cell_maps: dict[str, dict[str, tuple[int, int]]],
@@ -515,8 +521,8 @@ def _check(changes: list[Change], cell_maps: dict[str, dict[str, tuple[int, int]
             if column is None and header is not None:  # an empty cell of a column the sheet has
                 column = next((i for i, c in columns.items() if c == header), None)
             problems.append(SheetProblem(
-                row, column, header.vi if header else problem.field, problem.message.vi,
-                problem.message.en, error=problem.severity.value == "error"))
+                row, column, header.vi if header else problem.field, problem.code,
+                problem.message, error=problem.severity.value == "error"))
     sheet_ids = {c.id for c in changes}
     used = {p.gtin.zfill(14): p.id for p in existing_catalog.products
             if p.gtin and p.id not in sheet_ids}
@@ -524,9 +530,8 @@ def _check(changes: list[Change], cell_maps: dict[str, dict[str, tuple[int, int]
         owner = used.get((product.gtin or "").zfill(14)) if product.gtin else None
         if owner:
             row, column = _locate("gtin", cell_maps.get(product.id, {}), by_id[product.id].rows[0])
-            problems.append(SheetProblem(row, column, "GTIN (mã vạch)",
-                                         f"GTIN {product.gtin} đã dùng cho sản phẩm '{owner}'",
-                                         f"GTIN {product.gtin} is already used by '{owner}'"))
+            problems.append(SheetProblem.of(row, column, COLUMNS_BY_PATH["gtin"].vi, "gtin_taken",
+                                            gtin=product.gtin, owner=owner))
     return problems
 
 

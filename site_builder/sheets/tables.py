@@ -27,7 +27,9 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
 
+from site_builder.problems import Message as Bilingual
 from site_builder.render.text import cell_text, from_cell_text
+from site_builder.sheets import texts
 from site_builder.sheets.legacy_text import (
     UnreadableText,
     decode_legacy_bytes,
@@ -52,7 +54,14 @@ _SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
 class TableError(Exception):
-    """The file cannot be read as a table at all (message in Vietnamese / English)."""
+    """The file cannot be read as a table at all: ``code`` names the problem in the importer's
+    catalogue; the exception reads "<where>: vietnamese / english"."""
+
+    def __init__(self, code: str, where: object = None, /, **values: object) -> None:
+        self.code = code
+        self.message = texts.message(code, **values)
+        prefix = f"{where}: " if where else ""
+        super().__init__(f"{prefix}{self.message.vi} / {self.message.en}")
 
 
 @dataclass(frozen=True)
@@ -100,9 +109,9 @@ def read_tables(path: Path, sheet: str | None = None) -> Iterator[Table]:
     """The sheets of ``path`` in workbook order, each read when asked for; hidden sheets are left
     out unless named. ``sheet`` is a sheet's name or its number from 1. Raises TableError."""
     if not path.is_file():
-        raise TableError(f"không tìm thấy tệp {path} / {path} not found")
+        raise TableError("file_not_found", path=path)
     if path.stat().st_size > MAX_TABLE_BYTES:
-        raise TableError(f"{path}: tệp lớn hơn {MAX_TABLE_BYTES // 1_000_000} MB / file too large")
+        raise TableError("file_too_large", path, limit=MAX_TABLE_BYTES // 1_000_000)
     with path.open("rb") as handle:
         head = handle.read(8)
     suffix = path.suffix.lower()
@@ -113,11 +122,9 @@ def read_tables(path: Path, sheet: str | None = None) -> Iterator[Table]:
     elif suffix in (".csv", ".txt", ".tsv"):
         form = "csv"
     elif suffix in (".xlsx", ".xlsm", ".xls"):
-        raise TableError(f"{path}: không phải bảng tính Excel (nội dung không đúng dạng {suffix}) "
-                         f"/ not an Excel workbook (its content is not {suffix})")
+        raise TableError("not_a_workbook", path, suffix=suffix)
     else:
-        raise TableError(f"{path}: chỉ đọc được tệp .xlsx, .xls hoặc .csv / only .xlsx, .xls and "
-                         ".csv files are read")
+        raise TableError("unsupported_file", path)
     renamed = _renamed_note(suffix, form)
     tables = {"xlsx": _xlsx_tables, "xls": _xls_tables, "csv": _csv_tables}[form](path, sheet)
     for table in tables:
@@ -144,8 +151,7 @@ def _pick_sheets(names: list[tuple[str, bool]], wanted: str | None, path: Path) 
     if wanted.strip().isdigit() and 1 <= int(wanted) <= len(names):
         return [int(wanted) - 1]
     listed = ", ".join(f"'{n}'" for n, _ in names)
-    raise TableError(f"{path}: không có trang '{wanted}'; các trang: {listed} / no sheet "
-                     f"'{wanted}'; the sheets are: {listed}")
+    raise TableError("no_such_sheet", path, wanted=wanted, listed=listed)
 
 
 # --- .xlsx ---------------------------------------------------------------------------------
@@ -157,15 +163,12 @@ def _check_zip(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             parts = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise TableError(f"{path}: tệp .xlsx hỏng ({exc}) / a damaged .xlsx file") from None
+        raise TableError("xlsx_damaged", path, exc=exc) from None
     total = sum(p.file_size for p in parts)
     swollen = [p for p in parts if p.file_size > 10_000_000
                and p.file_size > MAX_ZIP_RATIO * max(p.compress_size, 1)]
     if total > MAX_UNZIPPED_BYTES or swollen or len(parts) > 10_000:
-        raise TableError(
-            f"{path}: tệp nén giải ra {total / 1e6:.0f} MB, quá lớn hoặc bất thường đối với một "
-            "danh sách sản phẩm (nghi tệp độc hại); không đọc / the workbook would unpack to "
-            f"{total / 1e6:.0f} MB, far too much for a list of products (a zip bomb?); not read")
+        raise TableError("zip_bomb", path, size=total / 1e6)
 
 
 def _xlsx_tables(path: Path, wanted: str | None) -> Iterator[Table]:
@@ -175,8 +178,7 @@ def _xlsx_tables(path: Path, wanted: str | None) -> Iterator[Table]:
         book = load_workbook(handle, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
         handle.close()
-        raise TableError(f"{path}: không mở được bảng tính Excel ({exc}) / not a readable "
-                         "Excel workbook") from None
+        raise TableError("xlsx_unreadable", path, exc=exc) from None
     try:
         names = [(ws.title, ws.sheet_state == "visible") for ws in book.worksheets]
         for index in _pick_sheets(names, wanted, path):
@@ -204,13 +206,11 @@ def _xlsx_table(path: Path, book: object, sheet: object) -> Table:
     except TableError:
         raise
     except Exception as exc:  # a damaged sheet part
-        raise TableError(f"{path}: trang '{table.sheet}' hỏng ({exc}) / the sheet is damaged") from None
+        raise TableError("sheet_damaged", path, sheet=table.sheet, exc=exc) from None
     for (row, column), computed in formulas.items():
         if not computed:
-            table.cell_errors[(row, column)] = (
-                "ô là công thức chưa có kết quả lưu trong tệp; mở tệp bằng Excel, lưu lại rồi nhập",
-                "the cell is a formula with no saved result; open the file in Excel, save it and "
-                "import again")
+            unsaved = texts.message("formula_no_result")
+            table.cell_errors[(row, column)] = (unsaved.vi, unsaved.en)
     if any(formulas.values()):
         table.notes.append((f"{sum(formulas.values())} ô là công thức: đọc theo kết quả đã tính",
                             f"{sum(formulas.values())} cells are formulas: read as their results"))
@@ -219,8 +219,8 @@ def _xlsx_table(path: Path, book: object, sheet: object) -> Table:
 
 def _too_many_rows(path: Path, sheet: str) -> TableError:
     limit = f"{MAX_ROWS:,}"
-    return TableError(f"{path}: trang '{sheet}' có hơn {limit.replace(',', '.')} dòng, quá lớn "
-                      f"cho một danh sách sản phẩm / the sheet has more than {limit} rows")
+    return TableError("too_many_rows", path, sheet=sheet,
+                      limit=Bilingual(limit.replace(",", "."), limit))  # 10.000 in Vietnamese
 
 
 def _xlsx_sheet_layout(path: Path, book: object, sheet: object, table: Table
@@ -259,7 +259,7 @@ def _xlsx_sheet_layout(path: Path, book: object, sheet: object, table: Table
     except TableError:
         raise
     except Exception as exc:  # malformed XML in a damaged file
-        raise TableError(f"{path}: trang '{table.sheet}' hỏng ({exc}) / the sheet is damaged") from None
+        raise TableError("sheet_damaged", path, sheet=table.sheet, exc=exc) from None
     return formulas
 
 
@@ -291,8 +291,7 @@ def _xls_tables(path: Path, wanted: str | None) -> Iterator[Table]:
     except Exception as exc:  # xlrd raises many kinds for a damaged or foreign file
         if "encrypted" in str(exc).lower():
             raise _password_error(path) from None
-        raise TableError(f"{path}: không mở được bảng tính Excel .xls ({exc}) / not a readable "
-                         ".xls workbook") from None
+        raise TableError("xls_unreadable", path, exc=exc) from None
     try:
         names = [(book.sheet_by_index(i).name, book.sheet_by_index(i).visibility == 0)
                  for i in range(book.nsheets)]
@@ -303,9 +302,7 @@ def _xls_tables(path: Path, wanted: str | None) -> Iterator[Table]:
 
 
 def _password_error(path: Path) -> TableError:
-    return TableError(f"{path}: bảng tính có mật khẩu; mở bằng Excel, bỏ mật khẩu (Tệp > Thông tin "
-                      "> Bảo vệ sổ làm việc) rồi lưu lại / the workbook is password-protected; "
-                      "remove the password in Excel and save it again")
+    return TableError("password_protected", path)
 
 
 def _xls_table(path: Path, book: object, sheet: object) -> Table:
@@ -364,7 +361,7 @@ def _csv_tables(path: Path, wanted: str | None) -> Iterator[Table]:
             if any(c is not None for c in cells):
                 table.rows.append(Row(number, cells))
     except csv.Error as exc:
-        raise TableError(f"{path}:{reader.line_num}: tệp CSV hỏng ({exc}) / broken CSV") from None
+        raise TableError("csv_broken", f"{path}:{reader.line_num}", exc=exc) from None
     yield _settle_legacy(table)
 
 
@@ -401,11 +398,7 @@ def decode_csv_bytes(raw: bytes, path: Path | None = None) -> tuple[str, str]:
         pass
     found = decode_legacy_bytes(raw)
     if found is None:
-        name = f"{path}: " if path else ""
-        raise TableError(f"{name}không nhận ra bảng mã của tệp CSV (không phải UTF-8, UTF-16, "
-                         "Windows-1258, TCVN3 hay VNI); trong Excel chọn Lưu thành > CSV UTF-8 / the "
-                         "CSV file's encoding is not UTF-8, UTF-16, Windows-1258, TCVN3 or VNI; save "
-                         "it from Excel as 'CSV UTF-8'")
+        raise TableError("csv_encoding_unknown", path)
     return found
 
 
