@@ -13,6 +13,7 @@ comments, key order and formatting, and changes only the fields the sheet gives.
 
 from __future__ import annotations
 
+import copy
 import io
 import os
 import re
@@ -425,10 +426,9 @@ def _change_for(draft: Draft, config: SiteConfig, update: bool, problems: list[S
         doc = CommentedMap()
     _drop_shorter_address(doc, draft)
     if not update:
-        probe = _yaml().load(target.read_text(encoding="utf-8"))
-        if isinstance(probe, CommentedMap):
-            change.held_back = [f for f in merge(probe, draft)[0]
-                                if not re.match(r"certifications\[\d+\]$", f[0])]
+        # What --update would change, worked out on a copy (the record is read once).
+        change.held_back = [f for f in merge(copy.deepcopy(doc), draft)[0]
+                            if not re.match(r"certifications\[\d+\]$", f[0])]
     change.fields, cells = merge(doc, draft, product_fields=update)
     change.worked = [w for w in draft.worked if update or w.field.startswith("certifications[")]
     change.missing = _missing(doc)
