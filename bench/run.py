@@ -1,13 +1,20 @@
 """Build benchmark at national scale: ours against a plain MkDocs + Material build.
 
     python bench/run.py 1000 5000 20000          # catalogs are kept in /tmp/ocop-bench/<N>/
+    python bench/run.py 2000 --host default      # the layout for a host we know nothing of
 
 For each N it generates a synthetic catalog (bench/synthetic.py) and measures, one after the
 other on this machine: a cold build (empty caches, no previous site), a rebuild with nothing
-changed, a rebuild after editing one product's story, and ``mkdocs build`` with Material of N
-simple Markdown pages (as many as our site has product pages). For each: wall time, peak memory
+changed, a rebuild after editing one product's story, a rebuild after revoking 50 products'
+certificates (and what an upload of that build must send, from the manifests' MD5s), and
+``mkdocs build`` with Material of N simple Markdown pages. For each: wall time, peak memory
 (resident memory of the build and its worker processes together, sampled every 0.1 s), HTML
-pages written, output size and pages per second.
+pages written, output size. Then the issue's targets as ratios measured in this one run, and
+the published output per product (files, folders and bytes; the build's own dot files, which
+are not uploaded, left out).
+
+The site is built for ``--host`` (default ``object-storage``, where a national catalog lives:
+one file per slash-less GS1 address, QR codes as SVG only; see site_builder/output/hosts.py).
 """
 
 from __future__ import annotations
@@ -27,6 +34,8 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from synthetic import generate  # noqa: E402
 
+from site_builder.output.writer import Manifest  # noqa: E402
+
 AS_OF = "2026-11-22"
 OURS = """site_name: OCOP bench
 site_url: https://ocop.khanhhoa.gov.vn/
@@ -35,7 +44,7 @@ theme: {{name: material, custom_dir: {theme}, language: vi,
         features: [navigation.tabs, navigation.prune]}}
 plugins:
   - ocop: {{products_dir: products, templates_dir: {theme}/ocop, languages: [vi, en],
-            site_names: {{en: OCOP bench}}}}
+            site_names: {{en: OCOP bench}}, host: {host}}}
 nav:
   - Trang chủ: index.md
   - Danh mục: san-pham/index.md
@@ -96,18 +105,52 @@ def measure(command: list[str], cwd: Path, site: Path) -> dict:
     sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{output[-3000:]}")
-    pages = size = 0
-    for folder, _, names in os.walk(site):
+    return {"wall": wall, "rss_mb": peak / 1024, **published(site), "log": output}
+
+
+def published(site: Path) -> dict:
+    """HTML pages, files, folders and bytes of what is uploaded (not the build's dot files)."""
+    pages = size = files = folders = 0
+    for folder, subfolders, names in os.walk(site):
+        subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+        folders += len(subfolders)
         for name in names:
+            if name.startswith(".ocop"):
+                continue
+            files += 1
             size += os.path.getsize(os.path.join(folder, name))
             pages += name.endswith(".html")
-    return {"wall": wall, "rss_mb": peak / 1024, "pages": pages, "mb": size / 1e6,
-            "pps": pages / wall, "log": output}
+    return {"pages": pages, "files": files, "folders": folders, "mb": size / 1e6}
 
 
-def ours(root: Path, count: int) -> list[tuple[str, dict]]:
+def upload(before: Manifest | None, site: Path) -> tuple[int, int, int]:
+    """What an upload of ``site`` sends after the build of ``before``: files added or changed
+    (by MD5), their bytes, and files to delete."""
+    after = Manifest.read(site)
+    old, new = (before.digests if before else {}), (after.digests if after else {})
+    sent = [path for path, md5 in new.items() if old.get(path) != md5]
+    return (len(sent), sum(os.path.getsize(site / path) for path in sent),
+            len(set(old) - set(new)))
+
+
+def revoke(root: Path, count: int, how_many: int = 50) -> dict[Path, str]:
+    """Revoke the certificates of ``how_many`` products spread over the catalog; returns the
+    records' texts before, to put back."""
+    before = {}
+    for i in range(0, count, max(1, count // how_many))[:how_many]:
+        record = root / "products" / f"sp-{i:05d}" / "product.yml"
+        text = record.read_text(encoding="utf-8")
+        before[record] = text
+        record.write_text(text.replace(
+            "  authority: ", "  revocation: {date: '2026-11-01', decision: 77/QĐ-UBND, reason: "
+            "Vi phạm quy định về ghi nhãn}\n  authority: ", 1), encoding="utf-8")
+    return before
+
+
+def ours(root: Path, count: int, host: str) -> list[tuple[str, dict]]:
     (root / "docs").mkdir(exist_ok=True)
-    (root / "mkdocs.yml").write_text(OURS.format(theme=REPO / "theme"), encoding="utf-8")
+    (root / "mkdocs.yml").write_text(OURS.format(theme=REPO / "theme", host=host),
+                                     encoding="utf-8")
     shutil.rmtree(root / "site", ignore_errors=True)
     shutil.rmtree(root / ".cache", ignore_errors=True)
     build = [sys.executable, "-m", "site_builder.cli", "build", "--as-of", AS_OF]
@@ -121,6 +164,14 @@ def ours(root: Path, count: int) -> list[tuple[str, dict]]:
     assert edited != text, "the story sentence to edit was not found"
     record.write_text(edited, encoding="utf-8")
     rows.append(("rebuild after one story edit", measure(build, root, site)))
+    before = Manifest.read(site)
+    originals = revoke(root, count)
+    try:
+        rows.append(("rebuild after 50 revocations", measure(build, root, site)))
+    finally:
+        for record, text in originals.items():
+            record.write_text(text, encoding="utf-8")
+    rows[-1][1]["upload"] = upload(before, site)
     return rows
 
 
@@ -141,28 +192,51 @@ def plain(root: Path, count: int) -> tuple[str, dict]:
                     root / "plain" / "site"))
 
 
+def report(count: int, rows: list[tuple[str, dict]]) -> None:
+    """The issue's targets, each as measured in this run."""
+    cold, same, story, revoked, plain_row = (r for _, r in rows)
+    entries = (cold["files"] + cold["folders"]) / count
+    sent, sent_bytes, deleted = revoked["upload"]
+    lines = [
+        ("cold build / plain build", f"{cold['wall'] / plain_row['wall']:.2f}x", "≤ 2.5x"),
+        ("story edit / plain build", f"{100 * story['wall'] / plain_row['wall']:.1f} %", "≤ 5 %"),
+        ("nothing changed / plain build", f"{100 * same['wall'] / plain_row['wall']:.1f} %",
+         "≤ 2 %"),
+        ("peak memory", f"{max(r['rss_mb'] for _, r in rows[:-1]):.0f} MB", "≤ 2,048 MB"),
+        ("files per product", f"{cold['files'] / count:.2f}", ""),
+        ("folders per product", f"{cold['folders'] / count:.2f}", ""),
+        ("entries per product", f"{entries:.2f}", "≤ 18"),
+        ("KB per product", f"{cold['mb'] * 1000 / count:.1f}", "≤ 140"),
+        ("upload after 50 revocations", f"{sent:,} files, {sent_bytes / 1e6:.1f} MB, "
+         f"{deleted:,} deleted", ""),
+    ]
+    print(f"\n| N = {count:,} | measured | target |\n|---|---|---|")
+    for name, value, target in lines:
+        print(f"| {name} | {value} | {target} |", flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="OCOP catalog build benchmark")
     parser.add_argument("counts", nargs="+", type=int)
     parser.add_argument("--root", type=Path, default=Path("/tmp/ocop-bench"))
+    parser.add_argument("--host", default="object-storage",
+                        help="the host layout to build (site_builder/output/hosts.py)")
     args = parser.parse_args()
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}, {platform.platform()}")
-    print("| N | build | wall (s) | peak RSS (MB) | HTML pages | output (MB) | pages/s |")
-    print("|---|---|---|---|---|---|---|")
+          f"{platform.python_version()}, {platform.platform()}; host layout: {args.host}")
     for count in args.counts:
         root = args.root / str(count)
         if not (root / "products" / f"sp-{count - 1:05d}" / "product.yml").is_file() or (
                 root / "products" / f"sp-{count:05d}").exists():
             shutil.rmtree(root, ignore_errors=True)
             generate(count, root)
-        rows = ours(root, count) + [plain(root, count)]
+        rows = ours(root, count, args.host) + [plain(root, count)]
+        print("\n| N | build | wall (s) | peak RSS (MB) | HTML pages | files | folders | "
+              "output (MB) |\n|---|---|---|---|---|---|---|---|")
         for name, r in rows:
             print(f"| {count:,} | {name} | {r['wall']:.1f} | {r['rss_mb']:.0f} | {r['pages']:,} "
-                  f"| {r['mb']:.0f} | {r['pps']:.0f} |", flush=True)
-        cold, plain_row = rows[0][1], rows[-1][1]
-        print(f"| {count:,} | ratio, ours cold / plain (pages per second) | | | | | "
-              f"{cold['pps'] / plain_row['pps']:.1f}x |", flush=True)
+                  f"| {r['files']:,} | {r['folders']:,} | {r['mb']:.0f} |", flush=True)
+        report(count, rows)
     return 0
 
 

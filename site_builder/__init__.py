@@ -12,6 +12,8 @@ The folders are the pipeline, in order; each stage imports only the ones before 
               badges, the icon, the typeface
     output/   the site plan (units and their keys), the site shell, writing, publishing, the
               up-to-date check
+    publishing/  what a host needs beside the site (its rules file), the types an upload
+              must set, the files a build changed since the last upload
     mkdocs/   the edge to MkDocs and Material (the only code that imports them)
     cli.py    the other edge: the `ocop` command
 

@@ -19,6 +19,7 @@ from site_builder.mkdocs.build import (
     quiet_mkdocs_logging,
     serve_site,
 )
+from site_builder.output.hosts import HOSTS
 from site_builder.problems import Problems, Severity
 from site_builder.progress import Progress
 from site_builder.records.schema import json_schema
@@ -56,6 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="kiểm tra rồi dựng toàn bộ trang web")
     build.add_argument("--as-of", type=_date, help="tính tình trạng chứng nhận tại ngày này")
     build.add_argument("--site-dir", type=Path, help="thư mục kết quả (mặc định: site/)")
+    build.add_argument("--host", choices=sorted(HOSTS),
+                       help="nơi đăng trang, thay cho host trong mkdocs.yml / where the site is "
+                            "published, instead of mkdocs.yml's host")
     build.add_argument("--draft", action="store_true",
                        help="bản nháp: cho phép site_url mẫu, trang có nhãn 'Bản nháp'")
 
@@ -100,6 +104,12 @@ def _parser() -> argparse.ArgumentParser:
     offline.add_argument("--out", type=Path, default=Path("ocop-offline"),
                          help="thư mục kết quả (mặc định: ocop-offline/)")
     offline.add_argument("--as-of", type=_date, help="tính tình trạng chứng nhận tại ngày này")
+    offline.add_argument("--province", action="append", default=[], metavar="TỈNH",
+                         help="chỉ sản phẩm của tỉnh này (Khánh Hòa, khanh-hoa; lặp lại được)")
+    offline.add_argument("--stars", action="append", default=[], metavar="SAO",
+                         help="chỉ sản phẩm đang được công nhận số sao này (4 hoặc 4,5)")
+    offline.add_argument("--sector", action="append", default=[], metavar="NGÀNH",
+                         help="chỉ ngành này (thuc-pham hoặc 'Thực phẩm'; lặp lại được)")
 
     imports = sub.add_parser(
         "import", help="nhập danh sách sản phẩm (.xlsx, .xls, .csv) thành hồ sơ trong products/",
@@ -136,6 +146,23 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--out", type=Path, help="tệp kết quả (mặc định: ocop-san-pham.<format>)")
     export.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ tiêu đề cột")
     export.add_argument("--force", action="store_true", help="ghi đè tệp đã có")
+
+    changes = sub.add_parser(
+        "changes", help="các tệp đã thêm, đổi, xóa so với lần tải lên trước (chỉ tải lên chúng)",
+        description="So manifest của trang vừa dựng với manifest của lần tải lên trước (mã MD5 "
+        "từng tệp) và cho biết cần tải lên, xóa những tệp nào. Sau khi tải lên xong, chạy "
+        "'ocop changes --mark-uploaded' để lần sau so với bản này.")
+    changes.add_argument("--site-dir", type=Path, metavar="THƯ_MỤC",
+                         help="trang đã dựng (mặc định: site_dir trong mkdocs.yml)")
+    changes.add_argument("--since", type=Path, metavar="TỆP",
+                         help="manifest của lần tải lên trước (mặc định: "
+                         "<cache_dir>/previous-manifest.json)")
+    changes.add_argument("--list", type=Path, metavar="TỆP", help="ghi các tệp cần tải lên, mỗi "
+                         "dòng một đường dẫn (rclone copy --files-from-raw)")
+    changes.add_argument("--deleted", type=Path, metavar="TỆP",
+                         help="ghi các tệp cần xóa, mỗi dòng một đường dẫn")
+    changes.add_argument("--mark-uploaded", action="store_true",
+                         help="đã tải lên xong: ghi nhớ trang này làm mốc cho lần sau")
 
     sub.add_parser("schema", help="ghi JSON Schema của hồ sơ vào products/schema.json (cho VS Code)")
     serve = sub.add_parser("serve", help="xem trước tại máy, tự dựng lại khi hồ sơ thay đổi")
@@ -197,7 +224,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         result = build_site(args.config_file, site_dir=args.site_dir, as_of=args.as_of,
-                            draft=args.draft, progress=Progress())
+                            draft=args.draft, progress=Progress(), host=args.host)
     except BuildError as exc:
         print(exc, file=sys.stderr)
         print("Không dựng trang; thư mục kết quả cũ được giữ nguyên. / Build stopped; the "
@@ -338,20 +365,24 @@ def cmd_printed(args: argparse.Namespace) -> int:
 
 def cmd_offline(args: argparse.Namespace) -> int:
     """A kit from a build of its own: the published site/ is left exactly as it is."""
-    from site_builder.offline.kit import OfflineError, kit_site, make_offline_copy
+    from site_builder.offline.kit import OfflineError, make_kit
+    from site_builder.offline.selection import SelectionError, parse_selection
 
     quiet_mkdocs_logging()
     try:
-        cache_dir = _site_config(args).cache_dir
-        with kit_site(args.config_file, cache_dir, as_of=args.as_of,
-                      progress=Progress()) as site_dir:
-            copy = make_offline_copy(site_dir, args.out)
+        selection = parse_selection(args.province, args.stars, args.sector)
+        copy = make_kit(args.config_file, args.out, selection, as_of=args.as_of,
+                        progress=Progress())
+    except SelectionError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     except (BuildError, OfflineError) as exc:
         print(exc, file=sys.stderr)
         return 1
     print(f"Đã ghi bản offline vào {copy.folder}: {copy.pages} trang, {copy.files} tệp, "
           f"{copy.bytes / 1e6:.1f} MB (chỉ mục tìm kiếm {copy.index_bytes / 1e3:.0f} KB). "
-          f"Chép cả thư mục vào USB và mở index.html. / Copy the folder and open index.html.")
+          f"{copy.holds[0]} Chép cả thư mục vào USB và mở index.html. / {copy.holds[1]} Copy the "
+          f"folder and open index.html.")
     return 0
 
 
@@ -432,6 +463,40 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_changes(args: argparse.Namespace) -> int:
+    """What the last build changed since the last upload, from the two manifests."""
+    from site_builder.mkdocs.build import load_published
+    from site_builder.publishing import changes
+
+    quiet_mkdocs_logging()
+    site_dir, site = load_published(args.config_file)
+    site_dir = args.site_dir.resolve() if args.site_dir else site_dir
+    since = args.since or (site.cache_dir / changes.PREVIOUS if site.cache_dir else None)
+    if since is None:
+        print("Không có cache_dir để giữ manifest lần tải lên trước: dùng --since TỆP. / No "
+              "cache_dir to keep the last upload's manifest in: use --since FILE.", file=sys.stderr)
+        return 2
+    try:
+        if args.mark_uploaded:
+            changes.mark_uploaded(site_dir, since)
+            print(f"Đã ghi nhớ trang này làm mốc cho lần tải lên sau: {since} / Recorded this "
+                  f"site as uploaded: {since}")
+            return 0
+        current = changes.read_manifest(site_dir)
+        first = args.since is None and not since.exists()
+        previous = None if first else changes.read_manifest(since)
+        found = changes.compare(previous, current, site_dir)
+        if args.list:
+            changes.write_list(args.list, found.uploads)
+        if args.deleted:
+            changes.write_list(args.deleted, found.deleted)
+    except changes.ChangesError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print("\n".join(changes.summary(found, since if first else None)))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     print(f"Xem trước tại http://{args.dev_addr}/ (Ctrl+C để dừng)")
     serve_site(args.config_file, args.dev_addr)
@@ -449,7 +514,7 @@ def main(argv: list[str] | None = None) -> int:
     handlers = {"check": cmd_check, "build": cmd_build, "stamps": cmd_stamps, "schema": cmd_schema,
                 "serve": cmd_serve, "import": cmd_import, "export": cmd_export,
                 "offline": cmd_offline, "brochure": cmd_printed, "cards": cmd_printed,
-                "poster": cmd_printed}
+                "poster": cmd_printed, "changes": cmd_changes}
     try:
         return handlers[args.command](args)
     except (HistoryDataMissing, BuildError) as exc:  # an install that lost its place data, or

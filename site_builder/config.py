@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
+from site_builder.output.hosts import HOSTS
 from site_builder.problems import Message, catalogue
 
 CONFIG_MESSAGES = Path(__file__).parent / "messages"
@@ -86,9 +87,12 @@ class SiteConfig:
     site_names: tuple[tuple[str, str], ...] = ()  # (language, site name) beyond the first
     # The licence stated in the open data files and on the data page.
     data_licence: str = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)"
-    # A 1200×630 share picture per product (share_image.py). About 10 ms and 45 KB a product,
-    # plus as much again in the cache; off, links show the product's first photo instead.
+    # A 1200×630 share picture per product (share_image.py). About 8.5 ms and 41 KB a product,
+    # plus as much again in the cache; off, links show the square photo (vuong.jpg) instead.
     share_images: bool = True
+    # Where the site is published (output/hosts.py): which files answer a slash-less GS1
+    # address, and whether moved addresses are redirect rules or forwarding pages.
+    host: str = "default"
 
     @property
     def default_language(self) -> str:
@@ -165,6 +169,8 @@ OPTIONS: tuple[Option, ...] = (
            "the open data's licence"),
     Option("share_images", bool, SiteConfig.share_images, "ảnh chia sẻ 1200×630",
            "1200×630 share pictures"),
+    Option("host", str, SiteConfig.host, "nơi đăng trang (github-pages, nginx, object-storage...)",
+           "where the site is published (github-pages, nginx, object-storage...)"),
 )
 OFFICE_FIELDS = ("name", "email", "phone", "zalo")
 
@@ -218,6 +224,7 @@ def settings_from(options: dict[str, object], *, root: Path, source: Path, site_
         cache_dir=(root / str(values["cache_dir"])).resolve() if values["cache_dir"] else None,
         languages=languages, site_names=tuple(sorted((str(k), str(v)) for k, v in names.items())),
         data_licence=str(values["data_licence"]), share_images=bool(values["share_images"]),
+        host=str(values["host"]),
     ), []
 
 
@@ -233,6 +240,8 @@ def _check_option(option: Option, value: object, problems: list[SettingProblem])
                                or (option.high is not None and value > option.high)):  # type: ignore[operator]
         problems.append(_problem(option.name, "option_range", name=option.name, low=option.low,
                                  high=option.high, value=value))
+    if option.name == "host" and value not in HOSTS:
+        problems.append(_problem("host", "host_unknown", value=value, hosts=", ".join(HOSTS)))
     if option.name == "ocop_office" and isinstance(value, dict):
         for key in sorted(set(map(str, value)) - set(OFFICE_FIELDS)):
             problems.append(_problem(f"ocop_office.{key}", "office_field_unknown", key=key,

@@ -201,3 +201,47 @@ def status_on(product: Product, day: date, rules: RuleSettings) -> ProductStatus
     if current is None:
         return ProductStatus(Status.NOT_YET, history[0] if history else None, tuple(history))
     return ProductStatus(current.status, current, tuple(history))
+
+
+def unchanged_since(product: Product, day: date, rules: RuleSettings) -> date:
+    """The first day from which everything a page says about ``product``'s status has been
+    as it is on ``day``: the status of each certification and whether each batch is past its
+    use-by date.
+
+    Pages state their status 'as of' this day rather than the build day, so a daily rebuild
+    changes only the pages of products whose status changed (an upload then sends those
+    alone); the page's script still recomputes everything on the reader's day. Only days on
+    which a rule can change something are tried, and each is checked, so the day returned
+    always has exactly the facts of ``day``."""
+    facts = _status_facts(product, day, rules)
+    since = day
+    for candidate in sorted((d for d in _turning_days(product, rules) if d < day), reverse=True):
+        if _status_facts(product, candidate, rules) != facts:
+            break
+        since = candidate
+    return since
+
+
+def _status_facts(product: Product, day: date, rules: RuleSettings) -> tuple:
+    status = status_on(product, day, rules)
+    return (status.status,
+            tuple((h.certification, h.status, h.grace_until, h.superseded_by)
+                  for h in status.history),
+            tuple(bool(b.use_by and b.use_by < day) for b in product.batches))
+
+
+def _turning_days(product: Product, rules: RuleSettings) -> set[date]:
+    """Days on which a status or a batch's use-by state may turn, with the day either side."""
+    days: list[date] = []
+    for cert in product.certifications:
+        days += [cert.decision_date, cert.valid_until,
+                 cert.valid_until - timedelta(days=rules.expiring_days)]
+        if cert.revocation:
+            days.append(cert.revocation.on)
+        grace = grace_until(cert, rules)
+        if grace:
+            days.append(grace)
+    if product.withdrawn:
+        days.append(product.withdrawn.on)
+    days += [b.use_by for b in product.batches if b.use_by]
+    return {d + timedelta(days=shift) for d in days for shift in (-1, 0, 1)}

@@ -13,7 +13,7 @@ import logging
 import shutil
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -26,9 +26,10 @@ from mkdocs.exceptions import MkDocsException, PluginError
 
 from site_builder.assets.media import PhotoUnreadable
 from site_builder.config import SiteConfig
-from site_builder.mkdocs.plugin import OcopPlugin, format_problems
+from site_builder.domain.model import Catalog
+from site_builder.mkdocs.plugin import OcopPlugin, format_problems, plan_for_host
 from site_builder.output import publish
-from site_builder.output.plan import global_key, plan_site
+from site_builder.output.plan import global_key
 from site_builder.output.up_to_date import LastBuild, LastBuildFacts
 from site_builder.output.writer import SITE_MARKER as MARKER
 from site_builder.output.writer import Manifest, OutputClash, WriteResult, finish_site
@@ -71,23 +72,28 @@ def _check_replaceable(site_dir: Path) -> None:
 
 
 def build_site(config_file: Path, *, site_dir: Path | None = None, as_of: date | None = None,
-               draft: bool = False, progress: Progress | None = None) -> BuildResult:
+               draft: bool = False, progress: Progress | None = None,
+               only: frozenset[str] | None = None, host: str | None = None) -> BuildResult:
+    """``only``: the ids of the products to build (``ocop offline --province``); the others
+    are left out as if their records were not there. None builds every product. ``host``
+    replaces the ``host`` of mkdocs.yml (the offline kit is read from files: ``default``)."""
     # A build holds tens of thousands of small objects until it ends; collect garbage rarely,
     # then give the process its own settings back, whether the build succeeded or not.
     thresholds = gc.get_threshold()
     gc.set_threshold(50_000, 50, 100)
     try:
-        return _build_site(config_file, site_dir, as_of, draft, progress)
+        return _build_site(config_file, site_dir, as_of, draft, progress, only, host)
     finally:
         gc.set_threshold(*thresholds)
 
 
 def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, draft: bool,
-                progress: Progress | None) -> BuildResult:
+                progress: Progress | None, only: frozenset[str] | None,
+                host: str | None = None) -> BuildResult:
     """The build, stage by stage. Only stage 4 runs MkDocs, for what only it does: the few
     navigation pages and the page shell in the theme's layout."""
     # 1. Settings: the ocop block of mkdocs.yml, where the site goes, what the last build left.
-    config, plugin, site_config = _settings(config_file, as_of, draft)
+    config, plugin, site_config = _settings(config_file, as_of, draft, host)
     final = (site_dir or Path(config.site_dir)).resolve()
     _check_replaceable(final)
     publish.recover_swap(final)  # a full build killed between its two renames
@@ -95,6 +101,8 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
     last = LastBuild(site_config.cache_dir, final)
     records = record_paths(site_config.products_dir) if site_config.products_dir.is_dir() else []
     settings = settings_digest(config, site_config, templates)
+    if only is not None:  # another selection is another site: never "up to date" with this one
+        settings = hashlib.sha256("\n".join((settings, *sorted(only))).encode()).hexdigest()
     plugin.previous_site = _published(final)
     if plugin.previous_site and (unchanged := last.unchanged(settings, records)) is not None:
         return BuildResult(final, unchanged.products, unchanged.pages, unchanged.files,
@@ -106,11 +114,13 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
                                      paths=records if records else None)
     if problems.errors:
         raise BuildError(format_problems(problems, site_config.products_dir.parent))
+    if only is not None:
+        catalog, problems = _keep_only(catalog, problems, only)
     signature = last.signature(settings, records, catalog)
 
     # 3. Plan: every page and unit of the site, each with the key that says if it changed.
     plugin.preloaded = (catalog, problems)
-    plugin.preplanned = plan_site(catalog, site_config, templates)
+    plugin.preplanned = plan_for_host(catalog, site_config, templates)
     scratch = _scratch_folder(final)
     try:
         # 4. Shell: MkDocs renders the navigation pages and the page shell of each folder depth.
@@ -141,7 +151,18 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
                        result.mode, result.rendered, result.reused)
 
 
-def _settings(config_file: Path, as_of: date | None, draft: bool
+def _keep_only(catalog: Catalog, problems: Problems, ids: frozenset[str]
+               ) -> tuple[Catalog, Problems]:
+    """The catalog of the products ``ids`` only, and the problems not about the others' records
+    (read and checked all the same: the catalog-wide checks, such as duplicate GTINs, saw all)."""
+    left_out = {p.source for p in catalog.products if p.id not in ids}
+    kept = replace(catalog, products=[p for p in catalog.products if p.id in ids],
+                   digests={i: d for i, d in catalog.digests.items() if i in ids},
+                   summaries={i: d for i, d in catalog.summaries.items() if i in ids})
+    return kept, replace(problems, items=[p for p in problems.items if p.path not in left_out])
+
+
+def _settings(config_file: Path, as_of: date | None, draft: bool, host: str | None = None
               ) -> tuple[MkDocsConfig, OcopPlugin, SiteConfig]:
     config = load_config(config_file=str(config_file))
     plugin = ocop_plugin(config)
@@ -149,6 +170,8 @@ def _settings(config_file: Path, as_of: date | None, draft: bool
         plugin.config.as_of = as_of.isoformat()
     if draft:
         plugin.config.draft = True
+    if host is not None:
+        plugin.config.host = host
     site_config = _site_config(plugin, config)
     if not site_config.draft and (reason := site_config.site_url_problem()):
         raise BuildError(f"{reason[0]}; khai báo tên miền thật trong mkdocs.yml hoặc dựng bản "
@@ -196,9 +219,11 @@ def _publish(scratch: Path, final: Path, result: WriteResult) -> None:
 
 def settings_digest(config, site: SiteConfig, templates: Path) -> str:  # type: ignore[no-untyped-def]
     """What every unit is keyed on (``pages.global_key``: the whole package, its data's
-    versions, templates, settings, the day), with mkdocs.yml, docs and theme files, and the
-    versions of MkDocs and Material, which make the shell around every page."""
+    versions, templates, settings), with mkdocs.yml, docs and theme files, and the versions of
+    MkDocs and Material, which make the shell around every page; and the day, on which
+    statuses may turn (a new day is a normal build, rendering what the day changed)."""
     digest = hashlib.sha256(global_key(site, templates).encode())
+    digest.update(site.today().isoformat().encode())
     digest.update(Path(config.config_file_path).read_bytes())
     folders = [Path(config.docs_dir)] + ([Path(config.theme.custom_dir)]
                                          if config.theme.custom_dir else [])
@@ -224,6 +249,13 @@ def load_site_config(config_file: Path, as_of: date | None = None) -> SiteConfig
     if as_of is not None:
         plugin.config.as_of = as_of.isoformat()
     return _site_config(plugin, config)
+
+
+def load_published(config_file: Path) -> tuple[Path, SiteConfig]:
+    """Where ``ocop build`` puts the site of a mkdocs.yml (its ``site_dir``), and the catalog's
+    settings: what ``ocop changes`` compares."""
+    config = load_config(config_file=str(config_file))
+    return Path(config.site_dir).resolve(), _site_config(ocop_plugin(config), config)
 
 
 def _site_config(plugin: OcopPlugin, config: MkDocsConfig) -> SiteConfig:

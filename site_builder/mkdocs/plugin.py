@@ -30,7 +30,8 @@ from mkdocs.structure.pages import Page
 from site_builder.config import OPTIONS, SettingProblem, SiteConfig, settings_from
 from site_builder.domain.model import Catalog
 from site_builder.output import shell
-from site_builder.output.plan import SitePage, SitePlan, language_switch, plan_site
+from site_builder.output.hosts import HOSTS
+from site_builder.output.plan import SitePage, SitePlan, base_path, language_switch, plan_site
 from site_builder.output.writer import (
     Manifest,
     Shells,
@@ -40,6 +41,7 @@ from site_builder.output.writer import (
 )
 from site_builder.problems import Problems
 from site_builder.progress import Progress, Quiet
+from site_builder.publishing.rules import moves_by_rule, rule_files
 from site_builder.records.validate import load_catalog
 from site_builder.render.i18n import available_languages, strings
 
@@ -94,6 +96,17 @@ def _jinja_cache(cache_dir: Path) -> Path:
     folder = cache_dir / "jinja"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def plan_for_host(catalog: Catalog, site: SiteConfig, templates: Path) -> SitePlan:
+    """The site's plan with what its host reads beside the pages: the host's rules file
+    (``publishing/rules.py``), which answers the moved addresses when it can take them all."""
+    host, base = HOSTS[site.host], base_path(site.site_url)
+    plan = plan_site(catalog, site, templates,
+                     by_rule=lambda moved: moves_by_rule(host, moved, base))
+    for name, data in rule_files(host, plan.moved if plan.moved_by_rule else [], base).items():
+        plan.add_file(name, data)
+    return plan
 
 
 def format_problems(problems: Problems, root: Path) -> str:
@@ -159,7 +172,7 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
             raise PluginError(f"{reason[0]}. Khai báo tên miền thật trong mkdocs.yml, hoặc dựng "
                               f"bản nháp (ocop build --draft). / {reason[1]}.")
         self.templates = (Path(config.config_file_path).parent / self.config.templates_dir).resolve()
-        self.plan = self.preplanned or plan_site(catalog, site, self.templates)
+        self.plan = self.preplanned or plan_for_host(catalog, site, self.templates)
         self.preplanned = None
         # The catalog and plan live until the end of the build: keep the garbage collector
         # from walking them again and again while pages are rendered (a large share of the

@@ -13,6 +13,11 @@ The kit is made from a build of its own (``kit_site``), never from the published
 which is neither rebuilt nor read: making a kit for a fair publishes nothing. Files that only a
 published site needs stay out of the kit (``PUBLISHED_ONLY``). The kit is written beside its
 target and swapped into place, and a folder that is not an earlier kit is never replaced.
+
+A kit may hold some of the products only (``selection.py``: a province, star ratings,
+sectors), so a fair booth carries its province rather than the national index: the records are
+read and the products chosen first, and the kit's site is built from those alone. Its home page
+and guide say what it holds.
 """
 
 from __future__ import annotations
@@ -23,16 +28,21 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from html import escape
 from pathlib import Path
 
-from site_builder.mkdocs.build import build_site
+from site_builder.mkdocs.build import BuildError, BuildResult, build_site, load_site_config
+from site_builder.mkdocs.plugin import format_problems
+from site_builder.offline.selection import KitSelection
 from site_builder.output.publish import JOURNAL
 from site_builder.output.writer import MANIFEST, SITE_MARKER
+from site_builder.problems import Problems
 from site_builder.progress import Progress
+from site_builder.records.validate import load_catalog
 
 MARKER = ".ocop-offline"
 # Where the kit's site is built, in the cache folder: the next kit is built incrementally.
@@ -43,15 +53,19 @@ BUILD_DIR = "offline-site"
 # which never read a USB stick, and no page links to it (browsers refuse fetch() of files).
 PUBLISHED_ONLY = frozenset({SITE_MARKER, MANIFEST, JOURNAL, "sitemap.xml", "sitemap.xml.gz"})
 BUNDLE = "offline.js"
+# Pages read from files answer only as 'x/index.html' and 'x.html', whatever host the published
+# site is built for (output/hosts.py): the layout that writes both.
+KIT_HOST = "default"
 GUIDE_NAME = "MO-DANH-MUC.txt"
-GUIDE = """Danh mục sản phẩm OCOP - bản dùng không cần mạng
+# The guide beside index.html, in two parts: what the kit holds is written after each.
+GUIDE_VI = """Danh mục sản phẩm OCOP - bản dùng không cần mạng
 ==================================================
 
 Mở tệp index.html trong thư mục này bằng Chrome, Edge hoặc Firefox (nhấp đúp).
 Tìm kiếm, lọc theo sao, ngành, tỉnh và sắp xếp đều chạy không cần Internet.
 Mã QR trên các trang dẫn tới địa chỉ công khai của danh mục (cần mạng khi quét bằng điện thoại).
-
-OCOP product catalog - offline copy
+"""
+GUIDE_EN = """OCOP product catalog - offline copy
 Open index.html in this folder with Chrome, Edge or Firefox (double-click). Search, filters
 and sorting work without the Internet. QR codes point to the public catalog online.
 """
@@ -61,6 +75,9 @@ and sorting work without the Internet. QR codes point to the public catalog onli
 _LINK = re.compile(r'(?P<attr>\s(?:href|src|action))="(?P<url>(?![a-zA-Z][a-zA-Z0-9+.-]*:|//|#)'
                    r'[^"]*)"')
 _CATALOG_FORM = re.compile(r'id="ocop-catalog"[^>]*\sdata-index="(?P<index>[^"]*)"')
+# Where a home page gets the line saying what the kit holds: after its lead paragraph, else
+# after its heading.
+_HOME_LEAD = re.compile(r'<p class="ocop-lead">.*?</p>|</h1>', re.DOTALL)
 
 
 class OfflineError(Exception):
@@ -74,6 +91,7 @@ class OfflineResult:
     files: int
     bytes: int
     index_bytes: int
+    holds: tuple[str, str] = ("", "")  # what the kit holds (vi, en), as its guide says
 
 
 def folder_link(url: str) -> str:
@@ -104,6 +122,21 @@ def rewrite_page(html: str) -> str:
     return html
 
 
+def add_notice(html: str, text: str) -> str:
+    """The page with ``text`` as a notice below its lead paragraph (a kit's home pages)."""
+    notice = f'<p class="ocop-notice ocop-kit-holds" role="note">{escape(text)}</p>'
+    place = _HOME_LEAD.search(html)
+    if place is None:
+        return html
+    return html[:place.end()] + "\n" + notice + html[place.end():]
+
+
+def guide(holds: tuple[str, str] | None) -> str:
+    if holds is None:
+        return f"{GUIDE_VI}\n{GUIDE_EN}"
+    return f"{GUIDE_VI}{holds[0]}\n\n{GUIDE_EN}{holds[1]}\n"
+
+
 def index_bundle(search_dir: Path) -> str:
     """Every search index file as one script: JSON files as values, binary ones as base64."""
     files: dict[str, object] = {}
@@ -120,22 +153,49 @@ def index_bundle(search_dir: Path) -> str:
     return "window.ocopOffline=" + text.replace("</", "<\\/") + ";\n"
 
 
+def make_kit(config_file: Path, out: Path, selection: KitSelection | None = None, *,
+             as_of: date | None = None, progress: Progress | None = None) -> OfflineResult:
+    """``ocop offline``: the products ``selection`` chooses (all by default), built and
+    written to ``out``. A selection that chooses nothing raises ``SelectionError`` before
+    anything is built or written."""
+    selection = selection or KitSelection()
+    site = load_site_config(config_file, as_of)
+    only = None
+    if selection.narrows:
+        catalog, problems = load_catalog(site, progress, traceability_notes=False)
+        if problems.errors:  # what the build would stop on; said before choosing
+            raise BuildError(format_problems(Problems(problems.errors), site.products_dir.parent))
+        only = selection.pick(catalog, site.today(), site.rules)
+    with kit_site(config_file, site.cache_dir, as_of=as_of, progress=progress,
+                  only=only) as built:
+        holds = selection.describe(built.products)
+        notices = {f"{site.language_prefix(lang)}index.html": holds[0] if lang == "vi" else holds[1]
+                   for lang in site.languages} if selection.narrows else {}
+        return make_offline_copy(built.site_dir, out, holds=holds, notices=notices)
+
+
 @contextmanager
 def kit_site(config_file: Path, cache_dir: Path | None, *, as_of: date | None = None,
-             progress: Progress | None = None) -> Iterator[Path]:
+             progress: Progress | None = None,
+             only: frozenset[str] | None = None) -> Iterator[BuildResult]:
     """The site built for a kit in a folder of its own, so the published ``site/`` is never
     rebuilt, republished or read. The folder is kept in the cache (``BUILD_DIR``), so the next
-    kit builds only what changed; with no cache folder, a temporary one removed afterwards."""
+    kit builds only what changed; with no cache folder, a temporary one removed afterwards.
+    ``only``: the ids of the products the kit holds (None: all). One folder serves every
+    selection: a build from other products removes the pages of those it no longer holds."""
     if cache_dir is not None:
         yield build_site(config_file, site_dir=cache_dir / BUILD_DIR, as_of=as_of,
-                         progress=progress).site_dir
+                         progress=progress, only=only, host=KIT_HOST)
         return
     with tempfile.TemporaryDirectory(prefix="ocop-offline-") as scratch:
         yield build_site(config_file, site_dir=Path(scratch) / "site", as_of=as_of,
-                         progress=progress).site_dir
+                         progress=progress, only=only, host=KIT_HOST)
 
 
-def make_offline_copy(site_dir: Path, out: Path) -> OfflineResult:
+def make_offline_copy(site_dir: Path, out: Path, *, holds: tuple[str, str] | None = None,
+                      notices: Mapping[str, str] | None = None) -> OfflineResult:
+    """``holds``: what the kit holds (vi, en), for its guide; ``notices``: a line to show on
+    some pages (by path in the site: the home page of each language)."""
     if not (site_dir / "index.html").is_file():
         raise OfflineError(f"{site_dir} chưa có trang đã dựng / {site_dir} holds no built site")
     out = out.resolve()
@@ -157,7 +217,9 @@ def make_offline_copy(site_dir: Path, out: Path) -> OfflineResult:
                 continue
             source, target = source_folder / name, target_folder / name
             if name.endswith(".html"):
-                target.write_text(rewrite_page(source.read_text(encoding="utf-8")), encoding="utf-8")
+                html = rewrite_page(source.read_text(encoding="utf-8"))
+                notice = (notices or {}).get(target.relative_to(staging).as_posix())
+                target.write_text(add_notice(html, notice) if notice else html, encoding="utf-8")
                 pages += 1
             else:
                 shutil.copyfile(source, target)
@@ -166,7 +228,7 @@ def make_offline_copy(site_dir: Path, out: Path) -> OfflineResult:
     bundle = index_bundle(site_dir / "search") if (site_dir / "search").is_dir() else ""
     if bundle:
         (staging / "search" / BUNDLE).write_text(bundle, encoding="utf-8")
-    (staging / GUIDE_NAME).write_text(GUIDE, encoding="utf-8")
+    (staging / GUIDE_NAME).write_text(guide(holds), encoding="utf-8")
     (staging / MARKER).write_text("ocop offline\n", encoding="utf-8")
     if out.exists():
         old = out.with_name(f".{out.name}.old")
@@ -177,4 +239,5 @@ def make_offline_copy(site_dir: Path, out: Path) -> OfflineResult:
         shutil.rmtree(old)
     else:
         staging.rename(out)
-    return OfflineResult(out, pages, files + 2, size + len(bundle.encode()), len(bundle.encode()))
+    return OfflineResult(out, pages, files + 2, size + len(bundle.encode()), len(bundle.encode()),
+                         holds or ("", ""))

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import posixpath
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import cache, lru_cache, partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import rjsmin
 from jinja2 import (
     Environment,
     FileSystemBytecodeCache,
@@ -38,14 +39,15 @@ from site_builder.assets.blob_cache import blob_cache
 from site_builder.assets.favicon import DATA_URI as FAVICON_DATA_URI
 from site_builder.assets.favicon import favicon_ico
 from site_builder.assets.media import photo_files, web_photo
-from site_builder.assets.qr import qr_images
+from site_builder.assets.qr import qr_png_file, qr_svg_file
 from site_builder.assets.share_image import share_files
 from site_builder.config import SiteConfig
 from site_builder.domain.model import Catalog, Product
 from site_builder.domain.places import Province, provinces
-from site_builder.domain.rules import Status
+from site_builder.domain.rules import Status, unchanged_since
 from site_builder.domain.taxonomy import BROWSED_SECTORS, Sector
 from site_builder.domain.traceability import ITEMS, Completeness, all_completeness
+from site_builder.output.hosts import HOSTS, Host, Redirect, forwards_by_rule
 from site_builder.records.cache import summary_digest
 from site_builder.records.fingerprint import code_fingerprint, files_under
 from site_builder.render.facets import SORTS, facets, home_charts
@@ -124,6 +126,10 @@ class SitePlan:
     # The titles of the navigation's pages in every language, by address: the navigation of
     # another language's pages is labelled with them.
     nav_titles: dict[str, str] = field(default_factory=dict)
+    # Short addresses of products that gained a GTIN, and whether the host's rules answer
+    # them (else each has a forwarding page).
+    moved: list[Redirect] = field(default_factory=list)
+    moved_by_rule: bool = False
 
     def add_page(self, page: SitePage) -> None:
         self.pages.append(page)
@@ -142,13 +148,34 @@ def relative(from_url: str, to: str) -> str:
 
     A page address without a trailing slash ('01/0893...') lives in its parent folder, and a
     link to one must not gain a slash."""
-    folder = from_url.rstrip("/") if from_url.endswith("/") else posixpath.dirname(from_url)
+    here = _folder(from_url)
     if to.endswith("/") or to == "":
-        target = posixpath.relpath(to or ".", folder or ".")
+        target = _relpath(_parts(to), here)
         return "./" if target == "." else target + "/"
-    parent = posixpath.relpath(posixpath.dirname(to) or ".", folder or ".")
-    name = posixpath.basename(to)
+    head, _, name = to.rpartition("/")
+    parent = _relpath(_parts(head), here)
     return name if parent == "." else f"{parent}/{name}"
+
+
+@lru_cache(maxsize=4096)
+def _folder(url: str) -> tuple[str, ...]:
+    """The folders a page address is served from: 'a/b/' -> ('a', 'b'), 'a/b' -> ('a',)."""
+    return _parts(url if url.endswith("/") else url.rpartition("/")[0])
+
+
+def _parts(path: str) -> tuple[str, ...]:
+    return tuple(part for part in path.split("/") if part)
+
+
+def _relpath(target: tuple[str, ...], start: tuple[str, ...]) -> str:
+    """``posixpath.relpath`` for clean site paths, without its normalising (a page links a
+    hundred times: this runs for each link of each page)."""
+    common = 0
+    for a, b in zip(target, start, strict=False):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(start) - common) + list(target[common:])) or "."
 
 
 def language_switch(page: SitePage, names: dict[str, str]) -> str:
@@ -172,8 +199,36 @@ def script_json(value: object) -> Markup:
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
+def attribute_json(value: object) -> Markup:
+    """JSON for an attribute in single quotes: its many double quotes stay as they are (as
+    '&#34;' they took five bytes each, a kilobyte a status panel)."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return Markup(text.replace("&", "&amp;").replace("'", "&#39;").replace("<", "&lt;")
+                  .replace(">", "&gt;"))
+
+
 # GS1 application identifiers a traceability page shows when a scanned link carries them.
 SHOWN_AIS = ("10", "11", "13", "15", "17", "21")
+
+
+# The indentation of a template's lines: HTML reads a line break and spaces as one space.
+_INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
+
+
+class MinifiedScripts(FileSystemLoader):
+    """Templates without their indentation, and the scripts pages include inline
+    (``status.js``...) minified: every traceability page carries them, tens of thousands of
+    times. A script with template literals is left as written (rjsmin does not know
+    backticks); the templates hold no <pre>, and their one <textarea> is on one line."""
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str | None,
+                                                                           Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        if template.endswith(".js") and "`" not in source:
+            source = "{% raw %}" + rjsmin.jsmin(source) + "{% endraw %}"
+        elif template.endswith(".html"):
+            source = _INDENT.sub("", source)
+        return source, filename, uptodate
 
 
 class Renderer:
@@ -191,7 +246,7 @@ class Renderer:
             (config.cache_dir / "jinja").mkdir(parents=True, exist_ok=True)
             bytecode = FileSystemBytecodeCache(str(config.cache_dir / "jinja"))
         self.env = Environment(
-            loader=FileSystemLoader(str(templates_dir)),
+            loader=MinifiedScripts(str(templates_dir)),
             bytecode_cache=bytecode,
             autoescape=select_autoescape(default=True, default_for_string=True),
             undefined=StrictUndefined,
@@ -200,6 +255,7 @@ class Renderer:
         )
         self.env.filters["json"] = lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True)
         self.env.filters["script_json"] = script_json
+        self.env.filters["attribute_json"] = attribute_json
         # Standalone pages carry their icon: no request for /favicon.ico (see favicon.py).
         self.env.globals["favicon"] = Markup(FAVICON_DATA_URI)
         self.templates: dict[str, Template] = {}
@@ -244,41 +300,54 @@ def _digest(*parts: object) -> str:
 
 def global_key(config: SiteConfig, templates_dir: Path) -> str:
     """Everything every unit depends on: the code and its data (every file of the package, its
-    version, the place data's versions), the templates, settings and the day."""
+    version, the place data's versions), the templates and settings. Not the day: a product's
+    pages state its status as of the day it last changed (``rules.unchanged_since``), which is
+    in its own key, so a daily rebuild renders only what the day changed."""
     digest = hashlib.sha256(code_fingerprint().encode())
     for name, path in files_under(templates_dir):
         data = path.read_bytes()
         digest.update(f"{name}\0{len(data)}\0".encode() + data)
     digest.update(repr((config.site_url, config.site_name, config.draft, config.sample_data,
-                        config.rules, config.ocop_office, config.today(), config.share_images,
-                        config.site_names, config.languages, config.data_licence)).encode())
+                        config.rules, config.ocop_office, config.share_images,
+                        config.site_names, config.languages, config.data_licence,
+                        config.host)).encode())
     return digest.hexdigest()
 
 
-def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path) -> SitePlan:
-    """Every page and file of the catalog, in a stable order; units are rendered on demand."""
+def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path,
+              by_rule: Callable[[list[Redirect]], bool] | None = None) -> SitePlan:
+    """Every page and file of the catalog, in a stable order; units are rendered on demand.
+
+    ``by_rule``: whether the host's rules file answers the moved addresses (then no forwarding
+    pages are written); by default, whether the host takes that many rules."""
     languages = Languages(config, templates_dir)
     first = languages.first
     day = config.today()
     base_key = global_key(config, templates_dir)
-    views = [product_view(p, day, config, first.t) for p in catalog.products]
+    views = [product_view(p, unchanged_since(p, day, config.rules), config, first.t)
+             for p in catalog.products]
     views.sort(key=_catalog_order)
     # The same products worded for each language, in the same order.
     worded = {r.lang: views if r is first else [v.in_language(r.t, r.urls) for v in views]
               for r in languages.renderers}
-    keys = {v.product.id: _digest(base_key, catalog.digests.get(v.product.id, v.product))
+    keys = {v.product.id: _digest(base_key, catalog.digests.get(v.product.id, v.product), v.day)
             for v in views}
     photos = {v.product.id: _photo_links(v.product) for v in views}
     plan = SitePlan()
+    plan.moved = _moved_addresses(views, first.urls)
+    host = HOSTS[config.host]
+    plan.moved_by_rule = (by_rule(plan.moved) if by_rule is not None
+                          else forwards_by_rule(host, len(plan.moved)))
+    forwarding_pages = not plan.moved_by_rule  # in each product's key: all rules or all pages
     for i, view in enumerate(views):
         plan.units.append(Unit(
-            f"product:{view.product.id}", keys[view.product.id],
+            f"product:{view.product.id}", _digest(keys[view.product.id], forwarding_pages),
             partial(_product_unit, languages, [worded[r.lang][i] for r in languages.renderers],
-                    photos[view.product.id])))
+                    photos[view.product.id], forwarding_pages)))
     # Listings, summaries and open data show no story: they are keyed on the rest of each
     # product, so a story edit re-renders the product's own pages only.
     listed = {v.product.id: _digest(base_key, catalog.summaries.get(v.product.id)
-                                    or summary_digest(v.product)) for v in views}
+                                    or summary_digest(v.product), v.day) for v in views}
     every_product = _digest("catalog", [listed[v.product.id] for v in views])
     # Worked out only when a completeness page is rendered (a story edit renders none), then
     # shared by every language.
@@ -292,14 +361,15 @@ def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path) -> Site
         site.star_listings()
         site.completeness(checked)
         site.open_data()
-    plan.units.append(Unit("data:open", _digest("open data", every_product, config.data_licence),
+    plan.units.append(Unit("data:open", _digest("open data", every_product, config.data_licence,
+                                                day),
                            partial(_open_data_unit, languages, worded)))
     indexed = [(r.lang, worded[r.lang]) for r in languages.renderers]
     # The index holds what listings show (no story), so it changes exactly when they do.
     plan.units.append(Unit("search:index", _digest("search", every_product),
                            partial(_search_unit, indexed, photos)))
     plan.add_file("favicon.ico", favicon_ico())  # browsers ask every host for it
-    plan.add_file("404.html", first.render("not_found.html", "", absolute_base=_base_path(
+    plan.add_file("404.html", first.render("not_found.html", "", absolute_base=base_path(
         config.site_url), others=[(r.t, r.urls) for r in languages.renderers[1:]]).encode("utf-8"))
     return plan
 
@@ -346,11 +416,11 @@ def _photo_links(product: Product) -> list[dict[str, object]]:
     for photo in product.photos:
         web = web_photo(photo)
         base = Urls.media(product)
+        # WebP only: every browser of 2026 reads it; JPEG is kept for readers of links
+        # (the share picture, the square marketplace image).
         result.append({
             "small": base + web.name(web.small),
             "large": base + web.name(web.large),
-            "small_webp": base + web.name(web.small, "webp"),
-            "large_webp": base + web.name(web.large, "webp"),
             "small_width": web.small,
             "large_width": web.large,
             "width": web.size[0],
@@ -360,9 +430,18 @@ def _photo_links(product: Product) -> list[dict[str, object]]:
     return result
 
 
-def _product_unit(languages: Languages, views: list[ProductView], photos: list) -> UnitOutput:
+def _moved_addresses(views: list[ProductView], urls: Urls) -> list[Redirect]:
+    """The short traceability address of every product with a GTIN, which forwards to its
+    GS1 address: codes printed before the product had a GTIN keep working."""
+    return [Redirect(urls.short_trace(v.product), urls.trace(v.product)) for v in views
+            if urls.short_trace(v.product) != urls.trace(v.product)]
+
+
+def _product_unit(languages: Languages, views: list[ProductView], photos: list,
+                  forwarding_pages: bool) -> UnitOutput:
     """Everything published for one product: photos and codes, and in each language its page
-    and traceability pages."""
+    and traceability pages. ``forwarding_pages``: its moved short address gets a page, not a
+    rule of the host's."""
     out = UnitOutput()
     first = views[0]
     product, config = first.product, languages.first.config
@@ -373,9 +452,9 @@ def _product_unit(languages: Languages, views: list[ProductView], photos: list) 
     out.add_file(Urls.badge(product), badge_svg(first))
     for path, data in share_files(views, cache, card=config.share_images).items():
         out.add_file(path, data)
-    images = qr_images(first.trace_absolute_url, cache)
-    out.add_file(Urls.qr(product, "svg"), images.svg)
-    out.add_file(Urls.qr(product, "png"), images.png)
+    out.add_file(Urls.qr(product, "svg"), qr_svg_file(first.trace_absolute_url, cache))
+    if not HOSTS[config.host].pattern_rules:  # elsewhere a rule answers '/qr/x.png' with the SVG
+        out.add_file(Urls.qr(product, "png"), qr_png_file(first.trace_absolute_url, cache))
     page_versions = languages.alternates(lambda u: u.product(product))
     for renderer, view in zip(languages.renderers, views, strict=True):
         url = renderer.urls.product(product)
@@ -389,7 +468,7 @@ def _product_unit(languages: Languages, views: list[ProductView], photos: list) 
                                 "share": Urls.share_image(product) if config.share_images else None,
                                 "square": Urls.square_image(product) if product.photos else None}),
             lang=renderer.lang, alternates=page_versions, head=meta_tags(tags)))
-        _add_trace_pages(out, languages, renderer, view, photos)
+        _add_trace_pages(out, languages, renderer, view, photos, forwarding_pages)
     return out
 
 
@@ -525,7 +604,8 @@ class _LanguageSite:
                             alternates=versions)
 
         # every_product carries the code, templates and settings too (the licence among them).
-        self.publish("page", url, _digest("data page", r.lang, self.every_product), render)
+        self.publish("page", url, _digest("data page", r.lang, self.every_product,
+                                          self.renderer.config.today()), render)
 
     def star_listings(self) -> None:
         """One listing per star rating, of the products certified now: browsing without
@@ -603,40 +683,43 @@ def rendered_once(cache_dir: Path | None, key: str, render: Callable[[], SitePag
     return page
 
 
-def _base_path(site_url: str) -> str:
+def base_path(site_url: str) -> str:
     """The path the site is published under ('/' or '/ocop/'), for pages served at any depth."""
     path = urlsplit(site_url).path or "/"
     return path if path.endswith("/") else path + "/"
 
 
-def _add_page_files(out: UnitOutput, url: str, render: Callable[[str], str]) -> None:
-    """Write the page at ``url`` into each file that may answer it, each with links relative
-    to where that file is served from."""
+def _add_page_files(out: UnitOutput, url: str, render: Callable[[str], str], host: Host) -> None:
+    """Write the page at ``url`` into each file that may answer it on ``host``, each with links
+    relative to where that file is served from (a flat 'p/x.html' is served at 'p/x/')."""
     out.standalone.append(url)
-    for path in Urls.files_for(url):
+    for path in Urls.files_for(url, host.index_copy, host.flat_trace):
         served_at = url if path.endswith(".html") and not path.endswith("/index.html") else (
             path[: -len("index.html")])
         out.add_file(path, render(served_at).encode("utf-8"))
 
 
 def _add_trace_pages(out: UnitOutput, languages: Languages, renderer: Renderer,
-                     view: ProductView, photos: list) -> None:
+                     view: ProductView, photos: list, forwarding_pages: bool) -> None:
     product, config, u = view.product, renderer.config, renderer.urls
+    host = HOSTS[config.host]
     domain = urlsplit(config.site_url).netloc or config.site_url
     lots = [lot_view(view, batch, config, renderer.t) for batch in product.batches]
     versions = languages.alternates(lambda x: x.trace(product))
     _add_page_files(out, u.trace(product), lambda at: renderer.render(
-        "trace.html", at, v=view, photos=photos, domain=domain, lots=lots, alternates=versions))
-    if renderer is languages.first and u.trace(product) != u.short_trace(product):
+        "trace.html", at, v=view, photos=photos, domain=domain, lots=lots, alternates=versions),
+        host)
+    if forwarding_pages and renderer is languages.first and u.trace(product) != u.short_trace(product):
         # Every product keeps its short address, so codes printed before it had a GTIN work.
-        out.add_file(u.short_trace(product) + "index.html", renderer.render(
+        [forwarding] = Urls.files_for(u.short_trace(product), flat=host.flat_trace)
+        out.add_file(forwarding, renderer.render(
             "moved.html", u.short_trace(product), v=view, target=u.trace(product)
         ).encode("utf-8"))
     for lot in lots:
         lot_versions = languages.alternates(lambda x, b=lot.batch: x.lot(product, b))
         _add_page_files(out, lot.url, lambda at, lot=lot, lot_versions=lot_versions:
                         renderer.render("lot.html", at, v=view, lot=lot, photos=photos,
-                                        domain=domain, alternates=lot_versions))
+                                        domain=domain, alternates=lot_versions), host)
         if renderer is not languages.first:
             continue
         for doc, name in zip(lot.batch.documents, document_names(lot.batch), strict=True):

@@ -55,6 +55,16 @@ def fill_extras(page: str, switch: str, head: str = "") -> str:
     return language_markers(page).replace(SWITCH, switch).replace(HEAD, head)
 
 
+_BLANK_RUN = re.compile(r"[ \t]*\n\s*")
+
+
+def compact(text: str) -> str:
+    """The theme's layout without its indentation and blank lines: every run of white space
+    that holds a line break becomes one line break, which HTML, CSS and scripts read alike
+    (the layout has no <pre>; the page's own body is not touched). About 2.5 KB a page."""
+    return _BLANK_RUN.sub("\n", text)
+
+
 def depth(url: str) -> int:
     """Folder depth of a page address: '' is 0, 'san-pham/x/' is 2."""
     return url.count("/")
@@ -78,7 +88,7 @@ class Shell:
         missing = [m for m in (TITLE, BODY) if m not in parts]
         if missing:
             raise ValueError(f"the site shell lacks the markers {missing}")
-        return cls(tuple(parts))
+        return cls(tuple(compact(part) if i % 2 == 0 else part for i, part in enumerate(parts)))
 
     def fill(self, *, title: str, description: str, body: str, address: str,
              switch: str = "", head: str = "") -> str:

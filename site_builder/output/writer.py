@@ -34,18 +34,38 @@ BATCH = 32  # units a worker renders per task
 
 @dataclass
 class Manifest:
-    units: dict[str, dict] = field(default_factory=dict)  # name -> {key, files, pages}
+    """What a build wrote: each unit's key, files and pages, and the MD5 of every file of the
+    site (what S3 ETags and ``rclone --checksum`` compare), so the next build's upload can send
+    only what changed (``publishing/changes.py``)."""
+
+    units: dict[str, dict] = field(default_factory=dict)  # name -> {key, files, md5, pages}
     generated: list[str] = field(default_factory=list)  # files the site generator wrote
+    generated_md5: list[str] = field(default_factory=list)  # in the order of ``generated``
 
     @classmethod
     def read(cls, site_dir: Path | None) -> Manifest | None:
         if site_dir is None:
             return None
+        return cls.read_file(site_dir / MANIFEST)
+
+    @classmethod
+    def read_file(cls, path: Path) -> Manifest | None:
+        """The manifest in ``path``, or None when it is missing or not one."""
         try:
-            data = json.loads((site_dir / MANIFEST).read_text(encoding="utf-8"))
-            return cls(units=data["units"], generated=data["generated"])
-        except (OSError, ValueError, KeyError, TypeError):
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return cls(units=data["units"], generated=data["generated"],
+                       generated_md5=data.get("generated_md5", []))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
+
+    @property
+    def digests(self) -> dict[str, str]:
+        """Site path -> MD5 (hex) of every file; a manifest written before digests were kept
+        has none for its files."""
+        found = dict(zip(self.generated, self.generated_md5, strict=False))
+        for unit in self.units.values():
+            found.update(zip(unit["files"], unit.get("md5", ()), strict=False))
+        return found
 
     def all_files(self) -> set[str]:
         files = set(self.generated)
@@ -57,7 +77,11 @@ class Manifest:
         return [url for unit in self.units.values() for url in unit["pages"]]
 
     def write(self, site_dir: Path) -> None:
-        text = json.dumps({"units": self.units, "generated": sorted(self.generated)},
+        """Written last: the digests of the generator's files are read back from the site."""
+        self.generated = sorted(self.generated)
+        self.generated_md5 = [file_md5(site_dir / path) for path in self.generated]
+        text = json.dumps({"units": self.units, "generated": self.generated,
+                           "generated_md5": self.generated_md5},
                           ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         (site_dir / MANIFEST).write_text(text + "\n", encoding="utf-8")
 
@@ -120,6 +144,10 @@ class FileWriter:
         (self.root / path).write_bytes(data)
 
 
+def file_md5(path: Path) -> str:
+    return hashlib.md5(path.read_bytes(), usedforsecurity=False).hexdigest()
+
+
 def generated_files(site_dir: Path) -> list[str]:
     """Every file under ``site_dir``, as site paths."""
     found = []
@@ -150,19 +178,22 @@ def load_shells(site_dir: Path, sources: dict[str, int], site_url: str,
 def _write_unit(unit: Unit, key: str, writer: FileWriter, shells: Shells,
                 absolute_url: Callable[[str], str], links: LanguageLinks) -> dict:
     out = unit.render()
-    files = []
+    files = {}
     for item in out.files:
         writer.write(item.path, item.data, unit.name)
-        files.append(item.path)
+        files[item.path] = item.data
     for page in out.pages:
         switch = links(page)
         chosen = shells.get((page.lang, shell.depth(page.url))) or shells[("", shell.depth(page.url))]
         html = chosen.fill(
             title=page.title, description=page.description, body=page.body,
             address=absolute_url(page.url), switch=switch, head=page.head)
-        writer.write(page.url + "index.html", html.encode("utf-8"), unit.name)
-        files.append(page.url + "index.html")
-    return {"key": key, "files": sorted(files),
+        data = html.encode("utf-8")
+        writer.write(page.url + "index.html", data, unit.name)
+        files[page.url + "index.html"] = data
+    paths = sorted(files)
+    return {"key": key, "files": paths,
+            "md5": [hashlib.md5(files[p], usedforsecurity=False).hexdigest() for p in paths],
             "pages": [page.url for page in out.pages] + out.standalone}
 
 

@@ -88,8 +88,8 @@ def searchable_text(view: ProductView) -> str:
 def card(view: ProductView, photo: dict | None) -> list:
     """What a result card shows, in a fixed order (catalog.js reads it by position): the id
     (the page is the language's ``san-pham/<id>/``), name, its language if not the page's,
-    producer, place, stars, status, and the photo's file for phones (``media/<id>/<file>`` in
-    WebP, and JPEG with the same stem) with its text."""
+    producer, place, stars, status, and the photo's file for phones (``san-pham/<id>/<file>.webp``)
+    with its text."""
     p, t = view.product, view.t
     stars = view.status.stars if not view.lapsed and view.status.stars else 0
     image = [photo["small"].rpartition("/")[2].rpartition(".")[0], t.text(photo["alt"])] \

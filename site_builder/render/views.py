@@ -20,6 +20,11 @@ from site_builder.domain.taxonomy import UNCLASSIFIED, Sector
 from site_builder.render.i18n import Translator
 from site_builder.render.text import first_sentence, render_story
 
+# Traceability pages whose address ends in a slash: a product's or lot's short address in any
+# language ('p/x/', 'en/p/x/L1/') and the GS1 pages of the other languages ('en/01/<GTIN>/',
+# 'en/01/<GTIN>/10/<lot>/'). The CDN rule of deploy/ recognises exactly these forms.
+TRACE_TREE = re.compile(r"^(?:[a-z]{2}/)?p/[^/]+/(?:[^/]+/)?$|^[a-z]{2}/01/\d{14}/(?:10/[^/]+/)?$")
+
 
 class Urls:
     """Site paths, relative to the site root, for the pages of one language.
@@ -68,14 +73,16 @@ class Urls:
         return f"{self.prefix}p/{product.id}/{batch.lot}/"
 
     @staticmethod
-    def files_for(url: str) -> list[str]:
-        """The files that answer ``url``: ``x/index.html`` for 'x/'; for a slash-less 'x', both
+    def files_for(url: str, index_copy: bool = True, flat: bool = False) -> list[str]:
+        """The files that answer ``url``: ``x/index.html`` for 'x/'; for a slash-less 'x',
         ``x.html`` (hosts that serve '/x' from 'x.html': GitHub Pages, Netlify, Cloudflare Pages,
-        nginx with ``try_files $uri $uri.html``) and ``x/index.html`` (hosts that redirect '/x'
-        to '/x/')."""
+        nginx with ``try_files $uri $uri.html``) and, with ``index_copy`` (a host we know nothing
+        of, ``output/hosts.py``), ``x/index.html`` too (hosts that redirect '/x' to '/x/').
+        With ``flat``, a traceability page with a slash ('p/x/', 'en/01/<GTIN>/') is ``x.html``,
+        which the host's rule serves at '/x/' (deploy/cloudfront-function.js, nginx.conf)."""
         if url.endswith("/"):
-            return [url + "index.html"]
-        return [url + ".html", url + "/index.html"]
+            return [url[:-1] + ".html"] if flat and TRACE_TREE.match(url) else [url + "index.html"]
+        return [url + ".html", url + "/index.html"] if index_copy else [url + ".html"]
 
     @staticmethod
     def document(product: Product, batch: Batch, name: str) -> str:
@@ -94,17 +101,19 @@ class Urls:
 
     @staticmethod
     def media(product: Product) -> str:
-        return f"media/{product.id}/"
+        """A product's pictures live in its page's folder (of the first language): no folder
+        of their own for each product (``bench/run.py`` counts a site's folders)."""
+        return f"san-pham/{product.id}/"
 
     @staticmethod
     def share_image(product: Product) -> str:
         """1200×630, what a shared link shows (share_image.py)."""
-        return f"media/{product.id}/chia-se.jpg"
+        return f"san-pham/{product.id}/chia-se.jpg"
 
     @staticmethod
     def square_image(product: Product) -> str:
         """The clean square photo for marketplace listings (only when there is a photo)."""
-        return f"media/{product.id}/vuong.jpg"
+        return f"san-pham/{product.id}/vuong.jpg"
 
     @staticmethod
     def tel(phone: str) -> str | None:
@@ -369,8 +378,10 @@ def product_metadata(view: ProductView, photos: list[dict]) -> tuple[dict, dict[
                      "og:image:alt": t("share_image_alt", name=view.name),
                      "twitter:image:alt": t("share_image_alt", name=view.name)})
     elif photos:
-        first = config.absolute_url(photos[0]["large"])
+        # The square JPEG: not every reader of a shared link decodes WebP.
+        first = config.absolute_url(Urls.square_image(p))
         tags.update({"twitter:card": "summary_large_image", "og:image": first,
+                     "og:image:type": "image/jpeg",
                      "twitter:image": first, "og:image:alt": t.text(photos[0]["alt"]),
                      "twitter:image:alt": t.text(photos[0]["alt"])})
     else:
@@ -526,7 +537,7 @@ def document_names(batch: Batch) -> list[str]:
 
 
 def lot_view(view: ProductView, batch: Batch, config: SiteConfig, t: Translator) -> LotView:
-    product, day = view.product, config.today()
+    product, day = view.product, view.day
     url = view.urls.lot(product, batch)
     then = status_on(product, batch.produced, config.rules)
     if then.status.shows_mark and then.current is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import random
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -22,7 +23,8 @@ from conftest import AS_OF, REPO
 from PIL import Image, ImageFilter
 from qrcode.constants import ERROR_CORRECT_M
 
-from site_builder.assets.qr import make_code, printed_without_format_information
+from site_builder.assets import qr
+from site_builder.assets.qr import make_code, printed_without_format_information, qr_png_file, qr_svg_file
 from site_builder.cli import main
 from site_builder.config import SiteConfig
 from site_builder.domain.gtin import check_digit
@@ -100,6 +102,59 @@ def test_every_symbol_is_the_reference_librarys_format_information_included():
             assert ours.get_matrix() == reference(url, None).get_matrix(), url
     assert sorted(masks) == list(range(8))
     assert masks[0] >= 10  # the case that went out without format information is covered
+
+
+def test_every_length_and_kind_of_data_gives_the_reference_librarys_symbol():
+    """Versions 1 to 14 (the length field grows at version 10), and data the library writes
+    in its digit or upper-case alphanumeric modes rather than as bytes."""
+    urls = [f"https://ocop.khanhhoa.gov.vn/p/{'bưởi-tân-triều-'[:n % 15]}{'x' * n}/"
+            for n in range(0, 300, 5)]
+    urls += ["HTTPS://OCOP.KHANHHOA.GOV.VN/01/08936058120099", "08936058120099", "8" * 300,
+             "https://ocop.example.org/01/08936058120099/10/L7?17=261231&11=260115", "https://a.vn",
+             "https://a.vn/p/lua/"]
+    for url in urls:
+        ours, expected = make_code(url), reference(url, None)
+        assert (ours.version, ours.get_matrix()) == (expected.version, expected.get_matrix()), url
+    assert {make_code(url).version for url in urls} == set(range(1, 15))
+
+
+def svg_modules(svg: str) -> list[list[bool]]:
+    """The modules an SVG of ``qr_svg`` paints dark, quiet zone included."""
+    size = int(re.search(r'viewBox="0 0 (\d+) \1"', svg).group(1))
+    matrix = [[False] * size for _ in range(size)]
+    for x, y, width in re.findall(r"M(\d+) (\d+)h(\d+)v1h-\3z", svg):
+        for column in range(int(x), int(x) + int(width)):
+            assert not matrix[int(y)][column], "two runs paint one module"
+            matrix[int(y)][column] = True
+    return matrix
+
+
+def test_the_site_publishes_the_symbol_as_svg_and_png(tmp_path):
+    url = "https://ocop.khanhhoa.gov.vn/01/08936058120099?17=261231&10=L7"
+    expected = reference(url, None).get_matrix()
+    svg = qr_svg_file(url, tmp_path).decode()
+    assert svg_modules(svg) == expected
+    size = len(expected) * qr.PNG_MODULE_PIXELS
+    assert f'width="{size}" height="{size}"' in svg
+    assert "<title>https://ocop.khanhhoa.gov.vn/01/08936058120099?17=261231&amp;10=L7</title>" in svg
+    png = Image.open(io.BytesIO(qr_png_file(url, tmp_path)))
+    assert png.size == (size, size)
+    modules = png.convert("L").resize((len(expected),) * 2, Image.Resampling.NEAREST)
+    assert [[modules.getpixel((x, y)) == 0 for x in range(len(expected))]
+            for y in range(len(expected))] == expected
+    assert [found.text for found in zxingcpp.read_barcodes(png.convert("L"))] == [url]
+
+
+def test_site_codes_come_from_the_cache_once_drawn(tmp_path, monkeypatch):
+    url = "https://ocop.khanhhoa.gov.vn/p/mat-ong-tan-ninh/"
+    svg, png = qr_svg_file(url, tmp_path), qr_png_file(url, tmp_path)
+
+    def fail(*args, **kwargs):
+        raise AssertionError("drawn again")
+
+    monkeypatch.setattr(qr, "symbol", fail)
+    assert (qr_svg_file(url, tmp_path), qr_png_file(url, tmp_path)) == (svg, png)
+    assert qr.qr_images(url, tmp_path) == qr.QrImages(svg=svg, png=png)
 
 
 def format_bits(matrix: list[list[bool]]) -> tuple[int, int]:

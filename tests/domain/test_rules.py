@@ -5,7 +5,7 @@ import pytest
 from conftest import product_with
 
 from site_builder.config import RuleSettings, SiteConfig
-from site_builder.domain.model import Certification, Revocation, Withdrawal
+from site_builder.domain.model import Batch, Certification, Revocation, Withdrawal
 from site_builder.domain.rules import (
     Status,
     add_months,
@@ -14,6 +14,7 @@ from site_builder.domain.rules import (
     expected_issuer,
     issuer_level,
     status_on,
+    unchanged_since,
 )
 from site_builder.domain.taxonomy import CENTRAL, DISTRICT, PROVINCE, REGIMES
 from site_builder.render.i18n import Translator
@@ -79,6 +80,29 @@ def test_upgrade_supersedes_the_older_certification():
     assert [h.status for h in status.history] == [Status.SUPERSEDED, Status.VALID]
     before = status_on(product, date(2025, 12, 1), RULES)
     assert before.stars == 3 and before.history[1].status is Status.NOT_YET
+
+
+def test_a_status_is_stated_as_of_the_day_it_began():
+    """Pages say 'status as of' this day, so a daily rebuild changes only products whose
+    status (or a batch's use-by state) changed that day."""
+    product = product_with(cert(date(2023, 6, 12)))
+    assert unchanged_since(product, date(2026, 1, 1), RULES) == date(2023, 6, 12)  # valid
+    # expiring from 90 days before the end of validity, then expired the day after it
+    assert unchanged_since(product, date(2026, 5, 1), RULES) == date(2026, 3, 14)
+    assert unchanged_since(product, date(2026, 11, 22), RULES) == date(2026, 6, 13)
+    revoked = product_with(cert(date(2023, 9, 12), revocation=Revocation(
+        date(2025, 8, 1), "512/QĐ-UBND", "ghi nhãn sai")))
+    assert unchanged_since(revoked, date(2026, 11, 22), RULES) == date(2025, 8, 1)
+    upgraded = product_with(cert(date(2023, 8, 8), stars=3, score=65.0),
+                            cert(date(2025, 12, 15), kind="upgrade"))
+    assert unchanged_since(upgraded, date(2026, 11, 22), RULES) == date(2025, 12, 15)
+
+
+def test_a_batch_past_its_use_by_date_changes_the_day_a_status_is_stated_from():
+    batch = Batch(lot="NS2501", produced=date(2025, 1, 5), expires=date(2025, 7, 5))
+    product = product_with(cert(date(2024, 10, 10)), batches=(batch,))
+    assert unchanged_since(product, date(2025, 7, 5), RULES) == date(2024, 10, 10)
+    assert unchanged_since(product, date(2025, 9, 1), RULES) == date(2025, 7, 6)
 
 
 def test_withdrawn_product_shows_no_stars():

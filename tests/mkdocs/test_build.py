@@ -88,7 +88,9 @@ def test_every_sample_product_has_a_product_page_and_a_trace_page(site):
 
 @pytest.mark.parametrize("product_id, expected", [
     ("buoi-tan-trieu", "Còn hiệu lực đến ngày 28/11/2027"),
-    ("tao-xanh-my-son", "Sắp hết hiệu lực: còn 49 ngày, đến ngày 10/01/2027"),
+    # stated as of the day it began to expire (12/10/2026, rules.unchanged_since); the page's
+    # script counts the days left on the reader's day
+    ("tao-xanh-my-son", "Sắp hết hiệu lực: còn 90 ngày, đến ngày 10/01/2027"),
     ("tao-say-deo-nhon-son", "đang chờ đánh giá lại; hiệu lực tạm kéo dài đến ngày 17/12/2026"),
     ("ruou-nep-my-xa", "Đã hết hiệu lực ngày 19/07/2026. Sản phẩm không còn được dùng nhãn OCOP."),
     ("ruou-sam-tien-vua", "Đã bị thu hồi ngày 01/08/2025 theo Quyết định 512/QĐ-UBND."),

@@ -19,8 +19,10 @@ from site_builder.offline.kit import (
     PUBLISHED_ONLY,
     OfflineError,
     folder_link,
+    make_kit,
     make_offline_copy,
 )
+from site_builder.offline.selection import parse_selection
 from site_builder.output.writer import MANIFEST, SITE_MARKER
 from site_builder.records.validate import load_catalog
 from site_builder.render.facets import values_of
@@ -170,4 +172,23 @@ def test_the_kit_works_from_files_with_no_network(kit, offline_page):
     assert page.get_attribute("html", "lang") == "en"
     page.goto((kit / "en" / "san-pham" / "index.html").as_uri() + "?q=BANH+TRANG")
     assert any("banh-trang" in c for c in _cards(page))
+    assert attempted == [] and errors == []
+
+
+def test_a_province_kit_works_from_files_with_its_products_only(tmp_path, offline_page):
+    """``ocop offline --province 'Tây Ninh'``: the catalog filters and searches Tây Ninh's five
+    products, from files, with no network."""
+    page, attempted, errors = offline_page
+    shutil.copytree(REPO / "products", tmp_path / "products")
+    config = write_mkdocs_config(tmp_path, tmp_path / "products", SITE_URL, sample_data=True)
+    kit = make_kit(config, tmp_path / "usb" / "ocop", parse_selection(["Tây Ninh"]),
+                   as_of=AS_OF).folder
+    catalog = (kit / "san-pham" / "index.html").as_uri()
+    page.goto(catalog + "?tinh=tay-ninh")
+    assert _cards(page) == ["banh-trang-phoi-suong", "mang-cau-ba-den", "mat-ong-tan-binh",
+                            "muoi-tom-tay-ninh", "nuoc-mang-cau-thanh-tan"]
+    page.goto(catalog + "?q=mang+cau")
+    assert _cards(page) == ["mang-cau-ba-den", "nuoc-mang-cau-thanh-tan"]
+    page.goto(catalog + "?sao=4")
+    assert _cards(page) == ["banh-trang-phoi-suong", "muoi-tom-tay-ninh"]
     assert attempted == [] and errors == []

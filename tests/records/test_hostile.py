@@ -237,13 +237,13 @@ def test_cmyk_and_16_bit_photos_become_plain_rgb(tmp_path):
     path = write_record(products, record())
     Image.new("CMYK", (600, 400), (0, 80, 80, 10)).save(path.parent / "anh-1.jpg", "JPEG")
     site = build_site(write_mkdocs_config(tmp_path, products), as_of=AS_OF).site_dir
-    for name in ("anh-1-480.jpg", "anh-1-960.jpg", "anh-1-480.webp"):
-        with Image.open(site / "media" / "nho-say-nhon-son" / name) as image:
+    for name in ("anh-1-480.webp", "anh-1-960.webp", "vuong.jpg", "chia-se.jpg"):
+        with Image.open(site / "san-pham" / "nho-say-nhon-son" / name) as image:
             assert image.mode == "RGB"
     wide = Image.new("I;16", (300, 200))
     wide.save(path.parent / "anh-1.png")
     data = record(photos=[{"file": "anh-1.png"}])
     write_record(products, data, photo=False)
     site = build_site(write_mkdocs_config(tmp_path, products), as_of=AS_OF).site_dir
-    with Image.open(site / "media" / "nho-say-nhon-son" / "anh-1-480.jpg") as image:
+    with Image.open(site / "san-pham" / "nho-say-nhon-son" / "anh-1-480.webp") as image:
         assert image.mode == "RGB" and image.size == (300, 200)

@@ -25,7 +25,7 @@ def test_a_product_page_describes_the_product_and_its_ocop_certification(sample_
     assert product["brand"] == {"@type": "Brand", "name": "Bưởi Tân Triều"}
     assert product["manufacturer"]["name"] == "Hợp tác xã Bưởi Tân Triều"
     assert product["manufacturer"]["address"]["addressRegion"] == "Đồng Nai"
-    assert product["image"][0].startswith(SITE_URL + "media/buoi-tan-trieu/")
+    assert product["image"][0].startswith(SITE_URL + "san-pham/buoi-tan-trieu/")
     assert product["hasGS1DigitalLink"] == SITE_URL + "01/08936058120082"
     cert = product["hasCertification"]
     assert cert["@type"] == "Certification"
@@ -45,8 +45,8 @@ def test_the_english_page_says_it_in_english(sample_site):
     assert og["og:title"] == "Tan Trieu pomelo" and og["og:locale"] == "en_US"
     assert og["og:url"] == SITE_URL + "en/san-pham/buoi-tan-trieu/"
     # The share picture (1200×630) for links; the clean square photo first for listings.
-    assert og["og:image"] == SITE_URL + "media/buoi-tan-trieu/chia-se.jpg"
-    assert product["image"][0] == SITE_URL + "media/buoi-tan-trieu/vuong.jpg"
+    assert og["og:image"] == SITE_URL + "san-pham/buoi-tan-trieu/chia-se.jpg"
+    assert product["image"][0] == SITE_URL + "san-pham/buoi-tan-trieu/vuong.jpg"
 
 
 def test_a_revoked_certification_is_marked_inactive(sample_site):

@@ -175,17 +175,12 @@
     const link = el("a", "ocop-card__link");
     link.href = `${form.dataset.products}${id}/${offline ? "index.html" : ""}`;
     if (photo) {
-      const picture = el("picture");
-      const source = el("source");
-      source.type = "image/webp";
-      source.srcset = `${root}media/${id}/${photo}.webp`;
       const img = el("img", "ocop-card__photo");
-      img.src = `${root}media/${id}/${photo}.jpg`;
+      img.src = `${root}san-pham/${id}/${photo}.webp`;
       img.alt = alt || name;
       img.loading = "lazy";
       img.decoding = "async";
-      picture.append(source, img);
-      link.append(picture);
+      link.append(img);
     } else {
       link.append(el("span", "ocop-card__photo ocop-card__nophoto", strings.nophoto)); // as macros.html
     }

@@ -1,0 +1,221 @@
+"""The rules file a host reads from the site's root folder, in the host's own syntax.
+
+Two kinds of rule replace files the ``default`` layout writes (see ``output/hosts.py``):
+
+- **moved addresses**: a product that gained a GTIN keeps its short address ``/p/<id>/``
+  (printed on older stamps), answered by a permanent redirect to its GS1 page instead of a
+  forwarding page, when the host takes that many rules (``forwards_by_rule``);
+- **patterns**: ``/qr/<id>.png`` (the site kept QR codes as PNG before) answered by a redirect
+  to the SVG, where the host's syntax can say so; and, for Apache, answering ``/01/<GTIN>``
+  from ``01/<GTIN>.html``, which the other hosts do by themselves or in their shipped config.
+
+What each syntax can say was checked against the hosts' documentation and code:
+
+- Cloudflare Pages and Workers static assets (``_redirects``): 2,000 static and 100 dynamic
+  rules, static first; a placeholder may be part of a segment (``/qr/:id.png``), since it
+  becomes ``[^/]+`` in a regular expression (workers-sdk ``rules-engine.ts``); an exact rule
+  matches the path as asked, so ``/p/x`` needs its own rule beside ``/p/x/``; the query string
+  is kept on a redirect.
+- Netlify (``_redirects``): a redirect matches with or without the trailing slash; a
+  placeholder is a whole segment (``:id.png`` is a placeholder named ``id.png``), so the PNG
+  addresses cannot be one pattern.
+- GitLab Pages (``_redirects``): 1,000 rules and 64 KB by default (instance settings); every
+  path starts with ``/`` and, on ``namespace.gitlab.io/project``, with the project's path (our
+  ``base_path``); a placeholder or splat is a whole segment, so again no PNG pattern; the
+  trailing slash is ignored when matching.
+- Apache (``.htaccess``, mod_rewrite): needs ``AllowOverride FileInfo Indexes`` (Indexes for
+  ``DirectorySlash Off``: mod_dir redirects a folder asked without its slash in the same phase
+  as a rewrite, before it applies, and ``/01/<GTIN>`` is a folder too when the product has
+  batches; mod_dir.c, ``fixup_dir``), and ``Options FollowSymLinks``.
+- nginx: a map file (``$uri`` -> target) included by ``deploy/nginx.conf``, which holds the
+  patterns; nginx reads it when it (re)loads its configuration.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from site_builder.output.hosts import Host, Redirect, forwards_by_rule
+
+# The file each host reads, in the site's root folder.
+RULES_FILE = {"netlify": "_redirects", "cloudflare": "_redirects", "gitlab": "_redirects",
+              "apache": ".htaccess", "nginx": "nginx-redirects.map"}
+# Hosts whose rules (or, for object storage, the CDN function in deploy/) can answer
+# '/qr/<id>.png' with the SVG by one pattern. Netlify and GitLab Pages cannot: a placeholder
+# there is a whole path segment.
+QR_BY_PATTERN = frozenset({"cloudflare", "nginx", "apache", "object-storage"})
+# GitLab Pages reads at most this much of _redirects (default of the instance setting).
+GITLAB_RULES_BYTES = 64 * 1024
+
+# Site paths come from our own addresses (ids, GTINs and lot codes are checked): anything else
+# would need escaping in some of these syntaxes, so it is refused rather than written.
+_SAFE_PATH = re.compile(r"^[A-Za-z0-9._~/-]*$")
+
+
+def rule_files(host: Host, moved: Sequence[Redirect], base_path: str = "/") -> dict[str, bytes]:
+    """The files to put in the site's root for ``host`` (name -> bytes); none for hosts whose
+    rules live elsewhere (``default``, ``github-pages``, ``object-storage``).
+
+    ``moved`` are written as rules only when the host takes that many (``forwards_by_rule``);
+    otherwise the build writes forwarding pages and only pattern rules are here. ``base_path``
+    is the path the site is published under ('/' or '/ocop/', from ``site_url``)."""
+    writer = _WRITERS.get(host.name)
+    if writer is None:
+        return {}
+    base = _base(base_path)
+    qr = host.pattern_rules and host.name in QR_BY_PATTERN
+    text = writer(list(moved), base, qr) if moves_by_rule(host, moved, base_path) else (
+        writer([], base, qr))
+    return {RULES_FILE[host.name]: text.encode("utf-8")} if text else {}
+
+
+def moves_by_rule(host: Host, moved: Sequence[Redirect], base_path: str = "/") -> bool:
+    """Whether ``moved`` go in the host's rules file (else the build writes forwarding pages):
+    ``forwards_by_rule`` (the host's count of rules), and for GitLab Pages also the size of the
+    file it reads (64 KB by default), which long ids under a long base path can pass first."""
+    if not forwards_by_rule(host, len(moved)):
+        return False
+    base = _base(base_path)
+    for move in moved:
+        _check_path(move.source)
+        _check_path(move.target)
+    if host.name == "gitlab":
+        return len(_gitlab(list(moved), base, False).encode("utf-8")) <= GITLAB_RULES_BYTES
+    return True
+
+
+def _base(base_path: str) -> str:
+    base = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
+    _check_path(base)
+    return base
+
+
+def _check_path(path: str) -> None:
+    if not _SAFE_PATH.match(path) or "//" in path:
+        raise ValueError(f"đường dẫn '{path}' không viết được thành quy tắc chuyển hướng / "
+                         f"'{path}' cannot be written as a redirect rule")
+
+
+def _header(host: str, comment: str = "#") -> list[str]:
+    return [f"{comment} Written by `ocop build` for `host: {host}` (mkdocs.yml); every build "
+            "replaces it.",
+            f"{comment} Viết bởi `ocop build` cho `host: {host}`; mỗi lần dựng ghi lại tệp này."]
+
+
+def _netlify(moves: list[Redirect], base: str, qr: bool) -> str:
+    # A rule matches with or without the trailing slash; no pattern can name '<id>.png'.
+    lines = [f"{base}{m.source} {base}{m.target} 301" for m in moves]
+    return "\n".join([*_header("netlify"), *lines]) + "\n" if lines else ""
+
+
+def _gitlab(moves: list[Redirect], base: str, qr: bool) -> str:
+    # As Netlify's; a project site (namespace.gitlab.io/project) prefixes every path (base).
+    lines = [f"{base}{m.source} {base}{m.target} 301" for m in moves]
+    return "\n".join([*_header("gitlab"), *lines]) + "\n" if lines else ""
+
+
+def _cloudflare(moves: list[Redirect], base: str, qr: bool) -> str:
+    static = [f"{base}{m.source} {base}{m.target} 301" for m in moves]
+    dynamic = []
+    if moves:  # '/p/x' typed without its slash: to '/p/x/', which a static rule answers
+        folders = sorted({m.source.split("/")[0] for m in moves if m.source.count("/") == 2})
+        dynamic += [f"{base}{folder}/:id {base}{folder}/:id/ 301" for folder in folders]
+    if qr:
+        dynamic.append(f"{base}qr/:id.png {base}qr/:id.svg 301")
+    if not static and not dynamic:
+        return ""
+    # Static rules first: Cloudflare counts every rule after the first dynamic one as dynamic.
+    return "\n".join([*_header("cloudflare"), *static, *dynamic]) + "\n"
+
+
+def _nginx(moves: list[Redirect], base: str, qr: bool) -> str:
+    """Entries of ``map $uri $ocop_moved`` (deploy/nginx.conf), with and without the trailing
+    slash. Written even when empty: the shipped configuration includes it."""
+    lines = []
+    for m in moves:
+        lines.append(f"{base}{m.source} {base}{m.target};")
+        if m.source.endswith("/"):
+            lines.append(f"{base}{m.source.rstrip('/')} {base}{m.target};")
+    note = ["# Moved addresses, read by `map $uri $ocop_moved` in deploy/nginx.conf: reload nginx",
+            "# after publishing (nginx -s reload). The patterns are in deploy/nginx.conf."]
+    return "\n".join([*_header("nginx"), *note, *lines]) + "\n"
+
+
+def _apache(moves: list[Redirect], base: str, qr: bool) -> str:
+    """``.htaccess`` for the site's root folder (needs mod_rewrite and ``AllowOverride
+    FileInfo Indexes``; without them Apache answers 500, which is better than GS1 addresses
+    quietly answering 404)."""
+    lines = [
+        *_header("apache"),
+        "# Needs mod_rewrite, and for this folder `AllowOverride FileInfo Indexes` and",
+        "# `Options FollowSymLinks` (or SymLinksIfOwnerMatch), which rewriting here requires.",
+        "",
+        "# Types Apache's own table may lack or get wrong.",
+        "AddType image/webp .webp",
+        "AddType image/svg+xml .svg",
+        "AddType application/geo+json .geojson",
+        "AddType application/atom+xml .atom",
+        "AddType text/csv .csv",
+        "AddType application/json .json .map",
+        "AddType font/woff2 .woff2",
+        "AddDefaultCharset utf-8",
+        "AddCharset utf-8 .css .js .csv",
+        f"ErrorDocument 404 {base}404.html",
+        "",
+        "<IfModule mod_headers.c>",
+        '  <FilesMatch "\\.[0-9a-f]{8}\\.min\\.(css|js)$">',
+        '    Header set Cache-Control "public, max-age=31536000, immutable"',
+        "  </FilesMatch>",
+        '  <FilesMatch "\\.(html|json|geojson|atom|xml|csv)$">',
+        '    Header set Cache-Control "public, max-age=300"',
+        "  </FilesMatch>",
+        "</IfModule>",
+        "<IfModule mod_deflate.c>",
+        "  AddOutputFilterByType DEFLATE text/html text/css text/csv text/javascript "
+        "application/javascript application/json application/geo+json application/atom+xml "
+        "application/xml image/svg+xml",
+        "</IfModule>",
+        "",
+        "# /01/<GTIN> is also a folder when the product has batches: mod_dir would redirect it",
+        "# to /01/<GTIN>/ before the rewrite to 01/<GTIN>.html takes effect, so folders get",
+        "# their slash from the last rule below instead.",
+        "DirectorySlash Off",
+        "RewriteEngine On",
+        f"RewriteBase {base}",
+    ]
+    if moves:
+        lines += ["", "# Moved addresses (the query string is kept)."]
+        lines += [f"RewriteRule ^{_regex(m.source.rstrip('/'))}/?$ {base}{m.target} [R=301,L]"
+                  for m in moves]
+    if qr:
+        lines += ["", "# QR codes published as PNG before the site kept them as SVG.",
+                  "RewriteCond %{REQUEST_FILENAME} !-f",
+                  f"RewriteRule ^qr/([^/]+)\\.png$ {base}qr/$1.svg [R=301,L]"]
+    lines += [
+        "",
+        "# A slash-less page (/01/<GTIN>, /01/<GTIN>/10/<lot>) asked with a slash: to the page.",
+        "RewriteCond %{REQUEST_FILENAME} ^(.+)/$",
+        "RewriteCond %1.html -f",
+        f"RewriteRule ^(.+)/$ {base}$1 [R=301,L]",
+        "# A slash-less page answered by x.html, with no redirect (the query string is kept),",
+        "# also where x is a folder too (a product with batches).",
+        "RewriteCond %{REQUEST_FILENAME} !-f",
+        "RewriteCond %{REQUEST_FILENAME}.html -f",
+        "RewriteRule ^(.+)$ $1.html [L]",
+        "# Any other folder asked without its slash: to the folder (what DirectorySlash did).",
+        "RewriteCond %{REQUEST_FILENAME} -d",
+        "RewriteCond %{REQUEST_URI} !/$",
+        "RewriteRule ^ %{REQUEST_URI}/ [R=301,L]",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _regex(path: str) -> str:
+    return path.replace(".", "\\.")
+
+
+_WRITERS: dict[str, Callable[[list[Redirect], str, bool], str]] = {
+    "netlify": _netlify, "cloudflare": _cloudflare, "gitlab": _gitlab, "nginx": _nginx,
+    "apache": _apache,
+}
