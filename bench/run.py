@@ -44,7 +44,7 @@ theme: {{name: material, custom_dir: {theme}, language: vi,
         features: [navigation.tabs, navigation.prune]}}
 plugins:
   - ocop: {{products_dir: products, templates_dir: {theme}/ocop, languages: [vi, en],
-            site_names: {{en: OCOP bench}}, host: {host}}}
+            site_names: {{en: OCOP bench}}, host: {host}, share_images: {share}}}
 nav:
   - Trang chủ: index.md
   - Danh mục: san-pham/index.md
@@ -147,10 +147,10 @@ def revoke(root: Path, count: int, how_many: int = 50) -> dict[Path, str]:
     return before
 
 
-def ours(root: Path, count: int, host: str) -> list[tuple[str, dict]]:
+def ours(root: Path, count: int, host: str, share: bool) -> list[tuple[str, dict]]:
     (root / "docs").mkdir(exist_ok=True)
-    (root / "mkdocs.yml").write_text(OURS.format(theme=REPO / "theme", host=host),
-                                     encoding="utf-8")
+    (root / "mkdocs.yml").write_text(OURS.format(theme=REPO / "theme", host=host,
+                                                 share=str(share).lower()), encoding="utf-8")
     shutil.rmtree(root / "site", ignore_errors=True)
     shutil.rmtree(root / ".cache", ignore_errors=True)
     build = [sys.executable, "-m", "site_builder.cli", "build", "--as-of", AS_OF]
@@ -221,16 +221,19 @@ def main() -> int:
     parser.add_argument("--root", type=Path, default=Path("/tmp/ocop-bench"))
     parser.add_argument("--host", default="object-storage",
                         help="the host layout to build (site_builder/output/hosts.py)")
+    parser.add_argument("--no-share-images", dest="share", action="store_false",
+                        help="build without the 1200×630 share pictures (share_images: false)")
     args = parser.parse_args()
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}, {platform.platform()}; host layout: {args.host}")
+          f"{platform.python_version()}, {platform.platform()}; host layout: {args.host}; "
+          f"share pictures: {'yes' if args.share else 'no'}")
     for count in args.counts:
         root = args.root / str(count)
         if not (root / "products" / f"sp-{count - 1:05d}" / "product.yml").is_file() or (
                 root / "products" / f"sp-{count:05d}").exists():
             shutil.rmtree(root, ignore_errors=True)
             generate(count, root)
-        rows = ours(root, count, args.host) + [plain(root, count)]
+        rows = ours(root, count, args.host, args.share) + [plain(root, count)]
         print("\n| N | build | wall (s) | peak RSS (MB) | HTML pages | files | folders | "
               "output (MB) |\n|---|---|---|---|---|---|---|---|")
         for name, r in rows:

@@ -453,7 +453,8 @@ def _product_unit(languages: Languages, views: list[ProductView], photos: list,
     for path, data in share_files(views, cache, card=config.share_images).items():
         out.add_file(path, data)
     out.add_file(Urls.qr(product, "svg"), qr_svg_file(first.trace_absolute_url, cache))
-    if not HOSTS[config.host].pattern_rules:  # elsewhere a rule answers '/qr/x.png' with the SVG
+    qr_png = not HOSTS[config.host].pattern_rules  # elsewhere a rule sends '/qr/x.png' to the SVG
+    if qr_png:
         out.add_file(Urls.qr(product, "png"), qr_png_file(first.trace_absolute_url, cache))
     page_versions = languages.alternates(lambda u: u.product(product))
     for renderer, view in zip(languages.renderers, views, strict=True):
@@ -463,6 +464,7 @@ def _product_unit(languages: Languages, views: list[ProductView], photos: list,
         out.add_page(SitePage(
             url, title, view.page_description,
             renderer.render("product.html", url, v=view, photos=photos, alternates=page_versions,
+                            qr_png=qr_png,
                             json_ld=json_ld, badge=_badge_snippet(view),
                             marketplace_images={
                                 "share": Urls.share_image(product) if config.share_images else None,

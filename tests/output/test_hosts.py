@@ -46,6 +46,8 @@ def test_object_storage_writes_one_file_per_page_and_svg_codes_only(sites):
     assert not any(p.startswith(("p/nho-say-nhon-son/index", "en/p/nho-say-nhon-son/index"))
                    for p in written)
     assert "qr/buoi-tan-trieu.svg" in written and "qr/buoi-tan-trieu.png" not in written
+    page = (sites["object-storage"] / "san-pham/buoi-tan-trieu/index.html").read_text("utf-8")
+    assert "buoi-tan-trieu.svg" in page and "buoi-tan-trieu.png" not in page  # no PNG link
     assert len(written) < len(files(sites["default"]))
 
 
