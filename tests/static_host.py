@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -59,7 +59,13 @@ def serve(site: Path, *, clean_urls: bool = False,
     """Serve ``site`` on a free local port; yields the base address ('http://127.0.0.1:N/')."""
     handler_class = type("Handler", (StaticHostHandler,), {"clean_urls": clean_urls,
                                                            "requests": requests})
-    handler = functools.partial(handler_class, directory=str(site))
+    with running(functools.partial(handler_class, directory=str(site))) as base:
+        yield base
+
+
+@contextmanager
+def running(handler: Callable[..., http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
+    """A threaded local server on a free port with ``handler``; yields its base address."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -98,6 +98,12 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
     _check_replaceable(final)
     publish.recover_swap(final)  # a full build killed between its two renames
     templates = (Path(config.config_file_path).parent / plugin.config.templates_dir).resolve()
+    if not (templates / "product.html").is_file():
+        raise BuildError(
+            f"{config.config_file_path}: templates_dir: thư mục '{templates}' không có mẫu trang "
+            f"(product.html...); sửa templates_dir trong khối ocop của mkdocs.yml / "
+            f"'{templates}' holds no page templates (product.html...); fix templates_dir in "
+            "the ocop block of mkdocs.yml")
     last = LastBuild(site_config.cache_dir, final)
     records = record_paths(site_config.products_dir) if site_config.products_dir.is_dir() else []
     settings = settings_digest(config, site_config, templates)
@@ -166,6 +172,9 @@ def _settings(config_file: Path, as_of: date | None, draft: bool, host: str | No
               ) -> tuple[MkDocsConfig, OcopPlugin, SiteConfig]:
     config = load_config(config_file=str(config_file))
     plugin = ocop_plugin(config)
+    # MkDocs keeps one instance of a plugin with on_startup per process (for `mkdocs serve`):
+    # this is a build, whatever the instance last served.
+    plugin.command = "build"
     if as_of is not None:
         plugin.config.as_of = as_of.isoformat()
     if draft:

@@ -13,6 +13,7 @@ import logging
 import re
 import shutil
 from collections.abc import Callable
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from mkdocs.structure.pages import Page
 from site_builder.config import OPTIONS, SettingProblem, SiteConfig, settings_from
 from site_builder.domain.model import Catalog
 from site_builder.output import shell
-from site_builder.output.hosts import HOSTS
+from site_builder.output.hosts import DEFAULT_HOST, HOSTS
 from site_builder.output.plan import SitePage, SitePlan, base_path, language_switch, plan_site
 from site_builder.output.writer import (
     Manifest,
@@ -154,6 +155,8 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
             raise PluginError("Thiết lập ocop trong mkdocs.yml có lỗi / the ocop settings have "
                               "errors:\n" + format_problems(settings_problems(found, source),
                                                              source.parent))
+        if self.command == "serve":  # MkDocs's server knows none of a host's rules
+            site = replace(site, host=DEFAULT_HOST)
         return site
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:

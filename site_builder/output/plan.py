@@ -215,7 +215,7 @@ SHOWN_AIS = ("10", "11", "13", "15", "17", "21")
 _INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
 
 
-class MinifiedScripts(FileSystemLoader):
+class CompactTemplates(FileSystemLoader):
     """Templates without their indentation, and the scripts pages include inline
     (``status.js``...) minified: every traceability page carries them, tens of thousands of
     times. A script with template literals is left as written (rjsmin does not know
@@ -246,7 +246,7 @@ class Renderer:
             (config.cache_dir / "jinja").mkdir(parents=True, exist_ok=True)
             bytecode = FileSystemBytecodeCache(str(config.cache_dir / "jinja"))
         self.env = Environment(
-            loader=MinifiedScripts(str(templates_dir)),
+            loader=CompactTemplates(str(templates_dir)),
             bytecode_cache=bytecode,
             autoescape=select_autoescape(default=True, default_for_string=True),
             undefined=StrictUndefined,

@@ -221,6 +221,17 @@ def test_placeholder_site_url_refuses_qr_codes_unless_draft(tmp_path):
     assert "Bản nháp" in read(draft.site_dir, "p/nho-say-nhon-son/index.html")
 
 
+def test_a_templates_dir_without_templates_is_named_not_a_traceback(tmp_path):
+    products = tmp_path / "products"
+    write_record(products, record())
+    config = write_mkdocs_config(tmp_path, products)
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        str(REPO / "theme" / "ocop"), str(tmp_path / "theme" / "ocop")), encoding="utf-8")
+    with pytest.raises(BuildError, match="templates_dir: .*không có mẫu trang"):
+        build_site(config, as_of=AS_OF)
+    assert not (tmp_path / "site").exists()
+
+
 def test_a_folder_not_made_by_ocop_is_never_replaced(tmp_path):
     products = tmp_path / "products"
     write_record(products, record())

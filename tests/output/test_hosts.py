@@ -79,3 +79,22 @@ def test_pages_written_flat_link_as_if_served_at_their_address(sites):
     flat = (sites["object-storage"] / "p/nho-say-nhon-son.html").read_text(encoding="utf-8")
     folder = (sites["default"] / "p/nho-say-nhon-son/index.html").read_text(encoding="utf-8")
     assert flat == folder
+
+
+def test_the_preview_server_builds_the_layout_it_can_serve(tmp_path):
+    """``ocop serve`` (MkDocs's development server) knows no host's rules: whatever ``host``
+    mkdocs.yml names, the preview is built with ``default``, as a draft."""
+    from mkdocs.config import load_config
+
+    from site_builder.mkdocs.build import ocop_plugin
+
+    config_file = write_mkdocs_config(tmp_path, tmp_path / "products")
+    text = config_file.read_text(encoding="utf-8")
+    config_file.write_text(text.replace("products_dir:", "host: object-storage\n    products_dir:"),
+                           encoding="utf-8")
+    config = load_config(config_file=str(config_file))
+    plugin = ocop_plugin(config)
+    assert plugin.site_config(config).host == "object-storage"
+    plugin.on_startup(command="serve", dirty=False)
+    served = plugin.site_config(config)
+    assert served.host == "default" and served.draft

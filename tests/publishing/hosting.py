@@ -13,7 +13,6 @@ import json
 import os
 import shutil
 import subprocess
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 from conftest import AS_OF, REPO, SITE_URL, annex_record, record, write_mkdocs_config, write_record
+from static_host import running
 
 from site_builder.output.hosts import HOSTS, Redirect
 from site_builder.publishing.content_types import upload_type
@@ -179,14 +179,18 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 def serve(answer: Callable[[str, str], Answer]) -> Iterator[str]:
     """A local server answering each (path, query) with ``answer``; yields its base address."""
     handler = type("Handler", (_Handler,), {"answer": staticmethod(answer)})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with running(handler) as base:
+        yield base
+
+
+def sample(site: Path, moved: list) -> dict[str, str]:
+    """Addresses of a built sample site, by what they are: a GS1 page with batches and one of
+    its lots, a product page, its QR code (without extension) and a moved short address."""
+    lot = sorted(site.glob("01/*/10/*.html"))[0].relative_to(site).as_posix()[: -len(".html")]
+    product = sorted(p.parent.name for p in site.glob("san-pham/*/index.html"))[0]
+    return {"gtin": "/" + "/".join(lot.split("/")[:2]), "lot": "/" + lot,
+            "product": f"/san-pham/{product}/", "qr": f"/qr/{product}",
+            "moved": "/" + moved[0].source, "moved_to": "/" + moved[0].target}
 
 
 def cloudfront(function_results: dict[tuple[str, str], dict],

@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from hosting import get, site_for_host, tool
+from hosting import get, sample, site_for_host, tool
 
 from site_builder.output.hosts import HOSTS
 from site_builder.publishing.rules import rule_files
@@ -120,14 +120,6 @@ def target(answer) -> str:
     """A Location header as path and query (Apache makes it absolute)."""
     parts = urlsplit(answer.location)
     return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-def sample(site: Path, moved: list) -> dict[str, str]:
-    lot = sorted(site.glob("01/*/10/*.html"))[0].relative_to(site).as_posix()[: -len(".html")]
-    product = sorted(p.parent.name for p in site.glob("san-pham/*/index.html"))[0]
-    return {"gtin": "/" + "/".join(lot.split("/")[:2]), "lot": "/" + lot,
-            "product": f"/san-pham/{product}/", "qr": f"/qr/{product}",
-            "moved": "/" + moved[0].source, "moved_to": "/" + moved[0].target}
 
 
 def test_a_gs1_address_answers_with_its_page_and_keeps_the_query(server):
