@@ -25,7 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 
-from run import AS_OF, OURS  # noqa: E402
+from run import AS_OF, OURS, published  # noqa: E402
 from synthetic import generate  # noqa: E402
 
 HOSTS = ("default", "github-pages", "cloudflare", "netlify", "gitlab", "nginx", "apache",
@@ -36,18 +36,6 @@ LIMITS = {"github-pages": ("bytes", 1 * GB), "cloudflare": ("files", 20_000),
           "gitlab": ("entries", 200_000), "netlify": ("folder", 54_000)}
 
 
-def measure(site: Path) -> dict:
-    files = folders = size = biggest = 0
-    for folder, subfolders, names in os.walk(site):
-        subfolders[:] = [d for d in subfolders if not d.startswith(".ocop")]
-        kept = [n for n in names if not n.startswith(".ocop")]
-        folders += len(subfolders)
-        files += len(kept)
-        biggest = max(biggest, len(kept) + len(subfolders))
-        size += sum(os.path.getsize(os.path.join(folder, n)) for n in kept)
-    return {"files": files, "folders": folders, "bytes": size, "folder": biggest}
-
-
 def build(root: Path, host: str, share: bool) -> dict:
     (root / "docs").mkdir(exist_ok=True)
     (root / "mkdocs.yml").write_text(OURS.format(theme=REPO / "theme", host=host,
@@ -56,9 +44,9 @@ def build(root: Path, host: str, share: bool) -> dict:
     subprocess.run([sys.executable, "-m", "site_builder.cli", "build", "--as-of", AS_OF,
                     "--site-dir", str(site)], cwd=root, check=True, capture_output=True,
                    env={**os.environ, "CI": "1"})
-    found = measure(site)
+    found = published(site)
     shutil.rmtree(site)
-    return found
+    return {key: found[key] for key in ("files", "folders", "bytes", "folder")}
 
 
 def catalog(root: Path, count: int) -> Path:

@@ -109,18 +109,19 @@ def measure(command: list[str], cwd: Path, site: Path) -> dict:
 
 
 def published(site: Path) -> dict:
-    """HTML pages, files, folders and bytes of what is uploaded (not the build's dot files)."""
-    pages = size = files = folders = 0
+    """HTML pages, files, folders and bytes of what is uploaded (not the build's own .ocop-*
+    files), and the entries of its biggest folder (a limit of some hosts)."""
+    pages = size = files = folders = biggest = 0
     for folder, subfolders, names in os.walk(site):
-        subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+        subfolders[:] = [d for d in subfolders if not d.startswith(".ocop")]
+        kept = [name for name in names if not name.startswith(".ocop")]
         folders += len(subfolders)
-        for name in names:
-            if name.startswith(".ocop"):
-                continue
-            files += 1
-            size += os.path.getsize(os.path.join(folder, name))
-            pages += name.endswith(".html")
-    return {"pages": pages, "files": files, "folders": folders, "mb": size / 1e6}
+        files += len(kept)
+        biggest = max(biggest, len(kept) + len(subfolders))
+        size += sum(os.path.getsize(os.path.join(folder, name)) for name in kept)
+        pages += sum(name.endswith(".html") for name in kept)
+    return {"pages": pages, "files": files, "folders": folders, "bytes": size,
+            "mb": size / 1e6, "folder": biggest}
 
 
 def upload(before: Manifest | None, site: Path) -> tuple[int, int, int]:

@@ -108,12 +108,12 @@ class Urls:
     @staticmethod
     def share_image(product: Product) -> str:
         """1200×630, what a shared link shows (share_image.py)."""
-        return f"san-pham/{product.id}/chia-se.jpg"
+        return Urls.media(product) + "chia-se.jpg"
 
     @staticmethod
     def square_image(product: Product) -> str:
         """The clean square photo for marketplace listings (only when there is a photo)."""
-        return f"san-pham/{product.id}/vuong.jpg"
+        return Urls.media(product) + "vuong.jpg"
 
     @staticmethod
     def tel(phone: str) -> str | None:
