@@ -388,7 +388,8 @@ def cmd_offline(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from site_builder.sheets.exporter import write_template
-    from site_builder.sheets.importer import ImportOptions, apply_import, find_table, plan_import
+    from site_builder.sheets.importer import ImportOptions, apply_import, plan_import
+    from site_builder.sheets.lots.find import find_sheets
     from site_builder.sheets.review import change_lines, sheet_lines, skipped_lines, totals_line
     from site_builder.sheets.tables import TableError
     from site_builder.sheets.todo import write_todo
@@ -411,7 +412,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     options = ImportOptions(args.update, args.sheet, args.decision, args.decision_date,
                             args.authority, args.province, args.regime)
     try:
-        table, layout = find_table(args.file, args.sheet)
+        workbook = find_sheets(args.file, args.sheet)
+        if workbook.has_lots:  # a lot log, or our template with its lot sheets filled in
+            return _import_lots(args, site, options, workbook)
+        assert workbook.products is not None
+        table, layout = workbook.products
         plan = plan_import(table, layout, site, options)
     except TableError as exc:
         print(f"{args.file}: {exc}" if not str(exc).startswith(str(args.file)) else exc,
@@ -437,6 +442,48 @@ def cmd_import(args: argparse.Namespace) -> int:
     apply_import(plan, skip_invalid=args.skip_invalid)
     print(totals_line(plan, args.lang) + (" Chạy 'ocop check' để xem cảnh báo." if args.lang != "en"
                                            else " Run 'ocop check' for warnings."))
+    return 0
+
+
+def _import_lots(args: argparse.Namespace, site: SiteConfig, options: object, workbook: object
+                 ) -> int:
+    """``ocop import`` of a lot log (lots and stages), after the products of the same workbook
+    when it has a product sheet filled in (our template): the lots may name those products."""
+    from site_builder.sheets.importer import apply_import, plan_import
+    from site_builder.sheets.lots.plan import apply_lots, plan_lots, products_of
+    from site_builder.sheets.lots.review import review_lines, totals_line
+    from site_builder.sheets.review import change_lines, sheet_lines, skipped_lines
+
+    products = None
+    if workbook.products is not None:  # type: ignore[attr-defined]
+        table, layout = workbook.products  # type: ignore[attr-defined]
+        products = plan_import(table, layout, site, options)  # type: ignore[arg-type]
+        if not products.changes and not products.problems:
+            products = None  # the template's product sheet left empty
+    if products is not None:
+        lines = [*sheet_lines(products, args.lang), *skipped_lines(products, args.lang)]
+        lines.extend(line for change in products.changes for line in change_lines(change, args.lang))
+        lines.extend(problem.format(args.file, args.lang) for problem in
+                     sorted(products.problems, key=lambda p: (p.row, p.column or 0)))
+        print("\n".join(lines))
+    base, extra = products_of(products) if products is not None else ({}, [])
+    plan = plan_lots(workbook, site, base, extra)  # type: ignore[arg-type]
+    print("\n".join(review_lines(plan, args.lang)))
+    errors = len(plan.errors) + (len(products.errors) if products is not None else 0)
+    if args.todo:
+        print("--todo: chỉ dùng cho danh sách sản phẩm / only for product lists", file=sys.stderr)
+    if errors and not args.skip_invalid:
+        print(f"{errors} errors: nothing written (correct the sheet, or add --skip-invalid to write "
+              "the lots without errors)." if args.lang == "en" else f"{errors} lỗi: không ghi gì "
+              "(sửa bảng, hoặc thêm --skip-invalid để ghi các lô không lỗi).", file=sys.stderr)
+        return 1
+    if args.dry_run:
+        print(totals_line(plan, args.lang, dry_run=True))
+        return 0
+    if products is not None:
+        apply_import(products, skip_invalid=args.skip_invalid)
+    apply_lots(plan, skip_invalid=args.skip_invalid)
+    print(totals_line(plan, args.lang))
     return 0
 
 
