@@ -468,8 +468,8 @@ def _import_lots(args: argparse.Namespace, site: SiteConfig, options: object, wo
         print("\n".join(lines))
     base, extra = products_of(products) if products is not None else ({}, [])
     plan = plan_lots(workbook, site, base, extra)  # type: ignore[arg-type]
-    print("\n".join(review_lines(plan, args.lang)))
     errors = len(plan.errors) + (len(products.errors) if products is not None else 0)
+    print("\n".join(review_lines(plan, args.lang, stamps=not errors or args.skip_invalid)))
     if args.todo:
         print("--todo: chỉ dùng cho danh sách sản phẩm / only for product lists", file=sys.stderr)
     if errors and not args.skip_invalid:
@@ -489,6 +489,7 @@ def _import_lots(args: argparse.Namespace, site: SiteConfig, options: object, wo
 
 def cmd_export(args: argparse.Namespace) -> int:
     from site_builder.sheets.exporter import export_rows, write_export
+    from site_builder.sheets.lots.export import lot_rows
 
     site = _site_config(args)
     target = args.out or Path(f"ocop-san-pham.{args.format}")
@@ -498,6 +499,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 1
     problems = Problems()
     rows = export_rows(site.products_dir, problems, args.lang)
+    lots = lot_rows(site.products_dir, problems)
     root = site.products_dir.parent
     for problem in problems.sorted():
         print(problem.format(args.lang, root), file=sys.stderr)
@@ -505,8 +507,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         print("Hồ sơ đọc không được, không xuất. / Unreadable records; nothing exported.",
               file=sys.stderr)
         return 1
-    write_export(target, rows, args.lang)
-    print(f"Đã xuất {len(rows)} dòng vào {target} / Exported {len(rows)} rows to {target}")
+    written = write_export(target, rows, args.lang, lots)
+    files = ", ".join(str(p) for p in written)
+    print(f"Đã xuất {len(rows)} dòng sản phẩm, {len(lots[0])} lô, {len(lots[1])} công đoạn vào "
+          f"{files} / Exported {len(rows)} product rows, {len(lots[0])} lots and {len(lots[1])} "
+          f"stages to {files}")
     return 0
 
 

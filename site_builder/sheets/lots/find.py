@@ -81,10 +81,10 @@ def find_sheets(path: Path, sheet: str | None = None) -> Workbook:
 
 
 def _sort(table: Table, found: Workbook, products_wanted: bool, lots_wanted: bool = True) -> None:
-    if lots_wanted and (layout := sheet_layout(table, LOT)) is not None:
-        found.lots.append((table, layout))
-    elif (layout := sheet_layout(table, STAGE)) is not None:
+    if (layout := sheet_layout(table, STAGE)) is not None:  # the narrower header first
         found.stages.append((table, layout))
+    elif lots_wanted and (layout := sheet_layout(table, LOT)) is not None:
+        found.lots.append((table, layout))
     elif products_wanted and found.products is None and (product_layout := find_layout(table)):
         found.products = (table, product_layout)
 

@@ -217,7 +217,7 @@ def _document_file(document: DocumentDraft, lot: str, folder: Path, sheet_folder
                    targets: dict[str, Path]) -> tuple[str, Path | None] | LotProblem:
     written = document.entry.file or ""
     parts = [p for p in written.replace("\\", "/").split("/") if p not in ("", ".")]
-    header = ""
+    header = document.header
     if not parts or ".." in parts:
         return LotProblem.at(document.where, header, "document_path", file=written)
     inside = folder.joinpath(*parts)
@@ -337,8 +337,8 @@ def _merge_areas(batch: MutableMapping, draft: LotDraft, diffs: list[Diff]) -> N
         return
     areas = batch.get("areas")
     if not isinstance(areas, list):
-        areas = _like(batch, [])
-        _put(batch, "areas", areas, BATCH_ORDER)
+        _put(batch, "areas", [], BATCH_ORDER)
+        areas = batch["areas"]
     for area in draft.areas:
         given = _area(area)
         found = next((a for a in areas if isinstance(a, MutableMapping) and (
@@ -361,8 +361,8 @@ def _merge_events(batch: MutableMapping, draft: LotDraft, diffs: list[Diff]) -> 
         return
     events = batch.get("events")
     if not isinstance(events, list):
-        events = _like(batch, [])
-        _put(batch, "events", events, BATCH_ORDER)
+        _put(batch, "events", [], BATCH_ORDER)
+        events = batch["events"]
     seen: dict[str, int] = {}
     for event in sorted(draft.events, key=lambda e: e.date):
         key = stage_key(event.step)
@@ -394,8 +394,8 @@ def _merge_documents(batch: MutableMapping, documents: list[tuple[dict[str, str]
         return
     held = batch.get("documents")
     if not isinstance(held, list):
-        held = _like(batch, [])
-        _put(batch, "documents", held, BATCH_ORDER)
+        _put(batch, "documents", [], BATCH_ORDER)
+        held = batch["documents"]
     for document, source in documents:
         where = "url" if "url" in document else "file"
         found = next((d for d in held if isinstance(d, MutableMapping)

@@ -142,9 +142,12 @@ class ProductFinder:
         return list(dict.fromkeys(ids))
 
     def _of_producer(self, ids: list[str], producer: str) -> list[str]:
-        wanted = name_key(producer)
-        return [i for i in ids if wanted and (wanted in name_key(self.known[i].producer)
-                                              or name_key(self.known[i].producer) in wanted)]
+        """The products of ``ids`` whose producer's name holds every word written ("HTX Mỹ Sơn"
+        for "HTX Nông nghiệp Mỹ Sơn"), or is held by it."""
+        wanted = set(name_key(producer).split())
+        return [i for i in ids if wanted and (wanted <= set(name_key(self.known[i].producer).split())
+                                              or set(name_key(self.known[i].producer).split())
+                                              <= wanted)]
 
     def in_title(self, lines: list[str]) -> Found | None:
         """The one product a title row names ("SỔ THEO DÕI LÔ - MẬT ONG HOA NHÃN MỸ SƠN"), or

@@ -43,6 +43,7 @@ from site_builder.sheets.lots.find import SheetLayout, Workbook, stage_place_col
 from site_builder.sheets.lots.products import Found, ProductFinder
 from site_builder.sheets.tables import Cell, Row, Table, column_letter
 
+_NONE = ("-", "–", "—")  # a line of an area column that gives nothing (lots/export.py writes it)
 _EXAMPLE = re.compile(r"^(vi du|vd|example|e\.?g\.?|mau)\b")
 
 
@@ -78,8 +79,9 @@ class LotProblem(SheetProblem):
         else:
             kind = ("lỗi" if self.error else "cảnh báo") if lang == "vi" else (
                 "error" if self.error else "warning")
-        sheet = f"«{self.sheet}» " if sheets and self.sheet else ""
-        header = f" {sheet}{self.header}:" if self.header or sheet else ""
+        named = " ".join(p for p in (f"«{self.sheet}»" if sheets and self.sheet else "",
+                                     self.header) if p)
+        header = f" {named}:" if named else ""
         return f"{where}:{header} {kind}: {self.en if lang == 'en' else self.vi}"
 
 
@@ -114,6 +116,7 @@ class DocumentDraft:
     entry: DocumentEntry
     title: str  # the entry's own, or the column's, or the file's name
     where: Where
+    header: str = ""  # its column's
 
 
 @dataclass
@@ -212,7 +215,8 @@ class LotReader:
             if _EXAMPLE.match(ascii_fold(_joined(row))):
                 self.skipped.append(Skipped(table.sheet, row.number, "example", _joined(row)))
                 continue
-            if lot_cell in (None, "") and (row.number, lot_index) not in table.cell_errors:
+            if (lot_cell in (None, "") and (row.number, lot_index) not in table.cell_errors) or \
+                    not _holds_a_lot(layout, cells, lot_cell):
                 context = self._not_a_lot(table, layout, row, cells, context)
                 continue
             draft = self._lot_row(table, layout, row, cells, context)
@@ -316,9 +320,10 @@ class LotReader:
         elif found.code == "product_ambiguous":
             self.problems.append(LotProblem.at(at, header, "product_ambiguous", question=True,
                                                text=found.text, candidates=listed))
+        elif found.candidates:
+            self._problem(at, header, "product_unknown_near", text=found.text, candidates=listed)
         else:
-            code = "product_unknown_near" if found.candidates else "product_unknown"
-            self._problem(at, header, code, text=found.text, candidates=listed)
+            self._problem(at, header, "product_unknown", text=found.text)
         return found
 
     def _values(self, table: Table, layout: SheetLayout, row: Row, cells: dict[int, Cell],
@@ -380,7 +385,7 @@ class LotReader:
             generic = header_key(header) in GENERIC_DOCUMENT_HEADERS
             for entry in entries:
                 title = entry.title or (_file_title(entry) if generic else header.strip())
-                draft.documents.append(DocumentDraft(entry, title, at))
+                draft.documents.append(DocumentDraft(entry, title, at, header))
         for index, stage in layout.stages.items():
             if index in reported or cells.get(index) in (None, ""):
                 continue
@@ -430,11 +435,12 @@ class LotReader:
         code_list = split_lines(codes[0]) if codes else []
         gln_list = [gln_text(g) for g in split_lines(glns[0])] if glns else []
         for i in range(max(len(name_list), len(code_list), len(gln_list))):
-            code = code_list[i] if i < len(code_list) else None
-            name = name_list[i] if i < len(name_list) else None
+            code = code_list[i] if i < len(code_list) and code_list[i] not in _NONE else None
+            name = name_list[i] if i < len(name_list) and name_list[i] not in _NONE else None
             if name is None:
                 name = texts.message("area_named_by_code", number=code or "—").vi
-            draft.areas.append(AreaDraft(name, code, gln_list[i] if i < len(gln_list) else None,
+            gln = gln_list[i] if i < len(gln_list) and gln_list[i] not in _NONE else None
+            draft.areas.append(AreaDraft(name, code, gln,
                                          (names or codes or glns)[1]))  # type: ignore[index]
 
     # --- lots written twice -------------------------------------------------------------------
@@ -494,12 +500,12 @@ class LotReader:
         ok = not reported
         for key in [k for k, v in values.items() if v[1].column in reported]:
             del values[key]  # said once, by the file reader's message
-        for key, code in (("lot", "stage_lot_missing"), ("step", "stage_step_missing"),
-                          ("date", "stage_date_missing")):
-            column = layout.index_of(key)
-            if key not in values and column not in reported:
-                header = layout.headers[column] if column is not None else ""
-                self._problem(Where(sheet, number, column), header, code)
+        ways = {"lot": "stage_lot_missing", "step": "stage_step_missing", "date": "stage_date_missing"}
+        for key, code in ways.items():
+            at = layout.index_of(key)
+            if key not in values and at not in reported:
+                header = layout.headers[at] if at is not None else ""
+                self._problem(Where(sheet, number, at), header, code)
                 ok = False
         lot = day = None
         if "lot" in values:
@@ -581,6 +587,19 @@ def _add_stage(draft: LotDraft, event: EventDraft) -> None:
         if getattr(event, name) and not getattr(same, name):
             setattr(same, name, getattr(event, name))
             same.cells[name] = event.cells[name]
+
+
+def _holds_a_lot(layout: SheetLayout, cells: dict[int, Cell], lot_cell: Cell) -> bool:
+    """A row with a lot code, or with words in the lot column beside lot data; words alone there
+    ("Nho sấy Nhơn Sơn", "Tháng 6/2025") are a section title over the lots below."""
+    try:
+        lot_code(lot_cell)
+        return True
+    except CellError:
+        pass
+    data = [i for k in ("produced", "expires", "best_before", "quantity", "area", "area_code",
+                        "documents") for i in layout.indexes_of(k)] + list(layout.stages)
+    return isinstance(lot_cell, date) or any(cells.get(i) not in (None, "") for i in data)
 
 
 def _joined(row: Row) -> str:

@@ -49,8 +49,9 @@ def _pick(pair: tuple[str, str], lang: str) -> str:
     return pair[1] if lang == "en" else pair[0]
 
 
-def review_lines(plan: LotPlan, lang: str = "vi") -> list[str]:
-    """The whole review, line by line, but for the summary (``totals_line``)."""
+def review_lines(plan: LotPlan, lang: str = "vi", stamps: bool = True) -> list[str]:
+    """The whole review, line by line, but for the summary (``totals_line``); ``stamps``: the
+    lots will be written, say how to print their stamps."""
     en = lang == "en"
     by_row: dict[tuple[str, int], list[LotProblem]] = {}
     for problem in plan.problems:
@@ -62,9 +63,9 @@ def review_lines(plan: LotPlan, lang: str = "vi") -> list[str]:
     for product in plan.products:
         lines.extend(product_lines(product, plan, lang, by_row, shown))
     for where, text in plan.read.failed:
-        sheet = f"«{where.sheet}» " if plan.sheets > 1 else ""
-        lines.append(f"? {'lot' if en else 'lô'} {text or '?'} ({sheet}{'row' if en else 'dòng'} "
-                     f"{where.row}): {'not written' if en else 'chưa ghi được'}")
+        lines.append(f"? {'lot' if en else 'lô'} {text or '?'} "
+                     f"({_places({(where.sheet, where.row)}, plan, en)}): "
+                     f"{'not written' if en else 'chưa ghi được'}")
         lines.extend(_problem_lines(plan, by_row.get((where.sheet, where.row), []), lang, shown))
     rest = [p for p in plan.problems if not p.question and id(p) not in shown]
     if rest:
@@ -72,7 +73,7 @@ def review_lines(plan: LotPlan, lang: str = "vi") -> list[str]:
         lines.extend(f"  {p.format(plan.source, lang, plan.sheets > 1)}" for p in
                      sorted(rest, key=lambda p: (p.sheet, p.row, p.column or 0)))
     lines.extend(missing_lines(plan, lang))
-    commands = stamp_commands(plan)
+    commands = stamp_commands(plan) if stamps else []
     if commands:
         lines.append("In tem cho các lô mới:" if not en else "Print the new lots' stamps:")
         lines.extend(f"  {c}" for c in commands)
@@ -104,8 +105,8 @@ def read_lines(plan: LotPlan, lang: str = "vi") -> list[str]:
         label = _pick(NOTES[kind], lang)
         shown = [m.text(lang) for _, m in found[:SHOWN_NOTES]] if kind != "place_from_producer" \
             else sorted({m.text(lang) for _, m in found})[:SHOWN_NOTES]
-        rows = _rows([w.row for w, _ in found])
-        lines.append(f"  {label} ({'rows' if en else 'dòng'} {rows}): " + "; ".join(shown)
+        rows = _places({(w.sheet, w.row) for w, _ in found}, plan, en)
+        lines.append(f"  {label} ({rows}): " + "; ".join(shown)
                      + ("; …" if len(found) > SHOWN_NOTES and kind != "place_from_producer" else ""))
     if plan.read.skipped:
         lines.append(f"{'Rows that are not lots' if en else 'Dòng không phải lô hàng, bỏ qua'} "
@@ -151,6 +152,17 @@ def _rows(rows: list[int]) -> str:
     return ", ".join(str(r) for r in unique[:10]) + (", …" if len(unique) > 10 else "")
 
 
+def _places(places: set[tuple[str, int]], plan: LotPlan, en: bool) -> str:
+    """'dòng 5; «Công đoạn» dòng 2, 3': rows by sheet, the lot sheet's unnamed."""
+    main = plan.workbook.lots[0][0].sheet if plan.workbook.lots else None
+    by_sheet: dict[str, list[int]] = {}
+    for sheet, row in sorted(places, key=lambda p: (p[0] != main, p)):
+        by_sheet.setdefault(sheet, []).append(row)
+    word = "row" if en else "dòng"
+    return "; ".join((f"«{sheet}» " if plan.sheets > 1 and sheet != main else "")
+                     + f"{word} {_rows(rows)}" for sheet, rows in by_sheet.items())
+
+
 def question_lines(plan: LotPlan, lang: str = "vi") -> list[str]:
     """The questions, together: a product a row names that could be several."""
     questions = [p for p in plan.problems if p.question]
@@ -178,10 +190,8 @@ def _lot_lines(change: LotChange, plan: LotPlan, lang: str,
     en = lang == "en"
     draft = change.draft
     mark, vi_head, en_head = HEADS[change.action]
-    sheet = f"«{draft.where.sheet}» " if plan.sheets > 1 and not draft.from_lot_sheet else ""
-    rows = ", ".join(str(r) for r in draft.rows)
-    head = f"  {mark} {'lot' if en else 'lô'} {draft.lot or '?'} ({sheet}{'row' if en else 'dòng'} " \
-           f"{rows}): {en_head if en else vi_head}"
+    head = f"  {mark} {'lot' if en else 'lô'} {draft.lot or '?'} ({_places(draft.places, plan, en)}):" \
+           f" {en_head if en else vi_head}"
     if change.action == "new":
         head += f": {_new_summary(change, en)}"
     lines = [head]
