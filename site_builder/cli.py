@@ -9,6 +9,7 @@ import time
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from site_builder.config import SiteConfig
 from site_builder.domain.model import Catalog
@@ -24,6 +25,10 @@ from site_builder.problems import Problems, Severity
 from site_builder.progress import Progress
 from site_builder.records.schema import json_schema
 from site_builder.records.validate import UNTRANSLATED_CODE, load_catalog, note_kind, record_paths
+
+if TYPE_CHECKING:  # imported where used: the spreadsheet modules load only for import/export
+    from site_builder.sheets.importer import ImportOptions
+    from site_builder.sheets.lots.find import Workbook
 
 
 def _date(text: str) -> date:
@@ -445,8 +450,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _import_lots(args: argparse.Namespace, site: SiteConfig, options: object, workbook: object
-                 ) -> int:
+def _import_lots(args: argparse.Namespace, site: SiteConfig, options: ImportOptions,
+                 workbook: Workbook) -> int:
     """``ocop import`` of a lot log (lots and stages), after the products of the same workbook
     when it has a product sheet filled in (our template): the lots may name those products."""
     from site_builder.sheets.importer import apply_import, plan_import
@@ -455,9 +460,9 @@ def _import_lots(args: argparse.Namespace, site: SiteConfig, options: object, wo
     from site_builder.sheets.review import change_lines, sheet_lines, skipped_lines
 
     products = None
-    if workbook.products is not None:  # type: ignore[attr-defined]
-        table, layout = workbook.products  # type: ignore[attr-defined]
-        products = plan_import(table, layout, site, options)  # type: ignore[arg-type]
+    if workbook.products is not None:
+        table, layout = workbook.products
+        products = plan_import(table, layout, site, options)
         if not products.changes and not products.problems:
             products = None  # the template's product sheet left empty
     if products is not None:
@@ -467,7 +472,7 @@ def _import_lots(args: argparse.Namespace, site: SiteConfig, options: object, wo
                      sorted(products.problems, key=lambda p: (p.row, p.column or 0)))
         print("\n".join(lines))
     base, extra = products_of(products) if products is not None else ({}, [])
-    plan = plan_lots(workbook, site, base, extra)  # type: ignore[arg-type]
+    plan = plan_lots(workbook, site, base, extra)
     errors = len(plan.errors) + (len(products.errors) if products is not None else 0)
     print("\n".join(review_lines(plan, args.lang, stamps=not errors or args.skip_invalid)))
     if args.todo:

@@ -465,3 +465,30 @@ def test_english_headers(project, tmp_path, capsys):
         "quantity": "300 bags", "standards": ["VietGAP", "HACCP"],
         "events": [{"step": "Harvested", "date": date(2025, 6, 10),
                     "place": "Hợp tác xã Nông nghiệp Nhơn Sơn"}]}]
+
+
+def test_a_lot_code_yaml_would_read_as_a_boolean_stays_text(project, tmp_path, capsys):
+    """ruamel writes YAML 1.2, where ON is text; records are read as YAML 1.1, where it is true.
+    A new lot written beside an edited one (through ruamel) keeps its code quoted."""
+    products, config = project
+    rows = [HEADER, ["nho-say-nhon-son", "A1", "01/03/2025", None, "10 túi"]]
+    assert _run(config, "import", str(_sheet(tmp_path / "lo.xlsx", rows))) == 0
+    rows[1][4] = "12 túi"
+    rows.append(["nho-say-nhon-son", "ON", "02/03/2025", None, "5 túi"])
+    rows.append(["nho-say-nhon-son", "NO", "03/03/2025", None, "5 túi"])
+    assert _run(config, "import", str(_sheet(tmp_path / "lo.xlsx", rows))) == 0
+    assert [b["lot"] for b in _batches(products, "nho-say-nhon-son")] == ["A1", "ON", "NO"]
+    assert _run(config, "check") == 0
+
+
+def test_a_problem_ocop_check_finds_is_put_at_the_cell_it_came_from(project, tmp_path, capsys):
+    _, config = project
+    rows = [["Mã sản phẩm", "Mã lô", "NSX", "HSD"], ["nho-say-nhon-son", "C1", "01/03/2025", "01/04/2025"]]
+    stages = [["Mã lô", "Công đoạn", "Ngày", "Địa điểm", "GLN"],
+              ["C1", "Đóng túi", "01/03/2025", "Xưởng", "8936058200011"],
+              ["C1", "Giao đại lý", "05/04/2025", "Đại lý Phan Rang", None]]
+    assert _run(config, "import", str(_sheet(tmp_path / "lo.xlsx", rows, stages))) == 1
+    out = capsys.readouterr().out
+    assert "x lô C1 (dòng 2; «Công đoạn» dòng 2, 3): có lỗi, không ghi" in out
+    assert "lo.xlsx:2:E: «Công đoạn» gln: lỗi: số kiểm tra của GLN sai" in out
+    assert "lo.xlsx:3:C: «Công đoạn» date: lỗi: công đoạn ngày 05/04/2025 sau hạn dùng của lô" in out

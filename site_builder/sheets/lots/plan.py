@@ -30,7 +30,6 @@ from site_builder.config import SiteConfig
 from site_builder.domain.model import Catalog
 from site_builder.domain.rules import status_on
 from site_builder.domain.traceability import completeness
-from site_builder.problems import Message
 from site_builder.records.validate import (
     DOCUMENT_SIGNATURES,
     MAX_DOCUMENT_BYTES,
@@ -39,7 +38,7 @@ from site_builder.records.validate import (
     load_catalog,
 )
 from site_builder.sheets.drafts import name_key, slug
-from site_builder.sheets.importer import _dump, _plain, _yaml, _yaml_value
+from site_builder.sheets.importer import _dump, _plain, _RecordDumper, _yaml, _yaml_value
 from site_builder.sheets.lots.columns import stage_key
 from site_builder.sheets.lots.find import Workbook
 from site_builder.sheets.lots.products import Known, ProductFinder, gtin14
@@ -97,6 +96,7 @@ class ProductLots:
     lots: list[LotChange] = field(default_factory=list)
     documents: dict[int, list[tuple[dict[str, str], Path | None]]] = field(default_factory=dict)
     text: str = ""  # the record with the lots, "" when nothing changes
+    merged: Any = None  # the record with the lots, as plain data
 
     @property
     def changed(self) -> bool:
@@ -110,6 +110,7 @@ class LotPlan:
     read: LotRead
     products: list[ProductLots]
     problems: list[LotProblem]
+    unreadable_records: int = 0  # records with errors: their products cannot be named
 
     @property
     def errors(self) -> list[LotProblem]:
@@ -160,7 +161,7 @@ def plan_lots(workbook: Workbook, config: SiteConfig, base: dict[str, str] | Non
     ``base`` holds record texts a product sheet of the same workbook is about to write, and
     ``extra`` the products it adds, so its lots can name them."""
     base = base or {}
-    catalog, _ = load_catalog(config, traceability_notes=False)
+    catalog, found = load_catalog(config, traceability_notes=False)
     known = {k.id: k for k in known_products(catalog)}
     known.update((k.id, k) for k in extra or [])
     finder = ProductFinder(list(known.values()))
@@ -181,12 +182,13 @@ def plan_lots(workbook: Workbook, config: SiteConfig, base: dict[str, str] | Non
         problems.extend(p for c in product.lots for p in c.problems if p not in problems)
     staged = [p for p in products.values() if p.changed]
     for product in staged:
-        product.text = _merge_product(product, ruamel=True)
+        product.text = _record_text(product)
     problems.extend(_check(staged, config))
     for change in (c for p in products.values() for c in p.lots):
         if any(p.error for p in change.problems) and change.action != "invalid":
             change.action = "invalid"
-    return LotPlan(workbook.path, workbook, read, list(products.values()), problems)
+    broken = len({p.path for p in found.errors})
+    return LotPlan(workbook.path, workbook, read, list(products.values()), problems, broken)
 
 
 def _documents(product: ProductLots, sheet_folder: Path, problems: list[LotProblem]) -> None:
@@ -254,10 +256,10 @@ def _within(path: Path, folder: Path) -> bool:
     return True
 
 
-def _merge_product(product: ProductLots, ruamel: bool) -> str:
-    """Merges the product's valid lots into its record: on plain data (``ruamel`` False) to learn
-    what changes, setting each lot's action and differences; on the round-trip document to get
-    the text to write."""
+def _merge_product(product: ProductLots, ruamel: bool) -> Any:
+    """Merges the product's valid lots into its record and returns it: as plain data (``ruamel``
+    False) to learn what changes, setting each lot's action and differences (kept as
+    ``product.merged``); as the round-trip document to write with its comments and layout."""
     doc = _yaml().load(product.base) if ruamel else yaml.load(product.base, Loader=_SafeLoader)
     if not isinstance(doc, MutableMapping):
         doc = CommentedMap() if ruamel else {}
@@ -275,14 +277,92 @@ def _merge_product(product: ProductLots, ruamel: bool) -> str:
                 change.problems.append(LotProblem.at(change.draft.where, "", "lot_case",
                                                      error=False, given=change.draft.lot, kept=kept))
                 change.draft.lot = kept
-    for change in product.lots if not ruamel else ():
-        if change.index is not None:
             change.merged_events = [(stage_key(str(e.get("step", ""))), _day(e.get("date")))
-                                    for e in batches[change.index].get("events") or []
+                                    for e in batches[index].get("events") or []
                                     if isinstance(e, MutableMapping)]
-    if ruamel and batches and "batches" not in doc:
+    if batches and "batches" not in doc:
         _put(doc, "batches", batches, RECORD_ORDER)
-    return _dump(doc) if ruamel else ""
+    if not ruamel:
+        product.merged = doc
+    return doc
+
+
+def _record_text(product: ProductLots) -> str:
+    """The record with its lots merged: new lots written after the record's own (its text kept
+    byte for byte), or, when a lot the record holds changes, the whole record through ruamel's
+    round trip."""
+    if not any(c.action == "update" for c in product.lots):
+        text = _appended(product)
+        if text is not None:
+            return text
+    return _dump(_merge_product(product, ruamel=True))
+
+
+def _appended(product: ProductLots) -> str | None:
+    """The record's text with its new lots added as YAML lines after its last lot (or as a new
+    ``batches`` before ``withdrawn`` and ``to_confirm``), so nothing of it is rewritten; None when
+    its layout is not one this can follow. The result must read back as the merged record."""
+    new = [product.merged["batches"][c.index] for c in product.lots
+           if c.action == "new" and c.index is not None]
+    try:
+        root = yaml.compose(product.base, Loader=_SafeLoader)
+    except yaml.YAMLError:
+        return None
+    if not new or not isinstance(root, yaml.MappingNode):
+        return None
+    base = product.base if product.base.endswith("\n") else product.base + "\n"
+    keys = {k.value: (k, v) for k, v in root.value if isinstance(k, yaml.ScalarNode)}
+    if any(k.start_mark.column for k, _ in keys.values()):
+        return None
+    if "batches" in keys:
+        sequence = keys["batches"][1]
+        if not isinstance(sequence, yaml.SequenceNode) or sequence.flow_style or not sequence.value:
+            return None
+        dash = sequence.value[0].start_mark.column - 2
+        at = _line_after(_last_scalar(sequence), base)
+        block = _items(new, dash) if dash >= 0 else None
+    else:
+        following = [keys[k][0].start_mark.index for k in ("withdrawn", "to_confirm") if k in keys]
+        at = _above_comments(base, min(following)) if following else len(base)
+        block = "batches:\n" + _items(new, 0)
+    if block is None:
+        return None
+    text = base[:at] + block + base[at:]
+    try:
+        reread = yaml.load(text, Loader=_SafeLoader)
+    except yaml.YAMLError:
+        return None
+    return text if reread == product.merged else None
+
+
+def _items(batches: list[Any], indent: int) -> str:
+    text = yaml.dump(_plain(batches), Dumper=_RecordDumper, allow_unicode=True, sort_keys=False,
+                     width=100, default_flow_style=False)
+    return "".join(" " * indent + line if line.strip() else line
+                   for line in text.splitlines(keepends=True))
+
+
+def _last_scalar(node: Any) -> Any:
+    while isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.value:
+        node = node.value[-1][1] if isinstance(node, yaml.MappingNode) else node.value[-1]
+    return node
+
+
+def _line_after(node: Any, text: str) -> int:
+    """Where the line after ``node`` starts (after a comment on its line, before those below)."""
+    index = node.end_mark.index
+    if index == 0 or text[index - 1] == "\n":
+        return index
+    end = text.find("\n", index)
+    return len(text) if end < 0 else end + 1
+
+
+def _above_comments(text: str, index: int) -> int:
+    """The start of the comment lines right above ``index`` (they belong to the key below)."""
+    lines = text[:index].splitlines(keepends=True)
+    while lines and lines[-1].lstrip().startswith("#"):
+        lines.pop()
+    return sum(len(line) for line in lines)
 
 
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -567,7 +647,8 @@ def apply_lots(plan: LotPlan, skip_invalid: bool = False) -> list[ProductLots]:
             continue
         text = product.text
         if any(c.action == "invalid" for c in product.lots) or not text:
-            text = _merge_product(product, ruamel=True)  # without the lots the check refused
+            _merge_product(product, ruamel=False)  # without the lots the check refused
+            text = _record_text(product)
         for i, change in enumerate(product.lots):
             if change.action not in ("new", "update"):
                 continue
@@ -596,13 +677,3 @@ def _link(source: Any, target: Any) -> None:
         os.link(source, target)
     except OSError:
         shutil.copy2(source, target)
-
-
-def stamp_commands(plan: LotPlan) -> list[str]:
-    """``ocop stamps`` for every new lot whose product may carry the OCOP mark today."""
-    return [f"ocop stamps {p.id} --lot {c.draft.lot}" for p in plan.products for c in p.lots
-            if c.action == "new" and c.stamp]
-
-
-def note_messages(plan: LotPlan) -> dict[str, list[tuple[Where, Message]]]:
-    return plan.read.notes

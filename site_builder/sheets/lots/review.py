@@ -12,7 +12,7 @@ from typing import Any
 
 from site_builder.sheets.columns import header_key
 from site_builder.sheets.lots.find import SheetLayout
-from site_builder.sheets.lots.plan import Diff, LotChange, LotPlan, ProductLots, stamp_commands
+from site_builder.sheets.lots.plan import Diff, LotChange, LotPlan, ProductLots
 from site_builder.sheets.lots.reader import LotProblem
 from site_builder.sheets.tables import Table, column_letter
 
@@ -38,7 +38,6 @@ SKIPPED = {"example": ("dòng ví dụ", "example row"), "section": ("mục sả
            "hidden": ("dòng đang ẩn trong Excel", "row hidden in Excel")}
 NOTES = {
     "two_digit_year": ("năm ghi hai chữ số, đọc là 20..", "two-digit years read as 20.."),
-    "use_by_counted": ("hạn sử dụng tính từ ngày sản xuất", "use-by counted from the production date"),
     "place_from_producer": ("công đoạn không ghi địa điểm: lấy tên chủ thể",
                             "stages without a place: the producer's name"),
 }
@@ -73,7 +72,7 @@ def review_lines(plan: LotPlan, lang: str = "vi", stamps: bool = True) -> list[s
         lines.extend(f"  {p.format(plan.source, lang, plan.sheets > 1)}" for p in
                      sorted(rest, key=lambda p: (p.sheet, p.row, p.column or 0)))
     lines.extend(missing_lines(plan, lang))
-    commands = stamp_commands(plan) if stamps else []
+    commands = stamp_commands(plan, lang) if stamps else []
     if commands:
         lines.append("In tem cho các lô mới:" if not en else "Print the new lots' stamps:")
         lines.extend(f"  {c}" for c in commands)
@@ -97,11 +96,19 @@ def read_lines(plan: LotPlan, lang: str = "vi") -> list[str]:
     for kind, tables in (("lot", plan.workbook.lots), ("stage", plan.workbook.stages)):
         for table, layout in tables:
             lines.extend(_sheet_lines(plan, table, layout, kind, en))
+    if plan.unreadable_records:
+        lines.append(f"  {'note' if en else 'ghi chú'}: " + (
+            f"{plan.unreadable_records} records with errors are not looked in for products "
+            "(ocop check names them)" if en else f"{plan.unreadable_records} hồ sơ có lỗi nên "
+            "không dùng để tìm sản phẩm (ocop check cho biết lỗi)"))
     if plan.read.title_product:
         product_id, row = plan.read.title_product
         lines.append(f"  {'product (for every row)' if en else 'sản phẩm (cho mọi dòng)'}: "
                      f"{product_id} ({'from row' if en else 'theo dòng'} {row})")
-    for kind, found in plan.read.notes.items():
+    notes = {k: v for k, v in plan.read.notes.items() if k != "use_by_counted"}  # said per lot
+    if notes:
+        lines.append("Suy ra cho cả bảng (xem lại):" if not en else "Worked out (check):")
+    for kind, found in notes.items():
         label = _pick(NOTES[kind], lang)
         shown = [m.text(lang) for _, m in found[:SHOWN_NOTES]] if kind != "place_from_producer" \
             else sorted({m.text(lang) for _, m in found})[:SHOWN_NOTES]
@@ -113,8 +120,7 @@ def read_lines(plan: LotPlan, lang: str = "vi") -> list[str]:
                      f"({len(plan.read.skipped)}):")
         for skipped in plan.read.skipped:
             text = skipped.text if len(skipped.text) <= 60 else skipped.text[:57] + "..."
-            sheet = f"«{skipped.sheet}» " if plan.sheets > 1 and skipped.sheet else ""
-            lines.append(f"  {sheet}{'row' if en else 'dòng'} {skipped.row}: "
+            lines.append(f"  {_places({(skipped.sheet, skipped.row)}, plan, en)}: "
                          f"{_pick(SKIPPED[skipped.kind], lang)} «{text}»")
     return lines
 
@@ -282,3 +288,22 @@ def totals_line(plan: LotPlan, lang: str = "vi", dry_run: bool = False) -> str:
     return (f"{lead}: {lots} lô của {products} sản phẩm: {counts['new']} mới, "
             f"{counts['update']} thay đổi, {counts['same']} không đổi, {counts['invalid']} có lỗi; "
             f"bỏ qua {len(plan.read.skipped)} dòng; {questions} câu hỏi.")
+
+
+STAMP_COMMANDS_PER_PRODUCT = 5  # more new lots than this: one command prints them all
+
+
+def stamp_commands(plan: LotPlan, lang: str = "vi") -> list[str]:
+    """``ocop stamps`` for the new lots whose product may carry the OCOP mark today: one per lot,
+    or one per product that has many (it prints the product's and every lot's stamps; those
+    printed before come from the cache)."""
+    commands = []
+    for product in plan.products:
+        lots = [c.draft.lot for c in product.lots if c.action == "new" and c.stamp]
+        if len(lots) > STAMP_COMMANDS_PER_PRODUCT:
+            commands.append(f"ocop stamps {product.id}   # {len(lots)} "
+                            + ("new lots, and the others" if lang == "en" else
+                               "lô mới, và các lô khác"))
+        else:
+            commands.extend(f"ocop stamps {product.id} --lot {lot}" for lot in lots)
+    return commands
