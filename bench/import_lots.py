@@ -21,7 +21,6 @@ import contextlib
 import io
 import sys
 import tempfile
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -33,6 +32,7 @@ sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "bench"))
 
 from conftest import write_mkdocs_config  # noqa: E402
+from import_annex import timed  # noqa: E402
 from synthetic import generate  # noqa: E402
 
 from site_builder.cli import main  # noqa: E402
@@ -74,12 +74,6 @@ def reference_read(path: Path) -> int:
                 for _ in row)
     book.close()
     return cells
-
-
-def timed(action) -> float:
-    start = time.perf_counter()
-    action()
-    return time.perf_counter() - start
 
 
 def main_bench(lots: int) -> None:

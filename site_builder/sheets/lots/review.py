@@ -33,6 +33,8 @@ HEADS = {
     "same": ("=", "không đổi", "unchanged"), "invalid": ("x", "có lỗi, không ghi",
                                                           "has errors, not written"),
 }
+COUNTED = {"new": ("lô mới", "new"), "update": ("lô thay đổi", "changed"),
+           "same": ("lô không đổi", "unchanged"), "invalid": ("lô có lỗi", "with errors")}
 SKIPPED = {"example": ("dòng ví dụ", "example row"), "section": ("mục sản phẩm", "product section"),
            "note": ("không có mã lô", "no lot code"),
            "hidden": ("dòng đang ẩn trong Excel", "row hidden in Excel")}
@@ -164,9 +166,11 @@ def _places(places: set[tuple[str, int]], plan: LotPlan, en: bool) -> str:
     by_sheet: dict[str, list[int]] = {}
     for sheet, row in sorted(places, key=lambda p: (p[0] != main, p)):
         by_sheet.setdefault(sheet, []).append(row)
-    word = "row" if en else "dòng"
+    def word(rows: list[int]) -> str:
+        return ("rows" if len(rows) > 1 else "row") if en else "dòng"
+
     return "; ".join((f"«{sheet}» " if plan.sheets > 1 and sheet != main else "")
-                     + f"{word} {_rows(rows)}" for sheet, rows in by_sheet.items())
+                     + f"{word(rows)} {_rows(rows)}" for sheet, rows in by_sheet.items())
 
 
 def question_lines(plan: LotPlan, lang: str = "vi") -> list[str]:
@@ -184,7 +188,7 @@ def product_lines(product: ProductLots, plan: LotPlan, lang: str,
                   by_row: dict[tuple[str, int], list[LotProblem]], shown: set[int]) -> list[str]:
     """A product's lots: one line each, what changed, and their problems beside them."""
     counts = Counter(c.action for c in product.lots)
-    summary = ", ".join(f"{n} {_pick(HEADS[a][1:], lang)}" for a, n in counts.items())
+    summary = ", ".join(f"{n} {_pick(COUNTED[a], lang)}" for a, n in counts.items())
     lines = [f"{product.id}: {summary}"]
     for change in product.lots:
         lines.extend(_lot_lines(change, plan, lang, by_row, shown))
@@ -223,12 +227,10 @@ def _new_summary(change: LotChange, en: bool) -> str:
             parts.append(f"{label[1] if en else label[0]} {_shown(fields[key])}")
     if "quantity" in fields:
         parts.append(str(fields["quantity"]))
-    events = len(change.draft.events)
-    if events:
-        parts.append(f"{events} {'stages' if en else 'công đoạn'}")
-    documents = len(change.draft.documents)
-    if documents:
-        parts.append(f"{documents} {'documents' if en else 'tài liệu'}")
+    for count, vi, english in ((len(change.draft.events), "công đoạn", "stage"),
+                               (len(change.draft.documents), "tài liệu", "document")):
+        if count:
+            parts.append(f"{count} " + (english + "s" * (count > 1) if en else vi))
     return ", ".join(parts)
 
 
