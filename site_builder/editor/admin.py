@@ -14,6 +14,7 @@ from site_builder.config import EditorSettings, SiteConfig
 from site_builder.editor.bundle import SCRIPT, decap_files
 from site_builder.editor.fields import Labels, editor_fields, field_order, labels
 from site_builder.records.schema import json_schema
+from site_builder.repository import repository_root
 
 ADMIN_DIR = "admin/"
 STATIC = Path(__file__).parent / "static"
@@ -37,15 +38,6 @@ def editor_files(site: SiteConfig, root: Path) -> dict[str, bytes]:
     for name in ("ocop-editor.js", "ocop-editor.css"):
         files[ADMIN_DIR + name] = (STATIC / name).read_bytes()
     return files
-
-
-def repository_root(root: Path) -> Path:
-    """The Git repository holding ``root`` (the nearest folder with ``.git``), else ``root``:
-    the editor names files relative to it, as the Git service and decap-server see them."""
-    for folder in (root, *root.parents):
-        if (folder / ".git").exists():
-            return folder
-    return root
 
 
 def editor_config(site: SiteConfig, settings: EditorSettings, words: Labels,

@@ -232,6 +232,12 @@ def test_an_office_edits_a_story_and_adds_a_lot_with_a_stage_and_a_photo(
     assert "fried fresh each day" in english
     lot_page = (site / "p" / PRODUCT / LOT / "index.html").read_text(encoding="utf-8")
     assert "Chiên và bọc đường" in lot_page and "20/11/2026" in lot_page
+    with serve(site, clean_urls=True) as base:  # what a consumer's phone shows of the new lot
+        page = vi_browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+        page.goto(f"{base}p/{PRODUCT}/{LOT}/")
+        assert page.get_by_text("Chiên và bọc đường").first.is_visible()
+        shot(page, "lo-moi-tren-trang", tmp_path, full_page=False)
+        page.close()
 
 
 def _dates_as_text(value):
