@@ -15,9 +15,9 @@ from site_builder.cli import main
 from site_builder.config import EditorSettings, SiteConfig, settings_from
 from site_builder.editor import bundle
 from site_builder.editor.admin import admin_page, editor_config, editor_files
-from site_builder.repository import repository_root
 from site_builder.editor.fields import field_order, labels
 from site_builder.mkdocs.build import build_site
+from site_builder.repository import repository_root
 
 
 def _settings(tmp_path: Path, editor: object):
