@@ -470,6 +470,7 @@ def _import_lots(args: argparse.Namespace, site: SiteConfig, options: ImportOpti
     from site_builder.sheets.lots.plan import apply_lots, plan_lots, products_of
     from site_builder.sheets.lots.review import review_lines, totals_line
     from site_builder.sheets.review import change_lines, sheet_lines, skipped_lines
+    from site_builder.sheets.todo import write_todo
 
     products = None
     if workbook.products is not None:
@@ -487,8 +488,9 @@ def _import_lots(args: argparse.Namespace, site: SiteConfig, options: ImportOpti
     plan = plan_lots(workbook, site, base, extra)
     errors = len(plan.errors) + (len(products.errors) if products is not None else 0)
     print("\n".join(review_lines(plan, args.lang, stamps=not errors or args.skip_invalid)))
-    if args.todo:
-        print("--todo: chỉ dùng cho danh sách sản phẩm / only for product lists", file=sys.stderr)
+    if args.todo and products is not None:  # the to-do workbook is about products
+        write_todo(args.todo, products, args.lang)
+        print(f"Đã ghi bảng việc cần làm {args.todo} / Wrote the to-do workbook {args.todo}")
     if errors and not args.skip_invalid:
         print(f"{errors} errors: nothing written (correct the sheet, or add --skip-invalid to write "
               "the lots without errors)." if args.lang == "en" else f"{errors} lỗi: không ghi gì "
