@@ -492,3 +492,25 @@ def test_a_problem_ocop_check_finds_is_put_at_the_cell_it_came_from(project, tmp
     assert "x lô C1 (dòng 2; «Công đoạn» dòng 2, 3): có lỗi, không ghi" in out
     assert "lo.xlsx:2:E: «Công đoạn» gln: lỗi: số kiểm tra của GLN sai" in out
     assert "lo.xlsx:3:C: «Công đoạn» date: lỗi: công đoạn ngày 05/04/2025 sau hạn dùng của lô" in out
+
+
+def test_an_excel_97_2003_log_with_a_hidden_row(project, tmp_path, capsys):
+    import xlwt
+
+    products, config = project
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("So lo")
+    as_date = xlwt.easyxf(num_format_str="DD/MM/YYYY")
+    for column, value in enumerate(["Mã sản phẩm", "Mã lô", "Ngày sản xuất", "Hạn sử dụng"]):
+        sheet.write(0, column, value)
+    for row, lot in ((1, "X97"), (2, "BO-QUA")):
+        sheet.write(row, 0, "nho-say-nhon-son")
+        sheet.write(row, 1, lot)
+        sheet.write(row, 2, date(2025, 3, row), as_date)
+        sheet.write(row, 3, "12 tháng")
+    sheet.row(2).hidden = True  # an office hides a row to leave it out
+    book.save(str(tmp_path / "so-lo.xls"))
+    assert _run(config, "import", str(tmp_path / "so-lo.xls")) == 0
+    assert "dòng 3: dòng đang ẩn trong Excel" in capsys.readouterr().out
+    assert _batches(products, "nho-say-nhon-son") == [
+        {"lot": "X97", "produced": date(2025, 3, 1), "expires": date(2026, 3, 1)}]
