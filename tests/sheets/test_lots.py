@@ -188,6 +188,10 @@ def test_an_unknown_product_names_the_closest_and_a_near_name_is_said(project, t
 
 def test_a_title_or_a_section_row_names_the_product_of_the_rows_below(project, tmp_path, capsys):
     products, config = project
+    nameless = [["Mã lô", "NSX"], ["T1", "01/03/2025"], ["T2", "01/04/2025"]]
+    assert _run(config, "import", str(_sheet(tmp_path / "lo0.xlsx", nameless))) == 1
+    out = capsys.readouterr().out
+    assert out.count("không biết lô của sản phẩm nào") == 1 and "(2 dòng: 2, 3)" in out
     titled = [["SỔ THEO DÕI LÔ — NHO SẤY TÁCH HẠT NHƠN SƠN"], [], ["Mã lô", "NSX"],
               ["T1", "01/03/2025"], ["T2", "01/04/2025"]]
     assert _run(config, "import", str(_sheet(tmp_path / "lo.xlsx", titled))) == 0
@@ -443,7 +447,7 @@ def test_export_writes_lots_and_an_edited_export_changes_only_the_edit(project, 
     book.save(exported)
     assert _run(config, "import", str(exported)) == 0
     out = capsys.readouterr().out
-    assert "~ lô E1" in out and "= lô E2" in out
+    assert "~ lô E1" in out and "mat-ong-my-son: 1 lô không đổi" in out and "lô E2" not in out
     changed = {p for p in products.rglob("*") if p.is_file() and p.read_bytes() != before.get(p)}
     assert changed == {products / "nho-say-nhon-son" / "product.yml"}
     lot = _batches(products, "nho-say-nhon-son")[0]

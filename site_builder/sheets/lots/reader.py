@@ -180,10 +180,12 @@ class LotReader:
         self.title_product: tuple[str, int] | None = None
         self.unplaced: set[str] = set()  # lot codes of rows whose product is not known
         self.failed: list[tuple[Where, str]] = []
+        self.nameless: list[Where] = []  # lot rows that name no product
 
     def read(self) -> LotRead:
         for table, layout in self.workbook.lots:
             self._lot_sheet(table, layout)
+        self._say_nameless()
         self._repeated_lots()
         for table, layout in self.workbook.stages:
             self._stage_sheet(table, layout)
@@ -312,7 +314,7 @@ class LotReader:
         at = replace(where, column=column)
         listed = "; ".join(k.shown() for k in found.candidates)
         if found.code == "product_missing":
-            self._problem(at, header, "product_missing")
+            self.nameless.append(at)  # said once for the sheet, with its rows
         elif found.code == "product_conflict":
             first, other = found.candidates
             self._problem(at, header, "product_conflict", text=found.text, first=first.shown(),
@@ -442,6 +444,20 @@ class LotReader:
             gln = gln_list[i] if i < len(gln_list) and gln_list[i] not in _NONE else None
             draft.areas.append(AreaDraft(name, code, gln,
                                          (names or codes or glns)[1]))  # type: ignore[index]
+
+    def _say_nameless(self) -> None:
+        """Lots that name no product: one problem at the first, listing the rows (a log without
+        a product column says it on every row)."""
+        if not self.nameless:
+            return
+        first = self.nameless[0]
+        problem = LotProblem.at(first, "", "product_missing")
+        if len(self.nameless) > 1:
+            rows = ", ".join(str(w.row) for w in self.nameless[:8]) + (
+                ", …" if len(self.nameless) > 8 else "")
+            listed = texts.message("rows_listed", count=len(self.nameless), rows=rows)
+            problem = replace(problem, message=Message(problem.vi + listed.vi, problem.en + listed.en))
+        self.problems.append(problem)
 
     # --- lots written twice -------------------------------------------------------------------
 

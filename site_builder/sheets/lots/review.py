@@ -191,6 +191,9 @@ def product_lines(product: ProductLots, plan: LotPlan, lang: str,
     summary = ", ".join(f"{n} {_pick(COUNTED[a], lang)}" for a, n in counts.items())
     lines = [f"{product.id}: {summary}"]
     for change in product.lots:
+        said = [p for place in sorted(change.draft.places) for p in by_row.get(place, [])]
+        if change.action == "same" and not said and not change.problems:
+            continue  # counted above: a log imported again lists only what it changes
         lines.extend(_lot_lines(change, plan, lang, by_row, shown))
     return lines
 
