@@ -19,7 +19,8 @@ from site_builder.sheets.texts import SHEET_MESSAGES
 
 SHEETS = Path(__file__).resolve().parents[2] / "site_builder" / "sheets"
 MOVED = ("drafts.py", "importer.py", "tables.py", "columns.py", "texts.py", "lots/columns.py",
-         "lots/find.py", "lots/products.py", "lots/reader.py", "lots/plan.py", "lots/export.py")
+         "lots/find.py", "lots/products.py", "lots/reader.py", "lots/merge.py", "lots/plan.py",
+         "lots/export.py")
 # Calls that build a problem: the code is their first argument (``of``: the fourth, ``at`` and
 # the lot reader's ``_problem``: the third).
 CODE_TAKERS = {"CellError": 0, "SetWords": 0, "TableError": 0, "message": 0, "of": 3, "at": 2,

@@ -6,7 +6,9 @@ columns   the lot and stage columns, the header words people use, and how a cell
 find      which sheets of a workbook hold products, lots and stages (the import's dispatch)
 reader    rows of the lot and stage sheets -> one draft per lot, with the cells it came from
 products  which product a row names: record id, OCOP code, GTIN or name (and producer)
-plan      drafts merged into the records (ruamel round trip), checked like ``ocop check``,
-          written with their documents
+merge     a lot merged into a record's batches (plain data or ruamel's round trip); new lots
+          appended to a record's text
+plan      the import: drafts merged into the records, checked like ``ocop check``, written
+          with their documents
 review    the import told to a person; export: lots and stages out as sheets
 """
