@@ -234,6 +234,12 @@ def fit(text: str, level: Level) -> tuple[int, tuple[Segment, ...]]:
     raise DataOverflowError()
 
 
+@lru_cache(maxsize=160)
+def correctable_codewords(version: int, level: Level) -> int:
+    """How many wrong codewords a symbol can restore: half its error correction codewords."""
+    return sum((block.total_count - block.data_count) // 2 for block in rs_blocks(version, int(level)))
+
+
 def smallest_symbols(url: str) -> dict[Level, int]:
     """For each level, the smallest version that holds the code text of ``url``."""
     text = code_text(url)

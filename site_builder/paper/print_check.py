@@ -71,10 +71,9 @@ def decoders() -> Tools:
                          ("cairosvg", "cairosvg")):
         try:
             found[module] = __import__(module, fromlist=["_"])
-        except ImportError as exc:
-            missing.append(what)
-            if "zbar" in str(exc).lower() and module == "pyzbar.pyzbar":
-                missing[-1] = "libzbar0 (apt-get install libzbar0)"
+        except ImportError as exc:  # pyzbar raises it too when it cannot find libzbar
+            missing.append("libzbar0 (apt-get install libzbar0)"
+                           if "shared library" in str(exc) else what)
         except OSError:  # the package is there, its C library is not
             missing.append({"cairosvg": "libcairo2 (apt-get install libcairo2)",
                             "pyzbar.pyzbar": "libzbar0 (apt-get install libzbar0)"}.get(module, what))

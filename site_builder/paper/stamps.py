@@ -6,8 +6,9 @@ and PDF. A module of the code is a whole number of printer dots, so every module
 same width; the code keeps its 4-module quiet zone. Which symbol, which module and which lines
 of text a size gets is decided by the print simulation (README, "Stamps for small packs"):
 
-- a module under ``MIN_MODULE_MM`` (or under 2 dots) is refused, with the smallest size that
-  works for that address at that printer's resolution;
+- a module under ``MIN_MODULE_MM`` (or under 2 dots) is refused, and so is a module under
+  ``COMFORTABLE_MODULE_MM`` for a symbol that restores fewer than ``MIN_CORRECTABLE_SMALL``
+  codewords, with the smallest size that works for that address at that printer's resolution;
 - the module is made as large as the space allows, up to ``COMFORTABLE_MODULE_MM``; the lot
   line, then the address line, make way for the code when that makes it larger;
 - then level M or more rather than L, then more lines of text, then the largest module, then
@@ -29,6 +30,7 @@ from fontTools.ttLib import TTFont
 from site_builder.assets.qr import (
     QUIET_ZONE_MODULES,
     Level,
+    correctable_codewords,
     dark_runs,
     smallest_symbols,
     symbol,
@@ -41,6 +43,9 @@ from site_builder.problems import Message, catalogue
 MIN_MODULE_MM = 0.33
 COMFORTABLE_MODULE_MM = 0.42
 MIN_MODULE_DOTS = 2  # a one-dot module does not print as a square on any printer
+# Under a comfortable module, a symbol must restore at least this many codewords: zbar missed
+# half the version-2 level-L codes (5) at 0.34 mm, and read every version-3 level-L one (7).
+MIN_CORRECTABLE_SMALL = 7
 PRINTER_DPI = (203, 300, 600)  # thermal label printers (203, 300), laser and inkjet (600)
 DEFAULT_DPI = 600
 DEFAULT_SIZES_MM = (20.0, 30.0)
@@ -158,8 +163,11 @@ def _text(text: str, bold: bool = False) -> tuple[str, object]:
     return ("text", (text, bold))
 
 
-def _lines(stars: int, lot: str | None, address: str | None, merge_lot: bool) -> list[_Line]:
-    mark = [_text(WORD_MARK + " ", True), ("stars", stars), _text(f" {stars} sao")]
+def _lines(stars: int, lot: str | None, address: str | None, merge_lot: bool,
+           stars_in_words: bool = True) -> list[_Line]:
+    mark = [_text(WORD_MARK + " ", True), ("stars", stars)]
+    if stars_in_words:
+        mark.append(_text(f" {stars} sao"))
     lines = []
     if lot and merge_lot:
         lines.append(_Line(tuple(mark + [_text(f" · Lô {lot}", True)])))
@@ -184,15 +192,21 @@ class _Choice:
 
 def _text_options(stars: int, lot: str | None, url: str, width: float) -> list[list[_Line]]:
     """The lines under the code, from the most to the least: the lot on its own line, then
-    on the mark line; then without the address. The mark line always stays."""
+    on the mark line; then without the address. The mark line always stays; when the lot does
+    not fit beside it, the stars are drawn without "N sao"; a set of lines that does not fit
+    the width even in the smallest text is no option."""
     address = short_address(url)
     if _Line((_text(address),)).width(MIN_EM_MM) > width:
         address = urlsplit(url).netloc  # the domain is what a reader must check anyway
     options = [_lines(stars, lot, address, merge_lot=False)]
-    if lot:
-        options.append(_lines(stars, lot, address, merge_lot=True))
-    options.append(_lines(stars, lot, None, merge_lot=True))
-    return options
+    for kept in (address, None):
+        if lot:
+            merged = _lines(stars, lot, kept, merge_lot=True)
+            if merged[0].width(MIN_EM_MM) > width:
+                merged = _lines(stars, lot, kept, merge_lot=True, stars_in_words=False)
+            options.append(merged)
+    options.append(_lines(stars, lot, None, merge_lot=False))  # the lot on its own line
+    return [lines for lines in options if all(line.width(MIN_EM_MM) <= width for line in lines)]
 
 
 def _choose(url: str, size_dots: int, dpi: int, options: list[list[_Line]],
@@ -214,12 +228,20 @@ def _choose(url: str, size_dots: int, dpi: int, options: list[list[_Line]],
         room = size_dots - text_dots  # the code is square; the label is as wide as tall
         for level, version in smallest.items():
             dots = room // (4 * version + 17 + 2 * QUIET_ZONE_MODULES)
-            if dots < min_dots:
+            if dots < min_dots or (dots < comfortable and correctable_codewords(version, level)
+                                   < MIN_CORRECTABLE_SMALL):
                 continue
-            key = (min(dots, comfortable), level.rank >= Level.M.rank, -index, dots, level.rank)
+            key = preference(dots, comfortable, level, index)
             if best is None or key > best[0]:
                 best = key, _Choice(tuple(lines), level, version, dots)
     return best[1] if best else None
+
+
+def preference(dots: int, comfortable: int, level: Level, lines_dropped: int) -> tuple[int, ...]:
+    """How much a symbol is wanted (larger is better): its module up to comfortable, level M or
+    more, more lines of text, its module, its level (``_choose``; bench/stamp_levels.py
+    compares this with giving module size away for correction)."""
+    return (min(dots, comfortable), level.rank >= Level.M.rank, -lines_dropped, dots, level.rank)
 
 
 def _em(size: float) -> float:

@@ -66,8 +66,19 @@ def test_small_stamps_keep_the_domain_when_the_full_address_does_not_fit():
 
 def test_at_15_mm_the_lot_joins_the_mark_line_and_the_address_makes_way_for_the_code():
     art = layout(SAMPLE_LOT, 4, 15, "B2610", 300)
-    assert [t.text for t in art.texts] == ["OCOP ", " 4 sao", " · Lô B2610"]
+    # "4 sao" would not fit beside the lot even in the smallest text: the stars say it.
+    assert [t.text for t in art.texts] == ["OCOP ", " · Lô B2610"] and len(art.polygons) == 4
     assert (art.module_dots, art.qr_version) == (4, 3)  # 0.34 mm: the most 15 mm allows
+    for run in art.texts:  # inside the side margins
+        assert 0.6 - 1e-6 <= run.x and run.x + text_width(run.text, run.em, run.bold) <= art.size - 0.6
+
+
+@pytest.mark.parametrize("lot", ["HTX.NS-20260715-A", "LO-2026-071"])
+def test_a_long_lot_stays_on_the_label(lot):
+    art = layout(f"https://ocop.example.org/01/08936058120082/10/{lot}", 4, 16, lot, 300)
+    assert any(t.text.endswith(f"Lô {lot}") for t in art.texts)
+    for run in art.texts:
+        assert 0.6 - 1e-6 <= run.x and run.x + text_width(run.text, run.em, run.bold) <= art.size - 0.6
 
 
 def test_the_largest_module_first_then_level_m_then_text_then_correction():
