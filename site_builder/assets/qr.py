@@ -224,10 +224,16 @@ def capacity_bits(version: int, level: Level) -> int:
 
 
 @lru_cache(maxsize=4096)
+def _segments_in(text: str, group: int) -> tuple[tuple[Segment, ...], int]:
+    """``segments`` with the count-indicator lengths of a group of versions, once per text."""
+    return segments(text, _GROUPS[group][1])
+
+
+@lru_cache(maxsize=4096)
 def fit(text: str, level: Level) -> tuple[int, tuple[Segment, ...]]:
     """The smallest version that holds ``text`` at ``level``, and its segments."""
-    for versions, count_bits in _GROUPS:
-        parts, bits = segments(text, count_bits)
+    for group, (versions, _) in enumerate(_GROUPS):
+        parts, bits = _segments_in(text, group)
         for version in versions:
             if bits <= capacity_bits(version, level):
                 return version, parts
@@ -492,8 +498,8 @@ def symbol(url: str, level: Level | None = None, version: int | None = None) -> 
     if version is not None and version != fitted:
         if version < fitted:
             raise DataOverflowError()
-        count_bits = next(bits for versions, bits in _GROUPS if version in versions)
-        parts = segments(text, count_bits)[0]
+        parts = _segments_in(text, next(group for group, (versions, _) in enumerate(_GROUPS)
+                                        if version in versions))[0]
     return _draw(parts, version or fitted, level)
 
 
