@@ -22,7 +22,7 @@ from site_builder.sheets.columns import (
     header_key,
     parse_stars,
 )
-from site_builder.sheets.tables import Cell, Merge, Row, Table
+from site_builder.sheets.tables import Cell, Merge, Row, Table, find_date
 
 HEADER_SEARCH_ROWS = 30
 MAX_FILLED_CELLS = 200_000  # a merged range larger than this is not spread over its cells
@@ -333,8 +333,6 @@ _DECISION = re.compile(
     r"(?:quyết\s*định|qđ)\s*(?:số|so)?\s*:?\s*"
     r"(\d{1,6}\s*(?:/\s*[0-9A-Za-zÀ-ỹĐđ.]+(?:\s*-\s*[0-9A-Za-zÀ-ỹĐđ.]+)*)+)", re.IGNORECASE)
 _DECISION_NUMBER = re.compile(r"^\s*(\d{1,6}\s*(?:/\s*[0-9A-Za-zÀ-ỹĐđ.]+(?:\s*-\s*[0-9A-Za-zÀ-ỹĐđ.]+)*)+)")
-_DAY = re.compile(r"ngày\s*(\d{1,2})\s*(?:tháng|/|-|\.)\s*(\d{1,2})\s*(?:năm|/|-|\.)\s*(\d{4})",
-                  re.IGNORECASE)
 _AUTHORITY = re.compile(
     r"(?:của\s+)?(?<![\w/-])((?:chủ\s*tịch\s+)?(?:ủy|uỷ)\s*ban\s*nhân\s*dân|(?:chủ\s*tịch\s+)?ubnd|"
     r"bộ\s+nông\s+nghiệp[\w\sàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]*?)"
@@ -345,22 +343,9 @@ def split_decision(text: str) -> tuple[str | None, date | None]:
     """'QĐ số 1234/QĐ-UBND ngày 12/6/2025' -> ('1234/QĐ-UBND', 12 June 2025)."""
     match = _DECISION.search(text) or _DECISION_NUMBER.match(text)
     number = re.sub(r"\s+", "", match.group(1)) if match else None
-    return number, day_in(text)
+    return number, find_date(text)
 
 
-_PLAIN_DAY = re.compile(r"(?<![\d/])(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?![\d/])")
-
-
-def day_in(text: str) -> date | None:
-    """'ngày 12 tháng 6 năm 2025', 'ngày 12/6/2025', or a date alone ('..., 20/9/2021')."""
-    match = _DAY.search(text) or _PLAIN_DAY.search(text)
-    if not match:
-        return None
-    day, month, year = (int(x) for x in match.groups())
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
 
 
 def authority_in(text: str) -> str | None:

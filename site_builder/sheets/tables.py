@@ -471,32 +471,57 @@ def _clean_text(value: str) -> str:
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
-_DMY = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$")
-_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+# The forms a date is read in: in any date cell, a title row, a decision cell ("1234/QĐ-UBND ngày
+# 12/6/2025") and on the command line. The README's line on dates lists exactly these (a test
+# compares the two); each writes 5 March 2026.
+DATE_EXAMPLES = ("05/03/2026", "5/3/2026", "05-03-2026", "05.03.2026", "ngày 5 tháng 3 năm 2026",
+                 "5 tháng 3 năm 2026", "2026-03-05")
+# Day, month, year (four digits: 03/05/26 is not guessed), matched on text folded to ASCII and
+# lower case; never inside a longer run of numbers such as "12/2023/NQ-HĐND".
+_DMY = (r"(?<![\d/])(\d{1,2})\s*(?:[/.-]|thang)\s*(\d{1,2})\s*(?:[/.-]|,?\s*nam)\s*(\d{4})"
+        r"(?![\d/])")
+_YMD = r"(?<![\d/])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d/])"
+_DATE_IN_TEXT = re.compile(f"{_DMY}|{_YMD}")
+_DATE_CELL = re.compile(rf"(?:ngay\s*)?(?:{_DMY}|{_YMD})(?:\s+00:00(?::00)?)?\.?")
+
+
+def _folded(text: str) -> str:
+    from site_builder.domain.places import ascii_fold
+
+    return ascii_fold(text)
+
+
+def _day_of(match: re.Match[str]) -> date | None:
+    day, month, year, iso_year, iso_month, iso_day = match.groups()
+    try:
+        if year:
+            return date(int(year), int(month), int(day))
+        return date(int(iso_year), int(iso_month), int(iso_day))
+    except ValueError:
+        return None
 
 
 def parse_date(cell: Cell) -> date | None:
-    """A date written as Vietnamese offices write it (day first), or an Excel date cell.
-    ``None`` when the cell is not a date in any of those forms."""
+    """A date written in one of the forms of ``DATE_EXAMPLES`` (day first), or an Excel date
+    cell. ``None`` when the cell is not one day in any of those forms."""
     if isinstance(cell, datetime):
         return cell.date()
     if isinstance(cell, date):
         return cell
     if not isinstance(cell, str):
         return None
-    text = cell.strip()
-    if text.endswith(" 00:00:00"):  # a date cell saved to CSV by some spreadsheet programs
-        text = text[:-9]
-    if match := _DMY.match(text):
-        day, month, year = (int(x) for x in match.groups())
-    elif match := _YMD.match(text):
-        year, month, day = (int(x) for x in match.groups())
-    else:
-        return None
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
+    match = _DATE_CELL.fullmatch(_folded(cell).strip())
+    return _day_of(match) if match else None
+
+
+def find_date(text: str) -> date | None:
+    """The first date written in ``text`` in one of the forms of ``DATE_EXAMPLES`` ("Kèm theo
+    Quyết định số 1234/QĐ-UBND ngày 12 tháng 6 năm 2025 ...")."""
+    for match in _DATE_IN_TEXT.finditer(_folded(text)):
+        found = _day_of(match)
+        if found is not None:
+            return found
+    return None
 
 
 def write_xlsx(path: Path, title: str, header: list[str], rows: list[list[Cell]],
