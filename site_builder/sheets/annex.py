@@ -15,11 +15,10 @@ from datetime import date
 
 from site_builder.domain.places import ascii_fold
 from site_builder.sheets.columns import (
-    IGNORED_HEADERS,
-    NUMBER_HEADERS,
     Column,
     column_for_header,
-    header_key,
+    ignored_header,
+    number_header,
     parse_stars,
 )
 from site_builder.sheets.tables import Cell, Merge, Row, Table, find_date
@@ -155,7 +154,7 @@ def find_layout(table: Table) -> Layout | None:
         return None
     _, numbers, texts = best
     columns = {i: c for i, t in texts.items() if (c := column_for_header(t))}
-    number_column = next((i for i, t in texts.items() if header_key(t) in NUMBER_HEADERS), None)
+    number_column = next((i for i, t in texts.items() if number_header(t)), None)
     start = next(i for i, r in enumerate(table.rows) if r.number == numbers[-1]) + 1
     return Layout(numbers, columns, number_column, texts, start)
 
@@ -187,7 +186,7 @@ def _header_texts(grid: Grid, numbers: tuple[int, ...], width: int) -> dict[int,
 def unused_columns(layout: Layout) -> list[tuple[int, str]]:
     """Columns with a header the import does not use (named once in the review)."""
     return [(i, t) for i, t in sorted(layout.headers.items()) if i not in layout.columns
-            and i != layout.number_column and header_key(t) not in IGNORED_HEADERS]
+            and i != layout.number_column and not ignored_header(t)]
 
 
 # --- rows below the header -------------------------------------------------------------------
