@@ -95,3 +95,24 @@ def test_a_list_with_headers_in_two_languages_is_imported(project, tmp_path, cap
     cert = _record(products, "buoi-tan-trieu")["certifications"][0]
     assert (cert["stars"], cert["decision"], cert["authority"]) == (4, "2105/QĐ-UBND",
                                                                    "UBND tỉnh Đồng Nai")
+
+
+# --- product sets ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, expected", [
+    ("Chuối sấy giòn", 7), ("Bánh tráng giòn Trảng Bàng", 6), ("Yến sào Nha Trang", None),
+    ("Mật hoa dừa Trà Vinh", 4), ("Hồng treo gió Đà Lạt", 7), ("Măng khô Lâm Sơn", 7),
+    ("Bò khô Phú Yên", 8), ("Cá lóc một nắng Tân Châu", 8), ("Nước yến sào Khánh Hòa", 17),
+    ("Trà thảo dược Ma Nối", 12), ("Bưởi da xanh Lâm Sơn", 1), ("Táo xanh Mỹ Sơn", 1),
+])
+def test_product_sets_from_whole_words_and_processing_before_produce(name, expected):
+    from site_builder.sheets.inference import product_set
+
+    assert product_set(name).value == expected
+
+
+def test_a_name_that_fits_two_sets_is_asked_not_guessed():
+    from site_builder.sheets.inference import product_set
+
+    assert product_set("Thảo dược ngâm chân Quảng Sơn").candidates == (18, 20)
+    assert product_set("Yến sào Nha Trang").candidates == (4, 8)  # "Trang" holds no "rang"
