@@ -473,6 +473,14 @@ def _read(parts: list[_Part]) -> _Reading:
     return reading
 
 
+def province_written(address: str) -> str | None:
+    """The part of ``address`` that names its province, as written ("tỉnh Ninh Thuận"), if any."""
+    reading = _read(_parts(str(address or "")))
+    if reading.province is None or _province_scope(reading.province) is None:
+        return None
+    return reading.province.text
+
+
 def _raw(part: _Part) -> _Part:
     """The part read as a name, type word included ("Đường Thượng" is a commune of Hà Giang)."""
     return _Part(part.text, None, "", _bare(part.text))

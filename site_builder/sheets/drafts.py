@@ -154,13 +154,6 @@ _NAMES_COMMUNE = re.compile(r"\b(xa|phuong|thi tran|tt|p|x)[ .]\s*\S")
 _NAMES_DISTRICT = re.compile(r"\b(huyen|quan|thi xa|thanh pho|tp|tx|h)[ .]\s*\S")
 
 
-def _names_a_province(address: str) -> bool:
-    """Whether an address already ends in a province, old or new ("..., tỉnh Nam Định")."""
-    last = ascii_fold(address.rsplit(",", 1)[-1]).strip()
-    return bool(re.match(r"(tinh|thanh pho|tp\.?) ", last)) or bool(
-        places.old_provinces_mentioned(address)) or places.find_province(last) is not None
-
-
 COLUMNS_BY_PATH = {c.path: c for c in COLUMNS}
 CELL_UNREADABLE = "cell_unreadable"  # a cell the file reader could not read (its texts come along)
 _OFFICE_CODE = re.compile(r"[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)+")
@@ -436,7 +429,7 @@ class SheetReader:
             return
         answer = places.resolve_address(address, province_hint=province_hint,
                                         district_hint=district)
-        if not _names_a_province(address):
+        if not places.names_a_province(address):
             # The old province the address was in, as the place data found it; the title's
             # province only when nothing was found (a 2024 Khánh Hòa list may hold a Ninh Thuận
             # address written without its province).

@@ -288,6 +288,12 @@ def test_the_merger_table_comes_from_the_dataset():
     assert places.old_provinces_mentioned("Thôn Láng Ngựa, xã Nhơn Sơn, huyện Ninh Sơn, tỉnh Ninh Thuận") == [
         "Ninh Thuận"]
     assert places.old_provinces_mentioned("xã Ninh Sơn, tỉnh Khánh Hòa") == []
+    # A hamlet or commune named like a province is not the address's province.
+    assert places.old_provinces_mentioned("Ấp Bình Thuận, xã Bình Thạnh, thị xã Trảng Bàng, "
+                                          "tỉnh Tây Ninh") == []
+    assert places.old_provinces_mentioned("Thôn 1, xã Hòa Bình, huyện Kim Thành, tỉnh Hải Dương") == [
+        "Hải Dương"]
+    assert not places.names_a_province("Khu phố 2, phường Đô Vinh, thành phố Phan Rang - Tháp Chàm")
 
 
 def test_data_version_names_both_datasets():

@@ -116,3 +116,30 @@ def test_a_name_that_fits_two_sets_is_asked_not_guessed():
 
     assert product_set("Thảo dược ngâm chân Quảng Sơn").candidates == (18, 20)
     assert product_set("Yến sào Nha Trang").candidates == (4, 8)  # "Trang" holds no "rang"
+
+
+# --- places named like provinces -----------------------------------------------------------------
+
+def test_a_hamlet_or_commune_named_like_a_province_is_no_province(project, tmp_path, capsys):
+    products, config = project
+    rows = [["(Kèm theo Quyết định số 1550/QĐ-UBND ngày 20/9/2024 của UBND tỉnh Tây Ninh)"],
+            ["STT", "Tên sản phẩm", "Chủ thể", "Địa chỉ", "Hạng sao", "Điểm"],
+            [1, "Bánh tráng phơi sương Trảng Bàng", "Cơ sở Bánh tráng Tư Hiền",
+             "Ấp Bình Thuận, xã Bình Thạnh, thị xã Trảng Bàng, tỉnh Tây Ninh", "4 sao", 72],
+            [2, "Muối ớt Hòa Bình", "HKD Nguyễn Thị Hoa",
+             "Thôn 1, xã Hòa Bình, huyện Kim Thành, tỉnh Hải Dương", "3 sao", 60]]
+    assert _import(config, _book(tmp_path / "ds.xlsx", {"PL": rows})) == 0
+    assert main(["-f", str(config), "check"]) == 0
+    out = capsys.readouterr().out
+    assert "địa chỉ ghi tỉnh" not in out  # no "Bình Thuận (now Lâm Đồng)", no "Hòa Bình (Phú Thọ)"
+
+
+def test_a_town_called_thanh_pho_is_not_the_province_of_the_address(project, tmp_path):
+    products, config = project
+    rows = [[DECISION.replace("Đồng Nai", "Ninh Thuận")],
+            ["STT", "Tên sản phẩm", "Chủ thể", "Địa chỉ", "Hạng sao", "Điểm"],
+            [1, "Tỏi Phan Rang", "HTX Nông nghiệp Đô Vinh",
+             "Khu phố 2, phường Đô Vinh, thành phố Phan Rang - Tháp Chàm", "3 sao", 60]]
+    assert _import(config, _book(tmp_path / "ds.xlsx", {"PL": rows})) == 0
+    assert _record(products, "toi-phan-rang")["producer"]["address_on_certificate"] == (
+        "Khu phố 2, phường Đô Vinh, thành phố Phan Rang - Tháp Chàm, tỉnh Ninh Thuận")
