@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from site_builder.domain.places import ascii_fold
 from site_builder.sheets.columns import (
@@ -24,6 +25,16 @@ from site_builder.sheets.columns import (
 from site_builder.sheets.tables import Cell, Merge, Row, Table, find_date
 
 HEADER_SEARCH_ROWS = 30
+FROM_SHEET_NAME = -1  # SheetFacts.rows: the fact was read from the sheet's name
+FROM_COMMAND_LINE = 0  # SheetFacts.rows: the fact was given on the command line
+
+
+class At(NamedTuple):
+    """A row of a workbook: its sheet (by workbook order among the sheets read, from 0) and its
+    number as Excel shows it."""
+
+    sheet: int
+    row: int
 MAX_FILLED_CELLS = 200_000  # a merged range larger than this is not spread over its cells
 
 
@@ -44,8 +55,9 @@ class Layout:
 @dataclass(frozen=True)
 class Skipped:
     row: int
-    kind: str  # section, total, numbering, header, signature, note
+    kind: str  # section, total, numbering, header, signature, note, hidden
     text: str
+    sheet: int = 0
 
 
 @dataclass
@@ -67,7 +79,9 @@ class SheetFacts:
     authority: str | None = None
     province: str | None = None
     regime: str | None = None
-    rows: dict[str, int] = field(default_factory=dict)
+    stars: int | None = None  # a sheet of one star level ("... ĐẠT 3 SAO", a sheet named "4 sao")
+    rows: dict[str, int] = field(default_factory=dict)  # FROM_SHEET_NAME, FROM_COMMAND_LINE
+    from_sheet: dict[str, str] = field(default_factory=dict)  # facts read on another (cover) sheet
     district: str | None = None  # the district of a district's list (UBND huyện Ninh Sơn)
     # The regime worked out from the sheet's decision date: (key, how in Vietnamese, English).
     regime_worked: tuple[str, str, str] | None = None
@@ -109,6 +123,15 @@ class Grid:
             return None  # spread across only in header rows
         return self._raw(*origin)
 
+    def own(self, row: int, column: int) -> Cell:
+        """The cell's own value (not one spread from a merged range)."""
+        return self._raw(row, column)
+
+    def across(self, row: int, column: int) -> bool:
+        """Whether the cell is part of a range merged across several columns."""
+        origin = self.owner.get((row, column), (row, column))
+        return origin[1] != column or self.owner.get((row, column + 1)) == origin
+
     def _raw(self, row: int, column: int) -> Cell:
         found = self.rows.get(row)
         return found.cells[column] if found and column < len(found.cells) else None
@@ -145,7 +168,8 @@ def find_layout(table: Table) -> Layout | None:
             if span == 2 and (any(_numeric(c) for c in table.rows[position + 1].cells)
                               or not all(any(column_for_header(t) for t in
                                              _header_texts(grid, (n,), width).values())
-                                         for n in numbers)):
+                                         for n in numbers)
+                              or _under_named_columns(grid, numbers, width)):
                 continue  # numbers below a header are data (STT, score), not a second header row
             score = len(found) * 10 + span
             if best is None or score > best[0]:
@@ -157,6 +181,24 @@ def find_layout(table: Table) -> Layout | None:
     number_column = next((i for i, t in texts.items() if number_header(t)), None)
     start = next(i for i, r in enumerate(table.rows) if r.number == numbers[-1]) + 1
     return Layout(numbers, columns, number_column, texts, start)
+
+
+def _under_named_columns(grid: Grid, numbers: tuple[int, ...], width: int) -> bool:
+    """Whether the lower row has a value under a column the upper row already names on its own
+    (not a title merged across several columns, as "Kết quả đánh giá" over "Hạng sao" and
+    "Điểm"): that is a first row of data ("HTX Nông nghiệp Mỹ Sơn" under "Chủ thể")."""
+    top, lower = numbers
+    for column in range(width):
+        below = grid.own(lower, column)
+        above = grid.value(top, column, header=True)
+        if below in (None, "") or above in (None, "") or grid.across(top, column):
+            continue
+        if grid.value(top, column + 1, header=True) in (None, "") and grid.own(
+                lower, column + 1) not in (None, ""):
+            continue  # a title over the cells to its right, its merge lost (a CSV)
+        if column_for_header(str(above)) is not None:
+            return True
+    return False
 
 
 def _numeric(cell: Cell) -> bool:
@@ -200,7 +242,7 @@ _SECTION_PREFIX = re.compile(r"^\s*(?:[IVXLC]+|[A-Z]|\d{1,2})\s*[.)\-:]\s+")
 _DISTRICT = re.compile(r"^(huyen|thi xa|thanh pho|tp\.?|quan|h\.)\s+\S")
 _COMMUNE = re.compile(r"^(xa|phuong|thi tran|tt\.?|x\.|p\.)\s+\S")
 _PROVINCE = re.compile(r"^(tinh)\s+\S")
-_COUNT = re.compile(r"(\d+)\s*(san pham|sp\b)")
+_COUNT = re.compile(r"(\d+)\s*(luot\s*)?(san pham|sp\b)")
 _COUNT_NOTE = re.compile(r"\s*(\(\s*\d+\s*(sản phẩm|sp)\s*\)|[:–-]\s*\d+\s*(sản phẩm|sp))\s*$",
                          re.IGNORECASE)
 
@@ -321,15 +363,16 @@ def address_part(text: str, province: bool = False) -> str:
 
 
 def stated_count(text: str) -> int | None:
-    """'Tổng cộng: 12 sản phẩm' -> 12."""
+    """'Tổng cộng: 12 sản phẩm' -> 12; '10 lượt sản phẩm (9 sản phẩm)' -> 10: the first count is
+    the total, what follows it tells it apart ("trong đó 3 sao: 8 sản phẩm")."""
     match = _COUNT.search(ascii_fold(text))
     return int(match.group(1)) if match else None
 
 
 # --- facts from the title rows ---------------------------------------------------------------
 
-_DECISION = re.compile(
-    r"(?:quyết\s*định|qđ)\s*(?:số|so)?\s*:?\s*"
+_DECISION = re.compile(  # "Quyết định số 1234/QĐ-UBND", "QĐ 12/QĐ-UBND", "Số: 2150/QĐ-UBND"
+    r"(?:(?:quyết\s*định|qđ|decision)\s*(?:số|so|no\.?|number)?|(?<!\w)(?:số|so))\s*:?\s*"
     r"(\d{1,6}\s*(?:/\s*[0-9A-Za-zÀ-ỹĐđ.]+(?:\s*-\s*[0-9A-Za-zÀ-ỹĐđ.]+)*)+)", re.IGNORECASE)
 _DECISION_NUMBER = re.compile(r"^\s*(\d{1,6}\s*(?:/\s*[0-9A-Za-zÀ-ỹĐđ.]+(?:\s*-\s*[0-9A-Za-zÀ-ỹĐđ.]+)*)+)")
 _AUTHORITY = re.compile(
@@ -370,21 +413,45 @@ def _complete_authority(authority: str, province: str | None) -> str:
     return authority
 
 
-def sheet_facts(table: Table, layout: Layout) -> SheetFacts:
-    """The decision, its date, the authority and the province stated in the title rows."""
+def sheet_facts(table: Table, layout: Layout | None) -> SheetFacts:
+    """The decision, its date, the authority, the province and the star level stated in the
+    title rows (every row of a sheet without a list: a cover sheet), or the star level in the
+    sheet's name."""
     facts = SheetFacts()
-    header_first = layout.header_rows[0]
+    header_first = layout.header_rows[0] if layout else HEADER_SEARCH_ROWS + 1
+    levels: dict[int, int] = {}
     for row in table.rows:
         if row.number >= header_first:
             break
         for text in row_texts(row):
             _read_title(text, row.number, facts)
+            for level in star_levels(text):
+                levels.setdefault(level, row.number)
+    named = star_levels(table.sheet) if layout else set()
+    if len(levels) == 1 and (not named or named == set(levels)):
+        facts.stars, facts.rows["stars"] = next(iter(levels.items()))
+    elif not levels and len(named) == 1:
+        facts.stars, facts.rows["stars"] = next(iter(named)), FROM_SHEET_NAME
     if facts.authority:
         facts.authority = _complete_authority(facts.authority, facts.province)
         match = re.match(r"(?:Chủ tịch )?UBND ((?:huyện|thị xã|quận|thành phố) .+)$", facts.authority)
         if match and not _is_province(match.group(1)):
             facts.district = match.group(1)
     return facts
+
+
+# "đạt 3 sao", "HẠNG 4 SAO", "3*", "4 ★", "Ba sao"; never "từ 3 sao trở lên", "tiềm năng 5 sao".
+_STAR_LEVEL = re.compile(r"(?<!tu )(?<!tiem nang )(?<!\d)([345]|ba|bon|nam)\s*(sao\b|\*|★|stars?\b)")
+_STAR_WORDS = {"ba": 3, "bon": 4, "nam": 5}
+
+
+def star_levels(text: str) -> set[int]:
+    """The star levels a title or a sheet's name speaks of."""
+    key = ascii_fold(str(text))
+    if re.search(r"tro len|tro xuong|\btu \d\s*(sao|\*)? (den|-)", key):
+        return set()  # "từ 3 sao trở lên", "từ 3 đến 5 sao": a range, not one level
+    return {int(m.group(1)) if m.group(1).isdigit() else _STAR_WORDS[m.group(1)]
+            for m in _STAR_LEVEL.finditer(key)}
 
 
 def _is_province(place: str) -> bool:
@@ -396,7 +463,7 @@ def _is_province(place: str) -> bool:
 
 def _read_title(text: str, number: int, facts: SheetFacts) -> None:
     key = ascii_fold(text)
-    if facts.decision is None and re.search(r"quyet\s*dinh|\bqd\b", key):
+    if facts.decision is None and re.search(r"quyet\s*dinh|\bqd\b|\bdecision\b", key):
         decision, day = split_decision(text)
         if decision:
             facts.decision, facts.rows["decision"] = decision, number

@@ -364,11 +364,10 @@ def _number(cell: Cell) -> int | float:
         value = float(cell)
     else:
         text = re.sub(r"\s*(điểm|diem|đ|points?)\.?$", "", _text(cell), flags=re.IGNORECASE)
-        text = text.replace(",", ".").replace(" ", "")
         try:
-            value = float(text)
+            value = float(text.replace(",", ".").replace(" ", ""))
         except ValueError:
-            raise CellError("not_number", text=text) from None
+            raise CellError("not_number", text=_text(cell)) from None
     return int(value) if value.is_integer() else value
 
 

@@ -105,9 +105,11 @@ def read_table(path: Path, sheet: str | None = None) -> Table:
     return next(read_tables(path, sheet))
 
 
-def read_tables(path: Path, sheet: str | None = None) -> Iterator[Table]:
+def read_tables(path: Path, sheet: str | None = None, hidden: list[str] | None = None
+                ) -> Iterator[Table]:
     """The sheets of ``path`` in workbook order, each read when asked for; hidden sheets are left
-    out unless named. ``sheet`` is a sheet's name or its number from 1. Raises TableError."""
+    out unless named (their names go into ``hidden``). ``sheet`` is a sheet's name or its number
+    from 1. Raises TableError."""
     if not path.is_file():
         raise TableError("file_not_found", path=path)
     if path.stat().st_size > MAX_TABLE_BYTES:
@@ -126,7 +128,8 @@ def read_tables(path: Path, sheet: str | None = None) -> Iterator[Table]:
     else:
         raise TableError("unsupported_file", path)
     renamed = _renamed_note(suffix, form)
-    tables = {"xlsx": _xlsx_tables, "xls": _xls_tables, "csv": _csv_tables}[form](path, sheet)
+    tables = {"xlsx": _xlsx_tables, "xls": _xls_tables, "csv": _csv_tables}[form](
+        path, sheet, [] if hidden is None else hidden)
     for table in tables:
         if renamed:
             table.notes.insert(0, renamed)
@@ -141,9 +144,12 @@ def _renamed_note(suffix: str, form: str) -> Message | None:
             f"the file is named {suffix} but is really an .{form} workbook; read as .{form}")
 
 
-def _pick_sheets(names: list[tuple[str, bool]], wanted: str | None, path: Path) -> list[int]:
-    """Indexes of the sheets to try: the one named (by name or number), or every visible one."""
+def _pick_sheets(names: list[tuple[str, bool]], wanted: str | None, path: Path,
+                 hidden: list[str]) -> list[int]:
+    """Indexes of the sheets to try: the one named (by name or number), or every visible one
+    (the names of the hidden ones go into ``hidden``)."""
     if wanted is None:
+        hidden.extend(name for name, visible in names if not visible)
         return [i for i, (_, visible) in enumerate(names) if visible]
     for i, (name, _) in enumerate(names):
         if name.strip().casefold() == wanted.strip().casefold():
@@ -171,7 +177,7 @@ def _check_zip(path: Path) -> None:
         raise TableError("zip_bomb", path, size=total / 1e6)
 
 
-def _xlsx_tables(path: Path, wanted: str | None) -> Iterator[Table]:
+def _xlsx_tables(path: Path, wanted: str | None, hidden: list[str]) -> Iterator[Table]:
     _check_zip(path)
     handle = path.open("rb")  # a file object: openpyxl would refuse a workbook named .csv
     try:
@@ -181,7 +187,7 @@ def _xlsx_tables(path: Path, wanted: str | None) -> Iterator[Table]:
         raise TableError("xlsx_unreadable", path, exc=exc) from None
     try:
         names = [(ws.title, ws.sheet_state == "visible") for ws in book.worksheets]
-        for index in _pick_sheets(names, wanted, path):
+        for index in _pick_sheets(names, wanted, path, hidden):
             sheet = book.worksheets[index]
             if not hasattr(sheet, "iter_rows"):  # a chart sheet holds no cells
                 continue
@@ -278,7 +284,7 @@ def _xlsx_cell(value: object) -> Cell:
 # --- .xls ----------------------------------------------------------------------------------
 
 
-def _xls_tables(path: Path, wanted: str | None) -> Iterator[Table]:
+def _xls_tables(path: Path, wanted: str | None, hidden: list[str]) -> Iterator[Table]:
     """Excel 97-2003 workbooks, which many offices still keep, read with xlrd (with formatting,
     for merged ranges and hidden rows)."""
     import xlrd
@@ -295,7 +301,7 @@ def _xls_tables(path: Path, wanted: str | None) -> Iterator[Table]:
     try:
         names = [(book.sheet_by_index(i).name, book.sheet_by_index(i).visibility == 0)
                  for i in range(book.nsheets)]
-        for index in _pick_sheets(names, wanted, path):
+        for index in _pick_sheets(names, wanted, path, hidden):
             yield _xls_table(path, book, book.sheet_by_index(index))
     finally:
         book.release_resources()
@@ -343,7 +349,7 @@ def _xls_cell(cell: object, datemode: int) -> Cell:
 # --- CSV -----------------------------------------------------------------------------------
 
 
-def _csv_tables(path: Path, wanted: str | None) -> Iterator[Table]:
+def _csv_tables(path: Path, wanted: str | None, hidden: list[str]) -> Iterator[Table]:
     raw = path.read_bytes()
     text, encoding = decode_csv_bytes(raw, path)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text[:50_000]))

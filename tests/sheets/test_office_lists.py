@@ -137,7 +137,7 @@ def test_a_value_the_whole_sheet_lacks_is_one_problem_and_nothing_is_written(pro
     rows = [HEADER] + [[n, f"Bánh ít lá gai số {n}", f"Cơ sở bánh {n}", "xã Mỹ Sơn, huyện Ninh Sơn, "
                         "tỉnh Ninh Thuận", "3 sao", 60] for n in range(1, 41)]
     sheet = _sheet(tmp_path / "ds.xlsx", rows)
-    assert _import(config, sheet, "--skip-invalid") == 0
+    assert _import(config, sheet, "--skip-invalid") == 1  # nothing could be written
     out = capsys.readouterr().out
     assert out.count("bảng không có cột này") == 3  # decision, date, authority: once each
     assert "thiếu trường bắt buộc" not in out
@@ -150,7 +150,7 @@ def test_skip_invalid_never_writes_a_row_waiting_on_the_regime_question(project,
     sheet = _sheet(tmp_path / "ds.xlsx", [title, HEADER] + [
         [n, f"Táo xanh số {n}", "THT táo", "xã Mỹ Sơn, huyện Ninh Sơn", "3 sao", 60]
         for n in range(1, 5)])
-    assert _import(config, sheet, "--skip-invalid") == 0
+    assert _import(config, sheet, "--skip-invalid") == 1
     assert not list(products.iterdir())
 
 

@@ -143,3 +143,117 @@ def test_a_town_called_thanh_pho_is_not_the_province_of_the_address(project, tmp
     assert _import(config, _book(tmp_path / "ds.xlsx", {"PL": rows})) == 0
     assert _record(products, "toi-phan-rang")["producer"]["address_on_certificate"] == (
         "Khu phố 2, phường Đô Vinh, thành phố Phan Rang - Tháp Chàm, tỉnh Ninh Thuận")
+
+
+# --- a workbook of several sheets ----------------------------------------------------------------
+
+COVER = [["ỦY BAN NHÂN DÂN TỈNH NINH THUẬN"], [],
+         ["QUYẾT ĐỊNH Về việc công nhận sản phẩm đạt chuẩn OCOP tỉnh Ninh Thuận năm 2024"],
+         ["Số: 2150/QĐ-UBND ngày 18 tháng 11 năm 2024 của Ủy ban nhân dân tỉnh Ninh Thuận"],
+         ["Điều 1. Công nhận 4 sản phẩm đạt chuẩn OCOP (chi tiết tại các phụ lục kèm theo)."]]
+PLAIN_HEADER = ["STT", "Tên sản phẩm", "Chủ thể", "Địa chỉ", "Điểm"]
+
+
+def _level_sheet(stars: int, rows: list[list[object]]) -> list[list[object]]:
+    return [[f"PHỤ LỤC: DANH SÁCH SẢN PHẨM ĐẠT {stars} SAO"], PLAIN_HEADER, *rows]
+
+
+def test_a_sheet_per_star_level_after_a_cover_sheet(project, tmp_path, capsys):
+    products, config = project
+    book = _book(tmp_path / "qd-2150.xlsx", {
+        "Quyết định": COVER,
+        "3 sao": _level_sheet(3, [
+            [1, "Táo xanh Mỹ Sơn", "THT Táo xanh Phú Thạnh", "xã Mỹ Sơn, huyện Ninh Sơn", 62],
+            [2, "Nho sấy tách hạt", "HTX Nông nghiệp Nhơn Sơn", "xã Nhơn Sơn, huyện Ninh Sơn", 58]]),
+        "4 sao": [PLAIN_HEADER,  # no title: the sheet's name gives the level
+                  [1, "Rượu sâm ngọc cầu", "Cơ sở rượu Ma Nối", "xã Ma Nối, huyện Ninh Sơn", 74]],
+        "Tổng hợp": [["Số sản phẩm theo hạng sao"], ["3 sao", 2], ["4 sao", 1]],
+        "Nháp": [PLAIN_HEADER, [1, "Sản phẩm thử", "HTX Thử", "xã Mỹ Sơn", 80]],
+    }, hidden=("Nháp",))
+    assert _import(config, book, "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert "trang «3 sao»: tiêu đề cột ở dòng 2, 2 dòng sản phẩm" in out
+    assert "hạng 3 sao (dòng 1)" in out and "hạng 4 sao (tên trang)" in out
+    assert "quyết định 2150/QĐ-UBND (trang «Quyết định» dòng 4)" in out
+    assert "trang «Quyết định»: không đọc, không có bảng sản phẩm" in out
+    assert "trang «Tổng hợp»: không đọc, không có bảng sản phẩm" in out
+    assert "trang «Nháp»: không đọc, trang đang ẩn" in out
+    assert "san-pham-thu" not in out
+    assert _import(config, book) == 0
+    stars = {p.name: _record(products, p.name)["certifications"][0] for p in products.iterdir()}
+    assert {k: v["stars"] for k, v in stars.items()} == {
+        "tao-xanh-my-son": 3, "nho-say-tach-hat": 3, "ruou-sam-ngoc-cau": 4}
+    assert {v["decision"] for v in stars.values()} == {"2150/QĐ-UBND"}
+    assert {v["authority"] for v in stars.values()} == {"UBND tỉnh Ninh Thuận"}
+
+
+def test_an_annex_per_district_reports_rows_by_sheet(project, tmp_path, capsys):
+    products, config = project
+    title = [DECISION.replace("Đồng Nai", "Ninh Thuận")]
+    header = ["STT", "Tên sản phẩm", "Chủ thể", "Địa chỉ", "Hạng sao", "Điểm"]
+    book = _book(tmp_path / "ds.xlsx", {
+        "Ninh Sơn": [title, header, [1, "Mật ong", "HTX Nông nghiệp Mỹ Sơn",
+                                     "xã Mỹ Sơn, huyện Ninh Sơn", "4 sao", 72]],
+        "Thuận Nam": [title, header, [1, "Mật ong", "Tổ hợp tác nuôi ong Phước Dinh",
+                                      "xã Phước Dinh, huyện Thuận Nam", "4 sao", 71],
+                      [2, "Muối Cà Ná", "HTX Muối Cà Ná", "xã Cà Ná, huyện Thuận Nam", "4 sao",
+                       "bảy mươi"]],
+    })
+    assert _import(config, book, "--dry-run") == 1
+    out = capsys.readouterr().out
+    assert "mat-ong (dòng 3), hồ sơ mới" in out.replace("«Ninh Sơn» ", "")
+    assert "mat-ong-2 («Thuận Nam» dòng 3), hồ sơ mới" in out  # two products, two records
+    assert "ds.xlsx[Thuận Nam]:4:F: Điểm: lỗi: 'bảy mươi' không phải số" in out
+
+
+def test_the_star_level_from_the_command_line_and_a_row_that_disagrees(project, tmp_path,
+                                                                       capsys):
+    products, config = project
+    rows = [[DECISION], PLAIN_HEADER,
+            [1, "Bưởi Tân Triều", "HTX Bưởi Tân Triều", "xã Tân Bình, huyện Vĩnh Cửu", 72]]
+    sheet = _book(tmp_path / "ds.xlsx", {"Sheet1": rows})
+    assert _import(config, sheet, "--dry-run") == 1
+    out = capsys.readouterr().out
+    assert "tiêu đề và tên trang không ghi một hạng sao; ghi --stars 3" in out
+    assert _import(config, sheet, "--stars", "4") == 0
+    assert _record(products, "buoi-tan-trieu")["certifications"][0]["stars"] == 4
+    level = _book(tmp_path / "ds4.xlsx", {"4 sao": [
+        [DECISION], ["STT", "Tên sản phẩm", "Chủ thể", "Địa chỉ", "Hạng sao", "Điểm"],
+        [1, "Mật ong Phú Lý", "THT nuôi ong Phú Lý", "xã Phú Lý, huyện Vĩnh Cửu", "3 sao", 65]]})
+    assert _import(config, level, "--dry-run") == 0
+    assert "dòng ghi 3 sao nhưng trang này là danh sách sản phẩm 4 sao" in capsys.readouterr().out
+
+
+# --- totals ----------------------------------------------------------------------------------
+
+def test_totals_that_count_entries_or_subtotals_are_no_mismatch(project, tmp_path, capsys):
+    products, config = project
+    header = ["STT", "Tên sản phẩm", "Chủ thể", "Địa chỉ", "Hạng sao", "Điểm", "Số quyết định"]
+    honey = ["Mật ong Phú Lý", "THT nuôi ong Phú Lý", "xã Phú Lý, huyện Vĩnh Cửu", "3 sao", 65]
+    rows = [[DECISION], header,
+            ["I", "HUYỆN VĨNH CỬU"],
+            [1, *honey, "2105/QĐ-UBND"],
+            [2, *honey[:3], "4 sao", 75, "2200/QĐ-UBND ngày 15/10/2024"],  # the same, upgraded
+            [None, "Cộng: 2 lượt sản phẩm (1 sản phẩm)"],
+            ["II", "HUYỆN TÂN PHÚ"],
+            [3, "Hạt điều rang muối Tân Phú", "HTX Điều Phú Lập", "xã Phú Lập, huyện Tân Phú",
+             "4 sao", 73, "2105/QĐ-UBND"],
+            [None, "Cộng: 01 sản phẩm"],
+            [None, "Tổng cộng: 3 lượt sản phẩm (2 sản phẩm)"]]
+    assert _import(config, _book(tmp_path / "ds.xlsx", {"PL": rows}), "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert "dòng tổng ghi" not in out
+    rows[-1] = [None, "Tổng cộng: 5 sản phẩm"]
+    assert _import(config, _book(tmp_path / "ds2.xlsx", {"PL": rows}), "--dry-run") == 0
+    assert "dòng tổng ghi 5 sản phẩm" in capsys.readouterr().out
+
+
+def test_a_first_row_whose_words_read_like_headers_is_a_product(project, tmp_path):
+    """"Cơ sở rượu Quảng Sơn" under "Chủ thể" is a producer, not a second header row."""
+    products, config = project
+    rows = [["Tên sản phẩm", "Chủ thể", "Địa chỉ", "Hạng sao", "Số quyết định", "Ngày quyết định",
+             "Cơ quan công nhận"],
+            ["Rượu nếp Quảng Sơn", "Cơ sở rượu Quảng Sơn", "Thôn Lập Lá, xã Quảng Sơn, huyện Ninh "
+             "Sơn, tỉnh Ninh Thuận", "3 sao", "1533/QĐ-UBND", "08/12/2023", "UBND huyện Ninh Sơn"]]
+    assert _import(config, _book(tmp_path / "ds.xlsx", {"DS": rows})) == 0
+    assert _record(products, "ruou-nep-quang-son")["producer"]["name"] == "Cơ sở rượu Quảng Sơn"
