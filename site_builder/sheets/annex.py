@@ -24,7 +24,7 @@ from site_builder.sheets.columns import (
 )
 from site_builder.sheets.tables import Cell, Merge, Row, Table, find_date
 
-HEADER_SEARCH_ROWS = 30
+HEADER_SEARCH_ROWS = 60  # a decision's text may come before its annex on the same sheet
 FROM_SHEET_NAME = -1  # SheetFacts.rows: the fact was read from the sheet's name
 FROM_COMMAND_LINE = 0  # SheetFacts.rows: the fact was given on the command line
 
@@ -47,9 +47,18 @@ class Layout:
     number_column: int | None  # STT / TT
     headers: dict[int, str]  # every named column's header text, as shown
     start: int  # index in table.rows of the first row below the header
+    # Columns headed "3 sao", "4 sao", "5 sao" in which a row marks its level ("x"): column -> stars
+    star_marks: dict[int, int] = field(default_factory=dict)
+    # Columns not read: hidden in Excel, or naming a field an earlier column already gives
+    passed_columns: dict[int, str] = field(default_factory=dict)  # column -> why ("hidden", ...)
 
     def index_of(self, path: str) -> int | None:
         return next((i for i, c in self.columns.items() if c.path == path), None)
+
+    @property
+    def paths(self) -> set[str]:
+        """The record fields the table's columns give."""
+        return {c.path for c in self.columns.values()} | ({"stars"} if self.star_marks else set())
 
 
 @dataclass(frozen=True)
@@ -146,7 +155,7 @@ class Grid:
 def find_layout(table: Table) -> Layout | None:
     """The header that names the most known columns in the first rows, over one row or two
     (a merged "Kết quả đánh giá" above "Hạng sao" and "Điểm"). None when no row names a product
-    name and either its producer or its stars."""
+    name and either its producer or its stars. Columns hidden in Excel are not read."""
     grid = Grid(table)
     width = grid.width()
     best: tuple[int, tuple[int, ...], dict[int, str]] | None = None
@@ -158,29 +167,48 @@ def find_layout(table: Table) -> Layout | None:
             if span == 2 and numbers[1] != numbers[0] + 1:
                 continue
             texts = _header_texts(grid, numbers, width)
-            found = {i: c for i, t in texts.items() if (c := column_for_header(t))}
-            paths = {c.path for c in found.values()}
+            found = {i: c for i, t in texts.items()
+                     if i not in table.hidden_columns and (c := column_for_header(t))}
+            marks = _star_marks(texts, table)
+            paths = {c.path for c in found.values()} | ({"stars"} if marks else set())
             named = "name.vi" in paths and paths & {"producer.name", "stars", "id"}
             if not named and not ("id" in paths and len(paths) >= 2):  # our own sheets: ids
                 continue
             # Two rows are the header only when each names columns on its own (a title row
             # above the header, or the first product below it, is not part of it).
             if span == 2 and (any(_numeric(c) for c in table.rows[position + 1].cells)
-                              or not all(any(column_for_header(t) for t in
+                              or not all(any(column_for_header(t) or star_mark(t) for t in
                                              _header_texts(grid, (n,), width).values())
                                          for n in numbers)
                               or _under_named_columns(grid, numbers, width)):
                 continue  # numbers below a header are data (STT, score), not a second header row
-            score = len(found) * 10 + span
+            score = len(paths) * 10 + span  # fields named, not columns (a title spread across)
             if best is None or score > best[0]:
                 best = (score, numbers, texts)
     if best is None:
         return None
     _, numbers, texts = best
-    columns = {i: c for i, t in texts.items() if (c := column_for_header(t))}
+    columns: dict[int, Column] = {}
+    passed: dict[int, str] = {}
+    for i, text in texts.items():
+        column = column_for_header(text)
+        if i in table.hidden_columns:
+            passed[i] = "hidden"
+        elif column is not None and column in columns.values():
+            passed[i] = "same_field"  # the first column naming a field is the one read
+        elif column is not None:
+            columns[i] = column
     number_column = next((i for i, t in texts.items() if number_header(t)), None)
     start = next(i for i, r in enumerate(table.rows) if r.number == numbers[-1]) + 1
-    return Layout(numbers, columns, number_column, texts, start)
+    marks = _star_marks(texts, table) if "stars" not in {c.path for c in columns.values()} else {}
+    return Layout(numbers, columns, number_column, texts, start, marks, passed)
+
+
+def _star_marks(texts: dict[int, str], table: Table) -> dict[int, int]:
+    """Columns "3 sao", "4 sao", "5 sao" (at least two levels) in which rows mark their level."""
+    marks = {i: level for i, t in texts.items()
+             if i not in table.hidden_columns and (level := star_mark(t))}
+    return marks if len(set(marks.values())) >= 2 else {}
 
 
 def _under_named_columns(grid: Grid, numbers: tuple[int, ...], width: int) -> bool:
@@ -217,6 +245,9 @@ def _header_texts(grid: Grid, numbers: tuple[int, ...], width: int) -> dict[int,
         if not unique:
             continue
         lower = unique[-1]
+        if star_mark(lower):  # "3 sao" under "Xếp hạng": a column of marks
+            texts[column] = lower
+            continue
         if len(unique) > 1 and column_for_header(lower) is None and column_for_header(unique[0]):
             lower = unique[0]
         elif len(unique) > 1 and column_for_header(lower) is None:
@@ -228,6 +259,7 @@ def _header_texts(grid: Grid, numbers: tuple[int, ...], width: int) -> dict[int,
 def unused_columns(layout: Layout) -> list[tuple[int, str]]:
     """Columns with a header the import does not use (named once in the review)."""
     return [(i, t) for i, t in sorted(layout.headers.items()) if i not in layout.columns
+            and i not in layout.star_marks and i not in layout.passed_columns
             and i != layout.number_column and not ignored_header(t)]
 
 
@@ -279,6 +311,8 @@ def skip_kind(row: Row, layout: Layout, grid: Grid, after_signature: bool) -> Sk
 
 
 def _has_stars(row: Row, layout: Layout) -> bool:
+    if any(marked(row.cells[i]) for i in layout.star_marks if i < len(row.cells)):
+        return True
     index = layout.index_of("stars")
     if index is None or index >= len(row.cells) or row.cells[index] in (None, ""):
         return False
@@ -287,6 +321,22 @@ def _has_stars(row: Row, layout: Layout) -> bool:
     except ValueError:
         return False
     return True
+
+
+_STAR_MARK_HEADER = re.compile(r"(?:hang\s*)?([345])\s*(?:sao|\*|★)")
+
+
+def star_mark(header: object) -> int | None:
+    """'3 sao', '4*', 'Hạng 5 sao': the header of a column in which rows mark their level."""
+    match = _STAR_MARK_HEADER.fullmatch(ascii_fold(str(header)).strip(" .:"))
+    return int(match.group(1)) if match else None
+
+
+def marked(cell: Cell) -> bool:
+    """A cell that marks a level: 'x', '✓', 1; not empty, 0, '-' or 'không'."""
+    if cell in (None, ""):
+        return False
+    return ascii_fold(str(cell)).strip() not in ("0", "-", "khong", "no", "0.0")
 
 
 def _numbering(row: Row, layout: Layout) -> str:

@@ -183,7 +183,8 @@ ALIASES = {
     "decision": ("so qd", "quyet dinh", "so quyet dinh cong nhan", "quyet dinh cong nhan",
                  "so, ngay quyet dinh", "so quyet dinh", "so/ngay quyet dinh"),
     "decision_date": ("ngay qd", "ngay cong nhan", "ngay ky", "ngay quyet dinh", "ngay ky qd"),
-    "authority": ("co quan ban hanh", "cap cong nhan", "co quan cong nhan"),
+    "authority": ("co quan ban hanh", "cap cong nhan", "co quan cong nhan", "cap chung nhan",
+                  "don vi cong nhan", "co quan cap", "cap danh gia, cong nhan"),
     "ocop_code": ("ma san pham ocop", "ma so ocop", "ma so san pham", "ma so san pham ocop"),
     "gtin": ("gtin", "ma vach", "ma so ma vach"),
     "product_set": ("bo san pham", "so bo san pham", "bo san pham (1-26)"),
@@ -256,12 +257,16 @@ def _column_named(text: str) -> Column | None:
 # then the English of bilingual lists and of lists made for trade fairs.
 _KEYWORDS: tuple[tuple[str, str], ...] = (
     (r"^(ma|ma so)( san pham)? ocop\b|^ma ocop|^ocop (code|no|number|id)\b|"
-     r"^certificate (no|number|code)\b", "ocop_code"),
+     r"^(so|ma so) (giay )?(chung nhan|gcn)\b|^so gcn\b|^certificate (no|number|code)\b",
+     "ocop_code"),
     (r"^dia chi|^address\b|^(producer|business|company)'?s? address", "producer.address_on_certificate"),
     (r"^(so )?dien thoai|^sdt\b|^(tel|telephone|phone|mobile)\b|^contact (phone|number)",
      "producer.phone"),
-    (r"^ngay .*(quyet dinh|qd|cong nhan)|^(date of (the )?decision|decision date|"
-     r"date (of )?(issue|recognition|signing)|issue date|date issued)\b", "decision_date"),
+    (r"^ngay .*(quyet dinh|qd|cong nhan)|^ngay (ban hanh|cap|ky)\b|^ngay,? thang,? nam|"
+     r"^(date of (the )?decision|decision date|date (of )?(issue|recognition|signing)|"
+     r"issue date|date issued)\b", "decision_date"),
+    (r"^(hieu luc den|ngay het (han|hieu luc)|het han|co gia tri den)\b|^(valid (until|to)|"
+     r"expiry date|expires)\b", "valid_until"),
     (r"^(so )?(quyet dinh|qd)\b|^decision\b", "decision"),
     (r"^(issued|recogni[sz]ed|certified|approved) by\b|^issuing (authority|body|agency)|"
      r"^(certifying|recogni[sz]ing) (authority|body)|^authority\b", "authority"),
@@ -356,6 +361,10 @@ def parse_stars(cell: Cell) -> int:
     if match := re.fullmatch(r"(?:hang\s*)?(ba|bon|nam|three|four|five)\s*(?:sao|stars?)(?:\s*ocop)?",
                              key):
         return _STAR_WORDS[match.group(1)]
+    # "OCOP 3 sao", "Sản phẩm đạt hạng 4 sao": one level named among other words
+    levels = set(re.findall(r"(?<![\d.,])([1-5])\s*(?:sao|\*|★|stars?)(?!\w)", key))
+    if len(levels) == 1 and not re.search(r"\b(tu|tiem nang|tro len|len|den)\b", key):
+        return int(levels.pop())
     raise CellError("not_stars", text=text)
 
 

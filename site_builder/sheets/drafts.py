@@ -28,6 +28,7 @@ from site_builder.sheets.annex import (
     SheetFacts,
     Skipped,
     address_part,
+    marked,
     section_context,
     skip_kind,
     split_decision,
@@ -111,6 +112,7 @@ class Draft:
     shop_kinds: set[str] = field(default_factory=set)  # storefront columns the sheet fills
     worked: list[Worked] = field(default_factory=list)
     matched: tuple[str, str] | None = None  # how an existing record was found: (vi, en)
+    old_unit: str = ""  # the pre-2025 unit its address names ("Xã …, Huyện …, Tỉnh …")
 
 
 @dataclass
@@ -199,6 +201,10 @@ COLUMNS_BY_PATH = {c.path: c for c in COLUMNS}
 _HINT_NOTES = (("địa chỉ không ghi tỉnh", "địa chỉ không ghi huyện"),
                ("the address names no province", "the address names no district"))
 CELL_UNREADABLE = "cell_unreadable"  # a cell the file reader could not read (its texts come along)
+# An authority written as its level only: the level of the people's committee it is.
+_AUTHORITY_LEVELS = {"tinh": "tỉnh", "cap tinh": "tỉnh", "ubnd tinh": "tỉnh", "ubnd cap tinh": "tỉnh",
+                     "huyen": "huyện", "cap huyen": "huyện", "ubnd huyen": "huyện",
+                     "ubnd cap huyen": "huyện"}
 _OFFICE_CODE = re.compile(r"[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)+")
 _KINDS = {"first": ("lần đầu", "first"), "upgrade": ("nâng hạng", "upgrade"),
           "re-evaluation": ("đánh giá lại", "re-evaluation")}
@@ -304,12 +310,12 @@ class SheetReader:
         """Whether the sheet's rows are certifications: it has a certification column, or its
         title or the command line gives a star level or a decision for every row."""
         return any(c.level == CERTIFICATION for c in self.layout.columns.values()) or bool(
-            self.facts.stars or self.facts.decision)
+            self.layout.star_marks or self.facts.stars or self.facts.decision)
 
     def _ask_missing_columns(self) -> set[str]:
         """A required value that no column holds and no title row or option gives is one
         problem for the sheet, saying where to give it, not one per row."""
-        facts, paths = self.facts, {c.path for c in self.layout.columns.values()}
+        facts, paths = self.facts, self.layout.paths
         ways = {  # field -> (the header it is reported under, the problem saying how to give it)
             "stars": ("Số sao", "no_column_stars"),
             "decision": ("Số quyết định", "no_column_decision"),
@@ -400,7 +406,21 @@ class SheetReader:
                     "story"):
                 parsed = " ".join(parsed.split())  # a name typed over two lines in its cell
             values[column.path] = (parsed, index, column)
+        if self.layout.star_marks:
+            self._marked_stars(row, values)
         return values
+
+    def _marked_stars(self, row: Row, values: dict[str, tuple[Any, int, Column]]) -> None:
+        """The level marked ("x") in one of the columns "3 sao", "4 sao", "5 sao"."""
+        found = [(i, level) for i, level in sorted(self.layout.star_marks.items())
+                 if marked(self.grid.value(row.number, i))]
+        if len(found) == 1:
+            values["stars"] = (found[0][1], found[0][0], COLUMNS_BY_PATH["stars"])
+        elif len(found) > 1:
+            self.problems.append(SheetProblem.of(
+                self._at(row), found[1][0], COLUMNS_BY_PATH["stars"].vi, "stars_marked_twice",
+                levels=", ".join(str(level) for _, level in found)))
+            values["stars"] = (None, found[1][0], COLUMNS_BY_PATH["stars"])
 
     def _draft_for(self, row: Row, values: dict[str, tuple[Any, int, Column]]) -> Draft | None:
         """The product a row belongs to: its id, its OCOP code or its name and producer matched
@@ -572,6 +592,7 @@ class SheetReader:
         producer.pop("province", None)
         answer = places.resolve_address(address, province_hint=province_hint,
                                         district_hint=district)
+        draft.old_unit = answer.old_unit or ""
         if not address:  # no address to complete: the province still comes from the title or
             self._place_found(draft, producer, answer, False)  # --province; the address's own
             return  # problem is reported once for the sheet
@@ -639,11 +660,32 @@ class SheetReader:
                 draft.cells[f"certifications[{at}].decision_date"] = \
                     draft.cells[f"certifications[{at}].decision"]
         self._sheet_facts(draft, cert, at, row)
+        self._authority_level(draft, cert, at)
         if self._repeats(draft, cert, row):
             return
         self._evaluation_kind(draft, cert, at, values.get("note", (None,))[0])
         draft.cells[f"certifications[{at}]"] = (self._at(row), -1)
         draft.data.setdefault("certifications", []).append(cert)
+
+    def _authority_level(self, draft: Draft, cert: dict, at: int) -> None:
+        """An authority column that says only the level ("Tỉnh", "Cấp huyện") names the people's
+        committee of the product's province or district, as its address (or the title) says."""
+        level = _AUTHORITY_LEVELS.get(ascii_fold(str(cert.get("authority", ""))).strip(" ."))
+        if level is None:
+            return
+        units = [u.strip() for u in draft.old_unit.split(",")]
+        if level == "tỉnh":
+            place = units[-1] if len(units) >= 2 else (f"Tỉnh {self.facts.province}"
+                                                       if self.facts.province else "")
+        else:
+            place = units[-2] if len(units) >= 3 else (self.facts.district or "")
+        if not place:
+            return
+        written = cert["authority"]
+        cert["authority"] = f"UBND {place[0].lower()}{place[1:]}"
+        draft.worked.append(Worked(f"certifications[{at}].authority", cert["authority"],
+                                   f"cột ghi «{written}», nơi theo địa chỉ",
+                                   f"the column says «{written}», the place from the address"))
 
     def _repeats(self, draft: Draft, cert: dict, row: Row) -> bool:
         """A second row of the same product under the same decision: the same row twice is a

@@ -82,6 +82,7 @@ FIELD_LABELS = {
     "producer.commune": ("xã/phường (sau 2025)", "commune (after 2025)"),
     "producer.address_on_certificate": ("địa chỉ", "address"),
     "regime": ("bộ tiêu chí", "criteria"), "kind": ("loại đánh giá", "evaluation"),
+    "authority": ("cơ quan công nhận", "issuing authority"),
 }
 HEADS = {
     "new": ("hồ sơ mới", "new record"),
@@ -192,6 +193,10 @@ def _sheet_entry(index: int, sheet: SheetPlan, plan: ImportPlan, lang: str, wher
         + ("" if header_key(layout.headers[i]) == header_key(c.header(lang))
            else f" → {c.header(lang).lower()}")
         for i, c in sorted(layout.columns.items()))
+    if layout.star_marks:
+        marks = ", ".join(f"{column_letter(i)} {layout.headers[i]}" for i in sorted(layout.star_marks))
+        used += _t(lang, f", {marks} → số sao (ô được đánh dấu)",
+                   f", {marks} → stars (the cell marked)")
     name = f"«{table.sheet}»" if table.sheet else table.path.name
     entry = Entry(_t(lang, f"trang {name}: tiêu đề cột ở dòng {header}, {sheet.rows} dòng sản phẩm; "
                            f"cột đọc: {used}",
@@ -210,6 +215,15 @@ def _sheet_entry(index: int, sheet: SheetPlan, plan: ImportPlan, lang: str, wher
         entry.details.append(_t(lang, f"bỏ qua {len(sheet.skipped)} dòng không phải sản phẩm: ",
                                 f"{len(sheet.skipped)} rows that are not products passed over: ")
                              + _skipped_text(sheet, lang))
+    for why, vi_label, en_label in (
+            ("hidden", "cột đang ẩn trong Excel, không đọc", "columns hidden in Excel, not read"),
+            ("same_field", "cột ghi cùng trường với một cột trước, không đọc",
+             "columns giving the same field as an earlier one, not read")):
+        passed = [i for i, reason in sorted(layout.passed_columns.items()) if reason == why]
+        if passed:
+            shown = ", ".join(f"{column_letter(i)} «{' '.join(layout.headers[i].split())}»"
+                              for i in passed)
+            entry.details.append(f"{_t(lang, vi_label, en_label)}: {shown}")
     if sheet.unused:
         unused = ", ".join(f"{column_letter(i)} «{' '.join(t.split())}»" for i, t in sheet.unused)
         entry.details.append(_t(lang, f"cột không dùng: {unused}", f"columns not used: {unused}"))

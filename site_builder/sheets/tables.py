@@ -88,6 +88,7 @@ class Table:
     sheet: str = ""  # the sheet's name in a workbook
     merges: list[Merge] = field(default_factory=list)
     hidden_rows: set[int] = field(default_factory=set)
+    hidden_columns: set[int] = field(default_factory=set)  # from 0
     notes: list[Message] = field(default_factory=list)  # about the whole file, for the review
     cell_errors: dict[tuple[int, int], Message] = field(default_factory=dict)  # (row, column)
     legacy_cells: dict[str, int] = field(default_factory=dict)  # TCVN3/VNI -> cells converted
@@ -259,6 +260,9 @@ def _xlsx_sheet_layout(path: Path, book: object, sheet: object, table: Table
                 elif tag == "c" and has_formula and cell_ref:
                     column, row, _, _ = range_boundaries(cell_ref)
                     formulas[(row, column - 1)] = has_value
+                elif tag == "col" and element.get("hidden") in ("1", "true"):
+                    first, last = int(element.get("min", 1)), int(element.get("max", 1))
+                    table.hidden_columns.update(range(first - 1, min(last, MAX_COLUMNS)))
                 elif tag == "mergeCell" and element.get("ref"):
                     first_col, first_row, last_col, last_row = range_boundaries(element.get("ref"))
                     table.merges.append(Merge(first_row, first_col - 1, last_row, last_col - 1))
@@ -320,6 +324,9 @@ def _xls_table(path: Path, book: object, sheet: object) -> Table:
     for index, info in sheet.rowinfo_map.items():  # type: ignore[attr-defined]
         if info.hidden:
             table.hidden_rows.add(index + 1)
+    for index, info in sheet.colinfo_map.items():  # type: ignore[attr-defined]
+        if info.hidden:
+            table.hidden_columns.add(index)
     for index in range(sheet.nrows):  # type: ignore[attr-defined]
         cells = tuple(_text_cell(table, index + 1, i, _xls_cell(cell, book.datemode))  # type: ignore[attr-defined]
                       for i, cell in enumerate(sheet.row(index)[:MAX_COLUMNS]))  # type: ignore[attr-defined]

@@ -257,3 +257,96 @@ def test_a_first_row_whose_words_read_like_headers_is_a_product(project, tmp_pat
              "Sơn, tỉnh Ninh Thuận", "3 sao", "1533/QĐ-UBND", "08/12/2023", "UBND huyện Ninh Sơn"]]
     assert _import(config, _book(tmp_path / "ds.xlsx", {"DS": rows})) == 0
     assert _record(products, "ruou-nep-quang-son")["producer"]["name"] == "Cơ sở rượu Quảng Sơn"
+
+
+# --- columns -------------------------------------------------------------------------------------
+
+def test_star_levels_marked_with_an_x_under_merged_ranking_columns(project, tmp_path, capsys):
+    products, config = project
+    book = Workbook()
+    sheet = book.active
+    for row in ([DECISION.replace("Đồng Nai", "Tây Ninh")],
+                ["STT", "Tên sản phẩm", "Chủ thể", "Địa chỉ", "Kết quả phân hạng", None, None],
+                [None, None, None, None, "3 sao", "4 sao", "5 sao"],
+                [1, "Mãng cầu Bà Đen", "THT Mãng cầu Ninh Thạnh",
+                 "Ấp Ninh Phú, xã Ninh Thạnh, thành phố Tây Ninh", None, "x", None],
+                [2, "Muối tôm Tây Ninh", "Cơ sở Muối tôm Bà Hai",
+                 "Khu phố Ninh Trung, phường Ninh Sơn, thành phố Tây Ninh", "X", None, None],
+                [3, "Bánh tráng phơi sương", "Cơ sở Bánh tráng Tư Hiền",
+                 "Ấp Lộc Du, xã Lộc Hưng, huyện Trảng Bàng", "x", "x", None]):
+        sheet.append(row)
+    sheet.merge_cells("E2:G2")
+    for column in "ABCD":
+        sheet.merge_cells(f"{column}2:{column}3")
+    book.save(tmp_path / "ds.xlsx")
+    assert _import(config, tmp_path / "ds.xlsx", "--skip-invalid") == 0
+    out = capsys.readouterr().out
+    assert "E 3 sao, F 4 sao, G 5 sao → số sao (ô được đánh dấu)" in out
+    assert "ds.xlsx:6:F: Số sao: lỗi: dòng đánh dấu nhiều hạng sao (3, 4)" in out
+    assert _record(products, "mang-cau-ba-den")["certifications"][0]["stars"] == 4
+    assert _record(products, "muoi-tom-tay-ninh")["certifications"][0]["stars"] == 3
+    assert not (products / "banh-trang-phoi-suong").exists()
+
+
+@pytest.mark.parametrize("form", ["xlsx", "xls"])
+def test_a_hidden_column_and_a_second_column_for_one_field_are_not_read(project, tmp_path,
+                                                                        capsys, form):
+    products, config = project
+    rows = ([DECISION],
+            ["STT", "Tên sản phẩm", "Chủ thể", "Địa chỉ", "Xếp hạng năm 2021", "Hạng sao",
+             "Địa chỉ sản xuất"],
+            [1, "Bưởi Tân Triều", "HTX Bưởi Tân Triều", "Ấp Cây Xoài, xã Tân Bình, huyện "
+             "Vĩnh Cửu, tỉnh Đồng Nai", "3 sao", "4 sao", "Ấp 1, xã Tân Bình"])
+    target = tmp_path / f"ds.{form}"
+    if form == "xlsx":
+        book = Workbook()
+        for row in rows:
+            book.active.append(row)
+        book.active.column_dimensions["E"].hidden = True  # last rating, out of sight
+        book.save(target)
+    else:
+        import xlwt
+
+        old = xlwt.Workbook(encoding="utf-8")
+        sheet = old.add_sheet("DS")
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                sheet.write(r, c, value)
+        sheet.col(4).hidden = True
+        old.save(str(target))
+    assert _import(config, target) == 0
+    out = capsys.readouterr().out
+    assert "cột đang ẩn trong Excel, không đọc: E «Xếp hạng năm 2021»" in out
+    assert "cột ghi cùng trường với một cột trước, không đọc: G «Địa chỉ sản xuất»" in out
+    record = _record(products, "buoi-tan-trieu")
+    assert record["certifications"][0]["stars"] == 4
+    assert record["producer"]["address_on_certificate"].startswith("Ấp Cây Xoài")
+
+
+def test_a_decision_and_its_annex_on_one_long_sheet(project, tmp_path):
+    products, config = project
+    preamble = [*COVER, *([f"Điều {n}. Nội dung thi hành ..."] for n in range(2, 40))]
+    rows = [*preamble, ["PHỤ LỤC: DANH SÁCH SẢN PHẨM ĐẠT 3 SAO"], PLAIN_HEADER,
+            [1, "Táo xanh Mỹ Sơn", "THT Táo xanh Phú Thạnh", "xã Mỹ Sơn, huyện Ninh Sơn", 62]]
+    assert _import(config, _book(tmp_path / "qd.xlsx", {"QĐ": rows})) == 0
+    cert = _record(products, "tao-xanh-my-son")["certifications"][0]
+    assert (cert["stars"], cert["decision"]) == (3, "2150/QĐ-UBND")
+
+
+def test_ratings_and_authorities_written_in_words_of_their_own(project, tmp_path, capsys):
+    products, config = project
+    rows = [["STT", "Tên sản phẩm", "Chủ thể", "Địa chỉ", "Kết quả", "Số GCN", "Ngày cấp",
+             "Cấp công nhận", "Số QĐ"],
+            [1, "Rượu sâm tiến vua", "Cơ sở rượu Quảng Sơn", "Thôn Lập Lá, xã Quảng Sơn, huyện "
+             "Ninh Sơn, tỉnh Ninh Thuận", "Sản phẩm OCOP 3 sao", "NT-3-2023-07", "08/12/2023",
+             "Huyện", "1533/QĐ-UBND"],
+            [2, "Nho sấy nguyên hạt", "HTX Nông nghiệp Nhơn Sơn", "xã Nhơn Sơn, huyện Ninh Sơn, "
+             "tỉnh Ninh Thuận", "Đạt hạng 4 sao", "NT-4-2023-02", "15/12/2023", "Cấp tỉnh",
+             "2988/QĐ-UBND"]]
+    assert _import(config, _book(tmp_path / "ds.xlsx", {"DS": rows})) == 0, capsys.readouterr()
+    wine = _record(products, "ruou-sam-tien-vua")["certifications"][0]
+    assert (wine["stars"], wine["authority"], wine["ocop_code"]) == (
+        3, "UBND huyện Ninh Sơn", "NT-3-2023-07")
+    grapes = _record(products, "nho-say-nguyen-hat")
+    assert grapes["certifications"][0]["authority"] == "UBND tỉnh Ninh Thuận"
+    assert "certifications[0].authority" in grapes["to_confirm"]

@@ -29,7 +29,8 @@ CODE_TABLES = {"ways", "_HINTS"}  # dicts whose values name codes
 # provenance, a file's notes), header names and aliases, word tables, severity labels.
 NOT_PROBLEMS = {
     "drafts.py": {"format", "_KINDS", "_ask_missing_columns", "_draft_for", "_work", "_place",
-                  "_evaluation_kind", "_HINT_NOTES", "_row_name", "SheetReader", "_before_2025"},
+                  "_evaluation_kind", "_HINT_NOTES", "_row_name", "SheetReader", "_before_2025",
+                  "_AUTHORITY_LEVELS"},
     # The review is the words an office worker reads: labels, headings, counts.
     "review.py": {"SKIP_LABELS", "FIELD_LABELS", "HEADS", "FACT_LABELS", "plan_review", "_Where",
                   "_sheet_entry", "_facts_line", "_change_entry", "_missing_lines", "totals_line",
