@@ -661,7 +661,7 @@ def _resolve(address: str, province_hint: str | None, district_hint: str | None)
     if province_part is None and (hint := _hint_part(province_hint, _PROVINCE)):
         province_part = hint
         notes.append((f"địa chỉ không ghi tỉnh, coi là {hint.text}",
-                      f"the address names no province; taken to be {hint.text}"))
+                      f"the address names no province, taken to be {hint.text}"))
     scope = _province_scope(province_part) if province_part else None
     if province_part and scope is None:
         notes.append((f"không biết tỉnh '{province_part.text}'", f"unknown province '{province_part.text}'"))
@@ -672,7 +672,7 @@ def _resolve(address: str, province_hint: str | None, district_hint: str | None)
     if district_part is None and (hint := _hint_part(district_hint, _DISTRICT)):
         district_part = hint
         notes.append((f"địa chỉ không ghi huyện, coi là {hint.text}",
-                      f"the address names no district; taken to be {hint.text}"))
+                      f"the address names no district, taken to be {hint.text}"))
     tiers = _districts(district_part, scope, notes)
     commune_part = reading.commune or (untyped[0] if untyped else None)
     commune_part = commune_part or _street_as_commune(reading.streets, scope, tiers[0] if tiers else [])

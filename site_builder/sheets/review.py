@@ -200,7 +200,8 @@ def _sheet_entry(index: int, sheet: SheetPlan, plan: ImportPlan, lang: str, wher
     name = f"«{table.sheet}»" if table.sheet else table.path.name
     entry = Entry(_t(lang, f"trang {name}: tiêu đề cột ở dòng {header}, {sheet.rows} dòng sản phẩm; "
                            f"cột đọc: {used}",
-                     f"sheet {name}: header on row {header}, {sheet.rows} product rows; "
+                     f"sheet {name}: header on row{'s' if len(layout.header_rows) > 1 else ''} "
+                     f"{header}, {sheet.rows} product rows; "
                      f"columns read: {used}"))
     for vi_text, en_text in table.notes:
         entry.details.append(_t(lang, f"ghi chú: {vi_text}", f"note: {en_text}"))
@@ -268,7 +269,8 @@ def _skipped_text(sheet: SheetPlan, lang: str) -> str:
         first, last = run[0], run[-1]
         rows = f"{first.row}" if first is last else f"{first.row}-{last.row}"
         text = f" «{short(first.text)}»" if first is last and first.kind != "numbering" else ""
-        out.append(f"{_t(lang, 'dòng', 'row')} {rows}: {_pick(SKIP_LABELS[first.kind], lang)}"
+        word = _t(lang, "dòng", "row" if first is last else "rows")
+        out.append(f"{word} {rows}: {_pick(SKIP_LABELS[first.kind], lang)}"
                    f"{text}")
     return "; ".join(out)
 

@@ -230,7 +230,7 @@ def test_an_old_province_hint_is_mapped_to_its_new_province():
     answer = resolve_address("xã Mỹ Sơn", province_hint="Ninh Thuận", district_hint="HUYỆN NINH SƠN")
     assert commune(answer) == ("Xã Mỹ Sơn", 22822) and answer.province.short_name == "Khánh Hòa"
     assert "địa chỉ không ghi tỉnh, coi là Ninh Thuận" in answer.how_vi
-    assert "the address names no district; taken to be" in answer.how_en
+    assert "the address names no district, taken to be" in answer.how_en
     answer = resolve_address("", province_hint="tỉnh Ninh Thuận")
     assert answer.province.short_name == "Khánh Hòa" and answer.commune is None
 

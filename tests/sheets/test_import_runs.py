@@ -203,7 +203,7 @@ def test_the_review_reads_in_order_and_says_each_thing_once(project, tmp_path, c
                for i, line in enumerate(lines))  # Markdown lists in a GitHub job summary too
     assert _run(config, "import", str(annex), "--dry-run", "--lang", "en") == 0
     english = capsys.readouterr().out
-    assert english.startswith("Read a.xlsx (Excel .xlsx):\n- sheet «Phụ lục»: header on row 7-8")
+    assert english.startswith("Read a.xlsx (Excel .xlsx):\n- sheet «Phụ lục»: header on rows 7-8")
     assert "To answer (2)" in english and "story, photos, phone or e-mail, GTIN: all 8 products" \
         in english
 
