@@ -9,18 +9,26 @@ date, authority, province). Nothing here knows what a product is beyond the head
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from site_builder.problems import Message
 from site_builder.sheets import texts
 from site_builder.sheets.annex import HEADER_SEARCH_ROWS, Layout, find_layout
 from site_builder.sheets.tables import Table, TableError, read_tables
 
+# How a kind of list is told from its header: its layout, or None. A sheet is the first kind
+# whose recogniser finds a layout in it.
+Recogniser = Callable[[Table], Any]
+PRODUCT_LISTS: tuple[tuple[str, Recogniser], ...] = (("products", find_layout),)
+
 
 @dataclass
 class ListSheet:
-    """A sheet that holds a list: where its table is."""
+    """A sheet that holds a list: where its table is (``layout``, as its kind's recogniser
+    found it)."""
 
     table: Table
     layout: Layout
@@ -47,17 +55,19 @@ class Source:
     covers: list[Table] = field(default_factory=list)  # sheets without a list, for their facts
 
 
-def read_source(path: Path, sheet: str | None = None) -> Source:
-    """Every list ``path`` holds (or the sheet named). Raises TableError for a path that is no
-    table (a folder, another kind of file) or holds no list."""
+def read_source(path: Path, sheet: str | None = None,
+                kinds: Sequence[tuple[str, Recogniser]] = PRODUCT_LISTS) -> Source:
+    """Every list ``path`` holds (or the sheet named), of the ``kinds`` asked for. Raises
+    TableError for a path that is no table (a folder, another kind of file) or holds no list."""
     if path.is_dir():
         raise _folder_error(path)
     hidden: list[str] = []
     source = Source(path, [])
     for table in read_tables(path, sheet, hidden):
-        layout = find_layout(table)
-        if layout is not None:
-            source.sheets.append(ListSheet(table, layout))
+        found = next(((kind, layout) for kind, recognise in kinds
+                      if (layout := recognise(table)) is not None), None)
+        if found is not None:
+            source.sheets.append(ListSheet(table, found[1], found[0]))
             continue
         reason = texts.message("sheet_no_list", rows=HEADER_SEARCH_ROWS) if table.rows \
             else texts.message("sheet_empty")
