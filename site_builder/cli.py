@@ -150,13 +150,14 @@ def _parser() -> argparse.ArgumentParser:
     imports.add_argument("--update", action="store_true",
                          help="cập nhật hồ sơ đã có (chỉ các trường có trong bảng)")
     imports.add_argument("--dry-run", action="store_true",
-                         help="chỉ cho biết sẽ làm gì; không ghi gì, kể cả bảng việc cần làm (--todo)")
+                         help="chỉ cho biết sẽ làm gì; không ghi hồ sơ nào (bảng việc cần làm của "
+                         "--todo thì vẫn ghi)")
     imports.add_argument("--skip-invalid", action="store_true",
                          help="vẫn ghi các sản phẩm hợp lệ khi có dòng lỗi")
     imports.add_argument("--todo", type=Path, metavar="TỆP.xlsx",
-                         help="cùng với hồ sơ, ghi bảng việc cần làm (.xlsx, hoặc .csv): mỗi sản phẩm "
-                         "một dòng, những gì đã đọc, suy ra, cần hỏi, còn thiếu; điền xong nhập lại "
-                         "bằng --update")
+                         help="ghi bảng việc cần làm (.xlsx, hoặc .csv), cả khi chạy thử: mỗi sản "
+                         "phẩm một dòng, những gì đã đọc, suy ra, cần hỏi, còn thiếu; điền xong nhập "
+                         "lại bằng --update")
     imports.add_argument("--template", type=Path, metavar="TỆP",
                          help="ghi bảng tính mẫu (cột, hướng dẫn, 26 bộ sản phẩm) rồi thoát")
     imports.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ thông báo")
@@ -447,28 +448,27 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 1
     review = plan_review(plan, args.lang, dry_run=args.dry_run, skip_invalid=args.skip_invalid)
     print("\n".join(review.lines()[:-1]))
+    if args.todo:  # the plan's report, even of a dry run or a list with errors; written first,
+        try:  # so that one which cannot be written stops the import whole
+            write_todo(args.todo, plan, args.lang)
+        except OSError as exc:
+            print(outcome("todo_unwritable", args.lang, path=args.todo, exc=exc), file=sys.stderr)
+            return 1
+        print(outcome("todo_written", args.lang, path=args.todo))
     if plan.errors and not args.skip_invalid:
         print(review.totals)
         print(outcome("errors_nothing_written", args.lang, count=len(plan.errors)), file=sys.stderr)
         return 1
     if args.dry_run:
         print(review.totals)
-        if args.todo:
-            print(outcome("todo_not_in_dry_run", args.lang, path=args.todo))
         return 0
-    if args.todo:  # first: a to-do workbook that cannot be written stops the import whole
-        try:
-            write_todo(args.todo, plan, args.lang)
-        except OSError as exc:
-            print(outcome("todo_unwritable", args.lang, path=args.todo, exc=exc), file=sys.stderr)
-            return 1
-        print(outcome("todo_written", args.lang, path=args.todo))
     written = apply_import(plan, skip_invalid=args.skip_invalid)
-    print(plan_review(plan, args.lang, skip_invalid=args.skip_invalid).totals)
+    totals = plan_review(plan, args.lang, skip_invalid=args.skip_invalid).totals
     if plan.errors and not written:
+        print(totals)
         print(outcome("skipped_all", args.lang, count=len(plan.errors)), file=sys.stderr)
         return 1
-    print(outcome("run_check", args.lang))
+    print(f"{totals} {outcome('run_check', args.lang)}")  # one last line: what was done
     return 0
 
 
