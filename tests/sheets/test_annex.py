@@ -8,33 +8,15 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import yaml
 from annexes import EXPECTED_IDS, write_csv, write_xls, write_xlsx
 from conftest import AS_OF, write_mkdocs_config
+from importing import empty_project  # noqa: F401 (the fixture "project")
+from importing import record as _record
+from importing import run as _run
+from importing import written as _written
 from openpyxl import Workbook
 
-from site_builder.cli import main
 from site_builder.mkdocs.build import build_site
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> tuple[Path, Path]:
-    products = tmp_path / "products"
-    products.mkdir()
-    return products, write_mkdocs_config(tmp_path, products)
-
-
-def _run(config: Path, *args: str) -> int:
-    return main(["-f", str(config), *args])
-
-
-def _record(products: Path, product_id: str) -> dict:
-    return yaml.safe_load((products / product_id / "product.yml").read_text(encoding="utf-8"))
-
-
-def _written(products: Path) -> dict[str, str]:
-    return {p.name: (p / "product.yml").read_text(encoding="utf-8")
-            for p in sorted(products.iterdir()) if p.is_dir()}
 
 
 def test_a_decision_annex_imports_every_product_with_nothing_typed(project, tmp_path, capsys):

@@ -8,27 +8,11 @@ import io
 from pathlib import Path
 
 import pytest
-import yaml
 from annexes import write_xlsx
-from conftest import write_mkdocs_config
+from importing import empty_project  # noqa: F401 (the fixture "project")
+from importing import record as _record
+from importing import run as _run
 from openpyxl import Workbook, load_workbook
-
-from site_builder.cli import main
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> tuple[Path, Path]:
-    products = tmp_path / "products"
-    products.mkdir()
-    return products, write_mkdocs_config(tmp_path, products)
-
-
-def _run(config: Path, *args: str) -> int:
-    return main(["-f", str(config), *args])
-
-
-def _record(products: Path, product_id: str) -> dict:
-    return yaml.safe_load((products / product_id / "product.yml").read_text(encoding="utf-8"))
 
 
 def _texts(products: Path) -> dict[str, bytes]:

@@ -10,6 +10,7 @@ import pytest
 import yaml
 from annexes import cp1258_bytes
 from conftest import AS_OF, REPO, SITE_URL, record, write_mkdocs_config, write_record
+from importing import run as _run
 from openpyxl import Workbook, load_workbook
 
 from site_builder.cli import main
@@ -47,10 +48,6 @@ def _xlsx(path: Path, rows: list[list[object]], title_rows: int = 0) -> Path:
         sheet.append(row)
     book.save(path)
     return path
-
-
-def _run(config: Path, *args: str) -> int:
-    return main(["-f", str(config), *args])
 
 
 def _record_text(products: Path, product_id: str) -> str:

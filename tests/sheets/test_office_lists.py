@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
-from conftest import write_mkdocs_config
+from importing import empty_project  # noqa: F401 (the fixture "project")
+from importing import record as _record
 from openpyxl import Workbook
 
 from site_builder.cli import main
@@ -17,13 +17,6 @@ from site_builder.sheets.inference import product_set
 
 TITLE = ["(Kèm theo Quyết định số 88/QĐ-UBND ngày 20/3/2024 của UBND tỉnh Ninh Thuận)"]
 HEADER = ["STT", "Tên sản phẩm", "Chủ thể", "Địa chỉ", "Hạng sao", "Điểm"]
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> tuple[Path, Path]:
-    products = tmp_path / "products"
-    products.mkdir()
-    return products, write_mkdocs_config(tmp_path, products)
 
 
 def _sheet(path: Path, rows: list[list[object]], hidden: tuple[int, ...] = ()) -> Path:
@@ -39,10 +32,6 @@ def _sheet(path: Path, rows: list[list[object]], hidden: tuple[int, ...] = ()) -
 
 def _import(config: Path, path: Path, *args: str) -> int:
     return main(["-f", str(config), "import", str(path), *args])
-
-
-def _record(products: Path, product_id: str) -> dict:
-    return yaml.safe_load((products / product_id / "product.yml").read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("header, path", [

@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
-from conftest import write_mkdocs_config
+from importing import empty_project  # noqa: F401 (the fixture "project")
+from importing import record as _record
 from openpyxl import Workbook
 
 from site_builder.cli import main
@@ -16,13 +16,6 @@ from site_builder.sheets.columns import column_for_header
 from site_builder.sheets.legacy_text import encode_tcvn3, encode_vni
 
 DECISION = "(Kèm theo Quyết định số 2105/QĐ-UBND ngày 20/9/2024 của UBND tỉnh Đồng Nai)"
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> tuple[Path, Path]:
-    products = tmp_path / "products"
-    products.mkdir()
-    return products, write_mkdocs_config(tmp_path, products)
 
 
 def _book(path: Path, sheets: dict[str, list[list[object]]], hidden: tuple[str, ...] = ()) -> Path:
@@ -40,10 +33,6 @@ def _book(path: Path, sheets: dict[str, list[list[object]]], hidden: tuple[str, 
 
 def _import(config: Path, path: Path, *args: str) -> int:
     return main(["-f", str(config), "import", str(path), *args])
-
-
-def _record(products: Path, product_id: str) -> dict:
-    return yaml.safe_load((products / product_id / "product.yml").read_text(encoding="utf-8"))
 
 
 # --- headers -----------------------------------------------------------------------------------
