@@ -513,6 +513,8 @@ def _is_province(place: str) -> bool:
 
 def _read_title(text: str, number: int, facts: SheetFacts) -> None:
     key = ascii_fold(text)
+    if key.startswith("can cu"):
+        return  # "Căn cứ Quyết định số 148/QĐ-TTg ...": the legal basis, not this decision
     if facts.decision is None and re.search(r"quyet\s*dinh|\bqd\b|\bdecision\b", key):
         decision, day = split_decision(text)
         if decision:

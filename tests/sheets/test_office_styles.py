@@ -137,6 +137,7 @@ def test_a_town_called_thanh_pho_is_not_the_province_of_the_address(project, tmp
 # --- a workbook of several sheets ----------------------------------------------------------------
 
 COVER = [["ỦY BAN NHÂN DÂN TỈNH NINH THUẬN"], [],
+         ["Căn cứ Quyết định số 148/QĐ-TTg ngày 24/02/2023 của Thủ tướng Chính phủ;"],
          ["QUYẾT ĐỊNH Về việc công nhận sản phẩm đạt chuẩn OCOP tỉnh Ninh Thuận năm 2024"],
          ["Số: 2150/QĐ-UBND ngày 18 tháng 11 năm 2024 của Ủy ban nhân dân tỉnh Ninh Thuận"],
          ["Điều 1. Công nhận 4 sản phẩm đạt chuẩn OCOP (chi tiết tại các phụ lục kèm theo)."]]
@@ -163,7 +164,7 @@ def test_a_sheet_per_star_level_after_a_cover_sheet(project, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "trang «3 sao»: tiêu đề cột ở dòng 2, 2 dòng sản phẩm" in out
     assert "hạng 3 sao (dòng 1)" in out and "hạng 4 sao (tên trang)" in out
-    assert "quyết định 2150/QĐ-UBND (trang «Quyết định» dòng 4)" in out
+    assert "quyết định 2150/QĐ-UBND (trang «Quyết định» dòng 5)" in out
     assert "trang «Quyết định»: không đọc, không có bảng sản phẩm" in out
     assert "trang «Tổng hợp»: không đọc, không có bảng sản phẩm" in out
     assert "trang «Nháp»: không đọc, trang đang ẩn" in out
