@@ -9,6 +9,7 @@ import time
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from site_builder.config import SiteConfig
 from site_builder.domain.model import Catalog
@@ -24,6 +25,9 @@ from site_builder.problems import Problems, Severity
 from site_builder.progress import Progress
 from site_builder.records.schema import json_schema
 from site_builder.records.validate import UNTRANSLATED_CODE, load_catalog, note_kind, record_paths
+
+if TYPE_CHECKING:
+    from site_builder.paper.stamps import Artwork
 
 
 def _date(text: str) -> date:
@@ -77,12 +81,15 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--draft", action="store_true",
                        help="bản nháp: cho phép site_url mẫu, trang có nhãn 'Bản nháp'")
 
-    stamps = sub.add_parser("stamps", help="tạo tem QR để in (SVG, PNG 600 dpi, tờ A4 PDF)")
+    stamps = sub.add_parser("stamps", help="tạo tem QR để in (SVG, PNG theo máy in, tờ A4 PDF)")
     stamps.add_argument("ids", nargs="*", metavar="MÃ_SẢN_PHẨM",
                         help="mã sản phẩm (mặc định: mọi sản phẩm còn hiệu lực và các lô)")
     stamps.add_argument("--lot", help="chỉ in tem cho lô này (cần đúng một mã sản phẩm)")
     stamps.add_argument("--size", type=float, action="append", metavar="MM",
                         help="cạnh tem, mm (lặp lại để có nhiều cỡ; mặc định 20 và 30)")
+    stamps.add_argument("--dpi", type=int, choices=(203, 300, 600), default=600,
+                        help="độ phân giải máy in: 203 hoặc 300 (máy in nhãn nhiệt), 600 (laser, "
+                             "phun mực; mặc định): mỗi ô mã QR là một số nguyên chấm máy in")
     stamps.add_argument("--out", type=Path, default=Path("stamps"),
                         help="thư mục kết quả (mặc định: stamps/)")
     stamps.add_argument("--columns", type=int, default=0, help="số cột trên tờ A4 (mặc định: vừa khổ)")
@@ -94,7 +101,11 @@ def _parser() -> argparse.ArgumentParser:
     stamps.add_argument("--draft", action="store_true",
                         help="cho phép tên miền mẫu (tem nháp, không in lên bao bì)")
     stamps.add_argument("--check", action="store_true",
-                        help="không tạo tem, chỉ liệt kê tem in bằng bản cũ cần in lại")
+                        help="không ghi tệp: đọc thử từng tem bằng ba bộ giải mã (zbar, zxing, "
+                             "OpenCV) từ tệp và sau khi mô phỏng in, chụp bằng điện thoại")
+    stamps.add_argument("--reprint", action="store_true",
+                        help="không ghi tệp: liệt kê tem in bằng bản ocop cũ cần in lại "
+                             "(trước đây là --check)")
 
     for name, what in (("brochure", "danh mục in A4 (PDF): ảnh, tên, sao, chủ thể, câu chuyện, mã QR"),
                        ("cards", "thẻ A6 đặt bàn (4 thẻ mỗi tờ A4), mã QR lớn tới trang sản phẩm"),
@@ -293,13 +304,16 @@ def cmd_stamps(args: argparse.Namespace) -> int:
             print(problem.format("vi", root), file=sys.stderr)
         print("Hồ sơ có lỗi, không tạo tem. / Records have errors; no stamps made.", file=sys.stderr)
         return 1
-    if args.check:
+    if args.reprint:
         return _stamps_to_reprint(catalog, site, args)
+    sizes = tuple(args.size or DEFAULT_SIZES_MM)
+    if args.check:
+        return _check_stamps(catalog, site, args, sizes)
     sheet = SheetLayout(columns=args.columns, rows=args.rows, gap=args.gap, margin=args.margin,
                         count=args.count)
     try:
-        result = write_kit(catalog, site, args.out, ids=args.ids, lot=args.lot,
-                           sizes=tuple(args.size or DEFAULT_SIZES_MM), sheet=sheet)
+        result = write_kit(catalog, site, args.out, ids=args.ids, lot=args.lot, sizes=sizes,
+                           sheet=sheet, dpi=args.dpi)
     except (KitError, ValueError) as exc:
         print(exc, file=sys.stderr)
         print("Không tạo tem nào. / No stamps were written.", file=sys.stderr)
@@ -307,17 +321,71 @@ def cmd_stamps(args: argparse.Namespace) -> int:
     for reason in result.skipped:
         print(reason)
     for job, art in result.artworks:
-        print(f"{job.name}: {art.size:g} mm, QR phiên bản {art.qr_version}, ô {art.module:.2f} mm, "
-              f"{art.url}")
+        print(f"{job.name}: {_stamp_summary(art)}, {art.url}")
     if site.draft:
         print("BẢN NHÁP: tên miền chưa phải tên miền thật, không in tem này lên bao bì.")
     print(f"Đã ghi {len(result.written)} tệp vào {args.out}/ ({len(result.artworks)} mẫu tem).")
     return 0
 
 
+def _stamp_summary(art: Artwork) -> str:
+    """A stamp's printed size and its code, e.g. '15 mm (14.99 mm = 177 chấm 300 dpi), QR 3-M,
+    ô 4 chấm = 0.34 mm'."""
+    return (f"{art.asked:g} mm ({art.size:.2f} mm = {art.dots} chấm {art.dpi} dpi), QR "
+            f"{art.qr_version}-{art.qr_level.name}, ô {art.module_dots} chấm = {art.module:.2f} mm")
+
+
+def _check_stamps(catalog: Catalog, site: SiteConfig, args: argparse.Namespace,
+                  sizes: tuple[float, ...]) -> int:
+    """``ocop stamps --check``: every stamp of every size read by zbar, zxing-cpp and OpenCV,
+    from its files and after a simulated print and phone photo; nothing is written. Exit 1
+    when zbar or zxing misses a printed stamp (most scanner apps are built on one of them)."""
+    from site_builder.paper.print_check import DECODER_NAMES, MissingDecoders, decoders, read_stamp
+    from site_builder.paper.stamp_kit import KitError, lay_out, plan_jobs
+
+    try:
+        tools = decoders()
+    except MissingDecoders as exc:
+        print(f"Thiếu bộ giải mã để đọc thử tem: {', '.join(exc.missing)}. Cài bằng: pip install "
+              f"'ocop-catalog[check]' (và apt-get install libzbar0 libcairo2). / The stamp check "
+              f"needs: {', '.join(exc.missing)}. Install them with pip install "
+              f"'ocop-catalog[check]' (and apt-get install libzbar0 libcairo2).", file=sys.stderr)
+        return 1
+    try:
+        planned = lay_out(plan_jobs(catalog, site, args.ids, args.lot, []), sizes, args.dpi)
+    except KitError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print("Bộ giải mã / decoders: " + ", ".join(tools.versions[n] for n in DECODER_NAMES))
+    mark = {True: "đọc được", False: "KHÔNG đọc được"}
+    totals: dict[float, dict[str, list[int]]] = {}
+    missed = 0
+    for job, art in planned:
+        reading = read_stamp(tools, art)
+        files = ", ".join(f"{n} {mark[reading.files[n]]}" for n in DECODER_NAMES)
+        after = ", ".join(f"{n} {mark[reading.printed[n]]}" for n in DECODER_NAMES)
+        print(f"{job.name} {_stamp_summary(art)}\n  tệp SVG và PNG / files: {files}\n"
+              f"  in {art.asked:g} mm {art.dpi} dpi rồi chụp / printed and photographed: {after}"
+              + (f"\n  ĐỌC SAI / WRONG TEXT: {', '.join(reading.wrong)}" if reading.wrong else ""))
+        counts = totals.setdefault(art.asked, {n: [0, 0] for n in DECODER_NAMES})
+        for n in DECODER_NAMES:
+            counts[n][0] += reading.files[n]
+            counts[n][1] += reading.printed[n]
+        missed += not (reading.printed["zbar"] and reading.printed["zxing"]) or bool(reading.wrong)
+    per_size = len(planned) // max(1, len(totals))
+    for size, counts in totals.items():
+        print(f"{size:g} mm, {args.dpi} dpi: tệp / files " + ", ".join(
+            f"{n} {counts[n][0]}/{per_size}" for n in DECODER_NAMES) + " | in / printed " + ", ".join(
+            f"{n} {counts[n][1]}/{per_size}" for n in DECODER_NAMES))
+    print("(--check trước đây liệt kê tem cần in lại; nay là --reprint. / --check used to list "
+          "the stamps to reprint; that is now --reprint.)")
+    return 1 if missed else 0
+
+
 def _stamps_to_reprint(catalog: Catalog, site: SiteConfig, args: argparse.Namespace) -> int:
-    """``ocop stamps --check``: the stamps an earlier ocop printed without the code's format
-    information (those whose code takes mask 0), which many phones cannot read."""
+    """``ocop stamps --reprint`` (``--check`` until drawing version 5): the stamps an earlier
+    ocop printed without the code's format information (those whose code took mask 0), which
+    many phones cannot read."""
     from site_builder.assets.qr import printed_without_format_information
     from site_builder.paper.stamp_kit import KitError, plan_jobs
 
