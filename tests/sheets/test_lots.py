@@ -80,9 +80,9 @@ def test_an_annex_and_a_lot_log_become_a_site_with_every_lot_page(tmp_path, caps
     assert _run(config, "import", str(log), "--dry-run") == 0
     review = capsys.readouterr().out
     assert {p: p.read_bytes() for p in products.rglob("*") if p.is_file()} == before
-    assert "12 lô của 3 sản phẩm: 12 mới, 0 thay đổi, 0 không đổi, 0 có lỗi" in review
-    assert "+ lô NS-2507 (dòng 9; «Công đoạn» dòng 7, 8, 9): lô mới: NSX 05/07/2025, HSD " \
-           "05/01/2027, 1.200 túi 200 g, 4 công đoạn, 1 tài liệu" in review
+    assert "Chạy thử, không ghi gì: 12 lô mới (3 sản phẩm)." in review
+    assert "- nho-say-deo-nhon-son, lô NS-2507 («Nhật ký lô» dòng 9, «Công đoạn» dòng 7-9), lô " \
+           "mới: NSX 05/07/2025, HSD 05/01/2027, 1.200 túi 200 g, 4 công đoạn, 1 tài liệu" in review
     assert "suy ra: «18 tháng» từ ngày sản xuất 05/07/2025 → 05/01/2027" in review
     assert "5-7-25 → 05/07/2025" in review  # a two-digit year is read, and said
     assert "ocop stamps buoi-da-xanh-lam-son --lot BLS2605" in review
@@ -106,7 +106,7 @@ def test_an_annex_and_a_lot_log_become_a_site_with_every_lot_page(tmp_path, caps
     written = {p: p.read_bytes() for p in products.rglob("*") if p.is_file()}
     capsys.readouterr()
     assert _run(config, "import", str(log)) == 0  # again: nothing changes, byte for byte
-    assert "0 mới, 0 thay đổi, 12 không đổi" in capsys.readouterr().out
+    assert "Xong: 12 lô không đổi (3 sản phẩm)." in capsys.readouterr().out
     assert {p: p.read_bytes() for p in products.rglob("*") if p.is_file()} == written
 
     site = build_site(config, as_of=AS_OF).site_dir
@@ -127,11 +127,11 @@ def test_the_log_as_csv_and_in_a_legacy_font(tmp_path, capsys):
     config = write_mkdocs_config(tmp_path, products)
     assert _run(config, "import", str(annexes.write_xlsx(tmp_path / "phu-luc.xlsx"))) == 0
     assert _run(config, "import", str(lot_logs.write_csv(tmp_path / "so-lo.csv")), "--dry-run") == 0
-    assert "12 lô của 3 sản phẩm: 12 mới" in capsys.readouterr().out
+    assert "12 lô mới (3 sản phẩm)" in capsys.readouterr().out
     legacy = lot_logs.write_xlsx(tmp_path / "so-lo-vntime.xlsx", transform=encode_tcvn3)
     assert _run(config, "import", str(legacy)) == 0
     out = capsys.readouterr().out
-    assert "TCVN3" in out and "12 mới" in out
+    assert "TCVN3" in out and "12 lô mới" in out
     assert _batches(products, "mat-ong-hoa-nhan-my-son")[0]["events"][1]["place"] == \
         "Nhà quay mật HTX Mỹ Sơn"
 
@@ -161,12 +161,12 @@ def test_a_shared_name_is_a_question_and_the_producer_answers_it(project, tmp_pa
             ["Mật ong hoa nhãn", "HTX Mỹ Sơn", "MO2", "01/03/2025"]]
     assert _run(config, "import", str(_sheet(tmp_path / "lo.xlsx", rows))) == 1
     out = capsys.readouterr().out
-    assert "Câu hỏi (1):" in out
+    assert "Cần trả lời (1):" in out
     assert "lo.xlsx:2:A: Tên sản phẩm: cần hỏi: «Mật ong hoa nhãn» có thể là: " in out
     assert "mat-ong-my-son (Mật ong hoa nhãn — HTX Nông nghiệp Mỹ Sơn)" in out
     assert "mat-ong-lam-son (Mật ong hoa nhãn — Tổ hợp tác Ong Lâm Sơn)" in out
     assert "In tem" not in out  # nothing is written: no stamps to print yet
-    assert "+ lô MO2 (dòng 3): lô mới" in out  # the producer tells the two apart
+    assert "- mat-ong-my-son, lô MO2 (dòng 3), lô mới" in out  # the producer tells the two apart
     assert _batches(products, "mat-ong-my-son") == []  # nothing is written while asked
     assert _run(config, "import", str(tmp_path / "lo.xlsx"), "--skip-invalid") == 0
     assert [b["lot"] for b in _batches(products, "mat-ong-my-son")] == ["MO2"]
@@ -195,7 +195,7 @@ def test_a_title_or_a_section_row_names_the_product_of_the_rows_below(project, t
     titled = [["SỔ THEO DÕI LÔ — NHO SẤY TÁCH HẠT NHƠN SƠN"], [], ["Mã lô", "NSX"],
               ["T1", "01/03/2025"], ["T2", "01/04/2025"]]
     assert _run(config, "import", str(_sheet(tmp_path / "lo.xlsx", titled))) == 0
-    assert "sản phẩm (cho mọi dòng): nho-say-nhon-son (theo dòng 1)" in capsys.readouterr().out
+    assert "sản phẩm cho mọi dòng: nho-say-nhon-son (dòng 1)" in capsys.readouterr().out
     sections = [["STT", "Mã lô", "NSX"], ["I", "Nho sấy tách hạt Nhơn Sơn"], [1, "S1", "01/05/2025"]]
     assert _run(config, "import", str(_sheet(tmp_path / "lo2.xlsx", sections))) == 0
     assert [b["lot"] for b in _batches(products, "nho-say-nhon-son")] == ["T1", "T2", "S1"]
@@ -298,7 +298,7 @@ def test_an_edited_row_changes_that_lot_only_and_lots_not_in_the_sheet_stay(proj
     capsys.readouterr()
     assert _run(config, "import", str(_sheet(tmp_path / "lo.xlsx", rows[:1] + rows[2:]))) == 0
     out = capsys.readouterr().out
-    assert "~ lô L2 (dòng 2): thay đổi" in out
+    assert "- nho-say-nhon-son, lô L2 (dòng 2), thay đổi" in out
     assert "số lượng: 200 túi -> 250 túi" in out and "công đoạn «Thu hoạch» ngày: 28/03/2025 -> " \
                                                      "29/03/2025" in out
     text = path.read_text(encoding="utf-8")
@@ -408,7 +408,7 @@ def test_the_template_has_the_lot_sheets_and_a_filled_one_imports_products_and_l
     capsys.readouterr()
     assert _run(config, "import", str(template)) == 0
     out = capsys.readouterr().out
-    assert "+ nuoc-mam-ninh-hai (dòng 2): hồ sơ mới" in out and "+ lô NM2504" in out
+    assert "- nuoc-mam-ninh-hai (dòng 2), hồ sơ mới" in out and "lô NM2504" in out
     assert _batches(products, "nuoc-mam-ninh-hai") == [
         {"lot": "NM2504", "produced": date(2025, 4, 10), "expires": date(2027, 4, 10),
          "quantity": "600 chai", "events": [{"step": "Đóng chai", "date": date(2025, 4, 10),
@@ -438,7 +438,7 @@ def test_export_writes_lots_and_an_edited_export_changes_only_the_edit(project, 
 
     capsys.readouterr()
     assert _run(config, "import", str(exported)) == 0  # straight back: nothing changes
-    assert "0 mới, 0 thay đổi, 2 không đổi" in capsys.readouterr().out
+    assert "2 lô không đổi (2 sản phẩm)" in capsys.readouterr().out
     assert {p: p.read_bytes() for p in products.rglob("*") if p.is_file()} == before
 
     book = load_workbook(exported)
@@ -447,7 +447,7 @@ def test_export_writes_lots_and_an_edited_export_changes_only_the_edit(project, 
     book.save(exported)
     assert _run(config, "import", str(exported)) == 0
     out = capsys.readouterr().out
-    assert "~ lô E1" in out and "mat-ong-my-son: 1 lô không đổi" in out and "lô E2" not in out
+    assert "lô E1" in out and "mat-ong-my-son: 1 lô không đổi" in out and "lô E2" not in out
     changed = {p for p in products.rglob("*") if p.is_file() and p.read_bytes() != before.get(p)}
     assert changed == {products / "nho-say-nhon-son" / "product.yml"}
     lot = _batches(products, "nho-say-nhon-son")[0]
@@ -463,7 +463,7 @@ def test_english_headers(project, tmp_path, capsys):
              "10/06/2025"]]
     assert _run(config, "import", str(_sheet(tmp_path / "lots.xlsx", rows)), "--lang", "en") == 0
     out = capsys.readouterr().out
-    assert "Done: 1 lots of 1 products: 1 new" in out
+    assert "Done: 1 new lots (1 products)." in out
     assert _batches(products, "nho-say-nhon-son") == [{
         "lot": "EN1", "produced": date(2025, 6, 12), "best_before": date(2026, 12, 12),
         "quantity": "300 bags", "standards": ["VietGAP", "HACCP"],
@@ -493,9 +493,9 @@ def test_a_problem_ocop_check_finds_is_put_at_the_cell_it_came_from(project, tmp
               ["C1", "Giao đại lý", "05/04/2025", "Đại lý Phan Rang", None]]
     assert _run(config, "import", str(_sheet(tmp_path / "lo.xlsx", rows, stages))) == 1
     out = capsys.readouterr().out
-    assert "x lô C1 (dòng 2; «Công đoạn» dòng 2, 3): có lỗi, không ghi" in out
-    assert "lo.xlsx:2:E: «Công đoạn» gln: lỗi: số kiểm tra của GLN sai" in out
-    assert "lo.xlsx:3:C: «Công đoạn» date: lỗi: công đoạn ngày 05/04/2025 sau hạn dùng của lô" in out
+    assert "lô C1 («Lô» dòng 2, «Công đoạn» dòng 2-3), có lỗi, không ghi" in out
+    assert "lo.xlsx[Công đoạn]:2:E: gln: lỗi: số kiểm tra của GLN sai" in out
+    assert "lo.xlsx[Công đoạn]:3:C: date: lỗi: công đoạn ngày 05/04/2025 sau hạn dùng của lô" in out
 
 
 def test_an_excel_97_2003_log_with_a_hidden_row(project, tmp_path, capsys):

@@ -22,7 +22,6 @@ from site_builder.domain.rules import add_months
 from site_builder.problems import Message
 from site_builder.records.schema import LOT_PATTERN
 from site_builder.sheets import texts
-from site_builder.sheets.annex import day_in
 from site_builder.sheets.columns import CellError, header_key
 from site_builder.sheets.tables import Cell, parse_date
 
@@ -289,7 +288,6 @@ def lot_code(cell: Cell) -> str:
 
 _TIME = re.compile(r"\s+\d{1,2}:\d{2}(:\d{2})?(\s*[ap]m)?$", re.IGNORECASE)
 _TWO_DIGIT_YEAR = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{2})$")
-_WORDS_DAY = re.compile(r"^(?:ngay\s*)?(\d{1,2})\s*thang\s*(\d{1,2})\s*(?:nam|,|/)?\s*(\d{4})$")
 _MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug",
                                        "sep", "oct", "nov", "dec"), start=1)}
 _ENGLISH_DAY = re.compile(r"^(\d{1,2})[\s-]*([a-z]{3})[a-z]*\.?[\s,-]*(\d{2}|\d{4})$")
@@ -297,9 +295,10 @@ _ENGLISH_MONTH_FIRST = re.compile(r"^([a-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})
 
 
 def lot_date(cell: Cell) -> tuple[date, Message | None]:
-    """A date as people type it in a log: the annex reader's forms (12/06/2025, Excel date
-    cells), a time after it, words ("ngày 8 tháng 12 năm 2023", "12 Jun 2025") and a two-digit
-    year (12-6-25, read as 2025 and said so). Raises CellError."""
+    """A date as people type it in a log: the forms every import reads (``tables.parse_date``:
+    12/06/2025, "ngày 8 tháng 12 năm 2023", Excel date cells), and a time after it, an English
+    month ("12 Jun 2025") and a two-digit year (12-6-25, read as 2025 and said so). Raises
+    CellError."""
     found = parse_date(cell)
     if found is not None:
         return found, None
@@ -308,11 +307,6 @@ def lot_date(cell: Cell) -> tuple[date, Message | None]:
         return found, None
     key = ascii_fold(text).strip(" .")
     try:
-        if match := _WORDS_DAY.match(key):
-            day, month, year = (int(x) for x in match.groups())
-            return date(year, month, day), None
-        if key.startswith("ngay") and (found := day_in(text)) is not None:
-            return found, None
         if match := _TWO_DIGIT_YEAR.match(text):
             day, month, year = (int(x) for x in match.groups())
             read = date(2000 + year, month, day)

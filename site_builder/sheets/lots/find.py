@@ -1,13 +1,15 @@
-"""Which sheets of a workbook hold what: a list of products (an annex, our template), a lot log,
-a stage sheet keyed by lot code. ``ocop import`` reads a file once through ``find_sheets`` and
-imports what it holds: products, lots, or both (our template filled in)."""
+"""Which sheets of a workbook hold lots: a lot log, a stage sheet keyed by lot code. Their
+recognisers join the product lists' in ``SHEET_KINDS``, which ``ocop import`` reads a file with
+(``sources.read_source``); ``workbook_of`` sorts what it found: products, lots, or both (our
+template filled in)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
-from site_builder.sheets.annex import HEADER_SEARCH_ROWS, Grid, Layout, find_layout
+from site_builder.sheets.annex import HEADER_SEARCH_ROWS, Grid
 from site_builder.sheets.columns import header_key
 from site_builder.sheets.lots.columns import (
     PRODUCT_KEYS,
@@ -18,7 +20,8 @@ from site_builder.sheets.lots.columns import (
     stage_key,
     stage_of_header,
 )
-from site_builder.sheets.tables import Table, TableError, parse_date, read_tables
+from site_builder.sheets.sources import PRODUCT_LISTS, Recogniser, Source
+from site_builder.sheets.tables import Table, parse_date, read_tables
 
 LOT, STAGE = "lot", "stage"
 DATE_SAMPLE_ROWS = 50  # rows looked at to tell a column of dates
@@ -49,10 +52,10 @@ class SheetLayout:
 
 @dataclass
 class Workbook:
-    """What ``ocop import`` found in a file."""
+    """What ``ocop import`` found in a file: its lot and stage sheets, and its product lists."""
 
     path: Path
-    products: tuple[Table, Layout] | None = None
+    products: Source | None = None  # the product lists (sources.read_source), if any
     lots: list[tuple[Table, SheetLayout]] = field(default_factory=list)
     stages: list[tuple[Table, SheetLayout]] = field(default_factory=list)
 
@@ -61,32 +64,40 @@ class Workbook:
         return bool(self.lots or self.stages)
 
 
-def find_sheets(path: Path, sheet: str | None = None) -> Workbook:
-    """Every visible sheet of ``path`` told apart: lot sheets and stage sheets, and the first list
-    of products. With ``sheet`` only that sheet, and beside a lot sheet the stage sheets. Raises
-    TableError when no sheet holds any of them."""
-    found, tried = Workbook(path), []
-    tables = read_tables(path, sheet)
-    for table in tables:
-        tried.append(table.sheet or path.name)
-        _sort(table, found, products_wanted=True)
+def _stage_sheet(table: Table) -> SheetLayout | None:
+    return sheet_layout(table, STAGE)
+
+
+def _lot_sheet(table: Table) -> SheetLayout | None:
+    return sheet_layout(table, LOT)
+
+
+# The kinds of list ``ocop import`` reads (sources.read_source), the narrower header first: a
+# stage sheet (lot code, stage, date), a lot sheet (lot code and a date or product column), a
+# list of products. A lot sheet names products too ("Mã sản phẩm", "Tên sản phẩm"), so it must
+# be told before a product list is.
+SHEET_KINDS: tuple[tuple[str, Recogniser], ...] = (("stages", _stage_sheet), ("lots", _lot_sheet),
+                                                   *PRODUCT_LISTS)
+
+
+def workbook_of(source: Source, sheet: str | None = None) -> Workbook:
+    """The lot and stage sheets of ``source`` (read with SHEET_KINDS) and its product lists; with
+    ``sheet`` naming a lot sheet, the workbook's stage sheets are read beside it."""
+    found = Workbook(source.path)
+    for listed in source.sheets:
+        layout: Any = listed.layout  # the recogniser of its kind made it: a SheetLayout here
+        if listed.kind == "lots":
+            found.lots.append((listed.table, layout))
+        elif listed.kind == "stages":
+            found.stages.append((listed.table, layout))
+    products = [s for s in source.sheets if s.kind not in ("lots", "stages")]
+    if products:
+        found.products = replace(source, sheets=products)
     if sheet is not None and found.lots:
-        for table in read_tables(path):
-            if table.sheet != found.lots[0][0].sheet:
-                _sort(table, found, products_wanted=False, lots_wanted=False)
-    if found.products is None and not found.has_lots:
-        where = ", ".join(f"'{t}'" for t in tried) or "—"
-        raise TableError("no_table", path, rows=HEADER_SEARCH_ROWS, where=where)
+        for table in read_tables(source.path):
+            if table.sheet != found.lots[0][0].sheet and (layout := _stage_sheet(table)):
+                found.stages.append((table, layout))
     return found
-
-
-def _sort(table: Table, found: Workbook, products_wanted: bool, lots_wanted: bool = True) -> None:
-    if (layout := sheet_layout(table, STAGE)) is not None:  # the narrower header first
-        found.stages.append((table, layout))
-    elif lots_wanted and (layout := sheet_layout(table, LOT)) is not None:
-        found.lots.append((table, layout))
-    elif products_wanted and found.products is None and (product_layout := find_layout(table)):
-        found.products = (table, product_layout)
 
 
 def sheet_layout(table: Table, kind: str) -> SheetLayout | None:

@@ -206,22 +206,22 @@ def _document_file(document: DocumentDraft, lot: str, folder: Path, sheet_folder
     parts = [p for p in written.replace("\\", "/").split("/") if p not in ("", ".")]
     header = document.header
     if not parts or ".." in parts:
-        return LotProblem.at(document.where, header, "document_path", file=written)
+        return LotProblem.at_cell(document.where, header, "document_path", file=written)
     inside = folder.joinpath(*parts)
     if _within(inside, folder) and inside.is_file():
         return "/".join(parts), None  # already in the product's folder (an export coming back)
     candidates = [sheet_folder.joinpath(*parts), sheet_folder / parts[-1]]
     source = next((c for c in candidates if _within(c, sheet_folder) and c.is_file()), None)
     if source is None:
-        return LotProblem.at(document.where, header, "document_missing", file=written,
+        return LotProblem.at_cell(document.where, header, "document_missing", file=written,
                              folder=sheet_folder)
     if source.stat().st_size > MAX_DOCUMENT_BYTES:
-        return LotProblem.at(document.where, header, "document_large", file=written)
+        return LotProblem.at_cell(document.where, header, "document_large", file=written)
     with source.open("rb") as handle:
         head = handle.read(8)
     kind = next((k for sig, k in DOCUMENT_SIGNATURES.items() if head.startswith(sig)), None)
     if kind is None:
-        return LotProblem.at(document.where, header, "document_kind", file=written)
+        return LotProblem.at_cell(document.where, header, "document_kind", file=written)
     stem = slug(Path(parts[-1]).stem) if slug(Path(parts[-1]).stem) != "san-pham" else "tai-lieu"
     target, n = f"lo-{lot}/{stem}.{DOCUMENT_EXTENSIONS[kind]}", 2
     while targets.get(target, source) != source:
@@ -259,7 +259,7 @@ def _merge_product(product: ProductLots, ruamel: bool) -> Any:
             change.action, change.diffs, change.index = action, diffs, index
             kept = str(batches[index].get("lot", ""))
             if kept != change.draft.lot:
-                change.problems.append(LotProblem.at(change.draft.where, "", "lot_case",
+                change.problems.append(LotProblem.at_cell(change.draft.where, "", "lot_case",
                                                      error=False, given=change.draft.lot, kept=kept))
                 change.draft.lot = kept
             change.merged_events = [(stage_key(str(e.get("step", ""))), as_day(e.get("date")))
@@ -336,13 +336,14 @@ def _place(problem: Any, product: ProductLots) -> LotProblem | None:
         if not error:
             return None
         first = product.lots[0].draft.where
-        placed = LotProblem(first.row, None, path, problem.code, problem.message, True, first.sheet)
+        placed = LotProblem(first.row, None, path, problem.code, problem.message, True,
+                            sheet_name=first.sheet)
         for other in product.lots:
             other.problems.append(placed)
         return placed
     where = _cell(path.removeprefix(f"batches[{change.index}]").lstrip("."), change)
     placed = LotProblem(where.row, where.column, path.split(".")[-1] if "." in path else "",
-                        problem.code, problem.message, error, where.sheet)
+                        problem.code, problem.message, error, sheet_name=where.sheet)
     change.problems.append(placed)
     return placed
 

@@ -58,30 +58,31 @@ class Where:
 
 @dataclass(frozen=True)
 class LotProblem(SheetProblem):
-    """A problem at a cell of a lot or stage sheet; ``sheet`` is named when the import reads
-    more than one; a ``question`` lists candidates for a person to choose from."""
+    """A problem at a cell of a lot or stage sheet, its sheet named (``sheet_name``) when the
+    import reads more than one; a ``question`` lists candidates for a person to choose from."""
 
-    sheet: str = ""
+    sheet_name: str = ""
     question: bool = False
 
     @classmethod
-    def at(cls, where: Where, header: str, code: str, *, error: bool = True, question: bool = False,
-           **values: object) -> LotProblem:
+    def at_cell(cls, where: Where, header: str, code: str, *, error: bool = True,
+                question: bool = False, **values: object) -> LotProblem:
         """The problem ``code`` of the importer's catalogue at a cell."""
         return cls(where.row, where.column, header, code, texts.message(code, **values), error,
-                   where.sheet, question)
+                   sheet_name=where.sheet, question=question)
 
-    def format(self, path: Any, lang: str = "vi", sheets: bool = False) -> str:
-        where = f"{path.name}:{self.row}" + (f":{column_letter(self.column)}"
-                                             if self.column is not None else "")
+    def format(self, path: Any, lang: str = "vi", sheets: Any = ()) -> str:
+        """'so-lo.xlsx:12:C: Mã lô: lỗi: ...'; with several sheets read (``sheets`` true),
+        'so-lo.xlsx[Công đoạn]:3:C: ...', as the annex import says it."""
+        sheet = f"[{self.sheet_name}]" if sheets and self.sheet_name else ""
+        where = f"{path.name}{sheet}:{self.row}" + (f":{column_letter(self.column)}"
+                                                    if self.column is not None else "")
         if self.question:
             kind = "question" if lang == "en" else "cần hỏi"
         else:
             kind = ("lỗi" if self.error else "cảnh báo") if lang == "vi" else (
                 "error" if self.error else "warning")
-        named = " ".join(p for p in (f"«{self.sheet}»" if sheets and self.sheet else "",
-                                     self.header) if p)
-        header = f" {named}:" if named else ""
+        header = f" {self.header}:" if self.header else ""
         return f"{where}:{header} {kind}: {self.en if lang == 'en' else self.vi}"
 
 
@@ -195,7 +196,7 @@ class LotReader:
                        self.failed)
 
     def _problem(self, where: Where, header: str, code: str, **values: Any) -> None:
-        self.problems.append(LotProblem.at(where, header, code, **values))
+        self.problems.append(LotProblem.at_cell(where, header, code, **values))
 
     def _note(self, kind: str, where: Where, message: Message) -> None:
         self.notes.setdefault(kind, []).append((where, message))
@@ -272,7 +273,7 @@ class LotReader:
                 code = lot_code(cells[lot_index])
             except CellError as exc:
                 self.problems.append(LotProblem(row.number, lot_index, layout.headers[lot_index],
-                                                exc.code, exc.message, sheet=sheet))
+                                                exc.code, exc.message, sheet_name=sheet))
         found = self._product(layout, cells, context, Where(sheet, row.number))
         draft = LotDraft(found.id or "", code or "", where, matched=found.how)
         draft.cells["lot"] = where
@@ -293,7 +294,7 @@ class LotReader:
                 vi, en = table.cell_errors[(row.number, index)]
                 self.problems.append(LotProblem(row.number, index, layout.headers[index],
                                                 "cell_unreadable", Message(vi, en),
-                                                sheet=table.sheet))
+                                                sheet_name=table.sheet))
                 reported.add(index)
         return reported
 
@@ -320,7 +321,7 @@ class LotReader:
             self._problem(at, header, "product_conflict", text=found.text, first=first.shown(),
                           other=other.shown())
         elif found.code == "product_ambiguous":
-            self.problems.append(LotProblem.at(at, header, "product_ambiguous", question=True,
+            self.problems.append(LotProblem.at_cell(at, header, "product_ambiguous", question=True,
                                                text=found.text, candidates=listed))
         elif found.candidates:
             self._problem(at, header, "product_unknown_near", text=found.text, candidates=listed)
@@ -342,7 +343,7 @@ class LotReader:
 
         def fail(at: Where, header: str, exc: CellError) -> None:
             self.problems.append(LotProblem(at.row, at.column, header, exc.code, exc.message,
-                                            sheet=sheet))
+                                            sheet_name=sheet))
             draft.invalid = True
 
         produced = None
@@ -451,7 +452,7 @@ class LotReader:
         if not self.nameless:
             return
         first = self.nameless[0]
-        problem = LotProblem.at(first, "", "product_missing")
+        problem = LotProblem.at_cell(first, "", "product_missing")
         if len(self.nameless) > 1:
             rows = ", ".join(str(w.row) for w in self.nameless[:8]) + (
                 ", …" if len(self.nameless) > 8 else "")
@@ -529,7 +530,7 @@ class LotReader:
                 lot = lot_code(values["lot"][0])
             except CellError as exc:
                 self.problems.append(LotProblem(number, values["lot"][1].column, values["lot"][2],
-                                                exc.code, exc.message, sheet=sheet))
+                                                exc.code, exc.message, sheet_name=sheet))
                 ok = False
         if "date" in values:
             try:
@@ -538,7 +539,7 @@ class LotReader:
                     self._note("two_digit_year", values["date"][1], note)
             except CellError as exc:
                 self.problems.append(LotProblem(number, values["date"][1].column, values["date"][2],
-                                                exc.code, exc.message, sheet=sheet))
+                                                exc.code, exc.message, sheet_name=sheet))
                 ok = False
         if not ok or day is None:
             return None, lot
