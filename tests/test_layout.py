@@ -10,7 +10,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "site_builder"
 # The pipeline in order; a stage may import the ones before it, never the ones after.
 STAGES = ("domain", "records", "render", "assets", "output", "publishing")
 EDGES = ("mkdocs", "cli")  # the adapters at the edge may import any stage
-FEATURES = ("paper", "sheets", "offline")  # features use the stages, and the stages not them
+FEATURES = ("paper", "sheets", "offline", "media_import")  # features use the stages, not the reverse
 SHARED = {"config", "problems", "progress"}  # used by every stage
 
 
