@@ -104,7 +104,10 @@ def prepare(task: Task) -> Prepared | Refused:
             _check_pdf(data, task.source.suffix.lower())
             return _write(task, digest, "pdf", data, Prepared(digest, format="PDF"))
         if kind not in ("JPEG", "PNG", "WEBP", "HEIF"):
-            raise Refused("not_a_picture", suffix=task.source.suffix, looks=_looks_like(data))
+            looks = _looks_like(data)
+            if looks in OTHER_PICTURES:
+                raise Refused("picture_format", format=looks)
+            raise Refused("not_a_picture", suffix=task.source.suffix, looks=looks)
         if task.source.suffix.lower() == ".pdf":
             raise Refused("pdf_is_picture", format=kind)
         return _photo(task, digest, data)
@@ -139,7 +142,8 @@ def _no_follow(path: str, flags: int) -> int:
 
 # --- what a file is -----------------------------------------------------------------------------
 
-_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"avif"}
+_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
+OTHER_PICTURES = {"GIF", "TIFF", "BMP", "AVIF"}  # pictures, but not in a form the catalog keeps
 _LOOKS = ((b"PK\x03\x04", "ZIP"), (b"Rar!", "RAR"), (b"7z\xbc\xaf", "7z"), (b"GIF8", "GIF"),
           (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"), (b"BM", "BMP"), (b"\x1f\x8b", "gzip"),
           (b"MZ", "EXE"), (b"\x7fELF", "ELF"), (b"\xd0\xcf\x11\xe0", "Office 97-2003"),
@@ -165,6 +169,8 @@ def _looks_like(data: bytes) -> str:
     for head, name in _LOOKS:
         if data.startswith(head):
             return name
+    if data[4:8] == b"ftyp" and data[8:12] in (b"avif", b"avis"):
+        return "AVIF"
     text = data[:512].lstrip().lower()
     if text.startswith((b"<!doctype html", b"<html", b"<?xml", b"<svg")):
         return "HTML/XML"

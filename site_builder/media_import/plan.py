@@ -121,9 +121,12 @@ class FolderPlan:
 def staging_area(config: SiteConfig, dry_run: bool) -> Iterator[Path]:
     """A folder to prepare files and records in, removed afterwards: inside ``products/`` for
     an import (moves are then renames), a temporary one for a dry run (which writes nothing)."""
+    if not config.products_dir.is_dir():
+        raise FolderError("products_folder_missing", products=config.products_dir)
     where = None if dry_run else config.products_dir
     folder = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=where))
     try:
+        (folder / ".gitignore").write_text("*\n", encoding="utf-8")  # if a crash leaves it
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)

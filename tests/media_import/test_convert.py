@@ -236,7 +236,7 @@ def _cut(data: bytes, share: float = 0.6) -> bytes:
     ("anh.jpg", lambda: b"PK\x03\x04" + bytes(200), "not_a_picture"),
     ("report.jpg", lambda: report_pdf("B2610"), "picture_is_pdf"),
     ("anh.pdf", lambda: jpeg_bytes(picture(64, 48, 1)), "pdf_is_picture"),
-    ("anh.gif.jpg", lambda: _gif(), "not_a_picture"),
+    ("anh.gif.jpg", lambda: _gif(), "picture_format"),
     ("bomb.png", lambda: _png_bomb(20_000), "too_many_pixels"),
     ("bomb-small.png", lambda: _png_bomb(9_500), "too_many_pixels"),
     ("broken.pdf", lambda: b"%PDF-1.4\n" + bytes(100) + b"\nstartxref\n99999\n%%EOF\n",

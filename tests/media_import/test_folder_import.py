@@ -240,3 +240,9 @@ def test_the_staging_folder_is_removed_when_an_import_stops_midway(tmp_path):
         assert staging.parent == products
         raise RuntimeError("interrupted")
     assert not list(products.glob(".ocop-import-*"))
+
+
+def test_a_catalog_without_its_records_folder_is_named(tmp_path, phone_folder, capsys):
+    config = write_mkdocs_config(tmp_path, tmp_path / "products")
+    assert _run(config, "import", str(phone_folder), "--dry-run") == 1
+    assert "không có thư mục hồ sơ" in capsys.readouterr().err
