@@ -53,6 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="kiểm tra mọi hồ sơ trong products/")
     check.add_argument("--as-of", type=_date, help="xét tình trạng tại ngày này (YYYY-MM-DD)")
     check.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ thông báo")
+    check.add_argument("--format", choices=("text", "github"), default="text",
+                       help="github: thêm chú thích (annotation) của GitHub Actions tại tệp và dòng "
+                            "/ github: GitHub Actions annotations at file and line too")
 
     build = sub.add_parser("build", help="kiểm tra rồi dựng toàn bộ trang web")
     build.add_argument("--as-of", type=_date, help="tính tình trạng chứng nhận tại ngày này")
@@ -181,6 +184,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     catalog, problems = load_catalog(site)
     root = site.products_dir.parent
     blocking = Problems([p for p in problems.items if p.severity is not Severity.NOTE])
+    github = args.format == "github"
+    if github:  # the whole list, folded in the log; the annotations after it
+        print("::group::ocop check")
     for problem in blocking.sorted():
         print(problem.format(args.lang, root))
     notes: dict[str, list] = {kind: [] for kind in NOTE_HEADINGS}
@@ -191,6 +197,12 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(f"\n{heading_en if args.lang == 'en' else heading_vi}:")
             for note in notes[kind]:
                 print(note.format(args.lang, root))
+    if github:
+        from site_builder.actions.annotations import annotations
+        from site_builder.repository import repository_root
+
+        print("::endgroup::")  # GitHub names files from the repository's root
+        print("\n".join(annotations(problems.items, repository_root(root), args.lang)))
     records = len(record_paths(site.products_dir)) if site.products_dir.is_dir() else 0
     errors, warnings = len(problems.errors), len(problems.warnings)
     untranslated = sum(1 for p in problems.warnings if p.code == UNTRANSLATED_CODE)
