@@ -455,8 +455,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-SHEET_ONLY = ("sheet", "decision", "decision_date", "authority", "province", "regime", "update",
-              "todo")
+# What only a sheet has. --update and --todo, which the import workflow passes to every upload,
+# change nothing for a folder: its files are only ever added, and its review is its to-do list.
+SHEET_ONLY = ("sheet", "decision", "decision_date", "authority", "province", "regime")
 
 
 def cmd_import_folder(args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ from conftest import AS_OF, REPO, SITE_URL, record, write_mkdocs_config, write_r
 from phone_photos import EXPECTED, REFUSED, jpeg_bytes, picture, upright, write_folder
 from PIL import Image
 
+from site_builder.actions.uploads import import_upload
 from site_builder.cli import main
 from site_builder.config import SiteConfig
 from site_builder.media_import.plan import apply_folder, plan_folder, staging_area
@@ -196,8 +197,8 @@ def test_a_record_edited_during_the_import_is_left_as_it_is(catalog, phone_folde
     assert not list(products.glob(".ocop-import-*"))  # the staging folder is gone
 
 
-@pytest.mark.parametrize("option", [["--decision", "1234/QĐ-UBND"], ["--update"],
-                                    ["--todo", "viec.xlsx"]])
+@pytest.mark.parametrize("option", [["--decision", "1234/QĐ-UBND"], ["--sheet", "1"],
+                                    ["--province", "Khánh Hòa"]])
 def test_options_for_sheets_are_refused_for_a_folder(catalog, phone_folder, option, capsys):
     _, config = catalog
     assert _run(config, "import", str(phone_folder), *option) == 2
@@ -246,3 +247,26 @@ def test_a_catalog_without_its_records_folder_is_named(tmp_path, phone_folder, c
     config = write_mkdocs_config(tmp_path, tmp_path / "products")
     assert _run(config, "import", str(phone_folder), "--dry-run") == 1
     assert "không có thư mục hồ sơ" in capsys.readouterr().err
+
+
+def test_an_uploaded_folder_of_photos_goes_through_the_import_workflow(catalog, tmp_path):
+    """The workflow (actions/uploads.py) runs 'ocop import' on what was uploaded into imports/
+    with --todo (and --update when asked): a folder is imported and moved to imports/done/; a
+    folder with a bad file writes nothing and stays for the office to correct."""
+    products, config = catalog
+    imports = config.parent / "imports"
+    good, bad = imports / "anh-lo-moi", imports / "anh-co-loi"
+    good.mkdir(parents=True)
+    (good / "Bưởi Tân Triều (2).jpg").write_bytes(jpeg_bytes(picture(800, 600, 1)))
+    (good / "tra-kho-qua-nui-cam.jpg").write_bytes(jpeg_bytes(picture(800, 600, 2)))
+    shutil.copytree(good, bad)
+    (bad / "IMG_0001.jpg").write_bytes(jpeg_bytes(picture(800, 600, 3)))
+    before = tree(products)
+    refused = import_upload(bad, config, tmp_path / "todo", AS_OF, update=True)
+    assert refused.status == "refused" and "IMG_0001.jpg: lỗi: tên do điện thoại" in refused.review
+    assert bad.is_dir() and tree(products) == before
+    done = import_upload(good, config, tmp_path / "todo", AS_OF, update=True)
+    assert done.status == "imported", done.review + done.result
+    assert done.moved == imports / "done" / AS_OF.isoformat() / "anh-lo-moi" and not good.exists()
+    assert len(_record(products, "buoi-tan-trieu")["photos"]) == 2
+    assert len(_record(products, "tra-kho-qua-nui-cam")["photos"]) == 2
