@@ -4,6 +4,8 @@ A name is compared as words without case or diacritics ("Mật ong Tân Bình (2
 "MAT-ONG-TAN-BINH_1.heic" read alike) against each product's id, GTIN (with or without its
 leading zeros), OCOP codes and names in every language. In order:
 
+0. the name is a product's id as written ("buoi-tan-trieu (2).jpg"): ids are unique, so a name
+   another product shares does not make it a question;
 1. the whole name is a product's key;
 2. the name starts with a product's key ("buoi-tan-trieu-hop-qua.jpg"): the longest key wins;
 3. the name, without the numbers and "copy" people and phones add, is the start of a product's
