@@ -146,7 +146,7 @@ def plan_folder(folder: Path, config: SiteConfig, staging: Path,
     unreadable = {Path(p).parent.name for p in record_paths(config.products_dir)} - set(products)
     index = CatalogIndex(catalog.products, unreadable)
     listing = list_folder(folder)
-    outcomes = [_placed(file, index) for file in listing.files]
+    outcomes = [_placed(file, index, folder) for file in listing.files]
     _prepare_all(outcomes, products, staging, progress)
     changes = _record_changes(outcomes, products, staging)
     _check_records(changes, config, staging)
@@ -164,7 +164,10 @@ def _check_folder(folder: Path, config: SiteConfig) -> None:
         raise FolderError("folder_is_catalog", folder=folder, products=config.products_dir)
 
 
-def _placed(file: SourceFile, index: CatalogIndex) -> FileOutcome:
+def _placed(file: SourceFile, index: CatalogIndex, folder: Path) -> FileOutcome:
+    if file.kind == "sheet":  # a list of products put with the photos: it is imported alone
+        return FileOutcome(file, "error", problem=FileProblem.of(
+            file.shown, "sheet_in_folder", command=f"ocop import '{folder / file.shown}'"))
     if file.kind == "other":
         return FileOutcome(file, "other", problem=FileProblem.of(
             file.shown, "not_photo_or_pdf", error=False, suffix=file.suffix or "—"))

@@ -20,6 +20,7 @@ from site_builder.media_import.texts import FileProblem
 PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".webp", ".heic", ".heif",
                             ".hif", ".mpo"})
 DOCUMENT_SUFFIXES = frozenset({".pdf"})
+SHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".csv"})  # lists: ``ocop import FILE``
 # What phones, cameras and desktops leave in a folder of photos: skipped and only counted.
 SYSTEM_FILES = frozenset({".ds_store", "thumbs.db", "desktop.ini", "ehthumbs.db", ".picasa.ini",
                           "picasa.ini", ".nomedia"})
@@ -47,10 +48,13 @@ class SourceFile:
 
     @property
     def kind(self) -> str:
-        """'photo', 'document' or 'other', by the name's ending (the content is checked later)."""
+        """'photo', 'document', 'sheet' or 'other', by the name's ending (the content is
+        checked later)."""
         if self.suffix in PHOTO_SUFFIXES:
             return "photo"
-        return "document" if self.suffix in DOCUMENT_SUFFIXES else "other"
+        if self.suffix in DOCUMENT_SUFFIXES:
+            return "document"
+        return "sheet" if self.suffix in SHEET_SUFFIXES else "other"
 
 
 @dataclass

@@ -197,7 +197,7 @@ def test_a_record_edited_during_the_import_is_left_as_it_is(catalog, phone_folde
     assert not list(products.glob(".ocop-import-*"))  # the staging folder is gone
 
 
-@pytest.mark.parametrize("option", [["--decision", "1234/QĐ-UBND"], ["--sheet", "1"],
+@pytest.mark.parametrize("option", [["--decision", "1234/QĐ-UBND"], ["--sheet", "1"], ["--stars", "4"],
                                     ["--province", "Khánh Hòa"]])
 def test_options_for_sheets_are_refused_for_a_folder(catalog, phone_folder, option, capsys):
     _, config = catalog
