@@ -143,7 +143,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Đọc danh sách như văn phòng OCOP vẫn giữ (phụ lục quyết định công nhận, bảng "
         "tính cũ, CSV, phông TCVN3/VNI) hoặc bảng mẫu (--template). Luôn chạy thử trước: --dry-run.")
     imports.add_argument("file", type=Path, nargs="?", metavar="TỆP",
-                         help="bảng tính .xlsx, .xls hoặc .csv (một dòng mỗi lần công nhận)")
+                         help="bảng tính .xlsx, .xls hoặc .csv (một dòng mỗi lần công nhận), hoặc "
+                         "thư mục ảnh và tài liệu lô đặt tên theo sản phẩm, lô")
     imports.add_argument("--sheet", metavar="TRANG",
                          help="chỉ đọc trang này, theo tên hoặc số thứ tự (mặc định: mọi trang có bảng "
                          "sản phẩm)")
@@ -506,6 +507,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.file is None:
         print("cần tên tệp bảng tính, hoặc --template TỆP / give a spreadsheet file", file=sys.stderr)
         return 2
+    if args.file.is_dir():
+        return cmd_import_folder(args)
     if args.todo and (problem := todo_target_problem(args.todo)):
         print(f"--todo {args.todo}: {problem.vi} / {problem.en}", file=sys.stderr)
         return 1
@@ -592,6 +595,49 @@ def _import_lots(args: argparse.Namespace, site: SiteConfig, options: ImportOpti
     apply_lots(plan, skip_invalid=args.skip_invalid)
     print(lot_review(plan, args.lang).totals)
     return 0
+
+
+# What only a sheet has. --update and --todo, which the import workflow passes to every upload,
+# change nothing for a folder: its files are only ever added, and its review is its to-do list.
+SHEET_ONLY = ("sheet", "decision", "decision_date", "authority", "province", "regime", "stars")
+
+
+def cmd_import_folder(args: argparse.Namespace) -> int:
+    """``ocop import FOLDER``: photos and lot documents, placed by their names."""
+    from site_builder.media_import.plan import FolderError, apply_folder, plan_folder, staging_area
+    from site_builder.media_import.review import problem_lines, review_lines, totals_line
+    from site_builder.media_import.texts import message as folder_text
+
+    lang = args.lang
+    for option in SHEET_ONLY:
+        if getattr(args, option):
+            print(folder_text("option_not_for_folder", option="--" + option.replace("_", "-"))
+                  .text(lang), file=sys.stderr)
+            return 2
+    site = _site_config(args)
+    try:
+        with staging_area(site, args.dry_run) as staging:
+            plan = plan_folder(args.file, site, staging, Progress())
+            print("\n".join(review_lines(plan, str(args.file), lang)
+                            + problem_lines(plan, str(args.file), lang)))
+            blocked = bool(plan.errors) and not args.skip_invalid
+            if args.dry_run:
+                print(totals_line(plan, lang, dry_run=True))
+                if blocked:
+                    print(folder_text("would_write_nothing", errors=len(plan.errors)).text(lang))
+                return 1 if blocked else 0
+            if blocked:
+                print(folder_text("nothing_written", errors=len(plan.errors)).text(lang),
+                      file=sys.stderr)
+                return 1
+            _, left = apply_folder(plan, site)
+    except FolderError as exc:
+        print(exc.message.text(lang), file=sys.stderr)
+        return 1
+    for reason in left:
+        print(folder_text("left_alone", reason=reason).text(lang), file=sys.stderr)
+    print(totals_line(plan, lang) + " " + folder_text("run_check").text(lang))
+    return 1 if left else 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
