@@ -16,7 +16,7 @@ from site_builder.sheets.columns import header_key
 from site_builder.sheets.lots.find import SheetLayout
 from site_builder.sheets.lots.plan import Diff, LotChange, LotPlan, ProductLots
 from site_builder.sheets.lots.reader import LotProblem
-from site_builder.sheets.review import Entry, Review, _runs
+from site_builder.sheets.review import Entry, Review, row_runs
 from site_builder.sheets.tables import Table, column_letter
 
 FIELDS = {
@@ -135,7 +135,7 @@ class _Where:
         parts = []
         for sheet, rows in by_sheet.items():
             word = _t(self.lang, "dòng", "rows" if len(rows) > 1 else "row")
-            parts.append((f"«{sheet}» " if self.named else "") + f"{word} {_runs(sorted(set(rows)))}")
+            parts.append((f"«{sheet}» " if self.named else "") + f"{word} {row_runs(sorted(set(rows)))}")
         return ", ".join(parts)
 
 
@@ -177,7 +177,7 @@ def _read_entries(plan: LotPlan, lang: str, where: _Where) -> list[Entry]:
 
 
 def _sheet_entry(table: Table, layout: SheetLayout, kind: str, plan: LotPlan, lang: str) -> Entry:
-    header = _runs(list(layout.header_rows))
+    header = row_runs(list(layout.header_rows))
     used = ", ".join(
         f"{column_letter(i)} {layout.headers[i]}" + (
             "" if header_key(layout.headers[i]) == header_key(c.header(lang))
