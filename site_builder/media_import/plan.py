@@ -40,8 +40,8 @@ from site_builder.problems import Message
 from site_builder.progress import Progress, Quiet
 from site_builder.records.schema import BatchRecord, ProductRecord
 from site_builder.records.validate import RECORD_NAME, load_catalog, record_paths
+from site_builder.records.writing import dump_round_trip, replace_file, round_trip
 from site_builder.sheets.drafts import slug
-from site_builder.sheets.importer import _dump, _yaml
 
 STAGING_PREFIX = ".ocop-import-"
 PARALLEL_FROM = 4  # files; fewer are prepared in this process
@@ -288,13 +288,13 @@ def _record_changes(outcomes: list[FileOutcome], products: dict[str, Product],
 
 def _stage_record(change: RecordChange, staging: Path) -> None:
     """The record with its files added, written into ``staging/<id>/``."""
-    doc = _yaml().load(change.original)
+    doc = round_trip().load(change.original)
     for outcome in change.outcomes:
         if outcome.lot:
             outcome.field = _add_document(doc, outcome)
         else:
             outcome.field = _add_photo(doc, outcome, change.product)
-    change.text = _dump(doc) if change.outcomes else ""
+    change.text = dump_round_trip(doc) if change.outcomes else ""
     (staging / change.product.id / RECORD_NAME).write_text(change.text, encoding="utf-8")
 
 
@@ -401,6 +401,6 @@ def apply_folder(plan: FolderPlan, config: SiteConfig) -> tuple[list[RecordChang
         for outcome in change.outcomes:
             (home / outcome.target).parent.mkdir(exist_ok=True)
             os.replace(plan.staging / change.product.id / outcome.target, home / outcome.target)
-        os.replace(plan.staging / change.product.id / RECORD_NAME, change.record)
+        replace_file(plan.staging / change.product.id / RECORD_NAME, change.record)
         written.append(change)
     return written, left
