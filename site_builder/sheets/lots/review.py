@@ -47,7 +47,7 @@ NOTES = {
                             "stages without a place: the producer's name"),
 }
 SHOWN_NOTES = 3  # notes of one kind shown in full; the rest by their rows
-STAMP_COMMANDS_PER_PRODUCT = 5  # more new lots than this: one command prints them all
+STAMP_LOTS_PER_COMMAND = 20  # more new lots than this: the product's every stamp, in one command
 
 
 def _t(lang: str, vi: str, en: str) -> str:
@@ -315,17 +315,17 @@ def missing_lines(plan: LotPlan, lang: str = "vi") -> list[str]:
 
 
 def stamp_commands(plan: LotPlan, lang: str = "vi") -> list[str]:
-    """``ocop stamps`` for the new lots whose product may carry the OCOP mark today: one per lot,
-    or one per product that has many (it prints the product's and every lot's stamps; those
-    printed before come from the cache)."""
+    """``ocop stamps`` for the new lots whose product may carry the OCOP mark today: one per
+    product, naming its new lots; a product with more than ``STAMP_LOTS_PER_COMMAND`` gets the
+    command that prints all its stamps (those printed before come from the cache)."""
     commands = []
     for product in plan.products:
         lots = [c.draft.lot for c in product.lots if c.action == "new" and c.stamp]
-        if len(lots) > STAMP_COMMANDS_PER_PRODUCT:
+        if len(lots) > STAMP_LOTS_PER_COMMAND:
             commands.append(f"ocop stamps {product.id}   # {len(lots)} "
                             + _t(lang, "lô mới, và các lô khác", "new lots, and the others"))
-        else:
-            commands.extend(f"ocop stamps {product.id} --lot {lot}" for lot in lots)
+        elif lots:
+            commands.append(f"ocop stamps {product.id} --lot {','.join(lots)}")
     return commands
 
 
