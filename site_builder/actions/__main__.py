@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
 
 from site_builder.actions.summary import Summary
-from site_builder.actions.uploads import MESSAGES, import_upload, pending, summarize, vietnam_today
+from site_builder.actions.uploads import MESSAGES, run_uploads, summarize, vietnam_today
 from site_builder.problems import catalogue
 from site_builder.repository import repository_root
 
@@ -44,21 +45,28 @@ def _append(path: Path | None, text: str) -> None:
 
 def cmd_uploads(args: argparse.Namespace) -> int:
     root = repository_root(args.config_file.resolve().parent)
-    outcomes = []
-    for upload in pending(args.imports):
-        print(f"::group::{upload}", flush=True)
-        outcome = import_upload(upload, args.config_file, args.todo_dir, vietnam_today(),
-                                update=args.update, lang=args.lang)
-        print(outcome.review + outcome.result, flush=True)
-        print("::endgroup::", flush=True)
-        outcomes.append(outcome)
+
+    def log(title: str, text: str) -> None:
+        """Each step in the job's log as it ends, folded; what the files' names and contents
+        put in it is never taken for a workflow command (GitHub's stop-commands)."""
+        token = secrets.token_hex(16)
+        print(f"::group::{_plain(title)}\n::stop-commands::{token}\n{text}\n::{token}::\n"
+              "::endgroup::", flush=True)
+
+    run = run_uploads(args.imports, args.config_file, args.todo_dir, vietnam_today(), root,
+                      update=args.update, lang=args.lang, log=log)
     summary = Summary(args.lang)
-    summarize(outcomes, root, summary)
+    summarize(run, root, summary)
     _append(args.summary, summary.markdown())
-    imported = sum(1 for o in outcomes if o.status == "imported")
-    _append(args.output, f"uploads={len(outcomes)}\nimported={imported}\n"
-                         f"refused={len(outcomes) - imported}\n")
+    _append(args.output, f"uploads={run.uploads}\nimported={run.imported}\n"
+                         f"refused={run.refused}\n")
     return 0
+
+
+def _plain(title: str) -> str:
+    """A file's path as a group's title: on one line (a name holds no line break, but a title
+    must never end the command)."""
+    return " ".join(title.split())
 
 
 def cmd_check(args: argparse.Namespace) -> int:

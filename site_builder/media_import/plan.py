@@ -21,7 +21,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -136,16 +136,18 @@ def staging_area(config: SiteConfig, dry_run: bool) -> Iterator[Path]:
 
 
 def plan_folder(folder: Path, config: SiteConfig, staging: Path,
-                progress: Progress | None = None) -> FolderPlan:
+                progress: Progress | None = None, leave_out: Collection[Path] = ()
+                ) -> FolderPlan:
     """What importing ``folder`` does, with every file prepared in ``staging``; writes nothing
-    else."""
+    else. The files and folders ``leave_out`` names are not part of it (the import workflow
+    imports the sheets uploaded beside the photos, and the documents they name, on their own)."""
     _check_folder(folder, config)
     progress = progress or Quiet()
     catalog, _ = load_catalog(config, progress, traceability_notes=False)
     products = {p.id: p for p in catalog.products}
     unreadable = {Path(p).parent.name for p in record_paths(config.products_dir)} - set(products)
     index = CatalogIndex(catalog.products, unreadable)
-    listing = list_folder(folder)
+    listing = list_folder(folder, leave_out)
     outcomes = [_placed(file, index, folder) for file in listing.files]
     _prepare_all(outcomes, products, staging, progress)
     changes = _record_changes(outcomes, products, staging)

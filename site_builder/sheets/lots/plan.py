@@ -37,8 +37,9 @@ from site_builder.records.writing import (
     staged_catalog,
     write_file,
 )
+from site_builder.sheets.columns import CellError
 from site_builder.sheets.drafts import slug
-from site_builder.sheets.lots.columns import stage_key
+from site_builder.sheets.lots.columns import document_entries, stage_key
 from site_builder.sheets.lots.find import Workbook
 from site_builder.sheets.lots.merge import (
     RECORD_ORDER,
@@ -206,15 +207,14 @@ def _documents(product: ProductLots, sheet_folder: Path, problems: list[LotProbl
 def _document_file(document: DocumentDraft, lot: str, folder: Path, sheet_folder: Path,
                    targets: dict[str, Path]) -> tuple[str, Path | None] | LotProblem:
     written = document.entry.file or ""
-    parts = [p for p in written.replace("\\", "/").split("/") if p not in ("", ".")]
+    parts = _parts(written)
     header = document.header
     if not parts or ".." in parts:
         return LotProblem.at_cell(document.where, header, "document_path", file=written)
     inside = folder.joinpath(*parts)
     if _within(inside, folder) and inside.is_file():
         return "/".join(parts), None  # already in the product's folder (an export coming back)
-    candidates = [sheet_folder.joinpath(*parts), sheet_folder / parts[-1]]
-    source = next((c for c in candidates if _within(c, sheet_folder) and c.is_file()), None)
+    source = _beside(parts, sheet_folder)
     if source is None:
         return LotProblem.at_cell(document.where, header, "document_missing", file=written,
                              folder=sheet_folder)
@@ -234,6 +234,41 @@ def _document_file(document: DocumentDraft, lot: str, folder: Path, sheet_folder
     if kept.is_file() and kept.read_bytes() == source.read_bytes():
         return target, None
     return target, source
+
+
+def _parts(written: str) -> list[str]:
+    """A file name as written in a cell, as the folders and name it goes through."""
+    return [p for p in written.replace("\\", "/").split("/") if p not in ("", ".")]
+
+
+def _beside(parts: list[str], sheet_folder: Path) -> Path | None:
+    """The file a document cell names beside the sheet: at the path written, or by its name."""
+    candidates = [sheet_folder.joinpath(*parts), sheet_folder / parts[-1]]
+    return next((c for c in candidates if _within(c, sheet_folder) and c.is_file()), None)
+
+
+def documents_beside(workbook: Workbook) -> list[Path]:
+    """The files beside a lot log that its document cells name (rows shown, below the header):
+    those an import of it takes, for whoever handles the files given with it (the import
+    workflow, which moves them with the log and imports none of them again)."""
+    found: dict[Path, None] = {}
+    for table, layout in workbook.lots:
+        columns = layout.indexes_of("documents")
+        for row in table.rows[layout.start:]:
+            if row.number in table.hidden_rows:
+                continue
+            for index in columns:
+                cell = row.cells[index] if index < len(row.cells) else None
+                try:
+                    entries = document_entries(cell) if cell not in (None, "") else []
+                except CellError:
+                    continue  # the import says so at its cell
+                for entry in entries:
+                    parts = _parts(entry.file or "")
+                    if parts and ".." not in parts and (
+                            path := _beside(parts, workbook.path.parent)) is not None:
+                        found[path] = None
+    return list(found)
 
 
 def _within(path: Path, folder: Path) -> bool:
