@@ -28,7 +28,9 @@ def _parser() -> argparse.ArgumentParser:
     uploads.add_argument("--imports", type=Path, default=Path("imports"))
     uploads.add_argument("--todo-dir", type=Path, required=True)
     uploads.add_argument("--update", action="store_true")
-    sub.add_parser("check", help="ocop check --format github, and its result in the summary")
+    check = sub.add_parser("check", help="ocop check --format github, and its result in the summary")
+    check.add_argument("--uploads-refused", type=int, default=0, metavar="N",
+                       help="uploads the uploads step could not import (they stop publishing too)")
     return parser
 
 
@@ -76,7 +78,9 @@ def cmd_check(args: argparse.Namespace) -> int:
                            "check", "--format", "github", "--lang", args.lang],
                           check=False).returncode
     words = catalogue(MESSAGES)
-    result = words.message("check_clean" if code == 0 else "check_errors").text(args.lang)
+    verdict = "check_errors" if code else "check_uploads_left" if args.uploads_refused \
+        else "check_clean"
+    result = words.message(verdict, count=args.uploads_refused).text(args.lang)
     _append(args.summary, f"\n## {words.message('check_heading').text(args.lang)}\n\n{result}\n")
     _append(args.output, f"clean={'true' if code == 0 else 'false'}\n")
     return code

@@ -104,6 +104,7 @@ def test_the_workflow_calls_the_python_steps_as_they_are():
     for step in _import_workflow()["jobs"]["import"]["steps"]:
         for line in str(step.get("run", "")).splitlines():
             if "python -m site_builder.actions" in line:
+                line = re.sub(r"\$\{\w+:-(\w+)\}", r"\1", line)  # a variable: its default
                 words = shlex.split(line.replace('"$@"', "--update"))
                 calls.append(words[words.index("site_builder.actions") + 1:])
     assert [c[0] for c in calls] == ["uploads", "check"]
