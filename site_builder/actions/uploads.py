@@ -19,6 +19,7 @@ person expects:
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -160,11 +161,11 @@ def import_files(imports: Path, config: Path, leave_out: list[Path], root: Path,
     from site_builder.media_import.plan import FolderError, apply_folder, plan_folder, staging_area
     from site_builder.media_import.review import problem_lines, review_lines, totals_line
     from site_builder.media_import.texts import message
-    from site_builder.mkdocs.build import load_site_config
+    from site_builder.mkdocs.build import BuildError, load_site_config
 
     shown = _shown(imports, root)
-    site = load_site_config(config)
     try:
+        site = load_site_config(config)
         with staging_area(site, dry_run=False) as staging:
             plan = plan_folder(imports, site, staging, leave_out=[*_not_uploads(imports),
                                                                   *leave_out])
@@ -176,6 +177,8 @@ def import_files(imports: Path, config: Path, leave_out: list[Path], root: Path,
             written, left = apply_folder(plan, site)
     except FolderError as exc:
         return FolderOutcome(imports, 0, "", "", error=exc.message.text(lang))
+    except BuildError as exc:  # mkdocs.yml's ocop block is wrong: the sheets said so too
+        return FolderOutcome(imports, 0, "", "", error=str(exc))
     done = {change.product.id for change in written}
     outcome = FolderOutcome(imports, len(plan.outcomes), "\n".join(review), "\n".join(
         [message("left_alone", reason=r).text(lang) for r in left] + [totals_line(plan, lang)]))
@@ -286,12 +289,12 @@ def summarize(run: UploadRun, root: Path, summary: Summary) -> None:
     parts = len(run.sheets) + (run.folder is not None)
     for i, outcome in enumerate(run.sheets):
         path = _shown(outcome.upload, root)
-        summary.add(f"### `{path}`\n")
+        summary.add(f"### {_code(path)}\n")
         moved = _shown(outcome.moved, root) if outcome.moved else ""
         summary.add(say(f"status_{outcome.status}", path=path, moved=moved,
                         exit_code=outcome.code) + "\n")
         if outcome.documents:
-            names = ", ".join(d.name for d in outcome.documents)
+            names = ", ".join(_code(d.name) for d in outcome.documents)
             summary.add(say("documents_moved" if outcome.status == "imported"
                             else "documents_kept", files=names) + "\n")
         if outcome.todo is not None:
@@ -311,7 +314,7 @@ def summarize(run: UploadRun, root: Path, summary: Summary) -> None:
 def _summarize_folder(files: FolderOutcome, root: Path, summary: Summary,
                       say: Callable[..., str], cut: Callable[[int], str]) -> None:
     folder = _shown(files.path, root) + "/"
-    summary.add(f"### `{folder}`: {say('files_heading', count=files.files)}\n")
+    summary.add(f"### {_code(folder)}: {say('files_heading', count=files.files)}\n")
     if files.error:
         summary.add(say("files_failed", reason=files.error, folder=folder) + "\n")
         return
@@ -329,6 +332,13 @@ def _summarize_folder(files: FolderOutcome, root: Path, summary: Summary,
     summary.block(files.review, 1 / 2, cut)
     summary.add(f"#### {say('import_heading')}\n")
     summary.block(files.result, 1, cut)
+
+
+def _code(text: str) -> str:
+    """``text`` as inline code, whatever backticks a file's name holds."""
+    ticks = "`" * (max((len(r) for r in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
 
 
 def _shown(path: Path | None, root: Path) -> str:

@@ -97,10 +97,12 @@ def is_camera_name(name: str) -> bool:
     words = word_key(name).split()
     telling = not words  # a name of no letters or digits (emoji, another script) tells nothing
     for word in words:
-        glued = _GLUED_CAMERA.match(word)
+        glued = _GLUED_CAMERA.match(word)  # img1234, dsc0001, z5123...: a prefix and digits
         digits = word[glued.end():] if glued else word
-        if digits.isdigit() or _HEX.match(word):
-            telling = telling or len(digits) >= RUN_DIGITS or bool(_HEX.match(word)) or bool(
+        if _HEX.match(word):
+            telling = True
+        elif digits.isdigit():  # "2" or "(3)" is what people add; 0001 or a date, a phone
+            telling = telling or len(digits) >= RUN_DIGITS or bool(
                 glued and glued.group(1) in CAMERA_WORDS)
         elif word in CAMERA_WORDS:
             telling = True

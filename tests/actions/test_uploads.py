@@ -159,7 +159,7 @@ def test_one_upload_of_an_annex_a_lot_log_its_report_and_phone_photos(repo, tmp_
     order = [summary.index(f"### `imports/{name}`") for name in ("phu-luc-qd-1234.xlsx",
                                                                   "so-theo-doi-lo.xlsx")]
     assert order == sorted(order) and order[-1] < summary.index("### `imports/`: ảnh và tài liệu")
-    assert f"lấy từ bên cạnh bảng và chuyển cùng bảng: {lot_logs.REPORT}." in summary
+    assert f"lấy từ bên cạnh bảng và chuyển cùng bảng: `{lot_logs.REPORT}`." in summary
     assert f"✔ Đã nhập 4 tệp (hoặc đã có sẵn trong hồ sơ); chuyển vào imports/done/{day}/." \
         in summary
     left = summary.split("#### Tệp chưa nhập")[1].split("####")[0]
@@ -225,7 +225,7 @@ def test_a_lot_log_with_errors_keeps_its_documents_beside_it(repo, tmp_path, mon
     assert _tree(repo["imports"]) == ["Phieu kiem nghiem MO2506.pdf", "README.md",
                                       "so-theo-doi-lo.xlsx"]
     summary = repo["summary"].read_text(encoding="utf-8")
-    assert f"vẫn nằm cạnh bảng, chờ bảng được nhập: {lot_logs.REPORT}." in summary
+    assert f"vẫn nằm cạnh bảng, chờ bảng được nhập: `{lot_logs.REPORT}`." in summary
     assert "### `imports/`" not in summary  # nothing for the folder import
 
 
