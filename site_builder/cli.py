@@ -39,6 +39,19 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"'{text}' không phải ngày dạng YYYY-MM-DD") from None
 
 
+def _lot_codes(text: str) -> list[str]:
+    """``--lot MO2506,MO2509``: the lots of one argument (a lot code never holds a comma)."""
+    codes = [code.strip() for code in text.split(",") if code.strip()]
+    if not codes:
+        raise argparse.ArgumentTypeError(f"'{text}': không có mã lô / no lot code")
+    return codes
+
+
+def _lots(args: argparse.Namespace) -> list[str]:
+    """Every lot ``--lot`` names, repeated or separated by commas."""
+    return [code for codes in args.lot or [] for code in codes]
+
+
 def _day_first(text: str) -> date:
     """A date as an office writes it (12/06/2025) or ISO (2025-06-12)."""
     from site_builder.sheets.tables import parse_date
@@ -86,7 +99,9 @@ def _parser() -> argparse.ArgumentParser:
     stamps = sub.add_parser("stamps", help="tạo tem QR để in (SVG, PNG theo máy in, tờ A4 PDF)")
     stamps.add_argument("ids", nargs="*", metavar="MÃ_SẢN_PHẨM",
                         help="mã sản phẩm (mặc định: mọi sản phẩm còn hiệu lực và các lô)")
-    stamps.add_argument("--lot", help="chỉ in tem cho lô này (cần đúng một mã sản phẩm)")
+    stamps.add_argument("--lot", action="append", type=_lot_codes, metavar="LÔ[,LÔ...]",
+                        help="chỉ in tem cho lô này (lặp lại, hoặc ghi MO2506,MO2509, cho nhiều lô; "
+                             "cần đúng một mã sản phẩm)")
     stamps.add_argument("--size", type=float, action="append", metavar="MM",
                         help="cạnh tem, mm (lặp lại để có nhiều cỡ; mặc định 20 và 30)")
     stamps.add_argument("--dpi", type=int, choices=(203, 300, 600), default=600,
@@ -315,7 +330,7 @@ def cmd_stamps(args: argparse.Namespace) -> int:
     sheet = SheetLayout(columns=args.columns, rows=args.rows, gap=args.gap, margin=args.margin,
                         count=args.count)
     try:
-        result = write_kit(catalog, site, args.out, ids=args.ids, lot=args.lot, sizes=sizes,
+        result = write_kit(catalog, site, args.out, ids=args.ids, lots=_lots(args), sizes=sizes,
                            sheet=sheet, dpi=args.dpi)
     except (KitError, ValueError) as exc:
         print(exc, file=sys.stderr)
@@ -355,7 +370,7 @@ def _check_stamps(catalog: Catalog, site: SiteConfig, args: argparse.Namespace,
               f"'ocop-catalog[check]' (and apt-get install libzbar0 libcairo2).", file=sys.stderr)
         return 1
     try:
-        planned = lay_out(plan_jobs(catalog, site, args.ids, args.lot, []), sizes, args.dpi)
+        planned = lay_out(plan_jobs(catalog, site, args.ids, _lots(args), []), sizes, args.dpi)
     except KitError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -393,7 +408,7 @@ def _stamps_to_reprint(catalog: Catalog, site: SiteConfig, args: argparse.Namesp
     from site_builder.paper.stamp_kit import KitError, plan_jobs
 
     try:
-        jobs = plan_jobs(catalog, site, args.ids, args.lot, [])
+        jobs = plan_jobs(catalog, site, args.ids, _lots(args), [])
     except KitError as exc:
         print(exc, file=sys.stderr)
         return 1
