@@ -11,15 +11,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from site_builder.config import SiteConfig
+from site_builder.config import SHELLS, SiteConfig
 from site_builder.domain.model import Catalog
-from site_builder.mkdocs.build import (
-    BuildError,
-    build_site,
-    load_site_config,
-    quiet_mkdocs_logging,
-    serve_site,
-)
+from site_builder.mkdocs import shells
 from site_builder.output.hosts import HOSTS
 from site_builder.problems import Problems, Severity
 from site_builder.progress import Progress
@@ -30,6 +24,9 @@ if TYPE_CHECKING:  # imported where used: the spreadsheet modules load only for 
     from site_builder.paper.stamps import Artwork
     from site_builder.sheets.importer import ImportOptions
     from site_builder.sheets.lots.find import Workbook
+
+# The modules that import MkDocs (site_builder.mkdocs.build, .plugin) are imported where used:
+# `main` first chooses which program `import mkdocs` gives (mkdocs/shells.py).
 
 
 def _date(text: str) -> date:
@@ -95,6 +92,7 @@ def _parser() -> argparse.ArgumentParser:
                             "published, instead of mkdocs.yml's host")
     build.add_argument("--draft", action="store_true",
                        help="bản nháp: cho phép site_url mẫu, trang có nhãn 'Bản nháp'")
+    _shell_option(build)
 
     stamps = sub.add_parser("stamps", help="tạo tem QR để in (SVG, PNG theo máy in, tờ A4 PDF)")
     stamps.add_argument("ids", nargs="*", metavar="MÃ_SẢN_PHẨM",
@@ -152,6 +150,7 @@ def _parser() -> argparse.ArgumentParser:
                          help="chỉ sản phẩm đang được công nhận số sao này (4 hoặc 4,5)")
     offline.add_argument("--sector", action="append", default=[], metavar="NGÀNH",
                          help="chỉ ngành này (thuc-pham hoặc 'Thực phẩm'; lặp lại được)")
+    _shell_option(offline)
 
     imports = sub.add_parser(
         "import", help="nhập danh sách sản phẩm (.xlsx, .xls, .csv) thành hồ sơ trong products/",
@@ -217,11 +216,21 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("schema", help="ghi JSON Schema của hồ sơ vào products/schema.json (cho VS Code)")
     serve = sub.add_parser("serve", help="xem trước tại máy, tự dựng lại khi hồ sơ thay đổi")
     serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", help="địa chỉ:cổng")
+    _shell_option(serve)
     return parser
+
+
+def _shell_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--shell", choices=SHELLS,
+                         help="chương trình dựng khung trang (mặc định: shell trong mkdocs.yml, "
+                              "hoặc mkdocs) / what renders the page shell (default: mkdocs.yml's "
+                              "shell, or mkdocs)")
 
 
 def _site_config(args: argparse.Namespace) -> SiteConfig:
     """The catalog settings of the mkdocs.yml given, with --as-of applied."""
+    from site_builder.mkdocs.build import load_site_config
+
     return load_site_config(args.config_file, getattr(args, "as_of", None))
 
 
@@ -279,6 +288,8 @@ NOTE_HEADINGS = {
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from site_builder.mkdocs.build import BuildError, build_site, quiet_mkdocs_logging
+
     quiet_mkdocs_logging()
     started = time.perf_counter()
     try:
@@ -298,7 +309,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(f"Đã dựng {result.products} sản phẩm vào {result.site_dir} trong {elapsed:.1f} giây "
           f"({how}: {result.rendered} phần dựng mới, {result.reused} phần giữ nguyên).\n"
           f"Trang web có {result.pages} trang HTML, {result.files} tệp; "
-          f"{len(result.warnings)} cảnh báo.")
+          f"{len(result.warnings)} cảnh báo. Khung trang: {shells.described()}.")
     return 0
 
 
@@ -481,6 +492,7 @@ def cmd_printed(args: argparse.Namespace) -> int:
 
 def cmd_offline(args: argparse.Namespace) -> int:
     """A kit from a build of its own: the published site/ is left exactly as it is."""
+    from site_builder.mkdocs.build import BuildError, quiet_mkdocs_logging
     from site_builder.offline.kit import OfflineError, make_kit
     from site_builder.offline.selection import SelectionError, parse_selection
 
@@ -685,7 +697,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_changes(args: argparse.Namespace) -> int:
     """What the last build changed since the last upload, from the two manifests."""
-    from site_builder.mkdocs.build import load_published
+    from site_builder.mkdocs.build import load_published, quiet_mkdocs_logging
     from site_builder.publishing import changes
 
     quiet_mkdocs_logging()
@@ -718,6 +730,8 @@ def cmd_changes(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from site_builder.mkdocs.build import serve_site
+
     print(f"Xem trước tại http://{args.dev_addr}/ (Ctrl+C để dừng)")
     serve_site(args.config_file, args.dev_addr)
     return 0
@@ -731,6 +745,18 @@ def main(argv: list[str] | None = None) -> int:
     if not args.config_file.is_file() and not writes_template:  # the template needs no catalog
         print(f"không tìm thấy {args.config_file} / {args.config_file} not found", file=sys.stderr)
         return 2
+    shell = shells.chosen(args.config_file, getattr(args, "shell", None))
+    try:
+        if not shells.enter(shell):
+            return shells.run_in_new_process(sys.argv[1:] if argv is None else list(argv))
+        from site_builder.mkdocs.build import BuildError
+    except shells.ShellMissing as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except ImportError as exc:  # MkDocs or Material broken or gone: say what to do
+        print(shells.unloadable(shell, exc), file=sys.stderr)
+        return 1
+
     handlers = {"check": cmd_check, "build": cmd_build, "stamps": cmd_stamps, "schema": cmd_schema,
                 "serve": cmd_serve, "import": cmd_import, "export": cmd_export,
                 "offline": cmd_offline, "brochure": cmd_printed, "cards": cmd_printed,

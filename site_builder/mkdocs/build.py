@@ -18,7 +18,6 @@ from datetime import date
 from pathlib import Path
 
 from material import __version__ as material_version
-from mkdocs import __version__ as mkdocs_version
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
@@ -27,6 +26,7 @@ from mkdocs.exceptions import MkDocsException, PluginError
 from site_builder.assets.media import PhotoUnreadable
 from site_builder.config import SiteConfig
 from site_builder.domain.model import Catalog
+from site_builder.mkdocs import shells
 from site_builder.mkdocs.plugin import OcopPlugin, format_problems, plan_for_host
 from site_builder.output import publish
 from site_builder.output.plan import global_key
@@ -236,8 +236,9 @@ def _publish(scratch: Path, final: Path, result: WriteResult) -> None:
 
 def settings_digest(config, site: SiteConfig, templates: Path) -> str:  # type: ignore[no-untyped-def]
     """What every unit is keyed on (``pages.global_key``: the whole package, its data's
-    versions, templates, settings), with mkdocs.yml, docs and theme files, and the versions of
-    MkDocs and Material, which make the shell around every page; and the day, on which
+    versions, templates, settings), with mkdocs.yml, docs and theme files, and the program
+    (MkDocs or ProperDocs) and Material with their versions, which make the shell around every
+    page; and the day, on which
     statuses may turn (a new day is a normal build, rendering what the day changed)."""
     digest = hashlib.sha256(global_key(site, templates).encode())
     digest.update(site.today().isoformat().encode())
@@ -248,7 +249,7 @@ def settings_digest(config, site: SiteConfig, templates: Path) -> str:  # type: 
         for name, path in files_under(folder):
             data = path.read_bytes()
             digest.update(f"{name}\0{len(data)}\0".encode() + data)
-    digest.update(f"{mkdocs_version}|{material_version}".encode())
+    digest.update(f"{shells.described()}|{material_version}".encode())
     return digest.hexdigest()
 
 
