@@ -70,6 +70,9 @@ from site_builder.render.views import (
     product_metadata,
     product_view,
 )
+from site_builder.resolver.description import PATH as DESCRIPTION_PATH
+from site_builder.resolver.description import description_json
+from site_builder.resolver.linksets import linkset_json, master_data_json
 
 
 @dataclass(frozen=True)
@@ -369,6 +372,8 @@ def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path,
     plan.units.append(Unit("search:index", _digest("search", every_product),
                            partial(_search_unit, indexed, photos)))
     plan.add_file("favicon.ico", favicon_ico())  # browsers ask every host for it
+    if host.resolver:
+        plan.add_file(DESCRIPTION_PATH, description_json(config))
     plan.add_file("404.html", first.render("not_found.html", "", absolute_base=base_path(
         config.site_url), others=[(r.t, r.urls) for r in languages.renderers[1:]]).encode("utf-8"))
     return plan
@@ -456,6 +461,9 @@ def _product_unit(languages: Languages, views: list[ProductView], photos: list,
     qr_png = not HOSTS[config.host].pattern_rules  # elsewhere a rule sends '/qr/x.png' to the SVG
     if qr_png:
         out.add_file(Urls.qr(product, "png"), qr_png_file(first.trace_absolute_url, cache))
+    if product.gtin:  # what a GS1 resolver answers with: its links and its record
+        out.add_file(Urls.linkset(product), linkset_json(views, config))
+        out.add_file(Urls.master_data(product), master_data_json(first))
     page_versions = languages.alternates(lambda u: u.product(product))
     for renderer, view in zip(languages.renderers, views, strict=True):
         url = renderer.urls.product(product)
