@@ -2,7 +2,8 @@
 the build writes for ``host: apache`` (and ``AllowOverride FileInfo Indexes``, ``Options
 FollowSymLinks``, as its first lines ask), serving the sample built with ``host: apache`` at the
 root and, built for a site_url under /ocop/, through an ``Alias`` under that sub-path; every
-address of each build asked (``addresses.py``)."""
+address of each build asked (``addresses.py``), and every GS1 address as a GS1 resolver's client
+asks it (``resolver.py``)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,10 @@ import time
 from pathlib import Path
 
 import pytest
+from addresses import Resolver
 from answers import check_every_address
 from hosting import built_site, get, tool
+from resolver import check_resolver
 
 BASES = ("/", "/ocop/")
 MODULES = Path("/usr/lib/apache2/modules")
@@ -116,11 +119,23 @@ Alias /ocop {under}
             shutil.rmtree(work, ignore_errors=True)
 
 
+# mod_rewrite cannot compute a check digit: a GTIN with a wrong one is unknown (404).
+RESOLVER = Resolver(check_digits=False)
+
+
 @pytest.mark.parametrize("base", BASES)
 def test_every_address_of_the_built_site_answers(server, base):
     builds, address = server
-    report = check_every_address(f"Apache at {base}", address, builds[base])
+    report = check_every_address(f"Apache at {base}", address, builds[base], resolver=RESOLVER)
     print(f"\n{report.server}: {report.asked} addresses in {report.seconds:.1f} s")
+    assert report.problems == [], str(report)
+
+
+@pytest.mark.parametrize("base", BASES)
+def test_answers_as_a_gs1_resolver(server, base):
+    builds, address = server
+    report = check_resolver(f"Apache at {base}", address, builds[base], RESOLVER)
+    print(f"\n{report.server}: {report.asked} resolver requests in {report.seconds:.1f} s")
     assert report.problems == [], str(report)
 
 
