@@ -109,8 +109,9 @@ LINKSET = header("content-type", lambda v: v is not None and v.split(";")[0] == 
 
 
 def linkset_link(url: str) -> Callable[[Answer], list[str]]:
-    wanted = f'<{url}>; rel="linkset"; type="{LINKSET_TYPE}"'
-    return header("link", lambda v: v is not None and wanted in v, repr(wanted))
+    """A Link to the linkset at ``url``, or at its path (a relative reference, RFC 8288)."""
+    wanted = [f'<{at}>; rel="linkset"; type="{LINKSET_TYPE}"' for at in (url, urlsplit(url).path)]
+    return header("link", lambda v: v is not None and any(w in v for w in wanted), repr(wanted[0]))
 
 
 @dataclass

@@ -17,6 +17,7 @@ import json
 from pathlib import Path
 
 import pytest
+from addresses import Resolver
 from answers import check_every_address
 from hosting import (
     DEPLOY,
@@ -31,6 +32,7 @@ from hosting import (
     tool,
     upload,
 )
+from resolver import check_resolver
 
 from site_builder.output.writer import MANIFEST, Manifest
 from site_builder.publishing.cache_lives import cache_control, published
@@ -50,6 +52,9 @@ BASES = ("/", "/ocop/")
 # (mode, base): the site at the bucket's root and under the prefix ocop/, each way of uploading
 # once (the AWS CLI starts once for each of upload.sh's runs: the slowest).
 UPLOADS = (("aws", "/"), ("rclone", "/ocop/"), ("changes", "/"))
+# What the CloudFront Function answers of a GS1 resolver (its header): no redirect to a link
+# (300 with the linkset), no walking up, no description file.
+CLOUDFRONT_RESOLVER = Resolver(links=False, walks_up=False, description=False)
 
 
 @pytest.fixture(scope="module")
@@ -109,9 +114,13 @@ def test_every_address_answers_through_cloudfront(buckets, base, tmp_path):
     node = tool("node", "/usr/bin/node")
     command = [node, str(CLOUDFRONT), str(FUNCTION), base, f"{buckets[0]}/{bucket}"]
     with printing_its_port(command, cwd=tmp_path) as address:
-        report = check_every_address(f"CloudFront and S3 at {base}", address, built)
-    print(f"\n{report.server}: {report.asked} addresses in {report.seconds:.1f} s")
+        report = check_every_address(f"CloudFront and S3 at {base}", address, built,
+                                     resolver=CLOUDFRONT_RESOLVER)
+        resolver = check_resolver(report.server, address, built, CLOUDFRONT_RESOLVER)
+    print(f"\n{report.server}: {report.asked} addresses in {report.seconds:.1f} s, "
+          f"{resolver.asked} resolver requests in {resolver.seconds:.1f} s")
     assert report.problems == [], str(report)
+    assert resolver.problems == [], str(resolver)
 
 
 @pytest.mark.parametrize("base", BASES)
@@ -129,10 +138,14 @@ def test_every_address_answers_through_the_cloudflare_worker(buckets, base, tmp_
     else:
         how = ["origin", f"{buckets[0]}/{bucket}/"]
     command = [node, str(WORKERD), str(miniflare), str(WORKER), base, *how]
+    server = f"Cloudflare Worker ({how[0]}) at {base}"
     with printing_its_port(command, cwd=tmp_path) as address:
-        report = check_every_address(f"Cloudflare Worker ({how[0]}) at {base}", address, built)
-    print(f"\n{report.server}: {report.asked} addresses in {report.seconds:.1f} s")
+        report = check_every_address(server, address, built, resolver=Resolver())
+        resolver = check_resolver(server, address, built)
+    print(f"\n{report.server}: {report.asked} addresses in {report.seconds:.1f} s, "
+          f"{resolver.asked} resolver requests in {resolver.seconds:.1f} s")
     assert report.problems == [], str(report)
+    assert resolver.problems == [], str(resolver)
 
 
 def test_the_function_fits_cloudfront_s_size_limit():
