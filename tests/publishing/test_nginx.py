@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from addresses import Resolver
 from answers import check_every_address
+from gs1_suite import conformance_lab, sample_links, suite_problems
 from hosting import DEPLOY, built_site, get, tool
 from resolver import check_resolver
 
@@ -135,3 +136,14 @@ def test_text_is_compressed(servers):
     packed = get(address, "/du-lieu/products.json", {"Accept-Encoding": "gzip"})
     assert packed.headers.get("content-encoding") == "gzip"
     assert packed.headers.get("vary") == "Accept-Encoding"
+
+
+def test_gs1_s_conformance_suite_passes_what_applies(servers, tmp_path):
+    """GS1's own resolver test suite in Chromium (gs1_suite.py) on a GTIN, one of its lots and
+    a GTIN without lots: every check passes but those that cannot by design (BY_DESIGN)."""
+    built, address = servers["/"]
+    problems = []
+    with conformance_lab(address, built.site_url, tmp_path) as lab:
+        for dl, linkset in sample_links(built):
+            problems += suite_problems(lab, dl, linkset, {})
+    assert problems == []
