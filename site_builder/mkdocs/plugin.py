@@ -44,10 +44,10 @@ from site_builder.output.writer import (
 )
 from site_builder.problems import Problems
 from site_builder.progress import Progress, Quiet
+from site_builder.publishing.resolver_table import resolver_table
 from site_builder.publishing.rules import moves_by_rule, rule_files
 from site_builder.records.validate import load_catalog
 from site_builder.render.i18n import available_languages, strings
-from site_builder.resolver.table import resolver_table
 
 log = logging.getLogger("mkdocs.plugins.ocop")
 

@@ -30,7 +30,7 @@ class Host:
     # from 'x.html' (Urls.files_for): a folder fewer per page, for the national catalog.
     flat_trace: bool = False
     # Whether the host, with what this project ships for it, answers GS1 Digital Link addresses
-    # as a GS1-Conformant resolver does (``resolver/``): a linkset, link-type redirects, CORS.
+    # as a GS1-Conformant resolver does (render/linksets.py): linksets, link redirects, CORS.
     # Only these get the description file that claims it, ``/.well-known/gs1resolver``.
     resolver: bool = False
 

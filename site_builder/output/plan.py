@@ -52,6 +52,12 @@ from site_builder.records.cache import summary_digest
 from site_builder.records.fingerprint import code_fingerprint, files_under
 from site_builder.render.facets import SORTS, facets, home_charts
 from site_builder.render.i18n import Translator, strings
+from site_builder.render.linksets import (
+    DESCRIPTION_PATH,
+    description_json,
+    linkset_json,
+    master_data_json,
+)
 from site_builder.render.open_data import (
     DATA_DIR,
     FIELDS,
@@ -70,9 +76,6 @@ from site_builder.render.views import (
     product_metadata,
     product_view,
 )
-from site_builder.resolver.description import PATH as DESCRIPTION_PATH
-from site_builder.resolver.description import description_json
-from site_builder.resolver.linksets import linkset_json, master_data_json
 
 
 @dataclass(frozen=True)

@@ -48,8 +48,8 @@ from collections.abc import Callable, Sequence
 
 from site_builder.output.hosts import Host, Redirect, forwards_by_rule
 from site_builder.publishing.cache_lives import DAY, HASHED, LONG_LIVED, SHORT, YEAR
-from site_builder.resolver.linksets import LINKSET_CONTEXT, LINKSET_TYPE
-from site_builder.resolver.table import ResolverTable
+from site_builder.publishing.resolver_table import ResolverTable
+from site_builder.render.linksets import LINKSET_CONTEXT, LINKSET_TYPE
 
 # The file holding each host's redirects, in the site's root folder.
 RULES_FILE = {"netlify": "_redirects", "cloudflare": "_redirects", "apache": ".htaccess",
@@ -193,7 +193,7 @@ def _nginx_gs1(gs1: ResolverTable | None) -> str:
     """The GS1 resolver's tables as nginx maps, included by deploy/nginx.conf in its ``http``
     block: the site's address, the reader's language (the first of the site's languages that
     Accept-Language lists, in its order: browsers list them by preference) and each GTIN's
-    product (``resolver/table.py``)."""
+    product (``publishing/resolver_table.py``)."""
     site = gs1.site_url if gs1 else ""
     languages = gs1.languages if gs1 else ("vi",)
     products = gs1.products if gs1 else ()

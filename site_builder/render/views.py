@@ -102,7 +102,7 @@ class Urls:
     @staticmethod
     def linkset(product: Product) -> str:
         """The links of a product with a GTIN, as a GS1 resolver returns them (RFC 9264), beside
-        its GS1 page: ``resolver/linksets.py``."""
+        its GS1 page: ``render/linksets.py``."""
         return f"01/{gtin14(product.gtin or '')}.linkset.json"
 
     @staticmethod

@@ -36,8 +36,8 @@ from site_builder.output.hosts import HOSTS, Redirect
 from site_builder.output.writer import MANIFEST, Manifest
 from site_builder.paper.stamp_kit import plan_jobs
 from site_builder.publishing.cache_lives import published
+from site_builder.render.linksets import DESCRIPTION_PATH as DESCRIPTION
 from site_builder.render.views import Urls
-from site_builder.resolver.description import PATH as DESCRIPTION
 
 EXPIRY = "270101"  # GS1 AI 17 of a code whose batch states no expiry date
 UNKNOWN_LOT = "KHONGCO99"

@@ -15,7 +15,7 @@ a verdict per check (pass, warn, fail). Here its files run unchanged:
   an HTTP proxy (``https_proxy``) that tunnels to the same TLS endpoint; a certificate made
   for the test, which PHP is told to trust;
 - what the suite downloads besides: GS1's schemas for linksets and for the description file
-  (``tests/resolver/schemas``) and the list of GS1 link types, taken from the GS1 Web
+  (``tests/render/schemas``) and the list of GS1 link types, taken from the GS1 Web
   Vocabulary 1.16 (github.com/gs1/WebVoc), answered by the page's routes.
 
 ``.ci/run`` puts the suite at a fixed commit, ajv-dist and the vocabulary in ``.ci/gs1``;
@@ -46,7 +46,7 @@ GS1 = REPO / ".ci" / "gs1"
 SUITE = GS1 / "GS1DL-resolver-testsuite"
 AJV = GS1 / "node_modules" / "ajv-dist" / "dist" / "ajv7.bundle.js"
 VOCABULARY = GS1 / "gs1Voc.jsonld"
-SCHEMAS = REPO / "tests" / "resolver" / "schemas"
+SCHEMAS = REPO / "tests" / "render" / "schemas"
 HELPER = "https://philarcher.org/gs1/"  # where the suite sends its requests (testUri)
 PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <title>GS1 Digital Link Resolver Test Suite</title>
@@ -295,16 +295,13 @@ def sample_links(built) -> list[tuple[str, dict]]:
 
 
 @contextmanager
-def conformance_lab(server: str, site_url: str, folder: Path) -> Iterator[Lab]:
+def conformance_lab(browser, server: str, site_url: str, folder: Path) -> Iterator[Lab]:
     """The suite ready to run against the server at ``server`` ('http://127.0.0.1:N/'),
-    which answers for ``site_url``'s host."""
+    which answers for ``site_url``'s host. ``browser``: the session's Chromium (conftest),
+    whose Playwright starts another with the address of the site mapped to the server."""
     for path in (SUITE / "GS1DigitalLinkResolverTestSuite.js", AJV, VOCABULARY):
         needed(path)
     php = tool("php", "/usr/bin/php")
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail("Debian's chromium is missing; .ci/run installs it")
-        pytest.skip("Debian's chromium is not installed (CI installs it)")
     host = urlsplit(site_url).hostname or ""
     ca, certificate, key = _certificate(folder, host)
     backend = urlsplit(server)
@@ -338,12 +335,10 @@ def conformance_lab(server: str, site_url: str, folder: Path) -> Iterator[Lab]:
             (SCHEMAS / "gs1-linkset-schema.json").read_bytes(),
         "https://ref.gs1.org/voc/data/linktypes": json.dumps(_link_types()).encode(),
     }
-    from playwright.sync_api import sync_playwright
-
     try:
         with answering(command, port, cwd=folder, env=env, wait=30,
-                       ready="/gs1/index.html") as helper, sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+                       ready="/gs1/index.html") as helper:
+            lab_browser = browser.browser_type.launch(executable_path=str(CHROMIUM), args=[
                 "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync",
                 f"--host-resolver-rules=MAP {host} 127.0.0.1:{front.port}",
@@ -352,7 +347,7 @@ def conformance_lab(server: str, site_url: str, folder: Path) -> Iterator[Lab]:
                 "--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests,"
                 "PrivateNetworkAccessRespectPreflightResults,PrivateNetworkAccessSendPreflights"])
             try:
-                context = browser.new_context(ignore_https_errors=True)
+                context = lab_browser.new_context(ignore_https_errors=True)
                 context.add_init_script(COUNT_FETCHES)
                 page = context.new_page()
                 if os.environ.get("OCOP_GS1_SUITE_LOG"):
@@ -381,7 +376,7 @@ def conformance_lab(server: str, site_url: str, folder: Path) -> Iterator[Lab]:
                     page.route(url, download)
                 yield Lab(page, helper)
             finally:
-                browser.close()
+                lab_browser.close()
     finally:
         for listener in (front, proxy, socks):
             listener.close()

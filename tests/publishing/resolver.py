@@ -1,6 +1,6 @@
 """Every GS1 address of a built site asked as a GS1 resolver's client asks it, and what a
 server that claims to be one (``addresses.Resolver``) must answer: derived from the linksets
-the build wrote (``site_builder/resolver/linksets.py``), never chosen by hand.
+the build wrote (``site_builder/render/linksets.py``), never chosen by hand.
 
 For the GTIN and each lot of every product with a GTIN:
 
@@ -35,9 +35,9 @@ from addresses import EXPIRY, UNKNOWN_LOT, Built, Resolver
 from answers import Report
 
 from site_builder.domain.gtin import check_digit, gtin14
+from site_builder.render.linksets import DESCRIPTION_PATH as DESCRIPTION
+from site_builder.render.linksets import GS1_VOCABULARY, LINKSET_CONTEXT, LINKSET_TYPE
 from site_builder.render.views import Urls
-from site_builder.resolver.description import PATH as DESCRIPTION
-from site_builder.resolver.linksets import GS1_VOCABULARY, LINKSET_CONTEXT, LINKSET_TYPE
 
 ORIGIN = "https://app.example"  # where a browser app's cross-origin requests come from
 Headers = dict[str, str]

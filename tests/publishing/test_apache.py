@@ -146,13 +146,13 @@ def test_text_is_compressed(server):
     assert packed.headers.get("content-encoding") == "gzip"
 
 
-def test_gs1_s_conformance_suite_passes_what_applies(server, tmp_path):
+def test_gs1_s_conformance_suite_passes_what_applies(server, tmp_path, browser):
     """GS1's own resolver test suite in Chromium (gs1_suite.py): every check passes but those
     that cannot by design (BY_DESIGN)."""
     builds, address = server
     built = builds["/"]
     problems = []
-    with conformance_lab(address, built.site_url, tmp_path) as lab:
+    with conformance_lab(browser, address, built.site_url, tmp_path) as lab:
         for dl, linkset in sample_links(built):
             problems += suite_problems(lab, dl, linkset, {})
     assert problems == []

@@ -138,12 +138,12 @@ def test_text_is_compressed(servers):
     assert packed.headers.get("vary") == "Accept-Encoding"
 
 
-def test_gs1_s_conformance_suite_passes_what_applies(servers, tmp_path):
+def test_gs1_s_conformance_suite_passes_what_applies(servers, tmp_path, browser):
     """GS1's own resolver test suite in Chromium (gs1_suite.py) on a GTIN, one of its lots and
     a GTIN without lots: every check passes but those that cannot by design (BY_DESIGN)."""
     built, address = servers["/"]
     problems = []
-    with conformance_lab(address, built.site_url, tmp_path) as lab:
+    with conformance_lab(browser, address, built.site_url, tmp_path) as lab:
         for dl, linkset in sample_links(built):
             problems += suite_problems(lab, dl, linkset, {})
     assert problems == []

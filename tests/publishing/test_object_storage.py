@@ -165,23 +165,23 @@ def test_every_address_answers_through_the_cloudflare_worker(buckets, base, tmp_
     assert resolver.problems == [], str(resolver)
 
 
-def test_gs1_s_conformance_suite_passes_what_applies_through_the_worker(buckets, tmp_path):
+def test_gs1_s_conformance_suite_passes_what_applies_through_the_worker(buckets, tmp_path, browser):
     """GS1's own resolver test suite in Chromium (gs1_suite.py): every check passes but those
     that cannot by design (BY_DESIGN)."""
     problems = []
     with cloudflare_worker(buckets, "/", tmp_path) as (built, address, _), \
-            conformance_lab(address, built.site_url, tmp_path) as lab:
+            conformance_lab(browser, address, built.site_url, tmp_path) as lab:
         for dl, linkset in sample_links(built):
             problems += suite_problems(lab, dl, linkset, {})
     assert problems == []
 
 
-def test_gs1_s_conformance_suite_through_cloudfront(buckets, tmp_path):
+def test_gs1_s_conformance_suite_through_cloudfront(buckets, tmp_path, browser):
     """CloudFront is no conformant resolver (its function reads no file): the suite's checks
     it fails are exactly those its function's header says."""
     problems = []
     with cloudfront(buckets, "/", tmp_path) as (built, address), \
-            conformance_lab(address, built.site_url, tmp_path) as lab:
+            conformance_lab(browser, address, built.site_url, tmp_path) as lab:
         for dl, linkset in sample_links(built):
             # A link type with several links (one per language): 300 (the suite warns);
             # with one: no redirect (it fails); no walking up; no description file.

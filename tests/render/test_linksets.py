@@ -21,9 +21,8 @@ from jsonschema import Draft7Validator, FormatChecker
 
 from site_builder.config import SiteConfig
 from site_builder.domain.gtin import gtin14
+from site_builder.render.linksets import GS1_VOCABULARY, LINK_TYPES, description_json
 from site_builder.render.views import Urls
-from site_builder.resolver.description import description_json
-from site_builder.resolver.linksets import GS1_VOCABULARY, LINK_TYPES
 
 SCHEMAS = Path(__file__).with_name("schemas")
 GS1_IDS = {"gs1:", "https://gs1.org/voc/", "https://ref.gs1.org/voc/"}

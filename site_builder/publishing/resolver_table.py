@@ -1,10 +1,10 @@
 """What a web server's rules need to answer as a GS1 resolver without reading the linksets:
 the site's address, its languages, and the product of each GTIN.
 
-Every link of a linkset (``linksets.py``) is an address the server can make from the request's
+Every link of a linkset (``render/linksets.py``) is an address the server can make from the request's
 path (the GS1 page of the GTIN or the lot, in the reader's language; ``01/<GTIN>.json``) except
 ``gs1:pip``, the product's page in the catalog, whose address holds the product's id. nginx
-reads the table as maps (``publishing/rules.py`` writes ``nginx-gs1.conf``), Apache as rules
+reads the table as maps (``rules.py`` writes ``nginx-gs1.conf``), Apache as rules
 of its ``.htaccess``. The Cloudflare Worker reads the linkset itself.
 """
 

@@ -1,8 +1,19 @@
-"""Each GTIN product's links as a linkset (RFC 9264, ``application/linkset+json``), the shape a
-GS1-Conformant resolver returns, built with the site into ``01/<GTIN>.linkset.json``.
+"""The catalog as a GS1 resolver's data: what a scanner or an app that meets a product's GS1
+Digital Link (``/01/<GTIN>``, ``/01/<GTIN>/10/<lot>``) can ask for besides the page, built with
+the site (README, "GS1 resolver"):
 
-One file per product holds every level a GS1 Digital Link of it can name: the GTIN, and each
-of its lots (a link context object each, with its own ``anchor``). A request for a lot is
+- ``01/<GTIN>.linkset.json``, each GTIN product's links as a linkset (RFC 9264,
+  ``application/linkset+json``), the shape a GS1-Conformant resolver returns;
+- ``01/<GTIN>.json``, the product's record (the target of ``gs1:masterData``);
+- ``.well-known/gs1resolver``, the description file, for the hosts that answer as a resolver.
+
+The answering (a linkset for ``?linkType=linkset`` or ``Accept: application/linkset+json``, a
+redirect for ``?linkType=gs1:pip``, CORS, the ``Link`` header, 400 for what is not a GS1 Digital
+Link) is the host's: the rules ``publishing/rules.py`` writes for Apache and nginx, and
+``deploy/cloudflare-worker.js`` and ``deploy/cloudfront-function.js``.
+
+One linkset file per product holds every level a GS1 Digital Link of it can name: the GTIN, and
+each of its lots (a link context object each, with its own ``anchor``). A request for a lot is
 answered from its product's file, so a lot costs no file of its own, and a lot the file does
 not name (one printed before its page was published) still finds its product's links: the
 standard's "walking up the tree". Each level's links:
@@ -115,7 +126,8 @@ def _lot_level(views: Sequence[ProductView], batch: Batch, config: SiteConfig) -
 def linkset_json(views: Sequence[ProductView], config: SiteConfig) -> bytes:
     """``01/<GTIN>.linkset.json``: the product's levels as one linkset."""
     data = {"linkset": [level.as_json() for level in product_levels(views, config)]}
-    return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+    # One line: a product with a lot a week for three years has some 150 levels.
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def master_data_json(view: ProductView) -> bytes:
@@ -126,3 +138,27 @@ def master_data_json(view: ProductView) -> bytes:
     data = {"licence": config.data_licence, "source": config.site_url,
             "status_as_of": view.day.isoformat(), "product": product_record(view)}
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+
+
+# The description file: how a client learns that an address belongs to a GS1-Conformant
+# resolver, and what it resolves (GS1-Conformant Resolver standard, section 3; its schema is
+# GS1's description-file-schema). Written only for the hosts that answer as a resolver
+# (Host.resolver): its presence is the claim. It belongs at the root of the domain: a site
+# under a sub-path writes it in its own folder, and the operator copies it to the root.
+DESCRIPTION_PATH = ".well-known/gs1resolver"
+
+
+def description_json(config: SiteConfig) -> bytes:
+    office = config.ocop_office
+    data: dict[str, object] = {
+        "name": config.site_name,
+        "resolverRoot": config.site_url.rstrip("/"),
+        # GTINs only: the catalog names its products by GTIN and nothing else.
+        "supportedPrimaryKeys": ["01"],
+        "supportedLinkType": [{"namespace": GS1_VOCABULARY, "prefix": "gs1:"}],
+        "linkTypeDefaultCanBeLinkset": False,
+        "jsonLdContextLocation": LINKSET_CONTEXT,
+    }
+    if office.name:
+        data["contact"] = {"fn": office.name}
+    return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
