@@ -59,7 +59,7 @@ var GS1_ANY = new RegExp('^' + ROOT + '01/([0-9]{14})((?:/[^/]+)*)/?$');
 var VALUE = '[!"%-.0-?A-Z_a-z]{1,20}';
 var QUALIFIERS = new RegExp('^(?:/22/' + VALUE + ')?(?:/10/' + VALUE + ')?(?:/21/' + VALUE +
                             ')?$');
-// The link types of the site's linksets (site_builder/resolver/linksets.py LINK_TYPES).
+// The link types of the site's linksets (site_builder/render/linksets.py LINK_TYPES).
 var LINK_TYPES = ['defaultLink', 'pip', 'traceability', 'certificationInfo', 'masterData'];
 var LINK_TYPE = /^(?:gs1(?::|%3[Aa])|https?(?::|%3[Aa])(?:\/|%2[Ff]){2}(?:ref\.|www\.)?gs1\.org(?:\/|%2[Ff])voc(?:\/|%2[Ff]))([A-Za-z]+)$/;
 var LINKSET_FILE = new RegExp('^' + ROOT + '01/[0-9]{14}\\.linkset\\.json$');
