@@ -26,8 +26,10 @@ from site_builder.progress import Progress
 from site_builder.records.schema import json_schema
 from site_builder.records.validate import UNTRANSLATED_CODE, load_catalog, note_kind, record_paths
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported where used: the spreadsheet modules load only for import/export
     from site_builder.paper.stamps import Artwork
+    from site_builder.sheets.importer import ImportOptions
+    from site_builder.sheets.lots.find import Workbook
 
 
 def _date(text: str) -> date:
@@ -487,8 +489,10 @@ def cmd_offline(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from site_builder.sheets.exporter import write_template
-    from site_builder.sheets.importer import ImportOptions, apply_import, plan_source
+    from site_builder.sheets.importer import ImportOptions, apply_import, plan_import
+    from site_builder.sheets.lots.find import SHEET_KINDS, workbook_of
     from site_builder.sheets.review import outcome, plan_review
+    from site_builder.sheets.sources import read_source
     from site_builder.sheets.tables import TableError
     from site_builder.sheets.todo import todo_target_problem, write_todo
 
@@ -512,7 +516,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     options = ImportOptions(args.update, args.sheet, args.decision, args.decision_date,
                             args.authority, args.province, args.regime, args.stars)
     try:
-        plan = plan_source(args.file, site, options)
+        source = read_source(args.file, options.sheet, SHEET_KINDS)
+        workbook = workbook_of(source, options.sheet)
+        if workbook.has_lots:  # a lot log, or our template with its lot sheets filled in
+            return _import_lots(args, site, options, workbook)
+        plan = plan_import(source, site, options)
     except TableError as exc:
         print(f"{args.file}: {exc}" if not str(exc).startswith(str(args.file)) else exc,
               file=sys.stderr)
@@ -540,6 +548,52 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(outcome("skipped_all", args.lang, count=len(plan.errors)), file=sys.stderr)
         return 1
     print(f"{totals} {outcome('run_check', args.lang)}")  # one last line: what was done
+    return 0
+
+
+def _import_lots(args: argparse.Namespace, site: SiteConfig, options: ImportOptions,
+                 workbook: Workbook) -> int:
+    """``ocop import`` of a lot log (lots and stages), after the products of the same workbook
+    when it has a product list filled in (our template): the lots may name those products."""
+    from site_builder.sheets.importer import apply_import, plan_import
+    from site_builder.sheets.lots.plan import apply_lots, plan_lots, products_of
+    from site_builder.sheets.lots.review import lot_review
+    from site_builder.sheets.review import outcome, plan_review
+    from site_builder.sheets.todo import write_todo
+
+    products = None
+    if workbook.products is not None:
+        products = plan_import(workbook.products, site, options)
+        if not products.changes and not products.problems:
+            products = None  # the template's product sheet left empty
+    if products is not None:
+        print("\n".join(plan_review(products, args.lang, dry_run=args.dry_run,
+                                    skip_invalid=args.skip_invalid).lines()[:-1]) + "\n")
+        if args.todo:  # the to-do workbook is about products
+            try:
+                write_todo(args.todo, products, args.lang)
+            except OSError as exc:
+                print(outcome("todo_unwritable", args.lang, path=args.todo, exc=exc),
+                      file=sys.stderr)
+                return 1
+            print(outcome("todo_written", args.lang, path=args.todo))
+    base, extra = products_of(products) if products is not None else ({}, [])
+    plan = plan_lots(workbook, site, base, extra)
+    errors = len(plan.errors) + (len(products.errors) if products is not None else 0)
+    review = lot_review(plan, args.lang, dry_run=args.dry_run,
+                        stamps=not errors or args.skip_invalid)
+    print("\n".join(review.lines()[:-1]))
+    if errors and not args.skip_invalid:
+        print(review.totals)
+        print(outcome("lots_nothing_written", args.lang, count=errors), file=sys.stderr)
+        return 1
+    if args.dry_run:
+        print(review.totals)
+        return 0
+    if products is not None:
+        apply_import(products, skip_invalid=args.skip_invalid)
+    apply_lots(plan, skip_invalid=args.skip_invalid)
+    print(lot_review(plan, args.lang).totals)
     return 0
 
 
@@ -588,6 +642,7 @@ def cmd_import_folder(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from site_builder.sheets.exporter import export_rows, write_export
+    from site_builder.sheets.lots.export import lot_rows
 
     site = _site_config(args)
     target = args.out or Path(f"ocop-san-pham.{args.format}")
@@ -597,6 +652,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 1
     problems = Problems()
     rows = export_rows(site.products_dir, problems, args.lang)
+    lots = lot_rows(site.products_dir, problems)
     root = site.products_dir.parent
     for problem in problems.sorted():
         print(problem.format(args.lang, root), file=sys.stderr)
@@ -604,8 +660,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         print("Hồ sơ đọc không được, không xuất. / Unreadable records; nothing exported.",
               file=sys.stderr)
         return 1
-    write_export(target, rows, args.lang)
-    print(f"Đã xuất {len(rows)} dòng vào {target} / Exported {len(rows)} rows to {target}")
+    written = write_export(target, rows, args.lang, lots)
+    files = ", ".join(str(p) for p in written)
+    print(f"Đã xuất {len(rows)} dòng sản phẩm, {len(lots[0])} lô, {len(lots[1])} công đoạn vào "
+          f"{files} / Exported {len(rows)} product rows, {len(lots[0])} lots and {len(lots[1])} "
+          f"stages to {files}")
     return 0
 
 
