@@ -44,6 +44,7 @@ from site_builder.output.writer import (
 )
 from site_builder.problems import Problems
 from site_builder.progress import Progress, Quiet
+from site_builder.publishing.resolver_table import resolver_table
 from site_builder.publishing.rules import moves_by_rule, rule_files
 from site_builder.records.validate import load_catalog
 from site_builder.render.i18n import available_languages, strings
@@ -108,7 +109,9 @@ def plan_for_host(catalog: Catalog, site: SiteConfig, templates: Path, root: Pat
     host, base = HOSTS[site.host], base_path(site.site_url)
     plan = plan_site(catalog, site, templates,
                      by_rule=lambda moved: moves_by_rule(host, moved, base))
-    for name, data in rule_files(host, plan.moved if plan.moved_by_rule else [], base).items():
+    gs1 = resolver_table(catalog, site) if host.resolver else None
+    for name, data in rule_files(host, plan.moved if plan.moved_by_rule else [], base,
+                                 gs1).items():
         plan.add_file(name, data)
     try:
         admin = editor_files(site, root)

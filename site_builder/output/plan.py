@@ -52,6 +52,12 @@ from site_builder.records.cache import summary_digest
 from site_builder.records.fingerprint import code_fingerprint, files_under
 from site_builder.render.facets import SORTS, facets, home_charts
 from site_builder.render.i18n import Translator, strings
+from site_builder.render.linksets import (
+    DESCRIPTION_PATH,
+    description_json,
+    linkset_json,
+    master_data_json,
+)
 from site_builder.render.open_data import (
     DATA_DIR,
     FIELDS,
@@ -369,6 +375,8 @@ def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path,
     plan.units.append(Unit("search:index", _digest("search", every_product),
                            partial(_search_unit, indexed, photos)))
     plan.add_file("favicon.ico", favicon_ico())  # browsers ask every host for it
+    if host.resolver:
+        plan.add_file(DESCRIPTION_PATH, description_json(config))
     plan.add_file("404.html", first.render("not_found.html", "", absolute_base=base_path(
         config.site_url), others=[(r.t, r.urls) for r in languages.renderers[1:]]).encode("utf-8"))
     return plan
@@ -456,6 +464,9 @@ def _product_unit(languages: Languages, views: list[ProductView], photos: list,
     qr_png = not HOSTS[config.host].pattern_rules  # elsewhere a rule sends '/qr/x.png' to the SVG
     if qr_png:
         out.add_file(Urls.qr(product, "png"), qr_png_file(first.trace_absolute_url, cache))
+    if product.gtin:  # what a GS1 resolver answers with: its links and its record
+        out.add_file(Urls.linkset(product), linkset_json(views, config))
+        out.add_file(Urls.master_data(product), master_data_json(first))
     page_versions = languages.alternates(lambda u: u.product(product))
     for renderer, view in zip(languages.renderers, views, strict=True):
         url = renderer.urls.product(product)

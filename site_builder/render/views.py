@@ -100,6 +100,17 @@ class Urls:
         return f"huy-hieu/{product.id}.svg"
 
     @staticmethod
+    def linkset(product: Product) -> str:
+        """The links of a product with a GTIN, as a GS1 resolver returns them (RFC 9264), beside
+        its GS1 page: ``render/linksets.py``."""
+        return f"01/{gtin14(product.gtin or '')}.linkset.json"
+
+    @staticmethod
+    def master_data(product: Product) -> str:
+        """The record of a product with a GTIN as JSON (``gs1:masterData``), beside its GS1 page."""
+        return f"01/{gtin14(product.gtin or '')}.json"
+
+    @staticmethod
     def media(product: Product) -> str:
         """A product's pictures live in its page's folder (of the first language): no folder
         of their own for each product (``bench/run.py`` counts a site's folders)."""
