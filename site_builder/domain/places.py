@@ -218,9 +218,17 @@ def merged_into(old_name: str) -> Province | None:
     return old.now if old else None
 
 
+# Units below a province named like an old province ("Xã Bình Thuận" in Sơn La, "phường Hà
+# Giang 1"): a name after one of these words is that unit's, not the province's.
+_UNIT_WORDS = ("xa", "phuong", "thi tran", "dac khu", "huyen", "quan", "thi xa", "thon", "ap",
+               "xom", "ban")
+_NOT_AFTER_A_UNIT_WORD = "".join(rf"(?<!\b{word} )" for word in _UNIT_WORDS)
+
+
 @lru_cache(maxsize=1)
 def _old_province_patterns() -> list[tuple[str, re.Pattern[str]]]:
-    return [(p.short_name, re.compile(r"\b" + re.escape(key) + r"\b")) for key, p in _merged_away().items()]
+    return [(p.short_name, re.compile(_NOT_AFTER_A_UNIT_WORD + r"\b" + re.escape(key) + r"\b"))
+            for key, p in _merged_away().items()]
 
 
 def old_provinces_mentioned(address: str) -> list[str]:
