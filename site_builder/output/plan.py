@@ -215,11 +215,23 @@ SHOWN_AIS = ("10", "11", "13", "15", "17", "21")
 _INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
 
 
+# An interface string without placeholders, as templates print it: ``{{ t('lots') }}``.
+_CONSTANT_STRING = re.compile(r"\{\{\s*t\('([a-z0-9_]+)'\)\s*\}\}")
+
+
 class CompactTemplates(FileSystemLoader):
     """Templates without their indentation, and the scripts pages include inline
     (``status.js``...) minified: every traceability page carries them, tens of thousands of
     times. A script with template literals is left as written (rjsmin does not know
-    backticks); the templates hold no <pre>, and their one <textarea> is on one line."""
+    backticks); the templates hold no <pre>, and their one <textarea> is on one line.
+
+    With ``t`` (each language has its own templates), an interface string without
+    placeholders is put in as text, escaped as printing it would: it is the same on every
+    page, and a call from a template costs more than the text it returns."""
+
+    def __init__(self, searchpath: str, t: Translator | None = None) -> None:
+        super().__init__(searchpath)
+        self.t = t
 
     def get_source(self, environment: Environment, template: str) -> tuple[str, str | None,
                                                                            Callable[[], bool]]:
@@ -228,7 +240,14 @@ class CompactTemplates(FileSystemLoader):
             source = "{% raw %}" + rjsmin.jsmin(source) + "{% endraw %}"
         elif template.endswith(".html"):
             source = _INDENT.sub("", source)
+            if self.t is not None:
+                source = _CONSTANT_STRING.sub(self._constant, source)
         return source, filename, uptodate
+
+    def _constant(self, match: re.Match[str]) -> str:
+        assert self.t is not None
+        text = str(escape(self.t(match.group(1))))
+        return text if "{" not in text else match.group(0)
 
 
 class Renderer:
@@ -246,7 +265,7 @@ class Renderer:
             (config.cache_dir / "jinja").mkdir(parents=True, exist_ok=True)
             bytecode = FileSystemBytecodeCache(str(config.cache_dir / "jinja"))
         self.env = Environment(
-            loader=CompactTemplates(str(templates_dir)),
+            loader=CompactTemplates(str(templates_dir), self.t),
             bytecode_cache=bytecode,
             autoescape=select_autoescape(default=True, default_for_string=True),
             undefined=StrictUndefined,
@@ -256,23 +275,28 @@ class Renderer:
         self.env.filters["json"] = lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True)
         self.env.filters["script_json"] = script_json
         self.env.filters["attribute_json"] = attribute_json
+        # What every page of this language knows, as globals: macros imported without the
+        # page's context see them, and Jinja keeps such imports from one page to the next.
         # Standalone pages carry their icon: no request for /favicon.ico (see favicon.py).
-        self.env.globals["favicon"] = Markup(FAVICON_DATA_URI)
+        self.page_url = ""
+        self.env.globals.update(
+            favicon=Markup(FAVICON_DATA_URI), t=self.t, link=self.link, urls=self.urls,
+            config=self.config, Status=Status, site_name=self.site_name,
+            language_names=self.language_names,
+            ai_labels={ai: self.t(f"ai_{ai}") for ai in SHOWN_AIS})
         self.templates: dict[str, Template] = {}
 
-    def render(self, template: str, page_url: str, **context: object) -> str:
-        def link(to: str) -> str:
-            return relative(page_url, to)
+    def link(self, to: str) -> str:
+        """A link from the page being rendered to the site path ``to``."""
+        return relative(self.page_url, to)
 
+    def render(self, template: str, page_url: str, **context: object) -> str:
         compiled = self.templates.get(template)
         if compiled is None:
             compiled = self.templates[template] = self.env.get_template(template)
         context.setdefault("alternates", ())
-        return compiled.render(
-            t=self.t, link=link, urls=self.urls, config=self.config, Status=Status,
-            site_name=self.site_name, language_names=self.language_names,
-            ai_labels={ai: self.t(f"ai_{ai}") for ai in SHOWN_AIS}, **context
-        )
+        self.page_url = page_url
+        return compiled.render(**context)
 
 
 class Languages:
