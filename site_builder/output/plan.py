@@ -38,9 +38,9 @@ from site_builder.assets.badge import badge_svg
 from site_builder.assets.blob_cache import blob_cache
 from site_builder.assets.favicon import DATA_URI as FAVICON_DATA_URI
 from site_builder.assets.favicon import favicon_ico
-from site_builder.assets.media import photo_files, web_photo
+from site_builder.assets.media import SQUARE, DecodedPhoto, photo_files, web_photo
 from site_builder.assets.qr import qr_png_file, qr_svg_file
-from site_builder.assets.share_image import share_files
+from site_builder.assets.share_image import card_size, share_files
 from site_builder.config import SiteConfig
 from site_builder.domain.model import Catalog, Product
 from site_builder.domain.places import Province, provinces
@@ -470,11 +470,15 @@ def _product_unit(languages: Languages, views: list[ProductView], photos: list,
     first = views[0]
     product, config = first.product, languages.first.config
     cache = config.cache_dir
-    for photo in product.photos:
-        for name, data in sorted(photo_files(photo, cache).items()):
+    # Each photo is read once, and decoded at most once for all the pictures made from it.
+    decoded = [DecodedPhoto.of(photo, SQUARE if i == 0 else 0)
+               for i, photo in enumerate(product.photos)]
+    for photo, read in zip(product.photos, decoded, strict=True):
+        for name, data in sorted(photo_files(photo, cache, read).items()):
             out.add_file(Urls.media(product) + name, data)
     out.add_file(Urls.badge(product), badge_svg(first))
-    for path, data in share_files(views, cache, card=config.share_images).items():
+    for path, data in share_files(views, cache, card=config.share_images,
+                                  decoded=decoded[0] if decoded else None).items():
         out.add_file(path, data)
     out.add_file(Urls.qr(product, "svg"), qr_svg_file(first.trace_absolute_url, cache))
     qr_png = not HOSTS[config.host].pattern_rules  # elsewhere a rule sends '/qr/x.png' to the SVG
@@ -484,7 +488,8 @@ def _product_unit(languages: Languages, views: list[ProductView], photos: list,
     for renderer, view in zip(languages.renderers, views, strict=True):
         url = renderer.urls.product(product)
         title = renderer.t("product_title", name=view.name, producer=product.producer.name)
-        json_ld, tags = product_metadata(view, photos)
+        json_ld, tags = product_metadata(view, photos, card_size(
+            product.photos[0] if product.photos else None))
         out.add_page(SitePage(
             url, title, view.page_description,
             renderer.render("product.html", url, v=view, photos=photos, alternates=page_versions,
