@@ -226,15 +226,15 @@ _NOT_AFTER_A_UNIT_WORD = "".join(rf"(?<!\b{word} )" for word in _UNIT_WORDS)
 
 
 @lru_cache(maxsize=1)
-def _old_province_patterns() -> list[tuple[str, re.Pattern[str]]]:
-    return [(p.short_name, re.compile(_NOT_AFTER_A_UNIT_WORD + r"\b" + re.escape(key) + r"\b"))
-            for key, p in _merged_away().items()]
+def _old_province_pattern() -> re.Pattern[str]:
+    names = sorted(_merged_away(), key=len, reverse=True)
+    return re.compile(_NOT_AFTER_A_UNIT_WORD + r"\b(" + "|".join(map(re.escape, names)) + r")\b")
 
 
 def old_provinces_mentioned(address: str) -> list[str]:
     """Pre-2025 province names that appear in an address written the old way."""
-    key = ascii_fold(address)
-    return [old for old, pattern in _old_province_patterns() if pattern.search(key)]
+    found = {match.group(1) for match in _old_province_pattern().finditer(ascii_fold(address))}
+    return [p.short_name for key, p in _merged_away().items() if key in found]
 
 
 def resolve_address(address: str, province_hint: str | None = None,

@@ -10,6 +10,8 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
+import os
+import pickle
 import shutil
 import sys
 import tempfile
@@ -32,7 +34,16 @@ from site_builder.output import publish
 from site_builder.output.plan import global_key
 from site_builder.output.up_to_date import LastBuild, LastBuildFacts
 from site_builder.output.writer import SITE_MARKER as MARKER
-from site_builder.output.writer import Manifest, OutputClash, WriteResult, finish_site
+from site_builder.output.writer import (
+    Manifest,
+    OutputClash,
+    Shells,
+    WriteResult,
+    finish_site,
+    incremental,
+    kept_generated,
+    keyed_units,
+)
 from site_builder.problems import Problems
 from site_builder.progress import Progress, Quiet
 from site_builder.records.fingerprint import files_under
@@ -125,24 +136,37 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
     signature = last.signature(settings, records, catalog)
 
     # 3. Plan: every page and unit of the site, each with the key that says if it changed.
-    plugin.preloaded = (catalog, problems)
-    plugin.preplanned = plan_for_host(catalog, site_config, templates)
+    plan = plan_for_host(catalog, site_config, templates)
+    plugin.preloaded, plugin.preplanned = (catalog, problems), plan
+    plugin.progress = progress or Quiet()
+    previous = Manifest.read(plugin.previous_site)
+    frame = Frame.load(site_config.cache_dir, frame_digest(config, site_config, templates))
     scratch = _scratch_folder(final)
     try:
-        # 4. Shell: MkDocs renders the navigation pages and the page shell of each folder depth.
-        plugin.progress = progress or Quiet()
-        _mkdocs_pages_and_shells(config, plugin, scratch)
+        # 4. Shell: MkDocs renders the frames of the navigation pages and the page shell of
+        # each folder depth, unless an incremental build finds them from the same inputs (they
+        # hold no record: bodies are filled in by the units).
+        kept = None
+        if frame is None or not incremental(keyed_units(plan, frame.shells), previous):
+            _mkdocs_pages_and_shells(config, plugin, scratch)
+            frame = Frame(frame_digest(config, site_config, templates), plugin.shells,
+                          plugin.mkdocs_pages)
+            frame.save(site_config.cache_dir)
+        else:
+            plugin.site, plugin.plan = site_config, plan
+            kept = kept_generated(previous)
 
         # 5. Render: every unit whose key changed, filled into the shell; then the sitemap,
         # the marker and the manifest of units and files.
+        gc.freeze()  # the plan and catalog live until the end: keep the collector off them
         try:
-            result = finish_site(plugin.plan, scratch, plugin.shells, site_config,
-                                 plugin.language_links, Manifest.read(plugin.previous_site),
-                                 plugin.progress, plugin.mkdocs_pages)
+            result = finish_site(plan, scratch, frame.shells, site_config,
+                                 plugin.language_links, previous, plugin.progress,
+                                 frame.pages, kept)
         except (OutputClash, PhotoUnreadable) as exc:
             raise BuildError(str(exc)) from None
         finally:
-            gc.unfreeze()  # the plan and catalog were frozen for MkDocs' rendering
+            gc.unfreeze()
 
         # 6. Publish: the changed files into the site (journaled), or the new site swapped in.
         _publish(scratch, final, result)
@@ -164,7 +188,9 @@ def _keep_only(catalog: Catalog, problems: Problems, ids: frozenset[str]
     left_out = {p.source for p in catalog.products if p.id not in ids}
     kept = replace(catalog, products=[p for p in catalog.products if p.id in ids],
                    digests={i: d for i, d in catalog.digests.items() if i in ids},
-                   summaries={i: d for i, d in catalog.summaries.items() if i in ids})
+                   summaries={i: d for i, d in catalog.summaries.items() if i in ids},
+                   lots={i: d for i, d in catalog.lots.items() if i in ids},
+                   traced={i: d for i, d in catalog.traced.items() if i in ids})
     return kept, replace(problems, items=[p for p in problems.items if p.path not in left_out])
 
 
@@ -227,12 +253,50 @@ def _publish(scratch: Path, final: Path, result: WriteResult) -> None:
 
 
 def settings_digest(config, site: SiteConfig, templates: Path) -> str:  # type: ignore[no-untyped-def]
+    """``frame_digest`` and the day, on which statuses may turn (a new day is a normal build,
+    rendering what the day changed)."""
+    digest = hashlib.sha256(frame_digest(config, site, templates).encode())
+    digest.update(site.today().isoformat().encode())
+    return digest.hexdigest()
+
+
+@dataclass
+class Frame:
+    """What MkDocs made in a build: the page shells (``writer.Shells``) and the addresses of
+    the pages of docs/ it rendered, kept in the cache for builds from the same inputs."""
+
+    key: str
+    shells: Shells
+    pages: list[str]
+
+    FILE = "mkdocs-frame.pickle"
+
+    @classmethod
+    def load(cls, cache_dir: Path | None, key: str) -> Frame | None:
+        if cache_dir is None:
+            return None
+        try:
+            with (cache_dir / cls.FILE).open("rb") as handle:
+                found = pickle.load(handle)
+        except Exception:  # noqa: BLE001 - missing or damaged: MkDocs runs
+            return None
+        return found if isinstance(found, cls) and found.key == key else None
+
+    def save(self, cache_dir: Path | None) -> None:
+        if cache_dir is None:
+            return
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = cache_dir / f"{self.FILE}.{os.getpid()}.tmp"
+        with tmp.open("wb") as handle:
+            pickle.dump(self, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(cache_dir / self.FILE)
+
+
+def frame_digest(config, site: SiteConfig, templates: Path) -> str:  # type: ignore[no-untyped-def]
     """What every unit is keyed on (``pages.global_key``: the whole package, its data's
     versions, templates, settings), with mkdocs.yml, docs and theme files, and the versions of
-    MkDocs and Material, which make the shell around every page; and the day, on which
-    statuses may turn (a new day is a normal build, rendering what the day changed)."""
+    MkDocs and Material, which make the shell around every page."""
     digest = hashlib.sha256(global_key(site, templates).encode())
-    digest.update(site.today().isoformat().encode())
     digest.update(Path(config.config_file_path).read_bytes())
     folders = [Path(config.docs_dir)] + ([Path(config.theme.custom_dir)]
                                          if config.theme.custom_dir else [])

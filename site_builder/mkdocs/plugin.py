@@ -164,10 +164,11 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         root = site.products_dir.parent
         # Given by `ocop build`, or read here; taken once (MkDocs may keep a plugin object for
         # the next build in the same process).
-        catalog, problems = self.preloaded or load_catalog(site)
-        self.preloaded = None
-        for warning in problems.warnings:
-            log.warning(warning.format("vi", root))
+        preloaded, self.preloaded = self.preloaded, None
+        catalog, problems = preloaded or load_catalog(site)
+        if preloaded is None:  # `ocop build` prints its warnings itself, once
+            for warning in problems.warnings:
+                log.warning(warning.format("vi", root))
         if problems.errors:
             raise PluginError("Hồ sơ sản phẩm có lỗi, không dựng trang:\n"
                               + format_problems(Problems(problems.errors), root))
@@ -211,10 +212,12 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         for page in self.plan.pages:
             if not page.in_nav:
                 continue  # filled into the site shell after the build (shell.py)
-            # Material prints page titles and descriptions without escaping them, and titles
-            # come from producers' records: hand it text that is already HTML-escaped.
+            # The frame of a page of the navigation: its title, and markers where its unit
+            # puts its description and body (writer.py), so that the frame stays the same
+            # while the catalog changes. Material prints page titles without escaping them:
+            # hand it text that is already HTML-escaped.
             front = yaml.safe_dump({"title": str(escape(page.title)),
-                                    "description": str(escape(page.description))},
+                                    "description": shell.DESCRIPTION, "search": {"exclude": True}},
                                    allow_unicode=True, sort_keys=True)
             files.append(File.generated(config, page.src_uri, content=f"---\n{front}---\n"))
         # docs/en/about.md is the English version of docs/about.md: written into the English
@@ -241,15 +244,14 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
-        if page.file.src_uri in self.shell_sources:
+        if page.file.src_uri in self.shell_sources or page.file.src_uri in self.pages:
             # Material adds the title as an <h1> to a page without one; ours have their own.
-            return "<!-- <h1> -->" + shell.BODY
+            return shell.NO_HEADING + shell.BODY
         self.mkdocs_pages.append(page.url)
         if page.file.src_uri in self.translated_docs:
             self.doc_versions[page.url] = (self.translated_docs[page.file.src_uri], page.title or "",
                                            html)
-        ours = self.pages.get(page.file.src_uri)
-        return ours.body if ours else html
+        return html
 
     def on_nav(self, nav, *, config: MkDocsConfig, files: Files):  # type: ignore[no-untyped-def]
         self.nav_titles = [(page.title, page.url) for page in nav.pages if page.title]
@@ -262,13 +264,12 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         return env
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        if page.file.src_uri in self.shell_sources:
+        if page.file.src_uri in self.shell_sources or page.file.src_uri in self.pages:
             return shell.valid_html(output)  # the markers stay for the pages filled in later
-        ours = self.pages.get(page.file.src_uri)
-        versions = ours.alternates if ours else self.doc_alternates(page.url)
-        lang = ours.lang if ours else self.site.default_language  # type: ignore[union-attr]
+        versions = self.doc_alternates(page.url)
+        lang = self.site.default_language  # type: ignore[union-attr]
         switch = self.language_links(SitePage(page.url, "", "", "", lang=lang, alternates=versions))
-        return shell.fill_extras(shell.valid_html(output), switch, ours.head if ours else "")
+        return shell.fill_extras(shell.valid_html(output), switch)
 
     def doc_alternates(self, url: str) -> tuple[tuple[str, str], ...]:
         """The versions of a page of docs/: docs/x.md, and docs/en/x.md if it exists."""
@@ -333,6 +334,12 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         shells = load_shells(site_dir, self.shell_sources, config.site_url or "",
                              self.shell_translations())
         shutil.rmtree(site_dir / shell.SHELL_DIR, ignore_errors=True)
+        for page in self.plan.pages:  # the frames of the navigation's pages, filled by units
+            if page.in_nav:
+                path = site_dir / page.url / "index.html"
+                shells[("", page.url)] = shell.Shell.parse(
+                    path.read_text(encoding="utf-8"), self.site.absolute_url(page.url), titled=True)
+                path.unlink()
         for url, (lang, title, body) in self.doc_versions.items():
             page = SitePage(url, title, "", body, lang=lang, alternates=self.doc_alternates(url))
             html = shells[(lang, shell.depth(url))].fill(

@@ -16,7 +16,8 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from datetime import date
 from functools import cache, lru_cache, partial
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -35,20 +36,19 @@ from markupsafe import Markup, escape
 from site_builder.assets.badge import HEIGHT as BADGE_HEIGHT
 from site_builder.assets.badge import WIDTH as BADGE_WIDTH
 from site_builder.assets.badge import badge_svg
-from site_builder.assets.blob_cache import blob_cache
 from site_builder.assets.favicon import DATA_URI as FAVICON_DATA_URI
 from site_builder.assets.favicon import favicon_ico
 from site_builder.assets.media import SQUARE, DecodedPhoto, photo_files, web_photo
 from site_builder.assets.qr import qr_png_file, qr_svg_file
 from site_builder.assets.share_image import card_size, share_files
 from site_builder.config import SiteConfig
-from site_builder.domain.model import Catalog, Product
+from site_builder.domain.model import Batch, Catalog, Product
 from site_builder.domain.places import Province, provinces
 from site_builder.domain.rules import Status, unchanged_since
 from site_builder.domain.taxonomy import BROWSED_SECTORS, Sector
 from site_builder.domain.traceability import ITEMS, Completeness, all_completeness
 from site_builder.output.hosts import HOSTS, Host, Redirect, forwards_by_rule
-from site_builder.records.cache import summary_digest
+from site_builder.records.cache import lot_digests, summary_digest, traced_digest
 from site_builder.records.fingerprint import code_fingerprint, files_under
 from site_builder.render.facets import SORTS, facets, home_charts
 from site_builder.render.i18n import Translator, strings
@@ -261,9 +261,10 @@ class Renderer:
         self.site_name = config.site_name_in(self.lang)
         self.language_names = {code: strings(code)["language_name"] for code in config.languages}
         bytecode = None
-        if config.cache_dir is not None:
-            (config.cache_dir / "jinja").mkdir(parents=True, exist_ok=True)
-            bytecode = FileSystemBytecodeCache(str(config.cache_dir / "jinja"))
+        if config.cache_dir is not None:  # one per language: each compiles its own strings in
+            folder = config.cache_dir / "jinja" / self.lang
+            folder.mkdir(parents=True, exist_ok=True)
+            bytecode = FileSystemBytecodeCache(str(folder))
         self.env = Environment(
             loader=CompactTemplates(str(templates_dir), self.t),
             bytecode_cache=bytecode,
@@ -363,19 +364,24 @@ def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path,
     plan.moved_by_rule = (by_rule(plan.moved) if by_rule is not None
                           else forwards_by_rule(host, len(plan.moved)))
     forwarding_pages = not plan.moved_by_rule  # in each product's key: all rules or all pages
+    summaries = {v.product.id: catalog.summaries.get(v.product.id) or summary_digest(v.product)
+                 for v in views}
     for i, view in enumerate(views):
         plan.units.append(Unit(
             f"product:{view.product.id}", _digest(keys[view.product.id], forwarding_pages),
             partial(_product_unit, languages, [worded[r.lang][i] for r in languages.renderers],
                     photos[view.product.id], forwarding_pages)))
-    # Listings, summaries and open data show no story: they are keyed on the rest of each
-    # product, so a story edit re-renders the product's own pages only.
-    listed = {v.product.id: _digest(base_key, catalog.summaries.get(v.product.id)
-                                    or summary_digest(v.product), v.day) for v in views}
+        plan.units.extend(lot_units(languages, view.product, base_key, summaries[view.product.id],
+                                    catalog.lots.get(view.product.id), photos[view.product.id]))
+    # Listings, summaries and open data show no story and no batch: they are keyed on the rest
+    # of each product, so a story edit or a new lot re-renders the product's own pages only.
+    listed = {v.product.id: _digest(base_key, summaries[v.product.id], v.day) for v in views}
     every_product = _digest("catalog", [listed[v.product.id] for v in views])
     # Worked out only when a completeness page is rendered (a story edit renders none), then
     # shared by every language.
-    checked = cache(lambda: all_completeness([v.product for v in views]))
+    checked = cache(lambda: {v.product.id: all_completeness([v.product]) for v in views})
+    traced = {v.product.id: catalog.traced.get(v.product.id) or traced_digest(v.product)
+              for v in views}
     for renderer in languages.renderers:
         site = _LanguageSite(plan, languages, renderer, worded[renderer.lang], photos, listed,
                              every_product)
@@ -383,7 +389,7 @@ def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path,
         site.listing(lambda u: u.catalog(), renderer.t("catalog"), site.views, in_nav=True)
         site.groupings()
         site.star_listings()
-        site.completeness(checked)
+        site.completeness(checked, traced)
         site.open_data()
     plan.units.append(Unit("data:open", _digest("open data", every_product, config.data_licence,
                                                 day),
@@ -517,15 +523,18 @@ class _LanguageSite:
         self.nav = renderer is languages.first  # the first language's main pages are MkDocs's
 
     def publish(self, name: str, url: str, key: str, render: Callable[[], SitePage],
-                in_nav: bool = False, title: str = "") -> None:
-        """A page of the navigation is rendered now, for MkDocs (or taken from the cache of
-        such pages when its key is unchanged); any other page is a unit."""
+                in_nav: bool = False, title: str = "", page_title: str | None = None,
+                versions: tuple[tuple[str, str], ...] = ()) -> None:
+        """Every page is a unit, rendered when its key changes. A page of the navigation in
+        the first language is also handed to MkDocs, by its address, ``page_title`` and
+        ``versions`` alone: MkDocs renders the frame around it (where the navigation shows it
+        as the current page), with markers where the unit puts its body and description."""
         if in_nav:
             self.plan.nav_titles[url] = title
         if in_nav and self.nav:
-            self.plan.add_page(rendered_once(self.renderer.config.cache_dir, key, render))
-        else:
-            self.plan.units.append(Unit(f"{name}:{url}", key, lambda: UnitOutput(pages=[render()])))
+            self.plan.add_page(SitePage(url, title if page_title is None else page_title, "", "",
+                                        in_nav=True, lang=self.renderer.lang, alternates=versions))
+        self.plan.units.append(Unit(f"{name}:{url}", key, lambda: UnitOutput(pages=[render()])))
 
     def home(self) -> None:
         r, t, views = self.renderer, self.t, self.views
@@ -541,8 +550,8 @@ class _LanguageSite:
             return SitePage(r.urls.home(), title, t("site_tagline"), body, in_nav=self.nav,
                             lang=r.lang, alternates=versions)
 
-        self.publish("page", r.urls.home(), _digest("home", r.lang, self.every_product), render, in_nav=True,
-                     title=t("home"))
+        self.publish("page", r.urls.home(), _digest("home", r.lang, self.every_product), render,
+                     in_nav=True, title=t("home"), page_title=r.site_name, versions=versions)
 
     def listing(self, address: Callable[[Urls], str], title: str, views: list[ProductView],
                 in_nav: bool = False) -> None:
@@ -578,7 +587,7 @@ class _LanguageSite:
             self.publish("listing", here, _digest("listing", here, page_title, pager, description,
                                             [self.listed[v.product.id] for v in chunk],
                                             self.every_product if first_page else ""),
-                         render, in_nav=first_page, title=page_title)
+                         render, in_nav=first_page, title=page_title, versions=page_versions)
 
     def groupings(self) -> None:
         r, t, views = self.renderer, self.t, self.views
@@ -613,7 +622,7 @@ class _LanguageSite:
                                 alternates=versions)
 
             self.publish("page", url, _digest(kind, r.lang, self.every_product), render,
-                         in_nav=True, title=title)
+                         in_nav=True, title=title, versions=versions)
         for province, items in province_list:
             self.listing(lambda u, p=province: u.province(p),
                          t("group_page_title", group=province.name), items)
@@ -646,72 +655,77 @@ class _LanguageSite:
             if items:
                 self.listing(lambda u, n=n: u.stars(n), self.t("stars_page_title", n=n), items)
 
-    def completeness(self, checked: Callable[[], list[Completeness]]) -> None:
-        """A staff page of Circular 02/2024 items: a summary by province, then one page each.
-        ``checked`` gives the items of every product and batch, worked out on first use."""
+    def completeness(self, checked: Callable[[], dict[str, list[Completeness]]],
+                     traced: dict[str, str]) -> None:
+        """A staff page of Circular 02/2024 items: a summary by province, then each province's
+        products and batches, COMPLETENESS_PAGE_SIZE products a page in the order of their ids
+        (a new lot changes its product's page, the province's totals on its first page and
+        the summary). ``checked`` gives the rows of every product, worked out on first use;
+        ``traced``: what each product's rows show (``records.cache.traced_digest``)."""
         r, t = self.renderer, self.t
         ids_by_province: dict[int, list[str]] = {}
         for view in self.views:
             ids_by_province.setdefault(view.product.producer.province.code, []).append(view.product.id)
         places_here = sorted((provinces()[code] for code in ids_by_province), key=lambda p: p.short_name)
+        state = [(self.listed[i], traced[i]) for p in places_here
+                 for i in sorted(ids_by_province[p.code])]
 
-        def rows_of(province: Province) -> list[Completeness]:
-            return grouped().get(province.code, [])
-
-        @cache
-        def grouped() -> dict[int, list[Completeness]]:
-            rows: dict[int, list[Completeness]] = {}
-            for row in checked():
-                rows.setdefault(row.product.producer.province.code, []).append(row)
-            return rows
+        def rows_of(ids: list[str]) -> list[Completeness]:
+            rows = checked()
+            return [row for i in ids for row in rows[i]]
 
         url = r.urls.completeness()
         versions = self.languages.alternates(lambda u: u.completeness())
 
         def render_summary() -> SitePage:
-            rows = checked()
-            summary = [(p, r.urls.completeness(p), len(items), sum(row.complete for row in items))
-                       for p in places_here for items in [rows_of(p)]]
+            summary = []
+            for p in places_here:
+                rows = rows_of(ids_by_province[p.code])
+                summary.append((p, r.urls.completeness(p), len(rows), sum(row.complete for row in rows)))
             return SitePage(url, t("completeness_title"), t("completeness_lead"), r.render(
-                "completeness.html", url, items=ITEMS, summary=summary, rows=None,
-                complete=sum(row.complete for row in rows), total=len(rows), alternates=versions),
-                in_nav=self.nav, lang=r.lang, alternates=versions)
+                "completeness.html", url, items=ITEMS, summary=summary, rows=None, pager=None,
+                complete=sum(row[3] for row in summary), total=sum(row[2] for row in summary),
+                alternates=versions), in_nav=self.nav, lang=r.lang, alternates=versions)
 
-        self.publish("page", url, _digest("completeness", r.lang, self.every_product), render_summary,
-                     in_nav=True, title=t("nav_traceability"))
+        self.publish("page", url, _digest("completeness", r.lang, state), render_summary,
+                     in_nav=True, title=t("nav_traceability"), page_title=t("completeness_title"),
+                     versions=versions)
         for province in places_here:
-            here = r.urls.completeness(province)
-            province_versions = self.languages.alternates(lambda u, p=province: u.completeness(p))
+            ids = sorted(ids_by_province[province.code])
+            chunks = [ids[i:i + COMPLETENESS_PAGE_SIZE]
+                      for i in range(0, len(ids), COMPLETENESS_PAGE_SIZE)]
+            first = r.urls.completeness(province)
+            addresses = [first] + [f"{first}{n}/" for n in range(2, len(chunks) + 1)]
+            province_state = [traced[i] for i in ids]
+            for n, (chunk, here) in enumerate(zip(chunks, addresses, strict=True), start=1):
+                pager = {"page": n, "pages": len(chunks),
+                         "prev": addresses[n - 2] if n > 1 else None,
+                         "next": addresses[n] if n < len(chunks) else None}
+                versions = tuple((lang, v if n == 1 else f"{v}{n}/") for lang, v in
+                                 self.languages.alternates(lambda u, p=province: u.completeness(p)))
+                title = t("completeness_province_title", province=province.name)
+                if n > 1:
+                    title = t("page_title", title=title, page=n)
 
-            def render(here=here, province=province,
-                       province_versions=province_versions) -> SitePage:
-                items = rows_of(province)
-                return SitePage(
-                    here, t("completeness_province_title", province=province.name),
-                    t("completeness_province_lead", province=province.name),
-                    r.render("completeness.html", here, items=ITEMS, summary=None, rows=items,
-                             province=province, complete=sum(row.complete for row in items),
-                             total=len(items), alternates=province_versions),
-                    lang=r.lang, alternates=province_versions)
+                def render(here=here, province=province, chunk=chunk, ids=ids, pager=pager,
+                           versions=versions, title=title, n=n) -> SitePage:
+                    rows = rows_of(chunk)
+                    totals = rows_of(ids) if n == 1 else None  # the province's, on its first page
+                    return SitePage(
+                        here, title, t("completeness_province_lead", province=province.name),
+                        r.render("completeness.html", here, items=ITEMS, summary=None, rows=rows,
+                                 province=province, pager=pager,
+                                 complete=sum(row.complete for row in totals) if totals else None,
+                                 total=len(totals) if totals else None, alternates=versions),
+                        lang=r.lang, alternates=versions)
 
-            products_here = sorted(ids_by_province[province.code])
-            self.publish("completeness", here, _digest("completeness", here,
-                                                 [self.listed[i] for i in products_here]), render)
+                self.publish("completeness", here, _digest(
+                    "completeness", here, title, pager,
+                    [(self.listed[i], traced[i]) for i in chunk],
+                    province_state if n == 1 else None), render)
 
 
-def rendered_once(cache_dir: Path | None, key: str, render: Callable[[], SitePage]) -> SitePage:
-    """A navigation page from the cache when its key is unchanged: MkDocs needs these pages on
-    every build, and some (the completeness summary, the first catalog page with its filter
-    counts) take seconds at national scale."""
-    store = blob_cache(cache_dir, "nav-pages")
-    found = store.get(key)
-    if found is not None:
-        fields = json.loads(found)
-        fields["alternates"] = tuple(tuple(pair) for pair in fields["alternates"])
-        return SitePage(**fields)
-    page = render()
-    store.put(key, json.dumps(asdict(page), ensure_ascii=False).encode("utf-8"))
-    return page
+COMPLETENESS_PAGE_SIZE = 25
 
 
 def base_path(site_url: str) -> str:
@@ -732,13 +746,13 @@ def _add_page_files(out: UnitOutput, url: str, render: Callable[[str], str], hos
 
 def _add_trace_pages(out: UnitOutput, languages: Languages, renderer: Renderer,
                      view: ProductView, photos: list, forwarding_pages: bool) -> None:
+    """The product's traceability page (which lists its lots; each lot is a unit of its own,
+    ``lot_units``) and, for a product with a GTIN, the page its short address forwards from."""
     product, config, u = view.product, renderer.config, renderer.urls
     host = HOSTS[config.host]
-    domain = urlsplit(config.site_url).netloc or config.site_url
-    lots = [lot_view(view, batch, config, renderer.t) for batch in product.batches]
     versions = languages.alternates(lambda x: x.trace(product))
     _add_page_files(out, u.trace(product), lambda at: renderer.render(
-        "trace.html", at, v=view, photos=photos, domain=domain, lots=lots, alternates=versions),
+        "trace.html", at, v=view, photos=photos, domain=_domain(config), alternates=versions),
         host)
     if forwarding_pages and renderer is languages.first and u.trace(product) != u.short_trace(product):
         # Every product keeps its short address, so codes printed before it had a GTIN work.
@@ -746,13 +760,45 @@ def _add_trace_pages(out: UnitOutput, languages: Languages, renderer: Renderer,
         out.add_file(forwarding, renderer.render(
             "moved.html", u.short_trace(product), v=view, target=u.trace(product)
         ).encode("utf-8"))
-    for lot in lots:
-        lot_versions = languages.alternates(lambda x, b=lot.batch: x.lot(product, b))
-        _add_page_files(out, lot.url, lambda at, lot=lot, lot_versions=lot_versions:
+
+
+def _domain(config: SiteConfig) -> str:
+    return urlsplit(config.site_url).netloc or config.site_url
+
+
+def lot_units(languages: Languages, product: Product, base_key: str, summary: str,
+              lots: tuple[str, ...] | None, photos: list) -> list[Unit]:
+    """A unit per batch: its page in each language and its published documents. A batch's
+    page shows the product without its story and other batches (``summary``), the batch
+    (``lots``: ``records.cache.lot_digests``) and the status as of the day either last
+    changed, so a new lot renders its own page alone."""
+    config = languages.first.config
+    day = config.today()
+    digests = lots if lots is not None and len(lots) == len(product.batches) else \
+        lot_digests(product)
+    units = []
+    for batch, digest in zip(product.batches, digests, strict=True):
+        since = unchanged_since(product, day, config.rules, batch)
+        units.append(Unit(f"lot:{product.id}/{batch.lot}",
+                          _digest(base_key, "lot", summary, digest, since),
+                          partial(_lot_unit, languages, product, batch, since, photos)))
+    return units
+
+
+def _lot_unit(languages: Languages, product: Product, batch: Batch, since: date,
+              photos: list) -> UnitOutput:
+    out = UnitOutput()
+    config = languages.first.config
+    host = HOSTS[config.host]
+    versions = languages.alternates(lambda x: x.lot(product, batch))
+    for renderer in languages.renderers:
+        view = product_view(product, since, config, renderer.t).in_language(renderer.t,
+                                                                            renderer.urls)
+        lot = lot_view(view, batch, config, renderer.t)
+        _add_page_files(out, lot.url, lambda at, view=view, lot=lot, renderer=renderer:
                         renderer.render("lot.html", at, v=view, lot=lot, photos=photos,
-                                        domain=domain, alternates=lot_versions), host)
-        if renderer is not languages.first:
-            continue
-        for doc, name in zip(lot.batch.documents, document_names(lot.batch), strict=True):
-            if doc.source is not None:
-                out.add_file(Urls.document(product, lot.batch, name), doc.source.read_bytes())
+                                        domain=_domain(config), alternates=versions), host)
+    for doc, name in zip(batch.documents, document_names(batch), strict=True):
+        if doc.source is not None:
+            out.add_file(Urls.document(product, batch, name), doc.source.read_bytes())
+    return out

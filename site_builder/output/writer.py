@@ -41,6 +41,9 @@ class Manifest:
     units: dict[str, dict] = field(default_factory=dict)  # name -> {key, files, md5, pages}
     generated: list[str] = field(default_factory=list)  # files the site generator wrote
     generated_md5: list[str] = field(default_factory=list)  # in the order of ``generated``
+    # Files of the site generator kept from the previous build (not in the folder written),
+    # with their digests.
+    kept: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def read(cls, site_dir: Path | None) -> Manifest | None:
@@ -78,8 +81,9 @@ class Manifest:
 
     def write(self, site_dir: Path) -> None:
         """Written last: the digests of the generator's files are read back from the site."""
-        self.generated = sorted(self.generated)
-        self.generated_md5 = [file_md5(site_dir / path) for path in self.generated]
+        self.generated = sorted(set(self.generated))
+        self.generated_md5 = [self.kept[path] if path in self.kept else file_md5(site_dir / path)
+                              for path in self.generated]
         text = json.dumps({"units": self.units, "generated": self.generated,
                            "generated_md5": self.generated_md5},
                           ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -158,14 +162,16 @@ def generated_files(site_dir: Path) -> list[str]:
     return sorted(found)
 
 
-Shells = dict[tuple[str, int], shell.Shell]  # by language and folder depth
+# By language and folder depth ("" for the first language); the frames of the first
+# language's pages of the navigation by ("", address).
+Shells = dict[tuple[str, int | str], shell.Shell]
 
 
 def load_shells(site_dir: Path, sources: dict[str, int], site_url: str,
                 translations: dict[str, Callable[[str, int], str]]) -> Shells:
     """The shell of each folder depth in the first language, as MkDocs rendered it, and in each
     other language of ``translations`` (language -> function making the shell's text)."""
-    shells = {}
+    shells: Shells = {}
     for src, level in sources.items():
         url = src[: -len("index.md")]
         text = (site_dir / url / "index.html").read_text(encoding="utf-8")
@@ -184,7 +190,9 @@ def _write_unit(unit: Unit, key: str, writer: FileWriter, shells: Shells,
         files[item.path] = item.data
     for page in out.pages:
         switch = links(page)
-        chosen = shells.get((page.lang, shell.depth(page.url))) or shells[("", shell.depth(page.url))]
+        chosen = ((shells.get(("", page.url)) if page.in_nav else None)
+                  or shells.get((page.lang, shell.depth(page.url)))
+                  or shells[("", shell.depth(page.url))])
         html = chosen.fill(
             title=page.title, description=page.description, body=page.body,
             address=absolute_url(page.url), switch=switch, head=page.head)
@@ -217,29 +225,65 @@ def _workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
+def shell_digest(shells: Shells) -> str:
+    """What every page filled into the shells depends on."""
+    return hashlib.sha256("".join("".join(s.parts) for _, s in sorted(
+        shells.items(), key=lambda item: repr(item[0]))).encode()).hexdigest()
+
+
+def keyed_units(plan: SitePlan, shells: Shells) -> list[tuple[Unit, str]]:
+    """Each unit with its key as the manifest records it: the unit's, with the shells'."""
+    shell_key = shell_digest(shells)
+    return [(unit, hashlib.sha256(f"{unit.key}|{shell_key}".encode()).hexdigest())
+            for unit in plan.units]
+
+
+def incremental(keyed: list[tuple[Unit, str]], previous: Manifest | None) -> bool:
+    """Whether writing only the changed units beats writing the site again."""
+    if previous is None:
+        return False
+    old = previous.units
+    changed = sum(1 for unit, key in keyed if old.get(unit.name, {}).get("key") != key)
+    return changed <= FULL_REBUILD_SHARE * max(1, len(keyed))
+
+
+def kept_generated(previous: Manifest | None) -> dict[str, str]:
+    """The site generator's files of the previous build, with their digests, for a build that
+    does not run it again (its inputs are unchanged): all but what every build writes anew."""
+    if previous is None:
+        return {}
+    fresh = {SITE_MARKER, "sitemap.xml"}
+    return {path: md5 for path, md5 in zip(previous.generated, previous.generated_md5, strict=False)
+            if path not in fresh and not path.startswith("sitemap-")}
+
+
 def write_site(plan: SitePlan, site_dir: Path, shells: Shells,
                absolute_url: Callable[[str], str], links: LanguageLinks,
-               previous: Manifest | None, progress: Progress) -> WriteResult:
+               previous: Manifest | None, progress: Progress,
+               kept: dict[str, str] | None = None) -> WriteResult:
     """Render and write every unit whose key changed (or all of them) into ``site_dir``.
+    ``kept``: the site generator's files of the previous build when it did not run again.
 
     Many units are rendered by one worker process per core (fork, Linux and macOS); the
     output does not depend on how the work was shared."""
     global _JOB
-    writer = FileWriter(site_dir, {p: MKDOCS for p in generated_files(site_dir) if p != MANIFEST})
+    kept = dict(kept or {})
+    written = [p for p in generated_files(site_dir) if p != MANIFEST]
+    writer = FileWriter(site_dir, {p: MKDOCS for p in [*written, *kept]})
     for item in plan.files:
+        if item.path in kept:
+            del kept[item.path]
+            del writer.owners[item.path]
         writer.write(item.path, item.data, SHARED)
-    manifest = Manifest(generated=[p for p in generated_files(site_dir) if p != MANIFEST])
-    shell_key = hashlib.sha256("".join("".join(s.parts) for _, s in sorted(shells.items()))
-                               .encode()).hexdigest()
-    keyed = [(unit, hashlib.sha256(f"{unit.key}|{shell_key}".encode()).hexdigest())
-             for unit in plan.units]
+    manifest = Manifest(generated=sorted({*generated_files(site_dir), *kept} - {MANIFEST}),
+                        kept=kept)
+    keyed = keyed_units(plan, shells)
     old = previous.units if previous else {}
-    changed = sum(1 for unit, key in keyed if old.get(unit.name, {}).get("key") != key)
-    incremental = previous is not None and changed <= FULL_REBUILD_SHARE * max(1, len(keyed))
+    is_incremental = incremental(keyed, previous)
     todo: list[tuple[int, str]] = []
     for i, (unit, key) in enumerate(keyed):
         before = old.get(unit.name)
-        if incremental and before is not None and before.get("key") == key:
+        if is_incremental and before is not None and before.get("key") == key:
             manifest.units[unit.name] = before
             for path in before["files"]:
                 writer.claim(path, unit.name)
@@ -267,7 +311,7 @@ def write_site(plan: SitePlan, site_dir: Path, shells: Shells,
             progress.advance()
     progress.done()
     manifest.units = dict(sorted(manifest.units.items()))
-    return WriteResult("incremental" if incremental else "full", manifest, len(todo),
+    return WriteResult("incremental" if is_incremental else "full", manifest, len(todo),
                        len(keyed) - len(todo))
 
 
@@ -277,11 +321,13 @@ SITE_MARKER = ".ocop-site"
 
 def finish_site(plan: SitePlan, site_dir: Path, shells: Shells, site: SiteConfig,
                 links: LanguageLinks, previous: Manifest | None, progress: Progress,
-                other_pages: list[str]) -> WriteResult:
+                other_pages: list[str], kept: dict[str, str] | None = None) -> WriteResult:
     """The site's own writing, after the pages the theme rendered (``other_pages``, their
-    addresses): every unit whose key changed filled into the shell, then the sitemap, the
-    marker and the manifest that the next build and the publisher read."""
-    result = write_site(plan, site_dir, shells, site.absolute_url, links, previous, progress)
+    addresses; ``kept``: its files of the previous build when it did not run): every unit
+    whose key changed filled into the shell, then the sitemap, the marker and the manifest
+    that the next build and the publisher read."""
+    result = write_site(plan, site_dir, shells, site.absolute_url, links, previous, progress,
+                        kept)
     sitemaps = write_sitemap(site_dir, site.site_url, other_pages + result.manifest.page_urls(),
                              site.languages)
     (site_dir / SITE_MARKER).write_text("built by ocop\n", encoding="utf-8")

@@ -101,9 +101,11 @@ def load_catalog(config: SiteConfig, progress: Progress | None = None,
     paths = record_paths(products_dir) if paths is None else paths
     progress = progress or Quiet()
     progress.start("validate", len(paths))
+    entries = {path: cache.get(path) for path in paths}
+    cached = cache.products([path for path, entry in entries.items() if entry is not None])
     for path in paths:
         progress.advance()
-        entry = cache.get(path)
+        entry = entries[path] if path in cached else None
         if entry is None:
             found = Problems()
             product = _load_product(Path(path), config, found)
@@ -115,11 +117,13 @@ def load_catalog(config: SiteConfig, progress: Progress | None = None,
                 continue
             entry = cache.put(Path(path), product, found.items)
         else:
-            catalog.products.append(entry.product)
+            catalog.products.append(cached[path])
             problems.items.extend(entry.problems)
         if entry is not None:
-            catalog.digests[entry.product.id] = entry.fingerprint
-            catalog.summaries[entry.product.id] = entry.summary or entry.fingerprint
+            catalog.digests[entry.id] = entry.fingerprint
+            catalog.summaries[entry.id] = entry.summary or entry.fingerprint
+            catalog.lots[entry.id] = entry.lots
+            catalog.traced[entry.id] = entry.traced
     progress.done()
     cache.keep_only(paths)
     cache.save()

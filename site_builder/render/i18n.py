@@ -27,7 +27,7 @@ def available_languages() -> list[str]:
 @cache
 def strings(lang: str = DEFAULT_LANG) -> dict[str, str]:
     with (LOCALES_DIR / f"{lang}.yml").open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 class Translator:
