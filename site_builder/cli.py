@@ -43,6 +43,17 @@ def _day_first(text: str) -> date:
     return found
 
 
+def _province_name(text: str) -> str:
+    """A province's name, old or new ("Ninh Thuận", "tỉnh Khánh Hòa", "TP.HCM")."""
+    from site_builder.domain.places import resolve_address
+
+    if resolve_address("", province_hint=text).province is None:
+        raise argparse.ArgumentTypeError(
+            f"không biết tỉnh '{text}'; ghi tên tỉnh, thành phố (cũ hay mới), vd. 'Khánh Hòa', "
+            f"'Ninh Thuận' / unknown province '{text}'")
+    return text.strip()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ocop", description="Danh mục sản phẩm OCOP: kiểm tra hồ sơ, dựng trang, xem trước.")
@@ -53,6 +64,9 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="kiểm tra mọi hồ sơ trong products/")
     check.add_argument("--as-of", type=_date, help="xét tình trạng tại ngày này (YYYY-MM-DD)")
     check.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ thông báo")
+    check.add_argument("--format", choices=("text", "github"), default="text",
+                       help="github: thêm chú thích (annotation) của GitHub Actions tại tệp và dòng "
+                            "/ github: GitHub Actions annotations at file and line too")
 
     build = sub.add_parser("build", help="kiểm tra rồi dựng toàn bộ trang web")
     build.add_argument("--as-of", type=_date, help="tính tình trạng chứng nhận tại ngày này")
@@ -118,25 +132,32 @@ def _parser() -> argparse.ArgumentParser:
     imports.add_argument("file", type=Path, nargs="?", metavar="TỆP",
                          help="bảng tính .xlsx, .xls hoặc .csv (một dòng mỗi lần công nhận)")
     imports.add_argument("--sheet", metavar="TRANG",
-                         help="tên hoặc số thứ tự trang tính (mặc định: trang đầu có bảng sản phẩm)")
+                         help="chỉ đọc trang này, theo tên hoặc số thứ tự (mặc định: mọi trang có bảng "
+                         "sản phẩm)")
     imports.add_argument("--decision", metavar="SỐ",
                          help="số quyết định công nhận cho mọi dòng, vd. 1234/QĐ-UBND")
     imports.add_argument("--decision-date", type=_day_first, metavar="NGÀY",
                          help="ngày quyết định cho mọi dòng, vd. 12/06/2025")
     imports.add_argument("--authority", metavar="CƠ_QUAN",
                          help="cơ quan công nhận cho mọi dòng, vd. 'UBND tỉnh Ninh Thuận'")
-    imports.add_argument("--province", metavar="TỈNH",
+    imports.add_argument("--province", metavar="TỈNH", type=_province_name,
                          help="tỉnh của các địa chỉ không ghi tỉnh (tên cũ hay mới đều được)")
     imports.add_argument("--regime", choices=("1048", "148", "148+1489", "26"),
                          help="bộ tiêu chí đánh giá cho mọi dòng")
+    imports.add_argument("--stars", type=int, choices=(3, 4, 5), metavar="SAO",
+                         help="hạng sao cho mọi dòng (3, 4 hoặc 5) khi bảng không có cột hạng sao và "
+                         "tiêu đề, tên trang không ghi")
     imports.add_argument("--update", action="store_true",
                          help="cập nhật hồ sơ đã có (chỉ các trường có trong bảng)")
-    imports.add_argument("--dry-run", action="store_true", help="chỉ cho biết sẽ làm gì, không ghi")
+    imports.add_argument("--dry-run", action="store_true",
+                         help="chỉ cho biết sẽ làm gì; không ghi hồ sơ nào (bảng việc cần làm của "
+                         "--todo thì vẫn ghi)")
     imports.add_argument("--skip-invalid", action="store_true",
                          help="vẫn ghi các sản phẩm hợp lệ khi có dòng lỗi")
     imports.add_argument("--todo", type=Path, metavar="TỆP.xlsx",
-                         help="ghi bảng việc cần làm: mỗi sản phẩm một dòng, những gì đã đọc, suy ra, "
-                         "cần hỏi, còn thiếu; điền xong nhập lại bằng --update")
+                         help="ghi bảng việc cần làm (.xlsx, hoặc .csv), cả khi chạy thử: mỗi sản "
+                         "phẩm một dòng, những gì đã đọc, suy ra, cần hỏi, còn thiếu; điền xong nhập "
+                         "lại bằng --update")
     imports.add_argument("--template", type=Path, metavar="TỆP",
                          help="ghi bảng tính mẫu (cột, hướng dẫn, 26 bộ sản phẩm) rồi thoát")
     imports.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ thông báo")
@@ -180,6 +201,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     catalog, problems = load_catalog(site)
     root = site.products_dir.parent
     blocking = Problems([p for p in problems.items if p.severity is not Severity.NOTE])
+    github = args.format == "github"
+    if github:  # the whole list, folded in the log; the annotations after it
+        print("::group::ocop check")
     for problem in blocking.sorted():
         print(problem.format(args.lang, root))
     notes: dict[str, list] = {kind: [] for kind in NOTE_HEADINGS}
@@ -190,6 +214,12 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(f"\n{heading_en if args.lang == 'en' else heading_vi}:")
             for note in notes[kind]:
                 print(note.format(args.lang, root))
+    if github:
+        from site_builder.actions.annotations import annotations
+        from site_builder.repository import repository_root
+
+        print("::endgroup::")  # GitHub names files from the repository's root
+        print("\n".join(annotations(problems.items, repository_root(root), args.lang)))
     records = len(record_paths(site.products_dir)) if site.products_dir.is_dir() else 0
     errors, warnings = len(problems.errors), len(problems.warnings)
     untranslated = sum(1 for p in problems.warnings if p.code == UNTRANSLATED_CODE)
@@ -388,10 +418,10 @@ def cmd_offline(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from site_builder.sheets.exporter import write_template
-    from site_builder.sheets.importer import ImportOptions, apply_import, find_table, plan_import
-    from site_builder.sheets.review import change_lines, sheet_lines, skipped_lines, totals_line
+    from site_builder.sheets.importer import ImportOptions, apply_import, plan_source
+    from site_builder.sheets.review import outcome, plan_review
     from site_builder.sheets.tables import TableError
-    from site_builder.sheets.todo import write_todo
+    from site_builder.sheets.todo import todo_target_problem, write_todo
 
     if args.template:
         if args.template.exists():
@@ -404,39 +434,41 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.file is None:
         print("cần tên tệp bảng tính, hoặc --template TỆP / give a spreadsheet file", file=sys.stderr)
         return 2
-    if args.todo and args.todo.exists():
-        print(f"{args.todo} đã có, không ghi đè / {args.todo} exists; not overwritten", file=sys.stderr)
+    if args.todo and (problem := todo_target_problem(args.todo)):
+        print(f"--todo {args.todo}: {problem.vi} / {problem.en}", file=sys.stderr)
         return 1
     site = _site_config(args)
     options = ImportOptions(args.update, args.sheet, args.decision, args.decision_date,
-                            args.authority, args.province, args.regime)
+                            args.authority, args.province, args.regime, args.stars)
     try:
-        table, layout = find_table(args.file, args.sheet)
-        plan = plan_import(table, layout, site, options)
+        plan = plan_source(args.file, site, options)
     except TableError as exc:
         print(f"{args.file}: {exc}" if not str(exc).startswith(str(args.file)) else exc,
               file=sys.stderr)
         return 1
-    lines = [*sheet_lines(plan, args.lang), *skipped_lines(plan, args.lang)]
-    lines.extend(line for change in plan.changes for line in change_lines(change, args.lang))
-    print("\n".join(lines))
-    for problem in sorted(plan.problems, key=lambda p: (p.row, p.column or 0)):
-        print(problem.format(args.file, args.lang))
-    if args.todo:
-        write_todo(args.todo, plan, args.lang)
-        print(f"Đã ghi bảng việc cần làm {args.todo} / Wrote the to-do workbook {args.todo}")
+    review = plan_review(plan, args.lang, dry_run=args.dry_run, skip_invalid=args.skip_invalid)
+    print("\n".join(review.lines()[:-1]))
+    if args.todo:  # the plan's report, even of a dry run or a list with errors; written first,
+        try:  # so that one which cannot be written stops the import whole
+            write_todo(args.todo, plan, args.lang)
+        except OSError as exc:
+            print(outcome("todo_unwritable", args.lang, path=args.todo, exc=exc), file=sys.stderr)
+            return 1
+        print(outcome("todo_written", args.lang, path=args.todo))
     if plan.errors and not args.skip_invalid:
-        print(f"{len(plan.errors)} errors: nothing written (correct the sheet, or add "
-              "--skip-invalid to write the products without errors)." if args.lang == "en" else
-              f"{len(plan.errors)} lỗi: không ghi hồ sơ nào (sửa bảng, hoặc thêm --skip-invalid "
-              "để ghi các sản phẩm không lỗi).", file=sys.stderr)
+        print(review.totals)
+        print(outcome("errors_nothing_written", args.lang, count=len(plan.errors)), file=sys.stderr)
         return 1
     if args.dry_run:
-        print(totals_line(plan, args.lang, dry_run=True))
+        print(review.totals)
         return 0
-    apply_import(plan, skip_invalid=args.skip_invalid)
-    print(totals_line(plan, args.lang) + (" Chạy 'ocop check' để xem cảnh báo." if args.lang != "en"
-                                           else " Run 'ocop check' for warnings."))
+    written = apply_import(plan, skip_invalid=args.skip_invalid)
+    totals = plan_review(plan, args.lang, skip_invalid=args.skip_invalid).totals
+    if plan.errors and not written:
+        print(totals)
+        print(outcome("skipped_all", args.lang, count=len(plan.errors)), file=sys.stderr)
+        return 1
+    print(f"{totals} {outcome('run_check', args.lang)}")  # one last line: what was done
     return 0
 
 

@@ -218,23 +218,29 @@ def merged_into(old_name: str) -> Province | None:
     return old.now if old else None
 
 
-# Units below a province named like an old province ("Xã Bình Thuận" in Sơn La, "phường Hà
-# Giang 1"): a name after one of these words is that unit's, not the province's.
-_UNIT_WORDS = ("xa", "phuong", "thi tran", "dac khu", "huyen", "quan", "thi xa", "thon", "ap",
-               "xom", "ban")
-_NOT_AFTER_A_UNIT_WORD = "".join(rf"(?<!\b{word} )" for word in _UNIT_WORDS)
-
-
 @lru_cache(maxsize=1)
-def _old_province_pattern() -> re.Pattern[str]:
-    names = sorted(_merged_away(), key=len, reverse=True)
-    return re.compile(_NOT_AFTER_A_UNIT_WORD + r"\b(" + "|".join(map(re.escape, names)) + r")\b")
+def _old_province_patterns() -> list[tuple[str, re.Pattern[str]]]:
+    return [(p.short_name, re.compile(r"\b" + re.escape(key) + r"\b")) for key, p in _merged_away().items()]
 
 
 def old_provinces_mentioned(address: str) -> list[str]:
-    """Pre-2025 province names that appear in an address written the old way."""
-    found = {match.group(1) for match in _old_province_pattern().finditer(ascii_fold(address))}
-    return [p.short_name for key, p in _merged_away().items() if key in found]
+    """Pre-2025 province names an address written the old way gives as its province. A hamlet,
+    commune or district named like a province ("Ấp Bình Thuận", "xã Hòa Bình") is not one."""
+    from site_builder.domain import place_history
+
+    written = place_history.province_written(address)
+    if written is None:
+        return []
+    key = ascii_fold(written)
+    return [old for old, pattern in _old_province_patterns() if pattern.search(key)]
+
+
+def names_a_province(address: str) -> bool:
+    """Whether an address ends in its province, old or new ("..., tỉnh Nam Định", "..., Huế");
+    a town called "thành phố" (Phan Rang - Tháp Chàm) is no province."""
+    from site_builder.domain import place_history
+
+    return place_history.province_written(address) is not None
 
 
 def resolve_address(address: str, province_hint: str | None = None,
