@@ -9,9 +9,9 @@ import time
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from site_builder.config import SiteConfig
-from site_builder.domain.model import Catalog
 from site_builder.mkdocs.build import (
     BuildError,
     build_site,
@@ -22,8 +22,11 @@ from site_builder.mkdocs.build import (
 from site_builder.output.hosts import HOSTS
 from site_builder.problems import Problems, Severity
 from site_builder.progress import Progress
-from site_builder.records.schema import json_schema
-from site_builder.records.validate import UNTRANSLATED_CODE, load_catalog, note_kind, record_paths
+
+# Each command loads what it needs when it runs: a build that finds nothing to do is mostly
+# the time Python takes to start and load modules.
+if TYPE_CHECKING:
+    from site_builder.domain.model import Catalog
 
 
 def _date(text: str) -> date:
@@ -197,6 +200,9 @@ def _site_config(args: argparse.Namespace) -> SiteConfig:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from site_builder.records.paths import record_paths
+    from site_builder.records.validate import UNTRANSLATED_CODE, load_catalog, note_kind
+
     site = _site_config(args)
     catalog, problems = load_catalog(site)
     root = site.products_dir.parent
@@ -278,6 +284,7 @@ def cmd_stamps(args: argparse.Namespace) -> int:
     from site_builder.paper.stamp_files import SheetLayout
     from site_builder.paper.stamp_kit import KitError, write_kit
     from site_builder.paper.stamps import DEFAULT_SIZES_MM
+    from site_builder.records.validate import load_catalog
 
     site = _site_config(args)
     if args.draft:
@@ -340,6 +347,8 @@ def _stamps_to_reprint(catalog: Catalog, site: SiteConfig, args: argparse.Namesp
 def cmd_schema(args: argparse.Namespace) -> int:
     """Write the records' JSON Schema next to them: records name it in their first line
     (``# yaml-language-server: $schema=../schema.json``), so editors check fields as staff type."""
+    from site_builder.records.schema import json_schema
+
     site = _site_config(args)
     target = site.products_dir / "schema.json"
     target.write_text(json.dumps(json_schema(), ensure_ascii=False, indent=1, sort_keys=True)
@@ -360,6 +369,7 @@ def _refuse_overwrite(target: Path, force: bool) -> bool:
 def cmd_printed(args: argparse.Namespace) -> int:
     """ocop brochure / cards / poster."""
     from site_builder.paper.printed import PrintError, Selection, brochure_pdf, cards_pdf, poster_pdf
+    from site_builder.records.validate import load_catalog
     from site_builder.render.i18n import Translator
     from site_builder.render.views import Urls, product_view
 
@@ -536,8 +546,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from site_builder.domain.places import HistoryDataMissing
-
     args = _parser().parse_args(argv)
     writes_template = args.command == "import" and args.template
     if not args.config_file.is_file() and not writes_template:  # the template needs no catalog
@@ -549,8 +557,15 @@ def main(argv: list[str] | None = None) -> int:
                 "poster": cmd_printed, "changes": cmd_changes}
     try:
         return handlers[args.command](args)
-    except (HistoryDataMissing, BuildError) as exc:  # an install that lost its place data, or
-        print(exc, file=sys.stderr)  # settings in mkdocs.yml that cannot be used: say why
+    except BuildError as exc:  # settings in mkdocs.yml that cannot be used: say why
+        print(exc, file=sys.stderr)
+        return 1
+    except RuntimeError as exc:  # an install that lost its place data (loaded when needed)
+        from site_builder.domain.places import HistoryDataMissing
+
+        if not isinstance(exc, HistoryDataMissing):
+            raise
+        print(exc, file=sys.stderr)
         return 1
 
 

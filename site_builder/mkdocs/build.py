@@ -18,20 +18,15 @@ import tempfile
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from material import __version__ as material_version
-from mkdocs import __version__ as mkdocs_version
-from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import MkDocsException, PluginError
+from mkdocs.exceptions import PluginError
 
-from site_builder.assets.media import PhotoUnreadable
 from site_builder.config import SiteConfig
-from site_builder.domain.model import Catalog
 from site_builder.mkdocs.plugin import OcopPlugin, format_problems, plan_for_host
 from site_builder.output import publish
-from site_builder.output.plan import global_key
+from site_builder.output.keys import global_key
 from site_builder.output.up_to_date import LastBuild, LastBuildFacts
 from site_builder.output.writer import SITE_MARKER as MARKER
 from site_builder.output.writer import (
@@ -43,11 +38,19 @@ from site_builder.output.writer import (
     incremental,
     kept_generated,
     keyed_units,
+    shell_digest,
 )
 from site_builder.problems import Problems
 from site_builder.progress import Progress, Quiet
 from site_builder.records.fingerprint import files_under
-from site_builder.records.validate import load_catalog, record_paths
+from site_builder.records.paths import record_paths
+
+# What a build that finds nothing to do never needs (the checks, the renderer, MkDocs's own
+# build, Pillow) is loaded when a build needs it: starting the process is most of its time.
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
+    from site_builder.domain.model import Catalog
 
 
 class BuildError(Exception):
@@ -127,6 +130,18 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
         return BuildResult(final, unchanged.products, unchanged.pages, unchanged.files,
                            Problems(list(unchanged.warnings)), "up-to-date", 0, unchanged.units)
     last.forget()
+    from site_builder.assets.media import PhotoUnreadable
+    from site_builder.output.partial import BuildState
+    from site_builder.records.validate import load_catalog
+
+    frame_key = frame_digest(config, site_config, templates)
+    # 2'. A few records changed since the last build and listings show none of it: plan,
+    # render and write their own units alone (output/partial.py).
+    if plugin.previous_site and only is None:
+        done = _partial_build(site_config, templates, settings, frame_key, records, final, last)
+        if done is not None:
+            return done
+    BuildState.forget(site_config.cache_dir, final)
 
     # 2. Records: every product.yml read and checked; any error stops here, all listed at once.
     catalog, problems = load_catalog(site_config, progress, traceability_notes=False,
@@ -145,7 +160,7 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
     plugin.preloaded, plugin.preplanned = (catalog, problems), plan
     plugin.progress = progress or Quiet()
     previous = Manifest.read(plugin.previous_site)
-    frame = Frame.load(site_config.cache_dir, frame_digest(config, site_config, templates))
+    frame = Frame.load(site_config.cache_dir, frame_key)
     scratch = _scratch_folder(final)
     try:
         # 4. Shell: MkDocs renders the frames of the navigation pages and the page shell of
@@ -154,8 +169,7 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
         kept = None
         if frame is None or not incremental(keyed_units(plan, frame.shells), previous):
             _mkdocs_pages_and_shells(config, plugin, scratch)
-            frame = Frame(frame_digest(config, site_config, templates), plugin.shells,
-                          plugin.mkdocs_pages)
+            frame = Frame(frame_key, plugin.shells, plugin.mkdocs_pages)
             frame.save(site_config.cache_dir)
         else:
             plugin.site, plugin.plan = site_config, plan
@@ -178,12 +192,46 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
     finally:
         if scratch.exists():
             shutil.rmtree(scratch, ignore_errors=True)
-    files = result.manifest.all_files()
-    pages = sum(1 for f in files if f.endswith(".html"))
-    last.remember(signature, LastBuildFacts(len(catalog.products), pages, len(files),
+    assert result.index is not None
+    BuildState(settings, frame_key, shell_digest(frame.shells), plan.base_key,
+               not plan.moved_by_rule, plan.since, result.index).save(site_config.cache_dir, final)
+    pages, files = result.index.pages, result.index.files
+    last.remember(signature, LastBuildFacts(len(catalog.products), pages, files,
                                             len(result.manifest.units), tuple(problems.warnings)))
-    return BuildResult(final, len(catalog.products), pages, len(files), Problems(problems.warnings),
+    return BuildResult(final, len(catalog.products), pages, files, Problems(problems.warnings),
                        result.mode, result.rendered, result.reused)
+
+
+def _partial_build(site: SiteConfig, templates: Path, settings: str, frame_key: str,
+                   records: list[str], final: Path, last: LastBuild) -> BuildResult | None:
+    """The build of the few records that changed, or None when it must be a full one."""
+    from site_builder.assets.media import PhotoUnreadable
+    from site_builder.output.partial import BuildState, build_changes
+
+    state = BuildState.load(site.cache_dir, final)
+    frame = Frame.load(site.cache_dir, frame_key) if state is not None else None
+    if state is None or frame is None:
+        return None
+    scratch = _scratch_folder(final)
+    try:
+        try:
+            done = build_changes(site, templates, state, settings, frame_key, frame.shells,
+                                 records, final, scratch, last.seen)
+        except (OutputClash, PhotoUnreadable) as exc:
+            raise BuildError(str(exc)) from None
+        if done is None:
+            return None
+        publish.commit(scratch, final, done.previous, done.current)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    done.cache.save()
+    state.index = done.index
+    state.save(site.cache_dir, final)
+    index = done.index
+    last.remember(last.signature_of(settings, records, done.files), LastBuildFacts(
+        len(records), index.pages, index.files, len(index.names), tuple(done.warnings.items)))
+    return BuildResult(final, len(records), index.pages, index.files, done.warnings,
+                       "incremental", done.rendered, len(index.names) - done.rendered)
 
 
 def _keep_only(catalog: Catalog, problems: Problems, ids: frozenset[str]
@@ -238,6 +286,11 @@ def _scratch_folder(final: Path) -> Path:
 
 def _mkdocs_pages_and_shells(config: MkDocsConfig, plugin: OcopPlugin, scratch: Path) -> None:
     """MkDocs' part: the navigation pages into ``scratch``, and the shells into the plugin."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.exceptions import MkDocsException
+
+    from site_builder.assets.media import PhotoUnreadable
+
     config.site_dir = str(scratch)
     plugin.leave_writing_to_build = True
     config.plugins.on_startup(command="build", dirty=False)
@@ -311,6 +364,9 @@ def frame_digest(config, site: SiteConfig, templates: Path) -> str:  # type: ign
         for name, path in files_under(folder):
             data = path.read_bytes()
             digest.update(f"{name}\0{len(data)}\0".encode() + data)
+    from material import __version__ as material_version
+    from mkdocs import __version__ as mkdocs_version
+
     digest.update(f"{mkdocs_version}|{material_version}".encode())
     return digest.hexdigest()
 

@@ -16,37 +16,32 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
-from jinja2 import FileSystemBytecodeCache
 from markupsafe import escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
-from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.pages import Page
 
 from site_builder.config import OPTIONS, SettingProblem, SiteConfig, settings_from
-from site_builder.domain.model import Catalog
-from site_builder.editor.admin import editor_files
-from site_builder.editor.bundle import BundleError
 from site_builder.output import shell
 from site_builder.output.hosts import DEFAULT_HOST, HOSTS
-from site_builder.output.plan import SitePage, SitePlan, base_path, language_switch, plan_site
-from site_builder.output.writer import (
-    Manifest,
-    Shells,
-    WriteResult,
-    finish_site,
-    load_shells,
-)
+from site_builder.output.writer import Manifest, Shells, WriteResult, finish_site, load_shells
 from site_builder.problems import Problems
 from site_builder.progress import Progress, Quiet
-from site_builder.publishing.rules import moves_by_rule, rule_files
-from site_builder.records.validate import load_catalog
 from site_builder.render.i18n import available_languages, strings
+
+# MkDocs loads the plugin with its settings, before a build can tell it has nothing to do:
+# what only a build needs (the pipeline, the renderer, the editor) is loaded when it runs.
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
+    from site_builder.domain.model import Catalog
+    from site_builder.output.plan import SitePage, SitePlan
 
 log = logging.getLogger("mkdocs.plugins.ocop")
 
@@ -105,6 +100,11 @@ def plan_for_host(catalog: Catalog, site: SiteConfig, templates: Path, root: Pat
     """The site's plan with what its host reads beside the pages: the host's rules file
     (``publishing/rules.py``), which answers the moved addresses when it can take them all;
     and the form editor's /admin/ when mkdocs.yml (in ``root``) enables it."""
+    from site_builder.editor.admin import editor_files
+    from site_builder.editor.bundle import BundleError
+    from site_builder.output.plan import base_path, plan_site
+    from site_builder.publishing.rules import moves_by_rule, rule_files
+
     host, base = HOSTS[site.host], base_path(site.site_url)
     plan = plan_site(catalog, site, templates,
                      by_rule=lambda moved: moves_by_rule(host, moved, base))
@@ -127,7 +127,7 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
     def __init__(self) -> None:
         self.command = "build"
         self.preloaded: tuple[Catalog, Problems] | None = None
-        self.plan = SitePlan()
+        self.plan: SitePlan = None  # type: ignore[assignment] # planned in on_config
         self.pages: dict[str, SitePage] = {}
         self.site: SiteConfig | None = None
         self.templates = Path()
@@ -173,6 +173,8 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         root = site.products_dir.parent
         # Given by `ocop build`, or read here; taken once (MkDocs may keep a plugin object for
         # the next build in the same process).
+        from site_builder.records.validate import load_catalog
+
         preloaded, self.preloaded = self.preloaded, None
         catalog, problems = preloaded or load_catalog(site)
         if preloaded is None:  # `ocop build` prints its warnings itself, once
@@ -215,6 +217,8 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        from mkdocs.structure.files import File, InclusionLevel
+
         # Our page templates live in the theme folder; they are not files of the site.
         for theme_file in [f for f in files if f.abs_src_path
                            and Path(f.abs_src_path).resolve().is_relative_to(self.templates)]:
@@ -270,6 +274,8 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
     def on_env(self, env, *, config: MkDocsConfig, files: Files):  # type: ignore[no-untyped-def]
         # Compiling Material's templates is a good part of a small rebuild; keep the result.
         if self.site is not None and self.site.cache_dir is not None:
+            from jinja2 import FileSystemBytecodeCache
+
             env.bytecode_cache = FileSystemBytecodeCache(str(_jinja_cache(self.site.cache_dir)))
         return env
 
@@ -278,6 +284,8 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
             return shell.valid_html(output)  # the markers stay for the pages filled in later
         versions = self.doc_alternates(page.url)
         lang = self.site.default_language  # type: ignore[union-attr]
+        from site_builder.output.plan import SitePage
+
         switch = self.language_links(SitePage(page.url, "", "", "", lang=lang, alternates=versions))
         return shell.fill_extras(shell.valid_html(output), switch)
 
@@ -293,6 +301,8 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         return tuple(versions) if len(versions) > 1 else ()
 
     def language_links(self, page: SitePage) -> str:
+        from site_builder.output.plan import language_switch
+
         assert self.site is not None
         return language_switch(page, {code: strings(code)["language_name"]
                                       for code in self.site.languages})
@@ -351,6 +361,8 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
                     path.read_text(encoding="utf-8"), self.site.absolute_url(page.url), titled=True)
                 path.unlink()
         for url, (lang, title, body) in self.doc_versions.items():
+            from site_builder.output.plan import SitePage
+
             page = SitePage(url, title, "", body, lang=lang, alternates=self.doc_alternates(url))
             html = shells[(lang, shell.depth(url))].fill(
                 title=title, description=config.site_description or "", body=body,

@@ -48,8 +48,8 @@ from site_builder.domain.rules import Status, unchanged_since
 from site_builder.domain.taxonomy import BROWSED_SECTORS, Sector
 from site_builder.domain.traceability import ITEMS, Completeness, all_completeness
 from site_builder.output.hosts import HOSTS, Host, Redirect, forwards_by_rule
+from site_builder.output.keys import global_key
 from site_builder.records.cache import lot_digests, summary_digest, traced_digest
-from site_builder.records.fingerprint import code_fingerprint, files_under
 from site_builder.render.facets import SORTS, facets, home_charts
 from site_builder.render.i18n import Translator, strings
 from site_builder.render.open_data import (
@@ -130,6 +130,10 @@ class SitePlan:
     # them (else each has a forwarding page).
     moved: list[Redirect] = field(default_factory=list)
     moved_by_rule: bool = False
+    # What a build that changes a few products needs to key their units as this plan did
+    # (output/partial.py): the key every unit is built on, and each product's status day.
+    base_key: str = ""
+    since: dict[str, date] = field(default_factory=dict)
 
     def add_page(self, page: SitePage) -> None:
         self.pages.append(page)
@@ -323,22 +327,6 @@ def _digest(*parts: object) -> str:
     return digest.hexdigest()
 
 
-def global_key(config: SiteConfig, templates_dir: Path) -> str:
-    """Everything every unit depends on: the code and its data (every file of the package, its
-    version, the place data's versions), the templates and settings. Not the day: a product's
-    pages state its status as of the day it last changed (``rules.unchanged_since``), which is
-    in its own key, so a daily rebuild renders only what the day changed."""
-    digest = hashlib.sha256(code_fingerprint().encode())
-    for name, path in files_under(templates_dir):
-        data = path.read_bytes()
-        digest.update(f"{name}\0{len(data)}\0".encode() + data)
-    digest.update(repr((config.site_url, config.site_name, config.draft, config.sample_data,
-                        config.rules, config.ocop_office, config.share_images,
-                        config.site_names, config.languages, config.data_licence,
-                        config.host)).encode())
-    return digest.hexdigest()
-
-
 def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path,
               by_rule: Callable[[list[Redirect]], bool] | None = None) -> SitePlan:
     """Every page and file of the catalog, in a stable order; units are rendered on demand.
@@ -355,9 +343,7 @@ def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path,
     # The same products worded for each language, in the same order.
     worded = {r.lang: views if r is first else [v.in_language(r.t, r.urls) for v in views]
               for r in languages.renderers}
-    keys = {v.product.id: _digest(base_key, catalog.digests.get(v.product.id, v.product), v.day)
-            for v in views}
-    photos = {v.product.id: _photo_links(v.product) for v in views}
+    photos = {v.product.id: photo_links(v.product) for v in views}
     plan = SitePlan()
     plan.moved = _moved_addresses(views, first.urls)
     host = HOSTS[config.host]
@@ -366,30 +352,25 @@ def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path,
     forwarding_pages = not plan.moved_by_rule  # in each product's key: all rules or all pages
     summaries = {v.product.id: catalog.summaries.get(v.product.id) or summary_digest(v.product)
                  for v in views}
+    plan.base_key, plan.since = base_key, {v.product.id: v.day for v in views}
     for i, view in enumerate(views):
-        plan.units.append(Unit(
-            f"product:{view.product.id}", _digest(keys[view.product.id], forwarding_pages),
-            partial(_product_unit, languages, [worded[r.lang][i] for r in languages.renderers],
-                    photos[view.product.id], forwarding_pages)))
-        plan.units.extend(lot_units(languages, view.product, base_key, summaries[view.product.id],
-                                    catalog.lots.get(view.product.id), photos[view.product.id]))
+        plan.units.extend(product_units(
+            languages, [worded[r.lang][i] for r in languages.renderers], photos[view.product.id],
+            catalog.digests.get(view.product.id, view.product), base_key,
+            summaries[view.product.id], catalog.lots.get(view.product.id), forwarding_pages))
     # Listings, summaries and open data show no story and no batch: they are keyed on the rest
     # of each product, so a story edit or a new lot re-renders the product's own pages only.
-    listed = {v.product.id: _digest(base_key, summaries[v.product.id], v.day) for v in views}
+    listed = {v.product.id: listed_key(base_key, summaries[v.product.id], v.day) for v in views}
     every_product = _digest("catalog", [listed[v.product.id] for v in views])
-    # Worked out only when a completeness page is rendered (a story edit renders none), then
-    # shared by every language.
-    checked = cache(lambda: {v.product.id: all_completeness([v.product]) for v in views})
-    traced = {v.product.id: catalog.traced.get(v.product.id) or traced_digest(v.product)
-              for v in views}
+    traced = Traced.of([v.product for v in views], listed, catalog.traced)
     for renderer in languages.renderers:
-        site = _LanguageSite(plan, languages, renderer, worded[renderer.lang], photos, listed,
+        site = LanguageSite(plan, languages, renderer, worded[renderer.lang], photos, listed,
                              every_product)
         site.home()
         site.listing(lambda u: u.catalog(), renderer.t("catalog"), site.views, in_nav=True)
         site.groupings()
         site.star_listings()
-        site.completeness(checked, traced)
+        site.completeness(traced)
         site.open_data()
     plan.units.append(Unit("data:open", _digest("open data", every_product, config.data_licence,
                                                 day),
@@ -402,6 +383,25 @@ def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path,
     plan.add_file("404.html", first.render("not_found.html", "", absolute_base=base_path(
         config.site_url), others=[(r.t, r.urls) for r in languages.renderers[1:]]).encode("utf-8"))
     return plan
+
+
+def listed_key(base_key: str, summary: str, since: date) -> str:
+    """A product as pages listing many products show it (``records.cache.summary_digest``),
+    with the day its status is stated from."""
+    return _digest(base_key, summary, since)
+
+
+def product_units(languages: Languages, views: list[ProductView], photos: list,
+                  fingerprint: object, base_key: str, summary: str,
+                  lots: tuple[str, ...] | None, forwarding_pages: bool) -> list[Unit]:
+    """A product's own units: its pages, pictures and codes (keyed on everything its record
+    and files hold, ``fingerprint``), then one per batch (``lot_units``). ``views``: the
+    product in each language, its status as of the day it last changed."""
+    first = views[0]
+    key = _digest(_digest(base_key, fingerprint, first.day), forwarding_pages)
+    return [Unit(f"product:{first.product.id}", key,
+                 partial(_product_unit, languages, views, photos, forwarding_pages)),
+            *lot_units(languages, first.product, base_key, summary, lots, photos)]
 
 
 def _badge_snippet(view: ProductView) -> dict[str, str]:
@@ -440,7 +440,7 @@ def _catalog_order(view: ProductView) -> tuple:
     return (lapsed, -(view.status.stars or 0), view.product.name.vi.casefold(), view.product.id)
 
 
-def _photo_links(product: Product) -> list[dict[str, object]]:
+def photo_links(product: Product) -> list[dict[str, object]]:
     """What templates need to show a product's photos, known without opening them."""
     result = []
     for photo in product.photos:
@@ -509,7 +509,7 @@ def _product_unit(languages: Languages, views: list[ProductView], photos: list,
     return out
 
 
-class _LanguageSite:
+class LanguageSite:
     """The catalog pages of one language: home, listings, groupings and staff pages."""
 
     def __init__(self, plan: SitePlan, languages: Languages, renderer: Renderer,
@@ -655,33 +655,23 @@ class _LanguageSite:
             if items:
                 self.listing(lambda u, n=n: u.stars(n), self.t("stars_page_title", n=n), items)
 
-    def completeness(self, checked: Callable[[], dict[str, list[Completeness]]],
-                     traced: dict[str, str]) -> None:
+    def completeness(self, traced: Traced) -> None:
         """A staff page of Circular 02/2024 items: a summary by province, then each province's
         products and batches, COMPLETENESS_PAGE_SIZE products a page in the order of their ids
         (a new lot changes its product's page, the province's totals on its first page and
-        the summary). ``checked`` gives the rows of every product, worked out on first use;
-        ``traced``: what each product's rows show (``records.cache.traced_digest``)."""
+        the summary)."""
         r, t = self.renderer, self.t
-        ids_by_province: dict[int, list[str]] = {}
-        for view in self.views:
-            ids_by_province.setdefault(view.product.producer.province.code, []).append(view.product.id)
+        ids_by_province = traced.ids_by_province
         places_here = sorted((provinces()[code] for code in ids_by_province), key=lambda p: p.short_name)
-        state = [(self.listed[i], traced[i]) for p in places_here
-                 for i in sorted(ids_by_province[p.code])]
-
-        def rows_of(ids: list[str]) -> list[Completeness]:
-            rows = checked()
-            return [row for i in ids for row in rows[i]]
-
+        state = [(traced.listed[i], traced.traced[i]) for p in places_here
+                 for i in ids_by_province[p.code]]
+        rows_of = traced.rows
         url = r.urls.completeness()
         versions = self.languages.alternates(lambda u: u.completeness())
 
         def render_summary() -> SitePage:
-            summary = []
-            for p in places_here:
-                rows = rows_of(ids_by_province[p.code])
-                summary.append((p, r.urls.completeness(p), len(rows), sum(row.complete for row in rows)))
+            summary = [(p, r.urls.completeness(p), *traced.counts(ids_by_province[p.code]))
+                       for p in places_here]
             return SitePage(url, t("completeness_title"), t("completeness_lead"), r.render(
                 "completeness.html", url, items=ITEMS, summary=summary, rows=None, pager=None,
                 complete=sum(row[3] for row in summary), total=sum(row[2] for row in summary),
@@ -691,12 +681,12 @@ class _LanguageSite:
                      in_nav=True, title=t("nav_traceability"), page_title=t("completeness_title"),
                      versions=versions)
         for province in places_here:
-            ids = sorted(ids_by_province[province.code])
+            ids = ids_by_province[province.code]
             chunks = [ids[i:i + COMPLETENESS_PAGE_SIZE]
                       for i in range(0, len(ids), COMPLETENESS_PAGE_SIZE)]
             first = r.urls.completeness(province)
             addresses = [first] + [f"{first}{n}/" for n in range(2, len(chunks) + 1)]
-            province_state = [traced[i] for i in ids]
+            province_state = [traced.traced[i] for i in ids]
             for n, (chunk, here) in enumerate(zip(chunks, addresses, strict=True), start=1):
                 pager = {"page": n, "pages": len(chunks),
                          "prev": addresses[n - 2] if n > 1 else None,
@@ -709,23 +699,66 @@ class _LanguageSite:
 
                 def render(here=here, province=province, chunk=chunk, ids=ids, pager=pager,
                            versions=versions, title=title, n=n) -> SitePage:
-                    rows = rows_of(chunk)
-                    totals = rows_of(ids) if n == 1 else None  # the province's, on its first page
+                    # The province's totals, on its first page.
+                    total, complete = traced.counts(ids) if n == 1 else (None, None)
                     return SitePage(
                         here, title, t("completeness_province_lead", province=province.name),
-                        r.render("completeness.html", here, items=ITEMS, summary=None, rows=rows,
-                                 province=province, pager=pager,
-                                 complete=sum(row.complete for row in totals) if totals else None,
-                                 total=len(totals) if totals else None, alternates=versions),
+                        r.render("completeness.html", here, items=ITEMS, summary=None,
+                                 rows=rows_of(chunk), province=province, pager=pager,
+                                 complete=complete, total=total, alternates=versions),
                         lang=r.lang, alternates=versions)
 
                 self.publish("completeness", here, _digest(
                     "completeness", here, title, pager,
-                    [(self.listed[i], traced[i]) for i in chunk],
+                    [(traced.listed[i], traced.traced[i]) for i in chunk],
                     province_state if n == 1 else None), render)
 
 
 COMPLETENESS_PAGE_SIZE = 25
+
+
+@dataclass
+class Traced:
+    """What the staff pages of Circular 02/2024 items are made from: the products of each
+    province (ids in order), each product as listings show it (``listed_key``) and as these
+    pages do (``records.cache.traced_digest``), its rows (``rows``, worked out when a page is
+    rendered) and how many rows there are and are complete (``counts``)."""
+
+    ids_by_province: dict[int, list[str]]
+    listed: dict[str, str]
+    traced: dict[str, str]
+    rows_of: Callable[[list[str]], dict[str, list[Completeness]]]
+    counted: Callable[[str], tuple[int, int]]
+
+    def rows(self, ids: list[str]) -> list[Completeness]:
+        found = self.rows_of(ids)
+        return [row for i in ids for row in found[i]]
+
+    def counts(self, ids: list[str]) -> tuple[int, int]:
+        """Rows, and complete rows, of the products ``ids``."""
+        pairs = [self.counted(i) for i in ids]
+        return sum(rows for rows, _ in pairs), sum(complete for _, complete in pairs)
+
+    @classmethod
+    def of(cls, products: list[Product], listed: dict[str, str],
+           traced: dict[str, str]) -> Traced:
+        """From the products themselves; each product's rows worked out on first use."""
+        by_id = {p.id: p for p in products}
+        ids_by_province: dict[int, list[str]] = {}
+        for product in sorted(products, key=lambda p: p.id):
+            ids_by_province.setdefault(product.producer.province.code, []).append(product.id)
+
+        @cache
+        def rows(product_id: str) -> list[Completeness]:
+            return all_completeness([by_id[product_id]])
+
+        def counted(product_id: str) -> tuple[int, int]:
+            found = rows(product_id)
+            return len(found), sum(row.complete for row in found)
+
+        return cls(ids_by_province, listed,
+                   {p.id: traced.get(p.id) or traced_digest(p) for p in products},
+                   lambda ids: {i: rows(i) for i in ids}, counted)
 
 
 def base_path(site_url: str) -> str:

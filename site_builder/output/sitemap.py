@@ -17,13 +17,18 @@ SITEMAP_LIMIT = 50_000  # addresses per sitemap file (sitemaps.org)
 _TRACEABILITY = re.compile(r"^(?:[a-z]{2}/)?(?:p|01)/")
 
 
+def indexed_address(url: str) -> bool:
+    """A page search engines may index (and the sitemap lists): not a traceability page."""
+    return not _TRACEABILITY.match(url)
+
+
 def write_sitemap(site_dir: Path, site_url: str, urls: list[str], languages: tuple[str, ...]
                   ) -> list[str]:
     """sitemap.xml: every page, each with its versions in the other languages, without dates
     so the same records give the same bytes. Past 50,000 addresses it is an index of
     sitemap-N.xml files. Returns the files written."""
     base = site_url if site_url.endswith("/") else site_url + "/"
-    pages = {url for url in urls if not _TRACEABILITY.match(url)}
+    pages = {url for url in urls if indexed_address(url)}
     prefixes = tuple(f"{lang}/" for lang in languages[1:])
     entries = []
     for url in sorted(u for u in pages if not u.startswith(prefixes)):

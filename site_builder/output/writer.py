@@ -10,22 +10,26 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing as mp
 import os
+from array import array
+from bisect import bisect_left
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from site_builder.config import SiteConfig
 from site_builder.output import shell
-from site_builder.output.plan import SitePage, SitePlan, Unit
 from site_builder.output.sitemap import write_sitemap
-from site_builder.progress import Progress
+
+if TYPE_CHECKING:  # the publisher reads manifests without loading the renderer
+    from site_builder.config import SiteConfig
+    from site_builder.output.plan import SitePage, SitePlan, Unit
+    from site_builder.progress import Progress
 
 MANIFEST = ".ocop-manifest.json"
 # A page's language switch, for its header.
-LanguageLinks = Callable[[SitePage], str]
+LanguageLinks = Callable[["SitePage"], str]
 # Above this share of changed units, rendering everything and swapping folders is cheaper.
 FULL_REBUILD_SHARE = 0.5
 PARALLEL_FROM = 200  # units; fewer are rendered in this process
@@ -79,15 +83,102 @@ class Manifest:
     def page_urls(self) -> list[str]:
         return [url for unit in self.units.values() for url in unit["pages"]]
 
-    def write(self, site_dir: Path) -> None:
-        """Written last: the digests of the generator's files are read back from the site."""
+    def write(self, site_dir: Path) -> ManifestIndex:
+        """Written last: the digests of the generator's files are read back from the site.
+        The text is JSON with its keys sorted; returned: where each unit's entry lies in it."""
         self.generated = sorted(set(self.generated))
         self.generated_md5 = [self.kept[path] if path in self.kept else file_md5(site_dir / path)
                               for path in self.generated]
-        text = json.dumps({"units": self.units, "generated": self.generated,
-                           "generated_md5": self.generated_md5},
-                          ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        (site_dir / MANIFEST).write_text(text + "\n", encoding="utf-8")
+        head = (f'{{"generated":{_json(self.generated)},"generated_md5":'
+                f'{_json(self.generated_md5)},"units":{{').encode()
+        names = sorted(self.units)
+        entries = [_entry(name, self.units[name]) for name in names]
+        (site_dir / MANIFEST).write_bytes(b"".join((head, b",".join(entries), _TAIL)))
+        files = set(self.generated).union(*(unit["files"] for unit in self.units.values()))
+        return ManifestIndex(len(head), names, array("q", map(len, entries)), len(files),
+                             sum(1 for f in files if f.endswith(".html")))
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _entry(name: str, unit: dict) -> bytes:
+    return f"{_json(name)}:{_json(unit)}".encode()
+
+
+_TAIL = b"}}\n"
+
+
+@dataclass
+class ManifestIndex:
+    """Where each unit's entry lies in the text of a manifest (``Manifest.write``), so a build
+    that changes a few units rewrites it by replacing their entries, never reading it as JSON:
+    a national catalog with its lots has hundreds of thousands. ``stat`` is the file's once in
+    place (size, modification time, inode): another file there is not this text."""
+
+    head: int  # bytes before the first entry
+    names: list[str]  # the units, sorted
+    lengths: array  # of each unit's entry, in bytes (entries are joined by commas)
+    files: int  # files of the site, the generator's with the units'
+    pages: int  # HTML files among them
+    stat: tuple[int, int, int] = (0, 0, 0)
+
+    def starts(self) -> list[int]:
+        return list(accumulate((length + 1 for length in self.lengths), initial=self.head))
+
+    def find(self, name: str) -> int | None:
+        at = bisect_left(self.names, name)
+        return at if at < len(self.names) and self.names[at] == name else None
+
+    def named(self, prefix: str) -> list[str]:
+        """The units whose names start with ``prefix``."""
+        at = bisect_left(self.names, prefix)
+        found = []
+        while at < len(self.names) and self.names[at].startswith(prefix):
+            found.append(self.names[at])
+            at += 1
+        return found
+
+    def entries(self, text: bytes, names: list[str]) -> dict[str, dict]:
+        """The entries of ``names`` (those there are) in ``text``, the manifest indexed."""
+        starts = self.starts()
+        found = {}
+        for name in names:
+            at = self.find(name)
+            if at is not None:
+                fragment = text[starts[at]:starts[at] + self.lengths[at]]
+                found[name] = json.loads(fragment[fragment.index(b":{") + 1:])
+        return found
+
+    def splice(self, text: bytes, changed: dict[str, dict | None]) -> tuple[bytes, ManifestIndex]:
+        """``text`` with the entries of ``changed`` replaced, added, or removed (None); the
+        totals of files are not worked out here (``with_totals``)."""
+        starts = self.starts()
+        pieces: list[bytes] = []
+        names: list[str] = []
+        lengths = array("q")
+        done = 0  # units of the old text taken so far
+        for name in sorted(changed):
+            at = bisect_left(self.names, name, done)
+            if at > done:  # the unchanged entries before it, as they are
+                pieces.append(text[starts[done]:starts[at] - 1])
+                names.extend(self.names[done:at])
+                lengths.extend(self.lengths[done:at])
+            done = at + 1 if at < len(self.names) and self.names[at] == name else at
+            entry = changed[name]
+            if entry is not None:
+                fragment = _entry(name, entry)
+                pieces.append(fragment)
+                names.append(name)
+                lengths.append(len(fragment))
+        if done < len(self.names):
+            pieces.append(text[starts[done]:starts[-1] - 1])
+            names.extend(self.names[done:])
+            lengths.extend(self.lengths[done:])
+        head = text[:self.head]
+        return (b"".join((head, b",".join(pieces), _TAIL)),
+                ManifestIndex(self.head, names, lengths, self.files, self.pages))
 
 
 @dataclass
@@ -96,6 +187,7 @@ class WriteResult:
     manifest: Manifest
     rendered: int  # units rendered in this build
     reused: int  # units kept from the previous build
+    index: ManifestIndex | None = None  # of the manifest written
 
 
 class OutputClash(ValueError):
@@ -181,7 +273,7 @@ def load_shells(site_dir: Path, sources: dict[str, int], site_url: str,
     return shells
 
 
-def _write_unit(unit: Unit, key: str, writer: FileWriter, shells: Shells,
+def write_unit(unit: Unit, key: str, writer: FileWriter, shells: Shells,
                 absolute_url: Callable[[str], str], links: LanguageLinks) -> dict:
     out = unit.render()
     files = {}
@@ -213,7 +305,7 @@ def _work(batch: list[tuple[int, str]]) -> list[tuple[str, dict]]:
     assert _JOB is not None
     units, site_dir, shells, absolute_url, links, owners = _JOB
     writer = FileWriter(site_dir, dict(owners))
-    return [(units[i].name, _write_unit(units[i], key, writer, shells, absolute_url, links))
+    return [(units[i].name, write_unit(units[i], key, writer, shells, absolute_url, links))
             for i, key in batch]
 
 
@@ -291,6 +383,9 @@ def write_site(plan: SitePlan, site_dir: Path, shells: Shells,
             todo.append((i, key))
     progress.start("render", len(todo))
     units = [unit for unit, _ in keyed]
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
     if len(todo) >= PARALLEL_FROM and _workers() > 1 and "fork" in mp.get_all_start_methods():
         _JOB = (units, site_dir, shells, absolute_url, links, writer.owners)
         batches = [todo[i:i + BATCH] for i in range(0, len(todo), BATCH)]
@@ -306,7 +401,7 @@ def write_site(plan: SitePlan, site_dir: Path, shells: Shells,
             _JOB = None
     else:
         for i, key in todo:
-            manifest.units[units[i].name] = _write_unit(units[i], key, writer, shells,
+            manifest.units[units[i].name] = write_unit(units[i], key, writer, shells,
                                                         absolute_url, links)
             progress.advance()
     progress.done()
@@ -332,5 +427,5 @@ def finish_site(plan: SitePlan, site_dir: Path, shells: Shells, site: SiteConfig
                              site.languages)
     (site_dir / SITE_MARKER).write_text("built by ocop\n", encoding="utf-8")
     result.manifest.generated += [*sitemaps, SITE_MARKER]
-    result.manifest.write(site_dir)
+    result.index = result.manifest.write(site_dir)
     return result

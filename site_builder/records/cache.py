@@ -139,11 +139,19 @@ class RecordCache:
             cache.dirty = True
         return cache
 
-    def get(self, record: str) -> Entry | None:
+    def get(self, record: str, seen: dict[str, tuple[int, int]] | None = None) -> Entry | None:
+        """The entry of ``record`` if it and its files are as they were; ``seen``: sizes and
+        times this build already looked at ((-1, -1): missing)."""
         entry = self.entries.get(record)
         if entry is None:
             return None
-        stat = _stat(record)
+        seen = seen or {}
+
+        def stat_of(path: str) -> tuple[int, int] | None:
+            found = seen.get(path) or _stat(path)
+            return None if found == (-1, -1) else found
+
+        stat = stat_of(record)
         if stat is None:
             return None
         if stat != entry.stat:
@@ -153,7 +161,7 @@ class RecordCache:
                 return None
             entry.stat = stat
             self.dirty = True
-        if any(_stat(dep) != dep_stat for dep, dep_stat, _ in entry.deps):
+        if any(stat_of(dep) != dep_stat for dep, dep_stat, _ in entry.deps):
             return None
         return entry
 

@@ -46,6 +46,7 @@ from site_builder.domain.traceability import all_completeness
 from site_builder.problems import Message, Problem, Problems, catalogue
 from site_builder.progress import Progress, Quiet
 from site_builder.records.cache import RecordCache
+from site_builder.records.paths import record_paths
 from site_builder.records.schema import (
     EXTRA_LANGUAGES,
     BatchRecord,
@@ -56,7 +57,6 @@ from site_builder.records.schema import (
 )
 from site_builder.records.yaml_loader import FieldPath, LoadedYaml, field_path_text, load_yaml
 
-RECORD_NAME = "product.yml"
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 MAX_PHOTO_PIXELS = 40_000_000
 MAX_PHOTO_BYTES = 15_000_000
@@ -72,18 +72,6 @@ class Report(Protocol):
     """Reports a problem with the field at a path of the record being read, by message code."""
 
     def __call__(self, at: FieldPath, code: str, /, **values: object) -> None: ...
-
-
-def record_paths(products_dir: Path) -> list[str]:
-    """Every ``<id>/product.yml`` below ``products_dir``, in a stable order (as text: a national
-    catalog has tens of thousands, and most are only looked up in the record cache)."""
-    found = []
-    with os.scandir(products_dir) as entries:
-        for entry in entries:
-            record = os.path.join(entry.path, RECORD_NAME)
-            if entry.is_dir() and os.path.lexists(record):
-                found.append(record)
-    return sorted(found)
 
 
 def load_catalog(config: SiteConfig, progress: Progress | None = None,
@@ -187,6 +175,13 @@ def _note_traceability_gaps(catalog: Catalog, problems: Problems) -> None:
 
 
 # --- one record -----------------------------------------------------------------------------
+
+
+def check_record(path: Path, config: SiteConfig) -> tuple[Product | None, Problems]:
+    """One record read and checked on its own (the checks across records, such as duplicate
+    GTINs, are ``load_catalog``'s)."""
+    problems = Problems()
+    return _load_product(path, config, problems), problems
 
 
 def _load_product(path: Path, config: SiteConfig, problems: Problems) -> Product | None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
-from site_builder.domain.model import Text
+if TYPE_CHECKING:
+    from site_builder.domain.model import Text
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 DEFAULT_LANG = "vi"
