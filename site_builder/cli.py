@@ -276,7 +276,19 @@ def cmd_build(args: argparse.Namespace) -> int:
           f"({how}: {result.rendered} phần dựng mới, {result.reused} phần giữ nguyên).\n"
           f"Trang web có {result.pages} trang HTML, {result.files} tệp; "
           f"{len(result.warnings)} cảnh báo.")
+    print("Thời gian từng bước / time by stage: " + ", ".join(
+        f"{STAGE_NAMES.get(name, name)} {seconds:.2f} s" for name, seconds in result.stages))
+    if result.units:  # processor time, summed over the worker processes
+        print("Thời gian xử lý theo loại phần / CPU by kind of unit: " + ", ".join(
+            f"{kind} {1000 * seconds / count:.2f} ms × {count}"
+            for kind, seconds, count in result.units))
     return 0
+
+
+# Stages of a build (mkdocs/build.py), as the summary names them.
+STAGE_NAMES = {"settings": "thiết lập/settings", "records": "hồ sơ/records",
+               "plan": "kế hoạch/plan", "shell": "khung MkDocs/shell", "render": "dựng/render",
+               "publish": "xuất bản/publish", "changes": "phần thay đổi/changes"}
 
 
 def cmd_stamps(args: argparse.Namespace) -> int:

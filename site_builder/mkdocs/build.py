@@ -15,6 +15,7 @@ import pickle
 import shutil
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -67,6 +68,23 @@ class BuildResult:
     mode: str = "full"  # "incremental": only changed units rendered; "up-to-date": nothing to do
     rendered: int = 0  # units (products, listing pages) rendered
     reused: int = 0  # units kept unchanged from the previous build
+    # Where the time went: each stage's seconds, in order, and the processor seconds spent
+    # rendering units of each kind ("product", "lot"...), with how many.
+    stages: tuple[tuple[str, float], ...] = ()
+    units: tuple[tuple[str, float, int], ...] = ()
+
+
+class Stages:
+    """The seconds each stage of a build took, ended one after the other."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.times: list[tuple[str, float]] = []
+
+    def end(self, name: str) -> None:
+        now = time.perf_counter()
+        self.times.append((name, now - self.started))
+        self.started = now
 
 
 def ocop_plugin(config) -> OcopPlugin:  # type: ignore[no-untyped-def]
@@ -109,6 +127,7 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
     """The build, stage by stage. Only stage 4 runs MkDocs, for what only it does: the few
     navigation pages and the page shell in the theme's layout."""
     # 1. Settings: the ocop block of mkdocs.yml, where the site goes, what the last build left.
+    stages = Stages()
     config, plugin, site_config = _settings(config_file, as_of, draft, host, editor)
     final = (site_dir or Path(config.site_dir)).resolve()
     _check_replaceable(final)
@@ -127,8 +146,10 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
         settings = hashlib.sha256("\n".join((settings, *sorted(only))).encode()).hexdigest()
     plugin.previous_site = _published(final)
     if plugin.previous_site and (unchanged := last.unchanged(settings, records)) is not None:
+        stages.end("settings")
         return BuildResult(final, unchanged.products, unchanged.pages, unchanged.files,
-                           Problems(list(unchanged.warnings)), "up-to-date", 0, unchanged.units)
+                           Problems(list(unchanged.warnings)), "up-to-date", 0, unchanged.units,
+                           tuple(stages.times))
     last.forget()
     from site_builder.assets.media import PhotoUnreadable
     from site_builder.output.partial import BuildState
@@ -137,8 +158,10 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
     frame_key = frame_digest(config, site_config, templates)
     # 2'. A few records changed since the last build and listings show none of it: plan,
     # render and write their own units alone (output/partial.py).
+    stages.end("settings")
     if plugin.previous_site and only is None:
-        done = _partial_build(site_config, templates, settings, frame_key, records, final, last)
+        done = _partial_build(site_config, templates, settings, frame_key, records, final, last,
+                              stages)
         if done is not None:
             return done
     BuildState.forget(site_config.cache_dir, final)
@@ -151,6 +174,7 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
     if only is not None:
         catalog, problems = _keep_only(catalog, problems, only)
     signature = last.signature(settings, records, catalog)
+    stages.end("records")
 
     # 3. Plan: every page and unit of the site, each with the key that says if it changed.
     try:
@@ -162,6 +186,7 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
     previous = Manifest.read(plugin.previous_site)
     frame = Frame.load(site_config.cache_dir, frame_key)
     scratch = _scratch_folder(final)
+    stages.end("plan")
     try:
         # 4. Shell: MkDocs renders the frames of the navigation pages and the page shell of
         # each folder depth, unless an incremental build finds them from the same inputs (they
@@ -174,6 +199,7 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
         else:
             plugin.site, plugin.plan = site_config, plan
             kept = kept_generated(previous)
+        stages.end("shell")
 
         # 5. Render: every unit whose key changed, filled into the shell; then the sitemap,
         # the marker and the manifest of units and files.
@@ -186,6 +212,7 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
             raise BuildError(str(exc)) from None
         finally:
             gc.unfreeze()
+        stages.end("render")
 
         # 6. Publish: the changed files into the site (journaled), or the new site swapped in.
         _publish(scratch, final, result)
@@ -198,12 +225,16 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
     pages, files = result.index.pages, result.index.files
     last.remember(signature, LastBuildFacts(len(catalog.products), pages, files,
                                             len(result.manifest.units), tuple(problems.warnings)))
+    stages.end("publish")
+    spent = result.spent
     return BuildResult(final, len(catalog.products), pages, files, Problems(problems.warnings),
-                       result.mode, result.rendered, result.reused)
+                       result.mode, result.rendered, result.reused, tuple(stages.times),
+                       tuple((kind, spent.seconds[kind], spent.units[kind]) for kind in spent.units))
 
 
 def _partial_build(site: SiteConfig, templates: Path, settings: str, frame_key: str,
-                   records: list[str], final: Path, last: LastBuild) -> BuildResult | None:
+                   records: list[str], final: Path, last: LastBuild,
+                   stages: Stages) -> BuildResult | None:
     """The build of the few records that changed, or None when it must be a full one."""
     from site_builder.assets.media import PhotoUnreadable
     from site_builder.output.partial import BuildState, build_changes
@@ -221,6 +252,7 @@ def _partial_build(site: SiteConfig, templates: Path, settings: str, frame_key: 
             raise BuildError(str(exc)) from None
         if done is None:
             return None
+        stages.end("changes")
         publish.commit(scratch, final, done.previous, done.current)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -230,8 +262,10 @@ def _partial_build(site: SiteConfig, templates: Path, settings: str, frame_key: 
     index = done.index
     last.remember(last.signature_of(settings, records, done.files), LastBuildFacts(
         len(records), index.pages, index.files, len(index.names), tuple(done.warnings.items)))
+    stages.end("publish")
     return BuildResult(final, len(records), index.pages, index.files, done.warnings,
-                       "incremental", done.rendered, len(index.names) - done.rendered)
+                       "incremental", done.rendered, len(index.names) - done.rendered,
+                       tuple(stages.times))
 
 
 def _keep_only(catalog: Catalog, problems: Problems, ids: frozenset[str]

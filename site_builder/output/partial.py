@@ -165,7 +165,7 @@ def build_changes(site: SiteConfig, templates: Path, state: BuildState, settings
     writer = FileWriter(scratch)
     names = {code: strings(code)["language_name"] for code in site.languages}
     new = {unit.name: write_unit(unit, key, writer, shells, site.absolute_url,
-                                  lambda page: language_switch(page, names))
+                                 lambda page: language_switch(page, names))
            for unit, key in todo}
     # The sitemap lists the pages search engines may index; these units keep theirs.
     if any(_indexed(old.get(name)) != _indexed(entry) for name, entry in new.items()):

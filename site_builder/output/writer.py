@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable
@@ -182,12 +183,26 @@ class ManifestIndex:
 
 
 @dataclass
+class UnitTimes:
+    """Processor time spent rendering and writing units, by kind ("product", "lot"...)."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+    units: dict[str, int] = field(default_factory=dict)
+
+    def add(self, name: str, seconds: float) -> None:
+        kind = name.partition(":")[0]
+        self.seconds[kind] = self.seconds.get(kind, 0.0) + seconds
+        self.units[kind] = self.units.get(kind, 0) + 1
+
+
+@dataclass
 class WriteResult:
     mode: str  # "full" | "incremental"
     manifest: Manifest
     rendered: int  # units rendered in this build
     reused: int  # units kept from the previous build
     index: ManifestIndex | None = None  # of the manifest written
+    spent: UnitTimes = field(default_factory=UnitTimes)
 
 
 class OutputClash(ValueError):
@@ -301,12 +316,19 @@ def write_unit(unit: Unit, key: str, writer: FileWriter, shells: Shells,
 _JOB: tuple | None = None
 
 
-def _work(batch: list[tuple[int, str]]) -> list[tuple[str, dict]]:
+def _work(batch: list[tuple[int, str]]) -> list[tuple[str, dict, float]]:
     assert _JOB is not None
     units, site_dir, shells, absolute_url, links, owners = _JOB
     writer = FileWriter(site_dir, dict(owners))
-    return [(units[i].name, write_unit(units[i], key, writer, shells, absolute_url, links))
-            for i, key in batch]
+    return [_timed(units[i], key, writer, shells, absolute_url, links) for i, key in batch]
+
+
+def _timed(unit: Unit, key: str, writer: FileWriter, shells: Shells,
+           absolute_url: Callable[[str], str], links: LanguageLinks) -> tuple[str, dict, float]:
+    """The unit written, with the processor time it took (a build reports it by kind)."""
+    started = time.process_time()
+    entry = write_unit(unit, key, writer, shells, absolute_url, links)
+    return unit.name, entry, time.process_time() - started
 
 
 def _workers() -> int:
@@ -382,6 +404,7 @@ def write_site(plan: SitePlan, site_dir: Path, shells: Shells,
         else:
             todo.append((i, key))
     progress.start("render", len(todo))
+    spent = UnitTimes()
     units = [unit for unit, _ in keyed]
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
@@ -392,22 +415,24 @@ def write_site(plan: SitePlan, site_dir: Path, shells: Shells,
         try:
             with ProcessPoolExecutor(_workers(), mp_context=mp.get_context("fork")) as pool:
                 for done in pool.map(_work, batches):
-                    for name, entry in done:  # clashes between batches of different workers
+                    for name, entry, cpu in done:  # clashes between batches of different workers
                         for path in entry["files"]:
                             writer.claim(path, name)
-                    manifest.units.update(done)
+                        manifest.units[name] = entry
+                        spent.add(name, cpu)
                     progress.advance(len(done))
         finally:
             _JOB = None
     else:
         for i, key in todo:
-            manifest.units[units[i].name] = write_unit(units[i], key, writer, shells,
-                                                        absolute_url, links)
+            name, entry, cpu = _timed(units[i], key, writer, shells, absolute_url, links)
+            manifest.units[name] = entry
+            spent.add(name, cpu)
             progress.advance()
     progress.done()
     manifest.units = dict(sorted(manifest.units.items()))
     return WriteResult("incremental" if is_incremental else "full", manifest, len(todo),
-                       len(keyed) - len(todo))
+                       len(keyed) - len(todo), spent=spent)
 
 
 # Marks a folder as a site this tool built, so `ocop build` may replace it (and nothing else).

@@ -106,6 +106,24 @@ def traced_digest(product: Product) -> str:
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
+def make_entry(record: Path, product: Product, problems: list[Problem]) -> Entry | None:
+    """What the cache keeps of a valid record; None when it is gone."""
+    stat = _stat(record)
+    if stat is None:
+        return None
+    deps = [photo.source for photo in product.photos]
+    deps += [doc.source for batch in product.batches for doc in batch.documents if doc.source]
+    found = tuple((str(dep), _stat(dep), hashlib.sha256(dep.read_bytes()).hexdigest())
+                  for dep in deps)
+    rows = _rows(product)
+    return Entry(
+        stat=stat, digest=hashlib.sha256(record.read_bytes()).hexdigest(), deps=found,
+        problems=tuple(problems), id=product.id, summary=summary_digest(product),
+        lots=lot_digests(product, {path: digest for path, _, digest in found}),
+        traced=traced_digest(product), province=product.producer.province.code,
+        rows=(len(rows), sum(row.complete for row in rows)))
+
+
 @dataclass
 class RecordCache:
     path: Path | None  # the folder of the cache
@@ -218,24 +236,17 @@ class RecordCache:
         return {r: self._products[r] for r in records if r in self._products}
 
     def put(self, record: Path, product: Product, problems: list[Problem]) -> Entry | None:
-        stat = _stat(record)
-        if stat is None:
-            return None
-        deps = [photo.source for photo in product.photos]
-        deps += [doc.source for batch in product.batches for doc in batch.documents if doc.source]
-        found = tuple((str(dep), _stat(dep), hashlib.sha256(dep.read_bytes()).hexdigest())
-                      for dep in deps)
-        rows = _rows(product)
-        entry = self.entries[str(record)] = Entry(
-            stat=stat, digest=hashlib.sha256(record.read_bytes()).hexdigest(), deps=found,
-            problems=tuple(problems), id=product.id, summary=summary_digest(product),
-            lots=lot_digests(product, {path: digest for path, _, digest in found}),
-            traced=traced_digest(product), province=product.producer.province.code,
-            rows=(len(rows), sum(row.complete for row in rows)))
-        self._products[str(record)] = product
-        self._written.add(str(record))
-        self.dirty = True
+        entry = make_entry(record, product, problems)
+        if entry is not None:
+            self.add(str(record), entry, product)
         return entry
+
+    def add(self, record: str, entry: Entry, product: Product) -> None:
+        """A record checked (perhaps by another process, ``make_entry``) kept for next time."""
+        self.entries[record] = entry
+        self._products[record] = product
+        self._written.add(record)
+        self.dirty = True
 
     def keep_only(self, records: list[str]) -> None:
         wanted = set(records)

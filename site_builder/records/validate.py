@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import os
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -45,7 +46,8 @@ from site_builder.domain.taxonomy import PRODUCT_SETS, REGIMES, Regime
 from site_builder.domain.traceability import all_completeness
 from site_builder.problems import Message, Problem, Problems, catalogue
 from site_builder.progress import Progress, Quiet
-from site_builder.records.cache import RecordCache
+from site_builder.records.cache import Entry, RecordCache, make_entry
+from site_builder.records.parallel import check_all
 from site_builder.records.paths import record_paths
 from site_builder.records.schema import (
     EXTRA_LANGUAGES,
@@ -91,19 +93,22 @@ def load_catalog(config: SiteConfig, progress: Progress | None = None,
     progress.start("validate", len(paths))
     entries = {path: cache.get(path) for path in paths}
     cached = cache.products([path for path, entry in entries.items() if entry is not None])
+    progress.advance(len(cached))
+    unchecked = [path for path in paths if path not in cached]
+    checked = dict(zip(unchecked, check_all(unchecked, partial(_checked, config=config), progress),
+                       strict=True))
     for path in paths:
-        progress.advance()
         entry = entries[path] if path in cached else None
         if entry is None:
-            found = Problems()
-            product = _load_product(Path(path), config, found)
+            product, found, entry = checked[path]
             problems.extend(found)
             if product is None:
                 continue
             catalog.products.append(product)
             if found.errors:
                 continue
-            entry = cache.put(Path(path), product, found.items)
+            if entry is not None:
+                cache.add(path, entry, product)
         else:
             catalog.products.append(cached[path])
             problems.items.extend(entry.problems)
@@ -175,6 +180,14 @@ def _note_traceability_gaps(catalog: Catalog, problems: Problems) -> None:
 
 
 # --- one record -----------------------------------------------------------------------------
+
+
+def _checked(path: str, config: SiteConfig) -> tuple[Product | None, Problems, Entry | None]:
+    """A record checked, with what the cache keeps of it when it is valid."""
+    found = Problems()
+    product = _load_product(Path(path), config, found)
+    entry = make_entry(Path(path), product, found.items) if product and not found.errors else None
+    return product, found, entry
 
 
 def check_record(path: Path, config: SiteConfig) -> tuple[Product | None, Problems]:
