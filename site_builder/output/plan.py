@@ -434,10 +434,19 @@ def _search_unit(indexed: list[tuple[str, list[ProductView]]], photos: dict) -> 
                              build_search_index(indexed, photos).items()])
 
 
+def rated_stars(view: ProductView) -> int:
+    """The stars of the certification that decides the product's status, whether it may be
+    shown as current or has lapsed (0 without one)."""
+    current = view.status.current
+    return current.certification.stars if current else 0
+
+
 def _catalog_order(view: ProductView) -> tuple:
-    """Certified products first, then by stars (5 first), then by name."""
-    lapsed = 0 if view.status.status.shows_mark else 1
-    return (lapsed, -(view.status.stars or 0), view.product.name.vi.casefold(), view.product.id)
+    """By rating (5 stars first), then by name. A product whose certificate lapses keeps its
+    place, its card saying so, so that one lapse or revocation changes the listing pages that
+    show it and not every page after it (the catalog page's script lists certified products
+    first, ``search_index.py``)."""
+    return (-rated_stars(view), view.product.name.vi.casefold(), view.product.id)
 
 
 def photo_links(product: Product) -> list[dict[str, object]]:
@@ -648,10 +657,12 @@ class LanguageSite:
                                           self.renderer.config.today()), render)
 
     def star_listings(self) -> None:
-        """One listing per star rating, of the products certified now: browsing without
-        JavaScript, and the targets of the home page's chart."""
+        """One listing per star rating: browsing without JavaScript, and the targets of the
+        home page's chart. Each lists the products rated so, those whose certificate has
+        lapsed in their place and marked (their cards show no stars), so that a lapse does
+        not move every page after it."""
         for n in (5, 4, 3):
-            items = [v for v in self.views if not v.lapsed and v.status.stars == n]
+            items = [v for v in self.views if rated_stars(v) == n]
             if items:
                 self.listing(lambda u, n=n: u.stars(n), self.t("stars_page_title", n=n), items)
 

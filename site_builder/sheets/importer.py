@@ -31,7 +31,8 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from site_builder.config import SiteConfig
 from site_builder.problems import Message
-from site_builder.records.validate import RECORD_NAME, UNTRANSLATED_CODE, load_catalog
+from site_builder.records.paths import RECORD_NAME
+from site_builder.records.validate import UNTRANSLATED_CODE, load_catalog
 from site_builder.sheets import texts
 from site_builder.sheets.annex import (
     FROM_COMMAND_LINE,
