@@ -168,7 +168,8 @@ def record(i: int, rng: random.Random, lots: int | None = None) -> dict:
     if lots is not None:
         producer = data["producer"]["name"]
         # Lots are made while the certificate is valid (36 months): none after it lapsed.
-        last = min(LAST_LOT, decided.replace(year=decided.year + 3) - timedelta(days=7))
+        last = min(LAST_LOT, date(decided.year + 3, decided.month, min(decided.day, 28))
+                   - timedelta(days=7))
         data["batches"] = [_lot(i, n, last - timedelta(days=7 * n), producer, commune.name,
                                 province.name, rng) for n in range(lots)]
         return data
