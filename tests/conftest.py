@@ -7,6 +7,7 @@ import os
 import shutil
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import yaml
@@ -22,6 +23,14 @@ SITE_URL = "https://ocop.khanhhoa.gov.vn/"
 OFFICE = {"name": "Văn phòng Điều phối nông thôn mới tỉnh Khánh Hòa", "email": "ocop@khanhhoa.gov.vn",
           "phone": "0258 3822 000", "zalo": "0912345678"}
 AS_OF = date(2026, 11, 22)
+
+
+def opened(code_text: str) -> str:
+    """The address a browser opens for the text a QR code carries: its scheme and host in
+    small letters (the codes write the host in capitals, which takes fewer modules)."""
+    parts = urlsplit(code_text)
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, parts.query,
+                       parts.fragment))
 
 BASE_RECORD = {
     "id": "nho-say-nhon-son",

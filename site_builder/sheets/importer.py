@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import LiteralScalarString
+from ruamel.yaml.scalarstring import LiteralScalarString, SingleQuotedScalarString
 
 from site_builder.config import SiteConfig
 from site_builder.problems import Message
@@ -214,9 +214,17 @@ def _yaml() -> YAML:
     return yaml
 
 
+_RESOLVER = yaml.resolver.Resolver()  # PyYAML's YAML 1.1, as ocop check reads a record
+
+
 def _yaml_value(value: Any) -> Any:
     if isinstance(value, str) and "\n" in value:
         return LiteralScalarString(value.rstrip("\n") + "\n")
+    if isinstance(value, str) and _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) != \
+            "tag:yaml.org,2002:str":
+        # ruamel writes YAML 1.2, where "NO", "on" or "12:30" are text; the records are read as
+        # YAML 1.1, where they are a boolean or a number: quote them.
+        return SingleQuotedScalarString(value)
     if isinstance(value, dict):
         out = CommentedMap()
         for key, item in value.items():

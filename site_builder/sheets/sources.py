@@ -58,9 +58,8 @@ class Source:
 def read_source(path: Path, sheet: str | None = None,
                 kinds: Sequence[tuple[str, Recogniser]] = PRODUCT_LISTS) -> Source:
     """Every list ``path`` holds (or the sheet named), of the ``kinds`` asked for. Raises
-    TableError for a path that is no table (a folder, another kind of file) or holds no list."""
-    if path.is_dir():
-        raise _folder_error(path)
+    TableError for a path that is no table or holds no list. (A folder never comes here: the
+    command line hands it to the folder import, site_builder/media_import.)"""
     hidden: list[str] = []
     source = Source(path, [])
     for table in read_tables(path, sheet, hidden):
@@ -79,19 +78,3 @@ def read_source(path: Path, sheet: str | None = None,
         where = ", ".join(f"'{t}'" for t in tried) or "—"
         raise TableError("no_product_table", path, rows=HEADER_SEARCH_ROWS, where=where)
     return source
-
-
-SHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
-
-
-def _folder_error(path: Path) -> TableError:
-    """A folder: say what ``ocop import`` reads, naming the spreadsheets the folder holds."""
-    try:
-        found = sorted(p.name for p in path.iterdir()
-                       if p.suffix.lower() in SHEET_SUFFIXES and p.is_file())
-    except OSError:
-        found = []
-    if not found:
-        return TableError("folder_without_sheets", path)
-    listed = ", ".join(found[:5]) + (", …" if len(found) > 5 else "")
-    return TableError("folder_given", path, listed=listed, first=path / found[0])

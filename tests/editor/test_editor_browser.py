@@ -99,16 +99,10 @@ def office(tmp_path_factory) -> Iterator[dict]:
 
 
 @pytest.fixture(scope="module")
-def vi_browser():
-    """Chromium in Vietnamese, as an office's: its date boxes read day/month/year."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--lang=vi-VN"])
-        yield instance
-        instance.close()
+def vi_browser(browser):
+    """The session's Chromium; each page is opened in Vietnamese (``locale="vi-VN"``), as an
+    office's. A second Playwright instance cannot run beside the session's one."""
+    return browser
 
 
 def shot(page, name: str, tmp: Path, **options) -> Path:
@@ -233,7 +227,8 @@ def test_an_office_edits_a_story_and_adds_a_lot_with_a_stage_and_a_photo(
     lot_page = (site / "p" / PRODUCT / LOT / "index.html").read_text(encoding="utf-8")
     assert "Chiên và bọc đường" in lot_page and "20/11/2026" in lot_page
     with serve(site, clean_urls=True) as base:  # what a consumer's phone shows of the new lot
-        page = vi_browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+        page = vi_browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                   locale="vi-VN")
         page.goto(f"{base}p/{PRODUCT}/{LOT}/")
         assert page.get_by_text("Chiên và bọc đường").first.is_visible()
         shot(page, "lo-moi-tren-trang", tmp_path, full_page=False)

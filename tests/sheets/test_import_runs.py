@@ -168,10 +168,11 @@ def test_skip_invalid_that_writes_nothing_fails_and_a_folder_is_explained(projec
     folder = tmp_path / "gui-ve"
     folder.mkdir()
     (folder / "phu-luc-2024.xlsx").write_bytes(bad.read_bytes())
-    assert _run(config, "import", str(folder)) == 1
-    err = capsys.readouterr().err
-    assert "là một thư mục; ocop import đọc một bảng tính" in err and "phu-luc-2024.xlsx" in err
-    assert "không tìm thấy" not in err
+    assert _run(config, "import", str(folder)) == 1  # the folder import names the sheet
+    out = capsys.readouterr().out
+    assert (f"{folder}/phu-luc-2024.xlsx: lỗi: là bảng tính danh sách sản phẩm, không phải ảnh: "
+            f"nhập riêng bằng ocop import '{folder / 'phu-luc-2024.xlsx'}'") in out
+    assert "không tìm thấy" not in out
 
 
 # --- item 22: the review -------------------------------------------------------------------------

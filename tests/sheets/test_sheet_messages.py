@@ -19,9 +19,12 @@ from site_builder.sheets.texts import SHEET_MESSAGES
 
 SHEETS = Path(__file__).resolve().parents[2] / "site_builder" / "sheets"
 MOVED = ("drafts.py", "importer.py", "tables.py", "columns.py", "texts.py", "sources.py", "todo.py",
-         "review.py")
-# Calls that build a problem: the code is their first argument (``of``: the fourth).
-CODE_TAKERS = {"CellError": 0, "SetWords": 0, "TableError": 0, "message": 0, "of": 3, "outcome": 0}
+         "review.py", "lots/columns.py", "lots/find.py", "lots/products.py", "lots/reader.py",
+         "lots/merge.py", "lots/plan.py", "lots/export.py")
+# Calls that build a problem: the code is their first argument (``of``: the fourth, ``at`` and
+# the lot reader's ``_problem``: the third).
+CODE_TAKERS = {"CellError": 0, "SetWords": 0, "TableError": 0, "message": 0, "of": 3, "outcome": 0,
+               "at_cell": 2, "_problem": 2}
 CLI = SHEETS.parent / "cli.py"  # how an import ends is said there, by code (review.outcome)
 PROBLEM_BUILDERS = {"SheetProblem", *CODE_TAKERS}
 CODE_TABLES = {"ways", "_HINTS"}  # dicts whose values name codes
@@ -39,6 +42,10 @@ NOT_PROBLEMS = {
     "importer.py": {"_note_worked", "_HINTS", "MISSING_LABELS"},
     "tables.py": {"_renamed_note", "_xlsx_table", "_encoding_note", "DATE_EXAMPLES"},
     "columns.py": {"EVALUATION_KINDS", "_shop", "COLUMNS", "EXTRA_COLUMNS", "ALIASES", "_number"},
+    "lots/columns.py": {"LOT_COLUMNS", "STAGE_COLUMNS", "EXTRA_COLUMNS", "stage_of_header"},
+    "lots/find.py": {"_date_columns"},
+    "lots/reader.py": {"LotProblem"},
+    "lots/export.py": {"LOT_SHEET", "STAGE_SHEET", "EXAMPLE", "EXAMPLE_LOT", "EXAMPLE_STAGE", "_fill"},
 }
 # Codes whose Vietnamese text names a value the English one leaves out (the file's own error,
 # the product id, the regimes' keys, the sheet's name): English placeholders are then a subset.
