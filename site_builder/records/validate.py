@@ -48,7 +48,8 @@ from site_builder.problems import Message, Problem, Problems, catalogue
 from site_builder.progress import Progress, Quiet
 from site_builder.records.cache import Entry, RecordCache, make_entry
 from site_builder.records.parallel import check_all
-from site_builder.records.paths import record_paths
+from site_builder.records.paths import RECORD_NAME as RECORD_NAME  # noqa: PLC0414 - its old home
+from site_builder.records.paths import record_paths as record_paths  # noqa: PLC0414
 from site_builder.records.schema import (
     EXTRA_LANGUAGES,
     BatchRecord,
