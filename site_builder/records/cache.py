@@ -19,6 +19,7 @@ import os
 import pickle
 import sqlite3
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 from site_builder.config import SiteConfig
@@ -42,11 +43,18 @@ def _stat(path: Path | str) -> tuple[int, int] | None:
 
 def context_key(config: SiteConfig) -> str:
     """The code (every file of the package, with its data's versions) and the settings that
-    decide what a record becomes: a change to any of them empties the cache."""
+    decide what a record becomes: a change to any of them empties the cache. Not the day: a
+    record's check depends on it only through its dates in the future (``Entry.dates``)."""
     digest = hashlib.sha256(code_fingerprint().encode())
-    digest.update(repr((config.rules, config.today(), str(config.products_dir),
-                        config.languages)).encode())
+    digest.update(repr((config.rules, str(config.products_dir), config.languages)).encode())
     return digest.hexdigest()
+
+
+def compared_dates(product: Product) -> tuple[date, ...]:
+    """The days a record's check compares with the day it is checked on (a lot's production
+    and its stages: warned of when still to come)."""
+    return tuple(sorted({d for batch in product.batches
+                         for d in (batch.produced, *(e.on for e in batch.events))}))
 
 
 @dataclass
@@ -63,6 +71,8 @@ class Entry:
     traced: str = ""  # traced_digest(product)
     province: int = 0  # the producer's province code
     rows: tuple[int, int] = (0, 0)  # Circular 02/2024 rows (the product, each batch), complete
+    checked_on: date | None = None  # the day it was checked
+    dates: tuple[date, ...] = ()  # compared_dates(product)
 
     @property
     def fingerprint(self) -> str:
@@ -106,8 +116,9 @@ def traced_digest(product: Product) -> str:
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
-def make_entry(record: Path, product: Product, problems: list[Problem]) -> Entry | None:
-    """What the cache keeps of a valid record; None when it is gone."""
+def make_entry(record: Path, product: Product, problems: list[Problem],
+               today: date | None = None) -> Entry | None:
+    """What the cache keeps of a valid record checked on ``today``; None when it is gone."""
     stat = _stat(record)
     if stat is None:
         return None
@@ -121,7 +132,8 @@ def make_entry(record: Path, product: Product, problems: list[Problem]) -> Entry
         problems=tuple(problems), id=product.id, summary=summary_digest(product),
         lots=lot_digests(product, {path: digest for path, _, digest in found}),
         traced=traced_digest(product), province=product.producer.province.code,
-        rows=(len(rows), sum(row.complete for row in rows)))
+        rows=(len(rows), sum(row.complete for row in rows)), checked_on=today,
+        dates=compared_dates(product))
 
 
 @dataclass
@@ -133,6 +145,7 @@ class RecordCache:
     _products: dict[str, Product] = field(default_factory=dict)  # read or put in this run
     _written: set[str] = field(default_factory=set)  # put in this run, to store
     _db: sqlite3.Connection | None = None
+    today: date | None = None  # the day records are checked on
 
     @property
     def changed(self) -> bool:
@@ -142,7 +155,7 @@ class RecordCache:
     def open(cls, config: SiteConfig) -> RecordCache:
         context = context_key(config)
         path = config.cache_dir / CACHE_DIR if config.cache_dir else None
-        cache = cls(path, context)
+        cache = cls(path, context, today=config.today())
         if path is None or not (path / META).is_file():
             return cache
         try:
@@ -181,6 +194,15 @@ class RecordCache:
             self.dirty = True
         if any(stat_of(dep) != dep_stat for dep, dep_stat, _ in entry.deps):
             return None
+        if entry.checked_on != self.today:
+            # Checked on another day: the same check if no date it compares with that day
+            # falls between the two (a lot produced in between would have been "to come").
+            before, now = entry.checked_on, self.today
+            if before is None or now is None or any(
+                    min(before, now) < day <= max(before, now) for day in entry.dates):
+                return None
+            entry.checked_on = now
+            self.dirty = True
         return entry
 
     def _connection(self) -> sqlite3.Connection | None:
@@ -236,7 +258,7 @@ class RecordCache:
         return {r: self._products[r] for r in records if r in self._products}
 
     def put(self, record: Path, product: Product, problems: list[Problem]) -> Entry | None:
-        entry = make_entry(record, product, problems)
+        entry = make_entry(record, product, problems, self.today)
         if entry is not None:
             self.add(str(record), entry, product)
         return entry

@@ -187,7 +187,8 @@ def _checked(path: str, config: SiteConfig) -> tuple[Product | None, Problems, E
     """A record checked, with what the cache keeps of it when it is valid."""
     found = Problems()
     product = _load_product(Path(path), config, found)
-    entry = make_entry(Path(path), product, found.items) if product and not found.errors else None
+    entry = (make_entry(Path(path), product, found.items, config.today())
+             if product and not found.errors else None)
     return product, found, entry
 
 
