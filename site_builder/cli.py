@@ -12,13 +12,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from site_builder.config import SHELLS, SiteConfig
-from site_builder.domain.model import Catalog
 from site_builder.mkdocs import shells
 from site_builder.output.hosts import HOSTS
 from site_builder.problems import Problems, Severity
 from site_builder.progress import Progress
-from site_builder.records.schema import json_schema
-from site_builder.records.validate import UNTRANSLATED_CODE, load_catalog, note_kind, record_paths
+
+# Each command loads what it needs when it runs: a build that finds nothing to do is mostly
+# the time Python takes to start and load modules.
+if TYPE_CHECKING:
+    from site_builder.domain.model import Catalog
 
 if TYPE_CHECKING:  # imported where used: the spreadsheet modules load only for import/export
     from site_builder.paper.stamps import Artwork
@@ -235,6 +237,9 @@ def _site_config(args: argparse.Namespace) -> SiteConfig:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from site_builder.records.paths import record_paths
+    from site_builder.records.validate import UNTRANSLATED_CODE, load_catalog, note_kind
+
     site = _site_config(args)
     catalog, problems = load_catalog(site)
     root = site.products_dir.parent
@@ -310,7 +315,19 @@ def cmd_build(args: argparse.Namespace) -> int:
           f"({how}: {result.rendered} phần dựng mới, {result.reused} phần giữ nguyên).\n"
           f"Trang web có {result.pages} trang HTML, {result.files} tệp; "
           f"{len(result.warnings)} cảnh báo. Khung trang: {shells.described()}.")
+    print("Thời gian từng bước / time by stage: " + ", ".join(
+        f"{STAGE_NAMES.get(name, name)} {seconds:.2f} s" for name, seconds in result.stages))
+    if result.units:  # processor time, summed over the worker processes
+        print("Thời gian xử lý theo loại phần / CPU by kind of unit: " + ", ".join(
+            f"{kind} {1000 * seconds / count:.2f} ms × {count}"
+            for kind, seconds, count in result.units))
     return 0
+
+
+# Stages of a build (mkdocs/build.py), as the summary names them.
+STAGE_NAMES = {"settings": "thiết lập/settings", "records": "hồ sơ/records",
+               "plan": "kế hoạch/plan", "shell": "khung MkDocs/shell", "render": "dựng/render",
+               "publish": "xuất bản/publish", "changes": "phần thay đổi/changes"}
 
 
 def cmd_stamps(args: argparse.Namespace) -> int:
@@ -318,6 +335,7 @@ def cmd_stamps(args: argparse.Namespace) -> int:
     from site_builder.paper.stamp_files import SheetLayout
     from site_builder.paper.stamp_kit import KitError, write_kit
     from site_builder.paper.stamps import DEFAULT_SIZES_MM
+    from site_builder.records.validate import load_catalog
 
     site = _site_config(args)
     if args.draft:
@@ -437,6 +455,8 @@ def _stamps_to_reprint(catalog: Catalog, site: SiteConfig, args: argparse.Namesp
 def cmd_schema(args: argparse.Namespace) -> int:
     """Write the records' JSON Schema next to them: records name it in their first line
     (``# yaml-language-server: $schema=../schema.json``), so editors check fields as staff type."""
+    from site_builder.records.schema import json_schema
+
     site = _site_config(args)
     target = site.products_dir / "schema.json"
     target.write_text(json.dumps(json_schema(), ensure_ascii=False, indent=1, sort_keys=True)
@@ -457,6 +477,7 @@ def _refuse_overwrite(target: Path, force: bool) -> bool:
 def cmd_printed(args: argparse.Namespace) -> int:
     """ocop brochure / cards / poster."""
     from site_builder.paper.printed import PrintError, Selection, brochure_pdf, cards_pdf, poster_pdf
+    from site_builder.records.validate import load_catalog
     from site_builder.render.i18n import Translator
     from site_builder.render.views import Urls, product_view
 
@@ -738,8 +759,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from site_builder.domain.places import HistoryDataMissing
-
     args = _parser().parse_args(argv)
     writes_template = args.command == "import" and args.template
     if not args.config_file.is_file() and not writes_template:  # the template needs no catalog
@@ -763,8 +782,15 @@ def main(argv: list[str] | None = None) -> int:
                 "poster": cmd_printed, "changes": cmd_changes}
     try:
         return handlers[args.command](args)
-    except (HistoryDataMissing, BuildError) as exc:  # an install that lost its place data, or
-        print(exc, file=sys.stderr)  # settings in mkdocs.yml that cannot be used: say why
+    except BuildError as exc:  # settings in mkdocs.yml that cannot be used: say why
+        print(exc, file=sys.stderr)
+        return 1
+    except RuntimeError as exc:  # an install that lost its place data (loaded when needed)
+        from site_builder.domain.places import HistoryDataMissing
+
+        if not isinstance(exc, HistoryDataMissing):
+            raise
+        print(exc, file=sys.stderr)
         return 1
 
 

@@ -118,7 +118,7 @@ class Urls:
 
     @staticmethod
     def share_image(product: Product) -> str:
-        """1200×630, what a shared link shows (share_image.py)."""
+        """1200×630 (600×315 from a small photo), what a shared link shows (share_image.py)."""
         return Urls.media(product) + "chia-se.jpg"
 
     @staticmethod
@@ -338,9 +338,11 @@ class ProductView:
         return self.t("product_description", name=self.name, story=self.description)
 
 
-def product_metadata(view: ProductView, photos: list[dict]) -> tuple[dict, dict[str, str]]:
+def product_metadata(view: ProductView, photos: list[dict], share_size: tuple[int, int] = (1200, 630)
+                     ) -> tuple[dict, dict[str, str]]:
     """What marketplaces and search engines read from a product page: schema.org JSON-LD
-    (``Product`` with its OCOP ``Certification``) and Open Graph / Twitter card tags."""
+    (``Product`` with its OCOP ``Certification``) and Open Graph / Twitter card tags;
+    ``share_size``: the share picture's (``share_image.card_size``)."""
     p, config, t = view.product, view.config, view.t
     url = config.absolute_url(view.urls.product(p))
     images = [config.absolute_url(ph["large"]) for ph in photos]
@@ -385,7 +387,7 @@ def product_metadata(view: ProductView, photos: list[dict]) -> tuple[dict, dict[
         share = config.absolute_url(Urls.share_image(p))
         tags.update({"twitter:card": "summary_large_image", "og:image": share,
                      "twitter:image": share, "og:image:type": "image/jpeg",
-                     "og:image:width": "1200", "og:image:height": "630",
+                     "og:image:width": str(share_size[0]), "og:image:height": str(share_size[1]),
                      "og:image:alt": t("share_image_alt", name=view.name),
                      "twitter:image:alt": t("share_image_alt", name=view.name)})
     elif photos:

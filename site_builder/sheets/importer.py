@@ -24,7 +24,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from site_builder.config import SiteConfig
 from site_builder.problems import Message
-from site_builder.records.validate import RECORD_NAME, UNTRANSLATED_CODE, load_catalog
+from site_builder.records.paths import RECORD_NAME
+from site_builder.records.validate import UNTRANSLATED_CODE, load_catalog
 from site_builder.records.writing import (
     SCHEMA_COMMENT,
     StagedRecord,
