@@ -153,7 +153,8 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
                            tuple(stages.times))
     last.forget()
     from site_builder.assets.media import PhotoUnreadable
-    from site_builder.output.partial import BuildState
+    from site_builder.output.partial import BuildState, records_used
+    from site_builder.records.cache import RecordCache
     from site_builder.records.validate import load_catalog
 
     frame_key = frame_digest(config, site_config, templates)
@@ -222,7 +223,8 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
             shutil.rmtree(scratch, ignore_errors=True)
     assert result.index is not None
     BuildState(settings, frame_key, shell_digest(frame.shells), plan.base_key,
-               not plan.moved_by_rule, plan.since, result.index).save(site_config.cache_dir, final)
+               not plan.moved_by_rule, plan.since, result.index,
+               records_used(RecordCache.open(site_config))).save(site_config.cache_dir, final)
     pages, files = result.index.pages, result.index.files
     last.remember(signature, LastBuildFacts(len(catalog.products), pages, files,
                                             len(result.manifest.units), tuple(problems.warnings)))
@@ -238,7 +240,7 @@ def _partial_build(site: SiteConfig, templates: Path, settings: str, frame_key: 
                    stages: Stages) -> BuildResult | None:
     """The build of the few records that changed, or None when it must be a full one."""
     from site_builder.assets.media import PhotoUnreadable
-    from site_builder.output.partial import BuildState, build_changes
+    from site_builder.output.partial import BuildState, build_changes, records_used
 
     state = BuildState.load(site.cache_dir, final)
     frame = Frame.load(site.cache_dir, frame_key) if state is not None else None
@@ -259,6 +261,7 @@ def _partial_build(site: SiteConfig, templates: Path, settings: str, frame_key: 
         shutil.rmtree(scratch, ignore_errors=True)
     done.cache.save()
     state.index = done.index
+    state.records = records_used(done.cache)
     state.save(site.cache_dir, final)
     index = done.index
     last.remember(last.signature_of(settings, records, done.files), LastBuildFacts(

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -69,6 +69,10 @@ class BuildState:
     forwarding_pages: bool  # moved short addresses get pages (not the host's rules)
     since: dict[str, date]  # each product's status day (plan.SitePlan.since)
     index: ManifestIndex  # of the manifest in the published site
+    # Each product's record as this build used it: (fingerprint, summary, traced digests) by
+    # id. What changed is told against these, never against the record cache alone, which
+    # `ocop check` and the imports bring up to date between two builds.
+    records: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
     @staticmethod
     def _path(cache_dir: Path, site: Path) -> Path:
@@ -103,6 +107,11 @@ class BuildState:
             cls._path(cache_dir, site).unlink(missing_ok=True)
 
 
+def records_used(cache: RecordCache) -> dict[str, tuple[str, str, str]]:
+    """``BuildState.records`` from the record cache a build has just read every record from."""
+    return {e.id: (e.fingerprint, e.summary, e.traced) for e in cache.entries.values()}
+
+
 def manifest_stat(site: Path) -> tuple[int, int, int]:
     try:
         info = os.stat(site / MANIFEST)
@@ -135,27 +144,45 @@ def build_changes(site: SiteConfig, templates: Path, state: BuildState, settings
             or state.shells != shell_digest(shells) or state.index.stat != manifest_stat(final)):
         return None
     cache = RecordCache.open(site)
-    before = dict(cache.entries)
-    if set(records) != set(before):
+    known = state.records
+    if len(records) != len(known):
         return None  # a product added or removed: listings change
-    changed = [record for record in records if cache.get(record, seen) is None]
-    if len(changed) > MOST_CHANGED:
-        return None
-    products = {}
-    for record in changed:
-        product, found = check_record(Path(record), site)
-        entry = cache.put(Path(record), product, found.items) if product is not None else None
-        if product is None or found.errors or entry is None:
-            return None  # the full build reports every problem, as it always does
-        old = before[record]
-        since = unchanged_since(product, site.today(), site.rules)
-        if (entry.id, entry.summary) != (old.id, old.summary) or since != state.since.get(old.id):
+    products: dict[str, tuple] = {}
+    unread: list[str] = []  # changed since the last build, already checked (ocop check, import)
+    for record in records:
+        entry = cache.get(record, seen)
+        product = None
+        if entry is None:
+            product, found = check_record(Path(record), site)
+            entry = cache.put(Path(record), product, found.items) if product is not None else None
+            if product is None or found.errors or entry is None:
+                return None  # the full build reports every problem, as it always does
+        old = known.get(entry.id)
+        if old is None:
+            return None  # a record renamed or replaced by another product's
+        if entry.fingerprint == old[0]:
+            continue
+        if entry.summary != old[1] or len(products) + len(unread) >= MOST_CHANGED:
             return None
-        products[record] = (product, since)
+        if product is None:
+            unread.append(record)
+        else:
+            products[record] = product
+    for record, product in cache.products(unread).items():
+        products[record] = product
+    if len(products) != len({*products, *unread}):
+        return None  # a cached product that could not be read back: the full build
+    dated: dict[str, tuple] = {}
+    for record, product in products.items():
+        since = unchanged_since(product, site.today(), site.rules)
+        if since != state.since.get(product.id):
+            return None
+        dated[record] = (product, since)
+    products = dated
     text = (final / MANIFEST).read_bytes()
     languages = Languages(site, templates)
     units, removed = _product_units(languages, state, cache, products)
-    if any(cache.entries[r].traced != before[r].traced for r in changed):
+    if any(cache.entries[r].traced != known[cache.entries[r].id][2] for r in products):
         units += _traceability_units(languages, state, cache)
     shell_key = shell_digest(shells)
     keyed = [(unit, hashlib.sha256(f"{unit.key}|{shell_key}".encode()).hexdigest())

@@ -14,6 +14,7 @@ from conftest import AS_OF, REPO, SITE_URL, write_mkdocs_config
 from test_publish import edit_name, edit_story, snapshot
 
 import site_builder.output.partial as partial
+from site_builder.cli import main
 from site_builder.mkdocs.build import build_site
 from site_builder.output.writer import MANIFEST, Manifest
 
@@ -71,13 +72,19 @@ def partial_builds(monkeypatch) -> list[bool]:
     return taken
 
 
+@pytest.mark.parametrize("checked_between", [False, True], ids=["built", "checked-then-built"])
 @pytest.mark.parametrize("edit", [edit_story, new_lot, lot_removed, lot_quantity,
                                   document_replaced])
 def test_a_few_changed_records_are_built_alone_and_equal_a_clean_build(tmp_path, edit,
+                                                                      checked_between,
                                                                       partial_builds):
+    """Also when `ocop check` (or an import) read the edited records between the two builds
+    and brought the record cache up to date: the change is told against the last build."""
     config = sample(tmp_path / "a")
     build_site(config, as_of=AS_OF)
     edit(tmp_path / "a")
+    if checked_between:
+        assert main(["-f", str(config), "check", "--as-of", AS_OF.isoformat()]) in (0, 1)
     changed = build_site(config, as_of=AS_OF)
     assert partial_builds == [True] and changed.mode == "incremental"
     assert 1 <= changed.rendered <= 8 and changed.reused > 80
