@@ -31,9 +31,16 @@ from site_builder.mkdocs.plugin import OcopPlugin, format_problems, plan_for_hos
 from site_builder.output import publish
 from site_builder.output.plan import global_key
 from site_builder.output.up_to_date import LastBuild, LastBuildFacts
+from site_builder.output.writer import (
+    MANIFEST,
+    Manifest,
+    OutputClash,
+    UnsafePath,
+    finish_site,
+    output_message,
+)
 from site_builder.output.writer import SITE_MARKER as MARKER
-from site_builder.output.writer import Manifest, OutputClash, WriteResult, finish_site
-from site_builder.problems import Problems
+from site_builder.problems import Message, Problems
 from site_builder.progress import Progress, Quiet
 from site_builder.records.fingerprint import files_under
 from site_builder.records.validate import load_catalog, record_paths
@@ -109,7 +116,7 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
     settings = settings_digest(config, site_config, templates)
     if only is not None:  # another selection is another site: never "up to date" with this one
         settings = hashlib.sha256("\n".join((settings, *sorted(only))).encode()).hexdigest()
-    plugin.previous_site = _published(final)
+    plugin.previous_site, state_warnings = _published(final)
     if plugin.previous_site and (unchanged := last.unchanged(settings, records)) is not None:
         return BuildResult(final, unchanged.products, unchanged.pages, unchanged.files,
                            Problems(list(unchanged.warnings)), "up-to-date", 0, unchanged.units)
@@ -123,6 +130,13 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
     if only is not None:
         catalog, problems = _keep_only(catalog, problems, only)
     signature = last.signature(settings, records, catalog)
+    previous, damaged = Manifest.load(final / MANIFEST) if plugin.previous_site else (None, None)
+    if damaged is not None:  # taken as absent: this build is a full one
+        state_warnings.append((final / MANIFEST, output_message("manifest_damaged",
+                                                                reason=damaged)))
+    damaged_state = Problems()  # said this once, not again by an "up to date" build
+    for path, message in state_warnings:
+        damaged_state.warn(path, 1, "", message.vi, message.en, code="damaged_state")
 
     # 3. Plan: every page and unit of the site, each with the key that says if it changed.
     plugin.preloaded = (catalog, problems)
@@ -137,15 +151,19 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
         # the marker and the manifest of units and files.
         try:
             result = finish_site(plugin.plan, scratch, plugin.shells, site_config,
-                                 plugin.language_links, Manifest.read(plugin.previous_site),
-                                 plugin.progress, plugin.mkdocs_pages)
-        except (OutputClash, PhotoUnreadable) as exc:
+                                 plugin.language_links, previous, plugin.progress,
+                                 plugin.mkdocs_pages)
+        except (OutputClash, PhotoUnreadable, UnsafePath) as exc:
             raise BuildError(str(exc)) from None
         finally:
             gc.unfreeze()  # the plan and catalog were frozen for MkDocs' rendering
 
-        # 6. Publish: the changed files into the site (journaled), or the new site swapped in.
-        _publish(scratch, final, result)
+        # 6. Publish: the new site put in place in one step (publish.py).
+        if result.mode == "incremental":
+            assert previous is not None
+            publish.publish_changes(scratch, final, previous, result.manifest)
+        else:
+            publish.swap(scratch, final)
     finally:
         if scratch.exists():
             shutil.rmtree(scratch, ignore_errors=True)
@@ -153,7 +171,8 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
     pages = sum(1 for f in files if f.endswith(".html"))
     last.remember(signature, LastBuildFacts(len(catalog.products), pages, len(files),
                                             len(result.manifest.units), tuple(problems.warnings)))
-    return BuildResult(final, len(catalog.products), pages, len(files), Problems(problems.warnings),
+    return BuildResult(final, len(catalog.products), pages, len(files),
+                       Problems(damaged_state.items + problems.warnings),
                        result.mode, result.rendered, result.reused)
 
 
@@ -188,13 +207,14 @@ def _settings(config_file: Path, as_of: date | None, draft: bool, host: str | No
     return config, plugin, site_config
 
 
-def _published(final: Path) -> Path | None:
+def _published(final: Path) -> tuple[Path | None, list[tuple[Path, Message]]]:
     """The site a previous build published there (its interrupted commit rolled back), whose
-    unchanged units this build keeps; None for a first build."""
+    unchanged units this build keeps, None for a first build; and what could not be trusted
+    there (a damaged journal: then the site's manifest is gone, and this build is full)."""
     if final.is_dir() and (final / MARKER).is_file():
-        publish.recover(final)
-        return final
-    return None
+        _, damaged = publish.recover(final)
+        return final, [] if damaged is None else [(final / publish.JOURNAL, damaged)]
+    return None, []
 
 
 def _scratch_folder(final: Path) -> Path:
@@ -210,20 +230,11 @@ def _mkdocs_pages_and_shells(config: MkDocsConfig, plugin: OcopPlugin, scratch: 
     config.plugins.on_startup(command="build", dirty=False)
     try:
         mkdocs_build(config)
-    except (MkDocsException, OutputClash, PhotoUnreadable) as exc:
+    except (MkDocsException, OutputClash, PhotoUnreadable, UnsafePath) as exc:
         raise BuildError(str(exc)) from None
     finally:
         config.plugins.on_shutdown()
         plugin.leave_writing_to_build = False
-
-
-def _publish(scratch: Path, final: Path, result: WriteResult) -> None:
-    if result.mode == "incremental":
-        previous = Manifest.read(final)
-        assert previous is not None
-        publish.commit(scratch, final, previous, result.manifest)
-    else:
-        publish.swap(scratch, final)
 
 
 def settings_digest(config, site: SiteConfig, templates: Path) -> str:  # type: ignore[no-untyped-def]
@@ -245,7 +256,8 @@ def settings_digest(config, site: SiteConfig, templates: Path) -> str:  # type: 
 
 
 def _remove_stale_scratch(final: Path) -> None:
-    """Scratch folders of builds that were killed; they were never published."""
+    """Scratch folders of builds that were killed; they were never published. (The standby,
+    ``.site.standby``, is not one: ``publish.py`` checks it before each use.)"""
     for stale in final.parent.glob(f".{final.name}.building-*"):
         shutil.rmtree(stale, ignore_errors=True)
 
