@@ -23,12 +23,19 @@ from markupsafe import escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import MkDocsException, PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.utils import yaml_load
 
-from site_builder.config import OPTIONS, SettingProblem, SiteConfig, settings_from
+from site_builder.config import (
+    OPTIONS,
+    SettingProblem,
+    SiteConfig,
+    settings_from,
+    site_url_form_problem,
+)
 from site_builder.domain.model import Catalog
 from site_builder.output import shell
 from site_builder.output.hosts import DEFAULT_HOST, HOSTS
@@ -80,12 +87,29 @@ OcopPluginConfig = type("OcopPluginConfig", (base.Config,),
                         {option.name: _AsWritten(option.default) for option in OPTIONS})
 
 
+def _site_url_as_written(config: MkDocsConfig) -> str:
+    """``site_url`` as mkdocs.yml gives it: MkDocs quietly drops a tab or a line break from it
+    (``urlsplit``), and QR codes would then encode an address nobody wrote."""
+    try:
+        with open(config.config_file_path or "mkdocs.yml", "rb") as handle:
+            written = yaml_load(handle).get("site_url")
+    except (OSError, ValueError, AttributeError, yaml.YAMLError, MkDocsException):
+        written = None
+    if not isinstance(written, str) or not site_url_form_problem(written):
+        return config.site_url or ""
+    return written
+
+
 def settings_problems(found: list[SettingProblem], source: Path) -> Problems:
     """Problems of the ocop block, each at the line of mkdocs.yml that sets the option."""
     lines = source.read_text(encoding="utf-8").splitlines() if source.is_file() else []
     start = next((i for i, line in enumerate(lines) if re.match(r"\s*-\s*ocop\s*:", line)), 0)
     problems = Problems()
     for name, code, message in found:
+        if name == "site_url":  # MkDocs' own setting, at the top of the file
+            line = next((i for i, text in enumerate(lines) if re.match(r"site_url\s*:", text)), 0)
+            problems.error(source, line + 1, name, message.vi, message.en, code=code)
+            continue
         key = name.split(".")[0]
         line = next((i for i in range(start, len(lines))
                      if re.match(rf"\s+{re.escape(key)}\s*:", lines[i])), start)
@@ -148,7 +172,8 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         the block at once, each at its line."""
         source = Path(config.config_file_path or "mkdocs.yml").resolve()
         site, found = settings_from(dict(self.config), root=source.parent, source=source,
-                                    site_url=config.site_url or "", site_name=config.site_name,
+                                    site_url=_site_url_as_written(config),
+                                    site_name=config.site_name,
                                     languages_known=available_languages(),
                                     draft=self.command == "serve")
         if site is None:
