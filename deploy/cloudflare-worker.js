@@ -26,17 +26,19 @@
 //   /any/folder/                            -> /any/folder/index.html
 //   /any/folder (no slash, no extension)    -> 301 to /any/folder/
 //   a missing file                          -> 404.html, status 404
-// The same rules as deploy/cloudfront-function.js; tests/publishing/test_cloudflare_worker.py
-// runs this very file with node, against the built sample site.
+// The same rules as deploy/cloudfront-function.js. tests/publishing/test_cloudflare_worker.py
+// runs this very file in workerd (Cloudflare's runtime, through Miniflare), with an R2 bucket
+// holding the built sample and with moto's S3 endpoint as ORIGIN, and asks it every address.
 
 const GS1 = '01/[0-9]{14}(?:/10/[A-Za-z0-9._-]{1,20})?';
 // Traceability pages with a slash, which `host: object-storage` writes as x.html (site_builder
 // render/views.py TRACE_TREE): /p/<id>/, /p/<id>/<lot>/, /en/p/..., /en/01/<GTIN>/...
 const FLAT = '(?:(?:[a-z]{2}/)?p/[^/]+(?:/[^/]+)?|[a-z]{2}/01/[0-9]{14}(?:/10/[^/]+)?)';
-// Hashed file names (the theme's main.57a0d79d.min.css): kept a year; pages a few minutes,
-// since certification statuses change every day.
+// Cache lives (site_builder/publishing/cache_lives.py): the theme's files with a hash in their
+// name (main.57a0d79d.min.css) a year; photos and documents a day; pages, data, badges, codes
+// and the rest five minutes, since a status can change any day.
 const HASHED = /\.[0-9a-f]{8}\.min\.(?:css|js)$/;
-const SHORT = /\.(?:html|json|geojson|atom|xml|csv)$/;
+const LONG_LIVED = /\.(?:webp|jpg|png|pdf)$/;
 // What a file is served as when the bucket holds no type for it.
 const TYPES = {
   html: 'text/html; charset=utf-8', css: 'text/css; charset=utf-8',
@@ -51,8 +53,16 @@ function escapeRegExp(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-// What to do with a path: { redirect: path } or { key: object key in the bucket }.
-export function route(path, base) {
+// What a request for `pathname` (as asked, percent-encoded) gets: { redirect: path },
+// { key: object key in the bucket }, or { missing: true } (the 404 page). The one place that
+// decides.
+export function route(pathname, base) {
+  let path;
+  try {
+    path = decodeURIComponent(pathname);
+  } catch {
+    return { missing: true };  // a malformed escape: no file has such a name
+  }
   const root = escapeRegExp(base);
   if (new RegExp(`^${root}${GS1}$`).test(path)) return { key: path.slice(1) + '.html' };
   let found = new RegExp(`^(${root}${GS1})/$`).exec(path);
@@ -73,7 +83,7 @@ function headersFor(key, stored) {
     headers.set('content-type', TYPES[extension] || 'application/octet-stream');
   }
   const age = HASHED.test(key) ? 'public, max-age=31536000, immutable'
-    : SHORT.test(key) ? 'public, max-age=300' : 'public, max-age=3600';
+    : LONG_LIVED.test(key) ? 'public, max-age=86400' : 'public, max-age=300';
   headers.set('cache-control', age);
   return headers;
 }
@@ -112,13 +122,7 @@ export default {
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return new Response(null, { status: 405, headers: { allow: 'GET, HEAD' } });
     }
-    let path;
-    try {
-      path = decodeURIComponent(url.pathname);
-    } catch {
-      path = '/\u0000';  // not a path any file has: answered with 404.html below
-    }
-    const where = route(path, base);
+    const where = route(url.pathname, base);
     if (where.redirect) {
       const location = where.redirect.split('/').map(encodeURIComponent).join('/') + url.search;
       return new Response(null, { status: 301, headers: {
@@ -126,7 +130,7 @@ export default {
     }
     const load = (key) => env.SITE ? fromBucket(env.SITE, key, request)
       : fromOrigin(env.ORIGIN, key, request);
-    let found = await load(where.key);
+    let found = where.missing ? null : await load(where.key);
     let key = where.key;
     let status = found ? found.status : 404;
     if (!found) {

@@ -20,8 +20,10 @@
 //   /any/folder/                            -> served from /any/folder/index.html
 //   /any/folder (no slash, no extension)    -> 301 to /any/folder/ (as S3 website hosting
 //                                              does), so the page's relative links resolve
-// tests/publishing/test_object_storage.py runs this very file with node against a server that
-// behaves like S3 website hosting.
+// Cache lives come with each object: deploy/upload.sh stores its Cache-Control.
+// tests/publishing/test_object_storage.py runs this very file, as CloudFront does, in front of an
+// S3-compatible server (moto) holding the site as deploy/upload.sh uploads it, and asks it every
+// address of the built sample.
 
 var BASE = '/';
 

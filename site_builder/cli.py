@@ -10,6 +10,7 @@ import time
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from site_builder.config import SiteConfig
 from site_builder.domain.model import Catalog
@@ -25,6 +26,11 @@ from site_builder.problems import Problems, Severity
 from site_builder.progress import Progress
 from site_builder.records.schema import json_schema
 from site_builder.records.validate import UNTRANSLATED_CODE, load_catalog, note_kind, record_paths
+
+if TYPE_CHECKING:  # imported where used: the spreadsheet modules load only for import/export
+    from site_builder.paper.stamps import Artwork
+    from site_builder.sheets.importer import ImportOptions
+    from site_builder.sheets.lots.find import Workbook
 
 
 def _date(text: str) -> date:
@@ -44,6 +50,17 @@ def _day_first(text: str) -> date:
     return found
 
 
+def _province_name(text: str) -> str:
+    """A province's name, old or new ("Ninh Thuận", "tỉnh Khánh Hòa", "TP.HCM")."""
+    from site_builder.domain.places import resolve_address
+
+    if resolve_address("", province_hint=text).province is None:
+        raise argparse.ArgumentTypeError(
+            f"không biết tỉnh '{text}'; ghi tên tỉnh, thành phố (cũ hay mới), vd. 'Khánh Hòa', "
+            f"'Ninh Thuận' / unknown province '{text}'")
+    return text.strip()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ocop", description="Danh mục sản phẩm OCOP: kiểm tra hồ sơ, dựng trang, xem trước.")
@@ -54,6 +71,9 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="kiểm tra mọi hồ sơ trong products/")
     check.add_argument("--as-of", type=_date, help="xét tình trạng tại ngày này (YYYY-MM-DD)")
     check.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ thông báo")
+    check.add_argument("--format", choices=("text", "github"), default="text",
+                       help="github: thêm chú thích (annotation) của GitHub Actions tại tệp và dòng "
+                            "/ github: GitHub Actions annotations at file and line too")
 
     build = sub.add_parser("build", help="kiểm tra rồi dựng toàn bộ trang web")
     build.add_argument("--as-of", type=_date, help="tính tình trạng chứng nhận tại ngày này")
@@ -64,12 +84,15 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--draft", action="store_true",
                        help="bản nháp: cho phép site_url mẫu, trang có nhãn 'Bản nháp'")
 
-    stamps = sub.add_parser("stamps", help="tạo tem QR để in (SVG, PNG 600 dpi, tờ A4 PDF)")
+    stamps = sub.add_parser("stamps", help="tạo tem QR để in (SVG, PNG theo máy in, tờ A4 PDF)")
     stamps.add_argument("ids", nargs="*", metavar="MÃ_SẢN_PHẨM",
                         help="mã sản phẩm (mặc định: mọi sản phẩm còn hiệu lực và các lô)")
     stamps.add_argument("--lot", help="chỉ in tem cho lô này (cần đúng một mã sản phẩm)")
     stamps.add_argument("--size", type=float, action="append", metavar="MM",
                         help="cạnh tem, mm (lặp lại để có nhiều cỡ; mặc định 20 và 30)")
+    stamps.add_argument("--dpi", type=int, choices=(203, 300, 600), default=600,
+                        help="độ phân giải máy in: 203 hoặc 300 (máy in nhãn nhiệt), 600 (laser, "
+                             "phun mực; mặc định): mỗi ô mã QR là một số nguyên chấm máy in")
     stamps.add_argument("--out", type=Path, default=Path("stamps"),
                         help="thư mục kết quả (mặc định: stamps/)")
     stamps.add_argument("--columns", type=int, default=0, help="số cột trên tờ A4 (mặc định: vừa khổ)")
@@ -81,7 +104,11 @@ def _parser() -> argparse.ArgumentParser:
     stamps.add_argument("--draft", action="store_true",
                         help="cho phép tên miền mẫu (tem nháp, không in lên bao bì)")
     stamps.add_argument("--check", action="store_true",
-                        help="không tạo tem, chỉ liệt kê tem in bằng bản cũ cần in lại")
+                        help="không ghi tệp: đọc thử từng tem bằng ba bộ giải mã (zbar, zxing, "
+                             "OpenCV) từ tệp và sau khi mô phỏng in, chụp bằng điện thoại")
+    stamps.add_argument("--reprint", action="store_true",
+                        help="không ghi tệp: liệt kê tem in bằng bản ocop cũ cần in lại "
+                             "(trước đây là --check)")
 
     for name, what in (("brochure", "danh mục in A4 (PDF): ảnh, tên, sao, chủ thể, câu chuyện, mã QR"),
                        ("cards", "thẻ A6 đặt bàn (4 thẻ mỗi tờ A4), mã QR lớn tới trang sản phẩm"),
@@ -117,27 +144,35 @@ def _parser() -> argparse.ArgumentParser:
         description="Đọc danh sách như văn phòng OCOP vẫn giữ (phụ lục quyết định công nhận, bảng "
         "tính cũ, CSV, phông TCVN3/VNI) hoặc bảng mẫu (--template). Luôn chạy thử trước: --dry-run.")
     imports.add_argument("file", type=Path, nargs="?", metavar="TỆP",
-                         help="bảng tính .xlsx, .xls hoặc .csv (một dòng mỗi lần công nhận)")
+                         help="bảng tính .xlsx, .xls hoặc .csv (một dòng mỗi lần công nhận), hoặc "
+                         "thư mục ảnh và tài liệu lô đặt tên theo sản phẩm, lô")
     imports.add_argument("--sheet", metavar="TRANG",
-                         help="tên hoặc số thứ tự trang tính (mặc định: trang đầu có bảng sản phẩm)")
+                         help="chỉ đọc trang này, theo tên hoặc số thứ tự (mặc định: mọi trang có bảng "
+                         "sản phẩm)")
     imports.add_argument("--decision", metavar="SỐ",
                          help="số quyết định công nhận cho mọi dòng, vd. 1234/QĐ-UBND")
     imports.add_argument("--decision-date", type=_day_first, metavar="NGÀY",
                          help="ngày quyết định cho mọi dòng, vd. 12/06/2025")
     imports.add_argument("--authority", metavar="CƠ_QUAN",
                          help="cơ quan công nhận cho mọi dòng, vd. 'UBND tỉnh Ninh Thuận'")
-    imports.add_argument("--province", metavar="TỈNH",
+    imports.add_argument("--province", metavar="TỈNH", type=_province_name,
                          help="tỉnh của các địa chỉ không ghi tỉnh (tên cũ hay mới đều được)")
     imports.add_argument("--regime", choices=("1048", "148", "148+1489", "26"),
                          help="bộ tiêu chí đánh giá cho mọi dòng")
+    imports.add_argument("--stars", type=int, choices=(3, 4, 5), metavar="SAO",
+                         help="hạng sao cho mọi dòng (3, 4 hoặc 5) khi bảng không có cột hạng sao và "
+                         "tiêu đề, tên trang không ghi")
     imports.add_argument("--update", action="store_true",
                          help="cập nhật hồ sơ đã có (chỉ các trường có trong bảng)")
-    imports.add_argument("--dry-run", action="store_true", help="chỉ cho biết sẽ làm gì, không ghi")
+    imports.add_argument("--dry-run", action="store_true",
+                         help="chỉ cho biết sẽ làm gì; không ghi hồ sơ nào (bảng việc cần làm của "
+                         "--todo thì vẫn ghi)")
     imports.add_argument("--skip-invalid", action="store_true",
                          help="vẫn ghi các sản phẩm hợp lệ khi có dòng lỗi")
     imports.add_argument("--todo", type=Path, metavar="TỆP.xlsx",
-                         help="ghi bảng việc cần làm: mỗi sản phẩm một dòng, những gì đã đọc, suy ra, "
-                         "cần hỏi, còn thiếu; điền xong nhập lại bằng --update")
+                         help="ghi bảng việc cần làm (.xlsx, hoặc .csv), cả khi chạy thử: mỗi sản "
+                         "phẩm một dòng, những gì đã đọc, suy ra, cần hỏi, còn thiếu; điền xong nhập "
+                         "lại bằng --update")
     imports.add_argument("--template", type=Path, metavar="TỆP",
                          help="ghi bảng tính mẫu (cột, hướng dẫn, 26 bộ sản phẩm) rồi thoát")
     imports.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ thông báo")
@@ -183,6 +218,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     catalog, problems = load_catalog(site)
     root = site.products_dir.parent
     blocking = Problems([p for p in problems.items if p.severity is not Severity.NOTE])
+    github = args.format == "github"
+    if github:  # the whole list, folded in the log; the annotations after it
+        print("::group::ocop check")
     for problem in blocking.sorted():
         print(problem.format(args.lang, root))
     notes: dict[str, list] = {kind: [] for kind in NOTE_HEADINGS}
@@ -193,6 +231,12 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(f"\n{heading_en if args.lang == 'en' else heading_vi}:")
             for note in notes[kind]:
                 print(note.format(args.lang, root))
+    if github:
+        from site_builder.actions.annotations import annotations
+        from site_builder.repository import repository_root
+
+        print("::endgroup::")  # GitHub names files from the repository's root
+        print("\n".join(annotations(problems.items, repository_root(root), args.lang)))
     records = len(record_paths(site.products_dir)) if site.products_dir.is_dir() else 0
     errors, warnings = len(problems.errors), len(problems.warnings)
     untranslated = sum(1 for p in problems.warnings if p.code == UNTRANSLATED_CODE)
@@ -266,13 +310,16 @@ def cmd_stamps(args: argparse.Namespace) -> int:
             print(problem.format("vi", root), file=sys.stderr)
         print("Hồ sơ có lỗi, không tạo tem. / Records have errors; no stamps made.", file=sys.stderr)
         return 1
-    if args.check:
+    if args.reprint:
         return _stamps_to_reprint(catalog, site, args)
+    sizes = tuple(args.size or DEFAULT_SIZES_MM)
+    if args.check:
+        return _check_stamps(catalog, site, args, sizes)
     sheet = SheetLayout(columns=args.columns, rows=args.rows, gap=args.gap, margin=args.margin,
                         count=args.count)
     try:
-        result = write_kit(catalog, site, args.out, ids=args.ids, lot=args.lot,
-                           sizes=tuple(args.size or DEFAULT_SIZES_MM), sheet=sheet)
+        result = write_kit(catalog, site, args.out, ids=args.ids, lot=args.lot, sizes=sizes,
+                           sheet=sheet, dpi=args.dpi)
     except (KitError, ValueError) as exc:
         print(exc, file=sys.stderr)
         print("Không tạo tem nào. / No stamps were written.", file=sys.stderr)
@@ -280,17 +327,71 @@ def cmd_stamps(args: argparse.Namespace) -> int:
     for reason in result.skipped:
         print(reason)
     for job, art in result.artworks:
-        print(f"{job.name}: {art.size:g} mm, QR phiên bản {art.qr_version}, ô {art.module:.2f} mm, "
-              f"{art.url}")
+        print(f"{job.name}: {_stamp_summary(art)}, {art.url}")
     if site.draft:
         print("BẢN NHÁP: tên miền chưa phải tên miền thật, không in tem này lên bao bì.")
     print(f"Đã ghi {len(result.written)} tệp vào {args.out}/ ({len(result.artworks)} mẫu tem).")
     return 0
 
 
+def _stamp_summary(art: Artwork) -> str:
+    """A stamp's printed size and its code, e.g. '15 mm (14.99 mm = 177 chấm 300 dpi), QR 3-M,
+    ô 4 chấm = 0.34 mm'."""
+    return (f"{art.asked:g} mm ({art.size:.2f} mm = {art.dots} chấm {art.dpi} dpi), QR "
+            f"{art.qr_version}-{art.qr_level.name}, ô {art.module_dots} chấm = {art.module:.2f} mm")
+
+
+def _check_stamps(catalog: Catalog, site: SiteConfig, args: argparse.Namespace,
+                  sizes: tuple[float, ...]) -> int:
+    """``ocop stamps --check``: every stamp of every size read by zbar, zxing-cpp and OpenCV,
+    from its files and after a simulated print and phone photo; nothing is written. Exit 1
+    when zbar or zxing misses a printed stamp (most scanner apps are built on one of them)."""
+    from site_builder.paper.print_check import DECODER_NAMES, MissingDecoders, decoders, read_stamp
+    from site_builder.paper.stamp_kit import KitError, lay_out, plan_jobs
+
+    try:
+        tools = decoders()
+    except MissingDecoders as exc:
+        print(f"Thiếu bộ giải mã để đọc thử tem: {', '.join(exc.missing)}. Cài bằng: pip install "
+              f"'ocop-catalog[check]' (và apt-get install libzbar0 libcairo2). / The stamp check "
+              f"needs: {', '.join(exc.missing)}. Install them with pip install "
+              f"'ocop-catalog[check]' (and apt-get install libzbar0 libcairo2).", file=sys.stderr)
+        return 1
+    try:
+        planned = lay_out(plan_jobs(catalog, site, args.ids, args.lot, []), sizes, args.dpi)
+    except KitError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print("Bộ giải mã / decoders: " + ", ".join(tools.versions[n] for n in DECODER_NAMES))
+    mark = {True: "đọc được", False: "KHÔNG đọc được"}
+    totals: dict[float, dict[str, list[int]]] = {}
+    missed = 0
+    for job, art in planned:
+        reading = read_stamp(tools, art)
+        files = ", ".join(f"{n} {mark[reading.files[n]]}" for n in DECODER_NAMES)
+        after = ", ".join(f"{n} {mark[reading.printed[n]]}" for n in DECODER_NAMES)
+        print(f"{job.name} {_stamp_summary(art)}\n  tệp SVG và PNG / files: {files}\n"
+              f"  in {art.asked:g} mm {art.dpi} dpi rồi chụp / printed and photographed: {after}"
+              + (f"\n  ĐỌC SAI / WRONG TEXT: {', '.join(reading.wrong)}" if reading.wrong else ""))
+        counts = totals.setdefault(art.asked, {n: [0, 0] for n in DECODER_NAMES})
+        for n in DECODER_NAMES:
+            counts[n][0] += reading.files[n]
+            counts[n][1] += reading.printed[n]
+        missed += not (reading.printed["zbar"] and reading.printed["zxing"]) or bool(reading.wrong)
+    per_size = len(planned) // max(1, len(totals))
+    for size, counts in totals.items():
+        print(f"{size:g} mm, {args.dpi} dpi: tệp / files " + ", ".join(
+            f"{n} {counts[n][0]}/{per_size}" for n in DECODER_NAMES) + " | in / printed " + ", ".join(
+            f"{n} {counts[n][1]}/{per_size}" for n in DECODER_NAMES))
+    print("(--check trước đây liệt kê tem cần in lại; nay là --reprint. / --check used to list "
+          "the stamps to reprint; that is now --reprint.)")
+    return 1 if missed else 0
+
+
 def _stamps_to_reprint(catalog: Catalog, site: SiteConfig, args: argparse.Namespace) -> int:
-    """``ocop stamps --check``: the stamps an earlier ocop printed without the code's format
-    information (those whose code takes mask 0), which many phones cannot read."""
+    """``ocop stamps --reprint`` (``--check`` until drawing version 5): the stamps an earlier
+    ocop printed without the code's format information (those whose code took mask 0), which
+    many phones cannot read."""
     from site_builder.assets.qr import printed_without_format_information
     from site_builder.paper.stamp_kit import KitError, plan_jobs
 
@@ -391,10 +492,12 @@ def cmd_offline(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from site_builder.sheets.exporter import write_template
-    from site_builder.sheets.importer import ImportOptions, apply_import, find_table, plan_import
-    from site_builder.sheets.review import change_lines, sheet_lines, skipped_lines, totals_line
+    from site_builder.sheets.importer import ImportOptions, apply_import, plan_import
+    from site_builder.sheets.lots.find import SHEET_KINDS, workbook_of
+    from site_builder.sheets.review import outcome, plan_review
+    from site_builder.sheets.sources import read_source
     from site_builder.sheets.tables import TableError
-    from site_builder.sheets.todo import write_todo
+    from site_builder.sheets.todo import todo_target_problem, write_todo
 
     if args.template:
         if args.template.exists():
@@ -407,44 +510,142 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.file is None:
         print("cần tên tệp bảng tính, hoặc --template TỆP / give a spreadsheet file", file=sys.stderr)
         return 2
-    if args.todo and args.todo.exists():
-        print(f"{args.todo} đã có, không ghi đè / {args.todo} exists; not overwritten", file=sys.stderr)
+    if args.file.is_dir():
+        return cmd_import_folder(args)
+    if args.todo and (problem := todo_target_problem(args.todo)):
+        print(f"--todo {args.todo}: {problem.vi} / {problem.en}", file=sys.stderr)
         return 1
     site = _site_config(args)
     options = ImportOptions(args.update, args.sheet, args.decision, args.decision_date,
-                            args.authority, args.province, args.regime)
+                            args.authority, args.province, args.regime, args.stars)
     try:
-        table, layout = find_table(args.file, args.sheet)
-        plan = plan_import(table, layout, site, options)
+        source = read_source(args.file, options.sheet, SHEET_KINDS)
+        workbook = workbook_of(source, options.sheet)
+        if workbook.has_lots:  # a lot log, or our template with its lot sheets filled in
+            return _import_lots(args, site, options, workbook)
+        plan = plan_import(source, site, options)
     except TableError as exc:
         print(f"{args.file}: {exc}" if not str(exc).startswith(str(args.file)) else exc,
               file=sys.stderr)
         return 1
-    lines = [*sheet_lines(plan, args.lang), *skipped_lines(plan, args.lang)]
-    lines.extend(line for change in plan.changes for line in change_lines(change, args.lang))
-    print("\n".join(lines))
-    for problem in sorted(plan.problems, key=lambda p: (p.row, p.column or 0)):
-        print(problem.format(args.file, args.lang))
-    if args.todo:
-        write_todo(args.todo, plan, args.lang)
-        print(f"Đã ghi bảng việc cần làm {args.todo} / Wrote the to-do workbook {args.todo}")
+    review = plan_review(plan, args.lang, dry_run=args.dry_run, skip_invalid=args.skip_invalid)
+    print("\n".join(review.lines()[:-1]))
+    if args.todo:  # the plan's report, even of a dry run or a list with errors; written first,
+        try:  # so that one which cannot be written stops the import whole
+            write_todo(args.todo, plan, args.lang)
+        except OSError as exc:
+            print(outcome("todo_unwritable", args.lang, path=args.todo, exc=exc), file=sys.stderr)
+            return 1
+        print(outcome("todo_written", args.lang, path=args.todo))
     if plan.errors and not args.skip_invalid:
-        print(f"{len(plan.errors)} errors: nothing written (correct the sheet, or add "
-              "--skip-invalid to write the products without errors)." if args.lang == "en" else
-              f"{len(plan.errors)} lỗi: không ghi hồ sơ nào (sửa bảng, hoặc thêm --skip-invalid "
-              "để ghi các sản phẩm không lỗi).", file=sys.stderr)
+        print(review.totals)
+        print(outcome("errors_nothing_written", args.lang, count=len(plan.errors)), file=sys.stderr)
         return 1
     if args.dry_run:
-        print(totals_line(plan, args.lang, dry_run=True))
+        print(review.totals)
         return 0
-    apply_import(plan, skip_invalid=args.skip_invalid)
-    print(totals_line(plan, args.lang) + (" Chạy 'ocop check' để xem cảnh báo." if args.lang != "en"
-                                           else " Run 'ocop check' for warnings."))
+    written = apply_import(plan, skip_invalid=args.skip_invalid)
+    totals = plan_review(plan, args.lang, skip_invalid=args.skip_invalid).totals
+    if plan.errors and not written:
+        print(totals)
+        print(outcome("skipped_all", args.lang, count=len(plan.errors)), file=sys.stderr)
+        return 1
+    print(f"{totals} {outcome('run_check', args.lang)}")  # one last line: what was done
     return 0
+
+
+def _import_lots(args: argparse.Namespace, site: SiteConfig, options: ImportOptions,
+                 workbook: Workbook) -> int:
+    """``ocop import`` of a lot log (lots and stages), after the products of the same workbook
+    when it has a product list filled in (our template): the lots may name those products."""
+    from site_builder.sheets.importer import apply_import, plan_import
+    from site_builder.sheets.lots.plan import apply_lots, plan_lots, products_of
+    from site_builder.sheets.lots.review import lot_review
+    from site_builder.sheets.review import outcome, plan_review
+    from site_builder.sheets.todo import write_todo
+
+    products = None
+    if workbook.products is not None:
+        products = plan_import(workbook.products, site, options)
+        if not products.changes and not products.problems:
+            products = None  # the template's product sheet left empty
+    if products is not None:
+        print("\n".join(plan_review(products, args.lang, dry_run=args.dry_run,
+                                    skip_invalid=args.skip_invalid).lines()[:-1]) + "\n")
+        if args.todo:  # the to-do workbook is about products
+            try:
+                write_todo(args.todo, products, args.lang)
+            except OSError as exc:
+                print(outcome("todo_unwritable", args.lang, path=args.todo, exc=exc),
+                      file=sys.stderr)
+                return 1
+            print(outcome("todo_written", args.lang, path=args.todo))
+    base, extra = products_of(products) if products is not None else ({}, [])
+    plan = plan_lots(workbook, site, base, extra)
+    errors = len(plan.errors) + (len(products.errors) if products is not None else 0)
+    review = lot_review(plan, args.lang, dry_run=args.dry_run,
+                        stamps=not errors or args.skip_invalid)
+    print("\n".join(review.lines()[:-1]))
+    if errors and not args.skip_invalid:
+        print(review.totals)
+        print(outcome("lots_nothing_written", args.lang, count=errors), file=sys.stderr)
+        return 1
+    if args.dry_run:
+        print(review.totals)
+        return 0
+    if products is not None:
+        apply_import(products, skip_invalid=args.skip_invalid)
+    apply_lots(plan, skip_invalid=args.skip_invalid)
+    print(lot_review(plan, args.lang).totals)
+    return 0
+
+
+# What only a sheet has. --update and --todo, which the import workflow passes to every upload,
+# change nothing for a folder: its files are only ever added, and its review is its to-do list.
+SHEET_ONLY = ("sheet", "decision", "decision_date", "authority", "province", "regime", "stars")
+
+
+def cmd_import_folder(args: argparse.Namespace) -> int:
+    """``ocop import FOLDER``: photos and lot documents, placed by their names."""
+    from site_builder.media_import.plan import FolderError, apply_folder, plan_folder, staging_area
+    from site_builder.media_import.review import problem_lines, review_lines, totals_line
+    from site_builder.media_import.texts import message as folder_text
+
+    lang = args.lang
+    for option in SHEET_ONLY:
+        if getattr(args, option):
+            print(folder_text("option_not_for_folder", option="--" + option.replace("_", "-"))
+                  .text(lang), file=sys.stderr)
+            return 2
+    site = _site_config(args)
+    try:
+        with staging_area(site, args.dry_run) as staging:
+            plan = plan_folder(args.file, site, staging, Progress())
+            print("\n".join(review_lines(plan, str(args.file), lang)
+                            + problem_lines(plan, str(args.file), lang)))
+            blocked = bool(plan.errors) and not args.skip_invalid
+            if args.dry_run:
+                print(totals_line(plan, lang, dry_run=True))
+                if blocked:
+                    print(folder_text("would_write_nothing", errors=len(plan.errors)).text(lang))
+                return 1 if blocked else 0
+            if blocked:
+                print(folder_text("nothing_written", errors=len(plan.errors)).text(lang),
+                      file=sys.stderr)
+                return 1
+            _, left = apply_folder(plan, site)
+    except FolderError as exc:
+        print(exc.message.text(lang), file=sys.stderr)
+        return 1
+    for reason in left:
+        print(folder_text("left_alone", reason=reason).text(lang), file=sys.stderr)
+    print(totals_line(plan, lang) + " " + folder_text("run_check").text(lang))
+    return 1 if left else 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from site_builder.sheets.exporter import export_rows, write_export
+    from site_builder.sheets.lots.export import lot_rows
 
     site = _site_config(args)
     target = args.out or Path(f"ocop-san-pham.{args.format}")
@@ -454,6 +655,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 1
     problems = Problems()
     rows = export_rows(site.products_dir, problems, args.lang)
+    lots = lot_rows(site.products_dir, problems)
     root = site.products_dir.parent
     for problem in problems.sorted():
         print(problem.format(args.lang, root), file=sys.stderr)
@@ -461,8 +663,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         print("Hồ sơ đọc không được, không xuất. / Unreadable records; nothing exported.",
               file=sys.stderr)
         return 1
-    write_export(target, rows, args.lang)
-    print(f"Đã xuất {len(rows)} dòng vào {target} / Exported {len(rows)} rows to {target}")
+    written = write_export(target, rows, args.lang, lots)
+    files = ", ".join(str(p) for p in written)
+    print(f"Đã xuất {len(rows)} dòng sản phẩm, {len(lots[0])} lô, {len(lots[1])} công đoạn vào "
+          f"{files} / Exported {len(rows)} product rows, {len(lots[0])} lots and {len(lots[1])} "
+          f"stages to {files}")
     return 0
 
 
@@ -476,7 +681,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
     site_dir = args.site_dir.resolve() if args.site_dir else site_dir
     since = args.since or (site.cache_dir / changes.PREVIOUS if site.cache_dir else None)
     if since is None:
-        print(changes.said(changes.message("no_cache_dir")), file=sys.stderr)
+        print(changes.said(changes.changes_message("no_cache_dir")), file=sys.stderr)
         return 2
     # Nothing is written into the site or the records, over the settings, or over a file that
     # is there already (unless --force): a list named like product.yml would empty it.
@@ -486,7 +691,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
             if args.since is not None:
                 changes.check_target(since, force=args.force, manifest=True, **keep_out)
             changes.mark_uploaded(site_dir, since)
-            print(changes.said(changes.message("marked", file=since)))
+            print(changes.said(changes.changes_message("marked", file=since)))
             return 0
         targets = [t for t in (args.list, args.deleted) if t is not None]
         if len(targets) == 2 and targets[0].resolve() == targets[1].resolve():

@@ -132,6 +132,32 @@ class Contact:
     zalo: str = ""
 
 
+# The Git services the form editor (Decap CMS) can save to; "git-gateway" is Netlify's.
+EDITOR_BACKENDS = ("github", "gitlab", "gitea", "git-gateway")
+EDITOR_LANGUAGES = ("vi", "en")
+
+
+@dataclass(frozen=True)
+class EditorSettings:
+    """The form editor at /admin/ (``ocop: {editor: {...}}`` in mkdocs.yml; README, "The form
+    editor"). Off unless ``enabled``: the site then has no /admin/ and no editor files."""
+
+    enabled: bool = False
+    backend: str = "github"
+    repo: str = ""  # owner/name
+    branch: str = "main"
+    # The OAuth proxy that signs people in to GitHub (e.g. a Cloudflare Worker); empty: Netlify's.
+    base_url: str = ""
+    auth_endpoint: str = ""
+    # Decap's local backend (decap-server on this computer, for `ocop serve`): True for its
+    # usual address, False for none, or the address of its API.
+    local_backend: bool | str = True
+    language: str = "vi"  # of the editor's labels and interface
+
+
+EDITOR_FIELDS = tuple(EditorSettings.__dataclass_fields__)
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     products_dir: Path
@@ -155,6 +181,7 @@ class SiteConfig:
     # Where the site is published (output/hosts.py): which files answer a slash-less GS1
     # address, and whether moved addresses are redirect rules or forwarding pages.
     host: str = "default"
+    editor: EditorSettings = field(default_factory=EditorSettings)
 
     @property
     def default_language(self) -> str:
@@ -234,6 +261,8 @@ OPTIONS: tuple[Option, ...] = (
            "1200×630 share pictures"),
     Option("host", str, SiteConfig.host, "nơi đăng trang (github-pages, nginx, object-storage...)",
            "where the site is published (github-pages, nginx, object-storage...)"),
+    Option("editor", dict, {}, "trình sửa bằng biểu mẫu tại /admin/: enabled, backend, repo, "
+           "branch...", "the form editor at /admin/: enabled, backend, repo, branch..."),
 )
 OFFICE_FIELDS = ("name", "email", "phone", "zalo")
 
@@ -265,6 +294,7 @@ def settings_from(options: dict[str, object], *, root: Path, source: Path, site_
         problems.append(_problem(name, "option_unknown", name=name,
                                  known=", ".join(o.name for o in OPTIONS)))
     as_of = _as_of(values["as_of"], problems)
+    editor = _editor(values["editor"], problems)
     languages = tuple(str(code) for code in values["languages"]) if isinstance(
         values["languages"], list) else ("vi",)
     wrong = [code for code in languages if code not in languages_known]
@@ -289,7 +319,7 @@ def settings_from(options: dict[str, object], *, root: Path, source: Path, site_
         cache_dir=(root / str(values["cache_dir"])).resolve() if values["cache_dir"] else None,
         languages=languages, site_names=tuple(sorted((str(k), str(v)) for k, v in names.items())),
         data_licence=str(values["data_licence"]), share_images=bool(values["share_images"]),
-        host=str(values["host"]),
+        host=str(values["host"]), editor=editor,
     ), []
 
 
@@ -321,3 +351,43 @@ def _as_of(value: object, problems: list[SettingProblem]) -> date | None:
     except ValueError:
         problems.append(_problem("as_of", "as_of_format", value=value))
         return None
+
+
+def _editor(value: object, problems: list[SettingProblem]) -> EditorSettings:
+    """The ``editor`` block, every problem of it reported (its kind is checked with the others)."""
+    if not isinstance(value, dict):
+        return EditorSettings()
+    found = len(problems)
+    for key in sorted(set(map(str, value)) - set(EDITOR_FIELDS)):
+        problems.append(_problem(f"editor.{key}", "editor_field_unknown", key=key,
+                                 fields=", ".join(EDITOR_FIELDS)))
+    settings = EditorSettings(**{k: v for k, v in value.items() if k in EDITOR_FIELDS})
+    kinds = len(problems)
+    texts = ("backend", "repo", "branch", "base_url", "auth_endpoint", "language")
+    for name in texts:
+        if not isinstance(getattr(settings, name), str):
+            problems.append(_problem(f"editor.{name}", "editor_text", name=name,
+                                     value=getattr(settings, name)))
+    if not isinstance(settings.enabled, bool):
+        problems.append(_problem("editor.enabled", "editor_enabled", value=settings.enabled))
+    if len(problems) > kinds:  # the checks below need text and true/false
+        return EditorSettings()
+    if settings.backend not in EDITOR_BACKENDS:
+        problems.append(_problem("editor.backend", "editor_backend", value=settings.backend,
+                                 backends=", ".join(EDITOR_BACKENDS)))
+    if settings.language not in EDITOR_LANGUAGES:
+        problems.append(_problem("editor.language", "editor_language", value=settings.language))
+    if settings.enabled and settings.backend != "git-gateway" and not re.fullmatch(
+            r"[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+", settings.repo):
+        problems.append(_problem("editor.repo", "editor_repo", value=settings.repo))
+    if not settings.branch.strip() or any(c in settings.branch for c in " ~^:?*[\\"):
+        problems.append(_problem("editor.branch", "editor_branch", value=settings.branch))
+    for name in ("base_url", "auth_endpoint"):
+        text = getattr(settings, name)
+        if text and not (name == "auth_endpoint" or re.fullmatch(r"https://[^\s<>\"']+", text)):
+            problems.append(_problem(f"editor.{name}", "editor_url", name=name, value=text))
+    local = settings.local_backend
+    if not isinstance(local, bool) and not (isinstance(local, str) and re.fullmatch(
+            r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(/[^\s<>\"']*)?", local)):
+        problems.append(_problem("editor.local_backend", "editor_local_backend", value=local))
+    return settings if len(problems) == found else EditorSettings()

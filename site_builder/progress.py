@@ -12,7 +12,8 @@ import sys
 import time
 from typing import TextIO
 
-STAGE_NAMES = {"validate": "kiểm tra hồ sơ", "render": "dựng trang", "publish": "xuất bản"}
+STAGE_NAMES = {"validate": "kiểm tra hồ sơ", "render": "dựng trang", "publish": "xuất bản",
+               "photos": "đọc và chuyển ảnh"}
 
 
 class Progress:

@@ -7,6 +7,7 @@ import os
 import shutil
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import yaml
@@ -22,6 +23,14 @@ SITE_URL = "https://ocop.khanhhoa.gov.vn/"
 OFFICE = {"name": "Văn phòng Điều phối nông thôn mới tỉnh Khánh Hòa", "email": "ocop@khanhhoa.gov.vn",
           "phone": "0258 3822 000", "zalo": "0912345678"}
 AS_OF = date(2026, 11, 22)
+
+
+def opened(code_text: str) -> str:
+    """The address a browser opens for the text a QR code carries: its scheme and host in
+    small letters (the codes write the host in capitals, which takes fewer modules)."""
+    parts = urlsplit(code_text)
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, parts.query,
+                       parts.fragment))
 
 BASE_RECORD = {
     "id": "nho-say-nhon-son",
@@ -78,6 +87,15 @@ def record(**changes: object) -> dict:
     data = copy.deepcopy(BASE_RECORD)
     data.update(copy.deepcopy(changes))
     return data
+
+
+def published_document(documents: list[dict]) -> str:
+    """The name the site publishes the last of a lot's ``documents`` under (the project's,
+    never the file's: its place in the lot, a slug of its title, the type of its content)."""
+    from site_builder.domain.site_paths import slug
+
+    kind = Path(documents[-1]["file"]).suffix.lower().lstrip(".").replace("jpeg", "jpg")
+    return f"{len(documents)}-{slug(documents[-1]['title'])}.{kind}"
 
 
 def write_record(products: Path, data: dict, *, photo: bool = True, text: str | None = None) -> Path:

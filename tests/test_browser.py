@@ -11,10 +11,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import zxingcpp
-from conftest import CHROMIUM, DRAFT_GTIN, REPO, write_mkdocs_config
+from conftest import CHROMIUM, DRAFT_GTIN, REPO, opened, write_mkdocs_config
 from PIL import Image
 from static_host import serve
 
+from site_builder.assets.qr import code_text
 from site_builder.config import SiteConfig
 from site_builder.mkdocs.build import build_site
 from site_builder.paper.stamp_files import SheetLayout
@@ -73,7 +74,24 @@ def test_svg_qr_codes_scan_in_the_browser(served, browser):
         page.wait_for_load_state("networkidle")
         shot = Image.open(io.BytesIO(page.screenshot()))
         results = zxingcpp.read_barcodes(shot)
-        assert [r.text for r in results] == [SITE_URL + path]
+        assert [r.text for r in results] == [code_text(SITE_URL + path)]
+    page.close()
+
+
+def test_a_code_with_the_host_in_capitals_opens_the_same_page(served, browser):
+    """The codes write the host in capitals (fewer modules); Chromium lowers it (WHATWG URL)
+    and asks the server for the very page the address names."""
+    site, base = served
+    page = browser.new_page()
+    for path in ("01/08936058120082", "01/08936058120082/10/B2610", "p/du-lich-cong-dong-o-lam/"):
+        carried = code_text(SITE_URL + path)
+        assert carried != SITE_URL + path
+        assert page.evaluate("u => new URL(u).href", carried) == SITE_URL + path
+        local = code_text(base.replace("127.0.0.1", "localhost") + path)
+        assert "LOCALHOST" in local
+        response = page.goto(local)
+        assert response.status == 200 and page.url == base.replace("127.0.0.1", "localhost") + path
+        assert opened(local) == page.url
     page.close()
 
 
@@ -138,14 +156,14 @@ def test_stamp_svgs_scan_in_the_browser(served, browser, tmp_path):
     for start in range(0, len(arts), 12):
         chunk = arts[start:start + 12]
         images = "".join(
-            f'<img src="{(tmp_path / job.product.id / f"{job.name}-{art.size:g}mm.svg").as_uri()}" '
+            f'<img src="{(tmp_path / job.product.id / f"{job.name}-{art.asked:g}mm.svg").as_uri()}" '
             'style="width:300px;height:300px;margin:8px">' for job, art in chunk)
         (tmp_path / "grid.html").write_text(f"<body style='margin:0'>{images}</body>")
         page.goto((tmp_path / "grid.html").as_uri())
         page.wait_for_load_state("load")
         shot = Image.open(io.BytesIO(page.screenshot(full_page=True)))
         decoded = sorted(r.text for r in zxingcpp.read_barcodes(shot))
-        assert decoded == sorted(art.url for _, art in chunk)
+        assert decoded == sorted(art.code_text for _, art in chunk)
     page.close()
 
 

@@ -10,8 +10,9 @@ PACKAGE = Path(__file__).resolve().parent.parent / "site_builder"
 # The pipeline in order; a stage may import the ones before it, never the ones after.
 STAGES = ("domain", "records", "render", "assets", "output", "publishing")
 EDGES = ("mkdocs", "cli")  # the adapters at the edge may import any stage
-FEATURES = ("paper", "sheets", "offline")  # features use the stages, and the stages not them
-SHARED = {"config", "problems", "progress"}  # used by every stage
+# Features use the stages, never used by them.
+FEATURES = ("paper", "sheets", "offline", "editor", "actions", "media_import")
+SHARED = {"config", "problems", "progress", "repository"}  # used by every stage
 
 
 def _imports(path: Path) -> set[str]:

@@ -1,22 +1,32 @@
 """QR codes for traceability pages: SVG for the site, PNG where an old address still needs
-one, cached by content hash; the printed stamps draw the same symbol (``make_code``).
+one, cached by content hash; the printed stamps draw symbols of the same text (``symbol``).
 
-Error correction M (15 %), a regular QR symbol (never Micro QR) and a 4-module quiet zone, as
-GS1 recommends for codes printed on packs.
+The smallest symbol for an address: the text a code carries is the address with its host in
+capitals (``code_text``: scheme and host are case-insensitive, RFC 3986 3.1 and 3.2.2, and
+capitals are in the QR alphanumeric set; the scheme stays in small letters, which some phone
+camera apps require), cut into the numeric, alphanumeric and byte segments that take the
+fewest bits (``segments``, an exact dynamic program), in the smallest version that holds them.
+The site's code is the smallest symbol at level L, given the most error correction that
+symbol can carry (``symbol``); a stamp chooses its level for its printed size
+(``paper/stamps.py``). Always a regular QR symbol (never Micro QR), with a 4-module quiet zone.
 
-The symbol is the one the ``qrcode`` library draws for the same bytes (the tests compare them
-module by module), computed here on whole rows held as integers: a catalog of 20,000 products
-draws 20,000 codes, and the library's pure-Python placement, error correction and mask scoring
-took 3 ms a code, ten times what this takes (``bench/assets.py``). Since drawing version 3
-every code carries its format information, mask 0 included (README, "Stamps printed before").
+Symbols are computed here on whole rows held as integers: a catalog of 20,000 products draws
+20,000 codes, and the pure-Python placement, error correction and mask scoring of the ``qrcode``
+library took 3 ms a code, ten times what this takes (``bench/assets.py``). The tests compare
+every symbol with Nayuki's reference encoder given the same segments, module by module. Since
+drawing version 3 every code carries its format information, mask 0 included (README, "Stamps
+printed before"); codes drawn before version 5 carried the whole address as bytes at level M
+(``legacy_symbol``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from enum import IntEnum
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
@@ -26,7 +36,6 @@ import qrcode
 from PIL import Image
 from qrcode import util
 from qrcode.base import rs_blocks
-from qrcode.constants import ERROR_CORRECT_M
 from qrcode.exceptions import DataOverflowError
 
 from site_builder.assets.blob_cache import blob_cache
@@ -35,8 +44,26 @@ QUIET_ZONE_MODULES = 4
 PNG_MODULE_PIXELS = 8
 # Bump when the drawing changes, so cached codes are redrawn. 3: codes that took mask 0 lacked
 # their format information before (README, "Stamps printed before ..."). 4: the PNG is
-# compressed at zlib's default level (same pixels, other bytes).
-_VERSION = "4"
+# compressed at zlib's default level (same pixels, other bytes). 5: the smallest symbol (host
+# in capitals, optimal segments, level chosen for the symbol) instead of bytes at level M.
+_VERSION = "5"
+
+
+class Level(IntEnum):
+    """Error correction, from least to most; the value is the level's format-information field
+    (ISO/IEC 18004 table 12), as ``qrcode`` numbers them."""
+
+    L = 1  # about 7 % of codewords can be restored
+    M = 0  # 15 %
+    Q = 3  # 25 %
+    H = 2  # 30 %
+
+    @property
+    def rank(self) -> int:
+        return LEVELS.index(self)
+
+
+LEVELS = (Level.L, Level.M, Level.Q, Level.H)
 
 
 @dataclass(frozen=True)
@@ -50,9 +77,185 @@ class Symbol:
     """A QR symbol without its quiet zone: each row as a string of '1' (dark) and '0'."""
 
     version: int
+    level: Level
     mask: int
     rows: tuple[str, ...]
     codewords: tuple[int, ...]  # data then error correction, in placement order
+    segments: tuple[Segment, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(part.text for part in self.segments)
+
+    def matrix(self, border: int = QUIET_ZONE_MODULES) -> list[list[bool]]:
+        """The modules, True where dark, with ``border`` light modules on every side."""
+        side = len(self.rows) + 2 * border
+        light = [False] * side
+        return ([light[:] for _ in range(border)]
+                + [[False] * border + [m == "1" for m in row] + [False] * border
+                   for row in self.rows]
+                + [light[:] for _ in range(border)])
+
+
+# --- the text and its segments ----------------------------------------------------------------
+
+NUMERIC, ALPHANUMERIC, BYTE = "numeric", "alphanumeric", "byte"
+_MODE_INDICATOR = {NUMERIC: util.MODE_NUMBER, ALPHANUMERIC: util.MODE_ALPHA_NUM,
+                   BYTE: util.MODE_8BIT_BYTE}
+_ALPHANUMERIC_SET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
+_ALPHANUMERIC_VALUE = {char: value for value, char in enumerate(_ALPHANUMERIC_SET)}
+# Count-indicator lengths for versions 1-9, 10-26 and 27-40 (ISO/IEC 18004 table 3).
+_GROUPS = ((range(1, 10), {NUMERIC: 10, ALPHANUMERIC: 9, BYTE: 8}),
+           (range(10, 27), {NUMERIC: 12, ALPHANUMERIC: 11, BYTE: 16}),
+           (range(27, 41), {NUMERIC: 14, ALPHANUMERIC: 13, BYTE: 16}))
+# A host that may be written in capitals: letters, digits, dots and hyphens, maybe a port.
+_PLAIN_HOST = re.compile(r"(https?://)([a-z0-9.-]+(?::[0-9]+)?)(?=[/?#]|$)", re.ASCII)
+
+
+def code_text(url: str) -> str:
+    """The text a code carries for ``url``: the same address with its host in capitals, when
+    the host is plain ASCII (an internationalised or unusual host is left as it is). Every
+    browser opens the same page (the WHATWG URL parser lowers the host); GS1 Digital Link
+    parsers accept it (GS1's Syntax Engine, biip). The scheme stays in small letters: some
+    camera apps open only 'http(s)://' written so."""
+    match = _PLAIN_HOST.match(url)
+    if match is None:
+        return url
+    return match.group(1) + match.group(2).upper() + url[match.end():]
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of the text in one mode."""
+
+    mode: str
+    text: str
+
+    @property
+    def count(self) -> int:
+        """The number the count indicator holds: characters, or bytes in byte mode."""
+        return len(self.text.encode("utf-8")) if self.mode == BYTE else len(self.text)
+
+    def data(self) -> tuple[int, int]:
+        """The segment's data bits after its count indicator, as (bits, how many)."""
+        if self.mode == BYTE:
+            raw = self.text.encode("utf-8")
+            return int.from_bytes(raw, "big"), 8 * len(raw)
+        value, length = 0, 0
+        if self.mode == NUMERIC:
+            for i in range(0, len(self.text), 3):
+                group = self.text[i:i + 3]
+                width = (4, 7, 10)[len(group) - 1]
+                value, length = value << width | int(group), length + width
+        else:
+            for i in range(0, len(self.text), 2):
+                pair = [_ALPHANUMERIC_VALUE[c] for c in self.text[i:i + 2]]
+                width = 11 if len(pair) == 2 else 6
+                number = pair[0] * 45 + pair[1] if len(pair) == 2 else pair[0]
+                value, length = value << width | number, length + width
+        return value, length
+
+
+def _char_cost(mode: str, char: str, phase: int) -> int:
+    """Bits that ``char`` adds to a segment of ``mode`` already holding ``phase`` characters
+    past its last complete group (numeric groups of 3 digits take 10 bits: 4, then 3 and 3;
+    alphanumeric pairs take 11: 6 then 5)."""
+    if mode == NUMERIC:
+        return 4 if phase == 0 else 3
+    if mode == ALPHANUMERIC:
+        return 6 if phase == 0 else 5
+    return 8 * len(char.encode("utf-8"))
+
+
+_PHASES = {NUMERIC: 3, ALPHANUMERIC: 2, BYTE: 1}
+_STATES = tuple((mode, phase) for mode, phases in _PHASES.items() for phase in range(phases))
+
+
+def segments(text: str, count_bits: dict[str, int]) -> tuple[tuple[Segment, ...], int]:
+    """The segments of ``text`` that take the fewest bits, headers included, with these
+    count-indicator lengths, and that number of bits.
+
+    An exact dynamic program over the characters: a state is the mode of the segment the
+    character ends and how far into a group of digits (3) or characters (2) it is, so each
+    step's cost is exact; a new segment costs its mode indicator and count indicator."""
+    if not text:
+        return (), 0
+    allowed = [(NUMERIC,) * char.isdigit() + (ALPHANUMERIC,) * (char in _ALPHANUMERIC_VALUE)
+               + (BYTE,) for char in text]
+    # cost[state], and for each position the state each state came from (None: a new segment)
+    cost: dict[tuple[str, int], int] = {}
+    trail: list[dict[tuple[str, int], tuple[tuple[str, int] | None, bool]]] = []
+    for i, char in enumerate(text):
+        best_before = min(cost.values()) if cost else 0
+        best_state = min(cost, key=cost.__getitem__) if cost else None
+        step: dict[tuple[str, int], int] = {}
+        came: dict[tuple[str, int], tuple[tuple[str, int] | None, bool]] = {}
+        for mode in allowed[i]:
+            phases = _PHASES[mode]
+            start = best_before + 4 + count_bits[mode] + _char_cost(mode, char, 0)
+            step[(mode, 1 % phases)], came[(mode, 1 % phases)] = start, (best_state, True)
+            for phase in range(phases):
+                before = cost.get((mode, phase))
+                if before is None:
+                    continue
+                state = (mode, (phase + 1) % phases)
+                total = before + _char_cost(mode, char, phase)
+                if state not in step or total < step[state]:
+                    step[state], came[state] = total, ((mode, phase), False)
+        cost = step
+        trail.append(came)
+    end = min(cost, key=cost.__getitem__)
+    bits = cost[end]
+    runs: list[Segment] = []
+    state: tuple[str, int] | None = end
+    stop = len(text)
+    for i in range(len(text) - 1, -1, -1):
+        assert state is not None
+        previous, new_segment = trail[i][state]
+        if new_segment:
+            runs.append(Segment(state[0], text[i:stop]))
+            stop = i
+        state = previous
+    return tuple(reversed(runs)), bits
+
+
+def capacity_bits(version: int, level: Level) -> int:
+    return util.BIT_LIMIT_TABLE[level][version]
+
+
+@lru_cache(maxsize=4096)
+def _segments_in(text: str, group: int) -> tuple[tuple[Segment, ...], int]:
+    """``segments`` with the count-indicator lengths of a group of versions, once per text."""
+    return segments(text, _GROUPS[group][1])
+
+
+@lru_cache(maxsize=4096)
+def fit(text: str, level: Level) -> tuple[int, tuple[Segment, ...]]:
+    """The smallest version that holds ``text`` at ``level``, and its segments."""
+    for group, (versions, _) in enumerate(_GROUPS):
+        parts, bits = _segments_in(text, group)
+        for version in versions:
+            if bits <= capacity_bits(version, level):
+                return version, parts
+    raise DataOverflowError()
+
+
+@lru_cache(maxsize=160)
+def correctable_codewords(version: int, level: Level) -> int:
+    """How many wrong codewords a symbol can restore: half its error correction codewords."""
+    return sum((block.total_count - block.data_count) // 2 for block in rs_blocks(version, int(level)))
+
+
+def smallest_symbols(url: str) -> dict[Level, int]:
+    """For each level, the smallest version that holds the code text of ``url``."""
+    text = code_text(url)
+    versions = {}
+    for level in LEVELS:
+        try:
+            versions[level] = fit(text, level)[0]
+        except DataOverflowError:
+            break
+    return versions
 
 
 # --- the grid of one version ------------------------------------------------------------------
@@ -64,7 +267,7 @@ class Symbol:
 
 @dataclass(frozen=True)
 class _Grid:
-    """What is fixed for every symbol of one version at level M."""
+    """What is fixed for every symbol of one version."""
 
     version: int
     count: int  # modules across
@@ -74,17 +277,17 @@ class _Grid:
     modules: int  # 1 at every module, 0 at the gaps
     scored_function: tuple[int, int]  # dark function modules as masks are scored: rows, columns
     masks: tuple[tuple[int, int], ...]  # per mask, the data modules it inverts: rows, columns
-    function: tuple[int, ...]  # per mask, dark function modules with format information (rows)
 
     @property
     def stride(self) -> int:
         return self.count + 1
 
 
-def _function_modules(version: int, mask: int, scoring: bool) -> list[list[bool | None]]:
+def _function_modules(version: int, level: Level, mask: int,
+                      scoring: bool) -> list[list[bool | None]]:
     """The function patterns as ``qrcode`` lays them out, None where data goes. ``scoring``:
     format and version information left light, as ISO/IEC 18004 scores the masks."""
-    probe = qrcode.QRCode(version=version, error_correction=ERROR_CORRECT_M)
+    probe = qrcode.QRCode(version=version, error_correction=int(level))
     probe.modules_count = count = version * 4 + 17
     probe.modules = [[None] * count for _ in range(count)]
     probe.setup_position_probe_pattern(0, 0)
@@ -126,7 +329,7 @@ def _as_int(cells: set[tuple[int, int]], count: int, column_major: bool = False)
 def _grid(version: int) -> _Grid:
     count = version * 4 + 17
     stride = count + 1
-    scoring = _function_modules(version, 0, scoring=True)
+    scoring = _function_modules(version, Level.M, 0, scoring=True)
     order = _placement_order(scoring)
     blank = len(order)  # index of a '0' after the padded data bits
     position = {cell: i for i, cell in enumerate(order)}
@@ -141,12 +344,18 @@ def _grid(version: int) -> _Grid:
         inverts = util.mask_func(pattern)
         cells = {(r, c) for r, c in order if inverts(r, c)}
         masks.append((_as_int(cells, count), _as_int(cells, count, column_major=True)))
-    function = tuple(
-        _as_int({(r, c) for r, row in enumerate(_function_modules(version, pattern, False))
-                 for c, cell in enumerate(row) if cell}, count) for pattern in range(8))
     return _Grid(version, count, len(order), itemgetter(*row_major), itemgetter(*column_major),
                  modules, (_as_int(dark, count), _as_int(dark, count, column_major=True)),
-                 tuple(masks), function)
+                 tuple(masks))
+
+
+@lru_cache(maxsize=160)
+def _function(version: int, level: Level) -> tuple[int, ...]:
+    """Per mask, the dark function modules with the format information of ``level`` (rows)."""
+    count = version * 4 + 17
+    return tuple(
+        _as_int({(r, c) for r, row in enumerate(_function_modules(version, level, pattern, False))
+                 for c, cell in enumerate(row) if cell}, count) for pattern in range(8))
 
 
 # --- the data codewords -----------------------------------------------------------------------
@@ -186,32 +395,20 @@ def _error_correction(data: bytes, degree: int) -> bytes:
     return remainder.to_bytes(degree, "big")
 
 
-def _segment(data: bytes) -> tuple[int, int, int]:
-    """The mode, and the data in that mode as (bits, how many bits), as ``qrcode`` chooses it
-    for ``add_data(data, optimize=0)``: bytes, unless the data is all digits or all of the
-    alphanumeric set."""
-    segment = util.QRData(data)
-    if segment.mode == util.MODE_8BIT_BYTE:
-        return segment.mode, int.from_bytes(data, "big"), 8 * len(data)
-    buffer = util.BitBuffer()
-    segment.write(buffer)
-    spare = 8 * len(buffer.buffer) - len(buffer)
-    return segment.mode, int.from_bytes(bytes(buffer.buffer), "big") >> spare, len(buffer)
-
-
-def _codewords(data: bytes) -> tuple[int, list[int]]:
-    """The smallest version that holds ``data`` at level M, and its codewords in the order they
-    are placed: data blocks then error correction blocks, interleaved."""
-    mode, payload, payload_bits = _segment(data)
-    limits = util.BIT_LIMIT_TABLE[ERROR_CORRECT_M]
-    for version in range(1, 41):
-        length_bits = util.length_in_bits(mode, version)
-        if 4 + length_bits + payload_bits <= limits[version]:
-            break
-    else:
+def _codewords(parts: tuple[Segment, ...], version: int, level: Level) -> list[int]:
+    """The codewords of ``parts`` in ``version`` at ``level``, in the order they are placed:
+    data blocks then error correction blocks, interleaved."""
+    count_bits = next(bits for versions, bits in _GROUPS if version in versions)
+    bits, used = 0, 0
+    for part in parts:
+        payload, payload_bits = part.data()
+        width = count_bits[part.mode]
+        bits = ((bits << 4 | _MODE_INDICATOR[part.mode]) << width | part.count) << payload_bits
+        bits |= payload
+        used += 4 + width + payload_bits
+    limit = capacity_bits(version, level)
+    if used > limit:
         raise DataOverflowError()
-    bits = ((mode << length_bits | len(data)) << payload_bits) | payload
-    used, limit = 4 + length_bits + payload_bits, limits[version]
     terminator = min(limit - used, 4)  # up to four 0 bits, then 0 bits to a whole byte
     terminator += -(used + terminator) % 8
     bits <<= terminator
@@ -219,12 +416,12 @@ def _codewords(data: bytes) -> tuple[int, list[int]]:
     padding = bytes((0xEC, 0x11)[i % 2] for i in range((limit - used) // 8))
     stream = (bits.to_bytes(used // 8, "big") if used else b"") + padding
     blocks, errors, offset = [], [], 0
-    for block in rs_blocks(version, ERROR_CORRECT_M):
+    for block in rs_blocks(version, int(level)):
         chunk = stream[offset:offset + block.data_count]
         offset += block.data_count
         blocks.append(chunk)
         errors.append(_error_correction(chunk, block.total_count - block.data_count))
-    return version, _interleave(blocks) + _interleave(errors)
+    return _interleave(blocks) + _interleave(errors)
 
 
 def _interleave(blocks: list[bytes]) -> list[int]:
@@ -267,10 +464,10 @@ def _penalty(rows: int, columns: int, grid: _Grid) -> int:
     return score + 10 * int(abs(dark_share * 100 - 50) / 5)
 
 
-def symbol(url: str) -> Symbol:
-    """The smallest regular QR symbol for ``url`` at level M, with the mask of least penalty
+def _draw(parts: tuple[Segment, ...], version: int, level: Level) -> Symbol:
+    """The symbol of ``parts`` in ``version`` at ``level``, with the mask of least penalty
     and its format information written whichever mask wins, mask 0 included."""
-    version, codewords = _codewords(url.encode("utf-8"))
+    codewords = _codewords(parts, version, level)
     grid = _grid(version)
     bits = "".join(map("{:08b}".format, codewords)).ljust(grid.capacity + 1, "0")
     rows = int("".join(grid.to_rows(bits)), 2)
@@ -279,23 +476,47 @@ def symbol(url: str) -> Symbol:
     scores = [_penalty(rows ^ mask_rows | scored_rows, columns ^ mask_columns | scored_columns, grid)
               for mask_rows, mask_columns in grid.masks]
     mask = scores.index(min(scores))
-    placed = format(rows ^ grid.masks[mask][0] | grid.function[mask], f"0{grid.count * grid.stride}b")
-    return Symbol(version, mask, tuple(placed[r * grid.stride:r * grid.stride + grid.count]
-                                       for r in range(grid.count)), tuple(codewords))
+    placed = format(rows ^ grid.masks[mask][0] | _function(version, level)[mask],
+                    f"0{grid.count * grid.stride}b")
+    return Symbol(version, level, mask, tuple(placed[r * grid.stride:r * grid.stride + grid.count]
+                                              for r in range(grid.count)),
+                  tuple(codewords), parts)
 
 
-def make_code(url: str) -> qrcode.QRCode:
-    """``symbol(url)`` as a ``qrcode.QRCode`` (4-module quiet zone), for code that draws from
-    its matrix (``get_matrix()``)."""
-    drawn = symbol(url)
-    code = qrcode.QRCode(version=drawn.version, error_correction=ERROR_CORRECT_M,
-                         border=QUIET_ZONE_MODULES, box_size=PNG_MODULE_PIXELS,
-                         mask_pattern=drawn.mask)
-    code.add_data(url.encode("utf-8"), optimize=0)
-    code.modules_count = len(drawn.rows)
-    code.modules = [[module == "1" for module in row] for row in drawn.rows]
-    code.data_cache = list(drawn.codewords)  # made: get_matrix() places nothing again
-    return code
+def symbol(url: str, level: Level | None = None, version: int | None = None) -> Symbol:
+    """The code for ``url``: its text in the fewest bits (``code_text``, ``segments``).
+
+    With no level, the site's code: the smallest symbol at level L, raised to the highest
+    level that holds the text in the same version (more correction at no cost in size). With
+    a level, the smallest version that holds the text at that level, or ``version`` (larger)."""
+    text = code_text(url)
+    if level is None:
+        smallest, _ = fit(text, Level.L)
+        level = max((lv for lv, v in smallest_symbols(url).items() if v == smallest),
+                    key=lambda lv: lv.rank)
+    fitted, parts = fit(text, level)
+    if version is not None and version != fitted:
+        if version < fitted:
+            raise DataOverflowError()
+        parts = _segments_in(text, next(group for group, (versions, _) in enumerate(_GROUPS)
+                                        if version in versions))[0]
+    return _draw(parts, version or fitted, level)
+
+
+def legacy_symbol(url: str) -> Symbol:
+    """The code ocop drew for ``url`` before drawing version 5: the whole address in one
+    segment (bytes, as it is never all digits nor capitals) at level M, the smallest version."""
+    mode = (NUMERIC if url.isdigit() else
+            ALPHANUMERIC if all(c in _ALPHANUMERIC_VALUE for c in url) else BYTE)
+    parts = (Segment(mode, url),)
+    count = len(url.encode("utf-8")) if mode == BYTE else len(url)
+    payload_bits = parts[0].data()[1]
+    for versions, count_bits in _GROUPS:
+        for version in versions:
+            if (4 + count_bits[mode] + payload_bits <= capacity_bits(version, Level.M)
+                    and count < 1 << count_bits[mode]):
+                return _draw(parts, version, Level.M)
+    raise DataOverflowError()
 
 
 def printed_without_format_information(url: str) -> bool:
@@ -304,7 +525,7 @@ def printed_without_format_information(url: str) -> bool:
     Those codes were the ones whose best mask is 0: the symbol kept the mask-scoring placement,
     whose format modules are light. Many readers (zbar among them) cannot read them, so their
     stamps must be printed again (README, "Stamps")."""
-    return symbol(url).mask == 0
+    return legacy_symbol(url).mask == 0
 
 
 # --- drawing ----------------------------------------------------------------------------------

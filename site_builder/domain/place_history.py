@@ -473,6 +473,14 @@ def _read(parts: list[_Part]) -> _Reading:
     return reading
 
 
+def province_written(address: str) -> str | None:
+    """The part of ``address`` that names its province, as written ("tỉnh Ninh Thuận"), if any."""
+    reading = _read(_parts(str(address or "")))
+    if reading.province is None or _province_scope(reading.province) is None:
+        return None
+    return reading.province.text
+
+
 def _raw(part: _Part) -> _Part:
     """The part read as a name, type word included ("Đường Thượng" is a commune of Hà Giang)."""
     return _Part(part.text, None, "", _bare(part.text))
@@ -652,7 +660,8 @@ def _resolve(address: str, province_hint: str | None, district_hint: str | None)
     province_part = reading.province
     if province_part is None and (hint := _hint_part(province_hint, _PROVINCE)):
         province_part = hint
-        notes.append((f"tỉnh theo gợi ý: {hint.text}", f"province from the hint: {hint.text}"))
+        notes.append((f"địa chỉ không ghi tỉnh, coi là {hint.text}",
+                      f"the address names no province, taken to be {hint.text}"))
     scope = _province_scope(province_part) if province_part else None
     if province_part and scope is None:
         notes.append((f"không biết tỉnh '{province_part.text}'", f"unknown province '{province_part.text}'"))
@@ -662,7 +671,8 @@ def _resolve(address: str, province_hint: str | None, district_hint: str | None)
             district_part = untyped.pop(0)
     if district_part is None and (hint := _hint_part(district_hint, _DISTRICT)):
         district_part = hint
-        notes.append((f"huyện theo gợi ý: {hint.text}", f"district from the hint: {hint.text}"))
+        notes.append((f"địa chỉ không ghi huyện, coi là {hint.text}",
+                      f"the address names no district, taken to be {hint.text}"))
     tiers = _districts(district_part, scope, notes)
     commune_part = reading.commune or (untyped[0] if untyped else None)
     commune_part = commune_part or _street_as_commune(reading.streets, scope, tiers[0] if tiers else [])

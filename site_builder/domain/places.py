@@ -224,9 +224,23 @@ def _old_province_patterns() -> list[tuple[str, re.Pattern[str]]]:
 
 
 def old_provinces_mentioned(address: str) -> list[str]:
-    """Pre-2025 province names that appear in an address written the old way."""
-    key = ascii_fold(address)
+    """Pre-2025 province names an address written the old way gives as its province. A hamlet,
+    commune or district named like a province ("Ấp Bình Thuận", "xã Hòa Bình") is not one."""
+    from site_builder.domain import place_history
+
+    written = place_history.province_written(address)
+    if written is None:
+        return []
+    key = ascii_fold(written)
     return [old for old, pattern in _old_province_patterns() if pattern.search(key)]
+
+
+def names_a_province(address: str) -> bool:
+    """Whether an address ends in its province, old or new ("..., tỉnh Nam Định", "..., Huế");
+    a town called "thành phố" (Phan Rang - Tháp Chàm) is no province."""
+    from site_builder.domain import place_history
+
+    return place_history.province_written(address) is not None
 
 
 def resolve_address(address: str, province_hint: str | None = None,

@@ -80,27 +80,29 @@ def _check_replaceable(site_dir: Path) -> None:
 
 def build_site(config_file: Path, *, site_dir: Path | None = None, as_of: date | None = None,
                draft: bool = False, progress: Progress | None = None,
-               only: frozenset[str] | None = None, host: str | None = None) -> BuildResult:
+               only: frozenset[str] | None = None, host: str | None = None,
+               editor: bool = True) -> BuildResult:
     """``only``: the ids of the products to build (``ocop offline --province``); the others
     are left out as if their records were not there. None builds every product. ``host``
-    replaces the ``host`` of mkdocs.yml (the offline kit is read from files: ``default``)."""
+    replaces the ``host`` of mkdocs.yml (the offline kit is read from files: ``default``).
+    ``editor``: False leaves the form editor out whatever mkdocs.yml says (the offline kit)."""
     # A build holds tens of thousands of small objects until it ends; collect garbage rarely,
     # then give the process its own settings back, whether the build succeeded or not.
     thresholds = gc.get_threshold()
     gc.set_threshold(50_000, 50, 100)
     try:
-        return _build_site(config_file, site_dir, as_of, draft, progress, only, host)
+        return _build_site(config_file, site_dir, as_of, draft, progress, only, host, editor)
     finally:
         gc.set_threshold(*thresholds)
 
 
 def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, draft: bool,
                 progress: Progress | None, only: frozenset[str] | None,
-                host: str | None = None) -> BuildResult:
+                host: str | None = None, editor: bool = True) -> BuildResult:
     """The build, stage by stage. Only stage 4 runs MkDocs, for what only it does: the few
     navigation pages and the page shell in the theme's layout."""
     # 1. Settings: the ocop block of mkdocs.yml, where the site goes, what the last build left.
-    config, plugin, site_config = _settings(config_file, as_of, draft, host)
+    config, plugin, site_config = _settings(config_file, as_of, draft, host, editor)
     final = (site_dir or Path(config.site_dir)).resolve()
     _check_replaceable(final)
     publish.recover_swap(final)  # a full build killed between its two renames
@@ -140,7 +142,11 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
 
     # 3. Plan: every page and unit of the site, each with the key that says if it changed.
     plugin.preloaded = (catalog, problems)
-    plugin.preplanned = plan_for_host(catalog, site_config, templates)
+    try:
+        plugin.preplanned = plan_for_host(catalog, site_config, templates,
+                                          Path(config.config_file_path).parent)
+    except PluginError as exc:  # the editor's script could not be had
+        raise BuildError(str(exc)) from None
     scratch = _scratch_folder(final)
     try:
         # 4. Shell: MkDocs renders the navigation pages and the page shell of each folder depth.
@@ -187,8 +193,8 @@ def _keep_only(catalog: Catalog, problems: Problems, ids: frozenset[str]
     return kept, replace(problems, items=[p for p in problems.items if p.path not in left_out])
 
 
-def _settings(config_file: Path, as_of: date | None, draft: bool, host: str | None = None
-              ) -> tuple[MkDocsConfig, OcopPlugin, SiteConfig]:
+def _settings(config_file: Path, as_of: date | None, draft: bool, host: str | None = None,
+              editor: bool = True) -> tuple[MkDocsConfig, OcopPlugin, SiteConfig]:
     config = load_config(config_file=str(config_file))
     plugin = ocop_plugin(config)
     # MkDocs keeps one instance of a plugin with on_startup per process (for `mkdocs serve`):
@@ -200,6 +206,8 @@ def _settings(config_file: Path, as_of: date | None, draft: bool, host: str | No
         plugin.config.draft = True
     if host is not None:
         plugin.config.host = host
+    if not editor and isinstance(plugin.config.editor, dict):
+        plugin.config.editor = {**plugin.config.editor, "enabled": False}
     site_config = _site_config(plugin, config)
     if not site_config.draft and (reason := site_config.site_url_problem()):
         raise BuildError(f"{reason[0]}; khai báo tên miền thật trong mkdocs.yml hoặc dựng bản "

@@ -37,6 +37,8 @@ from site_builder.config import (
     site_url_form_problem,
 )
 from site_builder.domain.model import Catalog
+from site_builder.editor.admin import editor_files
+from site_builder.editor.bundle import BundleError
 from site_builder.output import shell
 from site_builder.output.hosts import DEFAULT_HOST, HOSTS
 from site_builder.output.plan import SitePage, SitePlan, base_path, language_switch, plan_site
@@ -123,13 +125,20 @@ def _jinja_cache(cache_dir: Path) -> Path:
     return folder
 
 
-def plan_for_host(catalog: Catalog, site: SiteConfig, templates: Path) -> SitePlan:
+def plan_for_host(catalog: Catalog, site: SiteConfig, templates: Path, root: Path) -> SitePlan:
     """The site's plan with what its host reads beside the pages: the host's rules file
-    (``publishing/rules.py``), which answers the moved addresses when it can take them all."""
+    (``publishing/rules.py``), which answers the moved addresses when it can take them all;
+    and the form editor's /admin/ when mkdocs.yml (in ``root``) enables it."""
     host, base = HOSTS[site.host], base_path(site.site_url)
     plan = plan_site(catalog, site, templates,
                      by_rule=lambda moved: moves_by_rule(host, moved, base))
     for name, data in rule_files(host, plan.moved if plan.moved_by_rule else [], base).items():
+        plan.add_file(name, data)
+    try:
+        admin = editor_files(site, root)
+    except BundleError as exc:
+        raise PluginError(str(exc)) from None
+    for name, data in admin.items():
         plan.add_file(name, data)
     return plan
 
@@ -200,7 +209,8 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
             raise PluginError(f"{reason[0]}. Khai báo tên miền thật trong mkdocs.yml, hoặc dựng "
                               f"bản nháp (ocop build --draft). / {reason[1]}.")
         self.templates = (Path(config.config_file_path).parent / self.config.templates_dir).resolve()
-        self.plan = self.preplanned or plan_for_host(catalog, site, self.templates)
+        self.plan = self.preplanned or plan_for_host(catalog, site, self.templates,
+                                                     Path(config.config_file_path).parent)
         self.preplanned = None
         # The catalog and plan live until the end of the build: keep the garbage collector
         # from walking them again and again while pages are rendered (a large share of the

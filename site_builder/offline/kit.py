@@ -185,11 +185,13 @@ def kit_site(config_file: Path, cache_dir: Path | None, *, as_of: date | None = 
     selection: a build from other products removes the pages of those it no longer holds."""
     if cache_dir is not None:
         yield build_site(config_file, site_dir=cache_dir / BUILD_DIR, as_of=as_of,
-                         progress=progress, only=only, host=KIT_HOST)
+                         progress=progress, only=only, host=KIT_HOST,
+                         editor=False)
         return
     with tempfile.TemporaryDirectory(prefix="ocop-offline-") as scratch:
         yield build_site(config_file, site_dir=Path(scratch) / "site", as_of=as_of,
-                         progress=progress, only=only, host=KIT_HOST)
+                         progress=progress, only=only, host=KIT_HOST,
+                         editor=False)
 
 
 def make_offline_copy(site_dir: Path, out: Path, *, holds: tuple[str, str] | None = None,

@@ -41,9 +41,10 @@ HOSTS: dict[str, Host] = {host.name: host for host in (
     # Netlify and GitLab Pages: a placeholder is a whole path segment, so '/qr/:id.png' is
     # not a pattern there and the PNG codes stay.
     Host("netlify", index_copy=False, redirect_limit=100_000, pattern_rules=False),
-    # GitLab Pages: 1,000 rules and 64 KB by default (instance settings); it redirects '/x'
-    # to '/x/' before trying 'x.html' when 'x/' is a folder (gitlab-pages reader.go).
-    Host("gitlab", index_copy=True, redirect_limit=1000, pattern_rules=False),
+    # GitLab Pages redirects '/x' to '/x/' before trying 'x.html' when 'x/' is a folder
+    # (gitlab-pages reader.go), and its _redirects drops the query string (GS1's ?17=): moved
+    # addresses keep their forwarding pages, which carry the query on.
+    Host("gitlab", index_copy=True, redirect_limit=None, pattern_rules=False),
     Host("nginx", index_copy=False, redirect_limit=1_000_000, pattern_rules=True,
          flat_trace=True),
     Host("apache", index_copy=False, redirect_limit=100_000, pattern_rules=True),

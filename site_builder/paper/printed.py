@@ -19,7 +19,7 @@ import nh3
 from fpdf import FPDF
 
 from site_builder.assets.media import square_image
-from site_builder.assets.qr import dark_runs, make_code
+from site_builder.assets.qr import dark_runs, symbol
 from site_builder.assets.typefaces import FONT_FILES
 from site_builder.config import SiteConfig
 from site_builder.domain import places
@@ -106,7 +106,7 @@ def _pdf(title: str, made_on: date) -> FPDF:
 
 def draw_qr(pdf: FPDF, url: str, x: float, y: float, size: float) -> None:
     """A QR code of ``size`` mm (quiet zone included) with its top-left corner at x, y."""
-    matrix = make_code(url).get_matrix()
+    matrix = symbol(url).matrix()
     module = size / len(matrix)
     pdf.set_fill_color(0, 0, 0)
     for row, start, end in dark_runs(matrix):

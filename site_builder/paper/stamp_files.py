@@ -1,14 +1,18 @@
-"""Stamp artwork as files: vector SVG, 600 dpi PNG and an A4 PDF sheet with crop marks.
+"""Stamp artwork as files: vector SVG, a PNG of one pixel per printer dot and an A4 PDF sheet
+with crop marks.
 
-All three draw the same ``Artwork`` from ``stamps.py``. Text is drawn from the bundled font
-(outlines in SVG, embedded in PDF), so the artwork prints the same on any machine. Files are
-cached by a hash of everything they show, so an unchanged stamp is not drawn twice.
+All three draw the same ``Artwork`` from ``stamps.py``, on the printer's grid of dots: the SVG
+counts in dots (its size in millimetres), the PNG has one pixel per dot, and the sheet puts each
+stamp's corner on a whole dot of the page. Text is drawn from the bundled font (outlines in SVG,
+embedded in PDF), so the artwork prints the same on any machine. Files are cached by a hash of
+everything they show, so an unchanged stamp is not drawn twice.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import math
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import cache
@@ -21,11 +25,10 @@ from PIL import Image, ImageDraw, ImageFont
 
 from site_builder.paper.stamps import FONT_FILES, Artwork, font
 
-PRINT_DPI = 600
 A4_MM = (210.0, 297.0)
 CROP_MARK_MM = 2.0  # length of a crop mark
 CROP_GAP_MM = 0.8  # distance between the trim line and its crop marks
-_VERSION = "1"  # bump when the drawing changes, so cached files are redrawn
+_VERSION = "2"  # bump when the drawing changes, so cached files are redrawn (2: in dots)
 
 
 # --- SVG -------------------------------------------------------------------------------------
@@ -47,10 +50,17 @@ def _fmt(value: float) -> str:
 
 
 def stamp_svg(art: Artwork) -> bytes:
-    size = _fmt(art.size)
-    modules = "".join(f"M{_fmt(r.x)} {_fmt(r.y)}h{_fmt(r.w)}v{_fmt(r.h)}h-{_fmt(r.w)}z"
-                      for r in art.rects)
-    stars = "".join("M" + "L".join(f"{_fmt(x)} {_fmt(y)}" for x, y in poly) + "z"
+    """The stamp as SVG whose user unit is one printer dot, so every module edge is a whole
+    number: a print shop's RIP or a label printer's driver places it on its grid as it is."""
+    per_mm = art.dpi / 25.4
+    side = art.dots
+
+    def at(mm: float) -> str:
+        return _fmt(mm * per_mm)
+
+    modules = "".join(f"M{round(r.x * per_mm)} {round(r.y * per_mm)}h{round(r.w * per_mm)}"
+                      f"v{round(r.h * per_mm)}h-{round(r.w * per_mm)}z" for r in art.rects)
+    stars = "".join("M" + "L".join(f"{at(x)} {at(y)}" for x, y in poly) + "z"
                     for poly in art.polygons)
     glyphs = []
     for run in art.texts:
@@ -60,14 +70,15 @@ def stamp_svg(art: Artwork) -> bytes:
         for char in run.text:
             commands, advance = _glyph_path(char, run.bold)
             if commands:
-                glyphs.append(f'<path transform="translate({_fmt(x)} {_fmt(run.baseline)}) '
-                              f'scale({scale:.6f} -{scale:.6f})" d="{commands}"/>')
+                glyphs.append(f'<path transform="translate({at(x)} {at(run.baseline)}) '
+                              f'scale({scale * per_mm:.6f} -{scale * per_mm:.6f})" d="{commands}"/>')
             x += advance * scale
+    size = _fmt(art.size)
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}mm" height="{size}mm" '
-        f'viewBox="0 0 {size} {size}">\n'
+        f'viewBox="0 0 {side} {side}">\n'
         f"<title>{escape(art.url)}</title>\n"
-        f'<rect width="{size}" height="{size}" fill="#fff"/>\n'
+        f'<rect width="{side}" height="{side}" fill="#fff"/>\n'
         f'<path fill="#000" d="{modules}"/>\n'
         f'<path fill="#000" d="{stars}"/>\n'
         f'<g fill="#000">{"".join(glyphs)}</g>\n'
@@ -84,15 +95,21 @@ def _pil_font(bold: bool, pixels: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(FONT_FILES[bold]), pixels)
 
 
-def stamp_png(art: Artwork, dpi: int = PRINT_DPI) -> bytes:
-    """The stamp as a greyscale PNG at ``dpi``; module edges fall on whole pixels."""
+def stamp_png(art: Artwork, dpi: int | None = None) -> bytes:
+    """The stamp as a greyscale PNG at ``dpi`` (the printer's: one pixel per dot); module edges
+    fall on whole pixels at the printer's resolution and its multiples."""
+    dpi = dpi or art.dpi
     scale = dpi / 25.4
     side = round(art.size * scale)
     image = Image.new("L", (side, side), 255)
     draw = ImageDraw.Draw(image)
+    def pixel(mm: float) -> int:
+        # Half up, never to even: at half the layout's resolution every edge falls on a half
+        # pixel, and rounding half to even would make modules alternately narrow and wide.
+        return math.floor(mm * scale + 0.5 + 1e-3)  # coordinates are rounded to 10 nm
+
     for r in art.rects:
-        x0, y0 = round(r.x * scale), round(r.y * scale)
-        x1, y1 = round((r.x + r.w) * scale), round((r.y + r.h) * scale)
+        x0, y0, x1, y1 = pixel(r.x), pixel(r.y), pixel(r.x + r.w), pixel(r.y + r.h)
         draw.rectangle((x0, y0, x1 - 1, y1 - 1), fill=0)
     for poly in art.polygons:
         draw.polygon([(x * scale, y * scale) for x, y in poly], fill=0)
@@ -151,9 +168,11 @@ def sheet_pdf(art: Artwork, heading: str, sheet: SheetLayout, made_on: datetime)
     block_h = rows * art.size + (rows - 1) * sheet.gap
     left = (A4_MM[0] - block_w) / 2
     top = sheet.margin + 8 + (A4_MM[1] - 2 * sheet.margin - 8 - block_h) / 2
+    dot = 25.4 / art.dpi
     for i in range(count):
-        x = left + (i % columns) * (art.size + sheet.gap)
-        y = top + (i // columns) * (art.size + sheet.gap)
+        # Each stamp's corner on a whole printer dot of the page, so its modules are too.
+        x = round((left + (i % columns) * (art.size + sheet.gap)) / dot) * dot
+        y = round((top + (i // columns) * (art.size + sheet.gap)) / dot) * dot
         _draw_artwork(pdf, art, x, y)
         _crop_marks(pdf, x, y, art.size)
     return bytes(pdf.output())
@@ -207,7 +226,8 @@ class StampCache:
 def artwork_key(art: Artwork) -> str:
     """Everything a stamp shows, the code's modules included: the same address gives other
     modules when the code's drawing changes (codes with mask 0 gained their format information)."""
-    return repr((art.url, art.size, art.rects, art.texts, art.polygons, art.module))
+    return repr((art.url, art.code_text, art.size, art.dpi, art.rects, art.texts, art.polygons,
+                 art.module))
 
 
 def made_on_utc(day) -> datetime:  # type: ignore[no-untyped-def]

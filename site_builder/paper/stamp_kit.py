@@ -13,7 +13,6 @@ from site_builder.config import SiteConfig
 from site_builder.domain.model import Batch, Catalog, Product
 from site_builder.domain.rules import status_on
 from site_builder.paper.stamp_files import (
-    PRINT_DPI,
     SheetLayout,
     StampCache,
     artwork_key,
@@ -22,7 +21,7 @@ from site_builder.paper.stamp_files import (
     stamp_png,
     stamp_svg,
 )
-from site_builder.paper.stamps import DEFAULT_SIZES_MM, Artwork, StampError, layout
+from site_builder.paper.stamps import DEFAULT_DPI, DEFAULT_SIZES_MM, Artwork, StampError, layout
 from site_builder.render.i18n import Translator
 from site_builder.render.views import urls
 
@@ -88,23 +87,34 @@ def plan_jobs(catalog: Catalog, config: SiteConfig, ids: list[str], lot: str | N
     return jobs
 
 
+def lay_out(jobs: list[StampJob], sizes: tuple[float, ...], dpi: int
+            ) -> list[tuple[StampJob, Artwork]]:
+    """Every stamp of ``jobs`` in every size, or KitError naming each stamp that cannot print
+    (all of them at once, before anything is written)."""
+    planned: list[tuple[StampJob, Artwork]] = []
+    refused: list[str] = []
+    for job in jobs:
+        for size in sizes:
+            try:
+                planned.append((job, layout(job.url, job.stars, size,
+                                            job.batch.lot if job.batch else None, dpi)))
+            except StampError as exc:
+                refused.append(f"{job.name}: {exc}")
+    if refused:
+        raise KitError("\n".join(refused))
+    return planned
+
+
 def write_kit(catalog: Catalog, config: SiteConfig, out: Path, *, ids: list[str] | None = None,
               lot: str | None = None, sizes: tuple[float, ...] = DEFAULT_SIZES_MM,
-              sheet: SheetLayout | None = None) -> KitResult:
+              sheet: SheetLayout | None = None, dpi: int = DEFAULT_DPI) -> KitResult:
     """Write SVG, PNG and an A4 sheet per stamp and size into ``out/<product id>/``.
 
     Every stamp is laid out before anything is written, so a size that cannot scan stops the
     run with nothing half-written."""
     result = KitResult()
     jobs = plan_jobs(catalog, config, ids or [], lot, result.skipped)
-    planned: list[tuple[StampJob, Artwork]] = []
-    for job in jobs:
-        for size in sizes:
-            try:
-                planned.append((job, layout(job.url, job.stars, size,
-                                            job.batch.lot if job.batch else None)))
-            except StampError as exc:
-                raise KitError(f"{job.name}: {exc}") from None
+    planned = lay_out(jobs, sizes, dpi)
     cache = StampCache(config.cache_dir / "stamps" if config.cache_dir else None)
     sheet = sheet or SheetLayout()
     sheet.grid(min(sizes))  # refuse a sheet layout that does not fit before writing anything
@@ -112,15 +122,15 @@ def write_kit(catalog: Catalog, config: SiteConfig, out: Path, *, ids: list[str]
     for job, art in planned:
         folder = out / job.product.id
         folder.mkdir(parents=True, exist_ok=True)
-        stem = f"{job.name}-{art.size:g}mm"
+        stem = f"{job.name}-{art.asked:g}mm"
         key = artwork_key(art)
         heading = (f"{job.product.name.vi} · {'Lô ' + job.batch.lot + ' · ' if job.batch else ''}"
-                   f"tem {art.size:g} mm · {art.url}")
+                   f"tem {art.size:.2f} mm, {art.dpi} dpi · {art.url}")
         if config.draft:
             heading = "BẢN NHÁP, KHÔNG IN LÊN BAO BÌ · " + heading
         files = {
             f"{stem}.svg": cache.get(key, "svg", lambda art=art: stamp_svg(art)),
-            f"{stem}.png": cache.get(key + f"|{PRINT_DPI}", "png", lambda art=art: stamp_png(art)),
+            f"{stem}.png": cache.get(key, "png", lambda art=art: stamp_png(art)),
             f"{stem}-a4.pdf": cache.get(repr((key, heading, sheet, made_on)), "pdf",
                                         lambda art=art, heading=heading: sheet_pdf(
                                             art, heading, sheet, made_on)),

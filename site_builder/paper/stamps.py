@@ -1,10 +1,20 @@
 """Print stamps: the layout of a square label with a QR code, the short address, stars and lot.
 
-The layout is computed once, in millimetres, as a list of plain shapes (rectangles, polygons,
-text runs); ``stamp_files.py`` draws the same shapes as SVG, PNG and PDF. GS1 asks for a
-module (X-dimension) of at least 0.396 mm on packs and a quiet zone of four modules; we refuse
-a size that would give a module under ``MIN_MODULE_MM`` rather than print a code that may not
-scan. The word mark is plain text: the official OCOP logo artwork is not ours to copy.
+The layout is computed once, in millimetres on the printer's grid of dots, as a list of plain
+shapes (rectangles, polygons, text runs); ``stamp_files.py`` draws the same shapes as SVG, PNG
+and PDF. A module of the code is a whole number of printer dots, so every module prints the
+same width; the code keeps its 4-module quiet zone. Which symbol, which module and which lines
+of text a size gets is decided by the print simulation (README, "Stamps for small packs"):
+
+- a module under ``MIN_MODULE_MM`` (or under 2 dots) is refused, and so is a module under
+  ``COMFORTABLE_MODULE_MM`` for a symbol that restores fewer than ``MIN_CORRECTABLE_SMALL``
+  codewords, with the smallest size that works for that address at that printer's resolution;
+- the module is made as large as the space allows, up to ``COMFORTABLE_MODULE_MM``; the lot
+  line, then the address line, make way for the code when that makes it larger;
+- then level M or more rather than L, then more lines of text, then the largest module, then
+  the most error correction that keeps it (``_choose``).
+
+The word mark is plain text: the official OCOP logo artwork is not ours to copy.
 """
 
 from __future__ import annotations
@@ -12,27 +22,54 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from fontTools.ttLib import TTFont
 
-from site_builder.assets.qr import dark_runs, make_code
+from site_builder.assets.qr import (
+    QUIET_ZONE_MODULES,
+    Level,
+    correctable_codewords,
+    dark_runs,
+    smallest_symbols,
+    symbol,
+)
 from site_builder.assets.typefaces import FONT_FILES
+from site_builder.problems import Message, catalogue
 
-MIN_MODULE_MM = 0.4
+# Measured with the print simulation (bench/stamp_sizes.py, README "Stamps for small packs"):
+# under 0.33 mm zbar misses codes a phone 12 cm away sees; from 0.42 mm OpenCV reads them too.
+MIN_MODULE_MM = 0.33
+COMFORTABLE_MODULE_MM = 0.42
+MIN_MODULE_DOTS = 2  # a one-dot module does not print as a square on any printer
+# Under a comfortable module, a symbol must restore at least this many codewords: zbar missed
+# half the version-2 level-L codes (5) at 0.34 mm, and read every version-3 level-L one (7).
+MIN_CORRECTABLE_SMALL = 7
+PRINTER_DPI = (203, 300, 600)  # thermal label printers (203, 300), laser and inkjet (600)
+DEFAULT_DPI = 600
 DEFAULT_SIZES_MM = (20.0, 30.0)
 WORD_MARK = "OCOP"
 MIN_EM_MM = 0.9  # about 2.5 pt: the smallest text we print
 LINE_FACTOR = 1.3  # line height as a multiple of the text size
 SIDE_MARGIN_MM = 0.6
+TEXT_GAP_MM = 0.3  # between the code's quiet zone and the first line
+
+
+MESSAGES = Path(__file__).parent / "messages"
+
+
+def message(code: str, **values: object) -> Message:
+    """A message of the stamps' catalogue (``paper/messages``), in both languages."""
+    return catalogue(MESSAGES).message(code, **values)
 
 
 class StampError(ValueError):
     """A stamp that cannot be printed as asked; the message says why and what would work."""
 
-    def __init__(self, vi: str, en: str) -> None:
-        super().__init__(f"{vi} / {en}")
-        self.vi, self.en = vi, en
+    def __init__(self, said: Message) -> None:
+        super().__init__(f"{said.vi} / {said.en}")
+        self.vi, self.en = said.vi, said.en
 
 
 @dataclass(frozen=True)
@@ -54,9 +91,10 @@ class TextRun:
 
 @dataclass(frozen=True)
 class Artwork:
-    """A stamp, every length in millimetres from the top-left corner; all shapes are black."""
+    """A stamp, every length in millimetres from the top-left corner; all shapes are black.
+    Every edge of the code falls on the printer's grid of dots (``dpi``)."""
 
-    size: float
+    size: float  # the printed side: the size asked, rounded to whole dots
     url: str
     rects: tuple[Rect, ...]  # the QR modules, merged into runs along each row
     polygons: tuple[tuple[tuple[float, float], ...], ...]  # the stars
@@ -64,6 +102,16 @@ class Artwork:
     module: float
     qr_version: int
     qr_box: Rect  # the code with its quiet zone
+    dpi: int = DEFAULT_DPI
+    module_dots: int = 0
+    qr_level: Level = Level.M
+    code_text: str = ""  # what the code carries (the address, host in capitals)
+    asked: float = 0.0  # the size asked, before rounding to whole dots
+
+    @property
+    def dots(self) -> int:
+        """The printed side in printer dots."""
+        return round(self.size * self.dpi / 25.4)
 
 
 @cache
@@ -115,8 +163,11 @@ def _text(text: str, bold: bool = False) -> tuple[str, object]:
     return ("text", (text, bold))
 
 
-def _lines(stars: int, lot: str | None, address: str, merge_lot: bool) -> list[_Line]:
-    mark = [_text(WORD_MARK + " ", True), ("stars", stars), _text(f" {stars} sao")]
+def _lines(stars: int, lot: str | None, address: str | None, merge_lot: bool,
+           stars_in_words: bool = True) -> list[_Line]:
+    mark = [_text(WORD_MARK + " ", True), ("stars", stars)]
+    if stars_in_words:
+        mark.append(_text(f" {stars} sao"))
     lines = []
     if lot and merge_lot:
         lines.append(_Line(tuple(mark + [_text(f" · Lô {lot}", True)])))
@@ -124,51 +175,134 @@ def _lines(stars: int, lot: str | None, address: str, merge_lot: bool) -> list[_
         lines.append(_Line(tuple(mark)))
         if lot:
             lines.append(_Line((_text(f"Lô {lot}", True),)))
-    lines.append(_Line((_text(address),)))
+    if address:
+        lines.append(_Line((_text(address),)))
     return lines
 
 
-def layout(url: str, stars: int, size: float, lot: str | None = None) -> Artwork:
-    """The stamp for ``url`` at ``size`` mm square, or StampError when it cannot scan well."""
-    code = make_code(url)
-    matrix = code.get_matrix()  # includes the 4-module quiet zone
-    count = len(matrix)
-    em = min(max(size * 0.055, 1.0), 2.6)
-    line_height = em * LINE_FACTOR
-    width = size - 2 * SIDE_MARGIN_MM
+@dataclass(frozen=True)
+class _Choice:
+    """A symbol, its module in dots and the lines under it, for one stamp."""
+
+    lines: tuple[_Line, ...]
+    level: Level
+    version: int
+    dots: int  # per module
+
+
+def _text_options(stars: int, lot: str | None, url: str, width: float) -> list[list[_Line]]:
+    """The lines under the code, from the most to the least: the lot on its own line, then
+    on the mark line; then without the address. The mark line always stays; when the lot does
+    not fit beside it, the stars are drawn without "N sao"; a set of lines that does not fit
+    the width even in the smallest text is no option."""
     address = short_address(url)
     if _Line((_text(address),)).width(MIN_EM_MM) > width:
         address = urlsplit(url).netloc  # the domain is what a reader must check anyway
-    lines: list[_Line] = []
-    module = 0.0
-    for merge_lot in (False, True):
-        lines = _lines(stars, lot, address, merge_lot)
-        module = min(size / count, (size - len(lines) * line_height - 0.3) / count)
-        if module >= MIN_MODULE_MM:
-            break
-    if module < MIN_MODULE_MM:
-        needed = math.ceil((MIN_MODULE_MM * count + len(lines) * line_height + 0.3) * 2) / 2
-        raise StampError(
-            f"tem {size:g} mm quá nhỏ cho địa chỉ này: mỗi ô mã QR chỉ còn {module:.2f} mm, cần "
-            f"ít nhất {MIN_MODULE_MM} mm để quét được; hãy dùng cỡ từ {needed:g} mm trở lên "
-            "hoặc rút ngắn tên miền, mã sản phẩm",
-            f"a {size:g} mm stamp is too small for this address: a QR module would be "
-            f"{module:.2f} mm, under the {MIN_MODULE_MM} mm that scans reliably; use "
-            f"{needed:g} mm or more, or a shorter domain or product id")
-    qr_side = module * count
-    left = (size - qr_side) / 2
-    rects = [Rect(round(left + start * module, 4), round(row * module, 4),
-                  round((end - start) * module, 4), round(module, 4))
+    options = [_lines(stars, lot, address, merge_lot=False)]
+    for kept in (address, None):
+        if lot:
+            merged = _lines(stars, lot, kept, merge_lot=True)
+            if merged[0].width(MIN_EM_MM) > width:
+                merged = _lines(stars, lot, kept, merge_lot=True, stars_in_words=False)
+            options.append(merged)
+    options.append(_lines(stars, lot, None, merge_lot=False))  # the lot on its own line
+    return [lines for lines in options if all(line.width(MIN_EM_MM) <= width for line in lines)]
+
+
+def _choose(url: str, size_dots: int, dpi: int, options: list[list[_Line]],
+            line_height: float) -> _Choice | None:
+    """The symbol, module and lines for a stamp of ``size_dots`` (None: no module big enough).
+
+    Of every set of lines and every level whose module is at least the minimum, in order of
+    preference: the largest module up to comfortable; level M or more (zbar misses level-L
+    symbols of version 2 at the smallest modules); more lines of text; the largest module;
+    the most correction. So correction never costs module size: in the simulation a larger
+    module read better than more correction, from a farther or blurrier camera."""
+    dot = 25.4 / dpi
+    smallest = smallest_symbols(url)
+    min_dots = max(MIN_MODULE_DOTS, math.ceil(MIN_MODULE_MM / dot - 1e-9))
+    comfortable = math.ceil(COMFORTABLE_MODULE_MM / dot - 1e-9)
+    best: tuple[tuple[int, int, int, int], _Choice] | None = None
+    for index, lines in enumerate(options):
+        text_dots = math.ceil((len(lines) * line_height + TEXT_GAP_MM) / dot - 1e-9)
+        room = size_dots - text_dots  # the code is square; the label is as wide as tall
+        for level, version in smallest.items():
+            dots = room // (4 * version + 17 + 2 * QUIET_ZONE_MODULES)
+            if dots < min_dots or (dots < comfortable and correctable_codewords(version, level)
+                                   < MIN_CORRECTABLE_SMALL):
+                continue
+            key = preference(dots, comfortable, level, index)
+            if best is None or key > best[0]:
+                best = key, _Choice(tuple(lines), level, version, dots)
+    return best[1] if best else None
+
+
+def preference(dots: int, comfortable: int, level: Level, lines_dropped: int) -> tuple[int, ...]:
+    """How much a symbol is wanted (larger is better): its module up to comfortable, level M or
+    more, more lines of text, its module, its level (``_choose``; bench/stamp_levels.py
+    compares this with giving module size away for correction)."""
+    return (min(dots, comfortable), level.rank >= Level.M.rank, -lines_dropped, dots, level.rank)
+
+
+def _em(size: float) -> float:
+    return min(max(size * 0.055, 1.0), 2.6)
+
+
+def smallest_size(url: str, stars: int, lot: str | None, dpi: int, above: float) -> float | None:
+    """The smallest size (a tenth of a millimetre, above ``above``) whose stamp holds the code
+    for ``url`` at ``dpi``; None when no stamp up to 100 mm does (an address too long)."""
+    size = math.floor(above * 10) / 10
+    while size < 100:
+        size = round(size + 0.1, 1)
+        dots = round(size * dpi / 25.4)
+        width = dots * 25.4 / dpi - 2 * SIDE_MARGIN_MM
+        options = _text_options(stars, lot, url, width)
+        if _choose(url, dots, dpi, options, _em(size) * LINE_FACTOR) is not None:
+            return size
+    return None
+
+
+def layout(url: str, stars: int, size: float, lot: str | None = None,
+           dpi: int = DEFAULT_DPI) -> Artwork:
+    """The stamp for ``url`` at ``size`` mm square printed at ``dpi``, or StampError when its
+    code cannot print crisply enough to scan."""
+    if dpi not in PRINTER_DPI:
+        raise StampError(message("stamp_dpi_unknown", dpi=dpi,
+                                 known=", ".join(map(str, PRINTER_DPI))))
+    dot = 25.4 / dpi
+    size_dots = round(size / dot)
+    actual = size_dots * dot
+    em = _em(size)
+    line_height = em * LINE_FACTOR
+    width = actual - 2 * SIDE_MARGIN_MM
+    choice = _choose(url, size_dots, dpi, _text_options(stars, lot, url, width), line_height)
+    if choice is None:
+        needed = smallest_size(url, stars, lot, dpi, size)
+        code = "stamp_too_small" if needed is not None else "stamp_address_too_long"
+        raise StampError(message(code, size=f"{size:g}", dpi=dpi, needed=f"{needed or 0:g}",
+                                 module=f"{MIN_MODULE_MM:g}", dots=math.ceil(MIN_MODULE_MM / dot)))
+    drawn = symbol(url, choice.level, choice.version)
+    matrix = drawn.matrix()
+    count = len(matrix)
+    module = choice.dots * dot
+    qr_dots = count * choice.dots
+    text_height = len(choice.lines) * line_height + TEXT_GAP_MM
+    # The code and its lines, centred on the label; the code's corner on a whole dot.
+    left_dots = (size_dots - qr_dots) // 2
+    top_dots = max(0, math.floor((actual - qr_dots * dot - text_height) / 2 / dot))
+    left, top = left_dots * dot, top_dots * dot
+    rects = [Rect(round(left + start * module, 5), round(top + row * module, 5),
+                  round((end - start) * module, 5), round(module, 5))
              for row, start, end in dark_runs(matrix)]
     texts: list[TextRun] = []
     polygons = []
-    y = qr_side
-    for line in lines:
+    y = top + qr_dots * dot  # the quiet zone's last modules are the space above the text
+    for line in choice.lines:
         line_em = em
         while line.width(line_em) > width and line_em > MIN_EM_MM:
             line_em = max(MIN_EM_MM, line_em - 0.05)
         baseline = round(y + line_height * 0.78, 4)
-        x = (size - line.width(line_em)) / 2
+        x = (actual - line.width(line_em)) / 2
         for kind, value in line.parts:
             if kind == "text":
                 text, bold = value  # type: ignore[misc]
@@ -181,6 +315,8 @@ def layout(url: str, stars: int, size: float, lot: str | None = None) -> Artwork
                                                  line_em * 0.47))
                     x += step
         y += line_height
-    return Artwork(size=size, url=url, rects=tuple(rects), polygons=tuple(polygons),
-                   texts=tuple(texts), module=module, qr_version=code.version,
-                   qr_box=Rect(left, 0.0, qr_side, qr_side))
+    return Artwork(size=actual, url=url, rects=tuple(rects), polygons=tuple(polygons),
+                   texts=tuple(texts), module=module, qr_version=drawn.version,
+                   qr_box=Rect(left, top, qr_dots * dot, qr_dots * dot), dpi=dpi,
+                   module_dots=choice.dots, qr_level=drawn.level, code_text=drawn.text,
+                   asked=size)

@@ -26,7 +26,7 @@ PREVIOUS = "previous-manifest.json"  # in the cache folder: the manifest of the 
 CHANGES_MESSAGES = Path(__file__).parent / "messages"
 
 
-def message(code: str, **values: object) -> Message:
+def changes_message(code: str, **values: object) -> Message:
     return catalogue(CHANGES_MESSAGES).message(code, **values)
 
 
@@ -40,7 +40,7 @@ class ChangesError(Exception):
     then English."""
 
     def __init__(self, code: str, **values: object) -> None:
-        text = message(code, **values)
+        text = changes_message(code, **values)
         super().__init__(text.vi, text.en)
         self.code, self.vi, self.en = code, text.vi, text.en
 
@@ -92,7 +92,7 @@ def read_previous(path: Path) -> tuple[Manifest | None, Message | None]:
     if manifest is None and damaged is None:
         raise ChangesError("manifest_missing", file=file)
     if damaged is not None:
-        return None, message("previous_damaged", file=file, reason=damaged)
+        return None, changes_message("previous_damaged", file=file, reason=damaged)
     return manifest, None
 
 
@@ -129,10 +129,10 @@ def summary(found: Changes, first_upload: Path | None = None) -> list[str]:
     of an upload would be, when there is none yet."""
     lines = []
     if first_upload is not None:
-        lines.append(said(message("first_upload", file=first_upload)))
+        lines.append(said(changes_message("first_upload", file=first_upload)))
     elif not found.by_digest:
-        lines.append(said(message("no_digests")))
-    lines.append(said(message(
+        lines.append(said(changes_message("no_digests")))
+    lines.append(said(changes_message(
         "totals", added=len(found.added), changed=len(found.changed), deleted=len(found.deleted),
         sent=len(found.uploads), mb=found.upload_bytes / 1e6, files=found.files)))
     return lines

@@ -1,4 +1,4 @@
-"""The rules file a host reads from the site's root folder, in the host's own syntax.
+"""The rules files a host reads from the site's root folder, in the host's own syntax.
 
 Two kinds of rule replace files the ``default`` layout writes (see ``output/hosts.py``):
 
@@ -8,6 +8,10 @@ Two kinds of rule replace files the ``default`` layout writes (see ``output/host
 - **patterns**: ``/qr/<id>.png`` (the site kept QR codes as PNG before) answered by a redirect
   to the SVG, where the host's syntax can say so; and, for Apache, answering ``/01/<GTIN>``
   from ``01/<GTIN>.html``, which the other hosts do by themselves or in their shipped config.
+
+Beside them, where the host reads them from the folder, the cache lives of
+``publishing/cache_lives.py`` (Apache's ``.htaccess``, Cloudflare's ``_headers``) and the build's
+own files that must not be published (``.htaccess``, Cloudflare's ``.assetsignore``).
 
 What each syntax can say was checked against the hosts' documentation and code:
 
@@ -19,14 +23,20 @@ What each syntax can say was checked against the hosts' documentation and code:
 - Netlify (``_redirects``): a redirect matches with or without the trailing slash; a
   placeholder is a whole segment (``:id.png`` is a placeholder named ``id.png``), so the PNG
   addresses cannot be one pattern.
-- GitLab Pages (``_redirects``): 1,000 rules and 64 KB by default (instance settings); every
-  path starts with ``/`` and, on ``namespace.gitlab.io/project``, with the project's path (our
-  ``base_path``); a placeholder or splat is a whole segment, so again no PNG pattern; the
-  trailing slash is ignored when matching.
+- Cloudflare ``_headers``: a rule's path is a pattern of the same kind; every rule that
+  matches applies in order, and ``! Name`` removes what an earlier one set. Workers static
+  assets skip the files ``.assetsignore`` names (gitignore syntax); Pages publishes every file.
+- GitLab Pages (``_redirects``): its redirect drops the query string (gitlab-pages
+  ``internal/redirects``: the rule's target is the new address, whole), so a moved address
+  would lose GS1's ``?17=``: GitLab keeps forwarding pages (``output/hosts.py``), which carry
+  the query on.
 - Apache (``.htaccess``, mod_rewrite): needs ``AllowOverride FileInfo Indexes`` (Indexes for
   ``DirectorySlash Off``: mod_dir redirects a folder asked without its slash in the same phase
   as a rewrite, before it applies, and ``/01/<GTIN>`` is a folder too when the product has
-  batches; mod_dir.c, ``fixup_dir``), and ``Options FollowSymLinks``.
+  batches; mod_dir.c, ``fixup_dir``), and ``Options FollowSymLinks``. In a folder's rules
+  ``REQUEST_FILENAME`` is the path only as far as it exists on disk, the rest being
+  ``PATH_INFO`` (``/01/<GTIN>/10/x`` of a product without batches is ``01/<GTIN>`` + ``/10/x``):
+  a test of the file asked needs both, or a rule rewrites in a loop (Apache then answers 500).
 - nginx: a map file (``$uri`` -> target) included by ``deploy/nginx.conf``, which holds the
   patterns; nginx reads it when it (re)loads its configuration.
 """
@@ -37,17 +47,15 @@ import re
 from collections.abc import Callable, Sequence
 
 from site_builder.output.hosts import Host, Redirect, forwards_by_rule
+from site_builder.publishing.cache_lives import DAY, HASHED, LONG_LIVED, SHORT, YEAR
 
-# The file each host reads, in the site's root folder.
-RULES_FILE = {"netlify": "_redirects", "cloudflare": "_redirects", "gitlab": "_redirects",
-              "apache": ".htaccess", "nginx": "nginx-redirects.map"}
+# The file holding each host's redirects, in the site's root folder.
+RULES_FILE = {"netlify": "_redirects", "cloudflare": "_redirects", "apache": ".htaccess",
+              "nginx": "nginx-redirects.map"}
 # Hosts whose rules (or, for object storage, the CDN function in deploy/) can answer
 # '/qr/<id>.png' with the SVG by one pattern. Netlify and GitLab Pages cannot: a placeholder
 # there is a whole path segment.
 QR_BY_PATTERN = frozenset({"cloudflare", "nginx", "apache", "object-storage"})
-# GitLab Pages reads at most this much of _redirects (default of the instance setting).
-GITLAB_RULES_BYTES = 64 * 1024
-
 # Site paths come from our own addresses (ids, GTINs and lot codes are checked): anything else
 # would need escaping in some of these syntaxes, so it is refused rather than written.
 _SAFE_PATH = re.compile(r"^[A-Za-z0-9._~/-]*$")
@@ -55,7 +63,8 @@ _SAFE_PATH = re.compile(r"^[A-Za-z0-9._~/-]*$")
 
 def rule_files(host: Host, moved: Sequence[Redirect], base_path: str = "/") -> dict[str, bytes]:
     """The files to put in the site's root for ``host`` (name -> bytes); none for hosts whose
-    rules live elsewhere (``default``, ``github-pages``, ``object-storage``).
+    rules live elsewhere or that read none we write (``default``, ``github-pages``,
+    ``gitlab``, ``object-storage``).
 
     ``moved`` are written as rules only when the host takes that many (``forwards_by_rule``);
     otherwise the build writes forwarding pages and only pattern rules are here. ``base_path``
@@ -65,23 +74,19 @@ def rule_files(host: Host, moved: Sequence[Redirect], base_path: str = "/") -> d
         return {}
     base = _base(base_path)
     qr = host.pattern_rules and host.name in QR_BY_PATTERN
-    text = writer(list(moved), base, qr) if moves_by_rule(host, moved, base_path) else (
-        writer([], base, qr))
-    return {RULES_FILE[host.name]: text.encode("utf-8")} if text else {}
+    moves = list(moved) if moves_by_rule(host, moved, base_path) else []
+    return {name: text.encode("utf-8") for name, text in writer(moves, base, qr).items() if text}
 
 
 def moves_by_rule(host: Host, moved: Sequence[Redirect], base_path: str = "/") -> bool:
     """Whether ``moved`` go in the host's rules file (else the build writes forwarding pages):
-    ``forwards_by_rule`` (the host's count of rules), and for GitLab Pages also the size of the
-    file it reads (64 KB by default), which long ids under a long base path can pass first."""
+    ``forwards_by_rule``, the host's count of rules."""
     if not forwards_by_rule(host, len(moved)):
         return False
-    base = _base(base_path)
+    _base(base_path)
     for move in moved:
         _check_path(move.source)
         _check_path(move.target)
-    if host.name == "gitlab":
-        return len(_gitlab(list(moved), base, False).encode("utf-8")) <= GITLAB_RULES_BYTES
     return True
 
 
@@ -103,19 +108,20 @@ def _header(host: str, comment: str = "#") -> list[str]:
             f"{comment} Viết bởi `ocop build` cho `host: {host}`; mỗi lần dựng ghi lại tệp này."]
 
 
-def _netlify(moves: list[Redirect], base: str, qr: bool) -> str:
+def _netlify(moves: list[Redirect], base: str, qr: bool) -> dict[str, str]:
     # A rule matches with or without the trailing slash; no pattern can name '<id>.png'.
     lines = [f"{base}{m.source} {base}{m.target} 301" for m in moves]
-    return "\n".join([*_header("netlify"), *lines]) + "\n" if lines else ""
+    return {"_redirects": "\n".join([*_header("netlify"), *lines]) + "\n" if lines else ""}
 
 
-def _gitlab(moves: list[Redirect], base: str, qr: bool) -> str:
-    # As Netlify's; a project site (namespace.gitlab.io/project) prefixes every path (base).
-    lines = [f"{base}{m.source} {base}{m.target} 301" for m in moves]
-    return "\n".join([*_header("gitlab"), *lines]) + "\n" if lines else ""
+def _cloudflare(moves: list[Redirect], base: str, qr: bool) -> dict[str, str]:
+    return {"_redirects": _cloudflare_redirects(moves, base, qr),
+            "_headers": _cloudflare_headers(base),
+            ".assetsignore": "\n".join([*_header("cloudflare"), "# Never published.",
+                                        "/.ocop-*"]) + "\n"}
 
 
-def _cloudflare(moves: list[Redirect], base: str, qr: bool) -> str:
+def _cloudflare_redirects(moves: list[Redirect], base: str, qr: bool) -> str:
     static = [f"{base}{m.source} {base}{m.target} 301" for m in moves]
     dynamic = []
     if moves:  # '/p/x' typed without its slash: to '/p/x/', which a static rule answers
@@ -129,7 +135,25 @@ def _cloudflare(moves: list[Redirect], base: str, qr: bool) -> str:
     return "\n".join([*_header("cloudflare"), *static, *dynamic]) + "\n"
 
 
-def _nginx(moves: list[Redirect], base: str, qr: bool) -> str:
+# The theme's files with a hash in their name (cache_lives.HASHED), by where Material puts them:
+# a placeholder stands for one path segment, or part of one, never for hex digits only.
+_CLOUDFLARE_HASHED = ("assets/stylesheets/:name.min.css", "assets/javascripts/:name.min.js",
+                      "assets/javascripts/workers/:name.min.js")
+
+
+def _cloudflare_headers(base: str) -> str:
+    """``publishing/cache_lives.py`` by the address asked: every rule that matches applies, in
+    order, so each later one first removes the Cache-Control an earlier one set."""
+    blocks = [[f"{base}*", f"  Cache-Control: {SHORT}"]]
+    blocks += [[f"{base}*{ext}", "  ! Cache-Control", f"  Cache-Control: {DAY}"]
+               for ext in sorted(LONG_LIVED)]
+    blocks += [[f"{base}{path}", "  ! Cache-Control", f"  Cache-Control: {YEAR}"]
+               for path in _CLOUDFLARE_HASHED]
+    return "\n".join([*_header("cloudflare"), "# Cache lives (site_builder/publishing/"
+                      "cache_lives.py).", *(line for block in blocks for line in block)]) + "\n"
+
+
+def _nginx(moves: list[Redirect], base: str, qr: bool) -> dict[str, str]:
     """Entries of ``map $uri $ocop_moved`` (deploy/nginx.conf), with and without the trailing
     slash. Written even when empty: the shipped configuration includes it."""
     lines = []
@@ -139,13 +163,13 @@ def _nginx(moves: list[Redirect], base: str, qr: bool) -> str:
             lines.append(f"{base}{m.source.rstrip('/')} {base}{m.target};")
     note = ["# Moved addresses, read by `map $uri $ocop_moved` in deploy/nginx.conf: reload nginx",
             "# after publishing (nginx -s reload). The patterns are in deploy/nginx.conf."]
-    return "\n".join([*_header("nginx"), *note, *lines]) + "\n"
+    return {"nginx-redirects.map": "\n".join([*_header("nginx"), *note, *lines]) + "\n"}
 
 
-def _apache(moves: list[Redirect], base: str, qr: bool) -> str:
+def _apache(moves: list[Redirect], base: str, qr: bool) -> dict[str, str]:
     """``.htaccess`` for the site's root folder (needs mod_rewrite and ``AllowOverride
     FileInfo Indexes``; without them Apache answers 500, which is better than GS1 addresses
-    quietly answering 404)."""
+    quietly answering 404). What each address gets is decided here, top to bottom."""
     lines = [
         *_header("apache"),
         "# Needs mod_rewrite, and for this folder `AllowOverride FileInfo Indexes` and",
@@ -163,14 +187,7 @@ def _apache(moves: list[Redirect], base: str, qr: bool) -> str:
         "AddCharset utf-8 .css .js .csv",
         f"ErrorDocument 404 {base}404.html",
         "",
-        "<IfModule mod_headers.c>",
-        '  <FilesMatch "\\.[0-9a-f]{8}\\.min\\.(css|js)$">',
-        '    Header set Cache-Control "public, max-age=31536000, immutable"',
-        "  </FilesMatch>",
-        '  <FilesMatch "\\.(html|json|geojson|atom|xml|csv)$">',
-        '    Header set Cache-Control "public, max-age=300"',
-        "  </FilesMatch>",
-        "</IfModule>",
+        *_apache_cache_lives(),
         "<IfModule mod_deflate.c>",
         "  AddOutputFilterByType DEFLATE text/html text/css text/csv text/javascript "
         "application/javascript application/json application/geo+json application/atom+xml "
@@ -178,11 +195,16 @@ def _apache(moves: list[Redirect], base: str, qr: bool) -> str:
         "</IfModule>",
         "",
         "# /01/<GTIN> is also a folder when the product has batches: mod_dir would redirect it",
-        "# to /01/<GTIN>/ before the rewrite to 01/<GTIN>.html takes effect, so folders get",
-        "# their slash from the last rule below instead.",
-        "DirectorySlash Off",
+        "# to /01/<GTIN>/ before the rewrite to 01/<GTIN>.html below takes effect. Any other",
+        "# folder asked without its slash is still sent to it, query kept.",
+        "<If \"-f '%{REQUEST_FILENAME}.html'\">",
+        "  DirectorySlash Off",
+        "</If>",
         "RewriteEngine On",
         f"RewriteBase {base}",
+        "",
+        "# Never served: the build's own files (its manifest, its marker).",
+        "RewriteRule ^\\.ocop- - [R=404,L]",
     ]
     if moves:
         lines += ["", "# Moved addresses (the query string is kept)."]
@@ -194,28 +216,43 @@ def _apache(moves: list[Redirect], base: str, qr: bool) -> str:
                   f"RewriteRule ^qr/([^/]+)\\.png$ {base}qr/$1.svg [R=301,L]"]
     lines += [
         "",
+        "# The path asked, as a file name: REQUEST_FILENAME stops at the first part of the path",
+        "# that does not exist (01/<GTIN> of a product without batches), the rest is PATH_INFO.",
         "# A slash-less page (/01/<GTIN>, /01/<GTIN>/10/<lot>) asked with a slash: to the page.",
-        "RewriteCond %{REQUEST_FILENAME} ^(.+)/$",
+        "RewriteCond %{REQUEST_FILENAME}%{PATH_INFO} ^(.+)/$",
         "RewriteCond %1.html -f",
         f"RewriteRule ^(.+)/$ {base}$1 [R=301,L]",
         "# A slash-less page answered by x.html, with no redirect (the query string is kept),",
         "# also where x is a folder too (a product with batches).",
-        "RewriteCond %{REQUEST_FILENAME} !-f",
-        "RewriteCond %{REQUEST_FILENAME}.html -f",
+        "RewriteCond %{REQUEST_FILENAME}%{PATH_INFO} !-f",
+        "RewriteCond %{REQUEST_FILENAME}%{PATH_INFO}.html -f",
         "RewriteRule ^(.+)$ $1.html [L]",
-        "# Any other folder asked without its slash: to the folder (what DirectorySlash did).",
-        "RewriteCond %{REQUEST_FILENAME} -d",
-        "RewriteCond %{REQUEST_URI} !/$",
-        "RewriteRule ^ %{REQUEST_URI}/ [R=301,L]",
     ]
-    return "\n".join(lines) + "\n"
+    return {".htaccess": "\n".join(lines) + "\n"}
+
+
+def _apache_cache_lives() -> list[str]:
+    """``publishing/cache_lives.py`` as mod_headers sees it: by the name of the file served,
+    404 pages included (``always``)."""
+    long_lived = "|".join(sorted(ext.lstrip(".") for ext in LONG_LIVED))
+    return [
+        "# Cache lives (site_builder/publishing/cache_lives.py).",
+        "<IfModule mod_headers.c>",
+        f'  Header always set Cache-Control "{SHORT}"',
+        f'  <FilesMatch "\\.({long_lived})$">',
+        f'    Header always set Cache-Control "{DAY}"',
+        "  </FilesMatch>",
+        f'  <FilesMatch "{HASHED.pattern}">',
+        f'    Header always set Cache-Control "{YEAR}"',
+        "  </FilesMatch>",
+        "</IfModule>",
+    ]
 
 
 def _regex(path: str) -> str:
     return path.replace(".", "\\.")
 
 
-_WRITERS: dict[str, Callable[[list[Redirect], str, bool], str]] = {
-    "netlify": _netlify, "cloudflare": _cloudflare, "gitlab": _gitlab, "nginx": _nginx,
-    "apache": _apache,
+_WRITERS: dict[str, Callable[[list[Redirect], str, bool], dict[str, str]]] = {
+    "netlify": _netlify, "cloudflare": _cloudflare, "nginx": _nginx, "apache": _apache,
 }

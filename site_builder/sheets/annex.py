@@ -12,19 +12,29 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from site_builder.domain.places import ascii_fold
 from site_builder.sheets.columns import (
-    IGNORED_HEADERS,
-    NUMBER_HEADERS,
     Column,
     column_for_header,
-    header_key,
+    ignored_header,
+    number_header,
     parse_stars,
 )
-from site_builder.sheets.tables import Cell, Merge, Row, Table
+from site_builder.sheets.tables import Cell, Merge, Row, Table, find_date
 
-HEADER_SEARCH_ROWS = 30
+HEADER_SEARCH_ROWS = 60  # a decision's text may come before its annex on the same sheet
+FROM_SHEET_NAME = -1  # SheetFacts.rows: the fact was read from the sheet's name
+FROM_COMMAND_LINE = 0  # SheetFacts.rows: the fact was given on the command line
+
+
+class At(NamedTuple):
+    """A row of a workbook: its sheet (by workbook order among the sheets read, from 0) and its
+    number as Excel shows it."""
+
+    sheet: int
+    row: int
 MAX_FILLED_CELLS = 200_000  # a merged range larger than this is not spread over its cells
 
 
@@ -37,16 +47,26 @@ class Layout:
     number_column: int | None  # STT / TT
     headers: dict[int, str]  # every named column's header text, as shown
     start: int  # index in table.rows of the first row below the header
+    # Columns headed "3 sao", "4 sao", "5 sao" in which a row marks its level ("x"): column -> stars
+    star_marks: dict[int, int] = field(default_factory=dict)
+    # Columns not read: hidden in Excel, or naming a field an earlier column already gives
+    passed_columns: dict[int, str] = field(default_factory=dict)  # column -> why ("hidden", ...)
 
     def index_of(self, path: str) -> int | None:
         return next((i for i, c in self.columns.items() if c.path == path), None)
+
+    @property
+    def paths(self) -> set[str]:
+        """The record fields the table's columns give."""
+        return {c.path for c in self.columns.values()} | ({"stars"} if self.star_marks else set())
 
 
 @dataclass(frozen=True)
 class Skipped:
     row: int
-    kind: str  # section, total, numbering, header, signature, note
+    kind: str  # section, total, numbering, header, signature, note, hidden
     text: str
+    sheet: int = 0
 
 
 @dataclass
@@ -68,7 +88,9 @@ class SheetFacts:
     authority: str | None = None
     province: str | None = None
     regime: str | None = None
-    rows: dict[str, int] = field(default_factory=dict)
+    stars: int | None = None  # a sheet of one star level ("... ĐẠT 3 SAO", a sheet named "4 sao")
+    rows: dict[str, int] = field(default_factory=dict)  # FROM_SHEET_NAME, FROM_COMMAND_LINE
+    from_sheet: dict[str, str] = field(default_factory=dict)  # facts read on another (cover) sheet
     district: str | None = None  # the district of a district's list (UBND huyện Ninh Sơn)
     # The regime worked out from the sheet's decision date: (key, how in Vietnamese, English).
     regime_worked: tuple[str, str, str] | None = None
@@ -110,6 +132,15 @@ class Grid:
             return None  # spread across only in header rows
         return self._raw(*origin)
 
+    def own(self, row: int, column: int) -> Cell:
+        """The cell's own value (not one spread from a merged range)."""
+        return self._raw(row, column)
+
+    def across(self, row: int, column: int) -> bool:
+        """Whether the cell is part of a range merged across several columns."""
+        origin = self.owner.get((row, column), (row, column))
+        return origin[1] != column or self.owner.get((row, column + 1)) == origin
+
     def _raw(self, row: int, column: int) -> Cell:
         found = self.rows.get(row)
         return found.cells[column] if found and column < len(found.cells) else None
@@ -124,7 +155,7 @@ class Grid:
 def find_layout(table: Table) -> Layout | None:
     """The header that names the most known columns in the first rows, over one row or two
     (a merged "Kết quả đánh giá" above "Hạng sao" and "Điểm"). None when no row names a product
-    name and either its producer or its stars."""
+    name and either its producer or its stars. Columns hidden in Excel are not read."""
     grid = Grid(table)
     width = grid.width()
     best: tuple[int, tuple[int, ...], dict[int, str]] | None = None
@@ -136,28 +167,66 @@ def find_layout(table: Table) -> Layout | None:
             if span == 2 and numbers[1] != numbers[0] + 1:
                 continue
             texts = _header_texts(grid, numbers, width)
-            found = {i: c for i, t in texts.items() if (c := column_for_header(t))}
-            paths = {c.path for c in found.values()}
+            found = {i: c for i, t in texts.items()
+                     if i not in table.hidden_columns and (c := column_for_header(t))}
+            marks = _star_marks(texts, table)
+            paths = {c.path for c in found.values()} | ({"stars"} if marks else set())
             named = "name.vi" in paths and paths & {"producer.name", "stars", "id"}
             if not named and not ("id" in paths and len(paths) >= 2):  # our own sheets: ids
                 continue
             # Two rows are the header only when each names columns on its own (a title row
             # above the header, or the first product below it, is not part of it).
             if span == 2 and (any(_numeric(c) for c in table.rows[position + 1].cells)
-                              or not all(any(column_for_header(t) for t in
+                              or not all(any(column_for_header(t) or star_mark(t) for t in
                                              _header_texts(grid, (n,), width).values())
-                                         for n in numbers)):
+                                         for n in numbers)
+                              or _under_named_columns(grid, numbers, width)):
                 continue  # numbers below a header are data (STT, score), not a second header row
-            score = len(found) * 10 + span
+            score = len(paths) * 10 + span  # fields named, not columns (a title spread across)
             if best is None or score > best[0]:
                 best = (score, numbers, texts)
     if best is None:
         return None
     _, numbers, texts = best
-    columns = {i: c for i, t in texts.items() if (c := column_for_header(t))}
-    number_column = next((i for i, t in texts.items() if header_key(t) in NUMBER_HEADERS), None)
+    columns: dict[int, Column] = {}
+    passed: dict[int, str] = {}
+    for i, text in texts.items():
+        column = column_for_header(text)
+        if i in table.hidden_columns:
+            passed[i] = "hidden"
+        elif column is not None and column in columns.values():
+            passed[i] = "same_field"  # the first column naming a field is the one read
+        elif column is not None:
+            columns[i] = column
+    number_column = next((i for i, t in texts.items() if number_header(t)), None)
     start = next(i for i, r in enumerate(table.rows) if r.number == numbers[-1]) + 1
-    return Layout(numbers, columns, number_column, texts, start)
+    marks = _star_marks(texts, table) if "stars" not in {c.path for c in columns.values()} else {}
+    return Layout(numbers, columns, number_column, texts, start, marks, passed)
+
+
+def _star_marks(texts: dict[int, str], table: Table) -> dict[int, int]:
+    """Columns "3 sao", "4 sao", "5 sao" (at least two levels) in which rows mark their level."""
+    marks = {i: level for i, t in texts.items()
+             if i not in table.hidden_columns and (level := star_mark(t))}
+    return marks if len(set(marks.values())) >= 2 else {}
+
+
+def _under_named_columns(grid: Grid, numbers: tuple[int, ...], width: int) -> bool:
+    """Whether the lower row has a value under a column the upper row already names on its own
+    (not a title merged across several columns, as "Kết quả đánh giá" over "Hạng sao" and
+    "Điểm"): that is a first row of data ("HTX Nông nghiệp Mỹ Sơn" under "Chủ thể")."""
+    top, lower = numbers
+    for column in range(width):
+        below = grid.own(lower, column)
+        above = grid.value(top, column, header=True)
+        if below in (None, "") or above in (None, "") or grid.across(top, column):
+            continue
+        if grid.value(top, column + 1, header=True) in (None, "") and grid.own(
+                lower, column + 1) not in (None, ""):
+            continue  # a title over the cells to its right, its merge lost (a CSV)
+        if column_for_header(str(above)) is not None:
+            return True
+    return False
 
 
 def _numeric(cell: Cell) -> bool:
@@ -176,6 +245,9 @@ def _header_texts(grid: Grid, numbers: tuple[int, ...], width: int) -> dict[int,
         if not unique:
             continue
         lower = unique[-1]
+        if star_mark(lower):  # "3 sao" under "Xếp hạng": a column of marks
+            texts[column] = lower
+            continue
         if len(unique) > 1 and column_for_header(lower) is None and column_for_header(unique[0]):
             lower = unique[0]
         elif len(unique) > 1 and column_for_header(lower) is None:
@@ -187,7 +259,8 @@ def _header_texts(grid: Grid, numbers: tuple[int, ...], width: int) -> dict[int,
 def unused_columns(layout: Layout) -> list[tuple[int, str]]:
     """Columns with a header the import does not use (named once in the review)."""
     return [(i, t) for i, t in sorted(layout.headers.items()) if i not in layout.columns
-            and i != layout.number_column and header_key(t) not in IGNORED_HEADERS]
+            and i not in layout.star_marks and i not in layout.passed_columns
+            and i != layout.number_column and not ignored_header(t)]
 
 
 # --- rows below the header -------------------------------------------------------------------
@@ -201,7 +274,7 @@ _SECTION_PREFIX = re.compile(r"^\s*(?:[IVXLC]+|[A-Z]|\d{1,2})\s*[.)\-:]\s+")
 _DISTRICT = re.compile(r"^(huyen|thi xa|thanh pho|tp\.?|quan|h\.)\s+\S")
 _COMMUNE = re.compile(r"^(xa|phuong|thi tran|tt\.?|x\.|p\.)\s+\S")
 _PROVINCE = re.compile(r"^(tinh)\s+\S")
-_COUNT = re.compile(r"(\d+)\s*(san pham|sp\b)")
+_COUNT = re.compile(r"(\d+)\s*(luot\s*)?(san pham|sp\b)")
 _COUNT_NOTE = re.compile(r"\s*(\(\s*\d+\s*(sản phẩm|sp)\s*\)|[:–-]\s*\d+\s*(sản phẩm|sp))\s*$",
                          re.IGNORECASE)
 
@@ -238,6 +311,8 @@ def skip_kind(row: Row, layout: Layout, grid: Grid, after_signature: bool) -> Sk
 
 
 def _has_stars(row: Row, layout: Layout) -> bool:
+    if any(marked(row.cells[i]) for i in layout.star_marks if i < len(row.cells)):
+        return True
     index = layout.index_of("stars")
     if index is None or index >= len(row.cells) or row.cells[index] in (None, ""):
         return False
@@ -246,6 +321,22 @@ def _has_stars(row: Row, layout: Layout) -> bool:
     except ValueError:
         return False
     return True
+
+
+_STAR_MARK_HEADER = re.compile(r"(?:hang\s*)?([345])\s*(?:sao|\*|★)")
+
+
+def star_mark(header: object) -> int | None:
+    """'3 sao', '4*', 'Hạng 5 sao': the header of a column in which rows mark their level."""
+    match = _STAR_MARK_HEADER.fullmatch(ascii_fold(str(header)).strip(" .:"))
+    return int(match.group(1)) if match else None
+
+
+def marked(cell: Cell) -> bool:
+    """A cell that marks a level: 'x', '✓', 1; not empty, 0, '-' or 'không'."""
+    if cell in (None, ""):
+        return False
+    return ascii_fold(str(cell)).strip() not in ("0", "-", "khong", "no", "0.0")
 
 
 def _numbering(row: Row, layout: Layout) -> str:
@@ -322,19 +413,18 @@ def address_part(text: str, province: bool = False) -> str:
 
 
 def stated_count(text: str) -> int | None:
-    """'Tổng cộng: 12 sản phẩm' -> 12."""
+    """'Tổng cộng: 12 sản phẩm' -> 12; '10 lượt sản phẩm (9 sản phẩm)' -> 10: the first count is
+    the total, what follows it tells it apart ("trong đó 3 sao: 8 sản phẩm")."""
     match = _COUNT.search(ascii_fold(text))
     return int(match.group(1)) if match else None
 
 
 # --- facts from the title rows ---------------------------------------------------------------
 
-_DECISION = re.compile(
-    r"(?:quyết\s*định|qđ)\s*(?:số|so)?\s*:?\s*"
+_DECISION = re.compile(  # "Quyết định số 1234/QĐ-UBND", "QĐ 12/QĐ-UBND", "Số: 2150/QĐ-UBND"
+    r"(?:(?:quyết\s*định|qđ|decision)\s*(?:số|so|no\.?|number)?|(?<!\w)(?:số|so))\s*:?\s*"
     r"(\d{1,6}\s*(?:/\s*[0-9A-Za-zÀ-ỹĐđ.]+(?:\s*-\s*[0-9A-Za-zÀ-ỹĐđ.]+)*)+)", re.IGNORECASE)
 _DECISION_NUMBER = re.compile(r"^\s*(\d{1,6}\s*(?:/\s*[0-9A-Za-zÀ-ỹĐđ.]+(?:\s*-\s*[0-9A-Za-zÀ-ỹĐđ.]+)*)+)")
-_DAY = re.compile(r"ngày\s*(\d{1,2})\s*(?:tháng|/|-|\.)\s*(\d{1,2})\s*(?:năm|/|-|\.)\s*(\d{4})",
-                  re.IGNORECASE)
 _AUTHORITY = re.compile(
     r"(?:của\s+)?(?<![\w/-])((?:chủ\s*tịch\s+)?(?:ủy|uỷ)\s*ban\s*nhân\s*dân|(?:chủ\s*tịch\s+)?ubnd|"
     r"bộ\s+nông\s+nghiệp[\w\sàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]*?)"
@@ -345,22 +435,9 @@ def split_decision(text: str) -> tuple[str | None, date | None]:
     """'QĐ số 1234/QĐ-UBND ngày 12/6/2025' -> ('1234/QĐ-UBND', 12 June 2025)."""
     match = _DECISION.search(text) or _DECISION_NUMBER.match(text)
     number = re.sub(r"\s+", "", match.group(1)) if match else None
-    return number, day_in(text)
+    return number, find_date(text)
 
 
-_PLAIN_DAY = re.compile(r"(?<![\d/])(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?![\d/])")
-
-
-def day_in(text: str) -> date | None:
-    """'ngày 12 tháng 6 năm 2025', 'ngày 12/6/2025', or a date alone ('..., 20/9/2021')."""
-    match = _DAY.search(text) or _PLAIN_DAY.search(text)
-    if not match:
-        return None
-    day, month, year = (int(x) for x in match.groups())
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
 
 
 def authority_in(text: str) -> str | None:
@@ -386,21 +463,45 @@ def _complete_authority(authority: str, province: str | None) -> str:
     return authority
 
 
-def sheet_facts(table: Table, layout: Layout) -> SheetFacts:
-    """The decision, its date, the authority and the province stated in the title rows."""
+def sheet_facts(table: Table, layout: Layout | None) -> SheetFacts:
+    """The decision, its date, the authority, the province and the star level stated in the
+    title rows (every row of a sheet without a list: a cover sheet), or the star level in the
+    sheet's name."""
     facts = SheetFacts()
-    header_first = layout.header_rows[0]
+    header_first = layout.header_rows[0] if layout else HEADER_SEARCH_ROWS + 1
+    levels: dict[int, int] = {}
     for row in table.rows:
         if row.number >= header_first:
             break
         for text in row_texts(row):
             _read_title(text, row.number, facts)
+            for level in star_levels(text):
+                levels.setdefault(level, row.number)
+    named = star_levels(table.sheet) if layout else set()
+    if len(levels) == 1 and (not named or named == set(levels)):
+        facts.stars, facts.rows["stars"] = next(iter(levels.items()))
+    elif not levels and len(named) == 1:
+        facts.stars, facts.rows["stars"] = next(iter(named)), FROM_SHEET_NAME
     if facts.authority:
         facts.authority = _complete_authority(facts.authority, facts.province)
         match = re.match(r"(?:Chủ tịch )?UBND ((?:huyện|thị xã|quận|thành phố) .+)$", facts.authority)
         if match and not _is_province(match.group(1)):
             facts.district = match.group(1)
     return facts
+
+
+# "đạt 3 sao", "HẠNG 4 SAO", "3*", "4 ★", "Ba sao"; never "từ 3 sao trở lên", "tiềm năng 5 sao".
+_STAR_LEVEL = re.compile(r"(?<!tu )(?<!tiem nang )(?<!\d)([345]|ba|bon|nam)\s*(sao\b|\*|★|stars?\b)")
+_STAR_WORDS = {"ba": 3, "bon": 4, "nam": 5}
+
+
+def star_levels(text: str) -> set[int]:
+    """The star levels a title or a sheet's name speaks of."""
+    key = ascii_fold(str(text))
+    if re.search(r"tro len|tro xuong|\btu \d\s*(sao|\*)? (den|-)", key):
+        return set()  # "từ 3 sao trở lên", "từ 3 đến 5 sao": a range, not one level
+    return {int(m.group(1)) if m.group(1).isdigit() else _STAR_WORDS[m.group(1)]
+            for m in _STAR_LEVEL.finditer(key)}
 
 
 def _is_province(place: str) -> bool:
@@ -412,7 +513,9 @@ def _is_province(place: str) -> bool:
 
 def _read_title(text: str, number: int, facts: SheetFacts) -> None:
     key = ascii_fold(text)
-    if facts.decision is None and re.search(r"quyet\s*dinh|\bqd\b", key):
+    if key.startswith("can cu"):
+        return  # "Căn cứ Quyết định số 148/QĐ-TTg ...": the legal basis, not this decision
+    if facts.decision is None and re.search(r"quyet\s*dinh|\bqd\b|\bdecision\b", key):
         decision, day = split_decision(text)
         if decision:
             facts.decision, facts.rows["decision"] = decision, number

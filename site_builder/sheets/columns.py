@@ -183,7 +183,8 @@ ALIASES = {
     "decision": ("so qd", "quyet dinh", "so quyet dinh cong nhan", "quyet dinh cong nhan",
                  "so, ngay quyet dinh", "so quyet dinh", "so/ngay quyet dinh"),
     "decision_date": ("ngay qd", "ngay cong nhan", "ngay ky", "ngay quyet dinh", "ngay ky qd"),
-    "authority": ("co quan ban hanh", "cap cong nhan", "co quan cong nhan"),
+    "authority": ("co quan ban hanh", "cap cong nhan", "co quan cong nhan", "cap chung nhan",
+                  "don vi cong nhan", "co quan cap", "cap danh gia, cong nhan"),
     "ocop_code": ("ma san pham ocop", "ma so ocop", "ma so san pham", "ma so san pham ocop"),
     "gtin": ("gtin", "ma vach", "ma so ma vach"),
     "product_set": ("bo san pham", "so bo san pham", "bo san pham (1-26)"),
@@ -192,29 +193,59 @@ ALIASES = {
               "nganh, nhom san pham", "linh vuc", "nhom/ngành hang"),
     "brand": ("nhan hieu", "thuong hieu"),
 }
-NUMBER_HEADERS = ("stt", "tt", "so tt", "so thu tu", "no", "no.", "#")
+NUMBER_HEADERS = ("stt", "tt", "so tt", "so thu tu", "no", "no.", "#", "s/n", "s.no", "sr. no",
+                  "order", "ordinal number")
 # Columns the to-do workbook adds for people to read; an import reads past them silently.
 TODO_HEADERS = ("dong trong bang goc", "da suy ra", "can hoi", "con thieu", "rows in the list",
                 "inferred", "questions", "missing")
 IGNORED_HEADERS = NUMBER_HEADERS + TODO_HEADERS
 
 
+_NUMBERING = re.compile(r"^(?:\(\d{1,2}\)|\d{1,2}\s*[.):])\s*(?=\D)")  # "1. Tên", "(2) Chủ thể"
+_PARTS = re.compile(r"\n|\s/\s*|\s*/\s|\s[-–]\s")  # "Tên sản phẩm / Product name", two lines
+
+
 def header_key(text: str) -> str:
-    """'Số sao (*)' -> 'so sao': how headers are compared."""
+    """'Số sao (*)' -> 'so sao', '1. TÊN SẢN PHẨM' -> 'ten san pham': how headers are compared
+    (no case, diacritics, numbering, line breaks or required marks)."""
     key = ascii_fold(str(text)).replace("\n", " ")
     key = re.sub(r"\((bat buoc|\*|required)\)|\*", "", key)
+    key = _NUMBERING.sub("", key.strip())
     return re.sub(r"\s+", " ", key).strip(" :.")
 
 
+def _header_parts(text: str) -> list[str]:
+    """The header whole, then each part of a header in two languages or on two lines."""
+    text = str(text).strip()
+    return [text, *(p for p in _PARTS.split(text) if p.strip())] if _PARTS.search(text) else [text]
+
+
+def ignored_header(text: str) -> bool:
+    """A numbering column ("STT", "No.", "STT / No.") or a note column of our to-do workbook."""
+    return any(header_key(p) in IGNORED_HEADERS for p in _header_parts(text))
+
+
+def number_header(text: str) -> bool:
+    """The header of the STT column, in one language or two."""
+    return any(header_key(p) in NUMBER_HEADERS for p in _header_parts(text))
+
+
+@lru_cache(maxsize=8192)
 def column_for_header(text: str) -> Column | None:
     """The column a header names: its words exactly (as we or offices write them), or else the
-    words that tell it ("Số sao đạt", "Tổng số điểm", "Tên HTX/Doanh nghiệp")."""
+    words that tell it ("Số sao đạt", "Tổng số điểm", "Tên HTX/Doanh nghiệp", "Issued by"). A
+    header in two languages ("Tên sản phẩm / Product name", or one per line) names the column
+    either part names, the first part first."""
+    return next((c for p in _header_parts(text) if (c := _column_named(p)) is not None), None)
+
+
+def _column_named(text: str) -> Column | None:
     key = header_key(text)
     if not key:
         return None
     index = _header_index()
-    found = index.get(key) or index.get(re.sub(r"\s*\(.*?\)\s*", " ", key).strip())
-    bare = re.sub(r"\s*\(.*?\)\s*", " ", key).strip()
+    bare = re.sub(r"\s*\(.*?\)\s*", " ", key).strip()  # "Điểm (thang 100)", "Hạng (sao)"
+    found = index.get(key) or index.get(bare)
     if found is None and not re.search(r"\d", bare) and len(bare.split()) <= 7:
         # Only header-like words: a value such as "4 sao" or a product's name is no header.
         path = _keyword_path(bare)
@@ -222,23 +253,40 @@ def column_for_header(text: str) -> Column | None:
     return found
 
 
-# Words that tell a column when its header is worded otherwise, tried in this order.
+# Words that tell a column when its header is worded otherwise, tried in this order: Vietnamese,
+# then the English of bilingual lists and of lists made for trade fairs.
 _KEYWORDS: tuple[tuple[str, str], ...] = (
-    (r"^(ma|ma so)( san pham)? ocop\b|^ma ocop", "ocop_code"),
-    (r"^dia chi", "producer.address_on_certificate"),
-    (r"^(so )?dien thoai|^sdt\b", "producer.phone"),
-    (r"^ngay .*(quyet dinh|qd|cong nhan)", "decision_date"),
-    (r"^(so )?(quyet dinh|qd)\b", "decision"),
-    (r"\bsao\b|^xep hang|^hang\b|^phan hang", "stars"),
-    (r"(?<!dia )\bdiem\b(?! ban)", "score"),
-    (r"^ten (san pham|sp)\b|^san pham( ocop)?$|^ten goi san pham", "name.vi"),
-    (r"^(ten )?(chu the|don vi|doanh nghiep|htx|to chuc|co so|nha san xuat)", "producer.name"),
-    (r"^loai hinh", "producer.type"),
-    (r"^(phan )?nhom|^nganh|^phan loai|^linh vuc", "group"),
-    (r"^ghi chu", "note"),
-    (r"^(quan[ /,]*)?huyen", "district"),
-    (r"^(xa|phuong)\b", "producer.commune"),
-    (r"^tinh\b", "producer.province"),
+    (r"^(ma|ma so)( san pham)? ocop\b|^ma ocop|^ocop (code|no|number|id)\b|"
+     r"^(so|ma so) (giay )?(chung nhan|gcn)\b|^so gcn\b|^certificate (no|number|code)\b",
+     "ocop_code"),
+    (r"^dia chi|^address\b|^(producer|business|company)'?s? address", "producer.address_on_certificate"),
+    (r"^(so )?dien thoai|^sdt\b|^(tel|telephone|phone|mobile)\b|^contact (phone|number)",
+     "producer.phone"),
+    (r"^ngay .*(quyet dinh|qd|cong nhan)|^ngay (ban hanh|cap|ky)\b|^ngay,? thang,? nam|"
+     r"^(date of (the )?decision|decision date|date (of )?(issue|recognition|signing)|"
+     r"issue date|date issued)\b", "decision_date"),
+    (r"^(hieu luc den|ngay het (han|hieu luc)|het han|co gia tri den)\b|^(valid (until|to)|"
+     r"expiry date|expires)\b", "valid_until"),
+    (r"^(so )?(quyet dinh|qd)\b|^decision\b", "decision"),
+    (r"^(issued|recogni[sz]ed|certified|approved) by\b|^issuing (authority|body|agency)|"
+     r"^(certifying|recogni[sz]ing) (authority|body)|^authority\b", "authority"),
+    (r"\bsao\b|^xep hang|^hang\b|^phan hang|\bstars?\b|\brating\b|^rank(ing)?\b|"
+     r"^classification\b|^(evaluation )?results?$", "stars"),
+    (r"(?<!dia )\bdiem\b(?! ban)|\b(score|points)\b", "score"),
+    (r"^ten (san pham|sp)\b|^san pham( ocop)?$|^ten goi san pham|^(ocop )?products?( name)?$|"
+     r"^name of (the )?(ocop )?product\b|^product'?s? name\b|^(trade|brand) name of product",
+     "name.vi"),
+    (r"^(ten )?(chu the|don vi|doanh nghiep|htx|to chuc|co so|nha san xuat)|"
+     r"^(name of )?(the )?(producer|manufacturer|company|enterprise|entity|organi[sz]ation|"
+     r"cooperative|business|owner)s?\b(?! (type|address|phone))", "producer.name"),
+    (r"^loai hinh|^(producer|entity|business) type\b|^type of (producer|entity|business)|"
+     r"^legal form", "producer.type"),
+    (r"^(phan )?nhom|^nganh|^phan loai|^linh vuc|^(product )?(group|category|sector)\b",
+     "group"),
+    (r"^ghi chu|^(notes?|remarks?|comments?)\b", "note"),
+    (r"^(quan[ /,]*)?huyen|^district\b", "district"),
+    (r"^(xa|phuong)\b|^(commune|ward)\b", "producer.commune"),
+    (r"^tinh\b|^province\b|^(city|province)/(province|city)", "producer.province"),
 )
 
 
@@ -313,6 +361,10 @@ def parse_stars(cell: Cell) -> int:
     if match := re.fullmatch(r"(?:hang\s*)?(ba|bon|nam|three|four|five)\s*(?:sao|stars?)(?:\s*ocop)?",
                              key):
         return _STAR_WORDS[match.group(1)]
+    # "OCOP 3 sao", "Sản phẩm đạt hạng 4 sao": one level named among other words
+    levels = set(re.findall(r"(?<![\d.,])([1-5])\s*(?:sao|\*|★|stars?)(?!\w)", key))
+    if len(levels) == 1 and not re.search(r"\b(tu|tiem nang|tro len|len|den)\b", key):
+        return int(levels.pop())
     raise CellError("not_stars", text=text)
 
 
@@ -321,11 +373,10 @@ def _number(cell: Cell) -> int | float:
         value = float(cell)
     else:
         text = re.sub(r"\s*(điểm|diem|đ|points?)\.?$", "", _text(cell), flags=re.IGNORECASE)
-        text = text.replace(",", ".").replace(" ", "")
         try:
-            value = float(text)
+            value = float(text.replace(",", ".").replace(" ", ""))
         except ValueError:
-            raise CellError("not_number", text=text) from None
+            raise CellError("not_number", text=_text(cell)) from None
     return int(value) if value.is_integer() else value
 
 

@@ -9,8 +9,9 @@ it came from, for the review and for the record's ``to_confirm``. Facts stated o
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from difflib import SequenceMatcher
 from typing import Any
 
 from site_builder.domain import places
@@ -20,12 +21,14 @@ from site_builder.problems import Message
 from site_builder.records.schema import ID_PATTERN
 from site_builder.sheets import inference, texts
 from site_builder.sheets.annex import (
+    At,
     Context,
     Grid,
     Layout,
     SheetFacts,
     Skipped,
     address_part,
+    marked,
     section_context,
     skip_kind,
     split_decision,
@@ -46,12 +49,19 @@ class SheetProblem:
     code: str
     message: Message
     error: bool = True
+    sheet: int = 0  # the sheet's place among the sheets read (At.sheet)
+    grouped: bool = False  # said once for many rows (named in the message)
 
     @classmethod
-    def of(cls, row: int, column: int | None, header: str, code: str, *, error: bool = True,
+    def of(cls, at: At | int, column: int | None, header: str, code: str, *, error: bool = True,
            **values: object) -> SheetProblem:
         """The problem ``code`` of the importer's catalogue, its texts filled with ``values``."""
-        return cls(row, column, header, code, texts.message(code, **values), error)
+        sheet, row = (at.sheet, at.row) if isinstance(at, At) else (0, at)
+        return cls(row, column, header, code, texts.message(code, **values), error, sheet)
+
+    @property
+    def at(self) -> At:
+        return At(self.sheet, self.row)
 
     @property
     def vi(self) -> str:
@@ -61,9 +71,12 @@ class SheetProblem:
     def en(self) -> str:
         return self.message.en
 
-    def format(self, path: Any, lang: str = "vi") -> str:
-        where = f"{path.name}:{self.row}" + (f":{column_letter(self.column)}"
-                                             if self.column is not None else "")
+    def format(self, path: Any, lang: str = "vi", sheets: tuple[str, ...] = ()) -> str:
+        """'ds.xlsx:12:F: Điểm: lỗi: ...'; with several sheets read, 'ds.xlsx[4 sao]:12:F: ...'
+        (Excel allows no brackets in a sheet's name)."""
+        sheet = f"[{sheets[self.sheet]}]" if len(sheets) > 1 else ""
+        where = f"{path.name}{sheet}:{self.row}" + (f":{column_letter(self.column)}"
+                                                    if self.column is not None else "")
         kind = ("lỗi" if self.error else "cảnh báo") if lang == "vi" else (
             "error" if self.error else "warning")
         header = f" {self.header}:" if self.header else ""
@@ -91,24 +104,28 @@ class Draft:
     """One product as the sheet gives it."""
 
     id: str
-    rows: list[int]
+    rows: list[At]
     data: dict[str, Any] = field(default_factory=dict)
-    cells: dict[str, tuple[int, int]] = field(default_factory=dict)  # field path -> (row, col)
+    cells: dict[str, tuple[At, int]] = field(default_factory=dict)  # field path -> (row, col)
     unreadable: set[str] = field(default_factory=set)  # field paths whose cell was reported
     first_row: dict[str, Any] = field(default_factory=dict)  # product columns, as first given
     shop_kinds: set[str] = field(default_factory=set)  # storefront columns the sheet fills
     worked: list[Worked] = field(default_factory=list)
     matched: tuple[str, str] | None = None  # how an existing record was found: (vi, en)
+    old_unit: str = ""  # the pre-2025 unit its address names ("Xã …, Huyện …, Tỉnh …")
 
 
 @dataclass
 class SheetRead:
+    """What the sheets of one import hold: products, problems, rows that are not products."""
+
     drafts: list[Draft]
     problems: list[SheetProblem]
     skipped: list[Skipped]
-    stated_total: int | None = None
-    blocked: set[int] = field(default_factory=set)  # rows waiting on a sheet-wide question
-    missing: set[str] = field(default_factory=set)  # required fields no column nor title gives
+    blocked: set[At] = field(default_factory=set)  # rows waiting on a question for the sheet
+    # Per sheet, required fields no column, title or option gives: no product of it is complete.
+    missing: dict[int, set[str]] = field(default_factory=dict)
+    product_rows: dict[int, list[At]] = field(default_factory=dict)  # per sheet
 
 
 @dataclass(frozen=True)
@@ -130,6 +147,31 @@ def name_key(text: str) -> str:
                         ("hkd", "ho kinh doanh"), ("cs", "co so"), ("tnhh", "trach nhiem huu han")):
         key = re.sub(rf"\b{short}\b", full, key)
     return re.sub(r"\s+", " ", key).strip()
+
+
+def _same_name(given: str, held: str) -> bool:
+    """Names of one product: the same words, one completing the other ("Mật ong hoa nhãn" and
+    "Mật ong hoa nhãn Mỹ Sơn"), or a typing slip apart; "Rượu nếp" and "Rượu sâm" are two."""
+    a, b = name_key(given), name_key(held)
+    if a == b or set(a.split()) <= set(b.split()) or set(b.split()) <= set(a.split()):
+        return True
+    return SequenceMatcher(None, a, b).ratio() >= 0.9
+
+
+def _before_2025(how: str, word: str) -> str:
+    """'xã Mỹ Sơn, huyện Ninh Sơn (cũ) → Xã Mỹ Sơn, Khánh Hòa; note' -> 'cũ: xã Mỹ Sơn, huyện
+    Ninh Sơn; note': beside the new commune, the old one is what a person checks."""
+    first, _, rest = how.partition("; ")
+    old, arrow, _ = first.partition(f" ({word}) → ")
+    return f"{word}: {old}" + (f"; {rest}" if rest else "") if arrow else how
+
+
+def _shown(record: Existing) -> str:
+    return _shown_row(record.name, record.producer)
+
+
+def _shown_row(name: object, producer: object) -> str:
+    return " — ".join(str(v) for v in (name, producer) if v)
 
 
 def slug(text: str) -> str:
@@ -154,64 +196,126 @@ _NAMES_COMMUNE = re.compile(r"\b(xa|phuong|thi tran|tt|p|x)[ .]\s*\S")
 _NAMES_DISTRICT = re.compile(r"\b(huyen|quan|thi xa|thanh pho|tp|tx|h)[ .]\s*\S")
 
 
-def _names_a_province(address: str) -> bool:
-    """Whether an address already ends in a province, old or new ("..., tỉnh Nam Định")."""
-    last = ascii_fold(address.rsplit(",", 1)[-1]).strip()
-    return bool(re.match(r"(tinh|thanh pho|tp\.?) ", last)) or bool(
-        places.old_provinces_mentioned(address)) or places.find_province(last) is not None
-
-
 COLUMNS_BY_PATH = {c.path: c for c in COLUMNS}
+# How the place data says a province or district was taken from the list rather than the address.
+_HINT_NOTES = (("địa chỉ không ghi tỉnh", "địa chỉ không ghi huyện"),
+               ("the address names no province", "the address names no district"))
 CELL_UNREADABLE = "cell_unreadable"  # a cell the file reader could not read (its texts come along)
+# An authority written as its level only: the level of the people's committee it is.
+_AUTHORITY_LEVELS = {"tinh": "tỉnh", "cap tinh": "tỉnh", "ubnd tinh": "tỉnh", "ubnd cap tinh": "tỉnh",
+                     "huyen": "huyện", "cap huyen": "huyện", "ubnd huyen": "huyện",
+                     "ubnd cap huyen": "huyện"}
 _OFFICE_CODE = re.compile(r"[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)+")
 _KINDS = {"first": ("lần đầu", "first"), "upgrade": ("nâng hạng", "upgrade"),
           "re-evaluation": ("đánh giá lại", "re-evaluation")}
 
 
-class SheetReader:
-    """Reads the rows below a sheet's header into drafts; one instance per import."""
+class _Totals:
+    """The counts a sheet's total rows state, checked against the product rows above them: all
+    of them, those since the previous total row (a district's subtotal), counted as rows
+    ("lượt") or as products; a total that fits none is a warning."""
 
-    def __init__(self, table: Table, layout: Layout, facts: SheetFacts,
-                 existing: list[Existing]) -> None:
-        self.table, self.layout, self.facts = table, layout, facts
-        self.grid = Grid(table, set(layout.header_rows))
+    def __init__(self) -> None:
+        self.rows: list[str | None] = []  # each product row's product id (None: refused)
+        self.stated: list[tuple[At, int, int, int]] = []  # (row, count, rows above, last total)
+
+    def product(self, product_id: str | None) -> None:
+        self.rows.append(product_id)
+
+    def total(self, at: At, count: int | None) -> None:
+        last = self.stated[-1][2] if self.stated else 0
+        if count is not None:
+            self.stated.append((at, count, len(self.rows), last))
+
+    def mismatches(self) -> list[SheetProblem]:
+        problems = []
+        for at, count, above, last in self.stated:
+            scopes = [self.rows[last:above], self.rows[:above], self.rows]
+            fits = {n for scope in scopes for n in (len(scope), len(set(scope)))}
+            if count not in fits:
+                problems.append(SheetProblem.of(at, None, "", "total_mismatch", stated=count,
+                                                read=len(scopes[0] or self.rows), error=False))
+        return problems
+
+
+class SheetReader:
+    """Reads the rows below each sheet's header into drafts; one instance per import, so that a
+    product is one draft whichever sheet its rows are on."""
+
+    def __init__(self, existing: list[Existing], sheet_names: tuple[str, ...] = ("",),
+                 leave_out: set[At] | None = None) -> None:
+        self.sheet_names = sheet_names
+        self.leave_out = leave_out or set()  # rows with errors, read without them
         self.problems: list[SheetProblem] = []
         self.skipped: list[Skipped] = []
         self.drafts: dict[str, Draft] = {}
         self.by_code = {code.casefold(): e for e in existing for code in e.ocop_codes}
-        self.by_name = {(name_key(e.name), name_key(e.producer)): e for e in existing}
+        self.records_by_name = {(name_key(e.name), name_key(e.producer)): e for e in existing}
+        self.by_name = dict(self.records_by_name)  # and the products this import makes
+        self.records_by_product: dict[str, list[Existing]] = {}
+        for record in existing:
+            self.records_by_product.setdefault(name_key(record.name), []).append(record)
         self.existing = {e.id: e for e in existing}
         self.taken = set(self.existing)
-        self.stated_total: int | None = None
-        self.regime_questions: dict[date, list[int]] = {}
+        self.regime_questions: dict[date, list[At]] = {}
+        self.missing: dict[int, set[str]] = {}
+        self.product_rows: dict[int, list[At]] = {}
+        self.layouts: dict[int, Layout] = {}
 
     # --- rows ---------------------------------------------------------------------------------
 
-    def read(self) -> SheetRead:
-        context = Context(province=self.facts.province, district=self.facts.district)
+    def read_sheet(self, index: int, table: Table, layout: Layout, facts: SheetFacts) -> None:
+        """The rows of one sheet (``index``: its place among the sheets read)."""
+        self.index, self.table, self.layout, self.facts = index, table, layout, facts
+        self.layouts[index] = layout
+        self.grid = Grid(table, set(layout.header_rows))
+        rows = self.product_rows.setdefault(index, [])
+        totals = _Totals()
+        context = Context(province=facts.province, district=facts.district)
         after_signature = False
-        for row in self.table.rows[self.layout.start:]:
-            skipped = skip_kind(row, self.layout, self.grid, after_signature)
+        for row in table.rows[layout.start:]:
+            skipped = skip_kind(row, layout, self.grid, after_signature)
             if skipped is None:
-                self._product_row(row, context)
+                rows.append(self._at(row))
+                left_out = self._at(row) in self.leave_out
+                totals.product(None if left_out else self._product_row(row, context))
                 continue
-            self.skipped.append(skipped)
+            self.skipped.append(replace(skipped, sheet=index))
             if skipped.kind == "signature":
                 after_signature = True
             elif skipped.kind == "total":
-                self.stated_total = stated_count(skipped.text) or self.stated_total
+                totals.total(self._at(row), stated_count(skipped.text))
             elif skipped.kind == "section":
                 context = section_context(skipped.text, context)
+        self.problems.extend(totals.mismatches())
+        self.missing[index] = self._ask_missing_columns()
+
+    def read(self) -> SheetRead:
+        """Everything read, once every sheet is."""
         self._ask_regimes()
-        missing = self._ask_missing_columns()
         blocked = {row for rows in self.regime_questions.values() for row in rows}
-        return SheetRead(list(self.drafts.values()), self.problems, self.skipped,
-                         self.stated_total, blocked, missing)
+        return SheetRead(list(self.drafts.values()), self.problems, self.skipped, blocked,
+                         self.missing, self.product_rows)
+
+    def _at(self, row: Row) -> At:
+        return At(self.index, row.number)
+
+    def _row_name(self, at: At) -> str:
+        """A row as a message names it: '12', or '12 (trang «3 sao»)' on another sheet."""
+        if at.sheet == self.index:
+            return str(at.row)
+        return f"{at.row} («{self.sheet_names[at.sheet]}»)"
+
+    def _certifies(self) -> bool:
+        """Whether the sheet's rows are certifications: it has a certification column, or its
+        title or the command line gives a star level or a decision for every row."""
+        return any(c.level == CERTIFICATION for c in self.layout.columns.values()) or bool(
+            self.layout.star_marks or self.facts.stars or self.facts.decision)
 
     def _ask_missing_columns(self) -> set[str]:
         """A required value that no column holds and no title row or option gives is one
         problem for the sheet, saying where to give it, not one per row."""
-        facts, paths = self.facts, {c.path for c in self.layout.columns.values()}
+        facts, paths = self.facts, self.layout.paths
         ways = {  # field -> (the header it is reported under, the problem saying how to give it)
             "stars": ("Số sao", "no_column_stars"),
             "decision": ("Số quyết định", "no_column_decision"),
@@ -221,10 +325,12 @@ class SheetReader:
             "producer.address_on_certificate": ("Địa chỉ", "no_column_address"),
         }
         given = {"decision": facts.decision, "decision_date": facts.decision_date,
-                 "authority": facts.authority}
+                 "authority": facts.authority, "stars": facts.stars}
         missing: set[str] = set()
-        certifies = any(c.level == CERTIFICATION for c in self.layout.columns.values())
-        new = any(d.id not in self.existing for d in self.drafts.values())
+        certifies = self._certifies()
+        rows = set(self.product_rows.get(self.index, ()))
+        new = any(d.id not in self.existing and rows.intersection(d.rows)
+                  for d in self.drafts.values())
         for path, (header, code) in ways.items():
             if path in paths or given.get(path) or (path == "decision_date" and "decision" in paths):
                 continue
@@ -234,28 +340,31 @@ class SheetReader:
             if path == "producer.address_on_certificate" and {"producer.commune", "district"} & paths:
                 continue
             missing.add(path)
-            self.problems.append(SheetProblem.of(self.layout.header_rows[-1], None, header, code))
+            self.problems.append(SheetProblem.of(At(self.index, self.layout.header_rows[-1]), None,
+                                                 header, code))
         return missing
 
     def _cell(self, row: Row, path: str) -> Any:
         index = self.layout.index_of(path)
         return None if index is None else self.grid.value(row.number, index)
 
-    def _product_row(self, row: Row, context: Context) -> None:
+    def _product_row(self, row: Row, context: Context) -> str | None:
+        """Reads one product row into its draft; the draft's id, or None when refused."""
         if self._too_wide(row):
-            return
+            return None
         values = self._values(row)
         if values is None:
-            return
+            return None
         draft = self._draft_for(row, values)
         if draft is None:
-            return
+            return None
         first = not draft.rows
-        draft.rows.append(row.number)
+        draft.rows.append(self._at(row))
         self._product_fields(draft, row, values, first)
         if first:
             self._complete_product(draft, row, values, context)
         self._certification(draft, row, values)
+        return draft.id
 
     def _too_wide(self, row: Row) -> bool:
         """A CSV row with more cells than its header has shifted its values (most often a
@@ -265,7 +374,7 @@ class SheetReader:
         width = max(self.layout.headers) + 1
         extra = [i for i, c in enumerate(row.cells) if i >= width and c not in (None, "")]
         if extra:
-            self.problems.append(SheetProblem.of(row.number, extra[0], "", "row_shifted",
+            self.problems.append(SheetProblem.of(self._at(row), extra[0], "", "row_shifted",
                                                  cells=max(extra) + 1, width=width))
         return bool(extra)
 
@@ -280,7 +389,7 @@ class SheetReader:
             if (row.number, index) in self.table.cell_errors:
                 vi, en = self.table.cell_errors[(row.number, index)]
                 self.problems.append(SheetProblem(row.number, index, column.vi, CELL_UNREADABLE,
-                                                  Message(vi, en)))
+                                                  Message(vi, en), sheet=self.index))
                 values[column.path] = (None, index, column)
                 continue
             try:
@@ -290,14 +399,28 @@ class SheetReader:
                 column = Column("group", column.vi, column.en, "text", stored=False)
             except CellError as exc:
                 self.problems.append(SheetProblem(row.number, index, column.vi, exc.code,
-                                                  exc.message))
+                                                  exc.message, sheet=self.index))
                 values[column.path] = (None, index, column)
                 continue
             if column.kind == "text" and isinstance(parsed, str) and not column.path.startswith(
                     "story"):
                 parsed = " ".join(parsed.split())  # a name typed over two lines in its cell
             values[column.path] = (parsed, index, column)
+        if self.layout.star_marks:
+            self._marked_stars(row, values)
         return values
+
+    def _marked_stars(self, row: Row, values: dict[str, tuple[Any, int, Column]]) -> None:
+        """The level marked ("x") in one of the columns "3 sao", "4 sao", "5 sao"."""
+        found = [(i, level) for i, level in sorted(self.layout.star_marks.items())
+                 if marked(self.grid.value(row.number, i))]
+        if len(found) == 1:
+            values["stars"] = (found[0][1], found[0][0], COLUMNS_BY_PATH["stars"])
+        elif len(found) > 1:
+            self.problems.append(SheetProblem.of(
+                self._at(row), found[1][0], COLUMNS_BY_PATH["stars"].vi, "stars_marked_twice",
+                levels=", ".join(str(level) for _, level in found)))
+            values["stars"] = (None, found[1][0], COLUMNS_BY_PATH["stars"])
 
     def _draft_for(self, row: Row, values: dict[str, tuple[Any, int, Column]]) -> Draft | None:
         """The product a row belongs to: its id, its OCOP code or its name and producer matched
@@ -313,15 +436,17 @@ class SheetReader:
             product_id = str(given).strip()
             if not re.match(ID_PATTERN, product_id):
                 index = values["id"][1]
-                self.problems.append(SheetProblem.of(row.number, index, values["id"][2].vi,
+                self.problems.append(SheetProblem.of(self._at(row), index, values["id"][2].vi,
                                                      "id_invalid", id=product_id))
+                return None
+            if not self._is_that_product(row, values, product_id):
                 return None
             return self._draft(product_id, None)
         name = values.get("name.vi", (None,))[0]
         if not name and "name.vi" in values:
             return None  # its cell could not be read, and was reported
         if not name:
-            self.problems.append(SheetProblem.of(row.number, self.layout.index_of("name.vi"),
+            self.problems.append(SheetProblem.of(self._at(row), self.layout.index_of("name.vi"),
                                                  COLUMNS_BY_PATH["name.vi"].vi, "name_missing"))
             return None
         producer = values.get("producer.name", ("",))[0] or ""
@@ -338,6 +463,38 @@ class SheetReader:
             product_id, n = f"{base[:36]}-{n}", n + 1
         self.by_name[key] = Existing(product_id, str(name), str(producer), (), (), 0)
         return self._draft(product_id, None)
+
+    def _is_that_product(self, row: Row, values: dict, product_id: str) -> bool:
+        """A row that names a product by its id must be that product: its OCOP code and its name
+        and producer may not be another record's, and its name not wholly another (a name
+        corrected or completed is fine). Otherwise the id was most likely changed by mistake:
+        an error for the row, never two products mixed in one record."""
+        name = values.get("name.vi", (None,))[0]
+        producer = values.get("producer.name", (None,))[0]
+        code = values.get("ocop_code", (None,))[0]
+        record = self.existing.get(product_id)
+        other, what = None, Message("", "")
+        if code and (found := self.by_code.get(str(code).casefold())) and found.id != product_id:
+            other, what = found, texts.message("what_ocop_code", number=code)
+        elif name and producer and (found := self.records_by_name.get(
+                (name_key(name), name_key(producer)))) and found.id != product_id:
+            other, what = found, texts.message("what_name_and_producer")
+        elif name and record and not _same_name(name, record.name):
+            other = next((e for e in self.records_by_product.get(name_key(name), ())
+                          if e.id != product_id), None)
+            what = texts.message("what_name")
+            if other is None:
+                self.problems.append(SheetProblem.of(
+                    self._at(row), values["id"][1], values["id"][2].vi, "id_names_other_product",
+                    id=product_id, record=_shown(record), given=_shown_row(name, producer)))
+                return False
+        if other is None:
+            return True
+        held = _shown(record) if record else product_id
+        self.problems.append(SheetProblem.of(
+            self._at(row), values["id"][1], values["id"][2].vi, "id_of_other_product",
+            id=product_id, record=held, what=what, other=other.id, other_record=_shown(other)))
+        return False
 
     def _same_product(self, key: tuple[str, str]) -> set[str]:
         found = self.by_name.get(key)
@@ -365,20 +522,21 @@ class SheetReader:
                 same = earlier == parsed or (isinstance(earlier, str) and isinstance(parsed, str)
                                              and name_key(earlier) == name_key(parsed))
                 if earlier is not None and not same:
-                    self.problems.append(SheetProblem.of(row.number, index, column.vi,
+                    self.problems.append(SheetProblem.of(self._at(row), index, column.vi,
                                                          "differs_from_first_row",
-                                                         first=draft.rows[0], id=draft.id))
+                                                         first=self._row_name(draft.rows[0]),
+                                                         id=draft.id))
                 continue
             draft.first_row[path] = parsed
             if column.kind == "shop":
                 shops = draft.data.setdefault("where_to_buy", [])
                 for entry in parsed:
-                    draft.cells[f"where_to_buy[{len(shops)}]"] = (row.number, index)
+                    draft.cells[f"where_to_buy[{len(shops)}]"] = (self._at(row), index)
                     shops.append(entry)
                 draft.shop_kinds.add(path.split(":", 1)[1])
             else:
                 set_path(draft.data, path, parsed)
-                draft.cells[path] = (row.number, index)
+                draft.cells[path] = (self._at(row), index)
 
     def _complete_product(self, draft: Draft, row: Row, values: dict, context: Context) -> None:
         """Values the list does not state for a product seen for the first time: producer type,
@@ -432,11 +590,13 @@ class SheetReader:
         address = ", ".join([address, *parts]) if address else ", ".join(parts)
         producer.pop("commune", None)
         producer.pop("province", None)
-        if not address:
-            return
         answer = places.resolve_address(address, province_hint=province_hint,
                                         district_hint=district)
-        if not _names_a_province(address):
+        draft.old_unit = answer.old_unit or ""
+        if not address:  # no address to complete: the province still comes from the title or
+            self._place_found(draft, producer, answer, False)  # --province; the address's own
+            return  # problem is reported once for the sheet
+        if not places.names_a_province(address):
             # The old province the address was in, as the place data found it; the title's
             # province only when nothing was found (a 2024 Khánh Hòa list may hold a Ninh Thuận
             # address written without its province).
@@ -449,22 +609,33 @@ class SheetReader:
         if parts and written:
             draft.worked.append(Worked(
                 "producer.address_on_certificate", address,
-                f"thêm «{', '.join(parts)}» từ dòng mục, tiêu đề và dữ liệu địa danh vào địa chỉ "
-                "trong bảng", f"«{', '.join(parts)}» added from the section and title rows and the "
-                "place data"))
+                f"thêm «{', '.join(parts)}» vào địa chỉ trong bảng, theo dòng mục, tiêu đề và dữ "
+                "liệu địa danh", f"«{', '.join(parts)}» added to the address in the list, from the "
+                "section and title rows and the place data"))
+        self._place_found(draft, producer, answer, bool(parts and written))
+
+    @staticmethod
+    def _place_found(draft: Draft, producer: dict, answer: Any, completed: bool) -> None:
+        """The post-2025 province and commune an address gives, or the question it leaves. When
+        the address was completed (and that is shown), the notes saying so are not repeated."""
+        how_vi, how_en = answer.how_vi, answer.how_en
+        if completed:  # "địa chỉ không ghi tỉnh, coi là Ninh Thuận": the address now says it
+            how_vi = "; ".join(n for n in how_vi.split("; ") if not n.startswith(_HINT_NOTES[0]))
+            how_en = "; ".join(n for n in how_en.split("; ") if not n.startswith(_HINT_NOTES[1]))
         if answer.province is not None:
             producer["province"] = answer.province.short_name
         if answer.commune is not None and answer.province is not None:
             producer["commune"] = answer.commune.name
             draft.worked.append(Worked("producer.commune", f"{answer.commune.name}, "
-                                       f"{answer.province.short_name}", answer.how_vi, answer.how_en))
+                                       f"{answer.province.short_name}", _before_2025(how_vi, "cũ"),
+                                       _before_2025(how_en, "before 2025")))
         elif answer.province is not None:
             draft.worked.append(Worked("producer.province", answer.province.short_name,
-                                       answer.how_vi, answer.how_en))
+                                       how_vi, how_en))
             options = ", ".join(c.name for c in answer.candidates)
             draft.worked.append(Worked(
-                "producer.commune", "?", answer.how_vi + (f"; chọn một: {options}" if options else ""),
-                answer.how_en + (f"; choose one: {options}" if options else ""), question=True))
+                "producer.commune", "?", how_vi + (f"; chọn một: {options}" if options else ""),
+                how_en + (f"; choose one: {options}" if options else ""), question=True))
 
     # --- certification --------------------------------------------------------------------------
 
@@ -478,8 +649,8 @@ class SheetReader:
                 draft.unreadable.add(f"certifications[{at}].{path}")
                 continue
             set_path(cert, path, parsed)
-            draft.cells[f"certifications[{at}].{path}"] = (row.number, index)
-        if not cert and not any(column.level == CERTIFICATION for _, _, column in values.values()):
+            draft.cells[f"certifications[{at}].{path}"] = (self._at(row), index)
+        if not cert and not self._certifies():
             return  # a row that completes product fields only (a to-do sheet coming back)
         if cert.get("decision"):
             number, day = split_decision(str(cert["decision"]))
@@ -489,11 +660,32 @@ class SheetReader:
                 draft.cells[f"certifications[{at}].decision_date"] = \
                     draft.cells[f"certifications[{at}].decision"]
         self._sheet_facts(draft, cert, at, row)
+        self._authority_level(draft, cert, at)
         if self._repeats(draft, cert, row):
             return
         self._evaluation_kind(draft, cert, at, values.get("note", (None,))[0])
-        draft.cells[f"certifications[{at}]"] = (row.number, -1)
+        draft.cells[f"certifications[{at}]"] = (self._at(row), -1)
         draft.data.setdefault("certifications", []).append(cert)
+
+    def _authority_level(self, draft: Draft, cert: dict, at: int) -> None:
+        """An authority column that says only the level ("Tỉnh", "Cấp huyện") names the people's
+        committee of the product's province or district, as its address (or the title) says."""
+        level = _AUTHORITY_LEVELS.get(ascii_fold(str(cert.get("authority", ""))).strip(" ."))
+        if level is None:
+            return
+        units = [u.strip() for u in draft.old_unit.split(",")]
+        if level == "tỉnh":
+            place = units[-1] if len(units) >= 2 else (f"Tỉnh {self.facts.province}"
+                                                       if self.facts.province else "")
+        else:
+            place = units[-2] if len(units) >= 3 else (self.facts.district or "")
+        if not place:
+            return
+        written = cert["authority"]
+        cert["authority"] = f"UBND {place[0].lower()}{place[1:]}"
+        draft.worked.append(Worked(f"certifications[{at}].authority", cert["authority"],
+                                   f"cột ghi «{written}», nơi theo địa chỉ",
+                                   f"the column says «{written}», the place from the address"))
 
     def _repeats(self, draft: Draft, cert: dict, row: Row) -> bool:
         """A second row of the same product under the same decision: the same row twice is a
@@ -506,21 +698,25 @@ class SheetReader:
             differs = [k for k in ("stars", "score", "decision_date") if earlier.get(k) != cert.get(k)]
             if differs:
                 self.problems.append(SheetProblem.of(
-                    row.number, self.layout.index_of(differs[0]), "", "same_decision_differs",
-                    first=first_row, fields=", ".join(differs)))
+                    self._at(row), self.layout.index_of(differs[0]), "", "same_decision_differs",
+                    first=self._row_name(first_row), fields=", ".join(differs)))
             else:
-                self.problems.append(SheetProblem.of(row.number, None, "", "row_repeated",
-                                                     first=first_row, error=False))
-            if not differs and row.number in draft.rows:
-                draft.rows.remove(row.number)  # read once: the repeat is not this product's row
+                self.problems.append(SheetProblem.of(self._at(row), None, "", "row_repeated",
+                                                     first=self._row_name(first_row), error=False))
+            if not differs and self._at(row) in draft.rows:
+                draft.rows.remove(self._at(row))  # read once: the repeat is not this product's row
             return True
         return False
 
     def _sheet_facts(self, draft: Draft, cert: dict, at: int, row: Row) -> None:
         facts = self.facts
-        for path in ("decision", "decision_date", "authority"):
+        for path in ("decision", "decision_date", "authority", "stars"):
             if path not in cert and getattr(facts, path) is not None:
                 cert[path] = getattr(facts, path)
+        if facts.stars and cert.get("stars") != facts.stars and "stars" in cert:
+            self.problems.append(SheetProblem.of(
+                self._at(row), self.layout.index_of("stars"), COLUMNS_BY_PATH["stars"].vi,
+                "stars_differ_from_sheet", stars=cert["stars"], level=facts.stars, error=False))
         if "regime" not in cert:
             if facts.regime:
                 cert["regime"] = facts.regime
@@ -534,7 +730,7 @@ class SheetReader:
                     draft.worked.append(Worked(f"certifications[{at}].regime", str(found.value),
                                                found.source_vi, found.source_en, quiet=from_sheet))
                 elif found.candidates:
-                    self.regime_questions.setdefault(cert["decision_date"], []).append(row.number)
+                    self.regime_questions.setdefault(cert["decision_date"], []).append(self._at(row))
                     draft.unreadable.add(f"certifications[{at}].regime")
             else:  # no date to tell it from: the date's own problem is what to report
                 draft.unreadable.add(f"certifications[{at}].regime")
@@ -566,8 +762,8 @@ class SheetReader:
 
     def _ask_regimes(self) -> None:
         """One question per decision date on which several regimes were in force."""
-        regime = self.layout.index_of("regime")
         for day, rows in self.regime_questions.items():
+            regime = self.layouts[rows[0].sheet].index_of("regime")
             found = inference.regime_on(day)
             keys = [str(k) for k in found.candidates]
             either = texts.message("word_or")

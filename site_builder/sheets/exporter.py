@@ -12,6 +12,7 @@ from site_builder.problems import Problems
 from site_builder.records.validate import record_paths
 from site_builder.records.yaml_loader import load_yaml
 from site_builder.sheets.columns import COLUMNS, EVALUATION_KINDS, cell_value
+from site_builder.sheets.lots.export import add_lot_sheets, write_lot_csvs
 from site_builder.sheets.tables import Cell, write_csv, write_xlsx
 
 SHEET_TITLE = "Sản phẩm OCOP"
@@ -35,13 +36,18 @@ def headers(lang: str = "vi") -> list[str]:
     return [c.header(lang) for c in COLUMNS]
 
 
-def write_export(target: Path, rows: list[list[Cell]], lang: str = "vi") -> None:
+def write_export(target: Path, rows: list[list[Cell]], lang: str = "vi",
+                 lots: tuple[list[list[Cell]], list[list[Cell]]] = ([], [])) -> list[Path]:
+    """The products, and their ``lots`` and stages (``lots.export.lot_rows``): sheets of one
+    workbook, or CSV files side by side. Returns the files written."""
     if target.suffix.lower() == ".csv":
         write_csv(target, headers(lang), rows)
-        return
+        return [target, *write_lot_csvs(target, *lots, lang=lang)]
     book = write_xlsx(target, SHEET_TITLE, headers(lang), rows, _header_notes(lang))
+    add_lot_sheets(book, *lots, lang=lang)
     _add_reference_sheets(book)
     book.save(target)
+    return [target]
 
 
 def write_template(target: Path, lang: str = "vi") -> None:
@@ -69,6 +75,7 @@ def write_template(target: Path, lang: str = "vi") -> None:
         if column.kind == "date":
             for row in range(2, 502):
                 sheet.cell(row=row, column=index + 1).number_format = "DD/MM/YYYY"
+    add_lot_sheets(book, [], [], lang=lang, example=True)
     _add_reference_sheets(book)
     book.save(target)
 
@@ -95,11 +102,13 @@ def _add_reference_sheets(book: Workbook) -> None:
                       column.help_vi, column.help_en])
     guide.append([])
     guide.append(["Mỗi dòng là một lần công nhận; sản phẩm được công nhận nhiều lần (lần đầu, nâng "
-                  "hạng) có nhiều dòng cùng mã sản phẩm. Ảnh, lô hàng và tài liệu truy xuất ghi "
-                  "trong hồ sơ YAML, không trong bảng này."])
+                  "hạng) có nhiều dòng cùng mã sản phẩm. Lô hàng ghi ở trang «Lô hàng» (mỗi dòng "
+                  "một lô), các công đoạn của lô ở trang «Công đoạn» (theo mã lô); dòng «Ví dụ» "
+                  "không được nhập. Ảnh ghi trong hồ sơ YAML."])
     guide.append(["One row per certification; a product certified more than once has several rows "
-                  "with the same product id. Photos, batches and traceability documents stay in "
-                  "the YAML records."])
+                  "with the same product id. Lots go on the «Lô hàng» sheet (a row per lot), their "
+                  "stages on «Công đoạn» (by lot code); the «Ví dụ» rows are not imported. Photos "
+                  "stay in the YAML records."])
     for letter, width in zip("ABCDE", (34, 30, 16, 60, 50), strict=True):
         guide.column_dimensions[letter].width = width
     sets = book.create_sheet("Bộ sản phẩm")

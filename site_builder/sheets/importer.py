@@ -1,7 +1,7 @@
 """``ocop import``: a spreadsheet of OCOP products becomes records under ``products/``.
 
-The pipeline: read the table (spreadsheet.py), find the header row and its columns
-(sheet_columns.py), group rows into products, turn cells into record values, merge them into
+The pipeline: read the file and find its lists (sources.py, tables.py, annex.py), group rows
+into products (drafts.py), turn cells into record values (columns.py), merge them into
 the existing record when updating, then check every resulting record with exactly the rules
 of ``ocop check`` by loading them from a scratch folder. Problems are mapped back to the
 sheet's row and column. Nothing is written unless every product passes (or ``--skip-invalid``
@@ -27,18 +27,18 @@ from typing import Any
 import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import LiteralScalarString
+from ruamel.yaml.scalarstring import LiteralScalarString, SingleQuotedScalarString
 
 from site_builder.config import SiteConfig
 from site_builder.problems import Message
 from site_builder.records.validate import RECORD_NAME, UNTRANSLATED_CODE, load_catalog
 from site_builder.sheets import texts
 from site_builder.sheets.annex import (
-    HEADER_SEARCH_ROWS,
+    FROM_COMMAND_LINE,
+    At,
     Layout,
     SheetFacts,
     Skipped,
-    find_layout,
     sheet_facts,
     split_decision,
     unused_columns,
@@ -53,7 +53,8 @@ from site_builder.sheets.drafts import (
     Worked,
     name_key,
 )
-from site_builder.sheets.tables import Table, TableError, read_tables
+from site_builder.sheets.sources import ListSheet, PassedSheet, Source, read_source
+from site_builder.sheets.tables import Table
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../schema.json\n"
 # The order of fields in a new record, as in the sample records.
@@ -66,7 +67,7 @@ class Change:
     id: str
     action: str  # new, update, add (certifications only), same, exists (kept: no --update), invalid
     path: Path
-    rows: list[int]
+    rows: list[At]
     fields: list[tuple[str, Any, Any]] = field(default_factory=list)  # (field, old, new)
     text: str = ""  # the record as it would be written
     worked: list[Worked] = field(default_factory=list)
@@ -74,6 +75,7 @@ class Change:
     matched: tuple[str, str] | None = None
     held_back: list[tuple[str, Any, Any]] = field(default_factory=list)  # differences not applied
     summary: dict[str, Any] = field(default_factory=dict)  # name, producer, stars, for the review
+    left_out: list[At] = field(default_factory=list)  # its rows with errors, not in ``text``
 
 
 @dataclass
@@ -87,6 +89,23 @@ class ImportOptions:
     authority: str | None = None
     province: str | None = None
     regime: str | None = None
+    stars: int | None = None
+
+
+@dataclass
+class SheetPlan:
+    """One sheet read as a list: where its table is, what its title says, its rows passed over."""
+
+    table: Table
+    layout: Layout
+    facts: SheetFacts
+    skipped: list[Skipped] = field(default_factory=list)
+    unused: list[tuple[int, str]] = field(default_factory=list)
+    rows: int = 0  # product rows
+
+    @property
+    def name(self) -> str:
+        return self.table.sheet
 
 
 @dataclass
@@ -94,53 +113,86 @@ class ImportPlan:
     source: Path
     changes: list[Change]
     problems: list[SheetProblem]
-    table: Table | None = None
-    layout: Layout | None = None
-    facts: SheetFacts | None = None
-    skipped: list[Skipped] = field(default_factory=list)
-    unused: list[tuple[int, str]] = field(default_factory=list)
-    stated_total: int | None = None
+    sheets: list[SheetPlan] = field(default_factory=list)
+    passed: list[PassedSheet] = field(default_factory=list)
 
     @property
     def errors(self) -> list[SheetProblem]:
         return [p for p in self.problems if p.error]
 
+    @property
+    def skipped(self) -> list[Skipped]:
+        return [s for sheet in self.sheets for s in sheet.skipped]
 
-# --- reading the sheet ----------------------------------------------------------------------
+    @property
+    def sheet_names(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.sheets)
+
+    def row_numbers(self, rows: list[At]) -> str:
+        """'11, 12', or '«3 sao» 11, 12; «4 sao» 3' when several sheets were read."""
+        by_sheet: dict[int, list[str]] = {}
+        for at in sorted(rows):
+            by_sheet.setdefault(at.sheet, []).append(str(at.row))
+        if len(self.sheets) < 2:
+            return ", ".join(n for numbers in by_sheet.values() for n in numbers)
+        return "; ".join(f"«{self.sheets[i].name}» {', '.join(n)}" for i, n in by_sheet.items())
+
+
+# --- reading the sheets ---------------------------------------------------------------------
 
 
 def find_table(path: Path, sheet: str | None = None) -> tuple[Table, Layout]:
     """The first sheet (or the one named) that holds a list of products, and where its table
     is. Raises TableError when none does."""
-    tried = []
-    for table in read_tables(path, sheet):
-        layout = find_layout(table)
-        if layout is not None:
-            return table, layout
-        tried.append(table.sheet or path.name)
-    where = ", ".join(f"'{t}'" for t in tried) or "—"
-    raise TableError("no_product_table", path, rows=HEADER_SEARCH_ROWS, where=where)
+    first = read_source(path, sheet).sheets[0]
+    return first.table, first.layout
 
 
-def _facts(table: Table, layout: Layout, options: ImportOptions,
+def plan_source(path: Path, config: SiteConfig, options: ImportOptions | None = None) -> ImportPlan:
+    """What importing ``path`` would do: the one entry of ``ocop import``. Raises TableError."""
+    options = options or ImportOptions()
+    return plan_import(read_source(path, options.sheet), config, options)
+
+
+def _facts(index: int, sheet: ListSheet, covers: list[SheetFacts], options: ImportOptions,
            problems: list[SheetProblem]) -> SheetFacts:
-    """Title facts, with the command line's where it gives them (said when they differ)."""
-    facts = sheet_facts(table, layout)
+    """Title facts; what the title does not say, from a cover sheet (never the star level);
+    the command line's where it gives them (said when they differ)."""
+    facts = sheet_facts(sheet.table, sheet.layout)
+    for name in ("decision", "decision_date", "authority", "province"):
+        cover = next((c for c in covers if getattr(c, name) is not None), None)
+        if getattr(facts, name) is None and cover is not None:
+            setattr(facts, name, getattr(cover, name))
+            facts.rows[name] = cover.rows[name]
+            facts.from_sheet[name] = cover.from_sheet["sheet"]
     if options.decision:
         number, day = split_decision(options.decision)
         options = replace(options, decision=number or options.decision.strip(),
                           decision_date=options.decision_date or day)
-    for name in ("decision", "decision_date", "authority", "province", "regime"):
+    for name in ("decision", "decision_date", "authority", "province", "regime", "stars"):
         given = getattr(options, name)
         if given is None:
             continue
         read = getattr(facts, name)
-        if read is not None and read != given and name in facts.rows:
-            problems.append(SheetProblem.of(facts.rows[name], None, "", "title_overridden",
-                                            read=short(read), given=short(given), error=False))
+        if read is not None and read != given and facts.rows.get(name, 0) > 0 \
+                and name not in facts.from_sheet:
+            problems.append(SheetProblem.of(At(index, facts.rows[name]), None, "",
+                                            "title_overridden", read=short(read),
+                                            given=short(given), error=False))
         setattr(facts, name, given)
-        facts.rows[name] = 0
+        facts.rows[name] = FROM_COMMAND_LINE
+        facts.from_sheet.pop(name, None)
     return facts
+
+
+def _cover_facts(source: Source) -> list[SheetFacts]:
+    """What the sheets without a list (a cover sheet) state for the whole workbook."""
+    found = []
+    for table in source.covers:
+        facts = sheet_facts(table, None)
+        facts.from_sheet["sheet"] = table.sheet
+        found.append(facts)
+    return found
 
 
 def _existing(catalog: Any) -> list[Existing]:
@@ -161,9 +213,17 @@ def _yaml() -> YAML:
     return yaml
 
 
+_RESOLVER = yaml.resolver.Resolver()  # PyYAML's YAML 1.1, as ocop check reads a record
+
+
 def _yaml_value(value: Any) -> Any:
     if isinstance(value, str) and "\n" in value:
         return LiteralScalarString(value.rstrip("\n") + "\n")
+    if isinstance(value, str) and _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) != \
+            "tag:yaml.org,2002:str":
+        # ruamel writes YAML 1.2, where "NO", "on" or "12:30" are text; the records are read as
+        # YAML 1.1, where they are a boolean or a number: quote them.
+        return SingleQuotedScalarString(value)
     if isinstance(value, dict):
         out = CommentedMap()
         for key, item in value.items():
@@ -217,7 +277,7 @@ def _flatten(data: dict, prefix: str = "") -> list[tuple[str, Any]]:
 
 
 def merge(doc: CommentedMap, draft: Draft, product_fields: bool = True
-          ) -> tuple[list[tuple[str, Any, Any]], dict[str, tuple[int, int]]]:
+          ) -> tuple[list[tuple[str, Any, Any]], dict[str, tuple[At, int]]]:
     """Writes the sheet's values into ``doc``: only fields the sheet gives (product fields only
     when ``product_fields``), certifications matched by decision number (a new one is always
     added), storefronts replaced per kind given, worked-out values noted in ``to_confirm``.
@@ -332,62 +392,107 @@ def _dump_new(doc: CommentedMap) -> str:
 # --- planning, checking, writing ------------------------------------------------------------
 
 
-def plan_import(table: Table, layout: Layout, config: SiteConfig,
-                options: ImportOptions | None = None) -> ImportPlan:
-    """What importing ``table`` would do, with every problem found; writes nothing."""
+def plan_import(source: Source, config: SiteConfig, options: ImportOptions | None = None
+                ) -> ImportPlan:
+    """What importing the lists of ``source`` would do, with every problem found; writes
+    nothing. A product some of whose rows have errors is planned from its other rows (written
+    with --skip-invalid), its rows with errors named as left out."""
     options = options or ImportOptions()
     existing_catalog, _ = load_catalog(config, traceability_notes=False)
+    existing = _existing(existing_catalog)
     problems: list[SheetProblem] = []
-    facts = _facts(table, layout, options, problems)
-    read = SheetReader(table, layout, facts, _existing(existing_catalog)).read()
-    problems.extend(read.problems)
+    covers = _cover_facts(source)
+    sheets = [SheetPlan(s.table, s.layout, _facts(i, s, covers, options, problems))
+              for i, s in enumerate(source.sheets)]
+    plan = _plan_rows(sheets, existing, existing_catalog, config, options, set())
+    refused = _refused_rows(plan)
+    if refused:  # once more without them: the product's other rows stand on their own
+        again = _plan_rows(sheets, existing, existing_catalog, config, options, refused)
+        kept = [p for p in plan.problems if p.at in refused]
+        again.problems = kept + [p for p in again.problems if p not in kept]
+        for change in again.changes:
+            change.left_out = sorted(refused.intersection(_rows_of(plan, change.id)))
+        plan = again
+    plan.problems = _grouped(problems + plan.problems, options)
+    plan.passed = list(source.passed)
+    return plan
+
+
+def _rows_of(plan: ImportPlan, product_id: str) -> list[At]:
+    return next((c.rows for c in plan.changes if c.id == product_id), [])
+
+
+def _refused_rows(plan: ImportPlan) -> set[At]:
+    """Rows with errors of products that have other rows without any."""
+    failing = {p.at for p in plan.problems if p.error}
+    refused: set[At] = set()
+    for change in plan.changes:
+        bad = failing.intersection(change.rows)
+        if bad and len(bad) < len(change.rows):
+            refused |= bad
+    return refused
+
+
+def _plan_rows(sheets: list[SheetPlan], existing: list[Existing], existing_catalog: Any,
+               config: SiteConfig, options: ImportOptions, leave_out: set[At]) -> ImportPlan:
+    reader = SheetReader(existing, tuple(s.name for s in sheets), leave_out)
+    for index, sheet in enumerate(sheets):
+        reader.read_sheet(index, sheet.table, sheet.layout, sheet.facts)
+    read = reader.read()
+    for index, sheet in enumerate(sheets):
+        sheet.skipped = [s for s in read.skipped if s.sheet == index]
+        sheet.unused = unused_columns(sheet.layout)
+        sheet.rows = len(read.product_rows.get(index, ()))
+    problems = list(read.problems)
     changes: list[Change] = []
-    cell_maps: dict[str, dict[str, tuple[int, int]]] = {}
+    cell_maps: dict[str, dict[str, tuple[At, int]]] = {}
     for draft in read.drafts:
         change, cells = _change_for(draft, config, options.update, problems)
         changes.append(change)
         if cells is not None:
             cell_maps[draft.id] = cells
-    unreadable = {d.id: d.unreadable for d in read.drafts}
-    columns = layout.columns
+    incomplete: set[At] = set()  # rows of a sheet that lacks a required value for every row
+    for index, missing in read.missing.items():
+        if missing:
+            incomplete |= set(read.product_rows.get(index, ()))
     for draft in read.drafts:  # reported once for the sheet, not again per row
+        missing = set().union(*(read.missing.get(at.sheet, set()) for at in draft.rows))
         for at in range(len(draft.data.get("certifications", []))):
-            draft.unreadable.update(f"certifications[{at}].{p}" for p in read.missing)
-        draft.unreadable.update(p for p in read.missing if not p.startswith(("stars", "decision",
-                                                                              "authority")))
-    problems.extend(_check(changes, cell_maps, unreadable, columns, config, existing_catalog))
-    failing = {p.row for p in problems if p.error} | read.blocked
-    if read.missing:  # a value the whole sheet lacks: no product of it is complete
-        failing |= {row for change in changes for row in change.rows}
+            draft.unreadable.update(f"certifications[{at}].{p}" for p in missing)
+        draft.unreadable.update(p for p in missing if not p.startswith(("stars", "decision",
+                                                                         "authority")))
+    unreadable = {d.id: d.unreadable for d in read.drafts}
+    layouts = {i: s.layout for i, s in enumerate(sheets)}
+    problems.extend(_check(changes, cell_maps, unreadable, layouts, config, existing_catalog))
+    failing = {p.at for p in problems if p.error} | read.blocked | incomplete
     for change in changes:
         if failing.intersection(change.rows):
             change.action = "invalid"
-    plan = ImportPlan(table.path, changes, _grouped(problems), table, layout, facts, read.skipped,
-                      unused_columns(layout), read.stated_total)
-    _count_check(plan)
-    return plan
+    return ImportPlan(sheets[0].table.path, changes, problems, sheets)
 
 
 GROUP_AFTER = 3  # the same problem on more rows than this is said once, with the rows
 
 
-def _grouped(problems: list[SheetProblem]) -> list[SheetProblem]:
-    """The same problem in the same column on many rows (a value the whole list lacks) is one
-    line naming the rows, with a hint where the command line can give the value."""
+def _grouped(problems: list[SheetProblem], options: ImportOptions) -> list[SheetProblem]:
+    """The same problem in the same column of a sheet on many rows (a value the whole list
+    lacks) is one line naming the rows, with a hint where the command line can give the value
+    (unless it did)."""
     groups: dict[tuple, list[SheetProblem]] = {}
     for problem in problems:
-        groups.setdefault((problem.column, problem.header, problem.vi, problem.error), []).append(
-            problem)
+        groups.setdefault((problem.sheet, problem.column, problem.header, problem.vi,
+                           problem.error), []).append(problem)
     out = []
     for same in groups.values():
         if len(same) <= GROUP_AFTER:
             out.extend(same)
             continue
-        rows = sorted(p.row for p in same)
+        same.sort(key=lambda p: p.at)
+        rows = [p.row for p in same]
         shown = ", ".join(str(r) for r in rows[:8]) + (", …" if len(rows) > 8 else "")
         listed = texts.message("rows_listed", count=len(rows), rows=shown)
-        out.append(replace(same[0], message=_joined(same[0].message, listed)))
-    return [_with_hint(p) for p in out]
+        out.append(replace(same[0], message=_joined(same[0].message, listed), grouped=True))
+    return [_with_hint(p) if options.province is None else p for p in out]
 
 
 def _joined(first: Message, then: Message) -> Message:
@@ -405,7 +510,7 @@ _HINTS = {"Tỉnh/thành phố": "hint_province"}  # header -> the hint's code
 
 
 def _change_for(draft: Draft, config: SiteConfig, update: bool, problems: list[SheetProblem]
-                ) -> tuple[Change, dict[str, tuple[int, int]] | None]:
+                ) -> tuple[Change, dict[str, tuple[At, int]] | None]:
     target = config.products_dir / draft.id / RECORD_NAME
     change = Change(draft.id, "new", target, draft.rows, worked=draft.worked, matched=draft.matched,
                     summary=_summary(draft.data))
@@ -474,19 +579,8 @@ def _missing(doc: Any) -> list[str]:
     return [key for key, value in checks.items() if not value]
 
 
-def _count_check(plan: ImportPlan) -> None:
-    """A total row that states a count different from the products read is worth a warning."""
-    if plan.stated_total is None:
-        return
-    read = sum(len(c.rows) for c in plan.changes)
-    if read != plan.stated_total:
-        row = next((s.row for s in plan.skipped if s.kind == "total"), 0)
-        plan.problems.append(SheetProblem.of(row, None, "", "total_mismatch",
-                                             stated=plan.stated_total, read=read, error=False))
-
-
-def _check(changes: list[Change], cell_maps: dict[str, dict[str, tuple[int, int]]],
-           unreadable: dict[str, set[str]], columns: dict[int, Column], config: SiteConfig,
+def _check(changes: list[Change], cell_maps: dict[str, dict[str, tuple[At, int]]],
+           unreadable: dict[str, set[str]], layouts: dict[int, Layout], config: SiteConfig,
            existing_catalog: Any
            ) -> list[SheetProblem]:
     """The rules of ``ocop check``, run on the records as they would be written."""
@@ -515,14 +609,15 @@ def _check(changes: list[Change], cell_maps: dict[str, dict[str, tuple[int, int]
             earlier = re.match(r"certifications\[\d+\]", problem.field)
             if earlier and earlier.group(0) not in cell_maps.get(staged_change.id, {}):
                 continue  # about a certification the record held before: ocop check says it
-            row, column = _locate(problem.field, cell_maps.get(staged_change.id, {}),
-                                  staged_change.rows[0])
+            at, column = _locate(problem.field, cell_maps.get(staged_change.id, {}),
+                                 staged_change.rows[0])
+            columns = layouts[at.sheet].columns
             header = columns.get(column) if column is not None else _column_named(problem.field)
             if column is None and header is not None:  # an empty cell of a column the sheet has
                 column = next((i for i, c in columns.items() if c == header), None)
             problems.append(SheetProblem(
-                row, column, header.vi if header else problem.field, problem.code,
-                problem.message, error=problem.severity.value == "error"))
+                at.row, column, header.vi if header else problem.field, problem.code,
+                problem.message, error=problem.severity.value == "error", sheet=at.sheet))
     sheet_ids = {c.id for c in changes}
     used = {p.gtin.zfill(14): p.id for p in existing_catalog.products
             if p.gtin and p.id not in sheet_ids}
@@ -544,8 +639,8 @@ def _column_named(field_path: str) -> Column | None:
     return next((c for c in COLUMNS if c.path == path or c.path.startswith(path + ".")), None)
 
 
-def _locate(field_path: str, cells: dict[str, tuple[int, int]], first_row: int
-            ) -> tuple[int, int | None]:
+def _locate(field_path: str, cells: dict[str, tuple[At, int]], first_row: At
+            ) -> tuple[At, int | None]:
     path = field_path
     while path:
         if path in cells:

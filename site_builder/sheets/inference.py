@@ -89,29 +89,37 @@ _SET_RULES: tuple[tuple[str, tuple[int, ...]], ...] = (
     (r"thực phẩm bảo vệ sức khỏe|thực phẩm chức năng|viên nang|viên hoàn|thuốc", (18,)),
     (r"\bcao (thảo dược|dược liệu|atiso|actiso|lá|khô|đặc)|nhung hươu|đông trùng hạ thảo|"
      r"linh chi|\bsâm\b", (18, 20)),
+    (r"nước yến|yến (chưng|nước)", (17,)),
+    (r"yến sào|tổ yến|\byến\b", (4, 8)),
     (r"nước mắm|\btương\b|nước tương|giấm|dầu hào", (9,)),
     (r"\bmắm\b", (8, 9)),
     (r"(rang|sấy|chiên) muối", (7,)),
     (r"muối (tôm|ớt|tiêu|sả)|\btiêu\b|\bớt\b|bột nghệ|tỏi|hành tím|gia vị|\bmuối\b(?! chua)",
      (10,)),
-    (r"mật ong|sữa ong chúa|phấn hoa|đường thốt nốt|mật mía|đường mía|đường phèn", (4,)),
+    (r"mật ong|sữa ong chúa|phấn hoa|đường thốt nốt|mật mía|đường mía|đường phèn|"
+     r"mật (hoa )?(dừa|thốt nốt|nhãn|mía|củ)|\bmật\b", (4,)),
     (r"nước khoáng|nước uống đóng chai|nước tinh khiết", (16,)),
     (r"cà phê|\bcafe\b|ca cao|cacao|sô cô la|socola", (13,)),
     (r"(trà|chè) (xanh|búp|shan|tuyết|ô long|oolong|móc câu|đen|thái nguyên)|hồng trà|"
      r"lục trà|bạch trà", (11,)),
     (r"(trà|chè) (túi lọc )?(\w+ )?(hoa|lá|thảo mộc|khổ qua|atiso|actiso|gừng|sen|tim sen|sả|"
-     r"cà gai|đinh lăng|giảo cổ lam|mãng cầu|hibiscus|bụp giấm|nấm|dược liệu|vối|cúc)", (12,)),
+     r"cà gai|đinh lăng|giảo cổ lam|mãng cầu|hibiscus|bụp giấm|nấm|dược liệu|thảo dược|vối|cúc)",
+     (12,)),
     (r"\b(trà|chè)\b", (11, 12)),
+    (r"thảo dược|dược liệu", (18, 20)),
     (r"nước (ép|cốt|trái cây|giải khát)|siro|sữa (đậu|hạt|bắp)|nước (\w+ )?(mãng cầu|chanh|dừa|"
      r"mía|nha đam)", (17,)),
     (r"xúc xích|giò|chả (lụa|cá|quế|bò|mực)|\bchả\b|lạp xưởng|\bnem\b|ruốc|chà bông|"
-     r"khô (bò|gà|heo|cá|mực|cá tra)|cá khô|mực (khô|một nắng)|tôm khô|"
-     r"(thịt|cá|bò|heo|gà|vịt|dê|cừu|trâu)( \w+)? (xông khói|gác bếp|sấy|hun khói|ướp|muối)|"
+     r"khô (bò|gà|heo|cá|mực|cá tra)|(cá|bò|gà|heo|mực|tôm|trâu|nai)( \w+)? khô|"
+     r"(cá|mực|tôm) một nắng|"
+     r"(thịt|cá|bò|heo|gà|vịt|dê|cừu|trâu)( \w+)? (xông khói|gác bếp|sấy|hun khói|ướp|muối|"
+     r"khô|treo gió|một nắng)|"
      r"trứng muối|sữa chua|phô mai|bơ sữa", (8,)),
     (r"bánh|bún|phở|miến|hủ tiếu|\bmì\b|cốm|bột gạo|cháo|xôi", (6,)),
     (r"\bkẹo\b", (6, 7)),
     (r"sấy|mứt|ô mai|rang|chiên|\bsệt\b|tinh bột|bột (sắn|khoai|mì|sen)|dưa (muối|món)|"
-     r"kim chi|ngâm chua", (7,)),
+     r"kim chi|ngâm (chua|đường|mật)|treo gió|phơi (gió|khô|sương)|\bkhô\b|\bdẻo\b|ngào đường|"
+     r"\brim\b|tẩm", (7,)),
     (r"cá cảnh|chim cảnh|gà kiểng|gà cảnh", (25,)),
     (r"cây cảnh|bonsai|mai vàng|\w+ cảnh\b|\bkiểng\b|cây thế", (24,)),
     (r"\b(gạo|nếp|lúa|ngô|bắp|đậu (xanh|đen|nành|phộng)|lạc|mè|vừng)\b", (3,)),
@@ -123,8 +131,10 @@ _SET_RULES: tuple[tuple[str, tuple[int, ...]], ...] = (
     (r"mây|tre|cói|lục bình|gốm|sứ|sơn mài|chiếu|đan|gỗ|mỹ nghệ|đũa|điêu khắc|đèn lồng|nón", (21,)),
     (r"\bhoa\b|lan", (23,)),
 )
-# Folded like the names they are matched against (one tone placement: "xoài" and "hoà" alike).
-_COMPILED_SET_RULES = tuple((re.compile(fold(p)), sets) for p, sets in _SET_RULES)
+# Folded like the names they are matched against (one tone placement: "xoài" and "hoà" alike),
+# and only ever whole words: "giòn" holds "giò", "Nha Trang" holds "rang", "của" holds "củ".
+_COMPILED_SET_RULES = tuple((re.compile(rf"(?<!\w)(?:{fold(p)})(?!\w)"), sets)
+                            for p, sets in _SET_RULES)
 
 
 # The sectors (ngành) offices group products by, 1048's and today's (domain.md 1.5 and 2), as

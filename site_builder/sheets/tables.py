@@ -88,6 +88,7 @@ class Table:
     sheet: str = ""  # the sheet's name in a workbook
     merges: list[Merge] = field(default_factory=list)
     hidden_rows: set[int] = field(default_factory=set)
+    hidden_columns: set[int] = field(default_factory=set)  # from 0
     notes: list[Message] = field(default_factory=list)  # about the whole file, for the review
     cell_errors: dict[tuple[int, int], Message] = field(default_factory=dict)  # (row, column)
     legacy_cells: dict[str, int] = field(default_factory=dict)  # TCVN3/VNI -> cells converted
@@ -105,9 +106,11 @@ def read_table(path: Path, sheet: str | None = None) -> Table:
     return next(read_tables(path, sheet))
 
 
-def read_tables(path: Path, sheet: str | None = None) -> Iterator[Table]:
+def read_tables(path: Path, sheet: str | None = None, hidden: list[str] | None = None
+                ) -> Iterator[Table]:
     """The sheets of ``path`` in workbook order, each read when asked for; hidden sheets are left
-    out unless named. ``sheet`` is a sheet's name or its number from 1. Raises TableError."""
+    out unless named (their names go into ``hidden``). ``sheet`` is a sheet's name or its number
+    from 1. Raises TableError."""
     if not path.is_file():
         raise TableError("file_not_found", path=path)
     if path.stat().st_size > MAX_TABLE_BYTES:
@@ -126,7 +129,8 @@ def read_tables(path: Path, sheet: str | None = None) -> Iterator[Table]:
     else:
         raise TableError("unsupported_file", path)
     renamed = _renamed_note(suffix, form)
-    tables = {"xlsx": _xlsx_tables, "xls": _xls_tables, "csv": _csv_tables}[form](path, sheet)
+    tables = {"xlsx": _xlsx_tables, "xls": _xls_tables, "csv": _csv_tables}[form](
+        path, sheet, [] if hidden is None else hidden)
     for table in tables:
         if renamed:
             table.notes.insert(0, renamed)
@@ -141,9 +145,12 @@ def _renamed_note(suffix: str, form: str) -> Message | None:
             f"the file is named {suffix} but is really an .{form} workbook; read as .{form}")
 
 
-def _pick_sheets(names: list[tuple[str, bool]], wanted: str | None, path: Path) -> list[int]:
-    """Indexes of the sheets to try: the one named (by name or number), or every visible one."""
+def _pick_sheets(names: list[tuple[str, bool]], wanted: str | None, path: Path,
+                 hidden: list[str]) -> list[int]:
+    """Indexes of the sheets to try: the one named (by name or number), or every visible one
+    (the names of the hidden ones go into ``hidden``)."""
     if wanted is None:
+        hidden.extend(name for name, visible in names if not visible)
         return [i for i, (_, visible) in enumerate(names) if visible]
     for i, (name, _) in enumerate(names):
         if name.strip().casefold() == wanted.strip().casefold():
@@ -171,7 +178,7 @@ def _check_zip(path: Path) -> None:
         raise TableError("zip_bomb", path, size=total / 1e6)
 
 
-def _xlsx_tables(path: Path, wanted: str | None) -> Iterator[Table]:
+def _xlsx_tables(path: Path, wanted: str | None, hidden: list[str]) -> Iterator[Table]:
     _check_zip(path)
     handle = path.open("rb")  # a file object: openpyxl would refuse a workbook named .csv
     try:
@@ -181,7 +188,7 @@ def _xlsx_tables(path: Path, wanted: str | None) -> Iterator[Table]:
         raise TableError("xlsx_unreadable", path, exc=exc) from None
     try:
         names = [(ws.title, ws.sheet_state == "visible") for ws in book.worksheets]
-        for index in _pick_sheets(names, wanted, path):
+        for index in _pick_sheets(names, wanted, path, hidden):
             sheet = book.worksheets[index]
             if not hasattr(sheet, "iter_rows"):  # a chart sheet holds no cells
                 continue
@@ -253,6 +260,9 @@ def _xlsx_sheet_layout(path: Path, book: object, sheet: object, table: Table
                 elif tag == "c" and has_formula and cell_ref:
                     column, row, _, _ = range_boundaries(cell_ref)
                     formulas[(row, column - 1)] = has_value
+                elif tag == "col" and element.get("hidden") in ("1", "true"):
+                    first, last = int(element.get("min", 1)), int(element.get("max", 1))
+                    table.hidden_columns.update(range(first - 1, min(last, MAX_COLUMNS)))
                 elif tag == "mergeCell" and element.get("ref"):
                     first_col, first_row, last_col, last_row = range_boundaries(element.get("ref"))
                     table.merges.append(Merge(first_row, first_col - 1, last_row, last_col - 1))
@@ -278,7 +288,7 @@ def _xlsx_cell(value: object) -> Cell:
 # --- .xls ----------------------------------------------------------------------------------
 
 
-def _xls_tables(path: Path, wanted: str | None) -> Iterator[Table]:
+def _xls_tables(path: Path, wanted: str | None, hidden: list[str]) -> Iterator[Table]:
     """Excel 97-2003 workbooks, which many offices still keep, read with xlrd (with formatting,
     for merged ranges and hidden rows)."""
     import xlrd
@@ -295,7 +305,7 @@ def _xls_tables(path: Path, wanted: str | None) -> Iterator[Table]:
     try:
         names = [(book.sheet_by_index(i).name, book.sheet_by_index(i).visibility == 0)
                  for i in range(book.nsheets)]
-        for index in _pick_sheets(names, wanted, path):
+        for index in _pick_sheets(names, wanted, path, hidden):
             yield _xls_table(path, book, book.sheet_by_index(index))
     finally:
         book.release_resources()
@@ -314,6 +324,9 @@ def _xls_table(path: Path, book: object, sheet: object) -> Table:
     for index, info in sheet.rowinfo_map.items():  # type: ignore[attr-defined]
         if info.hidden:
             table.hidden_rows.add(index + 1)
+    for index, info in sheet.colinfo_map.items():  # type: ignore[attr-defined]
+        if info.hidden:
+            table.hidden_columns.add(index)
     for index in range(sheet.nrows):  # type: ignore[attr-defined]
         cells = tuple(_text_cell(table, index + 1, i, _xls_cell(cell, book.datemode))  # type: ignore[attr-defined]
                       for i, cell in enumerate(sheet.row(index)[:MAX_COLUMNS]))  # type: ignore[attr-defined]
@@ -343,7 +356,7 @@ def _xls_cell(cell: object, datemode: int) -> Cell:
 # --- CSV -----------------------------------------------------------------------------------
 
 
-def _csv_tables(path: Path, wanted: str | None) -> Iterator[Table]:
+def _csv_tables(path: Path, wanted: str | None, hidden: list[str]) -> Iterator[Table]:
     raw = path.read_bytes()
     text, encoding = decode_csv_bytes(raw, path)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text[:50_000]))
@@ -471,32 +484,57 @@ def _clean_text(value: str) -> str:
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
-_DMY = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$")
-_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+# The forms a date is read in: in any date cell, a title row, a decision cell ("1234/QĐ-UBND ngày
+# 12/6/2025") and on the command line. The README's line on dates lists exactly these (a test
+# compares the two); each writes 5 March 2026.
+DATE_EXAMPLES = ("05/03/2026", "5/3/2026", "05-03-2026", "05.03.2026", "ngày 5 tháng 3 năm 2026",
+                 "5 tháng 3 năm 2026", "2026-03-05")
+# Day, month, year (four digits: 03/05/26 is not guessed), matched on text folded to ASCII and
+# lower case; never inside a longer run of numbers such as "12/2023/NQ-HĐND".
+_DMY = (r"(?<![\d/])(\d{1,2})\s*(?:[/.-]|thang)\s*(\d{1,2})\s*(?:[/.-]|,?\s*nam)\s*(\d{4})"
+        r"(?![\d/])")
+_YMD = r"(?<![\d/])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d/])"
+_DATE_IN_TEXT = re.compile(f"{_DMY}|{_YMD}")
+_DATE_CELL = re.compile(rf"(?:ngay\s*)?(?:{_DMY}|{_YMD})(?:\s+00:00(?::00)?)?\.?")
+
+
+def _folded(text: str) -> str:
+    from site_builder.domain.places import ascii_fold
+
+    return ascii_fold(text)
+
+
+def _day_of(match: re.Match[str]) -> date | None:
+    day, month, year, iso_year, iso_month, iso_day = match.groups()
+    try:
+        if year:
+            return date(int(year), int(month), int(day))
+        return date(int(iso_year), int(iso_month), int(iso_day))
+    except ValueError:
+        return None
 
 
 def parse_date(cell: Cell) -> date | None:
-    """A date written as Vietnamese offices write it (day first), or an Excel date cell.
-    ``None`` when the cell is not a date in any of those forms."""
+    """A date written in one of the forms of ``DATE_EXAMPLES`` (day first), or an Excel date
+    cell. ``None`` when the cell is not one day in any of those forms."""
     if isinstance(cell, datetime):
         return cell.date()
     if isinstance(cell, date):
         return cell
     if not isinstance(cell, str):
         return None
-    text = cell.strip()
-    if text.endswith(" 00:00:00"):  # a date cell saved to CSV by some spreadsheet programs
-        text = text[:-9]
-    if match := _DMY.match(text):
-        day, month, year = (int(x) for x in match.groups())
-    elif match := _YMD.match(text):
-        year, month, day = (int(x) for x in match.groups())
-    else:
-        return None
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
+    match = _DATE_CELL.fullmatch(_folded(cell).strip())
+    return _day_of(match) if match else None
+
+
+def find_date(text: str) -> date | None:
+    """The first date written in ``text`` in one of the forms of ``DATE_EXAMPLES`` ("Kèm theo
+    Quyết định số 1234/QĐ-UBND ngày 12 tháng 6 năm 2025 ...")."""
+    for match in _DATE_IN_TEXT.finditer(_folded(text)):
+        found = _day_of(match)
+        if found is not None:
+            return found
+    return None
 
 
 def write_xlsx(path: Path, title: str, header: list[str], rows: list[list[Cell]],

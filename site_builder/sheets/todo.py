@@ -5,14 +5,17 @@ columns (the notes columns are passed over), and a value given there is taken as
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from site_builder.problems import Message
+from site_builder.sheets import texts
 from site_builder.sheets.columns import COLUMNS, Column, cell_value
 from site_builder.sheets.importer import MISSING_LABELS, ImportPlan
-from site_builder.sheets.tables import Cell, write_xlsx
+from site_builder.sheets.tables import Cell, write_csv, write_xlsx
 
 # The record columns an office can complete, in the order a person fills them.
 FILLABLE = ("id", "name.vi", "producer.name", "producer.type", "product_set",
@@ -47,7 +50,7 @@ def todo_rows(plan: ImportPlan, lang: str = "vi") -> tuple[list[str], list[list[
         questions = "\n".join(f"{w.field}: {w.en if lang == 'en' else w.vi}"
                               for w in change.worked if w.question)
         missing = ", ".join(MISSING_LABELS[k][1 if lang == "en" else 0] for k in change.missing)
-        rows.append(values[:3] + [", ".join(str(r) for r in change.rows), inferred or None,
+        rows.append(values[:3] + [plan.row_numbers(change.rows), inferred or None,
                                   questions or None, missing or None] + values[3:])
     return header, rows
 
@@ -64,8 +67,29 @@ def _record(change: Any) -> dict:
     return data if isinstance(data, dict) else {"id": change.id}
 
 
+TODO_SUFFIXES = (".xlsx", ".csv")
+
+
+def todo_target_problem(path: Path) -> Message | None:
+    """Why the to-do workbook cannot be written at ``path`` (said before anything is read)."""
+    if path.suffix.lower() not in TODO_SUFFIXES:
+        return texts.message("todo_suffix")
+    if path.exists():
+        return texts.message("todo_exists")
+    folder = path.parent
+    if not folder.is_dir():
+        return texts.message("todo_no_folder", folder=folder)
+    if not os.access(folder, os.W_OK):
+        return texts.message("todo_folder_read_only", folder=folder)
+    return None
+
+
 def write_todo(path: Path, plan: ImportPlan, lang: str = "vi") -> None:
+    """An .xlsx workbook, or a CSV file (UTF-8 for Excel) when ``path`` ends in .csv."""
     header, rows = todo_rows(plan, lang)
+    if path.suffix.lower() == ".csv":
+        write_csv(path, header, rows)
+        return
     book = write_xlsx(path, "Việc cần làm" if lang != "en" else "To do", header, rows)
     sheet = book.active
     for index in range(3, 7):  # the notes columns: wide, wrapped, shaded

@@ -1,30 +1,48 @@
-"""QR codes: every symbol is the one the reference library draws, with its format information,
-and every sample stamp is read by two independent decoders (zbar and zxing-cpp) after print and
-phone capture.
+"""QR codes: the smallest symbol for each address (its text in the fewest bits, checked against
+every way of cutting short texts into segments), module for module the symbol of an independent
+reference encoder (Nayuki's qrcodegen) given the same segments, GS1 Digital Link addresses still
+valid (biip), and every sample stamp read by two independent decoders (zbar and zxing-cpp)
+after print and phone capture.
 
-Before the fix, a code whose best mask was 0 kept the mask-scoring placement, whose format
-modules are light: zbar read none of those codes, zxing guessed them.
+Stamps an earlier ocop printed (the whole address as bytes at level M) are still worked out
+exactly (``legacy_symbol``, compared with the ``qrcode`` library): those whose best mask was 0
+lacked their format information; zbar read none of them, zxing guessed them.
 """
 
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import random
 import re
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import qrcode
 import zxingcpp
+from biip.gs1_digital_link_uris import GS1DigitalLinkURI
 from conftest import AS_OF, REPO
 from PIL import Image, ImageFilter
+from qrcode import util
 from qrcode.constants import ERROR_CORRECT_M
+from qrcodegen import QrCode, QrSegment
 
 from site_builder.assets import qr
-from site_builder.assets.qr import make_code, printed_without_format_information, qr_png_file, qr_svg_file
+from site_builder.assets.qr import (
+    LEVELS,
+    Level,
+    code_text,
+    legacy_symbol,
+    printed_without_format_information,
+    qr_png_file,
+    qr_svg_file,
+    segments,
+    symbol,
+)
 from site_builder.cli import main
 from site_builder.config import SiteConfig
 from site_builder.domain.gtin import check_digit
@@ -73,49 +91,159 @@ def address(rng: random.Random) -> str:
     return f"{domain}/p/{rng.choice(PRODUCT_IDS)}-{rng.randint(2, 9)}/{lot}/"
 
 
+# --- the smallest symbol ------------------------------------------------------------------------
+
+def brute_force_bits(text: str, count_bits: dict[str, int]) -> int:
+    """The fewest bits of any cutting of ``text`` into segments: every cut, every mode."""
+    best = None
+    for cuts in itertools.product((False, True), repeat=len(text) - 1):
+        pieces, start = [], 0
+        for i, cut in enumerate(cuts, 1):
+            if cut:
+                pieces.append(text[start:i])
+                start = i
+        pieces.append(text[start:])
+        total = 0
+        for piece in pieces:
+            options = [qr.Segment(qr.BYTE, piece)]
+            if piece.isdigit():
+                options.append(qr.Segment(qr.NUMERIC, piece))
+            if all(c in qr._ALPHANUMERIC_SET for c in piece):
+                options.append(qr.Segment(qr.ALPHANUMERIC, piece))
+            total += min(4 + count_bits[o.mode] + o.data()[1] for o in options)
+        best = total if best is None else min(best, total)
+    return best
+
+
+def test_segments_take_the_fewest_bits_of_any_cutting():
+    rng = random.Random(18004)
+    alphabet = "0123456789AZ/.:-ab?=ư"
+    for count_bits in (qr._GROUPS[0][1], qr._GROUPS[1][1]):
+        for _ in range(150):
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 9)))
+            parts, bits = segments(text, count_bits)
+            assert "".join(p.text for p in parts) == text
+            assert bits == sum(4 + count_bits[p.mode] + p.data()[1] for p in parts)
+            assert bits == brute_force_bits(text, count_bits), text
+
+
+def test_the_host_is_written_in_capitals_and_nothing_else_changes():
+    assert code_text("https://ocop.example.org/01/08936058120082/10/b2610?17=261231") == \
+        "https://OCOP.EXAMPLE.ORG/01/08936058120082/10/b2610?17=261231"
+    assert code_text("http://x-y.example.com:8080/p/a/") == "http://X-Y.EXAMPLE.COM:8080/p/a/"
+    assert code_text("https://ocop.example.org") == "https://OCOP.EXAMPLE.ORG"
+    for unusual in ("https://bếntre.vn/p/a/", "https://user@a.vn/p/", "ftp://a.vn/x"):
+        assert code_text(unusual) == unusual
+    rng = random.Random(1)
+    for _ in range(200):
+        url = address(rng)
+        text, parts = urlsplit(code_text(url)), urlsplit(url)
+        assert (text.scheme, text.netloc.lower(), text.path, text.query) == \
+            (parts.scheme, parts.netloc, parts.path, parts.query)
+
+
+ECC = {Level.L: QrCode.Ecc.LOW, Level.M: QrCode.Ecc.MEDIUM, Level.Q: QrCode.Ecc.QUARTILE,
+       Level.H: QrCode.Ecc.HIGH}
+
+
+def reference_segments(drawn: qr.Symbol) -> list[QrSegment]:
+    make = {qr.NUMERIC: QrSegment.make_numeric, qr.ALPHANUMERIC: QrSegment.make_alphanumeric,
+            qr.BYTE: lambda text: QrSegment.make_bytes(text.encode("utf-8"))}
+    return [make[part.mode](part.text) for part in drawn.segments]
+
+
+def rows_of(code: QrCode) -> tuple[str, ...]:
+    size = code.get_size()
+    return tuple("".join("1" if code.get_module(x, y) else "0" for x in range(size))
+                 for y in range(size))
+
+
+def test_every_symbol_is_the_reference_encoders_given_the_same_segments():
+    """Nayuki's qrcodegen, given our segments and level, needs the same smallest version and,
+    with our mask, draws the same modules; our mask is the one the ``qrcode`` library's ISO
+    scoring picks for the same segments."""
+    rng = random.Random(2026)
+    modes = {qr.NUMERIC: util.MODE_NUMBER, qr.ALPHANUMERIC: util.MODE_ALPHA_NUM,
+             qr.BYTE: util.MODE_8BIT_BYTE}
+    urls = [address(rng) for _ in range(250)] + [
+        f"https://ocop.khanhhoa.gov.vn/p/{'bưởi-tân-triều-'[:n % 15]}{'x' * n}/" for n in range(0, 300, 7)]
+    versions, levels, masks = set(), set(), set()
+    for n, url in enumerate(urls):
+        for level in (None, *LEVELS):
+            ours = symbol(url, level)
+            theirs = QrCode.encode_segments(reference_segments(ours), ECC[ours.level], mask=ours.mask,
+                                            boostecl=False)
+            assert theirs.get_version() == ours.version, url
+            assert rows_of(theirs) == ours.rows, url
+            assert ours.text == code_text(url)
+            versions.add(ours.version)
+            levels.add(ours.level)
+            masks.add(ours.mask)
+        if n % 10 == 0:
+            library = qrcode.QRCode(version=ours.version, error_correction=int(ours.level), border=0)
+            for part in ours.segments:
+                library.add_data(util.QRData(part.text.encode("utf-8"), mode=modes[part.mode],
+                                             check_data=False))
+            library.make(fit=False)
+            assert ["".join("1" if m else "0" for m in row) for row in library.get_matrix()] == \
+                list(ours.rows), url
+    assert versions >= set(range(2, 15)) and levels == set(LEVELS) and masks == set(range(8))
+
+
+def test_the_site_code_is_the_smallest_symbol_with_the_most_correction_it_can_carry():
+    url = "https://ocop.example.org/01/08936058120082"
+    smallest = qr.smallest_symbols(url)
+    assert smallest[Level.L] == 2 and smallest[Level.M] == 3  # bytes at level M took version 3
+    assert (symbol(url).version, symbol(url).level) == (2, Level.L)
+    lot = "https://ocop.example.org/01/08936058120082/10/B2610"
+    assert legacy_symbol(lot).version == 4 and symbol(lot).version == 3
+    # the lot's version-3 symbol has room for level M
+    assert symbol(lot).level == Level.M
+    assert [(p.mode, p.text) for p in symbol(lot).segments] == [
+        ("byte", "https"), ("alphanumeric", "://OCOP.EXAMPLE.ORG/01/"),
+        ("numeric", "08936058120082"), ("alphanumeric", "/10/B2610")]
+
+
+def test_gs1_digital_link_addresses_stay_valid_with_the_host_in_capitals(sample_jobs):
+    """biip parses each sample GS1 address as the code carries it to the same element
+    strings (GTIN, lot, dates) as the address itself."""
+    sample = [job.url for job in sample_jobs if "/01/" in job.url]
+    rng = random.Random(4)
+    made = [url for url in (address(rng) for _ in range(80))
+            if "/01/" in url and "/" not in url.partition("/10/")[2]]  # a '/' in a lot is no lot
+    checked = 0
+    for url in sample + made:
+        plain = GS1DigitalLinkURI.parse(url).element_strings
+        carried = GS1DigitalLinkURI.parse(code_text(url)).element_strings
+        assert [(e.ai.ai, e.value) for e in carried] == [(e.ai.ai, e.value) for e in plain]
+        checked += 1
+    assert checked >= 40
+
+
+# --- what an earlier ocop printed -----------------------------------------------------------------
+
 def reference(url: str, mask: int | None) -> qrcode.QRCode:
     """The qrcode library's own symbol for the same bytes at level M (its mask choice when
-    ``mask`` is None)."""
+    ``mask`` is None): the code an ocop before drawing version 5 printed."""
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=4, mask_pattern=mask)
     code.add_data(url.encode("utf-8"), optimize=0)
     code.make(fit=True)
     return code
 
 
-def differing_modules(ours: list[list[bool]], theirs: list[list[bool]]) -> list[tuple[int, int]]:
-    """(row, column) of each module that differs, quiet zone included."""
-    return [(r, c) for r, (a, b) in enumerate(zip(ours, theirs, strict=True))
-            for c, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-
-
-def test_every_symbol_is_the_reference_librarys_format_information_included():
+def test_legacy_symbols_are_the_reference_librarys_format_information_included():
     rng = random.Random(2026)
-    urls = [address(rng) for _ in range(1000)]
+    urls = [address(rng) for _ in range(400)]
+    urls += ["HTTPS://OCOP.KHANHHOA.GOV.VN/01/08936058120099", "08936058120099", "8" * 300]
     masks: dict[int, int] = {}
     for n, url in enumerate(urls):
-        ours = make_code(url)
-        masks[ours.mask_pattern] = masks.get(ours.mask_pattern, 0) + 1
-        expected = reference(url, ours.mask_pattern)
-        assert ours.version == expected.version, url
-        assert differing_modules(ours.get_matrix(), expected.get_matrix()) == [], url
+        ours = legacy_symbol(url)
+        masks[ours.mask] = masks.get(ours.mask, 0) + 1
+        expected = reference(url, ours.mask)
+        assert (ours.version, ours.matrix()) == (expected.version, expected.get_matrix()), url
         if n % 10 == 0:  # and the mask is the one qrcode's own ISO scoring picks
-            assert ours.get_matrix() == reference(url, None).get_matrix(), url
+            assert ours.matrix() == reference(url, None).get_matrix(), url
     assert sorted(masks) == list(range(8))
-    assert masks[0] >= 10  # the case that went out without format information is covered
-
-
-def test_every_length_and_kind_of_data_gives_the_reference_librarys_symbol():
-    """Versions 1 to 14 (the length field grows at version 10), and data the library writes
-    in its digit or upper-case alphanumeric modes rather than as bytes."""
-    urls = [f"https://ocop.khanhhoa.gov.vn/p/{'bưởi-tân-triều-'[:n % 15]}{'x' * n}/"
-            for n in range(0, 300, 5)]
-    urls += ["HTTPS://OCOP.KHANHHOA.GOV.VN/01/08936058120099", "08936058120099", "8" * 300,
-             "https://ocop.example.org/01/08936058120099/10/L7?17=261231&11=260115", "https://a.vn",
-             "https://a.vn/p/lua/"]
-    for url in urls:
-        ours, expected = make_code(url), reference(url, None)
-        assert (ours.version, ours.get_matrix()) == (expected.version, expected.get_matrix()), url
-    assert {make_code(url).version for url in urls} == set(range(1, 15))
 
 
 def svg_modules(svg: str) -> list[list[bool]]:
@@ -131,7 +259,7 @@ def svg_modules(svg: str) -> list[list[bool]]:
 
 def test_the_site_publishes_the_symbol_as_svg_and_png(tmp_path):
     url = "https://ocop.khanhhoa.gov.vn/01/08936058120099?17=261231&10=L7"
-    expected = reference(url, None).get_matrix()
+    expected = symbol(url).matrix()
     svg = qr_svg_file(url, tmp_path).decode()
     assert svg_modules(svg) == expected
     size = len(expected) * qr.PNG_MODULE_PIXELS
@@ -142,7 +270,7 @@ def test_the_site_publishes_the_symbol_as_svg_and_png(tmp_path):
     modules = png.convert("L").resize((len(expected),) * 2, Image.Resampling.NEAREST)
     assert [[modules.getpixel((x, y)) == 0 for x in range(len(expected))]
             for y in range(len(expected))] == expected
-    assert [found.text for found in zxingcpp.read_barcodes(png.convert("L"))] == [url]
+    assert [found.text for found in zxingcpp.read_barcodes(png.convert("L"))] == [code_text(url)]
 
 
 def test_site_codes_come_from_the_cache_once_drawn(tmp_path, monkeypatch):
@@ -171,13 +299,21 @@ def format_bits(matrix: list[list[bool]]) -> tuple[int, int]:
 @pytest.mark.parametrize("name", sorted(SAMPLE_MASK_ZERO))
 def test_sample_codes_with_mask_0_carry_their_format_information(name):
     url = SAMPLE_MASK_ZERO[name]
-    code = make_code(url)
-    assert code.mask_pattern == 0 and printed_without_format_information(url)
-    matrix = code.get_matrix()
+    code = legacy_symbol(url)
+    assert code.mask == 0 and printed_without_format_information(url)
+    matrix = code.matrix()
     # Level M (00) and mask 000, BCH-coded and XORed with 101010000010010.
     assert format_bits(matrix) == (0b101010000010010, 0b101010000010010)
     size = len(matrix) - 8
     assert matrix[4 + size - 8][4 + 8]  # the dark module beside the lower-left finder
+
+
+@pytest.mark.parametrize("level, field", [(Level.L, 0b01), (Level.M, 0b00), (Level.Q, 0b11),
+                                          (Level.H, 0b10)])
+def test_every_level_writes_its_own_format_information(level, field):
+    drawn = symbol("https://a.vn/01/08936058120082", level)
+    data = field << 3 | drawn.mask
+    assert format_bits(drawn.matrix()) == (util.BCH_type_info(data),) * 2
 
 
 def capture(png: bytes) -> Image.Image:
@@ -220,24 +356,26 @@ def sample_jobs():
     return plan_jobs(catalog, config, [], None, [])
 
 
+@pytest.mark.parametrize("size, dpi", [(20.0, 600), (15.0, 300)])
 def test_every_sample_stamp_reads_in_zbar_and_zxing_after_print_and_capture(zbar, sample_jobs,
-                                                                           tmp_path):
+                                                                           tmp_path, size, dpi):
     assert len(sample_jobs) >= 30
     assert {job.name: job.url for job in sample_jobs
             if printed_without_format_information(job.url)} == SAMPLE_MASK_ZERO
     unread = []
     for job in sample_jobs:
-        art = layout(job.url, job.stars, 20.0, job.batch.lot if job.batch else None)
+        art = layout(job.url, job.stars, size, job.batch.lot if job.batch else None, dpi)
         photo = capture(stamp_png(art, dpi=300))
         by_zxing = [found.text for found in zxingcpp.read_barcodes(photo)]
         by_zbar = zbar_reads(photo, tmp_path)
-        if by_zxing != [job.url] or by_zbar != [job.url]:
+        expected = [code_text(job.url)]
+        if by_zxing != expected or by_zbar != expected:
             unread.append((job.name, by_zxing, by_zbar))
     assert unread == []
 
 
-def test_stamps_check_lists_the_stamps_to_reprint(capsys):
-    assert main(["-f", str(REPO / "mkdocs.yml"), "stamps", "--check", "--draft",
+def test_stamps_reprint_lists_the_stamps_to_reprint(capsys):
+    assert main(["-f", str(REPO / "mkdocs.yml"), "stamps", "--reprint", "--draft",
                  "--as-of", AS_OF.isoformat()]) == 0
     out = capsys.readouterr().out
     listed = [line.split(": ", 1) for line in out.splitlines() if ": https://" in line]

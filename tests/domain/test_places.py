@@ -229,7 +229,8 @@ def test_new_form_addresses():
 def test_an_old_province_hint_is_mapped_to_its_new_province():
     answer = resolve_address("xã Mỹ Sơn", province_hint="Ninh Thuận", district_hint="HUYỆN NINH SƠN")
     assert commune(answer) == ("Xã Mỹ Sơn", 22822) and answer.province.short_name == "Khánh Hòa"
-    assert "tỉnh theo gợi ý: Ninh Thuận" in answer.how_vi and "district from the hint" in answer.how_en
+    assert "địa chỉ không ghi tỉnh, coi là Ninh Thuận" in answer.how_vi
+    assert "the address names no district, taken to be" in answer.how_en
     answer = resolve_address("", province_hint="tỉnh Ninh Thuận")
     assert answer.province.short_name == "Khánh Hòa" and answer.commune is None
 
@@ -288,6 +289,12 @@ def test_the_merger_table_comes_from_the_dataset():
     assert places.old_provinces_mentioned("Thôn Láng Ngựa, xã Nhơn Sơn, huyện Ninh Sơn, tỉnh Ninh Thuận") == [
         "Ninh Thuận"]
     assert places.old_provinces_mentioned("xã Ninh Sơn, tỉnh Khánh Hòa") == []
+    # A hamlet or commune named like a province is not the address's province.
+    assert places.old_provinces_mentioned("Ấp Bình Thuận, xã Bình Thạnh, thị xã Trảng Bàng, "
+                                          "tỉnh Tây Ninh") == []
+    assert places.old_provinces_mentioned("Thôn 1, xã Hòa Bình, huyện Kim Thành, tỉnh Hải Dương") == [
+        "Hải Dương"]
+    assert not places.names_a_province("Khu phố 2, phường Đô Vinh, thành phố Phan Rang - Tháp Chàm")
 
 
 def test_data_version_names_both_datasets():

@@ -38,5 +38,5 @@ def test_both_changes_catalogues_have_the_same_codes_and_placeholders():
 
 def test_every_changes_code_is_used_and_known():
     used = _codes([PACKAGE / "publishing" / "changes.py", PACKAGE / "cli.py"],
-                  r'(?:ChangesError|message)\(\s*"([a-z_]+)"')
+                  r'(?:ChangesError|changes_message)\(\s*"([a-z_]+)"')
     assert used == set(templates(CHANGES_MESSAGES, "vi"))

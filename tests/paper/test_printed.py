@@ -6,8 +6,9 @@ from __future__ import annotations
 import pypdfium2 as pdfium
 import pytest
 import zxingcpp
-from conftest import AS_OF, REPO
+from conftest import AS_OF, REPO, opened
 
+from site_builder.assets.qr import code_text
 from site_builder.cli import main
 from site_builder.config import SiteConfig
 from site_builder.paper.printed import PrintError, Selection, brochure_pdf, cards_pdf, poster_pdf
@@ -34,7 +35,8 @@ def _pages(data: bytes) -> list[tuple[str, list[str]]]:
         text = page.get_textpage().get_text_range()
         image = page.render(scale=200 / 72).to_pil()
         codes = [r.text for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.BarcodeFormat.QRCode]
-        pages.append((text, codes))
+        assert all(code == code_text(opened(code)) for code in codes)  # the host in capitals
+        pages.append((text, [opened(code) for code in codes]))
     return pages
 
 

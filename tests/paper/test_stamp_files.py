@@ -12,24 +12,33 @@ import pytest
 import zxingcpp
 from PIL import Image, ImageEnhance, ImageFilter
 
+from site_builder.assets.qr import code_text
 from site_builder.paper.stamp_files import SheetLayout, sheet_pdf, stamp_png, stamp_svg
 from site_builder.paper.stamps import layout
 
 LOT_URL = "https://ocop.khanhhoa.gov.vn/01/08936058120082/10/B2610"
+CARRIED = code_text(LOT_URL)  # what the code says: the host in capitals
 
 
 def decode(image: Image.Image) -> list[zxingcpp.Barcode]:
     return zxingcpp.read_barcodes(image)
 
 
-def test_png_is_600_dpi_and_decodes_to_the_url():
-    art = layout(LOT_URL, 5, 20, "B2610")
+@pytest.mark.parametrize("dpi, side", [(600, 472), (300, 236), (203, 160)])
+def test_png_has_a_pixel_per_printer_dot_and_decodes_to_the_url(dpi, side):
+    art = layout(LOT_URL, 5, 20, "B2610", dpi)
     image = Image.open(io.BytesIO(stamp_png(art)))
-    assert image.size == (472, 472) and round(image.info["dpi"][0]) == 600
+    assert image.size == (side, side) and round(image.info["dpi"][0]) == dpi
     (result,) = decode(image)
-    assert result.text == LOT_URL
+    assert result.text == CARRIED
     assert result.format == zxingcpp.BarcodeFormat.QRCode  # never Micro QR
-    assert result.ec_level == "M"
+    assert result.ec_level == art.qr_level.name
+    # Every module is the same whole number of pixels: runs of dark pixels along a row of
+    # modules are multiples of the module.
+    row = round((art.qr_box.y + 4.5 * art.module) * dpi / 25.4)
+    pixels = [image.getpixel((x, row)) < 128 for x in range(side)]
+    runs = [len(run) for run in "".join("1" if p else "0" for p in pixels).split("0") if run]
+    assert runs and all(run % art.module_dots == 0 for run in runs)
 
 
 def test_smallest_stamp_still_decodes_after_print_and_phone_capture():
@@ -43,13 +52,13 @@ def test_smallest_stamp_still_decodes_after_print_and_phone_capture():
     captured = captured.filter(ImageFilter.GaussianBlur(0.6))
     captured = ImageEnhance.Contrast(captured).enhance(0.6)
     (result,) = decode(captured)
-    assert result.text == LOT_URL
+    assert result.text == CARRIED
 
 
-def test_svg_is_vector_millimetres_with_text_as_outlines():
-    art = layout(LOT_URL, 5, 30, "B2610")
+def test_svg_counts_in_printer_dots_with_text_as_outlines():
+    art = layout(LOT_URL, 5, 30, "B2610", 300)
     root = ET.fromstring(stamp_svg(art))
-    assert root.get("width") == "30mm" and root.get("viewBox") == "0 0 30 30"
+    assert root.get("width") == "29.972mm" and root.get("viewBox") == "0 0 354 354"  # 354 dots
     ns = {"s": "http://www.w3.org/2000/svg"}
     assert root.find("s:title", ns).text == LOT_URL
     assert not root.findall(".//s:text", ns)  # no dependence on the printer's fonts
@@ -66,7 +75,7 @@ def test_a4_sheet_holds_n_stamps_that_all_decode(size, expected):
     assert (round(page.get_width() / 72 * 25.4), round(page.get_height() / 72 * 25.4)) == (210, 297)
     image = page.render(scale=300 / 72).to_pil().convert("L")
     results = decode(image)
-    assert len(results) == expected and {r.text for r in results} == {LOT_URL}
+    assert len(results) == expected and {r.text for r in results} == {CARRIED}
 
 
 def test_sheet_layout_options_and_refusals():

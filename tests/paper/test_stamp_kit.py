@@ -13,6 +13,7 @@ import zxingcpp
 from conftest import AS_OF, REPO, SITE_URL, write_mkdocs_config
 from PIL import Image, ImageFilter
 
+from site_builder.assets.qr import code_text
 from site_builder.config import SiteConfig
 from site_builder.paper.stamp_files import SheetLayout
 from site_builder.paper.stamp_kit import KitError, write_kit
@@ -39,7 +40,7 @@ def kit(sample, tmp_path_factory):
 def test_every_certified_product_and_batch_gets_both_sizes(kit, sample):
     result, _ = kit
     catalog, config = sample
-    names = {(job.name, art.size) for job, art in result.artworks}
+    names = {(job.name, art.asked) for job, art in result.artworks}
     lots = [(p, b) for p in catalog.products for b in p.batches]
     assert len(lots) >= 6
     for product, batch in lots:
@@ -58,7 +59,8 @@ def test_every_png_decodes_to_its_address_also_after_blur(kit, sample):
         product = products[job.product.id]
         expected = SITE_URL + (urls.lot(product, job.batch) if job.batch else urls.trace(product))
         assert not expected.endswith("/") or not product.gtin  # GS1 addresses: no trailing slash
-        image = Image.open(out / product.id / f"{job.name}-{art.size:g}mm.png")
+        image = Image.open(out / product.id / f"{job.name}-{art.asked:g}mm.png")
+        expected = code_text(expected)  # the host in capitals: the same address
         assert [r.text for r in zxingcpp.read_barcodes(image)] == [expected]
         small = image.resize((image.width // 4, image.height // 4), Image.Resampling.BILINEAR)
         assert [r.text for r in zxingcpp.read_barcodes(small.filter(ImageFilter.GaussianBlur(0.6)))
@@ -68,9 +70,9 @@ def test_every_png_decodes_to_its_address_also_after_blur(kit, sample):
 def test_every_sheet_decodes(kit):
     result, out = kit
     for job, art in result.artworks:
-        pdf = pypdfium2.PdfDocument(out / job.product.id / f"{job.name}-{art.size:g}mm-a4.pdf")
+        pdf = pypdfium2.PdfDocument(out / job.product.id / f"{job.name}-{art.asked:g}mm-a4.pdf")
         image = pdf[0].render(scale=200 / 72, grayscale=True).to_pil()
-        assert [r.text for r in zxingcpp.read_barcodes(image)] == [art.url, art.url]
+        assert [r.text for r in zxingcpp.read_barcodes(image)] == [art.code_text] * 2
 
 
 def test_unchanged_stamps_come_from_the_cache(sample, tmp_path):
@@ -87,7 +89,7 @@ def test_unchanged_stamps_come_from_the_cache(sample, tmp_path):
 def test_named_product_and_lot(sample, tmp_path):
     catalog, config = sample
     result = write_kit(catalog, config, tmp_path, ids=["buoi-tan-trieu"], lot="B2610", sizes=(25,))
-    assert [(job.name, art.size) for job, art in result.artworks] == [("buoi-tan-trieu-B2610", 25)]
+    assert [(job.name, art.asked) for job, art in result.artworks] == [("buoi-tan-trieu-B2610", 25)]
     assert sorted(p.name for p in (tmp_path / "buoi-tan-trieu").iterdir()) == [
         "buoi-tan-trieu-B2610-25mm-a4.pdf", "buoi-tan-trieu-B2610-25mm.png",
         "buoi-tan-trieu-B2610-25mm.svg"]
@@ -97,7 +99,7 @@ def test_named_product_and_lot(sample, tmp_path):
     (["khong-co"], None, (20,), "không có sản phẩm: khong-co"),
     (["ruou-sam-tien-vua"], None, (20,), "không có chứng nhận OCOP còn hiệu lực (đã thu hồi)"),
     (["buoi-tan-trieu"], "Z1", (20,), "không có lô 'Z1' (các lô: B2610, B2608)"),
-    (["buoi-tan-trieu"], "B2610", (20, 15), "tem 15 mm quá nhỏ"),
+    (["buoi-tan-trieu"], "B2610", (20, 12), "tem 12 mm quá nhỏ"),
 ])
 def test_refusals_write_nothing(sample, tmp_path, ids, lot, sizes, message):
     catalog, config = sample

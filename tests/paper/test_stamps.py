@@ -1,24 +1,51 @@
-"""Stamp layout: the code stays scannable (module, quiet zone, error correction) or is refused."""
+"""Stamp layout: the code stays scannable (module in whole printer dots, quiet zone, error
+correction chosen for the size) or is refused with the size that works."""
 
 from __future__ import annotations
 
-import pytest
+import math
 
-from site_builder.paper.stamps import MIN_MODULE_MM, StampError, layout, short_address, text_width
+import pytest
+from catalogues import assert_in_step
+
+from site_builder.assets.qr import Level, code_text, symbol
+from site_builder.paper.stamps import (
+    COMFORTABLE_MODULE_MM,
+    MESSAGES,
+    MIN_MODULE_MM,
+    PRINTER_DPI,
+    StampError,
+    layout,
+    short_address,
+    smallest_size,
+    text_width,
+)
 
 LOT_URL = "https://ocop.khanhhoa.gov.vn/01/08936058120082/10/B2610"
+SAMPLE_LOT = "https://ocop.example.org/01/08936058120082/10/B2610"
+SAMPLE_SHORT = "https://ocop.example.org/p/banh-nhan-my-phuc/"
 
 
-@pytest.mark.parametrize("size", [20, 30])
-def test_modules_are_at_least_the_gs1_minimum(size):
-    art = layout(LOT_URL, 5, size, "B2610")
-    assert art.module >= MIN_MODULE_MM
-    assert art.qr_box.w <= size and art.qr_box.y == 0
-    # Four modules of quiet zone on every side: no dark module within them.
-    quiet = 4 * art.module - 1e-3  # coordinates are rounded to 0.1 µm
+@pytest.mark.parametrize("dpi", PRINTER_DPI)
+@pytest.mark.parametrize("size", [15.5, 20, 30])
+def test_a_module_is_whole_printer_dots_and_the_quiet_zone_is_kept(size, dpi):
+    art = layout(SAMPLE_LOT, 5, size, "B2610", dpi)
+    dot = 25.4 / dpi
+    assert art.module == pytest.approx(art.module_dots * dot)
+    assert art.module >= MIN_MODULE_MM and art.module_dots >= 2
+    assert art.size == pytest.approx(round(size / dot) * dot) and abs(art.size - size) <= dot / 2
+    box = art.qr_box
+    assert box.x + box.w <= art.size + 1e-6 and box.y + box.h <= art.size + 1e-6
+    for edge in (box.x, box.y, *(v for r in art.rects for v in (r.x, r.y, r.w, r.h))):
+        assert edge / dot == pytest.approx(round(edge / dot), abs=1e-3)  # on the dot grid
+    quiet = 4 * art.module - 1e-3
     for r in art.rects:
-        assert r.x >= art.qr_box.x + quiet and r.x + r.w <= art.qr_box.x + art.qr_box.w - quiet
-        assert r.y >= quiet and r.y + r.h <= art.qr_box.h - quiet
+        assert r.x >= box.x + quiet and r.x + r.w <= box.x + box.w - quiet
+        assert r.y >= box.y + quiet and r.y + r.h <= box.y + box.h - quiet
+    assert min(t.baseline - t.em for t in art.texts) >= box.y + box.h - 1e-6  # text under it
+    assert art.code_text == code_text(SAMPLE_LOT)
+    drawn = symbol(SAMPLE_LOT, art.qr_level, art.qr_version)
+    assert len(drawn.matrix()) * art.module == pytest.approx(box.w)
 
 
 def test_text_under_the_code_says_stars_lot_and_address():
@@ -27,10 +54,8 @@ def test_text_under_the_code_says_stars_lot_and_address():
     assert words[0] == "OCOP " and " 4 sao" in words and "Lô B2610" in words
     assert words[-1] == "ocop.khanhhoa.gov.vn/01/08936058120082/10/B2610"
     assert len(art.polygons) == 4  # four drawn stars
-    below_code = min(t.baseline for t in art.texts)
-    assert below_code > art.qr_box.h
     for run in art.texts:
-        assert 0 <= run.x and run.x + text_width(run.text, run.em, run.bold) <= 30 + 1e-6
+        assert 0 <= run.x and run.x + text_width(run.text, run.em, run.bold) <= art.size + 1e-6
 
 
 def test_small_stamps_keep_the_domain_when_the_full_address_does_not_fit():
@@ -39,35 +64,61 @@ def test_small_stamps_keep_the_domain_when_the_full_address_does_not_fit():
     assert any("Lô B2610" in t.text for t in art.texts)
 
 
-def test_a_size_too_small_to_scan_is_refused_with_the_size_that_works():
+def test_at_15_mm_the_lot_joins_the_mark_line_and_the_address_makes_way_for_the_code():
+    art = layout(SAMPLE_LOT, 4, 15, "B2610", 300)
+    # "4 sao" would not fit beside the lot even in the smallest text: the stars say it.
+    assert [t.text for t in art.texts] == ["OCOP ", " · Lô B2610"] and len(art.polygons) == 4
+    assert (art.module_dots, art.qr_version) == (4, 3)  # 0.34 mm: the most 15 mm allows
+    for run in art.texts:  # inside the side margins
+        assert 0.6 - 1e-6 <= run.x and run.x + text_width(run.text, run.em, run.bold) <= art.size - 0.6
+
+
+@pytest.mark.parametrize("lot", ["HTX.NS-20260715-A", "LO-2026-071"])
+def test_a_long_lot_stays_on_the_label(lot):
+    art = layout(f"https://ocop.example.org/01/08936058120082/10/{lot}", 4, 16, lot, 300)
+    assert any(t.text.endswith(f"Lô {lot}") for t in art.texts)
+    for run in art.texts:
+        assert 0.6 - 1e-6 <= run.x and run.x + text_width(run.text, run.em, run.bold) <= art.size - 0.6
+
+
+def test_the_largest_module_first_then_level_m_then_text_then_correction():
+    # 20 mm at 300 dpi: a comfortable module (5 dots) for version 3 at level M with every line.
+    art = layout(SAMPLE_LOT, 4, 20, "B2610", 300)
+    assert art.module >= COMFORTABLE_MODULE_MM and art.qr_version == 3
+    assert art.qr_level == Level.M and art.texts[-1].text == "ocop.example.org"
+    # A GTIN address holds version 2 at level L; where version 3 at level M gets the same
+    # module, M wins (zbar misses small level-L codes of version 2).
+    gtin = "https://ocop.example.org/01/08936058120082"
+    assert symbol(gtin).version == 2
+    small = layout(gtin, 4, 15, None, 300)
+    assert small.qr_level.rank >= Level.M.rank and small.module_dots == 4
+    # At 30 mm correction never costs module size: the smallest symbol, the largest module.
+    large = layout(SAMPLE_LOT, 5, 30, "B2610", 600)
+    assert (large.qr_version, large.qr_level, large.module_dots) == (3, Level.M, 14)
+    assert large.texts[-1].text == short_address(SAMPLE_LOT)
+
+
+@pytest.mark.parametrize("dpi, needed", [(203, 15.5), (300, 14.1), (600, 14.2)])
+def test_a_size_too_small_to_scan_is_refused_with_the_smallest_size_that_works(dpi, needed):
     with pytest.raises(StampError) as caught:
-        layout(LOT_URL, 5, 15, "B2610")
-    assert "cần ít nhất 0.4 mm" in caught.value.vi and "0.4 mm" in caught.value.en
-    needed = float(caught.value.vi.split("cỡ từ ")[1].split(" mm")[0])
-    assert layout(LOT_URL, 5, needed, "B2610").module >= MIN_MODULE_MM
+        layout(SAMPLE_LOT, 5, 12, "B2610", dpi)
+    dots = math.ceil(MIN_MODULE_MM / (25.4 / dpi))
+    assert f"ít nhất {MIN_MODULE_MM:g} mm ({dots} chấm máy in)" in caught.value.vi
+    assert f"at {dpi} dpi" in caught.value.en and f"use {needed:g} mm or more" in caught.value.en
+    assert smallest_size(SAMPLE_LOT, 5, "B2610", dpi, 12) == needed
+    assert layout(SAMPLE_LOT, 5, needed, "B2610", dpi).module >= MIN_MODULE_MM
+    with pytest.raises(StampError):
+        layout(SAMPLE_LOT, 5, round(needed - 0.1, 1), "B2610", dpi)
+
+
+def test_an_unknown_printer_resolution_is_refused():
+    with pytest.raises(StampError, match="150 dpi"):
+        layout(SAMPLE_SHORT, 4, 20, None, 150)
 
 
 def test_short_address_drops_only_the_scheme():
     assert short_address("https://ocop.vn/p/x/") == "ocop.vn/p/x/"
 
 
-def test_mask_choice_matches_the_reference_implementation():
-    """Our faster mask scoring picks the mask qrcode's own ISO scoring picks."""
-    import random
-
-    import qrcode
-    from qrcode.constants import ERROR_CORRECT_M
-
-    from site_builder.assets.qr import make_code
-
-    rng = random.Random(7)
-    for _ in range(60):
-        url = (f"https://{'o' * rng.randint(3, 20)}.vn/01/0893{rng.randint(10**9, 10**10 - 1)}"
-               f"/10/L{rng.randint(1, 10**6)}")
-        reference = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=4)
-        reference.add_data(url.encode(), optimize=0)
-        reference.make(fit=True)
-        expected = reference.get_matrix()
-        ours = make_code(url)
-        assert ours.version == reference.version
-        assert ours.get_matrix() == expected
+def test_the_stamp_messages_are_in_both_languages():
+    assert_in_step(MESSAGES)

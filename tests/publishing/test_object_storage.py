@@ -1,15 +1,39 @@
-"""The catalog on object storage behind a CDN, as a phone reaches it: the sample site built with
-``host: object-storage``, uploaded the way ``aws s3 sync`` uploads (a type per file chosen at
-upload), served by a local server that behaves like S3 website hosting, with every request first
-passed through the shipped ``deploy/cloudfront-function.js``, run by node."""
+"""The catalog on object storage behind a CDN, as a phone reaches it.
+
+The sample built with ``host: object-storage`` (at the root, and for a site_url under /ocop/)
+is uploaded by ``deploy/upload.sh`` in each of its modes (the AWS CLI, rclone, rclone from
+``ocop changes``) into moto, an S3-compatible server. Then every address of the build is asked
+through each CDN the project ships code for:
+
+- CloudFront (``cloudfront.js``): the shipped ``deploy/cloudfront-function.js`` on viewer
+  requests in front of the bucket's REST endpoint, 404 and 403 answered with the 404 page;
+- Cloudflare (``worker.js``): the shipped ``deploy/cloudflare-worker.js`` in workerd, in front
+  of an R2 bucket holding what the AWS CLI stored, and in front of moto as its ORIGIN.
+"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
-from hosting import DEPLOY, cloudfront, get, run_edge, s3_website, serve, site_for_host, upload
+from answers import check_every_address
+from hosting import (
+    DEPLOY,
+    UPLOAD_SCRIPT,
+    built_site,
+    moto_server,
+    node_module,
+    printing_its_port,
+    readable_by_anyone,
+    s3_client,
+    stored,
+    tool,
+    upload,
+)
 
+from site_builder.output.writer import MANIFEST, Manifest
+from site_builder.publishing.cache_lives import cache_control, published
 from site_builder.publishing.content_types import (
     CONTENT_TYPES,
     UPLOAD_TYPES,
@@ -19,182 +43,109 @@ from site_builder.publishing.content_types import (
 )
 
 FUNCTION = DEPLOY / "cloudfront-function.js"
-EXPIRY = "17=270101"  # GS1 Digital Link: the expiry date printed beside the code
+WORKER = DEPLOY / "cloudflare-worker.js"
+CLOUDFRONT = Path(__file__).with_name("cloudfront.js")
+WORKERD = Path(__file__).with_name("worker.js")
+BASES = ("/", "/ocop/")
+# (mode, base): the site at the bucket's root and under the prefix ocop/, each way of uploading
+# once (the AWS CLI starts once for each of upload.sh's runs: the slowest).
+UPLOADS = (("aws", "/"), ("rclone", "/ocop/"), ("changes", "/"))
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    return site_for_host(tmp_path_factory, "object-storage")[0]
+def buckets(tmp_path_factory):
+    """moto's address, and (mode, base) -> (the build, its bucket, what the bucket stores)."""
+    with moto_server(tmp_path_factory.mktemp("moto")) as endpoint:
+        client = s3_client(endpoint)
+        found = {}
+        for mode, base in UPLOADS:
+            built = built_site(tmp_path_factory, "object-storage", base)
+            bucket = f"ocop-{mode}-{base.strip('/') or 'root'}"
+            client.create_bucket(Bucket=bucket)
+            readable_by_anyone(client, bucket)
+            upload(mode, built.site, bucket, base, endpoint)
+            found[mode, base] = (built, bucket, stored(client, bucket))
+        yield endpoint, found
 
 
-@pytest.fixture(scope="module")
-def moved(tmp_path_factory) -> list:
-    return site_for_host(tmp_path_factory, "object-storage")[1]
+def uploaded_at(buckets, base: str):
+    """The first upload of the site built for ``base``: (build, bucket, what it stores)."""
+    return next(found for (_, b), found in buckets[1].items() if b == base)
 
 
-def addresses(site: Path, moved: list) -> dict[str, str]:
-    """Addresses of the sample, by what they are."""
-    lot_page = sorted(site.glob("01/*/10/*.html"))[0].relative_to(site).as_posix()
-    gtin = lot_page.split("/")[1]
-    product = sorted(p.parent.name for p in site.glob("san-pham/*/index.html"))[0]
-    short_lot = sorted(site.glob("p/*/*.html"))[0].relative_to(site).as_posix()
-    en_gtin = sorted(site.glob("en/01/*.html"))[0].relative_to(site).as_posix()
-    return {"gtin": f"/01/{gtin}", "lot": "/" + lot_page[: -len(".html")],
-            "product": f"/san-pham/{product}/", "qr": f"/qr/{product}",
-            "moved": "/" + moved[0].source, "moved_to": moved[0].target,
-            "short": "/" + short_lot.rpartition("/")[0] + "/",
-            "short_lot": "/" + short_lot[: -len(".html")] + "/",
-            "en_gtin": "/" + en_gtin[: -len(".html")] + "/"}
+def published_files(site: Path) -> set[str]:
+    manifest = Manifest.read(site)
+    assert manifest is not None
+    return {path for path in manifest.all_files() | {MANIFEST}
+            if published(path) and (site / path).is_file()}
 
 
-REQUESTS = [  # (path, query), each (also with the sub-path /ocop/ in front) passed to the function
-    ("{gtin}", EXPIRY), ("{gtin}", ""), ("{lot}", ""), ("{lot}", EXPIRY + "&10=X"),
-    ("{gtin}/", EXPIRY), ("{product}", ""), ("{product_bare}", "q=b%C3%A1nh+tr%C3%A1ng"),
-    ("{qr}.png", ""), ("{qr}.svg", ""), ("{moved}", ""), ("/khong-co-trang-nay/", ""),
-    ("/", ""), ("/du-lieu/places.geojson", ""), ("/01/08936058120099/10/B26.10", ""),
-    ("{short}", EXPIRY), ("{short_lot}", EXPIRY), ("{en_gtin}", EXPIRY),
-]
+@pytest.mark.parametrize("mode, base", UPLOADS)
+def test_every_file_is_stored_with_its_type_and_cache_life(buckets, mode, base):
+    """Every published file, under the prefix, with a type a browser takes and the cache life
+    of cache_lives.py; nothing else (no manifest, no marker of the build)."""
+    built, _, objects = buckets[1][mode, base]
+    prefix = base.lstrip("/")
+    expected = {prefix + path for path in published_files(built.site)}
+    assert set(objects) == expected, (sorted(set(objects) - expected)[:10],
+                                      sorted(expected - set(objects))[:10])
+    wrong = {key: found for key, found in objects.items()
+             if not acceptable(key, found[0]) or found[1] != cache_control(key)}
+    assert wrong == {}
 
 
-@pytest.fixture(scope="module")
-def edge(site, moved):
-    """The function's answer to every request of this module, from one node process, at the
-    site's root and with BASE set to '/ocop/'."""
-    found = addresses(site, moved)
-    found["product_bare"] = found["product"].rstrip("/")
-    asked = [(p.format(**found), q) for p, q in REQUESTS]
-    results = {}
-    for base in ("/", "/ocop/"):
-        requests = [{"uri": base + p[1:], "query": q} for p, q in asked]
-        if base != "/":
-            requests.append({"uri": base.rstrip("/"), "query": ""})
-        answers = run_edge("cloudfront", FUNCTION, {"base": base, "requests": requests})
-        results.update({(r["uri"], r["query"]): a for r, a in zip(requests, answers, strict=True)})
-    return found, results
+def test_an_upload_removes_the_build_s_own_files_an_earlier_one_left(buckets):
+    endpoint, found = buckets
+    built, bucket, before = found["changes", "/"]
+    client = s3_client(endpoint)
+    client.put_object(Bucket=bucket, Key=".ocop-manifest.json", Body=b"{}")
+    upload("changes", built.site, bucket, "/", endpoint)
+    assert stored(client, bucket) == before
 
 
-@pytest.fixture(scope="module")
-def cdn(site, edge):
-    """The local CloudFront + S3 website, with the site at the bucket's root."""
-    bucket = upload(site)
-    origin = lambda path, query: s3_website(bucket, path, "404.html")  # noqa: E731
-    with serve(cloudfront(edge[1], origin)) as base:
-        yield edge[0], base
+@pytest.mark.parametrize("base", BASES)
+def test_every_address_answers_through_cloudfront(buckets, base, tmp_path):
+    built, bucket, _ = uploaded_at(buckets, base)
+    node = tool("node", "/usr/bin/node")
+    command = [node, str(CLOUDFRONT), str(FUNCTION), base, f"{buckets[0]}/{bucket}"]
+    with printing_its_port(command, cwd=tmp_path) as address:
+        report = check_every_address(f"CloudFront and S3 at {base}", address, built)
+    print(f"\n{report.server}: {report.asked} addresses in {report.seconds:.1f} s")
+    assert report.problems == [], str(report)
 
 
-def test_a_gs1_address_answers_with_its_page_and_keeps_the_query(site, cdn):
-    found, base = cdn
-    answer = get(base, f"{found['gtin']}?{EXPIRY}")
-    assert answer.status == 200 and answer.location is None
-    assert answer.body == (site / (found["gtin"][1:] + ".html")).read_bytes()
-    assert answer.headers["content-type"] == "text/html"
-
-
-def test_the_function_keeps_the_query_string_for_the_page(edge):
-    found, results = edge
-    assert results[(found["gtin"], EXPIRY)] == {"uri": found["gtin"] + ".html", "query": EXPIRY}
-    # JavaScript lists numeric names (GS1 AIs) first: the order may change, never the content.
-    kept = results[(found["lot"], EXPIRY + "&10=X")]["query"]
-    assert sorted(kept.split("&")) == ["10=X", EXPIRY]
-
-
-def test_a_batch_address_answers_with_its_page(site, cdn):
-    found, base = cdn
-    answer = get(base, found["lot"])
-    assert answer.status == 200
-    assert answer.body == (site / (found["lot"][1:] + ".html")).read_bytes()
-    # The product with batches is a folder too (01/<GTIN>/10/...): the page still answers.
-    assert (site / found["gtin"][1:]).is_dir()
-    assert get(base, found["gtin"]).status == 200
-
-
-def test_a_lot_code_with_a_dot_is_still_a_page(edge):
-    assert edge[1][("/01/08936058120099/10/B26.10", "")]["uri"] == (
-        "/01/08936058120099/10/B26.10.html")
-
-
-def test_a_gs1_address_asked_with_a_slash_is_sent_to_the_address_without(cdn):
-    found, base = cdn
-    answer = get(base, f"{found['gtin']}/?{EXPIRY}")
-    assert (answer.status, answer.location) == (301, f"{found['gtin']}?{EXPIRY}")
-
-
-def test_a_folder_page_answers_at_its_address(site, cdn):
-    found, base = cdn
-    answer = get(base, found["product"])
-    assert answer.status == 200
-    assert answer.body == (site / found["product"][1:] / "index.html").read_bytes()
-    assert get(base, "/").body == (site / "index.html").read_bytes()
-
-
-def test_traceability_pages_with_a_slash_answer_from_one_file_each(site, cdn):
-    """``host: object-storage`` writes '/p/<id>/', its lots and the other languages' GS1 pages
-    as 'x.html' (no folder of their own); the function answers the address from it."""
-    found, base = cdn
-    for address in (found["short"], found["short_lot"], found["en_gtin"]):
-        assert not (site / address[1:] / "index.html").exists()
-        answer = get(base, address + f"?{EXPIRY}")
-        assert answer.status == 200, address
-        assert answer.body == (site / (address[1:-1] + ".html")).read_bytes()
-
-
-def test_a_folder_asked_without_its_slash_is_sent_to_it_with_the_query(cdn):
-    """S3 website hosting alone would answer 302 to the folder (and only on its website
-    endpoint, not behind Origin Access Control); the function answers first, 301."""
-    found, base = cdn
-    answer = get(base, f"{found['product_bare']}?q=b%C3%A1nh+tr%C3%A1ng")
-    assert (answer.status, answer.location) == (
-        301, f"{found['product']}?q=b%C3%A1nh+tr%C3%A1ng")
-
-
-def test_a_missing_address_answers_404_with_the_site_s_page(site, cdn):
-    _, base = cdn
-    answer = get(base, "/khong-co-trang-nay/")
-    assert answer.status == 404
-    assert answer.body == (site / "404.html").read_bytes()
-
-
-def test_an_old_png_code_address_is_sent_to_the_svg(site, cdn):
-    found, base = cdn
-    answer = get(base, found["qr"] + ".png")
-    assert (answer.status, answer.location) == (301, found["qr"] + ".svg")
-    svg = get(base, answer.location)
-    assert svg.status == 200 and svg.headers["content-type"] == "image/svg+xml"
-    assert svg.body == (site / (found["qr"][1:] + ".svg")).read_bytes()
-
-
-def test_a_moved_short_address_still_answers(cdn):
-    """Object storage keeps forwarding pages: a rule table would not fit in the function."""
-    found, base = cdn
-    answer = get(base, found["moved"])
-    assert answer.status == 200
-    assert found["moved_to"].encode() in answer.body
-
-
-def test_without_the_function_s3_cannot_answer_a_gs1_address(site, cdn):
-    """Why the function is needed: S3 has no object '01/<GTIN>' (the page is '01/<GTIN>.html')."""
-    found, _ = cdn
-    bucket = upload(site)
-    assert s3_website(bucket, found["gtin"], "404.html").status == 404
-    assert s3_website(bucket, found["product"].rstrip("/"), "404.html").status == 302
-
-
-def test_under_a_sub_path_the_same_addresses_answer(site, edge):
-    found, results = edge
-    bucket = upload(site, prefix="ocop/")
-    origin = lambda path, query: s3_website(bucket, path, "ocop/404.html")  # noqa: E731
-    with serve(cloudfront(results, origin)) as base:
-        assert get(base, f"/ocop{found['gtin']}?{EXPIRY}").status == 200
-        assert get(base, f"/ocop{found['lot']}").status == 200
-        assert get(base, "/ocop/").body == (site / "index.html").read_bytes()
-        assert get(base, "/ocop").location == "/ocop/"
-        assert get(base, f"/ocop{found['qr']}.png").location == f"/ocop{found['qr']}.svg"
-        missing = get(base, "/ocop/khong-co-trang-nay/")
-        assert missing.status == 404 and missing.body == (site / "404.html").read_bytes()
+@pytest.mark.parametrize("base", BASES)
+def test_every_address_answers_through_the_cloudflare_worker(buckets, base, tmp_path):
+    """At the root, in front of an R2 bucket holding the files with the types the AWS CLI
+    stored; under /ocop/, in front of moto as its ORIGIN."""
+    built, bucket, objects = uploaded_at(buckets, base)
+    node = tool("node", "/usr/bin/node")
+    miniflare = node_module("miniflare")
+    if base == "/":
+        types = tmp_path / "types.json"
+        types.write_text(json.dumps({key: found[0] for key, found in objects.items()}),
+                         encoding="utf-8")
+        how = ["r2", str(built.site), str(types)]
+    else:
+        how = ["origin", f"{buckets[0]}/{bucket}/"]
+    command = [node, str(WORKERD), str(miniflare), str(WORKER), base, *how]
+    with printing_its_port(command, cwd=tmp_path) as address:
+        report = check_every_address(f"Cloudflare Worker ({how[0]}) at {base}", address, built)
+    print(f"\n{report.server}: {report.asked} addresses in {report.seconds:.1f} s")
+    assert report.problems == [], str(report)
 
 
 def test_the_function_fits_cloudfront_s_size_limit():
     assert FUNCTION.stat().st_size < 10 * 1024  # CloudFront Functions: 10 KB of code
+
+
+def test_without_the_function_s3_cannot_answer_a_gs1_address(buckets):
+    """Why the function is needed: the bucket has no object '01/<GTIN>' (the page is
+    '01/<GTIN>.html'), and no 'x/' for a folder page."""
+    endpoint, found = buckets
+    _, bucket, objects = found["aws", "/"]
+    gtin = next(key for key in objects if key.startswith("01/") and key.count("/") == 1)
+    assert gtin[: -len(".html")] not in objects and "san-pham/" not in objects
 
 
 # Content types, chosen at upload.
@@ -212,18 +163,9 @@ def test_the_documented_types_are_those_python_s_table_lacks():
     assert set(UPLOAD_TYPES) <= set(CONTENT_TYPES)
 
 
-def test_every_file_of_the_built_site_is_stored_with_a_right_type(site):
-    bucket = upload(site)
-    wrong = {key: o.content_type for key, o in bucket.items()
-             if not acceptable(key, o.content_type)}
-    assert wrong == {}
-    kinds = {Path(key).suffix for key in bucket if Path(key).suffix}
-    assert kinds <= set(CONTENT_TYPES), kinds - set(CONTENT_TYPES)
-
-
 def test_the_upload_script_and_the_readme_pass_the_documented_types():
-    script = (DEPLOY / "upload.sh").read_text(encoding="utf-8")
+    script = UPLOAD_SCRIPT.read_text(encoding="utf-8")
     readme = " ".join((DEPLOY.parent / "README.md").read_text(encoding="utf-8").split())
     for extension, content_type in UPLOAD_TYPES.items():
-        assert f"{extension[1:]}={content_type}" in script, extension
+        assert f'"*{extension}|{content_type}|' in script, extension
         assert f"`{extension}` as `{content_type}`" in readme, extension

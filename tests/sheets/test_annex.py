@@ -8,33 +8,15 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import yaml
 from annexes import EXPECTED_IDS, write_csv, write_xls, write_xlsx
 from conftest import AS_OF, write_mkdocs_config
+from importing import empty_project  # noqa: F401 (the fixture "project")
+from importing import record as _record
+from importing import run as _run
+from importing import written as _written
 from openpyxl import Workbook
 
-from site_builder.cli import main
 from site_builder.mkdocs.build import build_site
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> tuple[Path, Path]:
-    products = tmp_path / "products"
-    products.mkdir()
-    return products, write_mkdocs_config(tmp_path, products)
-
-
-def _run(config: Path, *args: str) -> int:
-    return main(["-f", str(config), *args])
-
-
-def _record(products: Path, product_id: str) -> dict:
-    return yaml.safe_load((products / product_id / "product.yml").read_text(encoding="utf-8"))
-
-
-def _written(products: Path) -> dict[str, str]:
-    return {p.name: (p / "product.yml").read_text(encoding="utf-8")
-            for p in sorted(products.iterdir()) if p.is_dir()}
 
 
 def test_a_decision_annex_imports_every_product_with_nothing_typed(project, tmp_path, capsys):
@@ -71,8 +53,9 @@ def test_a_decision_annex_imports_every_product_with_nothing_typed(project, tmp_
     for kind in ("mục «HUYỆN NINH SƠN»", "dòng tổng «Tổng cộng: 8 sản phẩm»",
                  "phần ký tên, nơi nhận", "dòng đánh số cột"):
         assert kind in out
-    assert "CẦN HỎI loại hình chủ thể" in out
-    assert "còn thiếu: câu chuyện, ảnh" in out
+    assert "- hanh-tim-tan-son (dòng 16), loại hình chủ thể: tên chủ thể «Nguyễn Văn Hùng» là " \
+           "tên người" in out  # with the other questions, not among the products
+    assert out.count("câu chuyện, ảnh, số điện thoại hoặc thư điện tử, GTIN: cả 8 sản phẩm") == 1
 
     site = build_site(config, site_dir=tmp_path / "site", as_of=AS_OF).site_dir
     for product_id in EXPECTED_IDS:
@@ -111,7 +94,7 @@ def test_the_dry_run_writes_nothing_and_says_where_each_value_came_from(project,
     assert _run(config, "import", str(annex), "--dry-run") == 0
     out = capsys.readouterr().out
     assert not list(products.iterdir())
-    assert "quyết định (cho mọi dòng): 1234/QĐ-UBND (theo dòng 5)" in out
+    assert "cho mọi dòng: quyết định 1234/QĐ-UBND (dòng 5), ngày 12/06/2025 (dòng 5)" in out
     assert "suy ra loại hình chủ thể = Hợp tác xã (từ tên chủ thể «HTX Nông nghiệp Mỹ Sơn»" in out
     assert "suy ra bộ sản phẩm = 4." in out
     assert "Chạy thử, không ghi gì: 8 hồ sơ mới" in out
@@ -177,7 +160,7 @@ def test_next_years_annex_adds_certifications_and_shows_upgrades(project, tmp_pa
     assert _run(config, "import", str(tmp_path / "2026.xlsx")) == 0  # again: nothing changes
     out = capsys.readouterr().out
     assert "đã có hồ sơ, giữ nguyên" in out  # the list writes the producer's name otherwise:
-    assert "chưa áp dụng producer.name: HTX Nông nghiệp Mỹ Sơn -> Hợp tác xã" in out
+    assert "chưa áp dụng producer.name: HTX Nông nghiệp Mỹ Sơn → Hợp tác xã" in out
     assert len(_record(products, "mat-ong-hoa-nhan-my-son")["certifications"]) == 2
 
 

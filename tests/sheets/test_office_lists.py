@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
-from conftest import write_mkdocs_config
+from importing import empty_project  # noqa: F401 (the fixture "project")
+from importing import record as _record
 from openpyxl import Workbook
 
 from site_builder.cli import main
@@ -17,13 +17,6 @@ from site_builder.sheets.inference import product_set
 
 TITLE = ["(Kèm theo Quyết định số 88/QĐ-UBND ngày 20/3/2024 của UBND tỉnh Ninh Thuận)"]
 HEADER = ["STT", "Tên sản phẩm", "Chủ thể", "Địa chỉ", "Hạng sao", "Điểm"]
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> tuple[Path, Path]:
-    products = tmp_path / "products"
-    products.mkdir()
-    return products, write_mkdocs_config(tmp_path, products)
 
 
 def _sheet(path: Path, rows: list[list[object]], hidden: tuple[int, ...] = ()) -> Path:
@@ -39,10 +32,6 @@ def _sheet(path: Path, rows: list[list[object]], hidden: tuple[int, ...] = ()) -
 
 def _import(config: Path, path: Path, *args: str) -> int:
     return main(["-f", str(config), "import", str(path), *args])
-
-
-def _record(products: Path, product_id: str) -> dict:
-    return yaml.safe_load((products / product_id / "product.yml").read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("header, path", [
@@ -137,7 +126,7 @@ def test_a_value_the_whole_sheet_lacks_is_one_problem_and_nothing_is_written(pro
     rows = [HEADER] + [[n, f"Bánh ít lá gai số {n}", f"Cơ sở bánh {n}", "xã Mỹ Sơn, huyện Ninh Sơn, "
                         "tỉnh Ninh Thuận", "3 sao", 60] for n in range(1, 41)]
     sheet = _sheet(tmp_path / "ds.xlsx", rows)
-    assert _import(config, sheet, "--skip-invalid") == 0
+    assert _import(config, sheet, "--skip-invalid") == 1  # nothing could be written
     out = capsys.readouterr().out
     assert out.count("bảng không có cột này") == 3  # decision, date, authority: once each
     assert "thiếu trường bắt buộc" not in out
@@ -150,7 +139,7 @@ def test_skip_invalid_never_writes_a_row_waiting_on_the_regime_question(project,
     sheet = _sheet(tmp_path / "ds.xlsx", [title, HEADER] + [
         [n, f"Táo xanh số {n}", "THT táo", "xã Mỹ Sơn, huyện Ninh Sơn", "3 sao", 60]
         for n in range(1, 5)])
-    assert _import(config, sheet, "--skip-invalid") == 0
+    assert _import(config, sheet, "--skip-invalid") == 1
     assert not list(products.iterdir())
 
 

@@ -18,19 +18,34 @@ from site_builder.sheets.tables import TableError, read_table
 from site_builder.sheets.texts import SHEET_MESSAGES
 
 SHEETS = Path(__file__).resolve().parents[2] / "site_builder" / "sheets"
-MOVED = ("drafts.py", "importer.py", "tables.py", "columns.py", "texts.py")
-# Calls that build a problem: the code is their first argument (``of``: the fourth).
-CODE_TAKERS = {"CellError": 0, "SetWords": 0, "TableError": 0, "message": 0, "of": 3}
+MOVED = ("drafts.py", "importer.py", "tables.py", "columns.py", "texts.py", "sources.py", "todo.py",
+         "review.py", "lots/columns.py", "lots/find.py", "lots/products.py", "lots/reader.py",
+         "lots/merge.py", "lots/plan.py", "lots/export.py")
+# Calls that build a problem: the code is their first argument (``of``: the fourth, ``at`` and
+# the lot reader's ``_problem``: the third).
+CODE_TAKERS = {"CellError": 0, "SetWords": 0, "TableError": 0, "message": 0, "of": 3, "outcome": 0,
+               "at_cell": 2, "_problem": 2}
+CLI = SHEETS.parent / "cli.py"  # how an import ends is said there, by code (review.outcome)
 PROBLEM_BUILDERS = {"SheetProblem", *CODE_TAKERS}
 CODE_TABLES = {"ways", "_HINTS"}  # dicts whose values name codes
 # Where a Vietnamese literal outside a problem is deliberate: labels of the review (a value's
 # provenance, a file's notes), header names and aliases, word tables, severity labels.
 NOT_PROBLEMS = {
     "drafts.py": {"format", "_KINDS", "_ask_missing_columns", "_draft_for", "_work", "_place",
-                  "_evaluation_kind"},
+                  "_evaluation_kind", "_HINT_NOTES", "_row_name", "SheetReader", "_before_2025",
+                  "_AUTHORITY_LEVELS"},
+    # The review is the words an office worker reads: labels, headings, counts.
+    "review.py": {"SKIP_LABELS", "FIELD_LABELS", "HEADS", "FACT_LABELS", "plan_review", "_Where",
+                  "_sheet_entry", "_facts_line", "_change_entry", "_missing_lines", "totals_line",
+                  "_skipped_text"},
+    "todo.py": {"NOTES", "write_todo"},
     "importer.py": {"_note_worked", "_HINTS", "MISSING_LABELS"},
-    "tables.py": {"_renamed_note", "_xlsx_table", "_encoding_note"},
+    "tables.py": {"_renamed_note", "_xlsx_table", "_encoding_note", "DATE_EXAMPLES"},
     "columns.py": {"EVALUATION_KINDS", "_shop", "COLUMNS", "EXTRA_COLUMNS", "ALIASES", "_number"},
+    "lots/columns.py": {"LOT_COLUMNS", "STAGE_COLUMNS", "EXTRA_COLUMNS", "stage_of_header"},
+    "lots/find.py": {"_date_columns"},
+    "lots/reader.py": {"LotProblem"},
+    "lots/export.py": {"LOT_SHEET", "STAGE_SHEET", "EXAMPLE", "EXAMPLE_LOT", "EXAMPLE_STAGE", "_fill"},
 }
 # Codes whose Vietnamese text names a value the English one leaves out (the file's own error,
 # the product id, the regimes' keys, the sheet's name): English placeholders are then a subset.
@@ -52,7 +67,8 @@ def _name(call: ast.Call) -> str:
 
 def _codes_used() -> set[str]:
     found: set[str] = set()
-    for node in (n for tree in _trees().values() for n in ast.walk(tree)):
+    trees = [*_trees().values(), ast.parse(CLI.read_text(encoding="utf-8"))]
+    for node in (n for tree in trees for n in ast.walk(tree)):
         if isinstance(node, ast.Call) and (at := CODE_TAKERS.get(_name(node))) is not None:
             if len(node.args) > at and isinstance(node.args[at], ast.Constant):
                 found.add(node.args[at].value)
