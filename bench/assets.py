@@ -128,10 +128,21 @@ def tasks(modules: dict[str, ModuleType], old: bool) -> dict[str, Callable[[list
         images = qr_module.qr_images(views[0].trace_absolute_url, None)
         return len(images.svg) + len(images.png)
 
+    def pictures(views: list[ProductView]) -> int:
+        """Both, as a build makes them: each photo decoded once for all its pictures."""
+        product = views[0].product
+        read = [media_module.DecodedPhoto.of(photo, media_module.SQUARE if i == 0 else 0)
+                for i, photo in enumerate(product.photos)]
+        size = sum(len(data) for photo, decoded in zip(product.photos, read, strict=True)
+                   for data in media_module.photo_files(photo, None, decoded).values())
+        return size + sum(len(data) for data in share_module.share_files(
+            views, None, decoded=read[0] if read else None).values())
+
     found: dict[str, Callable[[list[ProductView]], int]] = {
         "photos (web sizes)": photos, "share + square pictures": share,
         "QR code as the site publishes it": qr_site}
     if not old:
+        found["photos, share and square pictures, one decode (as a build)"] = pictures
         found["QR code, SVG and PNG (hosts without rules)"] = qr_both
     return found
 

@@ -1,11 +1,13 @@
 // OCOP catalog on object storage (S3, or any origin) behind Amazon CloudFront.
-// A CloudFront Function, JavaScript runtime 2.0, on the distribution's viewer requests.
+// A CloudFront Function, JavaScript runtime 2.0, on the distribution's viewer requests and
+// viewer responses (the same function, associated with both events).
 //
 // Build with `host: object-storage` under the ocop plugin in mkdocs.yml, upload site/ (see
 // deploy/upload.sh), then in CloudFront:
 //   1. Functions > Create function (runtime cloudfront-js-2.0) > paste this file; set BASE
 //      below to the path of site_url ('/' or '/ocop/'); Publish.
-//   2. The distribution's default behaviour > Viewer request > this function.
+//   2. The distribution's default behaviour > Viewer request > this function, and Viewer
+//      response > this function.
 //   3. Error pages: 404 -> /404.html with response code 404 (a private bucket behind Origin
 //      Access Control answers 403 for a missing file: map 403 the same way).
 //   4. Default root object: leave empty (this function answers '/').
@@ -21,6 +23,16 @@
 //   /any/folder (no slash, no extension)    -> 301 to /any/folder/ (as S3 website hosting
 //                                              does), so the page's relative links resolve
 // Cache lives come with each object: deploy/upload.sh stores its Cache-Control.
+//
+// GS1 addresses: part of a GS1 resolver (README, "GS1 resolver"); a function reads no file,
+// so it cannot pick a link out of a linkset or tell a lot with a page from one without:
+//   not a GS1 Digital Link                     -> 400
+//   OPTIONS                                    -> 204, CORS
+//   ?linkType=linkset or all, Accept: application/linkset+json -> the product's linkset
+//   ?linkType=gs1:pip (a type linksets hold)   -> 300 Multiple Choices, the linkset
+// and CORS and a Link to the linkset on GS1 pages. No redirect to a link, no walking up
+// from a lot with no page (404), no /.well-known/gs1resolver: it is not a conformant
+// resolver (the Cloudflare Worker is).
 // tests/publishing/test_object_storage.py runs this very file, as CloudFront does, in front of an
 // S3-compatible server (moto) holding the site as deploy/upload.sh uploads it, and asks it every
 // address of the built sample.
@@ -41,6 +53,18 @@ var QR_PNG = new RegExp('^(' + ROOT + '(.*/)?qr/[^/]+)\\.png$');
 // render/views.py TRACE_TREE): /p/<id>/, /p/<id>/<lot>/, /en/p/..., /en/01/<GTIN>/...
 var FLAT_PAGE = new RegExp('^(' + ROOT + '(?:(?:[a-z]{2}/)?p/[^/]+(?:/[^/]+)?' +
                            '|[a-z]{2}/01/[0-9]{14}(?:/10/[^/]+)?))/$');
+
+// GS1 Digital Links of a GTIN with any qualifiers, for the resolver's answers.
+var GS1_ANY = new RegExp('^' + ROOT + '01/([0-9]{14})((?:/[^/]+)*)/?$');
+var VALUE = '[!"%-.0-?A-Z_a-z]{1,20}';
+var QUALIFIERS = new RegExp('^(?:/22/' + VALUE + ')?(?:/10/' + VALUE + ')?(?:/21/' + VALUE +
+                            ')?$');
+// The link types of the site's linksets (site_builder/render/linksets.py LINK_TYPES).
+var LINK_TYPES = ['defaultLink', 'pip', 'traceability', 'certificationInfo', 'masterData'];
+var LINK_TYPE = /^(?:gs1(?::|%3[Aa])|https?(?::|%3[Aa])(?:\/|%2[Ff]){2}(?:ref\.|www\.)?gs1\.org(?:\/|%2[Ff])voc(?:\/|%2[Ff]))([A-Za-z]+)$/;
+var LINKSET_FILE = new RegExp('^' + ROOT + '01/[0-9]{14}\\.linkset\\.json$');
+var GS1_FILE = new RegExp('^' + ROOT + '01/([0-9]{14})(?:/10/[^/]+)?\\.html$');
+var MASTER_DATA = new RegExp('^' + ROOT + '01/[0-9]{14}\\.json$');
 
 // Characters a query may carry as they are; any other run (spaces, Vietnamese letters) is
 // percent-encoded, and text already encoded stays as it is.
@@ -76,10 +100,100 @@ function redirect(location, request) {
   };
 }
 
+function cors(headers, gtin) {
+  headers['access-control-allow-origin'] = { value: '*' };
+  headers['access-control-allow-methods'] = { value: 'GET, HEAD, OPTIONS' };
+  headers['access-control-allow-headers'] = { value: 'Accept, Accept-Language' };
+  headers['access-control-expose-headers'] = { value: 'Link, Location' };
+  if (gtin) {
+    headers.vary = { value: 'Accept, Accept-Language' };
+    headers.link = { value: '<' + BASE + '01/' + gtin + '.linkset.json>; rel="linkset"; ' +
+                            'type="application/linkset+json"' };
+  }
+  return headers;
+}
+
+function checkDigitOk(gtin) {
+  var sum = 0;
+  for (var i = 0; i < 13; i++) sum += Number(gtin[i]) * (i % 2 === 0 ? 3 : 1);
+  return (10 - (sum % 10)) % 10 === Number(gtin[13]);
+}
+
+// What the resolver answers for the GS1 address `found` (GS1_ANY), or null for the page.
+function resolve(request, found) {
+  var gtin = found[1];
+  var qualifiers;
+  try {
+    qualifiers = decodeURIComponent(found[2]);
+  } catch (e) {
+    qualifiers = '%';
+  }
+  if (!checkDigitOk(gtin) || !QUALIFIERS.test(qualifiers)) {
+    return { statusCode: 400, statusDescription: 'Bad Request', headers: cors({}) };
+  }
+  if (request.method === 'OPTIONS') {
+    return { statusCode: 204, statusDescription: 'No Content',
+             headers: cors({ allow: { value: 'GET, HEAD, OPTIONS' } }, gtin) };
+  }
+  var asked = request.querystring.linkType;
+  var accept = request.headers.accept ? request.headers.accept.value : '';
+  if (asked) {
+    var type = LINK_TYPE.exec(asked.value);
+    if (asked.value !== 'linkset' && asked.value !== 'all' &&
+        !(type && LINK_TYPES.indexOf(type[1]) !== -1)) {
+      return { statusCode: 404, statusDescription: 'Not Found', headers: cors({}, gtin) };
+    }
+  } else if (accept.toLowerCase().indexOf('application/linkset+json') === -1) {
+    return null;
+  }
+  request.uri = BASE + '01/' + gtin + '.linkset.json';
+  return request;
+}
+
+// Viewer responses (CloudFront runs none for a status of 400 or more): CORS, the Link to
+// the linkset on GS1 pages, and 300 for a link type asked, which it cannot choose.
+function respond(event) {
+  var request = event.request;
+  var response = event.response;
+  var found;
+  if (LINKSET_FILE.test(request.uri)) {
+    cors(response.headers);
+    response.headers['content-type'] = { value: 'application/linkset+json' };
+    response.headers.link = { value: '<https://ref.gs1.org/standards/resolver/linkset-context>;' +
+      ' rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"' };
+    var asked = request.querystring.linkType;
+    if (asked && asked.value !== 'linkset' && asked.value !== 'all') {
+      response.statusCode = 300;
+      response.statusDescription = 'Multiple Choices';
+    }
+  } else if ((found = GS1_FILE.exec(request.uri))) {
+    cors(response.headers, found[1]);
+  } else if (MASTER_DATA.test(request.uri)) {
+    cors(response.headers);
+  }
+  return response;
+}
+
 function handler(event) {
+  if (event.context.eventType === 'viewer-response') {
+    return respond(event);
+  }
   var request = event.request;
   var uri = request.uri;
   var found;
+  if (uri === BASE + '.well-known/gs1resolver') {
+    return { statusCode: 404, statusDescription: 'Not Found' };
+  }
+  if ((found = GS1_ANY.exec(uri))) {
+    var answer = resolve(request, found);
+    if (answer) {
+      return answer;
+    }
+    if (!GS1_PAGE.test(uri) && !GS1_SLASH.test(uri)) {  // a serial...: no page, 404
+      request.uri = uri.replace(/\/$/, '') + '.html';
+      return request;
+    }
+  }
   if (GS1_PAGE.test(uri)) {
     request.uri = uri + '.html';
     return request;

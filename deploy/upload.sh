@@ -16,7 +16,9 @@
 # - Content-Type: the uploaders guess it from the extension with tables that lack some of ours
 #   (Python's built-in table has no .webp, .geojson, .atom, .woff2); a file stored with no type
 #   is served as binary/octet-stream and a browser downloads it instead of using it. Those
-#   extensions get their type given (site_builder/publishing/content_types.py).
+#   extensions get their type given (site_builder/publishing/content_types.py), and so do the
+#   GS1 resolver's files: a linkset (.linkset.json, which they would store as plain JSON) and
+#   the description file .well-known/gs1resolver, which has no extension.
 # - Cache-Control (site_builder/publishing/cache_lives.py): five minutes for pages, data,
 #   badges and codes, since a status can change any day; a day for photos and documents; a
 #   year for the theme's files with a hash in their name.
@@ -48,6 +50,8 @@ RUNS=(
   "*.atom|application/atom+xml|$SHORT"
   "*.woff2|font/woff2|$SHORT"
   "*.map|application/json|$SHORT"
+  "*.linkset.json|application/linkset+json|$SHORT"
+  "*gs1resolver|application/json|$SHORT"
   "*||$SHORT"
 )
 OWN=".ocop-*"  # the build's own files, in the site's root: never published

@@ -12,25 +12,24 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from site_builder.config import SiteConfig
-from site_builder.domain.model import Catalog
-from site_builder.mkdocs.build import (
-    BuildError,
-    build_site,
-    load_site_config,
-    quiet_mkdocs_logging,
-    serve_site,
-)
+from site_builder.config import SHELLS, SiteConfig
+from site_builder.mkdocs import shells
 from site_builder.output.hosts import HOSTS
 from site_builder.problems import Problems, Severity
 from site_builder.progress import Progress
-from site_builder.records.schema import json_schema
-from site_builder.records.validate import UNTRANSLATED_CODE, load_catalog, note_kind, record_paths
+
+# Each command loads what it needs when it runs: a build that finds nothing to do is mostly
+# the time Python takes to start and load modules.
+if TYPE_CHECKING:
+    from site_builder.domain.model import Catalog
 
 if TYPE_CHECKING:  # imported where used: the spreadsheet modules load only for import/export
     from site_builder.paper.stamps import Artwork
     from site_builder.sheets.importer import ImportOptions
     from site_builder.sheets.lots.find import Workbook
+
+# The modules that import MkDocs (site_builder.mkdocs.build, .plugin) are imported where used:
+# `main` first chooses which program `import mkdocs` gives (mkdocs/shells.py).
 
 
 def _date(text: str) -> date:
@@ -38,6 +37,19 @@ def _date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' không phải ngày dạng YYYY-MM-DD") from None
+
+
+def _lot_codes(text: str) -> list[str]:
+    """``--lot MO2506,MO2509``: the lots of one argument (a lot code never holds a comma)."""
+    codes = [code.strip() for code in text.split(",") if code.strip()]
+    if not codes:
+        raise argparse.ArgumentTypeError(f"'{text}': không có mã lô / no lot code")
+    return codes
+
+
+def _lots(args: argparse.Namespace) -> list[str]:
+    """Every lot ``--lot`` names, repeated or separated by commas."""
+    return [code for codes in args.lot or [] for code in codes]
 
 
 def _day_first(text: str) -> date:
@@ -83,11 +95,14 @@ def _parser() -> argparse.ArgumentParser:
                             "published, instead of mkdocs.yml's host")
     build.add_argument("--draft", action="store_true",
                        help="bản nháp: cho phép site_url mẫu, trang có nhãn 'Bản nháp'")
+    _shell_option(build)
 
     stamps = sub.add_parser("stamps", help="tạo tem QR để in (SVG, PNG theo máy in, tờ A4 PDF)")
     stamps.add_argument("ids", nargs="*", metavar="MÃ_SẢN_PHẨM",
                         help="mã sản phẩm (mặc định: mọi sản phẩm còn hiệu lực và các lô)")
-    stamps.add_argument("--lot", help="chỉ in tem cho lô này (cần đúng một mã sản phẩm)")
+    stamps.add_argument("--lot", action="append", type=_lot_codes, metavar="LÔ[,LÔ...]",
+                        help="chỉ in tem cho lô này (lặp lại, hoặc ghi MO2506,MO2509, cho nhiều lô; "
+                             "cần đúng một mã sản phẩm)")
     stamps.add_argument("--size", type=float, action="append", metavar="MM",
                         help="cạnh tem, mm (lặp lại để có nhiều cỡ; mặc định 20 và 30)")
     stamps.add_argument("--dpi", type=int, choices=(203, 300, 600), default=600,
@@ -138,6 +153,7 @@ def _parser() -> argparse.ArgumentParser:
                          help="chỉ sản phẩm đang được công nhận số sao này (4 hoặc 4,5)")
     offline.add_argument("--sector", action="append", default=[], metavar="NGÀNH",
                          help="chỉ ngành này (thuc-pham hoặc 'Thực phẩm'; lặp lại được)")
+    _shell_option(offline)
 
     imports = sub.add_parser(
         "import", help="nhập danh sách sản phẩm (.xlsx, .xls, .csv) thành hồ sơ trong products/",
@@ -205,15 +221,28 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("schema", help="ghi JSON Schema của hồ sơ vào products/schema.json (cho VS Code)")
     serve = sub.add_parser("serve", help="xem trước tại máy, tự dựng lại khi hồ sơ thay đổi")
     serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", help="địa chỉ:cổng")
+    _shell_option(serve)
     return parser
+
+
+def _shell_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--shell", choices=SHELLS,
+                         help="chương trình dựng khung trang (mặc định: shell trong mkdocs.yml, "
+                              "hoặc mkdocs) / what renders the page shell (default: mkdocs.yml's "
+                              "shell, or mkdocs)")
 
 
 def _site_config(args: argparse.Namespace) -> SiteConfig:
     """The catalog settings of the mkdocs.yml given, with --as-of applied."""
+    from site_builder.mkdocs.build import load_site_config
+
     return load_site_config(args.config_file, getattr(args, "as_of", None))
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from site_builder.records.paths import record_paths
+    from site_builder.records.validate import UNTRANSLATED_CODE, load_catalog, note_kind
+
     site = _site_config(args)
     catalog, problems = load_catalog(site)
     root = site.products_dir.parent
@@ -267,6 +296,8 @@ NOTE_HEADINGS = {
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from site_builder.mkdocs.build import BuildError, build_site, quiet_mkdocs_logging
+
     quiet_mkdocs_logging()
     started = time.perf_counter()
     try:
@@ -286,8 +317,20 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(f"Đã dựng {result.products} sản phẩm vào {result.site_dir} trong {elapsed:.1f} giây "
           f"({how}: {result.rendered} phần dựng mới, {result.reused} phần giữ nguyên).\n"
           f"Trang web có {result.pages} trang HTML, {result.files} tệp; "
-          f"{len(result.warnings)} cảnh báo.")
+          f"{len(result.warnings)} cảnh báo. Khung trang: {shells.described()}.")
+    print("Thời gian từng bước / time by stage: " + ", ".join(
+        f"{STAGE_NAMES.get(name, name)} {seconds:.2f} s" for name, seconds in result.stages))
+    if result.units:  # processor time, summed over the worker processes
+        print("Thời gian xử lý theo loại phần / CPU by kind of unit: " + ", ".join(
+            f"{kind} {1000 * seconds / count:.2f} ms × {count}"
+            for kind, seconds, count in result.units))
     return 0
+
+
+# Stages of a build (mkdocs/build.py), as the summary names them.
+STAGE_NAMES = {"settings": "thiết lập/settings", "records": "hồ sơ/records",
+               "plan": "kế hoạch/plan", "shell": "khung MkDocs/shell", "render": "dựng/render",
+               "publish": "xuất bản/publish", "changes": "phần thay đổi/changes"}
 
 
 def cmd_stamps(args: argparse.Namespace) -> int:
@@ -295,6 +338,7 @@ def cmd_stamps(args: argparse.Namespace) -> int:
     from site_builder.paper.stamp_files import SheetLayout
     from site_builder.paper.stamp_kit import KitError, write_kit
     from site_builder.paper.stamps import DEFAULT_SIZES_MM
+    from site_builder.records.validate import load_catalog
 
     site = _site_config(args)
     if args.draft:
@@ -318,7 +362,7 @@ def cmd_stamps(args: argparse.Namespace) -> int:
     sheet = SheetLayout(columns=args.columns, rows=args.rows, gap=args.gap, margin=args.margin,
                         count=args.count)
     try:
-        result = write_kit(catalog, site, args.out, ids=args.ids, lot=args.lot, sizes=sizes,
+        result = write_kit(catalog, site, args.out, ids=args.ids, lots=_lots(args), sizes=sizes,
                            sheet=sheet, dpi=args.dpi)
     except (KitError, ValueError) as exc:
         print(exc, file=sys.stderr)
@@ -358,7 +402,7 @@ def _check_stamps(catalog: Catalog, site: SiteConfig, args: argparse.Namespace,
               f"'ocop-catalog[check]' (and apt-get install libzbar0 libcairo2).", file=sys.stderr)
         return 1
     try:
-        planned = lay_out(plan_jobs(catalog, site, args.ids, args.lot, []), sizes, args.dpi)
+        planned = lay_out(plan_jobs(catalog, site, args.ids, _lots(args), []), sizes, args.dpi)
     except KitError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -396,7 +440,7 @@ def _stamps_to_reprint(catalog: Catalog, site: SiteConfig, args: argparse.Namesp
     from site_builder.paper.stamp_kit import KitError, plan_jobs
 
     try:
-        jobs = plan_jobs(catalog, site, args.ids, args.lot, [])
+        jobs = plan_jobs(catalog, site, args.ids, _lots(args), [])
     except KitError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -414,6 +458,8 @@ def _stamps_to_reprint(catalog: Catalog, site: SiteConfig, args: argparse.Namesp
 def cmd_schema(args: argparse.Namespace) -> int:
     """Write the records' JSON Schema next to them: records name it in their first line
     (``# yaml-language-server: $schema=../schema.json``), so editors check fields as staff type."""
+    from site_builder.records.schema import json_schema
+
     site = _site_config(args)
     target = site.products_dir / "schema.json"
     target.write_text(json.dumps(json_schema(), ensure_ascii=False, indent=1, sort_keys=True)
@@ -434,6 +480,7 @@ def _refuse_overwrite(target: Path, force: bool) -> bool:
 def cmd_printed(args: argparse.Namespace) -> int:
     """ocop brochure / cards / poster."""
     from site_builder.paper.printed import PrintError, Selection, brochure_pdf, cards_pdf, poster_pdf
+    from site_builder.records.validate import load_catalog
     from site_builder.render.i18n import Translator
     from site_builder.render.views import Urls, product_view
 
@@ -469,6 +516,7 @@ def cmd_printed(args: argparse.Namespace) -> int:
 
 def cmd_offline(args: argparse.Namespace) -> int:
     """A kit from a build of its own: the published site/ is left exactly as it is."""
+    from site_builder.mkdocs.build import BuildError, quiet_mkdocs_logging
     from site_builder.offline.kit import OfflineError, make_kit
     from site_builder.offline.selection import SelectionError, parse_selection
 
@@ -673,7 +721,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_changes(args: argparse.Namespace) -> int:
     """What the last build changed since the last upload, from the two manifests."""
-    from site_builder.mkdocs.build import load_published
+    from site_builder.mkdocs.build import load_published, quiet_mkdocs_logging
     from site_builder.publishing import changes
 
     quiet_mkdocs_logging()
@@ -716,27 +764,46 @@ def cmd_changes(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from site_builder.mkdocs.build import serve_site
+
     print(f"Xem trước tại http://{args.dev_addr}/ (Ctrl+C để dừng)")
     serve_site(args.config_file, args.dev_addr)
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    from site_builder.domain.places import HistoryDataMissing
-
     args = _parser().parse_args(argv)
     writes_template = args.command == "import" and args.template
     if not args.config_file.is_file() and not writes_template:  # the template needs no catalog
         print(f"không tìm thấy {args.config_file} / {args.config_file} not found", file=sys.stderr)
         return 2
+    shell = shells.chosen(args.config_file, getattr(args, "shell", None))
+    try:
+        if not shells.enter(shell):
+            return shells.run_in_new_process(sys.argv[1:] if argv is None else list(argv))
+        from site_builder.mkdocs.build import BuildError
+    except shells.ShellMissing as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except ImportError as exc:  # MkDocs or Material broken or gone: say what to do
+        print(shells.unloadable(shell, exc), file=sys.stderr)
+        return 1
+
     handlers = {"check": cmd_check, "build": cmd_build, "stamps": cmd_stamps, "schema": cmd_schema,
                 "serve": cmd_serve, "import": cmd_import, "export": cmd_export,
                 "offline": cmd_offline, "brochure": cmd_printed, "cards": cmd_printed,
                 "poster": cmd_printed, "changes": cmd_changes}
     try:
         return handlers[args.command](args)
-    except (HistoryDataMissing, BuildError) as exc:  # an install that lost its place data, or
-        print(exc, file=sys.stderr)  # settings in mkdocs.yml that cannot be used: say why
+    except BuildError as exc:  # settings in mkdocs.yml that cannot be used: say why
+        print(exc, file=sys.stderr)
+        return 1
+    except RuntimeError as exc:  # an install that lost its place data (loaded when needed)
+        from site_builder.domain.places import HistoryDataMissing
+
+        if not isinstance(exc, HistoryDataMissing):
+            raise
+        print(exc, file=sys.stderr)
         return 1
 
 

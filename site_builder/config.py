@@ -132,6 +132,10 @@ class Contact:
     zalo: str = ""
 
 
+# What renders the navigation pages and the page shell in the theme's layout (mkdocs/shells.py):
+# MkDocs, or ProperDocs, the maintained fork of MkDocs 1.x that runs the same plugins and theme.
+SHELLS = ("mkdocs", "properdocs")
+
 # The Git services the form editor (Decap CMS) can save to; "git-gateway" is Netlify's.
 EDITOR_BACKENDS = ("github", "gitlab", "gitea", "git-gateway")
 EDITOR_LANGUAGES = ("vi", "en")
@@ -261,6 +265,8 @@ OPTIONS: tuple[Option, ...] = (
            "1200×630 share pictures"),
     Option("host", str, SiteConfig.host, "nơi đăng trang (github-pages, nginx, object-storage...)",
            "where the site is published (github-pages, nginx, object-storage...)"),
+    Option("shell", str, SHELLS[0], "chương trình dựng khung trang (mkdocs, properdocs)",
+           "what renders the page shell (mkdocs, properdocs)"),
     Option("editor", dict, {}, "trình sửa bằng biểu mẫu tại /admin/: enabled, backend, repo, "
            "branch...", "the form editor at /admin/: enabled, backend, repo, branch..."),
 )
@@ -337,6 +343,8 @@ def _check_option(option: Option, value: object, problems: list[SettingProblem])
                                  high=option.high, value=value))
     if option.name == "host" and value not in HOSTS:
         problems.append(_problem("host", "host_unknown", value=value, hosts=", ".join(HOSTS)))
+    if option.name == "shell" and value not in SHELLS:
+        problems.append(_problem("shell", "shell_unknown", value=value, shells=", ".join(SHELLS)))
     if option.name == "ocop_office" and isinstance(value, dict):
         for key in sorted(set(map(str, value)) - set(OFFICE_FIELDS)):
             problems.append(_problem(f"ocop_office.{key}", "office_field_unknown", key=key,

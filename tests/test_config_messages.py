@@ -49,6 +49,7 @@ def test_every_code_the_settings_report_is_in_the_catalogue():
     source = PACKAGE / "config.py"
     used = _codes_in(source, r'(?:_problem\([^,]+, |code = |return )"([a-z_]+)"')
     used |= {f"kind_{option.kind.__name__}" for option in OPTIONS}
+    used |= _codes_in(PACKAGE / "mkdocs" / "shells.py", r'code = "([a-z_]+)"')
     known = set(templates(CONFIG_MESSAGES, "vi"))
     assert len(used) >= 14
     assert used == known, sorted(used ^ known)

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
 
 from site_builder.actions.summary import Summary
-from site_builder.actions.uploads import MESSAGES, import_upload, pending, summarize, vietnam_today
+from site_builder.actions.uploads import MESSAGES, run_uploads, summarize, vietnam_today
 from site_builder.problems import catalogue
 from site_builder.repository import repository_root
 
@@ -27,7 +28,9 @@ def _parser() -> argparse.ArgumentParser:
     uploads.add_argument("--imports", type=Path, default=Path("imports"))
     uploads.add_argument("--todo-dir", type=Path, required=True)
     uploads.add_argument("--update", action="store_true")
-    sub.add_parser("check", help="ocop check --format github, and its result in the summary")
+    check = sub.add_parser("check", help="ocop check --format github, and its result in the summary")
+    check.add_argument("--uploads-refused", type=int, default=0, metavar="N",
+                       help="uploads the uploads step could not import (they stop publishing too)")
     return parser
 
 
@@ -44,21 +47,28 @@ def _append(path: Path | None, text: str) -> None:
 
 def cmd_uploads(args: argparse.Namespace) -> int:
     root = repository_root(args.config_file.resolve().parent)
-    outcomes = []
-    for upload in pending(args.imports):
-        print(f"::group::{upload}", flush=True)
-        outcome = import_upload(upload, args.config_file, args.todo_dir, vietnam_today(),
-                                update=args.update, lang=args.lang)
-        print(outcome.review + outcome.result, flush=True)
-        print("::endgroup::", flush=True)
-        outcomes.append(outcome)
+
+    def log(title: str, text: str) -> None:
+        """Each step in the job's log as it ends, folded; what the files' names and contents
+        put in it is never taken for a workflow command (GitHub's stop-commands)."""
+        token = secrets.token_hex(16)
+        print(f"::group::{_plain(title)}\n::stop-commands::{token}\n{text}\n::{token}::\n"
+              "::endgroup::", flush=True)
+
+    run = run_uploads(args.imports, args.config_file, args.todo_dir, vietnam_today(), root,
+                      update=args.update, lang=args.lang, log=log)
     summary = Summary(args.lang)
-    summarize(outcomes, root, summary)
+    summarize(run, root, summary)
     _append(args.summary, summary.markdown())
-    imported = sum(1 for o in outcomes if o.status == "imported")
-    _append(args.output, f"uploads={len(outcomes)}\nimported={imported}\n"
-                         f"refused={len(outcomes) - imported}\n")
+    _append(args.output, f"uploads={run.uploads}\nimported={run.imported}\n"
+                         f"refused={run.refused}\n")
     return 0
+
+
+def _plain(title: str) -> str:
+    """A file's path as a group's title: on one line (a name holds no line break, but a title
+    must never end the command)."""
+    return " ".join(title.split())
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -68,7 +78,9 @@ def cmd_check(args: argparse.Namespace) -> int:
                            "check", "--format", "github", "--lang", args.lang],
                           check=False).returncode
     words = catalogue(MESSAGES)
-    result = words.message("check_clean" if code == 0 else "check_errors").text(args.lang)
+    verdict = "check_errors" if code else "check_uploads_left" if args.uploads_refused \
+        else "check_clean"
+    result = words.message(verdict, count=args.uploads_refused).text(args.lang)
     _append(args.summary, f"\n## {words.message('check_heading').text(args.lang)}\n\n{result}\n")
     _append(args.output, f"clean={'true' if code == 0 else 'false'}\n")
     return code

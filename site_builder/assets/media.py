@@ -32,7 +32,8 @@ WEBP_METHOD = 0
 # Decode a JPEG at a reduced scale (in the DCT, almost free) down to twice the size needed,
 # then resample: the reducing gap Pillow's thumbnail() uses, invisible in the result.
 REDUCING_GAP = 2
-_VERSION = "4"
+SQUARE = 1000  # the clean square picture for marketplaces, at most
+_VERSION = "5"  # 5: decoded once for the web sizes and the square picture
 
 
 @dataclass(frozen=True)
@@ -91,13 +92,47 @@ class PhotoUnreadable(ValueError):
 _QUARTER_TURNS = {5, 6, 7, 8}
 
 
-def _open_rgb(source: bytes, least: tuple[int, int]) -> Image.Image:
-    """The photo upright, as plain RGB, at no less than ``least`` (width, height): a JPEG is
-    decoded at the smallest scale its decoder offers that keeps ``REDUCING_GAP`` times that."""
+def draft_box(widths: tuple[int, ...], square: int = 0) -> tuple[int, int]:
+    """The least (width, height) a photo is decoded at for its pictures: ``REDUCING_GAP``
+    times the widest web size, and the side of a square picture (its resampling from at most
+    twice that side, after the decoder's own scaling, is as sharp)."""
+    return max(REDUCING_GAP * widths[-1], square), max(REDUCING_GAP, square)
+
+
+class DecodedPhoto:
+    """A photo's bytes and, on first use, its picture: decoded once for every file made from
+    it (the web sizes, the square picture, the share card), at no less than ``box``. When
+    every file comes from the cache it is never decoded at all."""
+
+    def __init__(self, source: bytes, box: tuple[int, int], name: str = "") -> None:
+        self.source, self.box, self.name = source, box, name
+        self._image: Image.Image | None = None
+
+    @classmethod
+    def of(cls, photo: Photo, square: int = 0) -> DecodedPhoto:
+        """``photo`` read (not yet decoded) for its web sizes and a square of ``square``."""
+        try:
+            source = photo.source.read_bytes()
+        except OSError:  # removed since the check
+            raise PhotoUnreadable(str(photo.source)) from None
+        return cls(source, draft_box(web_photo(photo).widths, square), str(photo.source))
+
+    def image(self) -> Image.Image:
+        if self._image is None:
+            try:
+                self._image = _open_rgb(self.source, self.box)
+            except PhotoUnreadable:
+                raise PhotoUnreadable(self.name) from None
+        return self._image
+
+
+def _open_rgb(source: bytes, box: tuple[int, int]) -> Image.Image:
+    """The photo upright, as plain RGB, at no less than ``box`` (width, height): a JPEG is
+    decoded at the smallest scale its decoder offers that keeps that."""
     try:
         with Image.open(io.BytesIO(source)) as original:
             if original.format == "JPEG":
-                width, height = (max(1, REDUCING_GAP * side) for side in least)
+                width, height = (max(1, side) for side in box)
                 if original.getexif().get(ExifTags.Base.Orientation) in _QUARTER_TURNS:
                     width, height = height, width  # stored sideways
                 original.draft("RGB", (width, height))
@@ -113,32 +148,37 @@ def _open_rgb(source: bytes, least: tuple[int, int]) -> Image.Image:
         raise PhotoUnreadable() from None
 
 
-def square_image(source: bytes, size: int) -> Image.Image:
+def square_image(photo: bytes | DecodedPhoto, size: int = SQUARE) -> Image.Image:
     """The photo cropped to its centre square and scaled to ``size`` (never enlarged past the
     photo's own shorter side): a clean picture, nothing drawn on it."""
-    image = _open_rgb(source, (size, size))
+    decoded = photo if isinstance(photo, DecodedPhoto) else DecodedPhoto(photo, (size, size))
+    image = decoded.image()
     side = min(image.size)
+    if side <= size and image.width == image.height:
+        return image
     return ImageOps.fit(image, (min(size, side), min(size, side)), Image.Resampling.LANCZOS)
 
 
-def _render(source: bytes, widths: tuple[int, ...]) -> dict[str, bytes]:
-    with _open_rgb(source, (widths[-1], 1)) as image:
-        out = {}
-        for width in widths:
-            scaled = image if width == widths[-1] else image.copy()
+def _render(decoded: DecodedPhoto, widths: tuple[int, ...]) -> dict[str, bytes]:
+    image = decoded.image()
+    out = {}
+    for width in widths:
+        scaled = image
+        if image.width > width or image.height > 4 * width:
+            scaled = image.copy()
             scaled.thumbnail((width, width * 4), Image.Resampling.LANCZOS)
-            out[f"{width}.{WEB_FORMAT}"] = _webp(scaled)
-        return out
+        out[f"{width}.{WEB_FORMAT}"] = _webp(scaled)
+    return out
 
 
-def photo_files(photo: Photo, cache_dir: Path | None) -> dict[str, bytes]:
+def photo_files(photo: Photo, cache_dir: Path | None,
+                decoded: DecodedPhoto | None = None) -> dict[str, bytes]:
     """The published files of ``photo``: file name -> bytes, ``<stem>-480.webp`` and, for a
-    photo wider than 480 pixels, ``<stem>-960.webp`` (``WebPhoto.name``)."""
+    photo wider than 480 pixels, ``<stem>-960.webp`` (``WebPhoto.name``). ``decoded``: the
+    photo as read for all its pictures (else it is read here)."""
     web = web_photo(photo)
-    try:
-        source = photo.source.read_bytes()
-    except OSError:  # removed since the check
-        raise PhotoUnreadable(str(photo.source)) from None
+    decoded = decoded or DecodedPhoto.of(photo)
+    source = decoded.source
     digest = hashlib.sha256(_VERSION.encode() + repr(web.widths).encode() + source).hexdigest()
     cache = blob_cache(cache_dir, "photos")
     keys = [f"{w}.{WEB_FORMAT}" for w in web.widths]
@@ -146,10 +186,7 @@ def photo_files(photo: Photo, cache_dir: Path | None) -> dict[str, bytes]:
     if all(data is not None for data in found.values()):
         encoded = {k: data for k, data in found.items() if data is not None}
     else:
-        try:
-            encoded = _render(source, web.widths)
-        except PhotoUnreadable:
-            raise PhotoUnreadable(str(photo.source)) from None
+        encoded = _render(decoded, web.widths)
         for k, data in encoded.items():
             cache.put(f"{digest}/{k}", data)
     return {f"{web.stem}-{k}": data for k, data in encoded.items()}

@@ -214,8 +214,11 @@ class Catalog:
     products: list[Product] = field(default_factory=list)
     # A digest of each product's record and the files it refers to, for incremental builds.
     digests: dict[str, str] = field(default_factory=dict)
-    # The same without the story (records.cache.summary_digest): what listings depend on.
+    # The same without the story and batches (records.cache.summary_digest): what listings
+    # depend on; each batch's own (lot_digests); the Circular 02/2024 items (traced_digest).
     summaries: dict[str, str] = field(default_factory=dict)
+    lots: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    traced: dict[str, str] = field(default_factory=dict)
 
     def by_id(self) -> dict[str, Product]:
         return {p.id: p for p in self.products}

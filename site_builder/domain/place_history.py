@@ -422,11 +422,20 @@ def _merged_into(now_code: int) -> frozenset[int]:
 _PROVINCE_WORD = re.compile(r"^(tinh|thanhpho|tp)")
 
 
+@lru_cache(maxsize=1)
+def _province_keys() -> dict[str, OldProvince]:
+    """The old provinces by the keys they are written with: all that telling a province needs
+    (checking one record's address must not index every old district and commune first)."""
+    h = _History()
+    _add_provinces(h)
+    return h.province_keys
+
+
 def _province_scope(part: _Part) -> _Scope | None:
     current = find_province(part.name)
-    h = _history()
+    keys = _province_keys()
     key = _compact(part.name)
-    old = h.province_keys.get(key) or h.province_keys.get(_PROVINCE_WORD.sub("", key))
+    old = keys.get(key) or keys.get(_PROVINCE_WORD.sub("", key))
     if old is None and current is None:
         return None
     return _Scope(part.written, old, current or (old.now if old else None), current is not None)

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from site_builder.config import RuleSettings
 from site_builder.domain import places
-from site_builder.domain.model import Certification, Product
+from site_builder.domain.model import Batch, Certification, Product
 from site_builder.domain.taxonomy import (
     CENTRAL,
     DISTRICT,
@@ -203,22 +203,26 @@ def status_on(product: Product, day: date, rules: RuleSettings) -> ProductStatus
     return ProductStatus(current.status, current, tuple(history))
 
 
-def unchanged_since(product: Product, day: date, rules: RuleSettings) -> date:
+def unchanged_since(product: Product, day: date, rules: RuleSettings,
+                    batch: Batch | None = None) -> date:
     """The first day from which everything a page says about ``product``'s status has been
-    as it is on ``day``: the status of each certification and whether each batch is past its
-    use-by date.
+    as it is on ``day``: the status of each certification and, for the page of ``batch``,
+    whether that batch is past its use-by date.
 
     Pages state their status 'as of' this day rather than the build day, so a daily rebuild
-    changes only the pages of products whose status changed (an upload then sends those
-    alone); the page's script still recomputes everything on the reader's day. Only days on
-    which a rule can change something are tried, and each is checked, so the day returned
-    always has exactly the facts of ``day``."""
+    changes only the pages of products whose status changed, and only the page of a batch
+    that went past its use-by date (an upload then sends those alone); the page's script
+    still recomputes everything on the reader's day. Only days on which a rule can change
+    something are tried, and each is checked, so the day returned always has exactly the
+    facts of ``day``."""
     facts = _status_facts(product, day, rules)
     since = day
     for candidate in sorted((d for d in _turning_days(product, rules) if d < day), reverse=True):
         if _status_facts(product, candidate, rules) != facts:
             break
         since = candidate
+    if batch is not None and batch.use_by and batch.use_by < day:
+        since = max(since, batch.use_by + timedelta(days=1))  # past its use-by date since then
     return since
 
 
@@ -226,12 +230,11 @@ def _status_facts(product: Product, day: date, rules: RuleSettings) -> tuple:
     status = status_on(product, day, rules)
     return (status.status,
             tuple((h.certification, h.status, h.grace_until, h.superseded_by)
-                  for h in status.history),
-            tuple(bool(b.use_by and b.use_by < day) for b in product.batches))
+                  for h in status.history))
 
 
 def _turning_days(product: Product, rules: RuleSettings) -> set[date]:
-    """Days on which a status or a batch's use-by state may turn, with the day either side."""
+    """Days on which a status may turn, with the day either side."""
     days: list[date] = []
     for cert in product.certifications:
         days += [cert.decision_date, cert.valid_until,
@@ -243,5 +246,4 @@ def _turning_days(product: Product, rules: RuleSettings) -> set[date]:
             days.append(grace)
     if product.withdrawn:
         days.append(product.withdrawn.on)
-    days += [b.use_by for b in product.batches if b.use_by]
     return {d + timedelta(days=shift) for d in days for shift in (-1, 0, 1)}

@@ -21,7 +21,6 @@ import io
 import os
 import re
 import stat
-import tempfile
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +29,7 @@ import pillow_heif
 from PIL import ExifTags, Image, ImageCms, ImageOps
 
 from site_builder.records.validate import MAX_DOCUMENT_BYTES
+from site_builder.records.writing import write_file
 
 pillow_heif.register_heif_opener()
 
@@ -325,10 +325,5 @@ def _write(task: Task, digest: str, ext: str, data: bytes, done: Prepared) -> Pr
     photo found twice in the folder: each writes whole, the last wins, the bytes are alike)."""
     relative = task.pattern.format(digest=digest, ext=ext)
     target = task.folder / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".import-")
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    os.chmod(temporary, 0o644)  # as any file of the catalog (mkstemp makes it 0600)
-    os.replace(temporary, target)
+    write_file(target, data)
     return Prepared(digest, relative, done.format, done.size_in, done.size_out, done.notes)

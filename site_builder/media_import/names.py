@@ -33,14 +33,24 @@ from site_builder.media_import.texts import message
 from site_builder.problems import Message
 from site_builder.sheets.drafts import name_key
 
-# Words phones, cameras and chat apps put in the names they make (ASCII, lower case).
+# Words phones, cameras and chat apps put in the names they make (ASCII, lower case) that no
+# Vietnamese word reads as without its marks: on their own they tell a made-up name ("photo.jpg").
 CAMERA_WORDS = frozenset("""
     img image images imag dsc dscn dscf dcim pxl mvimg pano burst photo photos pic pics picture
-    pictures pict anh hinh chup man screen shot screenshot screenshots fb received zalo z
-    snapchat whatsapp at viber messenger telegram cimg sam wp gopr dji mvi vid video scan scanned
-    untitled khong ten new moi copy ban sao edited sua cropped crop edit final portrait night hdr
-    mp cover original com zing android facebook katana orca instagram apple samsung xiaomi oppo
+    pictures pict screen shot screenshot screenshots fb received zalo z snapchat whatsapp viber
+    messenger telegram cimg wp gopr dji mvi vid video scan scanned untitled new copy edited
+    cropped crop edit final portrait night hdr mp cover original zing android facebook katana orca
+    instagram apple samsung xiaomi oppo
     """.split())
+# Words phones and apps use that are also everyday Vietnamese written without its marks: "sam"
+# (Samsung's SAM_0001, and sâm), "man" (màn hình, and mận), "sua" (sửa, and sữa), "ban" (bản
+# sao, and bàn), "moi" (mới, and mồi), "com" (com.zing.zalo, and cơm), "anh" (ảnh, and anh),
+# "luc" and "cua" (lúc, của: "Bản sao của IMG_0042"; and lục, cua). They count as a phone's only
+# in a name that carries what a phone writes: a run of digits (RUN_DIGITS or more), a long hex
+# string, or one of CAMERA_WORDS ("Sâm 2.jpg" names a product, "SAM_0001.JPG" does not).
+LOOKALIKE_WORDS = frozenset("anh hinh chup man sam khong ten moi ban sao sua at com luc cua"
+                            .split())
+RUN_DIGITS = 4  # a phone numbers its pictures 0001 on, or by date and time
 _GLUED_CAMERA = re.compile(r"^(img|dsc[nf]?|pxl|mvimg|vid|cimg|sam|wp|gopr|dji|z|p)(?=\d)")
 _HEX = re.compile(r"^[0-9a-f]{16,}$")
 # What people and phones add after a name: " (2)", "_1", "-copy", " - Bản sao (3)", "~2".
@@ -81,15 +91,24 @@ def _shortened(key: str) -> str:
 
 
 def is_camera_name(name: str) -> bool:
-    """Whether a name is one a phone, a camera or an app made up: it tells no product."""
+    """Whether a name is one a phone, a camera or an app made up: it tells no product. Its
+    words are all a phone's (CAMERA_WORDS, LOOKALIKE_WORDS) or numbers, and it carries what only
+    a phone writes: a run of digits, a long hex string, or a word of CAMERA_WORDS."""
     words = word_key(name).split()
-    rest = []
+    telling = not words  # a name of no letters or digits (emoji, another script) tells nothing
     for word in words:
-        glued = _GLUED_CAMERA.sub("", word)
-        if word in CAMERA_WORDS or (glued != word and glued.isdigit()):
-            continue
-        rest.append(word)
-    return all(w.isdigit() or _HEX.match(w) for w in rest)
+        glued = _GLUED_CAMERA.match(word)  # img1234, dsc0001, z5123...: a prefix and digits
+        digits = word[glued.end():] if glued else word
+        if _HEX.match(word):
+            telling = True
+        elif digits.isdigit():  # "2" or "(3)" is what people add; 0001 or a date, a phone
+            telling = telling or len(digits) >= RUN_DIGITS or bool(
+                glued and glued.group(1) in CAMERA_WORDS)
+        elif word in CAMERA_WORDS:
+            telling = True
+        elif word not in LOOKALIKE_WORDS:
+            return False
+    return telling
 
 
 @dataclass(frozen=True)
@@ -217,11 +236,14 @@ class CatalogIndex:
         return list(found)
 
     def suggestions(self, text: str, limit: int = 3) -> list[str]:
-        """Product ids whose id or name is close to ``text`` (a typo, a word left out)."""
+        """Product ids whose id or name is close to ``text`` (a typo, a word left out), else
+        those whose name holds every word of it ("Sâm.jpg": Rượu sâm ngọc cầu)."""
         key = _shortened(word_key(text))
-        if len(key) < 4:
-            return []
-        close = difflib.get_close_matches(key, list(self.keys), n=limit * 2, cutoff=0.8)
+        close = difflib.get_close_matches(key, list(self.keys), n=limit * 2, cutoff=0.8) \
+            if len(key) >= 4 else []
+        words = set(key.split())
+        if not close and any(len(w) >= 3 and not w.isdigit() for w in words):
+            close = sorted(k for k in self.keys if words <= set(k.split()))
         ids = [i for k in close for i in sorted(self.keys[k])]
         return list(dict.fromkeys(ids))[:limit]
 

@@ -21,7 +21,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -40,8 +40,8 @@ from site_builder.problems import Message
 from site_builder.progress import Progress, Quiet
 from site_builder.records.schema import BatchRecord, ProductRecord
 from site_builder.records.validate import RECORD_NAME, load_catalog, record_paths
+from site_builder.records.writing import dump_round_trip, replace_file, round_trip
 from site_builder.sheets.drafts import slug
-from site_builder.sheets.importer import _dump, _yaml
 
 STAGING_PREFIX = ".ocop-import-"
 PARALLEL_FROM = 4  # files; fewer are prepared in this process
@@ -136,16 +136,18 @@ def staging_area(config: SiteConfig, dry_run: bool) -> Iterator[Path]:
 
 
 def plan_folder(folder: Path, config: SiteConfig, staging: Path,
-                progress: Progress | None = None) -> FolderPlan:
+                progress: Progress | None = None, leave_out: Collection[Path] = ()
+                ) -> FolderPlan:
     """What importing ``folder`` does, with every file prepared in ``staging``; writes nothing
-    else."""
+    else. The files and folders ``leave_out`` names are not part of it (the import workflow
+    imports the sheets uploaded beside the photos, and the documents they name, on their own)."""
     _check_folder(folder, config)
     progress = progress or Quiet()
     catalog, _ = load_catalog(config, progress, traceability_notes=False)
     products = {p.id: p for p in catalog.products}
     unreadable = {Path(p).parent.name for p in record_paths(config.products_dir)} - set(products)
     index = CatalogIndex(catalog.products, unreadable)
-    listing = list_folder(folder)
+    listing = list_folder(folder, leave_out)
     outcomes = [_placed(file, index, folder) for file in listing.files]
     _prepare_all(outcomes, products, staging, progress)
     changes = _record_changes(outcomes, products, staging)
@@ -288,13 +290,13 @@ def _record_changes(outcomes: list[FileOutcome], products: dict[str, Product],
 
 def _stage_record(change: RecordChange, staging: Path) -> None:
     """The record with its files added, written into ``staging/<id>/``."""
-    doc = _yaml().load(change.original)
+    doc = round_trip().load(change.original)
     for outcome in change.outcomes:
         if outcome.lot:
             outcome.field = _add_document(doc, outcome)
         else:
             outcome.field = _add_photo(doc, outcome, change.product)
-    change.text = _dump(doc) if change.outcomes else ""
+    change.text = dump_round_trip(doc) if change.outcomes else ""
     (staging / change.product.id / RECORD_NAME).write_text(change.text, encoding="utf-8")
 
 
@@ -401,6 +403,6 @@ def apply_folder(plan: FolderPlan, config: SiteConfig) -> tuple[list[RecordChang
         for outcome in change.outcomes:
             (home / outcome.target).parent.mkdir(exist_ok=True)
             os.replace(plan.staging / change.product.id / outcome.target, home / outcome.target)
-        os.replace(plan.staging / change.product.id / RECORD_NAME, change.record)
+        replace_file(plan.staging / change.product.id / RECORD_NAME, change.record)
         written.append(change)
     return written, left

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import stat
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,9 +88,11 @@ def _name_problem(name: str) -> str | None:
     return None
 
 
-def list_folder(folder: Path) -> Listing:
-    """Every ordinary file under ``folder`` (in name order), and a problem per entry refused."""
+def list_folder(folder: Path, leave_out: Collection[Path] = ()) -> Listing:
+    """Every ordinary file under ``folder`` (in name order), and a problem per entry refused;
+    the files and folders ``leave_out`` names are passed over, unlisted and unread."""
     listing = Listing()
+    skipped = {os.path.abspath(p) for p in leave_out}
     top = unicodedata.normalize("NFC", folder.resolve().name)
     stack: list[tuple[Path, str, tuple[str, ...], int]] = [(folder, "", (top,), 0)]
     while stack:
@@ -103,6 +106,8 @@ def list_folder(folder: Path) -> Listing:
             continue
         below = []
         for entry in entries:
+            if skipped and os.path.abspath(entry.path) in skipped:
+                continue
             shown = prefix + shown_name(entry.name)
             if entry.name.casefold() in SYSTEM_FILES or entry.name.startswith("._"):
                 listing.system += 1

@@ -10,40 +10,51 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
+import os
+import pickle
 import shutil
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from material import __version__ as material_version
-from mkdocs import __version__ as mkdocs_version
-from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import MkDocsException, PluginError
+from mkdocs.exceptions import PluginError
 
-from site_builder.assets.media import PhotoUnreadable
 from site_builder.config import SiteConfig
-from site_builder.domain.model import Catalog
+from site_builder.mkdocs import shells
 from site_builder.mkdocs.plugin import OcopPlugin, format_problems, plan_for_host
 from site_builder.output import publish
-from site_builder.output.plan import global_key
+from site_builder.output.keys import global_key
 from site_builder.output.up_to_date import LastBuild, LastBuildFacts
 from site_builder.output.writer import (
     MANIFEST,
     Manifest,
     OutputClash,
+    Shells,
     UnsafePath,
     finish_site,
+    incremental,
+    kept_generated,
+    keyed_units,
     output_message,
+    shell_digest,
 )
 from site_builder.output.writer import SITE_MARKER as MARKER
 from site_builder.problems import Message, Problems
 from site_builder.progress import Progress, Quiet
 from site_builder.records.fingerprint import files_under
-from site_builder.records.validate import load_catalog, record_paths
+from site_builder.records.paths import record_paths
+
+# What a build that finds nothing to do never needs (the checks, the renderer, MkDocs's own
+# build, Pillow) is loaded when a build needs it: starting the process is most of its time.
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
+    from site_builder.domain.model import Catalog
 
 
 class BuildError(Exception):
@@ -60,6 +71,23 @@ class BuildResult:
     mode: str = "full"  # "incremental": only changed units rendered; "up-to-date": nothing to do
     rendered: int = 0  # units (products, listing pages) rendered
     reused: int = 0  # units kept unchanged from the previous build
+    # Where the time went: each stage's seconds, in order, and the processor seconds spent
+    # rendering units of each kind ("product", "lot"...), with how many.
+    stages: tuple[tuple[str, float], ...] = ()
+    units: tuple[tuple[str, float, int], ...] = ()
+
+
+class Stages:
+    """The seconds each stage of a build took, ended one after the other."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.times: list[tuple[str, float]] = []
+
+    def end(self, name: str) -> None:
+        now = time.perf_counter()
+        self.times.append((name, now - self.started))
+        self.started = now
 
 
 def ocop_plugin(config) -> OcopPlugin:  # type: ignore[no-untyped-def]
@@ -102,6 +130,7 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
     """The build, stage by stage. Only stage 4 runs MkDocs, for what only it does: the few
     navigation pages and the page shell in the theme's layout."""
     # 1. Settings: the ocop block of mkdocs.yml, where the site goes, what the last build left.
+    stages = Stages()
     config, plugin, site_config = _settings(config_file, as_of, draft, host, editor)
     final = (site_dir or Path(config.site_dir)).resolve()
     _check_replaceable(final)
@@ -120,9 +149,25 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
         settings = hashlib.sha256("\n".join((settings, *sorted(only))).encode()).hexdigest()
     plugin.previous_site, state_warnings = _published(final)
     if plugin.previous_site and (unchanged := last.unchanged(settings, records)) is not None:
+        stages.end("settings")
         return BuildResult(final, unchanged.products, unchanged.pages, unchanged.files,
-                           Problems(list(unchanged.warnings)), "up-to-date", 0, unchanged.units)
+                           Problems(list(unchanged.warnings)), "up-to-date", 0, unchanged.units,
+                           tuple(stages.times))
     last.forget()
+    from site_builder.assets.media import PhotoUnreadable
+    from site_builder.output.partial import BuildState
+    from site_builder.records.validate import load_catalog
+
+    frame_key = frame_digest(config, site_config, templates)
+    # 2'. A few records changed since the last build and listings show none of it: plan,
+    # render and write their own units alone (output/partial.py).
+    stages.end("settings")
+    if plugin.previous_site and only is None:
+        done = _partial_build(site_config, templates, settings, frame_key, records, final, last,
+                              stages)
+        if done is not None:
+            return done
+    BuildState.forget(site_config.cache_dir, final)
 
     # 2. Records: every product.yml read and checked; any error stops here, all listed at once.
     catalog, problems = load_catalog(site_config, progress, traceability_notes=False,
@@ -132,6 +177,15 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
     if only is not None:
         catalog, problems = _keep_only(catalog, problems, only)
     signature = last.signature(settings, records, catalog)
+    stages.end("records")
+
+    # 3. Plan: every page and unit of the site, each with the key that says if it changed.
+    try:
+        plan = plan_for_host(catalog, site_config, templates, Path(config.config_file_path).parent)
+    except PluginError as exc:  # the editor's script could not be had
+        raise BuildError(str(exc)) from None
+    plugin.preloaded, plugin.preplanned = (catalog, problems), plan
+    plugin.progress = progress or Quiet()
     previous, damaged = Manifest.load(final / MANIFEST) if plugin.previous_site else (None, None)
     if damaged is not None:  # taken as absent: this build is a full one
         state_warnings.append((final / MANIFEST, output_message("manifest_damaged",
@@ -139,30 +193,35 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
     damaged_state = Problems()  # said this once, not again by an "up to date" build
     for path, message in state_warnings:
         damaged_state.warn(path, 1, "", message.vi, message.en, code="damaged_state")
-
-    # 3. Plan: every page and unit of the site, each with the key that says if it changed.
-    plugin.preloaded = (catalog, problems)
-    try:
-        plugin.preplanned = plan_for_host(catalog, site_config, templates,
-                                          Path(config.config_file_path).parent)
-    except PluginError as exc:  # the editor's script could not be had
-        raise BuildError(str(exc)) from None
+    frame = Frame.load(site_config.cache_dir, frame_key)
     scratch = _scratch_folder(final)
+    stages.end("plan")
     try:
-        # 4. Shell: MkDocs renders the navigation pages and the page shell of each folder depth.
-        plugin.progress = progress or Quiet()
-        _mkdocs_pages_and_shells(config, plugin, scratch)
+        # 4. Shell: MkDocs renders the frames of the navigation pages and the page shell of
+        # each folder depth, unless an incremental build finds them from the same inputs (they
+        # hold no record: bodies are filled in by the units).
+        kept = None
+        if frame is None or not incremental(keyed_units(plan, frame.shells), previous):
+            _mkdocs_pages_and_shells(config, plugin, scratch)
+            frame = Frame(frame_key, plugin.shells, plugin.mkdocs_pages)
+            frame.save(site_config.cache_dir)
+        else:
+            plugin.site, plugin.plan = site_config, plan
+            kept = kept_generated(previous)
+        stages.end("shell")
 
         # 5. Render: every unit whose key changed, filled into the shell; then the sitemap,
         # the marker and the manifest of units and files.
+        gc.freeze()  # the plan and catalog live until the end: keep the collector off them
         try:
-            result = finish_site(plugin.plan, scratch, plugin.shells, site_config,
+            result = finish_site(plan, scratch, frame.shells, site_config,
                                  plugin.language_links, previous, plugin.progress,
-                                 plugin.mkdocs_pages)
+                                 frame.pages, kept)
         except (OutputClash, PhotoUnreadable, UnsafePath) as exc:
             raise BuildError(str(exc)) from None
         finally:
-            gc.unfreeze()  # the plan and catalog were frozen for MkDocs' rendering
+            gc.unfreeze()
+        stages.end("render")
 
         # 6. Publish: the new site put in place in one step (publish.py).
         if result.mode == "incremental":
@@ -173,13 +232,54 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
     finally:
         if scratch.exists():
             shutil.rmtree(scratch, ignore_errors=True)
-    files = result.manifest.all_files()
-    pages = sum(1 for f in files if f.endswith(".html"))
-    last.remember(signature, LastBuildFacts(len(catalog.products), pages, len(files),
+    assert result.index is not None
+    BuildState(settings, frame_key, shell_digest(frame.shells), plan.base_key,
+               not plan.moved_by_rule, plan.since, result.index).save(site_config.cache_dir, final)
+    pages, files = result.index.pages, result.index.files
+    last.remember(signature, LastBuildFacts(len(catalog.products), pages, files,
                                             len(result.manifest.units), tuple(problems.warnings)))
-    return BuildResult(final, len(catalog.products), pages, len(files),
-                       Problems(damaged_state.items + problems.warnings),
-                       result.mode, result.rendered, result.reused)
+    stages.end("publish")
+    spent = result.spent
+    return BuildResult(final, len(catalog.products), pages, files,
+                       Problems(damaged_state.items + problems.warnings), result.mode,
+                       result.rendered, result.reused, tuple(stages.times),
+                       tuple((kind, spent.seconds[kind], spent.units[kind]) for kind in spent.units))
+
+
+def _partial_build(site: SiteConfig, templates: Path, settings: str, frame_key: str,
+                   records: list[str], final: Path, last: LastBuild,
+                   stages: Stages) -> BuildResult | None:
+    """The build of the few records that changed, or None when it must be a full one."""
+    from site_builder.assets.media import PhotoUnreadable
+    from site_builder.output.partial import BuildState, build_changes
+
+    state = BuildState.load(site.cache_dir, final)
+    frame = Frame.load(site.cache_dir, frame_key) if state is not None else None
+    if state is None or frame is None:
+        return None
+    scratch = _scratch_folder(final)
+    try:
+        try:
+            done = build_changes(site, templates, state, settings, frame_key, frame.shells,
+                                 records, final, scratch, last.seen)
+        except (OutputClash, PhotoUnreadable, UnsafePath) as exc:
+            raise BuildError(str(exc)) from None
+        if done is None:
+            return None
+        stages.end("changes")
+        publish.publish_changes(scratch, final, done.previous, done.current)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    done.cache.save()
+    state.index = done.index
+    state.save(site.cache_dir, final)
+    index = done.index
+    last.remember(last.signature_of(settings, records, done.files), LastBuildFacts(
+        len(records), index.pages, index.files, len(index.names), tuple(done.warnings.items)))
+    stages.end("publish")
+    return BuildResult(final, len(records), index.pages, index.files, done.warnings,
+                       "incremental", done.rendered, len(index.names) - done.rendered,
+                       tuple(stages.times))
 
 
 def _keep_only(catalog: Catalog, problems: Problems, ids: frozenset[str]
@@ -189,7 +289,9 @@ def _keep_only(catalog: Catalog, problems: Problems, ids: frozenset[str]
     left_out = {p.source for p in catalog.products if p.id not in ids}
     kept = replace(catalog, products=[p for p in catalog.products if p.id in ids],
                    digests={i: d for i, d in catalog.digests.items() if i in ids},
-                   summaries={i: d for i, d in catalog.summaries.items() if i in ids})
+                   summaries={i: d for i, d in catalog.summaries.items() if i in ids},
+                   lots={i: d for i, d in catalog.lots.items() if i in ids},
+                   traced={i: d for i, d in catalog.traced.items() if i in ids})
     return kept, replace(problems, items=[p for p in problems.items if p.path not in left_out])
 
 
@@ -233,6 +335,11 @@ def _scratch_folder(final: Path) -> Path:
 
 def _mkdocs_pages_and_shells(config: MkDocsConfig, plugin: OcopPlugin, scratch: Path) -> None:
     """MkDocs' part: the navigation pages into ``scratch``, and the shells into the plugin."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.exceptions import MkDocsException
+
+    from site_builder.assets.media import PhotoUnreadable
+
     config.site_dir = str(scratch)
     plugin.leave_writing_to_build = True
     config.plugins.on_startup(command="build", dirty=False)
@@ -246,12 +353,51 @@ def _mkdocs_pages_and_shells(config: MkDocsConfig, plugin: OcopPlugin, scratch: 
 
 
 def settings_digest(config, site: SiteConfig, templates: Path) -> str:  # type: ignore[no-untyped-def]
-    """What every unit is keyed on (``pages.global_key``: the whole package, its data's
-    versions, templates, settings), with mkdocs.yml, docs and theme files, and the versions of
-    MkDocs and Material, which make the shell around every page; and the day, on which
-    statuses may turn (a new day is a normal build, rendering what the day changed)."""
-    digest = hashlib.sha256(global_key(site, templates).encode())
+    """``frame_digest`` and the day, on which statuses may turn (a new day is a normal build,
+    rendering what the day changed)."""
+    digest = hashlib.sha256(frame_digest(config, site, templates).encode())
     digest.update(site.today().isoformat().encode())
+    return digest.hexdigest()
+
+
+@dataclass
+class Frame:
+    """What MkDocs made in a build: the page shells (``writer.Shells``) and the addresses of
+    the pages of docs/ it rendered, kept in the cache for builds from the same inputs."""
+
+    key: str
+    shells: Shells
+    pages: list[str]
+
+    FILE = "mkdocs-frame.pickle"
+
+    @classmethod
+    def load(cls, cache_dir: Path | None, key: str) -> Frame | None:
+        if cache_dir is None:
+            return None
+        try:
+            with (cache_dir / cls.FILE).open("rb") as handle:
+                found = pickle.load(handle)
+        except Exception:  # noqa: BLE001 - missing or damaged: MkDocs runs
+            return None
+        return found if isinstance(found, cls) and found.key == key else None
+
+    def save(self, cache_dir: Path | None) -> None:
+        if cache_dir is None:
+            return
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = cache_dir / f"{self.FILE}.{os.getpid()}.tmp"
+        with tmp.open("wb") as handle:
+            pickle.dump(self, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(cache_dir / self.FILE)
+
+
+def frame_digest(config, site: SiteConfig, templates: Path) -> str:  # type: ignore[no-untyped-def]
+    """What every unit is keyed on (``pages.global_key``: the whole package, its data's
+    versions, templates, settings), with mkdocs.yml, docs and theme files, and the program
+    (MkDocs or ProperDocs) and Material with their versions, which make the shell around every
+    page."""
+    digest = hashlib.sha256(global_key(site, templates).encode())
     digest.update(Path(config.config_file_path).read_bytes())
     folders = [Path(config.docs_dir)] + ([Path(config.theme.custom_dir)]
                                          if config.theme.custom_dir else [])
@@ -259,7 +405,9 @@ def settings_digest(config, site: SiteConfig, templates: Path) -> str:  # type: 
         for name, path in files_under(folder):
             data = path.read_bytes()
             digest.update(f"{name}\0{len(data)}\0".encode() + data)
-    digest.update(f"{mkdocs_version}|{material_version}".encode())
+    from material import __version__ as material_version
+
+    digest.update(f"{shells.described()}|{material_version}".encode())
     return digest.hexdigest()
 
 

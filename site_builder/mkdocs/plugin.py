@@ -16,18 +16,14 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
-from jinja2 import FileSystemBytecodeCache
 from markupsafe import escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import MkDocsException, PluginError
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.pages import Page
-from mkdocs.utils import yaml_load
 
 from site_builder.config import (
     OPTIONS,
@@ -36,24 +32,22 @@ from site_builder.config import (
     settings_from,
     site_url_form_problem,
 )
-from site_builder.domain.model import Catalog
-from site_builder.editor.admin import editor_files
-from site_builder.editor.bundle import BundleError
 from site_builder.output import shell
 from site_builder.output.hosts import DEFAULT_HOST, HOSTS
-from site_builder.output.plan import SitePage, SitePlan, base_path, language_switch, plan_site
-from site_builder.output.writer import (
-    Manifest,
-    Shells,
-    WriteResult,
-    finish_site,
-    load_shells,
-)
+from site_builder.output.writer import Manifest, Shells, WriteResult, finish_site, load_shells
 from site_builder.problems import Problems
 from site_builder.progress import Progress, Quiet
-from site_builder.publishing.rules import moves_by_rule, rule_files
-from site_builder.records.validate import load_catalog
 from site_builder.render.i18n import available_languages, strings
+
+# MkDocs loads the plugin with its settings, before a build can tell it has nothing to do:
+# what only a build needs (the pipeline, the renderer, the editor) is loaded when it runs.
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
+    from site_builder.domain.model import Catalog
+    from site_builder.output.plan import SitePage, SitePlan
 
 log = logging.getLogger("mkdocs.plugins.ocop")
 
@@ -92,6 +86,9 @@ OcopPluginConfig = type("OcopPluginConfig", (base.Config,),
 def _site_url_as_written(config: MkDocsConfig) -> str:
     """``site_url`` as mkdocs.yml gives it: MkDocs quietly drops a tab or a line break from it
     (``urlsplit``), and QR codes would then encode an address nobody wrote."""
+    from mkdocs.exceptions import MkDocsException
+    from mkdocs.utils import yaml_load
+
     try:
         with open(config.config_file_path or "mkdocs.yml", "rb") as handle:
             written = yaml_load(handle).get("site_url")
@@ -129,10 +126,18 @@ def plan_for_host(catalog: Catalog, site: SiteConfig, templates: Path, root: Pat
     """The site's plan with what its host reads beside the pages: the host's rules file
     (``publishing/rules.py``), which answers the moved addresses when it can take them all;
     and the form editor's /admin/ when mkdocs.yml (in ``root``) enables it."""
+    from site_builder.editor.admin import editor_files
+    from site_builder.editor.bundle import BundleError
+    from site_builder.output.plan import base_path, plan_site
+    from site_builder.publishing.resolver_table import resolver_table
+    from site_builder.publishing.rules import moves_by_rule, rule_files
+
     host, base = HOSTS[site.host], base_path(site.site_url)
     plan = plan_site(catalog, site, templates,
                      by_rule=lambda moved: moves_by_rule(host, moved, base))
-    for name, data in rule_files(host, plan.moved if plan.moved_by_rule else [], base).items():
+    gs1 = resolver_table(catalog, site) if host.resolver else None
+    for name, data in rule_files(host, plan.moved if plan.moved_by_rule else [], base,
+                                 gs1).items():
         plan.add_file(name, data)
     try:
         admin = editor_files(site, root)
@@ -151,7 +156,7 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
     def __init__(self) -> None:
         self.command = "build"
         self.preloaded: tuple[Catalog, Problems] | None = None
-        self.plan = SitePlan()
+        self.plan: SitePlan = None  # type: ignore[assignment] # planned in on_config
         self.pages: dict[str, SitePage] = {}
         self.site: SiteConfig | None = None
         self.templates = Path()
@@ -198,10 +203,13 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         root = site.products_dir.parent
         # Given by `ocop build`, or read here; taken once (MkDocs may keep a plugin object for
         # the next build in the same process).
-        catalog, problems = self.preloaded or load_catalog(site)
-        self.preloaded = None
-        for warning in problems.warnings:
-            log.warning(warning.format("vi", root))
+        from site_builder.records.validate import load_catalog
+
+        preloaded, self.preloaded = self.preloaded, None
+        catalog, problems = preloaded or load_catalog(site)
+        if preloaded is None:  # `ocop build` prints its warnings itself, once
+            for warning in problems.warnings:
+                log.warning(warning.format("vi", root))
         if problems.errors:
             raise PluginError("Hồ sơ sản phẩm có lỗi, không dựng trang:\n"
                               + format_problems(Problems(problems.errors), root))
@@ -239,6 +247,8 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        from mkdocs.structure.files import File, InclusionLevel
+
         # Our page templates live in the theme folder; they are not files of the site.
         for theme_file in [f for f in files if f.abs_src_path
                            and Path(f.abs_src_path).resolve().is_relative_to(self.templates)]:
@@ -246,10 +256,12 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         for page in self.plan.pages:
             if not page.in_nav:
                 continue  # filled into the site shell after the build (shell.py)
-            # Material prints page titles and descriptions without escaping them, and titles
-            # come from producers' records: hand it text that is already HTML-escaped.
+            # The frame of a page of the navigation: its title, and markers where its unit
+            # puts its description and body (writer.py), so that the frame stays the same
+            # while the catalog changes. Material prints page titles without escaping them:
+            # hand it text that is already HTML-escaped.
             front = yaml.safe_dump({"title": str(escape(page.title)),
-                                    "description": str(escape(page.description))},
+                                    "description": shell.DESCRIPTION, "search": {"exclude": True}},
                                    allow_unicode=True, sort_keys=True)
             files.append(File.generated(config, page.src_uri, content=f"---\n{front}---\n"))
         # docs/en/about.md is the English version of docs/about.md: written into the English
@@ -276,15 +288,14 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
-        if page.file.src_uri in self.shell_sources:
+        if page.file.src_uri in self.shell_sources or page.file.src_uri in self.pages:
             # Material adds the title as an <h1> to a page without one; ours have their own.
-            return "<!-- <h1> -->" + shell.BODY
+            return shell.NO_HEADING + shell.BODY
         self.mkdocs_pages.append(page.url)
         if page.file.src_uri in self.translated_docs:
             self.doc_versions[page.url] = (self.translated_docs[page.file.src_uri], page.title or "",
                                            html)
-        ours = self.pages.get(page.file.src_uri)
-        return ours.body if ours else html
+        return html
 
     def on_nav(self, nav, *, config: MkDocsConfig, files: Files):  # type: ignore[no-untyped-def]
         self.nav_titles = [(page.title, page.url) for page in nav.pages if page.title]
@@ -293,17 +304,20 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
     def on_env(self, env, *, config: MkDocsConfig, files: Files):  # type: ignore[no-untyped-def]
         # Compiling Material's templates is a good part of a small rebuild; keep the result.
         if self.site is not None and self.site.cache_dir is not None:
+            from jinja2 import FileSystemBytecodeCache
+
             env.bytecode_cache = FileSystemBytecodeCache(str(_jinja_cache(self.site.cache_dir)))
         return env
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        if page.file.src_uri in self.shell_sources:
+        if page.file.src_uri in self.shell_sources or page.file.src_uri in self.pages:
             return shell.valid_html(output)  # the markers stay for the pages filled in later
-        ours = self.pages.get(page.file.src_uri)
-        versions = ours.alternates if ours else self.doc_alternates(page.url)
-        lang = ours.lang if ours else self.site.default_language  # type: ignore[union-attr]
+        versions = self.doc_alternates(page.url)
+        lang = self.site.default_language  # type: ignore[union-attr]
+        from site_builder.output.plan import SitePage
+
         switch = self.language_links(SitePage(page.url, "", "", "", lang=lang, alternates=versions))
-        return shell.fill_extras(shell.valid_html(output), switch, ours.head if ours else "")
+        return shell.fill_extras(shell.valid_html(output), switch)
 
     def doc_alternates(self, url: str) -> tuple[tuple[str, str], ...]:
         """The versions of a page of docs/: docs/x.md, and docs/en/x.md if it exists."""
@@ -317,6 +331,8 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         return tuple(versions) if len(versions) > 1 else ()
 
     def language_links(self, page: SitePage) -> str:
+        from site_builder.output.plan import language_switch
+
         assert self.site is not None
         return language_switch(page, {code: strings(code)["language_name"]
                                       for code in self.site.languages})
@@ -368,7 +384,15 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         shells = load_shells(site_dir, self.shell_sources, config.site_url or "",
                              self.shell_translations())
         shutil.rmtree(site_dir / shell.SHELL_DIR, ignore_errors=True)
+        for page in self.plan.pages:  # the frames of the navigation's pages, filled by units
+            if page.in_nav:
+                path = site_dir / page.url / "index.html"
+                shells[("", page.url)] = shell.Shell.parse(
+                    path.read_text(encoding="utf-8"), self.site.absolute_url(page.url), titled=True)
+                path.unlink()
         for url, (lang, title, body) in self.doc_versions.items():
+            from site_builder.output.plan import SitePage
+
             page = SitePage(url, title, "", body, lang=lang, alternates=self.doc_alternates(url))
             html = shells[(lang, shell.depth(url))].fill(
                 title=title, description=config.site_description or "", body=body,

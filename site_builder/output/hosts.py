@@ -29,6 +29,10 @@ class Host:
     # ...) are written as 'x.html' rather than 'x/index.html', the host's rule answering '/x/'
     # from 'x.html' (Urls.files_for): a folder fewer per page, for the national catalog.
     flat_trace: bool = False
+    # Whether the host, with what this project ships for it, answers GS1 Digital Link addresses
+    # as a GS1-Conformant resolver does (render/linksets.py): linksets, link redirects, CORS.
+    # Only these get the description file that claims it, ``/.well-known/gs1resolver``.
+    resolver: bool = False
 
 
 HOSTS: dict[str, Host] = {host.name: host for host in (
@@ -46,13 +50,14 @@ HOSTS: dict[str, Host] = {host.name: host for host in (
     # addresses keep their forwarding pages, which carry the query on.
     Host("gitlab", index_copy=True, redirect_limit=None, pattern_rules=False),
     Host("nginx", index_copy=False, redirect_limit=1_000_000, pattern_rules=True,
-         flat_trace=True),
-    Host("apache", index_copy=False, redirect_limit=100_000, pattern_rules=True),
+         flat_trace=True, resolver=True),
+    Host("apache", index_copy=False, redirect_limit=100_000, pattern_rules=True, resolver=True),
     # S3, R2, GCS, MinIO behind a CDN: the CDN function answers '/x' from 'x.html' and the
     # QR pattern; a per-address table would not fit in a function, so moved addresses keep
-    # their forwarding pages.
+    # their forwarding pages. The Cloudflare Worker answers as a GS1 resolver; the CloudFront
+    # Function cannot (it reads no file), and answers the description file with 404.
     Host("object-storage", index_copy=False, redirect_limit=None, pattern_rules=True,
-         flat_trace=True),
+         flat_trace=True, resolver=True),
 )}
 DEFAULT_HOST = "default"
 

@@ -16,7 +16,8 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from datetime import date
 from functools import cache, lru_cache, partial
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -35,23 +36,28 @@ from markupsafe import Markup, escape
 from site_builder.assets.badge import HEIGHT as BADGE_HEIGHT
 from site_builder.assets.badge import WIDTH as BADGE_WIDTH
 from site_builder.assets.badge import badge_svg
-from site_builder.assets.blob_cache import blob_cache
 from site_builder.assets.favicon import DATA_URI as FAVICON_DATA_URI
 from site_builder.assets.favicon import favicon_ico
-from site_builder.assets.media import photo_files, web_photo
+from site_builder.assets.media import SQUARE, DecodedPhoto, photo_files, web_photo
 from site_builder.assets.qr import qr_png_file, qr_svg_file
-from site_builder.assets.share_image import share_files
+from site_builder.assets.share_image import card_size, share_files
 from site_builder.config import SiteConfig
-from site_builder.domain.model import Catalog, Product
+from site_builder.domain.model import Batch, Catalog, Product
 from site_builder.domain.places import Province, provinces
 from site_builder.domain.rules import Status, unchanged_since
 from site_builder.domain.taxonomy import BROWSED_SECTORS, Sector
 from site_builder.domain.traceability import ITEMS, Completeness, all_completeness
 from site_builder.output.hosts import HOSTS, Host, Redirect, forwards_by_rule
-from site_builder.records.cache import summary_digest
-from site_builder.records.fingerprint import code_fingerprint, files_under
+from site_builder.output.keys import global_key
+from site_builder.records.cache import lot_digests, summary_digest, traced_digest
 from site_builder.render.facets import SORTS, facets, home_charts
 from site_builder.render.i18n import Translator, strings
+from site_builder.render.linksets import (
+    DESCRIPTION_PATH,
+    description_json,
+    linkset_json,
+    master_data_json,
+)
 from site_builder.render.open_data import (
     DATA_DIR,
     FIELDS,
@@ -130,6 +136,10 @@ class SitePlan:
     # them (else each has a forwarding page).
     moved: list[Redirect] = field(default_factory=list)
     moved_by_rule: bool = False
+    # What a build that changes a few products needs to key their units as this plan did
+    # (output/partial.py): the key every unit is built on, and each product's status day.
+    base_key: str = ""
+    since: dict[str, date] = field(default_factory=dict)
 
     def add_page(self, page: SitePage) -> None:
         self.pages.append(page)
@@ -215,11 +225,23 @@ SHOWN_AIS = ("10", "11", "13", "15", "17", "21")
 _INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
 
 
+# An interface string without placeholders, as templates print it: ``{{ t('lots') }}``.
+_CONSTANT_STRING = re.compile(r"\{\{\s*t\('([a-z0-9_]+)'\)\s*\}\}")
+
+
 class CompactTemplates(FileSystemLoader):
     """Templates without their indentation, and the scripts pages include inline
     (``status.js``...) minified: every traceability page carries them, tens of thousands of
     times. A script with template literals is left as written (rjsmin does not know
-    backticks); the templates hold no <pre>, and their one <textarea> is on one line."""
+    backticks); the templates hold no <pre>, and their one <textarea> is on one line.
+
+    With ``t`` (each language has its own templates), an interface string without
+    placeholders is put in as text, escaped as printing it would: it is the same on every
+    page, and a call from a template costs more than the text it returns."""
+
+    def __init__(self, searchpath: str, t: Translator | None = None) -> None:
+        super().__init__(searchpath)
+        self.t = t
 
     def get_source(self, environment: Environment, template: str) -> tuple[str, str | None,
                                                                            Callable[[], bool]]:
@@ -228,7 +250,14 @@ class CompactTemplates(FileSystemLoader):
             source = "{% raw %}" + rjsmin.jsmin(source) + "{% endraw %}"
         elif template.endswith(".html"):
             source = _INDENT.sub("", source)
+            if self.t is not None:
+                source = _CONSTANT_STRING.sub(self._constant, source)
         return source, filename, uptodate
+
+    def _constant(self, match: re.Match[str]) -> str:
+        assert self.t is not None
+        text = str(escape(self.t(match.group(1))))
+        return text if "{" not in text else match.group(0)
 
 
 class Renderer:
@@ -242,11 +271,12 @@ class Renderer:
         self.site_name = config.site_name_in(self.lang)
         self.language_names = {code: strings(code)["language_name"] for code in config.languages}
         bytecode = None
-        if config.cache_dir is not None:
-            (config.cache_dir / "jinja").mkdir(parents=True, exist_ok=True)
-            bytecode = FileSystemBytecodeCache(str(config.cache_dir / "jinja"))
+        if config.cache_dir is not None:  # one per language: each compiles its own strings in
+            folder = config.cache_dir / "jinja" / self.lang
+            folder.mkdir(parents=True, exist_ok=True)
+            bytecode = FileSystemBytecodeCache(str(folder))
         self.env = Environment(
-            loader=CompactTemplates(str(templates_dir)),
+            loader=CompactTemplates(str(templates_dir), self.t),
             bytecode_cache=bytecode,
             autoescape=select_autoescape(default=True, default_for_string=True),
             undefined=StrictUndefined,
@@ -256,23 +286,28 @@ class Renderer:
         self.env.filters["json"] = lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True)
         self.env.filters["script_json"] = script_json
         self.env.filters["attribute_json"] = attribute_json
+        # What every page of this language knows, as globals: macros imported without the
+        # page's context see them, and Jinja keeps such imports from one page to the next.
         # Standalone pages carry their icon: no request for /favicon.ico (see favicon.py).
-        self.env.globals["favicon"] = Markup(FAVICON_DATA_URI)
+        self.page_url = ""
+        self.env.globals.update(
+            favicon=Markup(FAVICON_DATA_URI), t=self.t, link=self.link, urls=self.urls,
+            config=self.config, Status=Status, site_name=self.site_name,
+            language_names=self.language_names,
+            ai_labels={ai: self.t(f"ai_{ai}") for ai in SHOWN_AIS})
         self.templates: dict[str, Template] = {}
 
-    def render(self, template: str, page_url: str, **context: object) -> str:
-        def link(to: str) -> str:
-            return relative(page_url, to)
+    def link(self, to: str) -> str:
+        """A link from the page being rendered to the site path ``to``."""
+        return relative(self.page_url, to)
 
+    def render(self, template: str, page_url: str, **context: object) -> str:
         compiled = self.templates.get(template)
         if compiled is None:
             compiled = self.templates[template] = self.env.get_template(template)
         context.setdefault("alternates", ())
-        return compiled.render(
-            t=self.t, link=link, urls=self.urls, config=self.config, Status=Status,
-            site_name=self.site_name, language_names=self.language_names,
-            ai_labels={ai: self.t(f"ai_{ai}") for ai in SHOWN_AIS}, **context
-        )
+        self.page_url = page_url
+        return compiled.render(**context)
 
 
 class Languages:
@@ -298,22 +333,6 @@ def _digest(*parts: object) -> str:
     return digest.hexdigest()
 
 
-def global_key(config: SiteConfig, templates_dir: Path) -> str:
-    """Everything every unit depends on: the code and its data (every file of the package, its
-    version, the place data's versions), the templates and settings. Not the day: a product's
-    pages state its status as of the day it last changed (``rules.unchanged_since``), which is
-    in its own key, so a daily rebuild renders only what the day changed."""
-    digest = hashlib.sha256(code_fingerprint().encode())
-    for name, path in files_under(templates_dir):
-        data = path.read_bytes()
-        digest.update(f"{name}\0{len(data)}\0".encode() + data)
-    digest.update(repr((config.site_url, config.site_name, config.draft, config.sample_data,
-                        config.rules, config.ocop_office, config.share_images,
-                        config.site_names, config.languages, config.data_licence,
-                        config.host)).encode())
-    return digest.hexdigest()
-
-
 def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path,
               by_rule: Callable[[list[Redirect]], bool] | None = None) -> SitePlan:
     """Every page and file of the catalog, in a stable order; units are rendered on demand.
@@ -330,36 +349,34 @@ def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path,
     # The same products worded for each language, in the same order.
     worded = {r.lang: views if r is first else [v.in_language(r.t, r.urls) for v in views]
               for r in languages.renderers}
-    keys = {v.product.id: _digest(base_key, catalog.digests.get(v.product.id, v.product), v.day)
-            for v in views}
-    photos = {v.product.id: _photo_links(v.product) for v in views}
+    photos = {v.product.id: photo_links(v.product) for v in views}
     plan = SitePlan()
     plan.moved = _moved_addresses(views, first.urls)
     host = HOSTS[config.host]
     plan.moved_by_rule = (by_rule(plan.moved) if by_rule is not None
                           else forwards_by_rule(host, len(plan.moved)))
     forwarding_pages = not plan.moved_by_rule  # in each product's key: all rules or all pages
+    summaries = {v.product.id: catalog.summaries.get(v.product.id) or summary_digest(v.product)
+                 for v in views}
+    plan.base_key, plan.since = base_key, {v.product.id: v.day for v in views}
     for i, view in enumerate(views):
-        plan.units.append(Unit(
-            f"product:{view.product.id}", _digest(keys[view.product.id], forwarding_pages),
-            partial(_product_unit, languages, [worded[r.lang][i] for r in languages.renderers],
-                    photos[view.product.id], forwarding_pages)))
-    # Listings, summaries and open data show no story: they are keyed on the rest of each
-    # product, so a story edit re-renders the product's own pages only.
-    listed = {v.product.id: _digest(base_key, catalog.summaries.get(v.product.id)
-                                    or summary_digest(v.product), v.day) for v in views}
+        plan.units.extend(product_units(
+            languages, [worded[r.lang][i] for r in languages.renderers], photos[view.product.id],
+            catalog.digests.get(view.product.id, view.product), base_key,
+            summaries[view.product.id], catalog.lots.get(view.product.id), forwarding_pages))
+    # Listings, summaries and open data show no story and no batch: they are keyed on the rest
+    # of each product, so a story edit or a new lot re-renders the product's own pages only.
+    listed = {v.product.id: listed_key(base_key, summaries[v.product.id], v.day) for v in views}
     every_product = _digest("catalog", [listed[v.product.id] for v in views])
-    # Worked out only when a completeness page is rendered (a story edit renders none), then
-    # shared by every language.
-    checked = cache(lambda: all_completeness([v.product for v in views]))
+    traced = Traced.of([v.product for v in views], listed, catalog.traced)
     for renderer in languages.renderers:
-        site = _LanguageSite(plan, languages, renderer, worded[renderer.lang], photos, listed,
+        site = LanguageSite(plan, languages, renderer, worded[renderer.lang], photos, listed,
                              every_product)
         site.home()
         site.listing(lambda u: u.catalog(), renderer.t("catalog"), site.views, in_nav=True)
         site.groupings()
         site.star_listings()
-        site.completeness(checked)
+        site.completeness(traced)
         site.open_data()
     plan.units.append(Unit("data:open", _digest("open data", every_product, config.data_licence,
                                                 day),
@@ -369,9 +386,30 @@ def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path,
     plan.units.append(Unit("search:index", _digest("search", every_product),
                            partial(_search_unit, indexed, photos)))
     plan.add_file("favicon.ico", favicon_ico())  # browsers ask every host for it
+    if host.resolver:
+        plan.add_file(DESCRIPTION_PATH, description_json(config))
     plan.add_file("404.html", first.render("not_found.html", "", absolute_base=base_path(
         config.site_url), others=[(r.t, r.urls) for r in languages.renderers[1:]]).encode("utf-8"))
     return plan
+
+
+def listed_key(base_key: str, summary: str, since: date) -> str:
+    """A product as pages listing many products show it (``records.cache.summary_digest``),
+    with the day its status is stated from."""
+    return _digest(base_key, summary, since)
+
+
+def product_units(languages: Languages, views: list[ProductView], photos: list,
+                  fingerprint: object, base_key: str, summary: str,
+                  lots: tuple[str, ...] | None, forwarding_pages: bool) -> list[Unit]:
+    """A product's own units: its pages, pictures and codes (keyed on everything its record
+    and files hold, ``fingerprint``), then one per batch (``lot_units``). ``views``: the
+    product in each language, its status as of the day it last changed."""
+    first = views[0]
+    key = _digest(_digest(base_key, fingerprint, first.day), forwarding_pages)
+    return [Unit(f"product:{first.product.id}", key,
+                 partial(_product_unit, languages, views, photos, forwarding_pages)),
+            *lot_units(languages, first.product, base_key, summary, lots, photos)]
 
 
 def _badge_snippet(view: ProductView) -> dict[str, str]:
@@ -404,13 +442,22 @@ def _search_unit(indexed: list[tuple[str, list[ProductView]]], photos: dict) -> 
                              build_search_index(indexed, photos).items()])
 
 
+def rated_stars(view: ProductView) -> int:
+    """The stars of the certification that decides the product's status, whether it may be
+    shown as current or has lapsed (0 without one)."""
+    current = view.status.current
+    return current.certification.stars if current else 0
+
+
 def _catalog_order(view: ProductView) -> tuple:
-    """Certified products first, then by stars (5 first), then by name."""
-    lapsed = 0 if view.status.status.shows_mark else 1
-    return (lapsed, -(view.status.stars or 0), view.product.name.vi.casefold(), view.product.id)
+    """By rating (5 stars first), then by name. A product whose certificate lapses keeps its
+    place, its card saying so, so that one lapse or revocation changes the listing pages that
+    show it and not every page after it (the catalog page's script lists certified products
+    first, ``search_index.py``)."""
+    return (-rated_stars(view), view.product.name.vi.casefold(), view.product.id)
 
 
-def _photo_links(product: Product) -> list[dict[str, object]]:
+def photo_links(product: Product) -> list[dict[str, object]]:
     """What templates need to show a product's photos, known without opening them."""
     result = []
     for photo in product.photos:
@@ -446,21 +493,29 @@ def _product_unit(languages: Languages, views: list[ProductView], photos: list,
     first = views[0]
     product, config = first.product, languages.first.config
     cache = config.cache_dir
-    for photo in product.photos:
-        for name, data in sorted(photo_files(photo, cache).items()):
+    # Each photo is read once, and decoded at most once for all the pictures made from it.
+    decoded = [DecodedPhoto.of(photo, SQUARE if i == 0 else 0)
+               for i, photo in enumerate(product.photos)]
+    for photo, read in zip(product.photos, decoded, strict=True):
+        for name, data in sorted(photo_files(photo, cache, read).items()):
             out.add_file(Urls.media(product) + name, data)
     out.add_file(Urls.badge(product), badge_svg(first))
-    for path, data in share_files(views, cache, card=config.share_images).items():
+    for path, data in share_files(views, cache, card=config.share_images,
+                                  decoded=decoded[0] if decoded else None).items():
         out.add_file(path, data)
     out.add_file(Urls.qr(product, "svg"), qr_svg_file(first.trace_absolute_url, cache))
     qr_png = not HOSTS[config.host].pattern_rules  # elsewhere a rule sends '/qr/x.png' to the SVG
     if qr_png:
         out.add_file(Urls.qr(product, "png"), qr_png_file(first.trace_absolute_url, cache))
+    if product.gtin:  # what a GS1 resolver answers with: its links and its record
+        out.add_file(Urls.linkset(product), linkset_json(views, config))
+        out.add_file(Urls.master_data(product), master_data_json(first))
     page_versions = languages.alternates(lambda u: u.product(product))
     for renderer, view in zip(languages.renderers, views, strict=True):
         url = renderer.urls.product(product)
         title = renderer.t("product_title", name=view.name, producer=product.producer.name)
-        json_ld, tags = product_metadata(view, photos)
+        json_ld, tags = product_metadata(view, photos, card_size(
+            product.photos[0] if product.photos else None))
         out.add_page(SitePage(
             url, title, view.page_description,
             renderer.render("product.html", url, v=view, photos=photos, alternates=page_versions,
@@ -474,7 +529,7 @@ def _product_unit(languages: Languages, views: list[ProductView], photos: list,
     return out
 
 
-class _LanguageSite:
+class LanguageSite:
     """The catalog pages of one language: home, listings, groupings and staff pages."""
 
     def __init__(self, plan: SitePlan, languages: Languages, renderer: Renderer,
@@ -488,15 +543,18 @@ class _LanguageSite:
         self.nav = renderer is languages.first  # the first language's main pages are MkDocs's
 
     def publish(self, name: str, url: str, key: str, render: Callable[[], SitePage],
-                in_nav: bool = False, title: str = "") -> None:
-        """A page of the navigation is rendered now, for MkDocs (or taken from the cache of
-        such pages when its key is unchanged); any other page is a unit."""
+                in_nav: bool = False, title: str = "", page_title: str | None = None,
+                versions: tuple[tuple[str, str], ...] = ()) -> None:
+        """Every page is a unit, rendered when its key changes. A page of the navigation in
+        the first language is also handed to MkDocs, by its address, ``page_title`` and
+        ``versions`` alone: MkDocs renders the frame around it (where the navigation shows it
+        as the current page), with markers where the unit puts its body and description."""
         if in_nav:
             self.plan.nav_titles[url] = title
         if in_nav and self.nav:
-            self.plan.add_page(rendered_once(self.renderer.config.cache_dir, key, render))
-        else:
-            self.plan.units.append(Unit(f"{name}:{url}", key, lambda: UnitOutput(pages=[render()])))
+            self.plan.add_page(SitePage(url, title if page_title is None else page_title, "", "",
+                                        in_nav=True, lang=self.renderer.lang, alternates=versions))
+        self.plan.units.append(Unit(f"{name}:{url}", key, lambda: UnitOutput(pages=[render()])))
 
     def home(self) -> None:
         r, t, views = self.renderer, self.t, self.views
@@ -512,8 +570,8 @@ class _LanguageSite:
             return SitePage(r.urls.home(), title, t("site_tagline"), body, in_nav=self.nav,
                             lang=r.lang, alternates=versions)
 
-        self.publish("page", r.urls.home(), _digest("home", r.lang, self.every_product), render, in_nav=True,
-                     title=t("home"))
+        self.publish("page", r.urls.home(), _digest("home", r.lang, self.every_product), render,
+                     in_nav=True, title=t("home"), page_title=r.site_name, versions=versions)
 
     def listing(self, address: Callable[[Urls], str], title: str, views: list[ProductView],
                 in_nav: bool = False) -> None:
@@ -549,7 +607,7 @@ class _LanguageSite:
             self.publish("listing", here, _digest("listing", here, page_title, pager, description,
                                             [self.listed[v.product.id] for v in chunk],
                                             self.every_product if first_page else ""),
-                         render, in_nav=first_page, title=page_title)
+                         render, in_nav=first_page, title=page_title, versions=page_versions)
 
     def groupings(self) -> None:
         r, t, views = self.renderer, self.t, self.views
@@ -584,7 +642,7 @@ class _LanguageSite:
                                 alternates=versions)
 
             self.publish("page", url, _digest(kind, r.lang, self.every_product), render,
-                         in_nav=True, title=title)
+                         in_nav=True, title=title, versions=versions)
         for province, items in province_list:
             self.listing(lambda u, p=province: u.province(p),
                          t("group_page_title", group=province.name), items)
@@ -610,79 +668,119 @@ class _LanguageSite:
                                           self.renderer.config.today()), render)
 
     def star_listings(self) -> None:
-        """One listing per star rating, of the products certified now: browsing without
-        JavaScript, and the targets of the home page's chart."""
+        """One listing per star rating: browsing without JavaScript, and the targets of the
+        home page's chart. Each lists the products rated so, those whose certificate has
+        lapsed in their place and marked (their cards show no stars), so that a lapse does
+        not move every page after it."""
         for n in (5, 4, 3):
-            items = [v for v in self.views if not v.lapsed and v.status.stars == n]
+            items = [v for v in self.views if rated_stars(v) == n]
             if items:
                 self.listing(lambda u, n=n: u.stars(n), self.t("stars_page_title", n=n), items)
 
-    def completeness(self, checked: Callable[[], list[Completeness]]) -> None:
-        """A staff page of Circular 02/2024 items: a summary by province, then one page each.
-        ``checked`` gives the items of every product and batch, worked out on first use."""
+    def completeness(self, traced: Traced) -> None:
+        """A staff page of Circular 02/2024 items: a summary by province, then each province's
+        products and batches, COMPLETENESS_PAGE_SIZE products a page in the order of their ids
+        (a new lot changes its product's page, the province's totals on its first page and
+        the summary)."""
         r, t = self.renderer, self.t
-        ids_by_province: dict[int, list[str]] = {}
-        for view in self.views:
-            ids_by_province.setdefault(view.product.producer.province.code, []).append(view.product.id)
+        ids_by_province = traced.ids_by_province
         places_here = sorted((provinces()[code] for code in ids_by_province), key=lambda p: p.short_name)
-
-        def rows_of(province: Province) -> list[Completeness]:
-            return grouped().get(province.code, [])
-
-        @cache
-        def grouped() -> dict[int, list[Completeness]]:
-            rows: dict[int, list[Completeness]] = {}
-            for row in checked():
-                rows.setdefault(row.product.producer.province.code, []).append(row)
-            return rows
-
+        state = [(traced.listed[i], traced.traced[i]) for p in places_here
+                 for i in ids_by_province[p.code]]
+        rows_of = traced.rows
         url = r.urls.completeness()
         versions = self.languages.alternates(lambda u: u.completeness())
 
         def render_summary() -> SitePage:
-            rows = checked()
-            summary = [(p, r.urls.completeness(p), len(items), sum(row.complete for row in items))
-                       for p in places_here for items in [rows_of(p)]]
+            summary = [(p, r.urls.completeness(p), *traced.counts(ids_by_province[p.code]))
+                       for p in places_here]
             return SitePage(url, t("completeness_title"), t("completeness_lead"), r.render(
-                "completeness.html", url, items=ITEMS, summary=summary, rows=None,
-                complete=sum(row.complete for row in rows), total=len(rows), alternates=versions),
-                in_nav=self.nav, lang=r.lang, alternates=versions)
+                "completeness.html", url, items=ITEMS, summary=summary, rows=None, pager=None,
+                complete=sum(row[3] for row in summary), total=sum(row[2] for row in summary),
+                alternates=versions), in_nav=self.nav, lang=r.lang, alternates=versions)
 
-        self.publish("page", url, _digest("completeness", r.lang, self.every_product), render_summary,
-                     in_nav=True, title=t("nav_traceability"))
+        self.publish("page", url, _digest("completeness", r.lang, state), render_summary,
+                     in_nav=True, title=t("nav_traceability"), page_title=t("completeness_title"),
+                     versions=versions)
         for province in places_here:
-            here = r.urls.completeness(province)
-            province_versions = self.languages.alternates(lambda u, p=province: u.completeness(p))
+            ids = ids_by_province[province.code]
+            chunks = [ids[i:i + COMPLETENESS_PAGE_SIZE]
+                      for i in range(0, len(ids), COMPLETENESS_PAGE_SIZE)]
+            first = r.urls.completeness(province)
+            addresses = [first] + [f"{first}{n}/" for n in range(2, len(chunks) + 1)]
+            province_state = [traced.traced[i] for i in ids]
+            for n, (chunk, here) in enumerate(zip(chunks, addresses, strict=True), start=1):
+                pager = {"page": n, "pages": len(chunks),
+                         "prev": addresses[n - 2] if n > 1 else None,
+                         "next": addresses[n] if n < len(chunks) else None}
+                versions = tuple((lang, v if n == 1 else f"{v}{n}/") for lang, v in
+                                 self.languages.alternates(lambda u, p=province: u.completeness(p)))
+                title = t("completeness_province_title", province=province.name)
+                if n > 1:
+                    title = t("page_title", title=title, page=n)
 
-            def render(here=here, province=province,
-                       province_versions=province_versions) -> SitePage:
-                items = rows_of(province)
-                return SitePage(
-                    here, t("completeness_province_title", province=province.name),
-                    t("completeness_province_lead", province=province.name),
-                    r.render("completeness.html", here, items=ITEMS, summary=None, rows=items,
-                             province=province, complete=sum(row.complete for row in items),
-                             total=len(items), alternates=province_versions),
-                    lang=r.lang, alternates=province_versions)
+                def render(here=here, province=province, chunk=chunk, ids=ids, pager=pager,
+                           versions=versions, title=title, n=n) -> SitePage:
+                    # The province's totals, on its first page.
+                    total, complete = traced.counts(ids) if n == 1 else (None, None)
+                    return SitePage(
+                        here, title, t("completeness_province_lead", province=province.name),
+                        r.render("completeness.html", here, items=ITEMS, summary=None,
+                                 rows=rows_of(chunk), province=province, pager=pager,
+                                 complete=complete, total=total, alternates=versions),
+                        lang=r.lang, alternates=versions)
 
-            products_here = sorted(ids_by_province[province.code])
-            self.publish("completeness", here, _digest("completeness", here,
-                                                 [self.listed[i] for i in products_here]), render)
+                self.publish("completeness", here, _digest(
+                    "completeness", here, title, pager,
+                    [(traced.listed[i], traced.traced[i]) for i in chunk],
+                    province_state if n == 1 else None), render)
 
 
-def rendered_once(cache_dir: Path | None, key: str, render: Callable[[], SitePage]) -> SitePage:
-    """A navigation page from the cache when its key is unchanged: MkDocs needs these pages on
-    every build, and some (the completeness summary, the first catalog page with its filter
-    counts) take seconds at national scale."""
-    store = blob_cache(cache_dir, "nav-pages")
-    found = store.get(key)
-    if found is not None:
-        fields = json.loads(found)
-        fields["alternates"] = tuple(tuple(pair) for pair in fields["alternates"])
-        return SitePage(**fields)
-    page = render()
-    store.put(key, json.dumps(asdict(page), ensure_ascii=False).encode("utf-8"))
-    return page
+COMPLETENESS_PAGE_SIZE = 25
+
+
+@dataclass
+class Traced:
+    """What the staff pages of Circular 02/2024 items are made from: the products of each
+    province (ids in order), each product as listings show it (``listed_key``) and as these
+    pages do (``records.cache.traced_digest``), its rows (``rows``, worked out when a page is
+    rendered) and how many rows there are and are complete (``counts``)."""
+
+    ids_by_province: dict[int, list[str]]
+    listed: dict[str, str]
+    traced: dict[str, str]
+    rows_of: Callable[[list[str]], dict[str, list[Completeness]]]
+    counted: Callable[[str], tuple[int, int]]
+
+    def rows(self, ids: list[str]) -> list[Completeness]:
+        found = self.rows_of(ids)
+        return [row for i in ids for row in found[i]]
+
+    def counts(self, ids: list[str]) -> tuple[int, int]:
+        """Rows, and complete rows, of the products ``ids``."""
+        pairs = [self.counted(i) for i in ids]
+        return sum(rows for rows, _ in pairs), sum(complete for _, complete in pairs)
+
+    @classmethod
+    def of(cls, products: list[Product], listed: dict[str, str],
+           traced: dict[str, str]) -> Traced:
+        """From the products themselves; each product's rows worked out on first use."""
+        by_id = {p.id: p for p in products}
+        ids_by_province: dict[int, list[str]] = {}
+        for product in sorted(products, key=lambda p: p.id):
+            ids_by_province.setdefault(product.producer.province.code, []).append(product.id)
+
+        @cache
+        def rows(product_id: str) -> list[Completeness]:
+            return all_completeness([by_id[product_id]])
+
+        def counted(product_id: str) -> tuple[int, int]:
+            found = rows(product_id)
+            return len(found), sum(row.complete for row in found)
+
+        return cls(ids_by_province, listed,
+                   {p.id: traced.get(p.id) or traced_digest(p) for p in products},
+                   lambda ids: {i: rows(i) for i in ids}, counted)
 
 
 def base_path(site_url: str) -> str:
@@ -703,13 +801,13 @@ def _add_page_files(out: UnitOutput, url: str, render: Callable[[str], str], hos
 
 def _add_trace_pages(out: UnitOutput, languages: Languages, renderer: Renderer,
                      view: ProductView, photos: list, forwarding_pages: bool) -> None:
+    """The product's traceability page (which lists its lots; each lot is a unit of its own,
+    ``lot_units``) and, for a product with a GTIN, the page its short address forwards from."""
     product, config, u = view.product, renderer.config, renderer.urls
     host = HOSTS[config.host]
-    domain = urlsplit(config.site_url).netloc or config.site_url
-    lots = [lot_view(view, batch, config, renderer.t) for batch in product.batches]
     versions = languages.alternates(lambda x: x.trace(product))
     _add_page_files(out, u.trace(product), lambda at: renderer.render(
-        "trace.html", at, v=view, photos=photos, domain=domain, lots=lots, alternates=versions),
+        "trace.html", at, v=view, photos=photos, domain=_domain(config), alternates=versions),
         host)
     if forwarding_pages and renderer is languages.first and u.trace(product) != u.short_trace(product):
         # Every product keeps its short address, so codes printed before it had a GTIN work.
@@ -717,13 +815,45 @@ def _add_trace_pages(out: UnitOutput, languages: Languages, renderer: Renderer,
         out.add_file(forwarding, renderer.render(
             "moved.html", u.short_trace(product), v=view, target=u.trace(product)
         ).encode("utf-8"))
-    for lot in lots:
-        lot_versions = languages.alternates(lambda x, b=lot.batch: x.lot(product, b))
-        _add_page_files(out, lot.url, lambda at, lot=lot, lot_versions=lot_versions:
+
+
+def _domain(config: SiteConfig) -> str:
+    return urlsplit(config.site_url).netloc or config.site_url
+
+
+def lot_units(languages: Languages, product: Product, base_key: str, summary: str,
+              lots: tuple[str, ...] | None, photos: list) -> list[Unit]:
+    """A unit per batch: its page in each language and its published documents. A batch's
+    page shows the product without its story and other batches (``summary``), the batch
+    (``lots``: ``records.cache.lot_digests``) and the status as of the day either last
+    changed, so a new lot renders its own page alone."""
+    config = languages.first.config
+    day = config.today()
+    digests = lots if lots is not None and len(lots) == len(product.batches) else \
+        lot_digests(product)
+    units = []
+    for batch, digest in zip(product.batches, digests, strict=True):
+        since = unchanged_since(product, day, config.rules, batch)
+        units.append(Unit(f"lot:{product.id}/{batch.lot}",
+                          _digest(base_key, "lot", summary, digest, since),
+                          partial(_lot_unit, languages, product, batch, since, photos)))
+    return units
+
+
+def _lot_unit(languages: Languages, product: Product, batch: Batch, since: date,
+              photos: list) -> UnitOutput:
+    out = UnitOutput()
+    config = languages.first.config
+    host = HOSTS[config.host]
+    versions = languages.alternates(lambda x: x.lot(product, batch))
+    for renderer in languages.renderers:
+        view = product_view(product, since, config, renderer.t).in_language(renderer.t,
+                                                                            renderer.urls)
+        lot = lot_view(view, batch, config, renderer.t)
+        _add_page_files(out, lot.url, lambda at, view=view, lot=lot, renderer=renderer:
                         renderer.render("lot.html", at, v=view, lot=lot, photos=photos,
-                                        domain=domain, alternates=lot_versions), host)
-        if renderer is not languages.first:
-            continue
-        for doc, name in zip(lot.batch.documents, document_names(lot.batch), strict=True):
-            if doc.source is not None:
-                out.add_file(Urls.document(product, lot.batch, name), doc.source.read_bytes())
+                                        domain=_domain(config), alternates=versions), host)
+    for doc, name in zip(batch.documents, document_names(batch), strict=True):
+        if doc.source is not None:
+            out.add_file(Urls.document(product, batch, name), doc.source.read_bytes())
+    return out

@@ -164,9 +164,10 @@ def standby_of(final: Path) -> Path:
 
 
 def publish_changes(staging: Path, final: Path, previous: Manifest, current: Manifest) -> int:
-    """Put the site of ``current``, whose new files are in ``staging`` and the others in
-    ``final`` (the site of ``previous``), in place of ``final``. Returns how many files
-    changed."""
+    """Put the new site in place of ``final``: its new and changed files are in ``staging``,
+    the others in ``final``. ``previous`` and ``current`` hold the entries of the units this
+    build rendered, before and now (all of the site's, or a partial build's few: the files in
+    the one and not the other are gone). Returns how many files changed."""
     if _can_exchange(final):
         return _exchange_standby(staging, final, previous, current)
     return commit(staging, final, previous, current)
@@ -204,7 +205,7 @@ def _exchange_standby(staging: Path, final: Path, previous: Manifest, current: M
     else:  # from here until it is exchanged, the standby is not whole: no state says it is
         (standby / STANDBY_STATE).unlink()
         sync_folder(standby)
-    wanted = current.all_files()
+    removed = sorted(previous.all_files() - current.all_files() - {MANIFEST})
     changed: set[str] = set()  # files that differ from the published site's
     entries = {MANIFEST}  # names added, replaced or removed in the standby's folders
     staged = [p for p in generated_files(staging) if p != MANIFEST]
@@ -214,15 +215,17 @@ def _exchange_standby(staging: Path, final: Path, previous: Manifest, current: M
             changed.add(path)
         elif path in behind:
             _link(final / path, standby, path, entries)
-    for path in behind.difference(staged):
-        if path in wanted:
+    gone = set(removed)
+    dropped = []  # the files the previous build removed: the site no longer has them
+    for path in sorted(behind.difference(staged)):
+        if path not in gone and (final / path).is_file():
             _link(final / path, standby, path, entries)
         else:
             _drop(standby, path, entries)
-    removed = sorted(previous.all_files() - wanted - {MANIFEST})
+            dropped.append(path)
     for path in removed:
         _drop(standby, path, entries)
-    entries.update(_prune_empty_folders(standby, removed + sorted(behind - wanted)))
+    entries.update(_prune_empty_folders(standby, removed + dropped))
     _install(staging / MANIFEST, standby, MANIFEST, entries)
     for folder in sorted({str(Path(p).parent) for p in entries}):
         if (standby / folder).is_dir():  # the names in place before the folder is published

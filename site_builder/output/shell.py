@@ -21,6 +21,8 @@ SHELL_DIR = "ocop-shell"
 TITLE = "OCOPSHELLTITLE0d5e"
 DESCRIPTION = "OCOPSHELLDESCRIPTION0d5e"
 BODY = "OCOPSHELLBODY0d5e"
+# Material adds the page title as an <h1> to a page whose body has none; ours have their own.
+NO_HEADING = "<!-- <h1> -->"
 # Where each page's language switch goes (theme/partials/alternate.html, which Material includes
 # when ``extra.alternate`` is set; the plugin sets it to this placeholder).
 #
@@ -80,12 +82,17 @@ class Shell:
     parts: tuple[str, ...]  # text and marker names, alternating
 
     @classmethod
-    def parse(cls, html: str, placeholder_address: str) -> Shell:
-        """``placeholder_address`` is the placeholder's absolute URL (in its canonical link)."""
+    def parse(cls, html: str, placeholder_address: str, titled: bool = False) -> Shell:
+        """``placeholder_address`` is the placeholder's absolute URL (in its canonical link).
+        ``titled``: the frame of one page of the navigation, rendered with its own title (and
+        its address), the body and description left as markers."""
         markers = [TITLE, DESCRIPTION, BODY, SWITCH, HEAD, placeholder_address]
         pattern = "(" + "|".join(re.escape(m) for m in markers) + ")"
-        parts = re.split(pattern, language_markers(valid_html(html)))
-        missing = [m for m in (TITLE, BODY) if m not in parts]
+        text = language_markers(valid_html(html))
+        if titled:  # what kept Material from adding a heading: the page's body has its own
+            text = text.replace(NO_HEADING + BODY, BODY)
+        parts = re.split(pattern, text)
+        missing = [m for m in ((BODY,) if titled else (TITLE, BODY)) if m not in parts]
         if missing:
             raise ValueError(f"the site shell lacks the markers {missing}")
         return cls(tuple(compact(part) if i % 2 == 0 else part for i, part in enumerate(parts)))

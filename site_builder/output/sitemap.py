@@ -1,12 +1,25 @@
-"""sitemap.xml: every page of the site, each with its versions in the other languages."""
+"""sitemap.xml: every page of the site, each with its versions in the other languages.
+
+Not the traceability pages of products and lots (``p/...``, ``01/...`` and their other
+languages): they ask search engines not to index them (``noindex``, a page for the holder of
+a package), and a sitemap listing them would contradict that. So a new lot, which adds such
+pages alone, leaves the sitemap as it was.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from markupsafe import escape
 
 SITEMAP_LIMIT = 50_000  # addresses per sitemap file (sitemaps.org)
+_TRACEABILITY = re.compile(r"^(?:[a-z]{2}/)?(?:p|01)/")
+
+
+def indexed_address(url: str) -> bool:
+    """A page search engines may index (and the sitemap lists): not a traceability page."""
+    return not _TRACEABILITY.match(url)
 
 
 def write_sitemap(site_dir: Path, site_url: str, urls: list[str], languages: tuple[str, ...]
@@ -15,7 +28,7 @@ def write_sitemap(site_dir: Path, site_url: str, urls: list[str], languages: tup
     so the same records give the same bytes. Past 50,000 addresses it is an index of
     sitemap-N.xml files. Returns the files written."""
     base = site_url if site_url.endswith("/") else site_url + "/"
-    pages = set(urls)
+    pages = {url for url in urls if indexed_address(url)}
     prefixes = tuple(f"{lang}/" for lang in languages[1:])
     entries = []
     for url in sorted(u for u in pages if not u.startswith(prefixes)):

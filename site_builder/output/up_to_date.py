@@ -15,20 +15,30 @@ import os
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from site_builder.domain.model import Catalog
 from site_builder.output.writer import MANIFEST
-from site_builder.problems import Problem
+
+if TYPE_CHECKING:
+    from site_builder.domain.model import Catalog
+    from site_builder.problems import Problem
 
 
-def _stats(paths: list[str]) -> list[tuple[str, int, int]]:
+def _stats(paths: list[str], known: dict[str, tuple[int, int]] | None = None
+           ) -> list[tuple[str, int, int]]:
+    """Each file's size and time (-1 when missing); ``known``: those already looked at in this
+    build, and where the others are put (a national catalog has tens of thousands)."""
+    known = {} if known is None else known
     found = []
     for path in paths:
-        try:
-            info = os.stat(path)
-            found.append((path, info.st_size, info.st_mtime_ns))
-        except OSError:
-            found.append((path, -1, -1))
+        stat = known.get(path)
+        if stat is None:
+            try:
+                info = os.stat(path)
+                stat = known[path] = (info.st_size, info.st_mtime_ns)
+            except OSError:
+                stat = known[path] = (-1, -1)
+        found.append((path, *stat))
     return found
 
 
@@ -46,23 +56,34 @@ class LastBuild:
         self.site = site
         name = hashlib.sha256(str(site).encode()).hexdigest()[:16]
         self.path = cache_dir / f"last-build-{name}.pickle" if cache_dir else None
+        # Each input file's size and time as this build first saw them: the signature it
+        # leaves says what it read (a file edited while it ran is seen as changed next time).
+        self.seen: dict[str, tuple[int, int]] = {}
 
     def _manifest_hash(self) -> str:
+        """The manifest as this tool left it: its size, time and inode (any other writer
+        changes them; reading a national catalog's manifest to hash it takes a while)."""
         try:
-            return hashlib.sha256((self.site / MANIFEST).read_bytes()).hexdigest()
+            info = os.stat(self.site / MANIFEST)
         except OSError:
             return ""
+        return f"{info.st_size}/{info.st_mtime_ns}/{info.st_ino}"
 
     def _signature(self, settings: str, files: list[str]) -> str:
-        return hashlib.sha256(repr((settings, _stats(files))).encode()).hexdigest()
+        return hashlib.sha256(repr((settings, _stats(files, self.seen))).encode()).hexdigest()
 
     def signature(self, settings: str, records: list[str], catalog: Catalog) -> tuple[str, list[str]]:
         """The signature of this build's inputs, as they were when the records were read."""
-        files = sorted({str(r) for r in records}
-                       | {str(photo.source) for p in catalog.products for photo in p.photos}
-                       | {str(doc.source) for p in catalog.products for batch in p.batches
-                          for doc in batch.documents if doc.source is not None})
-        return self._signature(settings, files), files
+        return self.signature_of(settings, records, [
+            str(source) for p in catalog.products for source in
+            [photo.source for photo in p.photos]
+            + [doc.source for batch in p.batches for doc in batch.documents if doc.source]])
+
+    def signature_of(self, settings: str, records: list[str], files: list[str]
+                     ) -> tuple[str, list[str]]:
+        """The same from the records and the files they refer to."""
+        found = sorted({str(r) for r in records} | set(files))
+        return self._signature(settings, found), found
 
     def unchanged(self, settings: str, records: list[str]) -> LastBuildFacts | None:
         if self.path is None or not self.path.is_file():

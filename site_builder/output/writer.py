@@ -2,22 +2,25 @@
 
 The previous build's manifest (``.ocop-manifest.json`` in the published folder) records each
 unit's key and files. When most units are unchanged the staging folder holds only what is new
-("incremental"), and ``publish.py`` moves it into the published folder with a journal; otherwise
-every unit is rendered ("full") and the staging folder replaces the published one whole.
+("incremental"), and ``publish.py`` brings the site's standby up to date with it, then
+exchanges the two; otherwise every unit is rendered ("full") and the staging folder replaces
+the published one whole.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing as mp
 import os
+import time
+from array import array
+from bisect import bisect_left
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from site_builder.config import SiteConfig
 from site_builder.domain.site_paths import (
     SEGMENT,
     pages_problem,
@@ -27,14 +30,17 @@ from site_builder.domain.site_paths import (
 )
 from site_builder.output import shell
 from site_builder.output.durable import write_durably
-from site_builder.output.plan import SitePage, SitePlan, Unit
 from site_builder.output.sitemap import write_sitemap
 from site_builder.problems import Message, catalogue
-from site_builder.progress import Progress
+
+if TYPE_CHECKING:  # the publisher reads manifests without loading the renderer
+    from site_builder.config import SiteConfig
+    from site_builder.output.plan import SitePage, SitePlan, Unit
+    from site_builder.progress import Progress
 
 MANIFEST = ".ocop-manifest.json"
 # A page's language switch, for its header.
-LanguageLinks = Callable[[SitePage], str]
+LanguageLinks = Callable[["SitePage"], str]
 # Above this share of changed units, rendering everything and swapping folders is cheaper.
 FULL_REBUILD_SHARE = 0.5
 PARALLEL_FROM = 200  # units; fewer are rendered in this process
@@ -50,6 +56,9 @@ class Manifest:
     units: dict[str, dict] = field(default_factory=dict)  # name -> {key, files, md5, pages}
     generated: list[str] = field(default_factory=list)  # files the site generator wrote
     generated_md5: list[str] = field(default_factory=list)  # in the order of ``generated``
+    # Files of the site generator kept from the previous build (not in the folder written),
+    # with their digests.
+    kept: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def read(cls, site_dir: Path | None) -> Manifest | None:
@@ -129,15 +138,31 @@ class Manifest:
     def page_urls(self) -> list[str]:
         return [url for unit in self.units.values() for url in unit["pages"]]
 
-    def write(self, site_dir: Path) -> None:
-        """Written last, durably: the digests of the generator's files are read back from the
-        site."""
-        self.generated = sorted(self.generated)
-        self.generated_md5 = [file_md5(site_dir / path) for path in self.generated]
-        text = json.dumps({"units": self.units, "generated": self.generated,
-                           "generated_md5": self.generated_md5},
-                          ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        write_durably(site_dir / MANIFEST, (text + "\n").encode("utf-8"))
+    def write(self, site_dir: Path) -> ManifestIndex:
+        """Written last: the digests of the generator's files are read back from the site.
+        The text is JSON with its keys sorted; returned: where each unit's entry lies in it."""
+        self.generated = sorted(set(self.generated))
+        self.generated_md5 = [self.kept[path] if path in self.kept else file_md5(site_dir / path)
+                              for path in self.generated]
+        head = (f'{{"generated":{_json(self.generated)},"generated_md5":'
+                f'{_json(self.generated_md5)},"units":{{').encode()
+        names = sorted(self.units)
+        entries = [_entry(name, self.units[name]) for name in names]
+        write_durably(site_dir / MANIFEST, b"".join((head, b",".join(entries), _TAIL)))
+        files = set(self.generated).union(*(unit["files"] for unit in self.units.values()))
+        return ManifestIndex(len(head), names, array("q", map(len, entries)), len(files),
+                             sum(1 for f in files if f.endswith(".html")))
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _entry(name: str, unit: dict) -> bytes:
+    return f"{_json(name)}:{_json(unit)}".encode()
+
+
+_TAIL = b"}}\n"
 
 
 _NOT_HEX = str.maketrans("", "", "0123456789abcdef")
@@ -199,11 +224,97 @@ class UnsafePath(ValueError):
 
 
 @dataclass
+class ManifestIndex:
+    """Where each unit's entry lies in the text of a manifest (``Manifest.write``), so a build
+    that changes a few units rewrites it by replacing their entries, never reading it as JSON:
+    a national catalog with its lots has hundreds of thousands. ``stat`` is the file's once in
+    place (size, modification time, inode): another file there is not this text."""
+
+    head: int  # bytes before the first entry
+    names: list[str]  # the units, sorted
+    lengths: array  # of each unit's entry, in bytes (entries are joined by commas)
+    files: int  # files of the site, the generator's with the units'
+    pages: int  # HTML files among them
+    stat: tuple[int, int, int] = (0, 0, 0)
+
+    def starts(self) -> list[int]:
+        return list(accumulate((length + 1 for length in self.lengths), initial=self.head))
+
+    def find(self, name: str) -> int | None:
+        at = bisect_left(self.names, name)
+        return at if at < len(self.names) and self.names[at] == name else None
+
+    def named(self, prefix: str) -> list[str]:
+        """The units whose names start with ``prefix``."""
+        at = bisect_left(self.names, prefix)
+        found = []
+        while at < len(self.names) and self.names[at].startswith(prefix):
+            found.append(self.names[at])
+            at += 1
+        return found
+
+    def entries(self, text: bytes, names: list[str]) -> dict[str, dict]:
+        """The entries of ``names`` (those there are) in ``text``, the manifest indexed."""
+        starts = self.starts()
+        found = {}
+        for name in names:
+            at = self.find(name)
+            if at is not None:
+                fragment = text[starts[at]:starts[at] + self.lengths[at]]
+                found[name] = json.loads(fragment[fragment.index(b":{") + 1:])
+        return found
+
+    def splice(self, text: bytes, changed: dict[str, dict | None]) -> tuple[bytes, ManifestIndex]:
+        """``text`` with the entries of ``changed`` replaced, added, or removed (None); the
+        totals of files are not worked out here (``with_totals``)."""
+        starts = self.starts()
+        pieces: list[bytes] = []
+        names: list[str] = []
+        lengths = array("q")
+        done = 0  # units of the old text taken so far
+        for name in sorted(changed):
+            at = bisect_left(self.names, name, done)
+            if at > done:  # the unchanged entries before it, as they are
+                pieces.append(text[starts[done]:starts[at] - 1])
+                names.extend(self.names[done:at])
+                lengths.extend(self.lengths[done:at])
+            done = at + 1 if at < len(self.names) and self.names[at] == name else at
+            entry = changed[name]
+            if entry is not None:
+                fragment = _entry(name, entry)
+                pieces.append(fragment)
+                names.append(name)
+                lengths.append(len(fragment))
+        if done < len(self.names):
+            pieces.append(text[starts[done]:starts[-1] - 1])
+            names.extend(self.names[done:])
+            lengths.extend(self.lengths[done:])
+        head = text[:self.head]
+        return (b"".join((head, b",".join(pieces), _TAIL)),
+                ManifestIndex(self.head, names, lengths, self.files, self.pages))
+
+
+@dataclass
+class UnitTimes:
+    """Processor time spent rendering and writing units, by kind ("product", "lot"...)."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+    units: dict[str, int] = field(default_factory=dict)
+
+    def add(self, name: str, seconds: float) -> None:
+        kind = name.partition(":")[0]
+        self.seconds[kind] = self.seconds.get(kind, 0.0) + seconds
+        self.units[kind] = self.units.get(kind, 0) + 1
+
+
+@dataclass
 class WriteResult:
     mode: str  # "full" | "incremental"
     manifest: Manifest
     rendered: int  # units rendered in this build
     reused: int  # units kept from the previous build
+    index: ManifestIndex | None = None  # of the manifest written
+    spent: UnitTimes = field(default_factory=UnitTimes)
 
 
 class OutputClash(ValueError):
@@ -232,6 +343,9 @@ MKDOCS = "MkDocs (docs/, theme)"
 SHARED = "shared-files"  # the plan's files written every build (404.html, search index...)
 
 
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
+
+
 class FileWriter:
     """Writes files under one folder, creating each sub-folder once; refuses a second write of
     a path (``owners``: path -> who wrote it, for the whole build)."""
@@ -257,7 +371,14 @@ class FileWriter:
         if folder not in self.folders:
             (self.root / folder).mkdir(parents=True, exist_ok=True)
             self.folders.add(folder)
-        (self.root / path).write_bytes(data)
+        # The file's bytes in three system calls (a site has hundreds of thousands of files).
+        fd = os.open(os.path.join(self.root, path), _NEW_FILE, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
 
 
 def file_md5(path: Path) -> str:
@@ -274,14 +395,16 @@ def generated_files(site_dir: Path) -> list[str]:
     return sorted(found)
 
 
-Shells = dict[tuple[str, int], shell.Shell]  # by language and folder depth
+# By language and folder depth ("" for the first language); the frames of the first
+# language's pages of the navigation by ("", address).
+Shells = dict[tuple[str, int | str], shell.Shell]
 
 
 def load_shells(site_dir: Path, sources: dict[str, int], site_url: str,
                 translations: dict[str, Callable[[str, int], str]]) -> Shells:
     """The shell of each folder depth in the first language, as MkDocs rendered it, and in each
     other language of ``translations`` (language -> function making the shell's text)."""
-    shells = {}
+    shells: Shells = {}
     for src, level in sources.items():
         url = src[: -len("index.md")]
         text = (site_dir / url / "index.html").read_text(encoding="utf-8")
@@ -291,7 +414,7 @@ def load_shells(site_dir: Path, sources: dict[str, int], site_url: str,
     return shells
 
 
-def _write_unit(unit: Unit, key: str, writer: FileWriter, shells: Shells,
+def write_unit(unit: Unit, key: str, writer: FileWriter, shells: Shells,
                 absolute_url: Callable[[str], str], links: LanguageLinks) -> dict:
     out = unit.render()
     files = {}
@@ -300,7 +423,9 @@ def _write_unit(unit: Unit, key: str, writer: FileWriter, shells: Shells,
         files[item.path] = item.data
     for page in out.pages:
         switch = links(page)
-        chosen = shells.get((page.lang, shell.depth(page.url))) or shells[("", shell.depth(page.url))]
+        chosen = ((shells.get(("", page.url)) if page.in_nav else None)
+                  or shells.get((page.lang, shell.depth(page.url)))
+                  or shells[("", shell.depth(page.url))])
         html = chosen.fill(
             title=page.title, description=page.description, body=page.body,
             address=absolute_url(page.url), switch=switch, head=page.head)
@@ -317,12 +442,19 @@ def _write_unit(unit: Unit, key: str, writer: FileWriter, shells: Shells,
 _JOB: tuple | None = None
 
 
-def _work(batch: list[tuple[int, str]]) -> list[tuple[str, dict]]:
+def _work(batch: list[tuple[int, str]]) -> list[tuple[str, dict, float]]:
     assert _JOB is not None
     units, site_dir, shells, absolute_url, links, owners = _JOB
     writer = FileWriter(site_dir, dict(owners))
-    return [(units[i].name, _write_unit(units[i], key, writer, shells, absolute_url, links))
-            for i, key in batch]
+    return [_timed(units[i], key, writer, shells, absolute_url, links) for i, key in batch]
+
+
+def _timed(unit: Unit, key: str, writer: FileWriter, shells: Shells,
+           absolute_url: Callable[[str], str], links: LanguageLinks) -> tuple[str, dict, float]:
+    """The unit written, with the processor time it took (a build reports it by kind)."""
+    started = time.process_time()
+    entry = write_unit(unit, key, writer, shells, absolute_url, links)
+    return unit.name, entry, time.process_time() - started
 
 
 def _workers() -> int:
@@ -333,62 +465,103 @@ def _workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
+def shell_digest(shells: Shells) -> str:
+    """What every page filled into the shells depends on."""
+    return hashlib.sha256("".join("".join(s.parts) for _, s in sorted(
+        shells.items(), key=lambda item: repr(item[0]))).encode()).hexdigest()
+
+
+def keyed_units(plan: SitePlan, shells: Shells) -> list[tuple[Unit, str]]:
+    """Each unit with its key as the manifest records it: the unit's, with the shells'."""
+    shell_key = shell_digest(shells)
+    return [(unit, hashlib.sha256(f"{unit.key}|{shell_key}".encode()).hexdigest())
+            for unit in plan.units]
+
+
+def incremental(keyed: list[tuple[Unit, str]], previous: Manifest | None) -> bool:
+    """Whether writing only the changed units beats writing the site again."""
+    if previous is None:
+        return False
+    old = previous.units
+    changed = sum(1 for unit, key in keyed if old.get(unit.name, {}).get("key") != key)
+    return changed <= FULL_REBUILD_SHARE * max(1, len(keyed))
+
+
+def kept_generated(previous: Manifest | None) -> dict[str, str]:
+    """The site generator's files of the previous build, with their digests, for a build that
+    does not run it again (its inputs are unchanged): all but what every build writes anew."""
+    if previous is None:
+        return {}
+    fresh = {SITE_MARKER, "sitemap.xml"}
+    return {path: md5 for path, md5 in zip(previous.generated, previous.generated_md5, strict=False)
+            if path not in fresh and not path.startswith("sitemap-")}
+
+
 def write_site(plan: SitePlan, site_dir: Path, shells: Shells,
                absolute_url: Callable[[str], str], links: LanguageLinks,
-               previous: Manifest | None, progress: Progress) -> WriteResult:
+               previous: Manifest | None, progress: Progress,
+               kept: dict[str, str] | None = None) -> WriteResult:
     """Render and write every unit whose key changed (or all of them) into ``site_dir``.
+    ``kept``: the site generator's files of the previous build when it did not run again.
 
     Many units are rendered by one worker process per core (fork, Linux and macOS); the
     output does not depend on how the work was shared."""
     global _JOB
-    made = [p for p in generated_files(site_dir) if p != MANIFEST]
-    for path in made:  # docs/ and the theme may hold any name
+    kept = dict(kept or {})
+    written = [p for p in generated_files(site_dir) if p != MANIFEST]
+    for path in written:  # docs/ and the theme may hold any name
         if (reason := site_path_problem(path)) is not None:
             raise UnsafePath(path, MKDOCS, reason)
-    writer = FileWriter(site_dir, dict.fromkeys(made, MKDOCS))
+    writer = FileWriter(site_dir, {p: MKDOCS for p in [*written, *kept]})
     for item in plan.files:
+        if item.path in kept:
+            del kept[item.path]
+            del writer.owners[item.path]
         writer.write(item.path, item.data, SHARED)
-    manifest = Manifest(generated=[p for p in generated_files(site_dir) if p != MANIFEST])
-    shell_key = hashlib.sha256("".join("".join(s.parts) for _, s in sorted(shells.items()))
-                               .encode()).hexdigest()
-    keyed = [(unit, hashlib.sha256(f"{unit.key}|{shell_key}".encode()).hexdigest())
-             for unit in plan.units]
+    manifest = Manifest(generated=sorted({*generated_files(site_dir), *kept} - {MANIFEST}),
+                        kept=kept)
+    keyed = keyed_units(plan, shells)
     old = previous.units if previous else {}
-    changed = sum(1 for unit, key in keyed if old.get(unit.name, {}).get("key") != key)
-    incremental = previous is not None and changed <= FULL_REBUILD_SHARE * max(1, len(keyed))
+    is_incremental = incremental(keyed, previous)
     todo: list[tuple[int, str]] = []
     for i, (unit, key) in enumerate(keyed):
         before = old.get(unit.name)
-        if incremental and before is not None and before.get("key") == key:
+        if is_incremental and before is not None and before.get("key") == key:
             manifest.units[unit.name] = before
             for path in before["files"]:
                 writer.claim(path, unit.name)
         else:
             todo.append((i, key))
     progress.start("render", len(todo))
+    spent = UnitTimes()
     units = [unit for unit, _ in keyed]
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
     if len(todo) >= PARALLEL_FROM and _workers() > 1 and "fork" in mp.get_all_start_methods():
         _JOB = (units, site_dir, shells, absolute_url, links, writer.owners)
         batches = [todo[i:i + BATCH] for i in range(0, len(todo), BATCH)]
         try:
             with ProcessPoolExecutor(_workers(), mp_context=mp.get_context("fork")) as pool:
                 for done in pool.map(_work, batches):
-                    for name, entry in done:  # clashes between batches of different workers
+                    for name, entry, cpu in done:  # clashes between batches of different workers
                         for path in entry["files"]:
                             writer.claim(path, name)
-                    manifest.units.update(done)
+                        manifest.units[name] = entry
+                        spent.add(name, cpu)
                     progress.advance(len(done))
         finally:
             _JOB = None
     else:
         for i, key in todo:
-            manifest.units[units[i].name] = _write_unit(units[i], key, writer, shells,
-                                                        absolute_url, links)
+            name, entry, cpu = _timed(units[i], key, writer, shells, absolute_url, links)
+            manifest.units[name] = entry
+            spent.add(name, cpu)
             progress.advance()
     progress.done()
     manifest.units = dict(sorted(manifest.units.items()))
-    return WriteResult("incremental" if incremental else "full", manifest, len(todo),
-                       len(keyed) - len(todo))
+    return WriteResult("incremental" if is_incremental else "full", manifest, len(todo),
+                       len(keyed) - len(todo), spent=spent)
 
 
 # Marks a folder as a site this tool built, so `ocop build` may replace it (and nothing else).
@@ -397,14 +570,16 @@ SITE_MARKER = ".ocop-site"
 
 def finish_site(plan: SitePlan, site_dir: Path, shells: Shells, site: SiteConfig,
                 links: LanguageLinks, previous: Manifest | None, progress: Progress,
-                other_pages: list[str]) -> WriteResult:
+                other_pages: list[str], kept: dict[str, str] | None = None) -> WriteResult:
     """The site's own writing, after the pages the theme rendered (``other_pages``, their
-    addresses): every unit whose key changed filled into the shell, then the sitemap, the
-    marker and the manifest that the next build and the publisher read."""
-    result = write_site(plan, site_dir, shells, site.absolute_url, links, previous, progress)
+    addresses; ``kept``: its files of the previous build when it did not run): every unit
+    whose key changed filled into the shell, then the sitemap, the marker and the manifest
+    that the next build and the publisher read."""
+    result = write_site(plan, site_dir, shells, site.absolute_url, links, previous, progress,
+                        kept)
     sitemaps = write_sitemap(site_dir, site.site_url, other_pages + result.manifest.page_urls(),
                              site.languages)
     (site_dir / SITE_MARKER).write_text("built by ocop\n", encoding="utf-8")
     result.manifest.generated += [*sitemaps, SITE_MARKER]
-    result.manifest.write(site_dir)
+    result.index = result.manifest.write(site_dir)
     return result

@@ -6,6 +6,7 @@ one; a lapsed, revoked or withdrawn product is refused with the reason.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,16 +50,18 @@ class KitError(ValueError):
     pass
 
 
-def plan_jobs(catalog: Catalog, config: SiteConfig, ids: list[str], lot: str | None,
+def plan_jobs(catalog: Catalog, config: SiteConfig, ids: list[str], lots: Sequence[str] | None,
               skipped: list[str]) -> list[StampJob]:
-    """The stamps to make: every product and batch, or those named. Raises KitError for a
-    named product or lot that does not exist or may not carry the OCOP mark."""
+    """The stamps to make: every product and batch, or those named (``lots``: only these lots of
+    the one product named). Raises KitError for a named product or lot that does not exist or
+    may not carry the OCOP mark."""
     by_id = catalog.by_id()
     unknown = [i for i in ids if i not in by_id]
     if unknown:
         raise KitError(f"không có sản phẩm: {', '.join(unknown)} / no such product: "
                        f"{', '.join(unknown)}")
-    if lot and len(ids) != 1:
+    lots = list(dict.fromkeys(lots or ()))
+    if lots and len(ids) != 1:
         raise KitError("--lot cần đúng một mã sản phẩm / --lot needs exactly one product id")
     chosen = [by_id[i] for i in ids] if ids else catalog.products
     jobs = []
@@ -73,18 +76,30 @@ def plan_jobs(catalog: Catalog, config: SiteConfig, ids: list[str], lot: str | N
             skipped.append(reason)
             continue
         batches = list(product.batches)
-        if lot:
-            batches = [b for b in product.batches if b.lot == lot]
-            if not batches:
-                known = ", ".join(b.lot for b in product.batches) or "không có / none"
-                raise KitError(f"{product.id} không có lô '{lot}' (các lô: {known}) / "
-                               f"{product.id} has no lot '{lot}'")
+        if lots:
+            batches = _named_lots(product, lots)
         else:
             jobs.append(StampJob(product, None, config.absolute_url(urls.trace(product)),
                                  status.stars))
         jobs.extend(StampJob(product, b, config.absolute_url(urls.lot(product, b)), status.stars)
                     for b in batches)
     return jobs
+
+
+def _named_lots(product: Product, lots: list[str]) -> list[Batch]:
+    """The product's batches ``lots`` name, in that order; KitError naming every lot it does not
+    have, with the lots it has."""
+    by_lot = {b.lot: b for b in product.batches}
+    missing = [lot for lot in lots if lot not in by_lot]
+    if missing:
+        known = ", ".join(by_lot) or "không có / none"
+        named = ", ".join(f"'{lot}'" for lot in missing)
+        if len(missing) == 1:
+            raise KitError(f"{product.id} không có lô {named} (các lô: {known}) / "
+                           f"{product.id} has no lot {named}")
+        raise KitError(f"{product.id} không có các lô {named} (các lô: {known}) / "
+                       f"{product.id} has no lots {named} (its lots: {known})")
+    return [by_lot[lot] for lot in lots]
 
 
 def lay_out(jobs: list[StampJob], sizes: tuple[float, ...], dpi: int
@@ -106,14 +121,14 @@ def lay_out(jobs: list[StampJob], sizes: tuple[float, ...], dpi: int
 
 
 def write_kit(catalog: Catalog, config: SiteConfig, out: Path, *, ids: list[str] | None = None,
-              lot: str | None = None, sizes: tuple[float, ...] = DEFAULT_SIZES_MM,
+              lots: Sequence[str] = (), sizes: tuple[float, ...] = DEFAULT_SIZES_MM,
               sheet: SheetLayout | None = None, dpi: int = DEFAULT_DPI) -> KitResult:
     """Write SVG, PNG and an A4 sheet per stamp and size into ``out/<product id>/``.
 
     Every stamp is laid out before anything is written, so a size that cannot scan stops the
     run with nothing half-written."""
     result = KitResult()
-    jobs = plan_jobs(catalog, config, ids or [], lot, result.skipped)
+    jobs = plan_jobs(catalog, config, ids or [], lots, result.skipped)
     planned = lay_out(jobs, sizes, dpi)
     cache = StampCache(config.cache_dir / "stamps" if config.cache_dir else None)
     sheet = sheet or SheetLayout()

@@ -6,6 +6,7 @@
     content_types.py  the type every kind of file must be served with, and what an uploader
                       must be told because it would guess wrong
     changes.py        the files a build added, changed and deleted, from two manifests
+    resolver_table.py what the GS1 resolver's rules for nginx and Apache look up
 
 The ready-to-copy files for servers and CDNs (a CloudFront Function, a Cloudflare Worker and a
 wrangler.toml, an nginx server block, the upload script, a GitHub Actions workflow, a systemd

@@ -34,7 +34,7 @@ LONG_LIVED = frozenset({".webp", ".jpg", ".png", ".pdf"})
 # Files of the site folder no host may serve: the build's own (manifest, marker, journal) and
 # the rules each host reads from the folder.
 UNPUBLISHED = re.compile(r"^(?:\.ocop-.*|\.htaccess|\.assetsignore|_redirects|_headers"
-                         r"|nginx-redirects\.map)$")
+                         r"|nginx-redirects\.map|nginx-gs1\.conf)$")
 
 
 def cache_control(path: str) -> str:

@@ -21,6 +21,8 @@ CONTENT_TYPES: dict[str, tuple[str, ...]] = {
     ".css": ("text/css",),
     ".js": ("text/javascript", "application/javascript"),
     ".json": ("application/json",),
+    # A GS1 resolver's answer (RFC 9264); a host that is not one serves it as JSON.
+    ".linkset.json": ("application/linkset+json", "application/json"),
     ".map": ("application/json",),  # the theme's source maps
     ".geojson": ("application/geo+json",),
     ".atom": ("application/atom+xml",),
@@ -46,6 +48,8 @@ UPLOAD_TYPES: dict[str, str] = {
     ".atom": "application/atom+xml",
     ".woff2": "font/woff2",
     ".map": "application/json",
+    # Guessed as plain JSON, which a GS1 resolver's client may not take for a linkset.
+    ".linkset.json": "application/linkset+json",
 }
 
 _BUILT_IN = mimetypes.MimeTypes(filenames=())
@@ -59,12 +63,18 @@ def guessed_type(path: str) -> str | None:
 
 def upload_type(path: str) -> str | None:
     """The type stored for ``path`` by an upload that passes ``UPLOAD_TYPES`` explicitly."""
-    return UPLOAD_TYPES.get(PurePosixPath(path).suffix.lower()) or guessed_type(path)
+    return UPLOAD_TYPES.get(kind(path)) or guessed_type(path)
+
+
+def kind(path: str) -> str:
+    """The kind of file ``path`` is, by its name: '.html', '.linkset.json'..."""
+    suffixes = "".join(PurePosixPath(path).suffixes[-2:]).lower()
+    return suffixes if suffixes in CONTENT_TYPES else PurePosixPath(path).suffix.lower()
 
 
 def acceptable(path: str, content_type: str | None) -> bool:
     """Whether ``content_type`` is right for ``path`` (a file kind we do not know: any)."""
-    wanted = CONTENT_TYPES.get(PurePosixPath(path).suffix.lower())
+    wanted = CONTENT_TYPES.get(kind(path))
     if wanted is None:
         return True
     return content_type is not None and content_type.split(";")[0].strip() in wanted

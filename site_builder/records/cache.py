@@ -4,8 +4,12 @@ An entry is reused only when the record's bytes (checked by size and modificatio
 by content hash), every file it refers to (photos, documents), the settings and the code
 (``fingerprint``: every file of the package) are all as they were. Records with errors are
 never cached: they are checked every time.
-The cache is 64 pickle files (shards by record path), so a build that changed one record
-rewrites one small file; each is written atomically, and a damaged or foreign one is ignored.
+
+What a build needs of every record, to know what changed and what each page is keyed on, is
+small: it is kept in one file (``meta.pickle``) read whole. The products themselves are
+larger and are needed only for what is rendered: each is kept apart (``products.sqlite``) and
+read when asked for, so a build that re-renders one product reads one. Both are written
+atomically (the products in one transaction); a damaged or foreign cache is ignored.
 """
 
 from __future__ import annotations
@@ -13,16 +17,20 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import sqlite3
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 from site_builder.config import SiteConfig
 from site_builder.domain.model import Product
+from site_builder.domain.traceability import completeness
 from site_builder.problems import Problem
 from site_builder.records.fingerprint import code_fingerprint
 
 CACHE_DIR = "records"
-SHARDS = 64
+META = "meta.pickle"
+PRODUCTS = "products.sqlite"
 
 
 def _stat(path: Path | str) -> tuple[int, int] | None:
@@ -35,21 +43,36 @@ def _stat(path: Path | str) -> tuple[int, int] | None:
 
 def context_key(config: SiteConfig) -> str:
     """The code (every file of the package, with its data's versions) and the settings that
-    decide what a record becomes: a change to any of them empties the cache."""
+    decide what a record becomes: a change to any of them empties the cache. Not the day: a
+    record's check depends on it only through its dates in the future (``Entry.dates``)."""
     digest = hashlib.sha256(code_fingerprint().encode())
-    digest.update(repr((config.rules, config.today(), str(config.products_dir),
-                        config.languages)).encode())
+    digest.update(repr((config.rules, str(config.products_dir), config.languages)).encode())
     return digest.hexdigest()
+
+
+def compared_dates(product: Product) -> tuple[date, ...]:
+    """The days a record's check compares with the day it is checked on (a lot's production
+    and its stages: warned of when still to come)."""
+    return tuple(sorted({d for batch in product.batches
+                         for d in (batch.produced, *(e.on for e in batch.events))}))
 
 
 @dataclass
 class Entry:
+    """What is known of one valid record without reading its product."""
+
     stat: tuple[int, int]
     digest: str
     deps: tuple[tuple[str, tuple[int, int] | None, str], ...]  # path, stat, content hash
-    product: Product
     problems: tuple[Problem, ...]
+    id: str = ""
     summary: str = ""  # summary_digest(product)
+    lots: tuple[str, ...] = ()  # lot_digests(product, deps): one per batch
+    traced: str = ""  # traced_digest(product)
+    province: int = 0  # the producer's province code
+    rows: tuple[int, int] = (0, 0)  # Circular 02/2024 rows (the product, each batch), complete
+    checked_on: date | None = None  # the day it was checked
+    dates: tuple[date, ...] = ()  # compared_dates(product)
 
     @property
     def fingerprint(self) -> str:
@@ -59,58 +82,107 @@ class Entry:
 
 
 def summary_digest(product: Product) -> str:
-    """What pages that list many products can show of one: everything but its story (and the
-    record's file name). A story edit then re-renders the product's own pages only, not the
-    listings, open data and summaries that every product is part of."""
-    text = repr(replace(product, story=None, source=Path()))
+    """What pages that list many products can show of one: everything but its story and its
+    batches (and the record's file name). A story edit or a new lot then re-renders the
+    product's own pages only, not the listings, open data and summaries that every product
+    is part of. A batch's page shows this too (``lot_digests`` adds the batch)."""
+    text = repr(replace(product, story=None, batches=(), source=Path()))
     # Photo and document paths are absolute: keep the digest the same in any checkout.
     text = text.replace(str(product.source.parent.parent), "")
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _shard(record: str) -> int:
-    return int(hashlib.md5(record.encode(), usedforsecurity=False).hexdigest()[:4], 16) % SHARDS
+def lot_digests(product: Product, files: dict[str, str] | None = None) -> tuple[str, ...]:
+    """What each batch's own page shows of it: the batch (not where it starts in the record,
+    so a lot added above does not change the others) and its documents' bytes (``files``:
+    path -> content hash)."""
+    root = str(product.source.parent.parent)
+    found = []
+    for batch in product.batches:
+        text = repr(replace(batch, line=0)).replace(root, "")
+        contents = [(files or {}).get(str(doc.source), "") for doc in batch.documents if doc.source]
+        found.append(hashlib.sha256(repr((text, contents)).encode()).hexdigest())
+    return tuple(found)
+
+
+def _rows(product: Product) -> list:
+    return [completeness(product), *(completeness(product, b) for b in product.batches)]
+
+
+def traced_digest(product: Product) -> str:
+    """What the staff pages of Circular 02/2024 items show of a product: its batches' lots and
+    which items the product and each batch carry."""
+    rows = [(row.batch.lot if row.batch else "", row.marks) for row in _rows(product)]
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def make_entry(record: Path, product: Product, problems: list[Problem],
+               today: date | None = None) -> Entry | None:
+    """What the cache keeps of a valid record checked on ``today``; None when it is gone."""
+    stat = _stat(record)
+    if stat is None:
+        return None
+    deps = [photo.source for photo in product.photos]
+    deps += [doc.source for batch in product.batches for doc in batch.documents if doc.source]
+    found = tuple((str(dep), _stat(dep), hashlib.sha256(dep.read_bytes()).hexdigest())
+                  for dep in deps)
+    rows = _rows(product)
+    return Entry(
+        stat=stat, digest=hashlib.sha256(record.read_bytes()).hexdigest(), deps=found,
+        problems=tuple(problems), id=product.id, summary=summary_digest(product),
+        lots=lot_digests(product, {path: digest for path, _, digest in found}),
+        traced=traced_digest(product), province=product.producer.province.code,
+        rows=(len(rows), sum(row.complete for row in rows)), checked_on=today,
+        dates=compared_dates(product))
 
 
 @dataclass
 class RecordCache:
-    path: Path | None  # the folder of shards
+    path: Path | None  # the folder of the cache
     context: str
     entries: dict[str, Entry] = field(default_factory=dict)
-    dirty: set[int] = field(default_factory=set)
+    dirty: bool = False
+    _products: dict[str, Product] = field(default_factory=dict)  # read or put in this run
+    _written: set[str] = field(default_factory=set)  # put in this run, to store
+    _db: sqlite3.Connection | None = None
+    today: date | None = None  # the day records are checked on
 
     @property
     def changed(self) -> bool:
-        return bool(self.dirty)
+        return self.dirty
 
     @classmethod
     def open(cls, config: SiteConfig) -> RecordCache:
         context = context_key(config)
         path = config.cache_dir / CACHE_DIR if config.cache_dir else None
-        cache = cls(path, context)
-        if path is None or not path.is_dir():
+        cache = cls(path, context, today=config.today())
+        if path is None or not (path / META).is_file():
             return cache
-        for shard in range(SHARDS):
-            file = path / f"{shard:02d}.pickle"
-            try:
-                with file.open("rb") as handle:
-                    stored_context, entries = pickle.load(handle)
-            except FileNotFoundError:
-                continue
-            except Exception:  # noqa: BLE001 - a damaged shard is only a slower build
-                cache.dirty.add(shard)
-                continue
-            if stored_context == context:
-                cache.entries.update(entries)
-            else:
-                cache.dirty.add(shard)
+        try:
+            with (path / META).open("rb") as handle:
+                stored_context, entries = pickle.load(handle)
+        except Exception:  # noqa: BLE001 - a damaged cache is only a slower build
+            cache.dirty = True
+            return cache
+        if stored_context == context and isinstance(entries, dict):
+            cache.entries = entries
+        else:
+            cache.dirty = True
         return cache
 
-    def get(self, record: str) -> Entry | None:
+    def get(self, record: str, seen: dict[str, tuple[int, int]] | None = None) -> Entry | None:
+        """The entry of ``record`` if it and its files are as they were; ``seen``: sizes and
+        times this build already looked at ((-1, -1): missing)."""
         entry = self.entries.get(record)
         if entry is None:
             return None
-        stat = _stat(record)
+        seen = seen or {}
+
+        def stat_of(path: str) -> tuple[int, int] | None:
+            found = seen.get(path) or _stat(path)
+            return None if found == (-1, -1) else found
+
+        stat = stat_of(record)
         if stat is None:
             return None
         if stat != entry.stat:
@@ -119,44 +191,108 @@ class RecordCache:
             if hashlib.sha256(content).hexdigest() != entry.digest:
                 return None
             entry.stat = stat
-            self.dirty.add(_shard(record))
-        if any(_stat(dep) != dep_stat for dep, dep_stat, _ in entry.deps):
+            self.dirty = True
+        if any(stat_of(dep) != dep_stat for dep, dep_stat, _ in entry.deps):
             return None
+        if entry.checked_on != self.today:
+            # Checked on another day: the same check if no date it compares with that day
+            # falls between the two (a lot produced in between would have been "to come").
+            before, now = entry.checked_on, self.today
+            if before is None or now is None or any(
+                    min(before, now) < day <= max(before, now) for day in entry.dates):
+                return None
+            entry.checked_on = now
+            self.dirty = True
         return entry
 
-    def put(self, record: Path, product: Product, problems: list[Problem]) -> Entry | None:
-        stat = _stat(record)
-        if stat is None:
+    def _connection(self) -> sqlite3.Connection | None:
+        if self.path is None:
             return None
-        deps = [photo.source for photo in product.photos]
-        deps += [doc.source for batch in product.batches for doc in batch.documents if doc.source]
-        self.entries[str(record)] = Entry(
-            stat=stat, digest=hashlib.sha256(record.read_bytes()).hexdigest(),
-            deps=tuple((str(dep), _stat(dep), hashlib.sha256(dep.read_bytes()).hexdigest())
-                       for dep in deps), product=product,
-            problems=tuple(problems), summary=summary_digest(product))
-        self.dirty.add(_shard(str(record)))
-        return self.entries[str(record)]
+        if self._db is None:
+            try:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._db = sqlite3.connect(self.path / PRODUCTS, timeout=30)
+                self._db.execute("CREATE TABLE IF NOT EXISTS product "
+                                 "(record TEXT PRIMARY KEY, context TEXT, data BLOB)")
+            except sqlite3.Error:
+                self.path = None
+                return None
+        return self._db
+
+    def product(self, record: str) -> Product | None:
+        """The product of a cached record, read when first asked for; None when the cache
+        lost it (the record is then checked again)."""
+        if record in self._products:
+            return self._products[record]
+        db = self._connection()
+        if db is None:
+            return None
+        try:
+            row = db.execute("SELECT data FROM product WHERE record = ? AND context = ?",
+                             (record, self.context)).fetchone()
+            product = pickle.loads(row[0]) if row else None
+        except Exception:  # noqa: BLE001 - damaged: the record is checked again
+            product = None
+        if product is not None:
+            self._products[record] = product
+        return product
+
+    def products(self, records: list[str]) -> dict[str, Product]:
+        """The products of many cached records at once (those the cache has)."""
+        wanted = [r for r in records if r not in self._products]
+        db = self._connection()
+        if wanted and db is not None:
+            if len(wanted) > 500:
+                keep = set(wanted)
+                rows = [(r, d) for r, d in db.execute(
+                    "SELECT record, data FROM product WHERE context = ?", (self.context,))
+                    if r in keep]
+            else:
+                rows = db.execute(f"SELECT record, data FROM product WHERE context = ? AND record IN "
+                                  f"({','.join('?' * len(wanted))})", (self.context, *wanted)).fetchall()
+            for record, data in rows:
+                try:
+                    self._products[record] = pickle.loads(data)
+                except Exception:  # noqa: BLE001, S112 - damaged: checked again
+                    continue
+        return {r: self._products[r] for r in records if r in self._products}
+
+    def put(self, record: Path, product: Product, problems: list[Problem]) -> Entry | None:
+        entry = make_entry(record, product, problems, self.today)
+        if entry is not None:
+            self.add(str(record), entry, product)
+        return entry
+
+    def add(self, record: str, entry: Entry, product: Product) -> None:
+        """A record checked (perhaps by another process, ``make_entry``) kept for next time."""
+        self.entries[record] = entry
+        self._products[record] = product
+        self._written.add(record)
+        self.dirty = True
 
     def keep_only(self, records: list[str]) -> None:
         wanted = set(records)
         for key in [k for k in self.entries if k not in wanted]:
             del self.entries[key]
-            self.dirty.add(_shard(key))
+            self.dirty = True
 
     def save(self) -> None:
         if self.path is None or not self.dirty:
             return
+        db = self._connection()
+        if db is not None and self._written:
+            try:
+                with db:
+                    db.executemany(
+                        "INSERT OR REPLACE INTO product (record, context, data) VALUES (?, ?, ?)",
+                        [(r, self.context, pickle.dumps(self._products[r], pickle.HIGHEST_PROTOCOL))
+                         for r in sorted(self._written)])
+            except sqlite3.Error:
+                return  # the meta is not written either: the records are checked again
+            self._written.clear()
         self.path.mkdir(parents=True, exist_ok=True)
-        shards: dict[int, dict[str, Entry]] = {shard: {} for shard in self.dirty}
-        for key, entry in self.entries.items():
-            shard = _shard(key)
-            if shard in shards:
-                shards[shard][key] = entry
-        for shard, entries in shards.items():
-            file = self.path / f"{shard:02d}.pickle"
-            tmp = file.with_name(f"{file.name}.{os.getpid()}.tmp")
-            with tmp.open("wb") as handle:
-                pickle.dump((self.context, entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            tmp.replace(file)
-        self.dirty.clear()
+        tmp = self.path / f"{META}.{os.getpid()}.tmp"
+        with tmp.open("wb") as handle:
+            pickle.dump((self.context, self.entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(self.path / META)
+        self.dirty = False

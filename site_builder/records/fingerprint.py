@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import importlib.util
 from functools import cache
 from pathlib import Path
 
@@ -50,12 +51,33 @@ def package_digest(root: Path) -> str:
     return digest.hexdigest()
 
 
+# The packages holding the place data the records are checked against and pages name places
+# from (domain/places.py).
+DATA_PACKAGES = ("vietnam_provinces", "vietnamadminunits")
+
+
 @cache
 def data_versions() -> str:
-    """The place datasets the records are checked against and the pages name places from."""
-    from site_builder.domain.places import data_version
+    """The versions of the place data's packages, from the folders of their installed metadata
+    (importing them, or importlib.metadata, takes a tenth of a second, and a build that has
+    nothing to do is mostly starting up); an install laid out otherwise asks the packages."""
+    found = [_installed_version(package) for package in DATA_PACKAGES]
+    if None in found:
+        from site_builder.domain.places import data_version
 
-    return data_version()
+        return data_version()
+    return "; ".join(f"{package} {version}" for package, version in zip(DATA_PACKAGES, found,
+                                                                         strict=True))
+
+
+def _installed_version(package: str) -> str | None:
+    spec = importlib.util.find_spec(package)
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        versions = [dist.name[len(package) + 1:-len(".dist-info")]
+                    for dist in Path(folder).parent.glob(f"{package}-*.dist-info")]
+        if len(versions) == 1:
+            return versions[0]
+    return None
 
 
 def code_fingerprint() -> str:

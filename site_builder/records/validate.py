@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import os
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -47,7 +48,10 @@ from site_builder.domain.taxonomy import PRODUCT_SETS, REGIMES, Regime
 from site_builder.domain.traceability import all_completeness
 from site_builder.problems import Message, Problem, Problems, catalogue
 from site_builder.progress import Progress, Quiet
-from site_builder.records.cache import RecordCache
+from site_builder.records.cache import Entry, RecordCache, make_entry
+from site_builder.records.parallel import check_all
+from site_builder.records.paths import RECORD_NAME as RECORD_NAME  # noqa: PLC0414 - its old home
+from site_builder.records.paths import record_paths as record_paths  # noqa: PLC0414
 from site_builder.records.schema import (
     EXTRA_LANGUAGES,
     BatchRecord,
@@ -58,7 +62,6 @@ from site_builder.records.schema import (
 )
 from site_builder.records.yaml_loader import FieldPath, LoadedYaml, field_path_text, load_yaml
 
-RECORD_NAME = "product.yml"
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 MAX_PHOTO_PIXELS = 40_000_000
 MAX_PHOTO_BYTES = 15_000_000
@@ -79,18 +82,6 @@ class Report(Protocol):
     def __call__(self, at: FieldPath, code: str, /, **values: object) -> None: ...
 
 
-def record_paths(products_dir: Path) -> list[str]:
-    """Every ``<id>/product.yml`` below ``products_dir``, in a stable order (as text: a national
-    catalog has tens of thousands, and most are only looked up in the record cache)."""
-    found = []
-    with os.scandir(products_dir) as entries:
-        for entry in entries:
-            record = os.path.join(entry.path, RECORD_NAME)
-            if entry.is_dir() and os.path.lexists(record):
-                found.append(record)
-    return sorted(found)
-
-
 def load_catalog(config: SiteConfig, progress: Progress | None = None,
                  traceability_notes: bool = True,
                  paths: list[str] | None = None) -> tuple[Catalog, Problems]:
@@ -106,25 +97,32 @@ def load_catalog(config: SiteConfig, progress: Progress | None = None,
     paths = record_paths(products_dir) if paths is None else paths
     progress = progress or Quiet()
     progress.start("validate", len(paths))
+    entries = {path: cache.get(path) for path in paths}
+    cached = cache.products([path for path, entry in entries.items() if entry is not None])
+    progress.advance(len(cached))
+    unchecked = [path for path in paths if path not in cached]
+    checked = dict(zip(unchecked, check_all(unchecked, partial(_checked, config=config), progress),
+                       strict=True))
     for path in paths:
-        progress.advance()
-        entry = cache.get(path)
+        entry = entries[path] if path in cached else None
         if entry is None:
-            found = Problems()
-            product = _load_product(Path(path), config, found)
+            product, found, entry = checked[path]
             problems.extend(found)
             if product is None:
                 continue
             catalog.products.append(product)
             if found.errors:
                 continue
-            entry = cache.put(Path(path), product, found.items)
+            if entry is not None:
+                cache.add(path, entry, product)
         else:
-            catalog.products.append(entry.product)
+            catalog.products.append(cached[path])
             problems.items.extend(entry.problems)
         if entry is not None:
-            catalog.digests[entry.product.id] = entry.fingerprint
-            catalog.summaries[entry.product.id] = entry.summary or entry.fingerprint
+            catalog.digests[entry.id] = entry.fingerprint
+            catalog.summaries[entry.id] = entry.summary or entry.fingerprint
+            catalog.lots[entry.id] = entry.lots
+            catalog.traced[entry.id] = entry.traced
     progress.done()
     cache.keep_only(paths)
     cache.save()
@@ -188,6 +186,22 @@ def _note_traceability_gaps(catalog: Catalog, problems: Problems) -> None:
 
 
 # --- one record -----------------------------------------------------------------------------
+
+
+def _checked(path: str, config: SiteConfig) -> tuple[Product | None, Problems, Entry | None]:
+    """A record checked, with what the cache keeps of it when it is valid."""
+    found = Problems()
+    product = _load_product(Path(path), config, found)
+    entry = (make_entry(Path(path), product, found.items, config.today())
+             if product and not found.errors else None)
+    return product, found, entry
+
+
+def check_record(path: Path, config: SiteConfig) -> tuple[Product | None, Problems]:
+    """One record read and checked on its own (the checks across records, such as duplicate
+    GTINs, are ``load_catalog``'s)."""
+    problems = Problems()
+    return _load_product(path, config, problems), problems
 
 
 def _load_product(path: Path, config: SiteConfig, problems: Problems) -> Product | None:

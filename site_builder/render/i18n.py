@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
-from site_builder.domain.model import Text
+if TYPE_CHECKING:
+    from site_builder.domain.model import Text
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 DEFAULT_LANG = "vi"
@@ -27,7 +29,7 @@ def available_languages() -> list[str]:
 @cache
 def strings(lang: str = DEFAULT_LANG) -> dict[str, str]:
     with (LOCALES_DIR / f"{lang}.yml").open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 class Translator:

@@ -5,10 +5,11 @@ metadata file alone is 300 KB with our sort orders, 100 KB without, and a filter
 (no words) fetches every index chunk, 2.6 MB. This index keeps to what the catalog needs and
 keeps every query's download small whatever the size of the catalog.
 
-Products are numbered by their place in the catalog order (certified first, stars, name),
-which is also the default sort. A set of products is written as delta-coded numbers
-([3, 7, 8] as [3, 4, 1]) or, when it holds more than one product in sixteen, as a bitset in
-base64 (2.5 KB for 20,000 products, however many it holds).
+Products are numbered in the order of their Vietnamese names (then ids), which no status
+changes: a certificate revoked or expired changes the files that say what each product's
+status is, not every file that numbers products. A set of products is written as delta-coded
+numbers ([3, 7, 8] as [3, 4, 1]) or, when it holds more than one product in sixteen, as a
+bitset in base64 (2.5 KB for 20,000 products, however many it holds).
 
 - ``f/<filter>/<value>.json``: the products having that value (``facets.py``).
 - ``<lang>/w/<abc>.json``: the words starting with ``abc`` (shorter words: the word itself),
@@ -17,11 +18,14 @@ base64 (2.5 KB for 20,000 products, however many it holds).
   page folds what is typed the same way).
 - ``<lang>/sort/ten.bin`` and ``sort/moi.bin``: the product numbers in name order and in
   newest-decision order, 2 bytes each (4 past 65,535 products), fetched only for that sort.
-- ``<lang>/c/<n>.json``: what a card shows, CARDS_PER_FILE products a file.
-- ``<lang>/meta.json``: the number of products and the layout.
+- ``state.bin``: each product's status and stars, a byte each (the stars shown as current
+  times 16, plus the status's place in ``meta.json``'s ``statuses``): what the cards show of
+  it, and the catalog's default order (certified products first, by stars, then by name).
+- ``<lang>/c/<n>.json``: what a card shows besides, CARDS_PER_FILE products a file.
+- ``<lang>/meta.json``: the number of products, the statuses and the layout.
 
-A query fetches one word file per word typed, one file per filter value ticked, a sort file if
-asked, and the card files of the cards shown (``catalog.js``).
+A query fetches one word file per word typed, one file per filter value ticked, the state
+file, a sort file if asked, and the card files of the cards shown (``catalog.js``).
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from array import array
 from collections import defaultdict
 
 from site_builder.domain.places import ascii_fold
+from site_builder.domain.rules import Status
 from site_builder.render.facets import values_of
 from site_builder.render.views import ProductView
 
@@ -88,15 +93,27 @@ def searchable_text(view: ProductView) -> str:
 def card(view: ProductView, photo: dict | None) -> list:
     """What a result card shows, in a fixed order (catalog.js reads it by position): the id
     (the page is the language's ``san-pham/<id>/``), name, its language if not the page's,
-    producer, place, stars, status, and the photo's file for phones (``san-pham/<id>/<file>.webp``)
-    with its text."""
+    producer, place, and the photo's file for phones (``san-pham/<id>/<file>.webp``) with its
+    text. Not the status and stars, which change without the rest (``state.bin``)."""
     p, t = view.product, view.t
-    stars = view.status.stars if not view.lapsed and view.status.stars else 0
     image = [photo["small"].rpartition("/")[2].rpartition(".")[0], t.text(photo["alt"])] \
         if photo else ["", ""]
     return [p.id, view.name, "" if view.name_lang == view.lang else view.name_lang,
-            p.producer.name, view.place, stars,
-            view.status.status.value, *image]
+            p.producer.name, view.place, *image]
+
+
+STATUSES = [status.value for status in Status]
+
+
+def _state(view: ProductView) -> int:
+    stars = view.status.stars if not view.lapsed and view.status.stars else 0
+    return stars * 16 + STATUSES.index(view.status.status.value)
+
+
+def number_order(view: ProductView) -> tuple[str, str]:
+    """What products are numbered by: the Vietnamese name (as the catalog order breaks ties),
+    then the id."""
+    return view.product.name.vi.casefold(), view.product.id
 
 
 def _decided(view: ProductView) -> str:
@@ -106,12 +123,15 @@ def _decided(view: ProductView) -> str:
 
 def build_search_index(languages: list[tuple[str, list[ProductView]]],
                        photos: dict[str, list]) -> dict[str, bytes]:
-    """The index files, as site paths and contents, from each language's products. Every
-    language lists the products in the same order (the catalog order), so the filters and the
-    newest-first order are shared."""
+    """The index files, as site paths and contents, from each language's products (the same
+    products in the same order in every language), numbered as ``number_order`` sorts them,
+    so the filters and the newest-first order are shared."""
     files: dict[str, bytes] = {}
+    numbered = sorted(range(len(languages[0][1])), key=lambda i: number_order(languages[0][1][i]))
+    languages = [(lang, [views[i] for i in numbered]) for lang, views in languages]
     first = languages[0][1]
     count = len(first)
+    files[f"{OUTPUT_DIR}state.bin"] = bytes(_state(view) for view in first)
     values: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, view in enumerate(first):
         for key, value in values_of(view).items():
@@ -137,5 +157,5 @@ def build_search_index(languages: list[tuple[str, list[ProductView]]],
                 for view in views[start:start + CARDS_PER_FILE]])
         files[f"{base}meta.json"] = _json({
             "count": count, "cards_per_file": CARDS_PER_FILE, "shard_letters": SHARD_LETTERS,
-            "order_bytes": 2 if count <= 0xFFFF else 4})
+            "order_bytes": 2 if count <= 0xFFFF else 4, "statuses": STATUSES})
     return files

@@ -101,6 +101,17 @@ class Urls:
         return f"huy-hieu/{product.id}.svg"
 
     @staticmethod
+    def linkset(product: Product) -> str:
+        """The links of a product with a GTIN, as a GS1 resolver returns them (RFC 9264), beside
+        its GS1 page: ``render/linksets.py``."""
+        return f"01/{gtin14(product.gtin or '')}.linkset.json"
+
+    @staticmethod
+    def master_data(product: Product) -> str:
+        """The record of a product with a GTIN as JSON (``gs1:masterData``), beside its GS1 page."""
+        return f"01/{gtin14(product.gtin or '')}.json"
+
+    @staticmethod
     def media(product: Product) -> str:
         """A product's pictures live in its page's folder (of the first language): no folder
         of their own for each product (``bench/run.py`` counts a site's folders)."""
@@ -108,7 +119,7 @@ class Urls:
 
     @staticmethod
     def share_image(product: Product) -> str:
-        """1200×630, what a shared link shows (share_image.py)."""
+        """1200×630 (600×315 from a small photo), what a shared link shows (share_image.py)."""
         return Urls.media(product) + "chia-se.jpg"
 
     @staticmethod
@@ -328,9 +339,11 @@ class ProductView:
         return self.t("product_description", name=self.name, story=self.description)
 
 
-def product_metadata(view: ProductView, photos: list[dict]) -> tuple[dict, dict[str, str]]:
+def product_metadata(view: ProductView, photos: list[dict], share_size: tuple[int, int] = (1200, 630)
+                     ) -> tuple[dict, dict[str, str]]:
     """What marketplaces and search engines read from a product page: schema.org JSON-LD
-    (``Product`` with its OCOP ``Certification``) and Open Graph / Twitter card tags."""
+    (``Product`` with its OCOP ``Certification``) and Open Graph / Twitter card tags;
+    ``share_size``: the share picture's (``share_image.card_size``)."""
     p, config, t = view.product, view.config, view.t
     url = config.absolute_url(view.urls.product(p))
     images = [config.absolute_url(ph["large"]) for ph in photos]
@@ -375,7 +388,7 @@ def product_metadata(view: ProductView, photos: list[dict]) -> tuple[dict, dict[
         share = config.absolute_url(Urls.share_image(p))
         tags.update({"twitter:card": "summary_large_image", "og:image": share,
                      "twitter:image": share, "og:image:type": "image/jpeg",
-                     "og:image:width": "1200", "og:image:height": "630",
+                     "og:image:width": str(share_size[0]), "og:image:height": str(share_size[1]),
                      "og:image:alt": t("share_image_alt", name=view.name),
                      "twitter:image:alt": t("share_image_alt", name=view.name)})
     elif photos:

@@ -10,9 +10,10 @@ number, date, issuing authority, province) from the title rows.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from site_builder.domain.places import ascii_fold
 from site_builder.sheets.columns import (
@@ -27,6 +28,7 @@ from site_builder.sheets.tables import Cell, Merge, Row, Table, find_date
 HEADER_SEARCH_ROWS = 60  # a decision's text may come before its annex on the same sheet
 FROM_SHEET_NAME = -1  # SheetFacts.rows: the fact was read from the sheet's name
 FROM_COMMAND_LINE = 0  # SheetFacts.rows: the fact was given on the command line
+Rated = TypeVar("Rated")  # what a kind of list reads in the rows it takes for its header
 
 
 class At(NamedTuple):
@@ -152,42 +154,57 @@ class Grid:
 # --- the header ------------------------------------------------------------------------------
 
 
+def best_header(table: Table, rate: Callable[[tuple[Row, ...]], tuple[int, Rated] | None]
+                ) -> tuple[tuple[int, ...], Rated] | None:
+    """Where a table's header is: the row, or two rows one above the other, among the first
+    ``HEADER_SEARCH_ROWS`` that ``rate`` scores highest (the first of equals), with what ``rate``
+    read there; None when it takes no rows for a header. Every kind of list (products, lots,
+    stages) is found so; each rates rows by the columns they name."""
+    best: tuple[int, tuple[int, ...], Rated] | None = None
+    for position in range(min(HEADER_SEARCH_ROWS, len(table.rows))):
+        for span in (1, 2):
+            if position + span > len(table.rows):
+                continue
+            rows = tuple(table.rows[position:position + span])
+            if span == 2 and rows[1].number != rows[0].number + 1:
+                continue
+            rated = rate(rows)
+            if rated is not None and (best is None or rated[0] > best[0]):
+                best = (rated[0], tuple(r.number for r in rows), rated[1])
+    return None if best is None else (best[1], best[2])
+
+
 def find_layout(table: Table) -> Layout | None:
     """The header that names the most known columns in the first rows, over one row or two
     (a merged "Kết quả đánh giá" above "Hạng sao" and "Điểm"). None when no row names a product
     name and either its producer or its stars. Columns hidden in Excel are not read."""
     grid = Grid(table)
     width = grid.width()
-    best: tuple[int, tuple[int, ...], dict[int, str]] | None = None
-    for position in range(min(HEADER_SEARCH_ROWS, len(table.rows))):
-        for span in (1, 2):
-            if position + span > len(table.rows):
-                continue
-            numbers = tuple(table.rows[position + k].number for k in range(span))
-            if span == 2 and numbers[1] != numbers[0] + 1:
-                continue
-            texts = _header_texts(grid, numbers, width)
-            found = {i: c for i, t in texts.items()
-                     if i not in table.hidden_columns and (c := column_for_header(t))}
-            marks = _star_marks(texts, table)
-            paths = {c.path for c in found.values()} | ({"stars"} if marks else set())
-            named = "name.vi" in paths and paths & {"producer.name", "stars", "id"}
-            if not named and not ("id" in paths and len(paths) >= 2):  # our own sheets: ids
-                continue
-            # Two rows are the header only when each names columns on its own (a title row
-            # above the header, or the first product below it, is not part of it).
-            if span == 2 and (any(_numeric(c) for c in table.rows[position + 1].cells)
-                              or not all(any(column_for_header(t) or star_mark(t) for t in
-                                             _header_texts(grid, (n,), width).values())
-                                         for n in numbers)
-                              or _under_named_columns(grid, numbers, width)):
-                continue  # numbers below a header are data (STT, score), not a second header row
-            score = len(paths) * 10 + span  # fields named, not columns (a title spread across)
-            if best is None or score > best[0]:
-                best = (score, numbers, texts)
+
+    def rate(rows: tuple[Row, ...]) -> tuple[int, dict[int, str]] | None:
+        numbers = tuple(r.number for r in rows)
+        texts = _header_texts(grid, numbers, width)
+        found = {i: c for i, t in texts.items()
+                 if i not in table.hidden_columns and (c := column_for_header(t))}
+        marks = _star_marks(texts, table)
+        paths = {c.path for c in found.values()} | ({"stars"} if marks else set())
+        named = "name.vi" in paths and paths & {"producer.name", "stars", "id"}
+        if not named and not ("id" in paths and len(paths) >= 2):  # our own sheets: ids
+            return None
+        # Two rows are the header only when each names columns on its own (a title row above
+        # the header, or the first product below it, is not part of it).
+        if len(rows) == 2 and (any(_numeric(c) for c in rows[1].cells)
+                               or not all(any(column_for_header(t) or star_mark(t) for t in
+                                              _header_texts(grid, (n,), width).values())
+                                          for n in numbers)
+                               or _under_named_columns(grid, numbers, width)):
+            return None  # numbers below a header are data (STT, score), not a second header row
+        return len(paths) * 10 + len(rows), texts  # fields named, not columns (a title spread)
+
+    best = best_header(table, rate)
     if best is None:
         return None
-    _, numbers, texts = best
+    numbers, texts = best
     columns: dict[int, Column] = {}
     passed: dict[int, str] = {}
     for i, text in texts.items():

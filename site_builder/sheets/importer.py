@@ -14,24 +14,29 @@ comments, key order and formatting, and changes only the fields the sheet gives.
 from __future__ import annotations
 
 import copy
-import io
-import os
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import LiteralScalarString, SingleQuotedScalarString
 
 from site_builder.config import SiteConfig
 from site_builder.problems import Message
-from site_builder.records.validate import RECORD_NAME, UNTRANSLATED_CODE, load_catalog
+from site_builder.records.paths import RECORD_NAME
+from site_builder.records.validate import UNTRANSLATED_CODE, load_catalog
+from site_builder.records.writing import (
+    SCHEMA_COMMENT,
+    StagedRecord,
+    dump_plain,
+    dump_round_trip,
+    plain,
+    round_trip,
+    staged_catalog,
+    write_file,
+    yaml_value,
+)
 from site_builder.sheets import texts
 from site_builder.sheets.annex import (
     FROM_COMMAND_LINE,
@@ -56,7 +61,6 @@ from site_builder.sheets.drafts import (
 from site_builder.sheets.sources import ListSheet, PassedSheet, Source, read_source
 from site_builder.sheets.tables import Table
 
-SCHEMA_COMMENT = "# yaml-language-server: $schema=../schema.json\n"
 # The order of fields in a new record, as in the sample records.
 KEY_ORDER = ("id", "name", "product_set", "story", "producer", "certifications", "gtin", "brand",
              "shelf_life", "standards", "where_to_buy", "withdrawn", "to_confirm")
@@ -205,49 +209,10 @@ def _existing(catalog: Any) -> list[Existing]:
 # --- merging into a record ------------------------------------------------------------------
 
 
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.width = 100
-    yaml.indent(mapping=2, sequence=2, offset=0)
-    yaml.preserve_quotes = True
-    return yaml
-
-
-_RESOLVER = yaml.resolver.Resolver()  # PyYAML's YAML 1.1, as ocop check reads a record
-
-
-def _yaml_value(value: Any) -> Any:
-    if isinstance(value, str) and "\n" in value:
-        return LiteralScalarString(value.rstrip("\n") + "\n")
-    if isinstance(value, str) and _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) != \
-            "tag:yaml.org,2002:str":
-        # ruamel writes YAML 1.2, where "NO", "on" or "12:30" are text; the records are read as
-        # YAML 1.1, where they are a boolean or a number: quote them.
-        return SingleQuotedScalarString(value)
-    if isinstance(value, dict):
-        out = CommentedMap()
-        for key, item in value.items():
-            out[key] = _yaml_value(item)
-        return out
-    if isinstance(value, list):
-        return CommentedSeq(_yaml_value(v) for v in value)
-    return value
-
-
 def _same(old: Any, new: Any) -> bool:
     if isinstance(old, str) and isinstance(new, str):
         return old.strip() == new.strip()
     return old == new
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, str):
-        return str(value)
-    return value
 
 
 def _assign(doc: CommentedMap, path: str, value: Any, changed: list[tuple[str, Any, Any]],
@@ -261,8 +226,8 @@ def _assign(doc: CommentedMap, path: str, value: Any, changed: list[tuple[str, A
     old = target.get(parts[-1])
     if old is not None and _same(old, value):
         return
-    target[parts[-1]] = _yaml_value(value)
-    changed.append((shown or path, _plain(old), value))
+    target[parts[-1]] = yaml_value(value)
+    changed.append((shown or path, plain(old), value))
 
 
 def _flatten(data: dict, prefix: str = "") -> list[tuple[str, Any]]:
@@ -318,12 +283,12 @@ def merge(doc: CommentedMap, draft: Draft, product_fields: bool = True
 
 
 def _merge_shops(doc: CommentedMap, draft: Draft, changed: list, cells: dict) -> None:
-    old_shops = [_plain(s) for s in doc.get("where_to_buy") or []]
+    old_shops = [plain(s) for s in doc.get("where_to_buy") or []]
     kept = [s for s in old_shops if s.get("kind") not in draft.shop_kinds]
     given = draft.data.get("where_to_buy", [])
     new_shops = kept + given
     if new_shops != old_shops:
-        doc["where_to_buy"] = _yaml_value(new_shops)
+        doc["where_to_buy"] = yaml_value(new_shops)
         changed.append(("where_to_buy", old_shops, new_shops))
     for i in range(len(given)):
         if (where := draft.cells.get(f"where_to_buy[{i}]")):
@@ -362,31 +327,9 @@ def _ordered(doc: CommentedMap) -> CommentedMap:
     return out
 
 
-def _dump(doc: CommentedMap, header: str = "") -> str:
-    stream = io.StringIO()
-    _yaml().dump(doc, stream)
-    return header + stream.getvalue()
-
-
-class _RecordDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
-    """PyYAML's emitter (C when available) for a new record: it has no comments or layout to
-    keep, and ruamel's round-trip emitter costs ten times as much (a 3,000-row annex)."""
-
-
-def _literal_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
-    # Digits with a leading zero (a phone number) are quoted: a YAML 1.2 reader would see a number.
-    style = "|" if "\n" in text else "'" if re.fullmatch(r"0[0-9]+", text) else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
-
-
-_RecordDumper.add_representer(str, _literal_text)
-
-
 def _dump_new(doc: CommentedMap) -> str:
     """A new record, as ruamel would lay it out (same key order, block style, 100 columns)."""
-    text = yaml.dump(_plain(doc), Dumper=_RecordDumper, allow_unicode=True, sort_keys=False,
-                     width=100, default_flow_style=False)
-    return SCHEMA_COMMENT + text
+    return SCHEMA_COMMENT + dump_plain(doc)
 
 
 # --- planning, checking, writing ------------------------------------------------------------
@@ -521,7 +464,7 @@ def _change_for(draft: Draft, config: SiteConfig, update: bool, problems: list[S
         change.missing = _missing(doc)
         return change, cells
     try:
-        doc = _yaml().load(target.read_text(encoding="utf-8")) or CommentedMap()
+        doc = round_trip().load(target.read_text(encoding="utf-8")) or CommentedMap()
     except Exception as exc:  # noqa: BLE001 - any unreadable record is reported alike
         problems.append(SheetProblem.of(draft.rows[0], None, "", "record_unreadable",
                                         target=target, exc=exc))
@@ -539,7 +482,7 @@ def _change_for(draft: Draft, config: SiteConfig, update: bool, problems: list[S
     change.missing = _missing(doc)
     if change.fields:
         change.action = "update" if update else "add"
-        change.text = _dump(doc)
+        change.text = dump_round_trip(doc)
     else:
         change.action = "exists" if change.held_back else "same"
     return change, cells
@@ -588,17 +531,10 @@ def _check(changes: list[Change], cell_maps: dict[str, dict[str, tuple[At, int]]
     if not staged:
         return []
     problems: list[SheetProblem] = []
-    with tempfile.TemporaryDirectory(prefix="ocop-import-") as scratch:
-        folder = Path(scratch) / "products"
-        folder.mkdir()
-        for change in staged:
-            home = folder / change.id
-            if change.action != "new":  # photos and documents the record names come along
-                shutil.copytree(change.path.parent, home, symlinks=True)
-            home.mkdir(exist_ok=True)
-            (home / RECORD_NAME).write_text(change.text, encoding="utf-8")
-        catalog, found = load_catalog(replace(config, products_dir=folder, cache_dir=None),
-                                      traceability_notes=False)
+    # Photos and documents an existing record names come along.
+    records = [StagedRecord(c.id, c.text, c.path.parent if c.action != "new" else None)
+               for c in staged]
+    with staged_catalog(config, records) as (catalog, found):
         by_id = {c.id: c for c in staged}
         for problem in found.items:
             staged_change = by_id.get(problem.path.parent.name)
@@ -660,11 +596,7 @@ def apply_import(plan: ImportPlan, skip_invalid: bool = False) -> list[Change]:
     for change in plan.changes:
         if change.action not in ("new", "update", "add"):
             continue
-        change.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=change.path.parent, prefix=".import-")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(change.text)
-        os.replace(temporary, change.path)
+        write_file(change.path, change.text.encode("utf-8"))
         written.append(change)
     return written
 

@@ -169,11 +169,11 @@ class _Where:
         parts = []
         for sheet, numbers in by_sheet.items():
             sheet_name = f"«{self.names[sheet]}» " if len(self.names) > 1 else ""
-            parts.append(f"{sheet_name}{word} {_runs(numbers)}")
+            parts.append(f"{sheet_name}{word} {row_runs(numbers)}")
         return ", ".join(parts)
 
 
-def _runs(numbers: list[int]) -> str:
+def row_runs(numbers: list[int]) -> str:
     """[9, 10, 11, 17] -> '9-11, 17'."""
     runs: list[list[int]] = []
     for n in numbers:
@@ -187,7 +187,7 @@ def _runs(numbers: list[int]) -> str:
 def _sheet_entry(index: int, sheet: SheetPlan, plan: ImportPlan, lang: str, where: _Where,
                  problems: list[SheetProblem]) -> Entry:
     table, layout, facts = sheet.table, sheet.layout, sheet.facts
-    header = _runs(list(layout.header_rows))
+    header = row_runs(list(layout.header_rows))
     used = ", ".join(
         f"{column_letter(i)} {' '.join(layout.headers[i].split())}"
         + ("" if header_key(layout.headers[i]) == header_key(c.header(lang))

@@ -13,8 +13,10 @@ import pytest
 from conftest import CHROMIUM, REPO, write_mkdocs_config
 from PIL import Image
 
-sys.path.insert(0, str(REPO / "tests" / "sheets"))
+sys.path[:0] = [str(REPO / "tests" / "sheets"), str(REPO / "tests" / "media_import")]
+import lot_logs  # noqa: E402
 from annexes import write_xlsx  # noqa: E402
+from phone_photos import write_annex_photos  # noqa: E402
 
 from site_builder.actions.__main__ import main as actions  # noqa: E402
 
@@ -37,13 +39,16 @@ def test_the_summary_reads_in_a_browser(tmp_path, monkeypatch, browser):
     products = tmp_path / "products"
     products.mkdir()
     config = write_mkdocs_config(tmp_path, products)
-    (tmp_path / "imports").mkdir()
+    (tmp_path / "imports").mkdir()  # an annex, a lot log and phone photos, uploaded together
     write_xlsx(tmp_path / "imports" / "phu-luc-qd-1234.xlsx")
+    lot_logs.write_xlsx(tmp_path / "imports" / "so-theo-doi-lo.xlsx")
+    write_annex_photos(tmp_path / "imports")
     summary = tmp_path / "summary.md"
     monkeypatch.chdir(tmp_path)
     base = ["-f", str(config), "--summary", str(summary), "--output", str(tmp_path / "out")]
     assert actions([*base, "uploads", "--todo-dir", str(tmp_path / "todo")]) == 0
-    assert actions([*base, "check"]) == 0
+    refused = dict(line.split("=") for line in (tmp_path / "out").read_text().splitlines())
+    assert actions([*base, "check", "--uploads-refused", refused["refused"]]) == 0
     html = PAGE.format(body=markdown.markdown(summary.read_text(encoding="utf-8"),
                                               extensions=["fenced_code"]))
     page_file = tmp_path / "summary.html"
@@ -52,9 +57,12 @@ def test_the_summary_reads_in_a_browser(tmp_path, monkeypatch, browser):
     page.goto(page_file.as_uri())
     headings = page.locator("h2, h3").all_inner_texts()
     assert headings == ["Nhập dữ liệu tải lên", "imports/phu-luc-qd-1234.xlsx",
+                        "imports/so-theo-doi-lo.xlsx", "imports/: ảnh và tài liệu (6 tệp)",
                         "Kiểm tra hồ sơ (ocop check)"]
-    assert page.get_by_text("✔ Không có lỗi: trang web sẽ được đăng lại.").is_visible()
+    assert page.get_by_text("✔ Hồ sơ không có lỗi, nhưng 2 tệp tải lên chưa nhập được").is_visible()
     assert "Chạy thử, không ghi gì: 8 hồ sơ mới" in page.locator("pre").first.inner_text()
+    left = page.locator("h4", has_text="Tệp chưa nhập").locator("xpath=following-sibling::pre[1]")
+    assert left.inner_text().count(": lỗi: ") == 2 and left.is_visible()
     if SHOTS:
         path = Path(SHOTS) / "import-summary.png"
         page.screenshot(path=str(path), full_page=True)

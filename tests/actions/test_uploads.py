@@ -15,12 +15,22 @@ from conftest import REPO, write_mkdocs_config
 from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
 
-sys.path.insert(0, str(REPO / "tests" / "sheets"))
+sys.path[:0] = [str(REPO / "tests" / "sheets"), str(REPO / "tests" / "media_import")]
+import lot_logs  # noqa: E402
 from annexes import EXPECTED_IDS, write_xlsx  # noqa: E402
+from phone_photos import (  # noqa: E402
+    ANNEX_EXPECTED,
+    ANNEX_REFUSED,
+    jpeg_bytes,
+    picture,
+    report_pdf,
+    write_annex_photos,
+)
 
 from site_builder.actions.__main__ import main as actions  # noqa: E402
 from site_builder.actions.summary import LIMIT, Summary, fence  # noqa: E402
-from site_builder.actions.uploads import import_upload, pending  # noqa: E402
+from site_builder.actions.uploads import waiting  # noqa: E402
+from site_builder.cli import main as ocop  # noqa: E402
 
 
 @pytest.fixture
@@ -61,9 +71,11 @@ def test_only_new_uploads_wait(repo):
     (imports / ".gitkeep").touch()
     (imports / "done" / "cu.xlsx").touch()
     (imports / "anh-lo-moi").mkdir()
+    (imports / "anh-lo-moi" / "IMG_0042.jpg").touch()
     (imports / "phu-luc.xlsx").touch()
-    assert [p.name for p in pending(imports)] == ["anh-lo-moi", "phu-luc.xlsx"]
-    assert pending(repo["root"] / "khong-co") == []
+    assert [p.relative_to(imports).as_posix() for p in waiting(imports)] == [
+        "phu-luc.xlsx", "anh-lo-moi/IMG_0042.jpg"]
+    assert waiting(repo["root"] / "khong-co") == []
 
 
 def test_an_uploaded_annex_is_reviewed_imported_and_moved(repo, tmp_path, monkeypatch):
@@ -103,15 +115,118 @@ def test_an_uploaded_annex_is_reviewed_imported_and_moved(repo, tmp_path, monkey
                                                                 "phu-luc-1234.xlsx"]
 
 
-def test_a_folder_the_importer_cannot_read_yet_is_reported_and_kept(repo, tmp_path, monkeypatch):
+def _tree(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def _record(repo: dict, product_id: str) -> dict:
+    path = repo["products"] / product_id / "product.yml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def test_one_upload_of_an_annex_a_lot_log_its_report_and_phone_photos(repo, tmp_path,
+                                                                      monkeypatch):
+    """Dropped together into imports/ (the issue's case): the annex first, then the lot log
+    with the report it names from beside it, then the photos; each file imported once, moved
+    to imports/done/<day>/; the two bad photos stay, one message each in the summary."""
     monkeypatch.chdir(repo["root"])
-    folder = repo["imports"] / "anh-lo-NS2611"
+    imports = repo["imports"]
+    write_xlsx(imports / "phu-luc-qd-1234.xlsx")
+    lot_logs.write_xlsx(imports / "so-theo-doi-lo.xlsx")  # and its report beside it
+    write_annex_photos(imports)
+    assert _run(repo, "uploads", "--todo-dir", str(tmp_path / "todo")) == 0
+
+    for product_id, count in lot_logs.PRODUCT_IDS.items():
+        data = _record(repo, product_id)
+        assert len(data["batches"]) == count and len(data["photos"]) == 1, product_id
+    honey = _record(repo, "mat-ong-hoa-nhan-my-son")["batches"][0]
+    assert honey["documents"] == [{"title": "Phiếu kiểm nghiệm",  # the log's, taken once
+                                   "file": "lo-MO2506/phieu-kiem-nghiem-mo2506.pdf"}]
+    assert _tree(repo["products"] / "mat-ong-hoa-nhan-my-son" / "lo-MO2506") == [
+        "phieu-kiem-nghiem-mo2506.pdf"]
+    report = next(b for b in _record(repo, "nho-say-deo-nhon-son")["batches"]
+                  if b["lot"] == "NS-2604")["documents"]
+    assert [d["file"].split("/")[0] for d in report] == ["lo-NS-2604"]
+
+    day = next((imports / "done").iterdir()).name
+    assert date.fromisoformat(day)
+    assert _tree(imports) == sorted(["README.md", *ANNEX_REFUSED, *(
+        f"done/{day}/{name}" for name in ["phu-luc-qd-1234.xlsx", "so-theo-doi-lo.xlsx",
+                                          lot_logs.REPORT, *ANNEX_EXPECTED])])
+    assert _outputs(repo) == {"uploads": "9", "imported": "7", "refused": "2"}
+
+    summary = repo["summary"].read_text(encoding="utf-8")
+    order = [summary.index(f"### `imports/{name}`") for name in ("phu-luc-qd-1234.xlsx",
+                                                                  "so-theo-doi-lo.xlsx")]
+    assert order == sorted(order) and order[-1] < summary.index("### `imports/`: ảnh và tài liệu")
+    assert f"lấy từ bên cạnh bảng và chuyển cùng bảng: `{lot_logs.REPORT}`." in summary
+    assert f"✔ Đã nhập 4 tệp (hoặc đã có sẵn trong hồ sơ); chuyển vào imports/done/{day}/." \
+        in summary
+    left = summary.split("#### Tệp chưa nhập")[1].split("####")[0]
+    assert [line.split(": lỗi: ")[0] for line in left.splitlines() if ": lỗi: " in line] == [
+        f"imports/{name}" for name in sorted(ANNEX_REFUSED)]  # one clear message each
+    assert "ảnh bị cắt cụt" in left and "tên do điện thoại hoặc ứng dụng đặt" in left
+    # The records are sound, but the site waits for the two files: the check step says so.
+    assert _run(repo, "check", "--uploads-refused", _outputs(repo)["refused"]) == 0
+    assert "✔ Hồ sơ không có lỗi, nhưng 2 tệp tải lên chưa nhập được (xem ở trên): trang web " \
+        "chưa được đăng lại." in repo["summary"].read_text(encoding="utf-8")
+
+    # The office renames the phone's file and drops the cut copy: the next run imports the
+    # rest, and nothing of the first upload is imported again.
+    (imports / "IMG_20261104_083010.jpg").rename(imports / "Bưởi da xanh Lâm Sơn 2.jpg")
+    (imports / "mat-ong-hoa-nhan-my-son (1).jpg").unlink()
+    before = {p: p.read_bytes() for p in repo["products"].rglob("*.yml")}
+    assert _run(repo, "uploads", "--todo-dir", str(tmp_path / "todo")) == 0
+    assert _outputs(repo).items() >= {"uploads": "1", "imported": "1", "refused": "0"}.items()
+    assert len(_record(repo, "buoi-da-xanh-lam-son")["photos"]) == 2
+    changed = [p.parent.name for p, text in before.items() if p.read_bytes() != text]
+    assert changed == ["buoi-da-xanh-lam-son"]
+    assert _tree(imports) == ["README.md", *sorted(
+        f"done/{day}/{name}" for name in ["phu-luc-qd-1234.xlsx", "so-theo-doi-lo.xlsx",
+                                          lot_logs.REPORT, "Bưởi da xanh Lâm Sơn 2.jpg",
+                                          *ANNEX_EXPECTED])]
+    assert _run(repo, "check") == 0 and _outputs(repo)["clean"] == "true"
+
+
+def test_a_folder_holding_a_lot_log_its_report_and_photos(repo, tmp_path, monkeypatch):
+    """A producer's folder uploaded whole: the log inside is imported as a lot log (with the
+    report it names beside it), not refused by the folder import; the photos after it."""
+    monkeypatch.chdir(repo["root"])
+    assert ocop(["-f", str(repo["config"]), "import", str(write_xlsx(tmp_path / "phu-luc.xlsx"))
+                 ]) == 0  # the annex, imported before
+    folder = repo["imports"] / "nho-say-thang-4"
     folder.mkdir()
-    (folder / "anh-1.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really")
-    outcome = import_upload(folder, repo["config"], tmp_path / "todo", date(2026, 12, 6))
-    assert outcome.status in ("refused", "failed", "imported")
-    if outcome.status != "imported":  # until `ocop import FOLDER` reads folders of photos
-        assert folder.is_dir() and outcome.code != 0 and outcome.review
+    lot_logs.write_xlsx(folder / "so-lo.xlsx")
+    (folder / "nho-say-deo-nhon-son.jpg").write_bytes(jpeg_bytes(picture(900, 600, 1)))
+    (folder / "KQ NS-2604.pdf").write_bytes(report_pdf("NS-2604"))
+    (folder / ".DS_Store").write_bytes(bytes(64))
+    assert _run(repo, "uploads", "--todo-dir", str(tmp_path / "todo")) == 0
+    assert _outputs(repo) == {"uploads": "4", "imported": "4", "refused": "0"}
+    assert len(_record(repo, "nho-say-deo-nhon-son")["batches"]) == 4
+    assert len(_record(repo, "nho-say-deo-nhon-son")["photos"]) == 1
+    day = next((repo["imports"] / "done").iterdir()).name
+    assert _tree(repo["imports"]) == ["README.md", *sorted(
+        f"done/{day}/nho-say-thang-4/{name}" for name in [
+            "so-lo.xlsx", lot_logs.REPORT, "nho-say-deo-nhon-son.jpg", "KQ NS-2604.pdf",
+            ".DS_Store"])]
+    assert not folder.exists()
+    summary = repo["summary"].read_text(encoding="utf-8")
+    assert "### `imports/nho-say-thang-4/so-lo.xlsx`" in summary
+    assert "bảng tính danh sách sản phẩm, không phải ảnh" not in summary
+
+
+def test_a_lot_log_with_errors_keeps_its_documents_beside_it(repo, tmp_path, monkeypatch):
+    """A log that cannot be imported yet (its products are not in the catalog) stays with the
+    report it names; the report is not handed to the folder import meanwhile."""
+    monkeypatch.chdir(repo["root"])
+    lot_logs.write_xlsx(repo["imports"] / "so-theo-doi-lo.xlsx")
+    assert _run(repo, "uploads", "--todo-dir", str(tmp_path / "todo")) == 0
+    assert _outputs(repo) == {"uploads": "2", "imported": "0", "refused": "1"}
+    assert _tree(repo["imports"]) == ["Phieu kiem nghiem MO2506.pdf", "README.md",
+                                      "so-theo-doi-lo.xlsx"]
+    summary = repo["summary"].read_text(encoding="utf-8")
+    assert f"vẫn nằm cạnh bảng, chờ bảng được nhập: `{lot_logs.REPORT}`." in summary
+    assert "### `imports/`" not in summary  # nothing for the folder import
 
 
 def test_the_check_step_annotates_and_says_whether_to_publish(repo, monkeypatch, capfd):

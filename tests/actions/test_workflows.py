@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -71,11 +72,39 @@ def test_each_right_is_on_the_job_that_uses_it():
     assert "needs.import.outputs.clean == 'true'" in jobs["publish"]["if"]
 
 
+def _runs_on_push(triggers: dict, changed: list[str]) -> bool:
+    """Whether a push to main changing ``changed`` starts a workflow, as GitHub filters paths
+    ("**" any characters, "*" any but "/"; with paths-ignore the workflow runs unless every path
+    changed matches)."""
+    def pattern(glob: str) -> re.Pattern[str]:
+        parts = re.split(r"(\*\*|\*)", glob)
+        return re.compile("".join({"**": ".*", "*": "[^/]*"}.get(p, re.escape(p)) for p in parts))
+
+    push = triggers["push"]
+    if "main" not in push.get("branches", ["main"]):
+        return False
+    ignored = [pattern(g) for g in push.get("paths-ignore", [])]
+    return not ignored or any(not any(p.fullmatch(path) for p in ignored) for path in changed)
+
+
+def test_an_uploads_own_push_publishes_nothing_a_records_change_does():
+    publish = yaml.safe_load((REPO / ".github" / "workflows" / "publish.yml").read_text())[True]
+    # The upload's push: the import workflow starts Publish itself when everything imported.
+    assert not _runs_on_push(publish, ["imports/phu-luc-1234.xlsx", "imports/anh/IMG_0042.jpg"])
+    assert "workflow_dispatch" in publish
+    assert "gh workflow run publish.yml" in _import_workflow()["jobs"]["publish"]["steps"][0]["run"]
+    # A record changed (by hand, by the form editor), with or without an upload beside it.
+    assert _runs_on_push(publish, ["products/mat-ong-tan-binh/product.yml"])
+    assert _runs_on_push(publish, ["imports/anh.jpg", "products/mat-ong-tan-binh/anh-1.jpg"])
+    assert _runs_on_push(publish, ["mkdocs.yml"]) and "schedule" in publish
+
+
 def test_the_workflow_calls_the_python_steps_as_they_are():
     calls = []
     for step in _import_workflow()["jobs"]["import"]["steps"]:
         for line in str(step.get("run", "")).splitlines():
             if "python -m site_builder.actions" in line:
+                line = re.sub(r"\$\{\w+:-(\w+)\}", r"\1", line)  # a variable: its default
                 words = shlex.split(line.replace('"$@"', "--update"))
                 calls.append(words[words.index("site_builder.actions") + 1:])
     assert [c[0] for c in calls] == ["uploads", "check"]

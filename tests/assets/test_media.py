@@ -12,7 +12,7 @@ import pytest
 from conftest import AS_OF, REPO, record, write_mkdocs_config, write_record
 from PIL import Image, ImageChops, ImageOps, ImageStat
 
-import site_builder.mkdocs.build as build
+import site_builder.records.validate as validate
 from site_builder.assets.media import PhotoUnreadable, photo_files, web_photo
 from site_builder.cli import main
 from site_builder.domain.model import Photo, Text
@@ -131,14 +131,14 @@ def test_a_photo_cut_short_after_the_check_stops_the_build_with_its_name(tmp_pat
     products = tmp_path / "products"
     photo = write_record(products, record()).parent / "anh-1.jpg"
     config = write_mkdocs_config(tmp_path, products)
-    checked = build.load_catalog
+    checked = validate.load_catalog
 
     def check_then_cut(*args, **kwargs):  # the copy is interrupted while the build runs
         result = checked(*args, **kwargs)
         cut_short(photo)
         return result
 
-    monkeypatch.setattr(build, "load_catalog", check_then_cut)
+    monkeypatch.setattr(validate, "load_catalog", check_then_cut)
     assert main(["-f", str(config), "build", "--as-of", AS_OF.isoformat()]) == 1
     err = capsys.readouterr().err
     assert f"ảnh '{photo}' không giải mã được" in err and "Build stopped" in err

@@ -129,3 +129,45 @@ def test_a_name_of_one_very_long_word_stays_inside_the_picture():
     # The green background only (JPEG may shift a colour by a few levels), no white letters.
     assert all(abs(r - 27) + abs(g - 94) + abs(b - 32) < 30
                for r, g, b in right_edge.get_flattened_data())
+
+
+def test_a_small_photo_gets_the_small_card_and_pages_say_its_size(tmp_path):
+    """A 400×300 photo on the 1200×630 card would be blown up more than twice: it gets the
+    600×315 card (the least Facebook and Zalo still show as a large picture), which the
+    product page's og:image:width and height state; the photo is not resampled beyond
+    repeating a few of its pixels."""
+    from conftest import record, write_mkdocs_config, write_record
+
+    from site_builder.mkdocs.build import build_site
+
+    products = tmp_path / "products"
+    folder = write_record(products, record()).parent
+    photo = Image.new("RGB", (400, 300), (200, 120, 40))
+    photo.paste((20, 60, 180), (150, 0, 250, 300))  # a blue stripe down the middle
+    photo.save(folder / "anh-1.jpg", quality=92)
+    site = build_site(write_mkdocs_config(tmp_path, products), as_of=AS_OF).site_dir
+    product_id = record()["id"]
+    card = _image((site / "san-pham" / product_id / "chia-se.jpg").read_bytes())
+    assert card.size == share_image.SMALL == (600, 315)
+    # The square photo fills the left 315 pixels: the stripe stays in the middle of it.
+    r, g, b = card.getpixel((157, 150))
+    assert b > 150 and r < 80
+    page = (site / "san-pham" / product_id / "index.html").read_text(encoding="utf-8")
+    assert '<meta property="og:image:width" content="600">' in page
+    assert '<meta property="og:image:height" content="315">' in page
+
+
+def test_a_photo_is_decoded_once_for_all_its_pictures(views, monkeypatch):
+    from site_builder.assets import media
+    from site_builder.assets.media import DecodedPhoto, photo_files
+
+    opened = []
+    real = media._open_rgb
+    monkeypatch.setattr(media, "_open_rgb", lambda *args: opened.append(1) or real(*args))
+    both = views["tra-hibiscus-tan-son"]
+    photo = both[0].product.photos[0]
+    decoded = DecodedPhoto.of(photo, media.SQUARE)
+    photo_files(photo, None, decoded)
+    files = share_files(both, None, decoded=decoded)
+    assert len(opened) == 1
+    assert _image(files[Urls.share_image(both[0].product)]).size == (1200, 630)

@@ -297,6 +297,14 @@ def test_the_merger_table_comes_from_the_dataset():
     assert not places.names_a_province("Khu phố 2, phường Đô Vinh, thành phố Phan Rang - Tháp Chàm")
 
 
+def test_a_commune_named_like_an_old_province_is_not_that_province():
+    # Sơn La has a commune called Bình Thuận; Lâm Đồng took in the province of that name.
+    assert places.old_provinces_mentioned("Thôn 12, Xã Bình Thuận, Sơn La") == []
+    assert places.old_provinces_mentioned("Bản Nà, phường Hà Giang 1, Tuyên Quang") == []
+    assert places.old_provinces_mentioned("Thôn 2, xã Bình Thuận, tỉnh Bình Thuận") == ["Bình Thuận"]
+    assert places.old_provinces_mentioned("Thôn Bình Thuận, Hàm Tân, Bình Thuận") == ["Bình Thuận"]
+
+
 def test_data_version_names_both_datasets():
     version = places.data_version()
     assert "vietnam-provinces 20" in version and "vietnamadminunits 1.0.4" in version

@@ -98,11 +98,16 @@ def test_a_status_is_stated_as_of_the_day_it_began():
     assert unchanged_since(upgraded, date(2026, 11, 22), RULES) == date(2025, 12, 15)
 
 
-def test_a_batch_past_its_use_by_date_changes_the_day_a_status_is_stated_from():
+def test_a_batch_past_its_use_by_date_changes_the_day_its_page_states_the_status_from():
+    """Only the batch's own page says whether it is past its use-by date: the product's
+    pages (and its other batches' pages) keep the day their status began."""
     batch = Batch(lot="NS2501", produced=date(2025, 1, 5), expires=date(2025, 7, 5))
-    product = product_with(cert(date(2024, 10, 10)), batches=(batch,))
-    assert unchanged_since(product, date(2025, 7, 5), RULES) == date(2024, 10, 10)
-    assert unchanged_since(product, date(2025, 9, 1), RULES) == date(2025, 7, 6)
+    other = Batch(lot="NS2502", produced=date(2025, 2, 5), expires=date(2026, 2, 5))
+    product = product_with(cert(date(2024, 10, 10)), batches=(batch, other))
+    assert unchanged_since(product, date(2025, 7, 5), RULES, batch) == date(2024, 10, 10)
+    assert unchanged_since(product, date(2025, 9, 1), RULES, batch) == date(2025, 7, 6)
+    assert unchanged_since(product, date(2025, 9, 1), RULES, other) == date(2024, 10, 10)
+    assert unchanged_since(product, date(2025, 9, 1), RULES) == date(2024, 10, 10)
 
 
 def test_withdrawn_product_shows_no_stars():

@@ -19,7 +19,9 @@ What is in it, and what ``ocop import`` must make of each (ids of the sample und
 Every picture has a red top half and a blue bottom half as it should be seen, so a test can
 tell it is upright; the MPO's second picture is green.
 
-    python tests/media_import/phone_photos.py FOLDER     writes the folder
+    python tests/media_import/phone_photos.py FOLDER          writes the folder
+    python tests/media_import/phone_photos.py --annex FOLDER  the same kinds of file for the
+        sample annex and its lot log (``write_annex_photos``)
 """
 
 from __future__ import annotations
@@ -50,6 +52,16 @@ EXPECTED = {
 REFUSED = {"buoi-tan-trieu (1).jpg": "picture_truncated",
            "IMG_20261104_083010.jpg": "camera_name",
            "Mật ong.jpg": "ask_products"}
+# The same kinds of file for the sample annex's products (tests/sheets/annexes.py) and the lots
+# of its lot log (tests/sheets/lot_logs.py), as a producer sends them with the log.
+ANNEX_EXPECTED = {
+    "Mật ong hoa nhãn Mỹ Sơn.heic": ("mat-ong-hoa-nhan-my-son", None),  # an iPhone's HEIC
+    "nho-say-deo-nhon-son (2).jpg": ("nho-say-deo-nhon-son", None),  # an Android MPO
+    "Bưởi da xanh Lâm Sơn/IMG_20261103_101522.jpg": ("buoi-da-xanh-lam-son", None),  # sideways
+    "KQ NS-2604.pdf": ("nho-say-deo-nhon-son", "NS-2604"),  # a test report named by lot
+}
+ANNEX_REFUSED = {"mat-ong-hoa-nhan-my-son (1).jpg": "picture_truncated",
+                 "IMG_20261104_083010.jpg": "camera_name"}
 HEIC_FAST = {"preset": "ultrafast"}  # x265's fastest: a test's HEIC in a tenth of the time
 GPS = {1: "N", 2: (11.0, 48.0, 12.5), 3: "E", 4: (106.0, 50.0, 3.2)}  # a house in Tây Ninh
 
@@ -148,7 +160,30 @@ def write_folder(folder: Path) -> Path:
     return folder
 
 
+def write_annex_photos(folder: Path) -> Path:
+    """Photos and a report for the sample annex and its lot log (ANNEX_EXPECTED, ANNEX_REFUSED),
+    written into ``folder`` (made if need be); returns it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    picture(1600, 1200, seed=11).save(folder / "Mật ong hoa nhãn Mỹ Sơn.heic", quality=80,
+                                      exif=phone_exif().tobytes(), enc_params=HEIC_FAST)
+    picture(1024, 768, seed=12).save(folder / "nho-say-deo-nhon-son (2).jpg", format="MPO",
+                                     save_all=True, append_images=[
+                                         picture(1024, 768, 13, SECOND, SECOND)], quality=90)
+    sideways = folder / "Bưởi da xanh Lâm Sơn"
+    sideways.mkdir(exist_ok=True)
+    (sideways / "IMG_20261103_101522.jpg").write_bytes(jpeg_bytes(
+        picture(1200, 900, seed=14).transpose(Image.Transpose.ROTATE_90), phone_exif(6)))
+    (folder / "KQ NS-2604.pdf").write_bytes(report_pdf("NS-2604"))
+    whole = jpeg_bytes(picture(1024, 768, seed=15))
+    (folder / "mat-ong-hoa-nhan-my-son (1).jpg").write_bytes(whole[: len(whole) * 6 // 10])
+    (folder / "IMG_20261104_083010.jpg").write_bytes(jpeg_bytes(picture(1024, 768, seed=16)))
+    return folder
+
+
 if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--annex":
+        print(write_annex_photos(Path(sys.argv[2])))
+        sys.exit()
     if len(sys.argv) != 2:
         sys.exit(__doc__)
     print(write_folder(Path(sys.argv[1])))

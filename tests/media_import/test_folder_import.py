@@ -22,7 +22,7 @@ from conftest import (
 from phone_photos import EXPECTED, REFUSED, jpeg_bytes, picture, upright, write_folder
 from PIL import Image
 
-from site_builder.actions.uploads import import_upload
+from site_builder.actions.uploads import run_uploads
 from site_builder.cli import main
 from site_builder.config import SiteConfig
 from site_builder.media_import.plan import apply_folder, plan_folder, staging_area
@@ -259,23 +259,24 @@ def test_a_catalog_without_its_records_folder_is_named(tmp_path, phone_folder, c
 
 
 def test_an_uploaded_folder_of_photos_goes_through_the_import_workflow(catalog, tmp_path):
-    """The workflow (actions/uploads.py) runs 'ocop import' on what was uploaded into imports/
-    with --todo (and --update when asked): a folder is imported and moved to imports/done/; a
-    folder with a bad file writes nothing and stays for the office to correct."""
+    """The workflow (actions/uploads.py) imports what was uploaded into imports/ through the
+    folder import: every good file is imported and moved to imports/done/, keeping its folder;
+    a bad file stays, with its message, for the office to correct."""
     products, config = catalog
     imports = config.parent / "imports"
     good, bad = imports / "anh-lo-moi", imports / "anh-co-loi"
     good.mkdir(parents=True)
     (good / "Bưởi Tân Triều (2).jpg").write_bytes(jpeg_bytes(picture(800, 600, 1)))
     (good / "tra-kho-qua-nui-cam.jpg").write_bytes(jpeg_bytes(picture(800, 600, 2)))
-    shutil.copytree(good, bad)
+    bad.mkdir()
     (bad / "IMG_0001.jpg").write_bytes(jpeg_bytes(picture(800, 600, 3)))
-    before = tree(products)
-    refused = import_upload(bad, config, tmp_path / "todo", AS_OF, update=True)
-    assert refused.status == "refused" and "IMG_0001.jpg: lỗi: tên do điện thoại" in refused.review
-    assert bad.is_dir() and tree(products) == before
-    done = import_upload(good, config, tmp_path / "todo", AS_OF, update=True)
-    assert done.status == "imported", done.review + done.result
-    assert done.moved == imports / "done" / AS_OF.isoformat() / "anh-lo-moi" and not good.exists()
+    run = run_uploads(imports, config, tmp_path / "todo", AS_OF, config.parent, update=True)
+    assert run.folder is not None and not run.sheets
+    assert [line.split(": ")[0] for line in run.folder.failed] == ["imports/anh-co-loi/IMG_0001.jpg"]
+    assert "tên do điện thoại" in run.folder.failed[0]
+    assert (bad / "IMG_0001.jpg").is_file() and not good.exists()
+    done = imports / "done" / AS_OF.isoformat() / "anh-lo-moi"
+    assert sorted(p.name for p in done.iterdir()) == ["Bưởi Tân Triều (2).jpg",
+                                                     "tra-kho-qua-nui-cam.jpg"]
     assert len(_record(products, "buoi-tan-trieu")["photos"]) == 2
     assert len(_record(products, "tra-kho-qua-nui-cam")["photos"]) == 2

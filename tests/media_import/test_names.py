@@ -92,22 +92,44 @@ def test_the_start_of_two_products_names_is_a_question_never_a_guess(index):
     assert placed.product_id is None and placed.problem == "ask_products"
     assert "mat-ong-phu-ly" in str(placed.values["candidates"])
     assert "mat-ong-tan-binh" in str(placed.values["candidates"])
-    assert _where(index, "Mật.jpg")[2] == "unmatched"  # one word names nothing
+    placed = index.place(_file("Mật.jpg"))  # one word names nothing; the names holding it
+    assert placed.product_id is None and placed.problem == "unmatched_close"
+    assert "mat-ong-phu-ly" in str(placed.values["close"])
 
 
 @pytest.mark.parametrize("name", [
     "IMG_20261103_101522.jpg", "IMG20261103101522.jpg", "DSC0001.JPG", "DSC_0001.JPG",
-    "P1010001.JPG", "PXL_20261103_101522123.jpg", "photo.jpg", "image (3).png", "Ảnh.jpg",
+    "P1010001.JPG", "PXL_20261103_101522123.jpg", "photo.jpg", "image (3).png", "SAM_0001.JPG",
     "z5123456789012_4f3b2a1c0d9e8f7a6b5c4d3e2f1a0b9c.jpg", "received_1234567890123456.jpeg",
     "FB_IMG_1699999999999.jpg", "WhatsApp Image 2026-11-03 at 10.15.22.jpeg",
     "Screenshot_2026-11-03-10-15-22-123_com.zing.zalo.jpg", "Ảnh chụp màn hình 2026-11-03.png",
-    "20261103_101522.heic",
+    "20261103_101522.heic", "Ảnh chụp Màn hình 2026-11-03 lúc 10.15.22.png",
+    "Bản sao của IMG_0042.jpg", "sam1103.jpg",
 ])
 def test_names_phones_and_apps_make_up_name_nothing(index, name):
     assert is_camera_name(name.rsplit(".", 1)[0])
     placed = index.place(_file(name))
     assert placed.problem == "camera_name" and placed.product_id is None
     assert placed.values["example"]  # the message shows how to name it
+
+
+@pytest.mark.parametrize("name", [
+    "Sâm 2.jpg", "Mận 3.jpg", "Sữa.jpg", "Bàn 1.png", "Mới 2.jpg", "Ảnh.jpg", "Cơm 2.jpg",
+    "Sua chua moi.jpg", "Man Tam Hoa (2).jpg",
+])
+def test_everyday_words_without_their_marks_are_no_phones_name(index, name):
+    """Vietnamese typed without marks reads like a phone's words ("sam" is SAM_0001's, "man"
+    màn hình's): without a phone's run of digits, it is a product not in the catalog."""
+    assert not is_camera_name(name.rsplit(".", 1)[0])
+    placed = index.place(_file(name))
+    assert placed.product_id is None and placed.problem in ("unmatched", "unmatched_close")
+
+
+def test_a_product_not_in_the_catalog_is_said_so_with_the_closest_names(index):
+    placed = index.place(_file("Sâm 2.jpg"))
+    assert placed.problem == "unmatched_close"
+    assert "ruou-sam-ngoc-cau «Rượu sâm ngọc cầu Ma Nới»" in str(placed.values["close"])
+    assert _where(index, "Mận 3.jpg")[2] == "unmatched"
 
 
 def test_a_folder_named_after_the_product_places_the_photos_in_it(index):

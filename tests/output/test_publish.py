@@ -59,9 +59,10 @@ def test_two_builds_of_the_same_records_are_byte_identical(tmp_path):
     # Only the product's own unit (its pages in both languages): listings, summaries, open data
     # and the search index show no story (record_cache.summary_digest).
     (edit_story, range(1, 2)),
-    # A name is on the product, the 4 listings it is on (catalog, province, sector, stars) in
-    # each language, the English summary pages, the data pages, open data and the search index.
-    (edit_name, range(2, 19)),
+    # A name is on the product, its lots' pages, the 4 listings it is on (catalog, province,
+    # sector, stars) in each language, the summary pages, the traceability pages of its
+    # province, the data pages, open data and the search index.
+    (edit_name, range(2, 30)),
 ])
 def test_an_incremental_build_equals_a_clean_build(tmp_path, edit, rendered):
     config = sample(tmp_path / "a")

@@ -88,23 +88,51 @@ def test_unchanged_stamps_come_from_the_cache(sample, tmp_path):
 
 def test_named_product_and_lot(sample, tmp_path):
     catalog, config = sample
-    result = write_kit(catalog, config, tmp_path, ids=["buoi-tan-trieu"], lot="B2610", sizes=(25,))
+    result = write_kit(catalog, config, tmp_path, ids=["buoi-tan-trieu"], lots=["B2610"], sizes=(25,))
     assert [(job.name, art.asked) for job, art in result.artworks] == [("buoi-tan-trieu-B2610", 25)]
     assert sorted(p.name for p in (tmp_path / "buoi-tan-trieu").iterdir()) == [
         "buoi-tan-trieu-B2610-25mm-a4.pdf", "buoi-tan-trieu-B2610-25mm.png",
         "buoi-tan-trieu-B2610-25mm.svg"]
 
 
+def test_several_lots_of_one_product(sample, tmp_path):
+    catalog, config = sample
+    result = write_kit(catalog, config, tmp_path, ids=["buoi-tan-trieu"], lots=["B2608", "B2610"],
+                       sizes=(25,))
+    assert [job.name for job, _ in result.artworks] == ["buoi-tan-trieu-B2608",
+                                                         "buoi-tan-trieu-B2610"]
+
+
+def test_the_command_line_takes_lots_repeated_or_with_commas(tmp_path):
+    config = write_mkdocs_config(tmp_path, REPO / "products")
+    base = [sys.executable, "-m", "site_builder.cli", "-f", str(config), "stamps", "buoi-tan-trieu",
+            "--size", "30", "--as-of", AS_OF.isoformat(), "--draft"]
+    for n, lots in enumerate((["--lot", "B2610,B2608"], ["--lot", "B2610", "--lot", "B2608"])):
+        out = tmp_path / f"tem-{n}"
+        done = subprocess.run([*base, *lots, "--out", str(out)], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        assert sorted(p.name for p in (out / "buoi-tan-trieu").glob("*.svg")) == [
+            "buoi-tan-trieu-B2608-30mm.svg", "buoi-tan-trieu-B2610-30mm.svg"]
+    # an unknown lot among several: said with the product's lots, before anything is written
+    refused = subprocess.run([*base, "--lot", "B2610,Z1,Z2", "--out", str(tmp_path / "no")],
+                             capture_output=True, text=True)
+    assert refused.returncode == 1 and not (tmp_path / "no").exists()
+    assert "buoi-tan-trieu không có các lô 'Z1', 'Z2' (các lô: B2610, B2608)" in refused.stderr
+    assert "has no lots 'Z1', 'Z2' (its lots: B2610, B2608)" in refused.stderr
+
+
 @pytest.mark.parametrize("ids, lot, sizes, message", [
     (["khong-co"], None, (20,), "không có sản phẩm: khong-co"),
     (["ruou-sam-tien-vua"], None, (20,), "không có chứng nhận OCOP còn hiệu lực (đã thu hồi)"),
     (["buoi-tan-trieu"], "Z1", (20,), "không có lô 'Z1' (các lô: B2610, B2608)"),
+    (["buoi-tan-trieu"], "B2610,Z1", (20,), "không có lô 'Z1' (các lô: B2610, B2608)"),
     (["buoi-tan-trieu"], "B2610", (20, 12), "tem 12 mm quá nhỏ"),
 ])
 def test_refusals_write_nothing(sample, tmp_path, ids, lot, sizes, message):
     catalog, config = sample
     with pytest.raises(KitError, match=message.replace("(", r"\(").replace(")", r"\)")):
-        write_kit(catalog, config, tmp_path / "out", ids=ids, lot=lot, sizes=sizes)
+        write_kit(catalog, config, tmp_path / "out", ids=ids, lots=lot.split(",") if lot else [],
+                  sizes=sizes)
     assert not (tmp_path / "out").exists()
 
 

@@ -11,8 +11,13 @@ chosen by hand.
   every product and batch), asked as a GS1 Digital Link is, with ``?17=<expiry>``;
 - the moved short address of every product that gained a GTIN, with and without its slash;
 - unknown lots of every product, unknown products and GTINs, a malformed escape: the site's
-  404 page with status 404;
-- the build's own files and the hosts' rule files: never served.
+  404 page with status 404; on a server that answers as a GS1 resolver and walks up the tree
+  (``Resolver``), an unknown lot of a GTIN product is its product's page instead;
+- the build's own files and the hosts' rule files: never served; nor the GS1 resolver's
+  description file where the server does not claim to be one.
+
+What a server answers as a GS1 resolver beyond these (linksets, link types, CORS) is asked by
+``resolver.py``.
 """
 
 from __future__ import annotations
@@ -31,11 +36,23 @@ from site_builder.output.hosts import HOSTS, Redirect
 from site_builder.output.writer import MANIFEST, Manifest
 from site_builder.paper.stamp_kit import plan_jobs
 from site_builder.publishing.cache_lives import published
+from site_builder.render.linksets import DESCRIPTION_PATH as DESCRIPTION
 from site_builder.render.views import Urls
 
 EXPIRY = "270101"  # GS1 AI 17 of a code whose batch states no expiry date
 UNKNOWN_LOT = "KHONGCO99"
 TEXT_FILES = (".html", ".xml", ".atom", ".json", ".csv", ".geojson")
+
+
+@dataclass(frozen=True)
+class Resolver:
+    """What a server claims of the GS1 resolver (README, "GS1 resolver"): the whole of it,
+    unless a field says otherwise."""
+
+    links: bool = True  # ?linkType=gs1:pip redirects to the link (else: 300 with the linkset)
+    walks_up: bool = True  # a lot with no page: its product's page (else: 404)
+    check_digits: bool = True  # a GTIN with a wrong check digit: 400 (else: 404, not known)
+    description: bool = True  # serves /.well-known/gs1resolver
 
 
 @dataclass(frozen=True)
@@ -96,8 +113,9 @@ class _Table:
         return self.answers.get(self.base + path)
 
 
-def every_address(built: Built) -> list[Expected]:
-    """Every address of ``built`` and what it must answer, in a stable order."""
+def every_address(built: Built, resolver: Resolver | None = None) -> list[Expected]:
+    """Every address of ``built`` and what it must answer, in a stable order; ``resolver``:
+    what the server claims of the GS1 resolver, if anything."""
     manifest = Manifest.read(built.site)
     assert manifest is not None, f"{built.site}: no manifest"
     table = _Table(built.base)
@@ -105,7 +123,7 @@ def every_address(built: Built) -> list[Expected]:
     for file in sorted(manifest.all_files() | {MANIFEST}):
         if not (built.site / file).is_file():
             continue
-        if not published(file):
+        if not published(file) or (file == DESCRIPTION and not (resolver and resolver.description)):
             table.add(file, file, [file], "never served", status=403)
             continue
         _add_file(table, file, pages.get(file))
@@ -117,7 +135,7 @@ def every_address(built: Built) -> list[Expected]:
     _add_old_codes(table, built)
     _add_moved(table, built)
     _add_named(table, built)
-    _add_unknown(table, built)
+    _add_unknown(table, built, walks_up=bool(resolver and resolver.walks_up))
     return sorted(table.answers.values(), key=lambda e: e.asked)
 
 
@@ -263,7 +281,9 @@ def _add_named(table: _Table, built: Built) -> None:
                       permanent=known.permanent)
 
 
-def _add_unknown(table: _Table, built: Built) -> None:
+def _add_unknown(table: _Table, built: Built, walks_up: bool) -> None:
+    """Addresses the build has no page for. A GS1 resolver that walks up the tree answers an
+    unknown lot of a known GTIN with its product's page (a redirect, the query kept)."""
     urls, english = Urls(""), Urls("en/")
     missing = [
         "khong-co-trang-nay", "khong-co-trang-nay/", "p/khong-co-san-pham/",
@@ -273,8 +293,16 @@ def _add_unknown(table: _Table, built: Built) -> None:
     for product in built.catalog.products:
         if product.gtin:
             gtin = gtin14(product.gtin)
-            missing += [f"01/{gtin}/10/{UNKNOWN_LOT}", f"01/{gtin}/10/{UNKNOWN_LOT}/",
-                        f"en/01/{gtin}/10/{UNKNOWN_LOT}/"]
+            unknown = [f"01/{gtin}/10/{UNKNOWN_LOT}", f"01/{gtin}/10/{UNKNOWN_LOT}/"]
+            if walks_up:
+                page = table.at(urls.trace(product))
+                assert page is not None, product.id
+                for path in unknown:
+                    table.add(path, page.file, [urls.trace(product)], "an unknown lot, walked up",
+                              query=f"17={EXPIRY}")
+            else:
+                missing += unknown
+            missing.append(f"en/01/{gtin}/10/{UNKNOWN_LOT}/")
         else:
             missing += [urls.short_trace(product) + UNKNOWN_LOT + "/",
                         english.short_trace(product) + UNKNOWN_LOT + "/"]

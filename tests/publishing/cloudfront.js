@@ -8,8 +8,9 @@
 // as CloudFront runs it: no node modules, no process). An answer it returns (a redirect) is
 // sent as it is; a request it returns is fetched from ORIGIN (http://host:port/bucket), and a
 // 403 or 404 from there is answered with BASE + '404.html' and status 404, the custom error
-// response the function's header asks for. Prints the port it listens on (127.0.0.1), then runs
-// until it is stopped.
+// response the function's header asks for. A response below 400 from the origin then goes
+// through the same function as a viewer response (CloudFront runs none for 400 and above).
+// Prints the port it listens on (127.0.0.1), then runs until it is stopped.
 'use strict';
 
 const fs = require('fs');
@@ -44,8 +45,10 @@ function querystring(query) {
   return found;
 }
 
+// A HEAD is asked as a GET, its body dropped: moto refuses an unsigned HEAD that S3 answers
+// (S3 takes the policy's s3:GetObject for HEAD too).
 async function fromOrigin(uri, method) {
-  const response = await fetch(origin + uri, { method });
+  const response = await fetch(origin + uri);
   const headers = {};
   for (const name of PASSED) {
     if (response.headers.get(name) !== null) headers[name] = response.headers.get(name);
@@ -60,12 +63,17 @@ const server = http.createServer(async (request, response) => {
     const cut = request.url.indexOf('?');
     const uri = cut === -1 ? request.url : request.url.slice(0, cut);
     const query = cut === -1 ? '' : request.url.slice(cut + 1);
+    // Header names in lower case, as CloudFront hands them to a function.
+    const viewerHeaders = {};
+    for (const [name, value] of Object.entries(request.headers)) {
+      viewerHeaders[name.toLowerCase()] = { value: String(value) };
+    }
     const out = handler({
       version: '1.0',
       context: { eventType: 'viewer-request' },
       viewer: { ip: '203.113.0.10' },
       request: { method: request.method, uri, querystring: querystring(query),
-                 headers: { host: { value: request.headers.host || '' } }, cookies: {} },
+                 headers: viewerHeaders, cookies: {} },
     });
     if (out.statusCode) {
       const headers = {};
@@ -78,6 +86,17 @@ const server = http.createServer(async (request, response) => {
     if (found.status === 403 || found.status === 404) {
       found = await fromOrigin(`${base}404.html`, request.method);
       found.status = 404;
+    } else if (found.status < 400) {
+      const headers = {};
+      for (const name of Object.keys(found.headers)) headers[name] = { value: found.headers[name] };
+      const answered = handler({
+        version: '1.0', context: { eventType: 'viewer-response' },
+        viewer: { ip: '203.113.0.10' }, request: out,
+        response: { statusCode: found.status, statusDescription: '', headers, cookies: {} },
+      });
+      found.status = answered.statusCode;
+      found.headers = {};
+      for (const name of Object.keys(answered.headers)) found.headers[name] = answered.headers[name].value;
     }
     response.writeHead(found.status, found.headers);
     response.end(found.body);

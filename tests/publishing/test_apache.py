@@ -2,7 +2,8 @@
 the build writes for ``host: apache`` (and ``AllowOverride FileInfo Indexes``, ``Options
 FollowSymLinks``, as its first lines ask), serving the sample built with ``host: apache`` at the
 root and, built for a site_url under /ocop/, through an ``Alias`` under that sub-path; every
-address of each build asked (``addresses.py``)."""
+address of each build asked (``addresses.py``), and every GS1 address as a GS1 resolver's client
+asks it (``resolver.py``)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,11 @@ import time
 from pathlib import Path
 
 import pytest
+from addresses import Resolver
 from answers import check_every_address
+from gs1_suite import conformance_lab, sample_links, suite_problems
 from hosting import built_site, get, tool
+from resolver import check_resolver
 
 BASES = ("/", "/ocop/")
 MODULES = Path("/usr/lib/apache2/modules")
@@ -116,11 +120,23 @@ Alias /ocop {under}
             shutil.rmtree(work, ignore_errors=True)
 
 
+# mod_rewrite cannot compute a check digit: a GTIN with a wrong one is unknown (404).
+RESOLVER = Resolver(check_digits=False)
+
+
 @pytest.mark.parametrize("base", BASES)
 def test_every_address_of_the_built_site_answers(server, base):
     builds, address = server
-    report = check_every_address(f"Apache at {base}", address, builds[base])
+    report = check_every_address(f"Apache at {base}", address, builds[base], resolver=RESOLVER)
     print(f"\n{report.server}: {report.asked} addresses in {report.seconds:.1f} s")
+    assert report.problems == [], str(report)
+
+
+@pytest.mark.parametrize("base", BASES)
+def test_answers_as_a_gs1_resolver(server, base):
+    builds, address = server
+    report = check_resolver(f"Apache at {base}", address, builds[base], RESOLVER)
+    print(f"\n{report.server}: {report.asked} resolver requests in {report.seconds:.1f} s")
     assert report.problems == [], str(report)
 
 
@@ -128,3 +144,15 @@ def test_text_is_compressed(server):
     _, address = server
     packed = get(address, "/du-lieu/products.json", {"Accept-Encoding": "gzip"})
     assert packed.headers.get("content-encoding") == "gzip"
+
+
+def test_gs1_s_conformance_suite_passes_what_applies(server, tmp_path, browser):
+    """GS1's own resolver test suite in Chromium (gs1_suite.py): every check passes but those
+    that cannot by design (BY_DESIGN)."""
+    builds, address = server
+    built = builds["/"]
+    problems = []
+    with conformance_lab(browser, address, built.site_url, tmp_path) as lab:
+        for dl, linkset in sample_links(built):
+            problems += suite_problems(lab, dl, linkset, {})
+    assert problems == []

@@ -1,7 +1,8 @@
 """The catalog on nginx: Debian's nginx, run as the current user on a free port with the shipped
-``deploy/nginx.conf`` (its root, port and map path set as its header says), serving the sample
-built with ``host: nginx`` at the root of a server and, built for a site_url under /ocop/,
-under that sub-path; every address of each build asked (``addresses.py``)."""
+``deploy/nginx.conf`` (its root, port and include paths set as its header says), serving the
+sample built with ``host: nginx`` at the root of a server and, built for a site_url under
+/ocop/, under that sub-path; every address of each build asked (``addresses.py``), and every
+GS1 address as a GS1 resolver's client asks it (``resolver.py``)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,11 @@ import time
 from pathlib import Path
 
 import pytest
+from addresses import Resolver
 from answers import check_every_address
+from gs1_suite import conformance_lab, sample_links, suite_problems
 from hosting import DEPLOY, built_site, get, tool
+from resolver import check_resolver
 
 EXPIRY = "17=270101"
 MIME_TYPES = Path("/etc/nginx/mime.types")
@@ -94,6 +98,8 @@ def servers(tmp_path_factory):
                 "root /srv/ocop/site;": f"root {root};",
                 "include /srv/ocop/site/nginx-redirects.map;":
                     f"include {built.site / 'nginx-redirects.map'};",
+                "include /srv/ocop/site/nginx-gs1.conf;":
+                    f"include {built.site / 'nginx-gs1.conf'};",
                 "error_page 404 /404.html;": f"error_page 404 {base}404.html;",
                 "error_page 403 =404 /404.html;": f"error_page 403 =404 {base}404.html;"})
             started.append(start_nginx(folder, block, port))
@@ -105,11 +111,23 @@ def servers(tmp_path_factory):
             process.wait(timeout=10)
 
 
+# nginx cannot compute a check digit: a GTIN with a wrong one is unknown (404), not invalid.
+RESOLVER = Resolver(check_digits=False)
+
+
 @pytest.mark.parametrize("base", BASES)
 def test_every_address_of_the_built_site_answers(servers, base):
     built, address = servers[base]
-    report = check_every_address(f"nginx at {base}", address, built)
+    report = check_every_address(f"nginx at {base}", address, built, resolver=RESOLVER)
     print(f"\n{report.server}: {report.asked} addresses in {report.seconds:.1f} s")
+    assert report.problems == [], str(report)
+
+
+@pytest.mark.parametrize("base", BASES)
+def test_answers_as_a_gs1_resolver(servers, base):
+    built, address = servers[base]
+    report = check_resolver(f"nginx at {base}", address, built, RESOLVER)
+    print(f"\n{report.server}: {report.asked} resolver requests in {report.seconds:.1f} s")
     assert report.problems == [], str(report)
 
 
@@ -118,3 +136,14 @@ def test_text_is_compressed(servers):
     packed = get(address, "/du-lieu/products.json", {"Accept-Encoding": "gzip"})
     assert packed.headers.get("content-encoding") == "gzip"
     assert packed.headers.get("vary") == "Accept-Encoding"
+
+
+def test_gs1_s_conformance_suite_passes_what_applies(servers, tmp_path, browser):
+    """GS1's own resolver test suite in Chromium (gs1_suite.py) on a GTIN, one of its lots and
+    a GTIN without lots: every check passes but those that cannot by design (BY_DESIGN)."""
+    built, address = servers["/"]
+    problems = []
+    with conformance_lab(browser, address, built.site_url, tmp_path) as lab:
+        for dl, linkset in sample_links(built):
+            problems += suite_problems(lab, dl, linkset, {})
+    assert problems == []

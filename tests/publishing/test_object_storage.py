@@ -14,10 +14,14 @@ through each CDN the project ships code for:
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from addresses import Built, Resolver
 from answers import check_every_address
+from gs1_suite import conformance_lab, expected_link_checks, sample_links, suite_problems
 from hosting import (
     DEPLOY,
     UPLOAD_SCRIPT,
@@ -31,6 +35,7 @@ from hosting import (
     tool,
     upload,
 )
+from resolver import check_resolver
 
 from site_builder.output.writer import MANIFEST, Manifest
 from site_builder.publishing.cache_lives import cache_control, published
@@ -50,6 +55,9 @@ BASES = ("/", "/ocop/")
 # (mode, base): the site at the bucket's root and under the prefix ocop/, each way of uploading
 # once (the AWS CLI starts once for each of upload.sh's runs: the slowest).
 UPLOADS = (("aws", "/"), ("rclone", "/ocop/"), ("changes", "/"))
+# What the CloudFront Function answers of a GS1 resolver (its header): no redirect to a link
+# (300 with the linkset), no walking up, no description file.
+CLOUDFRONT_RESOLVER = Resolver(links=False, walks_up=False, description=False)
 
 
 @pytest.fixture(scope="module")
@@ -103,36 +111,85 @@ def test_an_upload_removes_the_build_s_own_files_an_earlier_one_left(buckets):
     assert stored(client, bucket) == before
 
 
-@pytest.mark.parametrize("base", BASES)
-def test_every_address_answers_through_cloudfront(buckets, base, tmp_path):
+@contextmanager
+def cloudfront(buckets, base: str, folder: Path) -> Iterator[tuple[Built, str]]:
+    """The build uploaded for ``base``, and the address of CloudFront in front of its bucket."""
     built, bucket, _ = uploaded_at(buckets, base)
     node = tool("node", "/usr/bin/node")
     command = [node, str(CLOUDFRONT), str(FUNCTION), base, f"{buckets[0]}/{bucket}"]
-    with printing_its_port(command, cwd=tmp_path) as address:
-        report = check_every_address(f"CloudFront and S3 at {base}", address, built)
-    print(f"\n{report.server}: {report.asked} addresses in {report.seconds:.1f} s")
-    assert report.problems == [], str(report)
+    with printing_its_port(command, cwd=folder) as address:
+        yield built, address
 
 
-@pytest.mark.parametrize("base", BASES)
-def test_every_address_answers_through_the_cloudflare_worker(buckets, base, tmp_path):
-    """At the root, in front of an R2 bucket holding the files with the types the AWS CLI
-    stored; under /ocop/, in front of moto as its ORIGIN."""
+@contextmanager
+def cloudflare_worker(buckets, base: str, folder: Path) -> Iterator[tuple[Built, str, str]]:
+    """The build uploaded for ``base``, the Worker in front of it, and how: at the root, an R2
+    bucket holding the files with the types the AWS CLI stored; under /ocop/, moto as its
+    ORIGIN."""
     built, bucket, objects = uploaded_at(buckets, base)
     node = tool("node", "/usr/bin/node")
     miniflare = node_module("miniflare")
     if base == "/":
-        types = tmp_path / "types.json"
+        types = folder / "types.json"
         types.write_text(json.dumps({key: found[0] for key, found in objects.items()}),
                          encoding="utf-8")
         how = ["r2", str(built.site), str(types)]
     else:
         how = ["origin", f"{buckets[0]}/{bucket}/"]
     command = [node, str(WORKERD), str(miniflare), str(WORKER), base, *how]
-    with printing_its_port(command, cwd=tmp_path) as address:
-        report = check_every_address(f"Cloudflare Worker ({how[0]}) at {base}", address, built)
-    print(f"\n{report.server}: {report.asked} addresses in {report.seconds:.1f} s")
+    with printing_its_port(command, cwd=folder) as address:
+        yield built, address, how[0]
+
+
+@pytest.mark.parametrize("base", BASES)
+def test_every_address_answers_through_cloudfront(buckets, base, tmp_path):
+    with cloudfront(buckets, base, tmp_path) as (built, address):
+        report = check_every_address(f"CloudFront and S3 at {base}", address, built,
+                                     resolver=CLOUDFRONT_RESOLVER)
+        resolver = check_resolver(report.server, address, built, CLOUDFRONT_RESOLVER)
+    print(f"\n{report.server}: {report.asked} addresses in {report.seconds:.1f} s, "
+          f"{resolver.asked} resolver requests in {resolver.seconds:.1f} s")
     assert report.problems == [], str(report)
+    assert resolver.problems == [], str(resolver)
+
+
+@pytest.mark.parametrize("base", BASES)
+def test_every_address_answers_through_the_cloudflare_worker(buckets, base, tmp_path):
+    with cloudflare_worker(buckets, base, tmp_path) as (built, address, how):
+        server = f"Cloudflare Worker ({how}) at {base}"
+        report = check_every_address(server, address, built, resolver=Resolver())
+        resolver = check_resolver(server, address, built)
+    print(f"\n{report.server}: {report.asked} addresses in {report.seconds:.1f} s, "
+          f"{resolver.asked} resolver requests in {resolver.seconds:.1f} s")
+    assert report.problems == [], str(report)
+    assert resolver.problems == [], str(resolver)
+
+
+def test_gs1_s_conformance_suite_passes_what_applies_through_the_worker(buckets, tmp_path, browser):
+    """GS1's own resolver test suite in Chromium (gs1_suite.py): every check passes but those
+    that cannot by design (BY_DESIGN)."""
+    problems = []
+    with cloudflare_worker(buckets, "/", tmp_path) as (built, address, _), \
+            conformance_lab(browser, address, built.site_url, tmp_path) as lab:
+        for dl, linkset in sample_links(built):
+            problems += suite_problems(lab, dl, linkset, {})
+    assert problems == []
+
+
+def test_gs1_s_conformance_suite_through_cloudfront(buckets, tmp_path, browser):
+    """CloudFront is no conformant resolver (its function reads no file): the suite's checks
+    it fails are exactly those its function's header says."""
+    problems = []
+    with cloudfront(buckets, "/", tmp_path) as (built, address), \
+            conformance_lab(browser, address, built.site_url, tmp_path) as lab:
+        for dl, linkset in sample_links(built):
+            # A link type with several links (one per language): 300 (the suite warns);
+            # with one: no redirect (it fails); no walking up; no description file.
+            links = {check: "warn" if check[-1].isdigit() else "fail"
+                     for check in expected_link_checks(linkset, dl)}
+            problems += suite_problems(lab, dl, linkset,
+                                       {"basicWalkUp": "fail", "rdFile": "fail", **links})
+    assert problems == []
 
 
 def test_the_function_fits_cloudfront_s_size_limit():

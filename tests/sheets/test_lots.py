@@ -85,7 +85,11 @@ def test_an_annex_and_a_lot_log_become_a_site_with_every_lot_page(tmp_path, caps
            "mới: NSX 05/07/2025, HSD 05/01/2027, 1.200 túi 200 g, 4 công đoạn, 1 tài liệu" in review
     assert "suy ra: «18 tháng» từ ngày sản xuất 05/07/2025 → 05/01/2027" in review
     assert "5-7-25 → 05/07/2025" in review  # a two-digit year is read, and said
-    assert "ocop stamps buoi-da-xanh-lam-son --lot BLS2605" in review
+    commands = [line.removeprefix("- ") for line in review.splitlines() if "ocop stamps" in line]
+    assert commands == [  # one per product, with its new lots
+        "ocop stamps mat-ong-hoa-nhan-my-son --lot MO2506,MO2509,MO2512,MO2603",
+        "ocop stamps nho-say-deo-nhon-son --lot NS-2507,NS-2510,NS-2601,NS-2604",
+        "ocop stamps buoi-da-xanh-lam-son --lot BLS2508,BLS2511,BLS2602,BLS2605"]
 
     assert _run(config, "import", str(log)) == 0
     for product_id, count in lot_logs.PRODUCT_IDS.items():
@@ -118,9 +122,11 @@ def test_an_annex_and_a_lot_log_become_a_site_with_every_lot_page(tmp_path, caps
                      if b["lot"] == "MO2506")
     assert (site / "tai-lieu" / "mat-ong-hoa-nhan-my-son" / "MO2506" /
             published_document(honey_lot["documents"])).is_file()
-    assert _run(config, "stamps", "nho-say-deo-nhon-son", "--lot", "NS-2604", "--size", "30",
-                "--out", str(tmp_path / "tem")) == 0
-    assert (tmp_path / "tem" / "nho-say-deo-nhon-son" / "nho-say-deo-nhon-son-NS-2604-30mm.svg").is_file()
+    # the review's command, as the office copies it: the new lots' stamps, and only theirs
+    assert _run(config, *commands[1].split()[1:], "--size", "30", "--out", str(tmp_path / "tem")) == 0
+    assert sorted(p.name for p in (tmp_path / "tem" / "nho-say-deo-nhon-son").glob("*.svg")) == [
+        f"nho-say-deo-nhon-son-{lot}-30mm.svg" for lot in ("NS-2507", "NS-2510", "NS-2601",
+                                                           "NS-2604")]
 
 
 def test_the_log_as_csv_and_in_a_legacy_font(tmp_path, capsys):

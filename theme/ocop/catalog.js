@@ -125,9 +125,19 @@
     if (sort === "ten" || sort === "moi") {
       const ranked = await order(sort === "ten" ? `${lang}/sort/ten.bin` : "sort/moi.bin");
       const wanted = new Set(found);
-      found = ranked.filter((i) => wanted.has(i));
+      return ranked.filter((i) => wanted.has(i));
     }
-    return found; // otherwise in catalog order: certified first, stars, then name
+    // Otherwise in catalog order: certified first, by stars, then by name (products are
+    // numbered in name order; the state file gives the stars shown as current).
+    const states = await productStates();
+    const group = (i) => { const stars = states[i] >> 4; return stars ? 5 - stars : 5; };
+    return found.map((i) => [group(i), i]).sort((a, b) => a[0] - b[0] || a[1] - b[1])
+      .map((pair) => pair[1]);
+  }
+
+  // Each product's stars shown as current (times 16) and status (its place in meta.statuses).
+  async function productStates() {
+    return new Uint8Array(await fetchFile("state.bin", true));
   }
 
   function readAddress() {
@@ -169,8 +179,10 @@
     return node;
   }
 
-  function card(data) {
-    const [id, name, nameLang, producer, place, stars, statusKey, photo, alt] = data;
+  function card(data, state, statuses) {
+    const [id, name, nameLang, producer, place, photo, alt] = data;
+    const stars = state >> 4;
+    const statusKey = statuses[state & 15];
     const item = el("li", "ocop-card");
     const link = el("a", "ocop-card__link");
     link.href = `${form.dataset.products}${id}/${offline ? "index.html" : ""}`;
@@ -205,11 +217,14 @@
     const slice = results.slice(shown, shown + PAGE);
     const meta = await fetchJson(`${lang}/meta.json`);
     const per = meta.cards_per_file;
+    const states = await productStates();
     const groups = await Promise.all([...new Set(slice.map((i) => Math.floor(i / per)))]
       .map(async (n) => [n, await fetchJson(`${lang}/c/${n}.json`)]));
     const cards = new Map(groups);
     if (current !== run) return;
-    for (const i of slice) list.append(card(cards.get(Math.floor(i / per))[i % per]));
+    for (const i of slice) {
+      list.append(card(cards.get(Math.floor(i / per))[i % per], states[i], meta.statuses));
+    }
     shown += slice.length;
     moreWrap.hidden = shown >= results.length;
   }

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from site_builder.sheets.annex import HEADER_SEARCH_ROWS, Grid
+from site_builder.sheets.annex import Grid, best_header
 from site_builder.sheets.columns import header_key
 from site_builder.sheets.lots.columns import (
     PRODUCT_KEYS,
@@ -21,7 +21,7 @@ from site_builder.sheets.lots.columns import (
     stage_of_header,
 )
 from site_builder.sheets.sources import PRODUCT_LISTS, Recogniser, Source
-from site_builder.sheets.tables import Table, parse_date, read_tables
+from site_builder.sheets.tables import Row, Table, parse_date, read_tables
 
 LOT, STAGE = "lot", "stage"
 DATE_SAMPLE_ROWS = 50  # rows looked at to tell a column of dates
@@ -105,30 +105,26 @@ def sheet_layout(table: Table, kind: str) -> SheetLayout | None:
     table (lot code, stage and date), over one row or two, in the first rows of the sheet."""
     grid = Grid(table)
     width = grid.width()
-    best: tuple[int, tuple[int, ...], dict[int, str]] | None = None
-    for position in range(min(HEADER_SEARCH_ROWS, len(table.rows))):
-        for span in (1, 2):
-            if position + span > len(table.rows):
-                continue
-            numbers = tuple(table.rows[position + k].number for k in range(span))
-            if span == 2 and (numbers[1] != numbers[0] + 1
-                              or _looks_like_data(table.rows[position + 1].cells)
-                              or not all(any(_names_something(t, kind) for t in
-                                             _header_texts(grid, (n,), width, kind).values())
-                                         for n in numbers)):
-                continue  # a title above the header, or the first row of data below it
-            texts = _header_texts(grid, numbers, width, kind)
-            keys = {c.key for t in texts.values() if (c := column_for(t, kind))}
-            stages = sum(1 for t in texts.values() if column_for(t, kind) is None
-                         and stage_of_header(t))
-            if not _is_header(keys, stages, kind):
-                continue
-            score = (len(keys) + stages) * 10 + span
-            if best is None or score > best[0]:
-                best = (score, numbers, texts)
+
+    def rate(rows: tuple[Row, ...]) -> tuple[int, dict[int, str]] | None:
+        numbers = tuple(r.number for r in rows)
+        if len(rows) == 2 and (_looks_like_data(rows[1].cells)
+                               or not all(any(_names_something(t, kind) for t in
+                                              _header_texts(grid, (n,), width, kind).values())
+                                          for n in numbers)):
+            return None  # a title above the header, or the first row of data below it
+        texts = _header_texts(grid, numbers, width, kind)
+        keys = {c.key for t in texts.values() if (c := column_for(t, kind))}
+        stages = sum(1 for t in texts.values() if column_for(t, kind) is None
+                     and stage_of_header(t))
+        if not _is_header(keys, stages, kind):
+            return None
+        return (len(keys) + stages) * 10 + len(rows), texts
+
+    best = best_header(table, rate)
     if best is None:
         return None
-    _, numbers, texts = best
+    numbers, texts = best
     start = next(i for i, r in enumerate(table.rows) if r.number == numbers[-1]) + 1
     layout = SheetLayout(kind, numbers, {}, texts, start)
     for index, text in texts.items():

@@ -19,8 +19,8 @@ from typing import Any
 import yaml
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from site_builder.records.writing import dump_plain, plain, yaml_value
 from site_builder.sheets.drafts import name_key
-from site_builder.sheets.importer import _plain, _RecordDumper, _yaml_value
 from site_builder.sheets.lots.columns import stage_key
 from site_builder.sheets.lots.reader import LotDraft
 
@@ -172,7 +172,7 @@ def _set(mapping: MutableMapping, key: str, value: Any, order: tuple[str, ...], 
     if _same(old, value):
         return
     put(mapping, key, value, order)
-    diffs.append(Diff(shown or key, _plain(old), value, step))
+    diffs.append(Diff(shown or key, plain(old), value, step))
 
 
 def _same(old: Any, new: Any) -> bool:
@@ -197,7 +197,7 @@ def put(mapping: MutableMapping, key: str, value: Any, order: tuple[str, ...]) -
 def _like(container: Any, value: Any) -> Any:
     """``value`` as the container holds values: ruamel's maps and sequences, or plain ones."""
     if isinstance(container, (CommentedMap, CommentedSeq)):
-        return _yaml_value(value)
+        return yaml_value(value)
     return copy.deepcopy(value)
 
 
@@ -237,8 +237,7 @@ def appended_text(record: str, new: list[Any], merged: Any) -> str | None:
 
 
 def _items(batches: list[Any], indent: int) -> str:
-    text = yaml.dump(_plain(batches), Dumper=_RecordDumper, allow_unicode=True, sort_keys=False,
-                     width=100, default_flow_style=False)
+    text = dump_plain(batches)
     return "".join(" " * indent + line if line.strip() else line
                    for line in text.splitlines(keepends=True))
 

@@ -10,11 +10,8 @@ be written, with the documents it will copy.
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections.abc import MutableMapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -33,9 +30,16 @@ from site_builder.records.validate import (
     UNTRANSLATED_CODE,
     load_catalog,
 )
+from site_builder.records.writing import (
+    StagedRecord,
+    dump_round_trip,
+    round_trip,
+    staged_catalog,
+    write_file,
+)
+from site_builder.sheets.columns import CellError
 from site_builder.sheets.drafts import slug
-from site_builder.sheets.importer import _dump, _yaml
-from site_builder.sheets.lots.columns import stage_key
+from site_builder.sheets.lots.columns import document_entries, stage_key
 from site_builder.sheets.lots.find import Workbook
 from site_builder.sheets.lots.merge import (
     RECORD_ORDER,
@@ -203,15 +207,14 @@ def _documents(product: ProductLots, sheet_folder: Path, problems: list[LotProbl
 def _document_file(document: DocumentDraft, lot: str, folder: Path, sheet_folder: Path,
                    targets: dict[str, Path]) -> tuple[str, Path | None] | LotProblem:
     written = document.entry.file or ""
-    parts = [p for p in written.replace("\\", "/").split("/") if p not in ("", ".")]
+    parts = _parts(written)
     header = document.header
     if not parts or ".." in parts:
         return LotProblem.at_cell(document.where, header, "document_path", file=written)
     inside = folder.joinpath(*parts)
     if _within(inside, folder) and inside.is_file():
         return "/".join(parts), None  # already in the product's folder (an export coming back)
-    candidates = [sheet_folder.joinpath(*parts), sheet_folder / parts[-1]]
-    source = next((c for c in candidates if _within(c, sheet_folder) and c.is_file()), None)
+    source = _beside(parts, sheet_folder)
     if source is None:
         return LotProblem.at_cell(document.where, header, "document_missing", file=written,
                              folder=sheet_folder)
@@ -233,6 +236,41 @@ def _document_file(document: DocumentDraft, lot: str, folder: Path, sheet_folder
     return target, source
 
 
+def _parts(written: str) -> list[str]:
+    """A file name as written in a cell, as the folders and name it goes through."""
+    return [p for p in written.replace("\\", "/").split("/") if p not in ("", ".")]
+
+
+def _beside(parts: list[str], sheet_folder: Path) -> Path | None:
+    """The file a document cell names beside the sheet: at the path written, or by its name."""
+    candidates = [sheet_folder.joinpath(*parts), sheet_folder / parts[-1]]
+    return next((c for c in candidates if _within(c, sheet_folder) and c.is_file()), None)
+
+
+def documents_beside(workbook: Workbook) -> list[Path]:
+    """The files beside a lot log that its document cells name (rows shown, below the header):
+    those an import of it takes, for whoever handles the files given with it (the import
+    workflow, which moves them with the log and imports none of them again)."""
+    found: dict[Path, None] = {}
+    for table, layout in workbook.lots:
+        columns = layout.indexes_of("documents")
+        for row in table.rows[layout.start:]:
+            if row.number in table.hidden_rows:
+                continue
+            for index in columns:
+                cell = row.cells[index] if index < len(row.cells) else None
+                try:
+                    entries = document_entries(cell) if cell not in (None, "") else []
+                except CellError:
+                    continue  # the import says so at its cell
+                for entry in entries:
+                    parts = _parts(entry.file or "")
+                    if parts and ".." not in parts and (
+                            path := _beside(parts, workbook.path.parent)) is not None:
+                        found[path] = None
+    return list(found)
+
+
 def _within(path: Path, folder: Path) -> bool:
     try:
         path.resolve().relative_to(folder.resolve())
@@ -245,7 +283,7 @@ def _merge_product(product: ProductLots, ruamel: bool) -> Any:
     """Merges the product's valid lots into its record and returns it: as plain data (``ruamel``
     False) to learn what changes, setting each lot's action and differences (kept as
     ``product.merged``); as the round-trip document to write with its comments and layout."""
-    doc = _yaml().load(product.base) if ruamel else yaml.load(product.base, Loader=SafeLoader)
+    doc = round_trip().load(product.base) if ruamel else yaml.load(product.base, Loader=SafeLoader)
     if not isinstance(doc, MutableMapping):
         doc = CommentedMap() if ruamel else {}
     batches = doc.get("batches")
@@ -282,7 +320,7 @@ def _record_text(product: ProductLots) -> str:
         text = appended_text(product.base, new, product.merged)
         if text is not None:
             return text
-    return _dump(_merge_product(product, ruamel=True))
+    return dump_round_trip(_merge_product(product, ruamel=True))
 
 
 # --- checking ------------------------------------------------------------------------------------
@@ -294,23 +332,10 @@ def _check(staged: list[ProductLots], config: SiteConfig) -> list[LotProblem]:
     if not staged:
         return []
     problems: list[LotProblem] = []
-    with tempfile.TemporaryDirectory(prefix="ocop-lots-") as scratch:
-        folder = Path(scratch) / "products"
-        folder.mkdir()
-        for product in staged:
-            home = folder / product.id
-            if product.path.parent.is_dir():
-                shutil.copytree(product.path.parent, home, symlinks=True, copy_function=_link)
-            home.mkdir(exist_ok=True)
-            (home / RECORD_NAME).unlink(missing_ok=True)  # a link to the record: never write through
-            (home / RECORD_NAME).write_text(product.text, encoding="utf-8")
-            for documents in product.documents.values():
-                for document, source in documents:
-                    if source is not None:
-                        (home / document["file"]).parent.mkdir(parents=True, exist_ok=True)
-                        _link(source, home / document["file"])
-        catalog, found = load_catalog(replace(config, products_dir=folder, cache_dir=None),
-                                      traceability_notes=False)
+    records = [StagedRecord(p.id, p.text, p.path.parent, {
+        document["file"]: source for documents in p.documents.values()
+        for document, source in documents if source is not None}) for p in staged]
+    with staged_catalog(config, records) as (catalog, found):
         by_id = {p.id: p for p in staged}
         for problem in found.items:
             owner = by_id.get(problem.path.parent.name)
@@ -417,26 +442,7 @@ def apply_lots(plan: LotPlan, skip_invalid: bool = False) -> list[ProductLots]:
                 continue
             for document, source in product.documents.get(i, []):
                 if source is not None:
-                    _write_bytes(product.path.parent / document["file"], source.read_bytes())
-        _write_bytes(product.path, text.encode("utf-8"))
+                    write_file(product.path.parent / document["file"], source.read_bytes())
+        write_file(product.path, text.encode("utf-8"))
         written.append(product)
     return written
-
-
-def _write_bytes(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".import-")
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    os.replace(temporary, target)
-
-
-def _link(source: Any, target: Any) -> None:
-    """A hard link where the scratch folder is on the same disk (the check only reads), else a
-    copy; a file already at ``target`` (a link to the catalog's) is unlinked first, never
-    written through."""
-    Path(target).unlink(missing_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)

@@ -16,7 +16,7 @@ from site_builder.sheets.columns import header_key
 from site_builder.sheets.lots.find import SheetLayout
 from site_builder.sheets.lots.plan import Diff, LotChange, LotPlan, ProductLots
 from site_builder.sheets.lots.reader import LotProblem
-from site_builder.sheets.review import Entry, Review, _runs
+from site_builder.sheets.review import Entry, Review, row_runs
 from site_builder.sheets.tables import Table, column_letter
 
 FIELDS = {
@@ -47,7 +47,7 @@ NOTES = {
                             "stages without a place: the producer's name"),
 }
 SHOWN_NOTES = 3  # notes of one kind shown in full; the rest by their rows
-STAMP_COMMANDS_PER_PRODUCT = 5  # more new lots than this: one command prints them all
+STAMP_LOTS_PER_COMMAND = 20  # more new lots than this: the product's every stamp, in one command
 
 
 def _t(lang: str, vi: str, en: str) -> str:
@@ -135,7 +135,7 @@ class _Where:
         parts = []
         for sheet, rows in by_sheet.items():
             word = _t(self.lang, "dòng", "rows" if len(rows) > 1 else "row")
-            parts.append((f"«{sheet}» " if self.named else "") + f"{word} {_runs(sorted(set(rows)))}")
+            parts.append((f"«{sheet}» " if self.named else "") + f"{word} {row_runs(sorted(set(rows)))}")
         return ", ".join(parts)
 
 
@@ -177,7 +177,7 @@ def _read_entries(plan: LotPlan, lang: str, where: _Where) -> list[Entry]:
 
 
 def _sheet_entry(table: Table, layout: SheetLayout, kind: str, plan: LotPlan, lang: str) -> Entry:
-    header = _runs(list(layout.header_rows))
+    header = row_runs(list(layout.header_rows))
     used = ", ".join(
         f"{column_letter(i)} {layout.headers[i]}" + (
             "" if header_key(layout.headers[i]) == header_key(c.header(lang))
@@ -315,17 +315,17 @@ def missing_lines(plan: LotPlan, lang: str = "vi") -> list[str]:
 
 
 def stamp_commands(plan: LotPlan, lang: str = "vi") -> list[str]:
-    """``ocop stamps`` for the new lots whose product may carry the OCOP mark today: one per lot,
-    or one per product that has many (it prints the product's and every lot's stamps; those
-    printed before come from the cache)."""
+    """``ocop stamps`` for the new lots whose product may carry the OCOP mark today: one per
+    product, naming its new lots; a product with more than ``STAMP_LOTS_PER_COMMAND`` gets the
+    command that prints all its stamps (those printed before come from the cache)."""
     commands = []
     for product in plan.products:
         lots = [c.draft.lot for c in product.lots if c.action == "new" and c.stamp]
-        if len(lots) > STAMP_COMMANDS_PER_PRODUCT:
+        if len(lots) > STAMP_LOTS_PER_COMMAND:
             commands.append(f"ocop stamps {product.id}   # {len(lots)} "
                             + _t(lang, "lô mới, và các lô khác", "new lots, and the others"))
-        else:
-            commands.extend(f"ocop stamps {product.id} --lot {lot}" for lot in lots)
+        elif lots:
+            commands.append(f"ocop stamps {product.id} --lot {','.join(lots)}")
     return commands
 
 

@@ -1,0 +1,46 @@
+"""The record cache across days: a record is checked again on a new day only when one of its
+dates the check compares with the day (a lot's production, its stages) falls in between, so a
+daily build of a national catalog does not check every record again."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from conftest import record, write_record
+
+import site_builder.records.validate as validate
+from site_builder.records.validate import load_catalog
+
+
+def _counting(monkeypatch) -> list[str]:
+    checked: list[str] = []
+    real = validate._load_product
+
+    def load(path, config, problems):  # type: ignore[no-untyped-def]
+        checked.append(path.parent.name)
+        return real(path, config, problems)
+
+    monkeypatch.setattr(validate, "_load_product", load)
+    return checked
+
+
+def test_a_new_day_checks_again_only_the_records_whose_dates_it_passes(site_config, products,
+                                                                       tmp_path, monkeypatch):
+    config = replace(site_config, cache_dir=tmp_path / "cache", as_of=date(2026, 11, 22))
+    write_record(products, record(batches=[{"lot": "L1", "produced": "2026-10-02"}]))
+    write_record(products, record(id="tao-xanh-my-son",
+                                  batches=[{"lot": "L2", "produced": "2026-11-24"}]))
+    checked = _counting(monkeypatch)
+    _, problems = load_catalog(config)
+    assert sorted(checked) == ["nho-say-nhon-son", "tao-xanh-my-son"]
+    assert [p.code for p in problems.warnings].count("produced_future") == 1
+    checked.clear()
+    load_catalog(replace(config, as_of=date(2026, 11, 23)))  # L2 still to come: the same check
+    assert checked == []
+    _, problems = load_catalog(replace(config, as_of=date(2026, 11, 25)))  # L2 produced since
+    assert checked == ["tao-xanh-my-son"]
+    assert "produced_future" not in [p.code for p in problems.warnings]
+    checked.clear()
+    load_catalog(replace(config, as_of=date(2026, 11, 22)))  # back: L2 is to come again
+    assert checked == ["tao-xanh-my-son"]
