@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from dataclasses import replace
@@ -214,6 +215,8 @@ def _parser() -> argparse.ArgumentParser:
                          help="ghi các tệp cần xóa, mỗi dòng một đường dẫn")
     changes.add_argument("--mark-uploaded", action="store_true",
                          help="đã tải lên xong: ghi nhớ trang này làm mốc cho lần sau")
+    changes.add_argument("--force", action="store_true",
+                         help="ghi đè tệp --list, --deleted hay --since đã có")
 
     sub.add_parser("schema", help="ghi JSON Schema của hồ sơ vào products/schema.json (cho VS Code)")
     serve = sub.add_parser("serve", help="xem trước tại máy, tự dựng lại khi hồ sơ thay đổi")
@@ -726,18 +729,28 @@ def cmd_changes(args: argparse.Namespace) -> int:
     site_dir = args.site_dir.resolve() if args.site_dir else site_dir
     since = args.since or (site.cache_dir / changes.PREVIOUS if site.cache_dir else None)
     if since is None:
-        print("Không có cache_dir để giữ manifest lần tải lên trước: dùng --since TỆP. / No "
-              "cache_dir to keep the last upload's manifest in: use --since FILE.", file=sys.stderr)
+        print(changes.said(changes.changes_message("no_cache_dir")), file=sys.stderr)
         return 2
+    # Nothing is written into the site or the records, over the settings, or over a file that
+    # is there already (unless --force): a list named like product.yml would empty it.
+    keep_out = {"keep_out": [site_dir, site.products_dir], "settings": args.config_file}
     try:
         if args.mark_uploaded:
+            if args.since is not None:
+                changes.check_target(since, force=args.force, manifest=True, **keep_out)
             changes.mark_uploaded(site_dir, since)
-            print(f"Đã ghi nhớ trang này làm mốc cho lần tải lên sau: {since} / Recorded this "
-                  f"site as uploaded: {since}")
+            print(changes.said(changes.changes_message("marked", file=since)))
             return 0
+        targets = [t for t in (args.list, args.deleted) if t is not None]
+        if len(targets) == 2 and targets[0].resolve() == targets[1].resolve():
+            raise changes.ChangesError("target_twice", file=targets[0])
+        for target in targets:
+            changes.check_target(target, force=args.force, **keep_out)
         current = changes.read_manifest(site_dir)
-        first = args.since is None and not since.exists()
-        previous = None if first else changes.read_manifest(since)
+        first = args.since is None and not os.path.lexists(since)
+        previous, warning = (None, None) if first else changes.read_previous(since)
+        if warning is not None:
+            print(changes.said(warning), file=sys.stderr)
         found = changes.compare(previous, current, site_dir)
         if args.list:
             changes.write_list(args.list, found.uploads)

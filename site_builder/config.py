@@ -49,6 +49,67 @@ def is_placeholder_host(host: str) -> bool:
     return address.is_loopback or address.is_unspecified
 
 
+# Every page's address, and so every QR code, is site_url followed by a site path; the longest
+# (a lot's GS1 address) adds about 40 characters. A QR code of 240 characters is already
+# version 11 at level M, too dense for a small stamp.
+MAX_SITE_URL = 200
+# What a segment of site_url's path may hold: what a rules file, a QR code and a link take as
+# it is (percent signs, which a server decodes, included among the refused).
+_URL_PATH_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                                 "._~-/")
+_HOST_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
+
+
+def site_url_form_problem(url: str) -> tuple[str, dict[str, object]] | None:
+    """Why no address can be made from ``site_url`` (a message code and its values), or None.
+
+    It must be a plain http(s) address: an ASCII host name or address (an internationalised
+    domain in its 'xn--' form), an optional port, and a path of ASCII letters, digits and
+    '._~-', without '.' or '..' segments; no user name, query or fragment, no space or control
+    character, and at most MAX_SITE_URL characters. Checked for drafts too: a draft's QR codes
+    must point somewhere."""
+    shown = url if len(url) <= 80 else url[:60] + "…"
+    shown = shown.encode("unicode_escape").decode("ascii") if not shown.isprintable() else shown
+    values: dict[str, object] = {"url": shown}
+    if len(url) > MAX_SITE_URL:
+        return "site_url_too_long", {**values, "length": len(url), "limit": MAX_SITE_URL}
+    odd = next((c for c in url if not c.isprintable() or c.isspace()), None)
+    if odd is not None:
+        return "site_url_character", {**values, "char": odd.encode("unicode_escape").decode()}
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return "site_url_not_full", values
+    if "?" in url or "#" in url:
+        return "site_url_query", values
+    if "@" in parts.netloc:
+        return "site_url_user", values
+    host = parts.netloc.rsplit(":", 1)[0] if not parts.netloc.endswith("]") else parts.netloc
+    try:
+        port_ok = parts.port is None or 0 < parts.port < 65536
+    except ValueError:
+        port_ok = False
+    if not port_ok or not _plain_host(host):
+        return "site_url_host", {**values, "host": host}
+    odd = next((c for c in parts.path if c not in _URL_PATH_CHARACTERS), None)
+    if odd is not None:
+        return "site_url_character", {**values, "char": odd}
+    if any(segment in (".", "..") for segment in parts.path.split("/")) or "//" in parts.path:
+        return "site_url_dots", values
+    return None
+
+
+def _plain_host(host: str) -> bool:
+    """An ASCII host name, an IPv4 address or a bracketed IPv6 one."""
+    if host.startswith("[") and host.endswith("]"):
+        try:
+            ipaddress.IPv6Address(host[1:-1])
+            return True
+        except ValueError:
+            return False
+    labels = host.rstrip(".").split(".")
+    return bool(host) and all(_HOST_LABEL.match(label) for label in labels)
+
+
 @dataclass(frozen=True)
 class RuleSettings:
     """Validity rules. Defaults follow Decisions 148 and 26 (see README, "Rules")."""
@@ -141,17 +202,18 @@ class SiteConfig:
         return self.as_of or date.today()
 
     def site_url_problem(self) -> tuple[str, str] | None:
-        """Why QR codes must not be made for ``site_url`` (vi, en), or None."""
-        parts = urlsplit(self.site_url)
+        """Why QR codes must not be made for ``site_url`` (vi, en), or None: no address can be
+        made from it (``site_url_form_problem``), or it is missing or a placeholder."""
+        values: dict[str, object] = {}
         if not self.site_url:
             code = "site_url_missing"
-        elif parts.scheme not in ("http", "https") or not parts.netloc:
-            code = "site_url_not_full"
-        elif is_placeholder_host(parts.hostname or ""):
+        elif (form := site_url_form_problem(self.site_url)) is not None:
+            code, values = form
+        elif is_placeholder_host(urlsplit(self.site_url).hostname or ""):
             code = "site_url_placeholder"
         else:
             return None
-        text = catalogue(CONFIG_MESSAGES).message(code, url=self.site_url)
+        text = catalogue(CONFIG_MESSAGES).message(code, **{"url": self.site_url, **values})
         return text.vi, text.en
 
     def absolute_url(self, path: str) -> str:
@@ -245,6 +307,8 @@ def settings_from(options: dict[str, object], *, root: Path, source: Path, site_
     if not languages or languages[0] != "vi" or wrong:
         problems.append(_problem("languages", "languages_invalid", languages=list(languages),
                                  known=", ".join(languages_known)))
+    if site_url and (form := site_url_form_problem(site_url)) is not None:
+        problems.append(_problem("site_url", form[0], **form[1]))
     if problems:
         return None, problems
     office = values["ocop_office"] if isinstance(values["ocop_office"], dict) else {}

@@ -89,6 +89,15 @@ def record(**changes: object) -> dict:
     return data
 
 
+def published_document(documents: list[dict]) -> str:
+    """The name the site publishes the last of a lot's ``documents`` under (the project's,
+    never the file's: its place in the lot, a slug of its title, the type of its content)."""
+    from site_builder.domain.site_paths import slug
+
+    kind = Path(documents[-1]["file"]).suffix.lower().lstrip(".").replace("jpeg", "jpg")
+    return f"{len(documents)}-{slug(documents[-1]['title'])}.{kind}"
+
+
 def write_record(products: Path, data: dict, *, photo: bool = True, text: str | None = None) -> Path:
     folder = products / str(data.get("id", "khong-co-ma"))
     folder.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import yaml
-from conftest import AS_OF, REPO, write_mkdocs_config
+from conftest import AS_OF, REPO, published_document, write_mkdocs_config
 from PIL import Image
 
 sys.path[:0] = [str(REPO / "tests" / "sheets"), str(REPO / "tests" / "media_import")]
@@ -81,8 +81,8 @@ def test_an_annex_a_lot_log_and_phone_photos_become_a_built_site(tmp_path, capsy
                if b["lot"] == "NS-2604")
     report = lot["documents"][-1]
     assert report["file"].startswith("lo-NS-2604/")  # the folder's report, into a lot of the log
-    assert (site / "tai-lieu" / "nho-say-deo-nhon-son" / "NS-2604" / Path(report["file"]).name
-            ).is_file()
+    assert (site / "tai-lieu" / "nho-say-deo-nhon-son" / "NS-2604"
+            / published_document(lot["documents"])).is_file()
     stamps = tmp_path / "tem"
     assert _run(config, "stamps", "buoi-da-xanh-lam-son", "--lot", "BLS2605", "--size", "30",
                 "--out", str(stamps)) == 0

@@ -64,7 +64,7 @@ def _scaled(width: int, height: int, target: int) -> tuple[int, int]:
 
 def web_photo(photo: Photo) -> WebPhoto:
     widths = (SMALL,) if photo.width <= SMALL else (SMALL, LARGE)
-    return WebPhoto(Path(photo.name).stem, widths, _scaled(photo.width, photo.height, widths[-1]))
+    return WebPhoto(photo.stem, widths, _scaled(photo.width, photo.height, widths[-1]))
 
 
 def _webp(image: Image.Image) -> bytes:

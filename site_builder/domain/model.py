@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from site_builder.domain.places import Commune, Province
+from site_builder.domain.site_paths import slug
 from site_builder.domain.taxonomy import (
     PRODUCER_TYPES,
     REGIMES,
@@ -99,6 +100,18 @@ class Photo:
     width: int = 0  # as displayed, after EXIF rotation
     height: int = 0
 
+    @property
+    def stem(self) -> str:
+        """What its published files are named after ('Ảnh túi 200g.JPG' -> 'anh-tui-200g'): made
+        by the project, never the file's own name, so no dot-file, space or control character
+        from a phone's file name reaches the site."""
+        return photo_stem(self.name)
+
+
+def photo_stem(file_name: str) -> str:
+    """The published stem of a photo file named ``file_name`` (``Photo.stem``)."""
+    return slug(Path(file_name).stem) or "anh"
+
 
 @dataclass(frozen=True)
 class Shop:
@@ -140,6 +153,7 @@ class Document:
     title: str
     source: Path | None = None  # absolute, checked to lie inside products/
     url: str | None = None
+    extension: str = ""  # of a published file, from its checked content: 'pdf', 'jpg', 'png'
 
 
 @dataclass(frozen=True)

@@ -30,19 +30,21 @@ from site_builder.mkdocs.plugin import OcopPlugin, format_problems, plan_for_hos
 from site_builder.output import publish
 from site_builder.output.keys import global_key
 from site_builder.output.up_to_date import LastBuild, LastBuildFacts
-from site_builder.output.writer import SITE_MARKER as MARKER
 from site_builder.output.writer import (
+    MANIFEST,
     Manifest,
     OutputClash,
     Shells,
-    WriteResult,
+    UnsafePath,
     finish_site,
     incremental,
     kept_generated,
     keyed_units,
+    output_message,
     shell_digest,
 )
-from site_builder.problems import Problems
+from site_builder.output.writer import SITE_MARKER as MARKER
+from site_builder.problems import Message, Problems
 from site_builder.progress import Progress, Quiet
 from site_builder.records.fingerprint import files_under
 from site_builder.records.paths import record_paths
@@ -145,7 +147,7 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
     settings = settings_digest(config, site_config, templates)
     if only is not None:  # another selection is another site: never "up to date" with this one
         settings = hashlib.sha256("\n".join((settings, *sorted(only))).encode()).hexdigest()
-    plugin.previous_site = _published(final)
+    plugin.previous_site, state_warnings = _published(final)
     if plugin.previous_site and (unchanged := last.unchanged(settings, records)) is not None:
         stages.end("settings")
         return BuildResult(final, unchanged.products, unchanged.pages, unchanged.files,
@@ -185,7 +187,13 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
         raise BuildError(str(exc)) from None
     plugin.preloaded, plugin.preplanned = (catalog, problems), plan
     plugin.progress = progress or Quiet()
-    previous = Manifest.read(plugin.previous_site)
+    previous, damaged = Manifest.load(final / MANIFEST) if plugin.previous_site else (None, None)
+    if damaged is not None:  # taken as absent: this build is a full one
+        state_warnings.append((final / MANIFEST, output_message("manifest_damaged",
+                                                                reason=damaged)))
+    damaged_state = Problems()  # said this once, not again by an "up to date" build
+    for path, message in state_warnings:
+        damaged_state.warn(path, 1, "", message.vi, message.en, code="damaged_state")
     frame = Frame.load(site_config.cache_dir, frame_key)
     scratch = _scratch_folder(final)
     stages.end("plan")
@@ -210,14 +218,18 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
             result = finish_site(plan, scratch, frame.shells, site_config,
                                  plugin.language_links, previous, plugin.progress,
                                  frame.pages, kept)
-        except (OutputClash, PhotoUnreadable) as exc:
+        except (OutputClash, PhotoUnreadable, UnsafePath) as exc:
             raise BuildError(str(exc)) from None
         finally:
             gc.unfreeze()
         stages.end("render")
 
-        # 6. Publish: the changed files into the site (journaled), or the new site swapped in.
-        _publish(scratch, final, result)
+        # 6. Publish: the new site put in place in one step (publish.py).
+        if result.mode == "incremental":
+            assert previous is not None
+            publish.publish_changes(scratch, final, previous, result.manifest)
+        else:
+            publish.swap(scratch, final)
     finally:
         if scratch.exists():
             shutil.rmtree(scratch, ignore_errors=True)
@@ -230,8 +242,9 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
                                             len(result.manifest.units), tuple(problems.warnings)))
     stages.end("publish")
     spent = result.spent
-    return BuildResult(final, len(catalog.products), pages, files, Problems(problems.warnings),
-                       result.mode, result.rendered, result.reused, tuple(stages.times),
+    return BuildResult(final, len(catalog.products), pages, files,
+                       Problems(damaged_state.items + problems.warnings), result.mode,
+                       result.rendered, result.reused, tuple(stages.times),
                        tuple((kind, spent.seconds[kind], spent.units[kind]) for kind in spent.units))
 
 
@@ -251,12 +264,12 @@ def _partial_build(site: SiteConfig, templates: Path, settings: str, frame_key: 
         try:
             done = build_changes(site, templates, state, settings, frame_key, frame.shells,
                                  records, final, scratch, last.seen)
-        except (OutputClash, PhotoUnreadable) as exc:
+        except (OutputClash, PhotoUnreadable, UnsafePath) as exc:
             raise BuildError(str(exc)) from None
         if done is None:
             return None
         stages.end("changes")
-        publish.commit(scratch, final, done.previous, done.current)
+        publish.publish_changes(scratch, final, done.previous, done.current)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     done.cache.save()
@@ -307,13 +320,14 @@ def _settings(config_file: Path, as_of: date | None, draft: bool, host: str | No
     return config, plugin, site_config
 
 
-def _published(final: Path) -> Path | None:
+def _published(final: Path) -> tuple[Path | None, list[tuple[Path, Message]]]:
     """The site a previous build published there (its interrupted commit rolled back), whose
-    unchanged units this build keeps; None for a first build."""
+    unchanged units this build keeps, None for a first build; and what could not be trusted
+    there (a damaged journal: then the site's manifest is gone, and this build is full)."""
     if final.is_dir() and (final / MARKER).is_file():
-        publish.recover(final)
-        return final
-    return None
+        _, damaged = publish.recover(final)
+        return final, [] if damaged is None else [(final / publish.JOURNAL, damaged)]
+    return None, []
 
 
 def _scratch_folder(final: Path) -> Path:
@@ -334,20 +348,11 @@ def _mkdocs_pages_and_shells(config: MkDocsConfig, plugin: OcopPlugin, scratch: 
     config.plugins.on_startup(command="build", dirty=False)
     try:
         mkdocs_build(config)
-    except (MkDocsException, OutputClash, PhotoUnreadable) as exc:
+    except (MkDocsException, OutputClash, PhotoUnreadable, UnsafePath) as exc:
         raise BuildError(str(exc)) from None
     finally:
         config.plugins.on_shutdown()
         plugin.leave_writing_to_build = False
-
-
-def _publish(scratch: Path, final: Path, result: WriteResult) -> None:
-    if result.mode == "incremental":
-        previous = Manifest.read(final)
-        assert previous is not None
-        publish.commit(scratch, final, previous, result.manifest)
-    else:
-        publish.swap(scratch, final)
 
 
 def settings_digest(config, site: SiteConfig, templates: Path) -> str:  # type: ignore[no-untyped-def]
@@ -410,7 +415,8 @@ def frame_digest(config, site: SiteConfig, templates: Path) -> str:  # type: ign
 
 
 def _remove_stale_scratch(final: Path) -> None:
-    """Scratch folders of builds that were killed; they were never published."""
+    """Scratch folders of builds that were killed; they were never published. (The standby,
+    ``.site.standby``, is not one: ``publish.py`` checks it before each use.)"""
     for stale in final.parent.glob(f".{final.name}.building-*"):
         shutil.rmtree(stale, ignore_errors=True)
 

@@ -25,7 +25,13 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
-from site_builder.config import OPTIONS, SettingProblem, SiteConfig, settings_from
+from site_builder.config import (
+    OPTIONS,
+    SettingProblem,
+    SiteConfig,
+    settings_from,
+    site_url_form_problem,
+)
 from site_builder.output import shell
 from site_builder.output.hosts import DEFAULT_HOST, HOSTS
 from site_builder.output.writer import Manifest, Shells, WriteResult, finish_site, load_shells
@@ -77,12 +83,32 @@ OcopPluginConfig = type("OcopPluginConfig", (base.Config,),
                         {option.name: _AsWritten(option.default) for option in OPTIONS})
 
 
+def _site_url_as_written(config: MkDocsConfig) -> str:
+    """``site_url`` as mkdocs.yml gives it: MkDocs quietly drops a tab or a line break from it
+    (``urlsplit``), and QR codes would then encode an address nobody wrote."""
+    from mkdocs.exceptions import MkDocsException
+    from mkdocs.utils import yaml_load
+
+    try:
+        with open(config.config_file_path or "mkdocs.yml", "rb") as handle:
+            written = yaml_load(handle).get("site_url")
+    except (OSError, ValueError, AttributeError, yaml.YAMLError, MkDocsException):
+        written = None
+    if not isinstance(written, str) or not site_url_form_problem(written):
+        return config.site_url or ""
+    return written
+
+
 def settings_problems(found: list[SettingProblem], source: Path) -> Problems:
     """Problems of the ocop block, each at the line of mkdocs.yml that sets the option."""
     lines = source.read_text(encoding="utf-8").splitlines() if source.is_file() else []
     start = next((i for i, line in enumerate(lines) if re.match(r"\s*-\s*ocop\s*:", line)), 0)
     problems = Problems()
     for name, code, message in found:
+        if name == "site_url":  # MkDocs' own setting, at the top of the file
+            line = next((i for i, text in enumerate(lines) if re.match(r"site_url\s*:", text)), 0)
+            problems.error(source, line + 1, name, message.vi, message.en, code=code)
+            continue
         key = name.split(".")[0]
         line = next((i for i in range(start, len(lines))
                      if re.match(rf"\s+{re.escape(key)}\s*:", lines[i])), start)
@@ -160,7 +186,8 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         the block at once, each at its line."""
         source = Path(config.config_file_path or "mkdocs.yml").resolve()
         site, found = settings_from(dict(self.config), root=source.parent, source=source,
-                                    site_url=config.site_url or "", site_name=config.site_name,
+                                    site_url=_site_url_as_written(config),
+                                    site_name=config.site_name,
                                     languages_known=available_languages(),
                                     draft=self.command == "serve")
         if site is None:

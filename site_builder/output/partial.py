@@ -27,6 +27,7 @@ from pathlib import Path
 from site_builder.config import SiteConfig
 from site_builder.domain.rules import unchanged_since
 from site_builder.domain.traceability import Completeness, all_completeness
+from site_builder.output.durable import write_durably
 from site_builder.output.plan import (
     Languages,
     LanguageSite,
@@ -199,7 +200,7 @@ def build_changes(site: SiteConfig, templates: Path, state: BuildState, settings
         return None
     changes: dict[str, dict | None] = {**new, **dict.fromkeys(removed)}
     text, index = state.index.splice(text, changes)
-    (scratch / MANIFEST).write_bytes(text)
+    write_durably(scratch / MANIFEST, text)
     files = sum(len(e["files"]) for e in new.values())
     files -= sum(len(old[name]["files"]) for name in changes if name in old)
     html = sum(f.endswith(".html") for e in new.values() for f in e["files"])

@@ -1,12 +1,29 @@
 """Put a finished build in place, all at once, or not at all.
 
-A full build exchanges the published folder with the new one in one step (or, where the system
-cannot, renames the old one aside and the new one into place; if the process dies between the
-two, the next build puts the old one back). An incremental build moves its few new files into
-the published folder under a journal: each replaced file is first moved to a backup folder, and
-the journal says which files existed before. If the process dies half-way (power cut,
-SIGKILL), the next ``ocop build`` finds the journal and restores every file, so the published
-site is again exactly the previous one before anything new is attempted.
+A full build exchanges the published folder with the new one in one step (Linux
+``renameat2(RENAME_EXCHANGE)``; elsewhere the old one is renamed aside and the new one into
+place, and if the process dies between the two renames, the next build puts the old one back).
+
+An incremental build ends with the same single exchange. Beside the published ``site`` lies
+its standby, ``.site.standby``: the previous generation of the site, its files hard links to
+the same files as the published site wherever the two agree (a file is never changed in place,
+only replaced by a rename, so two trees of links never disturb each other, and an unchanged
+file costs no disk). The build brings the standby to the new site: the files it rendered are
+moved in from its scratch folder, the files the previous build changed are linked from the
+published site, the files no longer part of the site are removed; then it flushes them to the
+disk and exchanges the standby with the published site. Whoever reads ``site/`` meanwhile
+(nginx, Apache, an upload) sees the old site whole, then the new one whole; the old one is the
+next standby. Its state file says which of its files differ from the published site's, and
+that it is whole: a standby without it (killed while being brought up to date, never made,
+made by something else) is made again as a mirror of links of the published site.
+
+Where folders cannot be exchanged or files hard-linked (not Linux, or a file system without
+them), an incremental build moves its new files into the published folder under a journal
+instead: each replaced file is first moved to a backup folder, and the journal, written
+durably, says which files existed before. If the process dies half-way, the next build finds
+the journal and restores every file. A journal that is not exactly what a build writes (cut
+short by a power cut, edited by hand) is never followed: the site's manifest is removed
+instead, so the next build rebuilds the whole site.
 """
 
 from __future__ import annotations
@@ -19,10 +36,23 @@ import sys
 import time
 from pathlib import Path
 
-from site_builder.output.writer import MANIFEST, Manifest, generated_files
+from site_builder.domain.site_paths import paths_problem
+from site_builder.output.durable import sync_file, sync_folder, write_durably
+from site_builder.output.writer import (
+    MANIFEST,
+    DamagedState,
+    Manifest,
+    generated_files,
+    load_json,
+    output_message,
+    path_reason,
+)
+from site_builder.problems import Message
 
 JOURNAL = ".ocop-journal.json"
 OLD_TAG = ".old-"  # a previous site renamed aside during a swap: .site.old-<ns>-<pid>
+STANDBY_TAG = ".standby"  # the standby beside the site: .site.standby
+STANDBY_STATE = ".ocop-standby.json"  # in the standby, once it is whole
 
 
 def swap(new: Path, final: Path) -> None:
@@ -31,14 +61,24 @@ def swap(new: Path, final: Path) -> None:
     Where the system can exchange two folders in one step (Linux, ``renameat2``), ``final`` is
     never missing, not even for an instant. Elsewhere the old site is renamed aside, then
     ``new`` into place: a process killed between the two renames leaves no ``final``, and the
-    next build puts the old site back first (``recover_swap``)."""
+    next build puts the old site back first (``recover_swap``). The standby of the old site is
+    of no use to the new one: it is removed."""
     os.chmod(new, 0o755)
     if not final.exists():
         new.rename(final)
+        sync_folder(final.parent)
         return
+    old = _replace(new, final)
+    _remove(old)
+    _remove(standby_of(final))
+
+
+def _replace(new: Path, final: Path) -> Path:
+    """Put the complete site ``new`` at ``final``, and return where the previous site now is:
+    ``new``'s own path after an exchange, a folder renamed aside otherwise."""
     if exchange(new, final):
-        shutil.rmtree(new, ignore_errors=True)  # ``new`` now holds the previous site
-        return
+        sync_folder(final.parent)
+        return new
     old = final.with_name(f".{final.name}{OLD_TAG}{time.time_ns()}-{os.getpid()}")
     final.rename(old)
     try:
@@ -46,7 +86,8 @@ def swap(new: Path, final: Path) -> None:
     except OSError:
         old.rename(final)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    sync_folder(final.parent)
+    return old
 
 
 _AT_FDCWD = -100
@@ -107,15 +148,203 @@ def _same(a: Path, b: Path) -> bool:
         return False
 
 
-def commit(staging: Path, final: Path, previous: Manifest, current: Manifest) -> int:
-    """Move the staged files into ``final`` and delete files no longer part of the site.
+def _remove(path: Path) -> None:
+    """Remove a file, a link or a folder of ours (a link is removed, never followed)."""
+    if path.is_symlink() or path.is_file():
+        path.unlink(missing_ok=True)
+    elif path.exists():
+        shutil.rmtree(path, ignore_errors=True)
 
-    Returns how many files changed."""
+
+# --- an incremental build: the standby, brought up to date, then exchanged ------------------
+
+
+def standby_of(final: Path) -> Path:
+    return final.with_name(f".{final.name}{STANDBY_TAG}")
+
+
+def publish_changes(staging: Path, final: Path, previous: Manifest, current: Manifest) -> int:
+    """Put the new site in place of ``final``: its new and changed files are in ``staging``,
+    the others in ``final``. ``previous`` and ``current`` hold the entries of the units this
+    build rendered, before and now (all of the site's, or a partial build's few: the files in
+    the one and not the other are gone). Returns how many files changed."""
+    if _can_exchange(final):
+        return _exchange_standby(staging, final, previous, current)
+    return commit(staging, final, previous, current)
+
+
+_EXCHANGE_WORKS: dict[int, bool] = {}  # by file system (st_dev)
+
+
+def _can_exchange(final: Path) -> bool:
+    """Whether the file system beside ``final`` can hard-link files and exchange folders:
+    tried once a process, on two scratch folders (a file system without them says so there,
+    not half-way through a publish). A probe a kill left is a stale scratch folder."""
+    device = final.parent.stat().st_dev
+    if device not in _EXCHANGE_WORKS:
+        probe = final.with_name(f".{final.name}.building-probe-{os.getpid()}")
+        try:
+            (probe / "a").mkdir(parents=True)
+            (probe / "b").mkdir()
+            (probe / "a" / "f").write_bytes(b"")
+            os.link(probe / "a" / "f", probe / "b" / "f")
+            _EXCHANGE_WORKS[device] = exchange(probe / "a", probe / "b")
+        except OSError:
+            _EXCHANGE_WORKS[device] = False
+        finally:
+            shutil.rmtree(probe, ignore_errors=True)
+    return _EXCHANGE_WORKS[device]
+
+
+def _exchange_standby(staging: Path, final: Path, previous: Manifest, current: Manifest) -> int:
+    standby = standby_of(final)
+    behind = standby_behind(final)
+    if behind is None:
+        mirror(final, standby)
+        behind = set()
+    else:  # from here until it is exchanged, the standby is not whole: no state says it is
+        (standby / STANDBY_STATE).unlink()
+        sync_folder(standby)
+    removed = sorted(previous.all_files() - current.all_files() - {MANIFEST})
+    changed: set[str] = set()  # files that differ from the published site's
+    entries = {MANIFEST}  # names added, replaced or removed in the standby's folders
+    staged = [p for p in generated_files(staging) if p != MANIFEST]
+    for path in staged:
+        if not _same(staging / path, final / path):
+            _install(staging / path, standby, path, entries)
+            changed.add(path)
+        elif path in behind:
+            _link(final / path, standby, path, entries)
+    gone = set(removed)
+    dropped = []  # the files the previous build removed: the site no longer has them
+    for path in sorted(behind.difference(staged)):
+        if path not in gone and (final / path).is_file():
+            _link(final / path, standby, path, entries)
+        else:
+            _drop(standby, path, entries)
+            dropped.append(path)
+    for path in removed:
+        _drop(standby, path, entries)
+    entries.update(_prune_empty_folders(standby, removed + dropped))
+    _install(staging / MANIFEST, standby, MANIFEST, entries)
+    for folder in sorted({str(Path(p).parent) for p in entries}):
+        if (standby / folder).is_dir():  # the names in place before the folder is published
+            sync_folder(standby / folder)
+    old = _replace(standby, final)
+    if old != standby:  # renamed aside (exchange failed after all): it is the next standby
+        old.rename(standby)
+    changed.update(removed)
+    changed.add(MANIFEST)
+    write_durably(standby / STANDBY_STATE, json.dumps(
+        {"live": _identity(final), "behind": sorted(changed)}).encode("utf-8"))
+    shutil.rmtree(staging, ignore_errors=True)
+    return len(changed) - 1
+
+
+def _identity(final: Path) -> list[int]:
+    """Which published site a standby belongs to: its manifest file's inode, size and time
+    (no build rewrites a manifest in place; a full build or another tool makes another)."""
+    info = os.stat(final / MANIFEST)
+    return [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns]
+
+
+def standby_behind(final: Path) -> set[str] | None:
+    """The paths at which ``final``'s standby differs from ``final`` (the files the last build
+    changed), or None when the standby cannot be used as it is: missing, not a folder of ours,
+    left half-updated by a kill, or the standby of another published site."""
+    standby = standby_of(final)
+    if standby.is_symlink() or not standby.is_dir():
+        return None
+    try:
+        state = load_json((standby / STANDBY_STATE).read_text(encoding="utf-8"))
+        behind, live = state.get("behind"), state.get("live")
+        if type(behind) is not list or not all(type(p) is str for p in behind):
+            return None
+        if paths_problem(behind) is not None or live != _identity(final):
+            return None
+    except (OSError, ValueError):  # DamagedState is a ValueError
+        return None
+    return set(behind)
+
+
+def mirror(final: Path, standby: Path) -> None:
+    """Make ``standby`` a tree of hard links to every file of ``final`` (what it holds before
+    is removed): the standby's first state, costing a link a file and no file's bytes."""
+    _remove(standby)
+    standby.mkdir()
+    for folder, folders, names in os.walk(final):
+        here = Path(folder)
+        there = standby / here.relative_to(final)
+        for name in folders:
+            if (here / name).is_symlink():  # listed, never entered: linked as it is
+                os.link(here / name, there / name, follow_symlinks=False)
+            else:
+                (there / name).mkdir()
+        for name in names:
+            os.link(here / name, there / name, follow_symlinks=False)
+    (standby / JOURNAL).unlink(missing_ok=True)
+
+
+def _drop(root: Path, path: str, entries: set[str]) -> None:
+    """Remove ``root/path`` from the standby, a file, or a folder where the layout changed."""
+    target = root / path
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
+    else:
+        try:
+            target.unlink()
+        except (FileNotFoundError, NotADirectoryError):
+            return
+    entries.add(path)
+
+
+def _install(source: Path, root: Path, path: str, entries: set[str]) -> None:
+    """Move ``source`` to ``root/path`` in one step, replacing what is there; its bytes are
+    flushed to the disk first."""
+    target = _make_room(root, path, entries)
+    sync_file(source)
+    os.replace(source, target)
+
+
+def _link(source: Path, root: Path, path: str, entries: set[str]) -> None:
+    """Make ``root/path`` a hard link to ``source``, replacing what is there in one step."""
+    target = _make_room(root, path, entries)
+    scratch = target.with_name(f".ocop-link-{os.getpid()}")
+    scratch.unlink(missing_ok=True)
+    os.link(source, scratch)
+    os.replace(scratch, target)
+
+
+def _make_room(root: Path, path: str, entries: set[str]) -> Path:
+    """``root/path``, with its folders made; a folder where the file goes, or a file where a
+    folder goes (the layout changed), is removed from this tree, which is the standby's.
+    Records in ``entries`` every name it adds or removes, ``path`` among them."""
+    target = root / path
+    folder, here = root, Path()
+    for part in Path(path).parent.parts:
+        folder, here = folder / part, here / part
+        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+            folder.unlink()
+        if not folder.exists():
+            folder.mkdir()
+            entries.add(str(here))
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
+    entries.add(path)
+    return target
+
+
+# --- where folders cannot be exchanged: the journaled commit --------------------------------
+
+
+def commit(staging: Path, final: Path, previous: Manifest, current: Manifest) -> int:
+    """Move the staged files into ``final`` and delete files no longer part of the site, under
+    a journal written durably before the first move. Returns how many files changed."""
     installs = [p for p in generated_files(staging) if p != MANIFEST
                 and not _same(staging / p, final / p)] + [MANIFEST]
     removals = sorted(previous.all_files() - current.all_files() - {MANIFEST})
     removals = [p for p in removals if (final / p).is_file()]
-    backup = final.with_name(f".{final.name}.backup")
+    backup = _backup_of(final)
     shutil.rmtree(backup, ignore_errors=True)
     paths = installs + removals
     new_folders: set[str] = set()
@@ -126,9 +355,8 @@ def commit(staging: Path, final: Path, previous: Manifest, current: Manifest) ->
             folder = folder.parent
     journal = {"backup": backup.name, "existed": {p: (final / p).exists() for p in paths},
                "folders": sorted(new_folders)}
-    tmp = final / (JOURNAL + ".tmp")
-    tmp.write_text(json.dumps(journal), encoding="utf-8")
-    tmp.replace(final / JOURNAL)  # from here on, an interrupted commit is rolled back
+    write_durably(final / JOURNAL, json.dumps(journal).encode("utf-8"))
+    # from here on, an interrupted commit is rolled back
     for path in paths:
         target = final / path
         if target.exists():
@@ -139,42 +367,85 @@ def commit(staging: Path, final: Path, previous: Manifest, current: Manifest) ->
             (staging / path).rename(target)
     _prune_empty_folders(final, removals)
     (final / JOURNAL).unlink()
+    sync_folder(final)
     shutil.rmtree(backup, ignore_errors=True)
     shutil.rmtree(staging, ignore_errors=True)
     return len(paths)
 
 
-def _prune_empty_folders(root: Path, removed: list[str]) -> None:
-    """Folders left empty by removed files (a product taken out of the catalog)."""
+def _backup_of(final: Path) -> Path:
+    return final.with_name(f".{final.name}.backup")
+
+
+def _prune_empty_folders(root: Path, removed: list[str]) -> list[str]:
+    """Remove the folders left empty by removed files (a product taken out of the catalog);
+    returns them."""
     folders = {Path(p).parent for p in removed}
+    pruned = []
     for folder in sorted({f for p in folders for f in (p, *p.parents) if str(f) != "."},
                          key=lambda f: len(f.parts), reverse=True):
         try:
             (root / folder).rmdir()
+            pruned.append(str(folder))
         except OSError:
             pass  # not empty, or already gone
+    return pruned
 
 
-def recover(final: Path) -> bool:
-    """Undo a commit that did not finish; True when there was one to undo."""
+def recover(final: Path) -> tuple[bool, Message | None]:
+    """Undo a commit that did not finish: (True when there was one, why its journal could not
+    be followed). A journal that is not exactly what ``commit`` writes (cut short, not UTF-8,
+    a backup folder or a path that is not the site's) is never followed: the site's manifest
+    is removed instead, so that the next build rebuilds the whole site rather than trust a
+    site half moved."""
     journal_path = final / JOURNAL
-    if not journal_path.is_file():
-        (final / (JOURNAL + ".tmp")).unlink(missing_ok=True)
-        return False
-    journal = json.loads(journal_path.read_text(encoding="utf-8"))
-    backup = final.with_name(journal["backup"])
-    for path, existed in journal["existed"].items():
+    (final / (JOURNAL + ".tmp")).unlink(missing_ok=True)
+    if not (journal_path.exists() or journal_path.is_symlink()):
+        return False, None
+    backup = _backup_of(final)
+    try:
+        existed, folders = _read_journal(journal_path, backup)
+    except DamagedState as exc:
+        (final / MANIFEST).unlink(missing_ok=True)
+        journal_path.unlink()
+        sync_folder(final)
+        shutil.rmtree(backup, ignore_errors=True)
+        return True, output_message("journal_damaged", reason=exc.reason)
+    for path, was_there in existed.items():
         target, saved = final / path, backup / path
         if saved.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             saved.replace(target)
-        elif not existed and target.exists():
+        elif not was_there and target.exists():
             target.unlink()
-    for folder in sorted(journal["folders"], key=len, reverse=True):
+    for folder in sorted(folders, key=len, reverse=True):
         try:
             (final / folder).rmdir()
         except OSError:
             pass
+    sync_folder(final)
     shutil.rmtree(backup, ignore_errors=True)
     journal_path.unlink()
-    return True
+    return True, None
+
+
+def _read_journal(path: Path, backup: Path) -> tuple[dict[str, bool], list[str]]:
+    """The journal's files (path -> whether it existed before) and new folders, each checked
+    to be a path inside the site; DamagedState otherwise."""
+    try:
+        if path.is_symlink():
+            raise OSError
+        data = load_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        if isinstance(exc, DamagedState):
+            raise
+        raise DamagedState(output_message("reason_unreadable")) from None
+    existed, folders = data.get("existed"), data.get("folders")
+    if (data.get("backup") != backup.name or type(existed) is not dict
+            or not all(type(v) is bool for v in existed.values())
+            or type(folders) is not list or not all(type(f) is str for f in folders)):
+        raise DamagedState(output_message("reason_shape"))
+    reason = paths_problem([*existed, *folders])
+    if reason is not None:
+        raise DamagedState(output_message("reason_path", path_reason=path_reason(reason)))
+    return existed, folders

@@ -2,8 +2,9 @@
 
 The previous build's manifest (``.ocop-manifest.json`` in the published folder) records each
 unit's key and files. When most units are unchanged the staging folder holds only what is new
-("incremental"), and ``publish.py`` moves it into the published folder with a journal; otherwise
-every unit is rendered ("full") and the staging folder replaces the published one whole.
+("incremental"), and ``publish.py`` brings the site's standby up to date with it, then
+exchanges the two; otherwise every unit is rendered ("full") and the staging folder replaces
+the published one whole.
 """
 
 from __future__ import annotations
@@ -20,8 +21,17 @@ from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from site_builder.domain.site_paths import (
+    SEGMENT,
+    pages_problem,
+    paths_problem,
+    shown,
+    site_path_problem,
+)
 from site_builder.output import shell
+from site_builder.output.durable import write_durably
 from site_builder.output.sitemap import write_sitemap
+from site_builder.problems import Message, catalogue
 
 if TYPE_CHECKING:  # the publisher reads manifests without loading the renderer
     from site_builder.config import SiteConfig
@@ -58,13 +68,57 @@ class Manifest:
 
     @classmethod
     def read_file(cls, path: Path) -> Manifest | None:
-        """The manifest in ``path``, or None when it is missing or not one."""
+        """The manifest in ``path``, or None when it is missing or damaged."""
+        return cls.load(path)[0]
+
+    @classmethod
+    def load(cls, path: Path) -> tuple[Manifest | None, Message | None]:
+        """The manifest in ``path``, or None; and why it is damaged, when it is (None for a
+        missing one). Damaged: not UTF-8 JSON of the right shape (a write cut short, an edit
+        by hand), or a path no build writes (``../../etc/passwd``, ``/etc/shadow``, a line
+        break), which would otherwise go straight into the lists that upload and delete."""
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            return cls(units=data["units"], generated=data["generated"],
-                       generated_md5=data.get("generated_md5", []))
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return None
+            text = path.read_text(encoding="utf-8")
+        except (FileNotFoundError, NotADirectoryError):
+            return None, None
+        except (OSError, ValueError):
+            return None, output_message("reason_unreadable")
+        try:
+            return cls.parse(text), None
+        except DamagedState as exc:
+            return None, exc.reason
+
+    @classmethod
+    def parse(cls, text: str) -> Manifest:
+        """A manifest from its JSON text; DamagedState says why it is not one. Checked in a
+        few passes of C code over all its paths at once (a national site's lists a quarter of
+        a million): joining lists of text fails on anything else."""
+        data = load_json(text)
+        units, generated = data.get("units"), data.get("generated")
+        generated_md5 = data.get("generated_md5", [])
+        shape = output_message("reason_shape")
+        if not (type(units) is dict and type(generated) is list
+                and type(generated_md5) is list and len(generated_md5) in (0, len(generated))):
+            raise DamagedState(shape)
+        paths, pages, digests = list(generated), [], list(generated_md5)
+        for unit in units.values():
+            if not (type(unit) is dict and type(unit.get("key")) is str
+                    and type(files := unit.get("files")) is list
+                    and type(unit.get("pages")) is list
+                    and type(md5 := unit.get("md5", [])) is list and len(md5) in (0, len(files))):
+                raise DamagedState(shape)
+            paths += files
+            pages += unit["pages"]
+            digests += md5
+        try:
+            reason = paths_problem(paths) or (pages_problem(pages) if pages else None)
+            if reason is None and not _digests_ok(digests):
+                reason = SEGMENT  # not a digest: never a file's
+        except TypeError:  # an entry that is not text
+            raise DamagedState(shape) from None
+        if reason is not None:
+            raise DamagedState(output_message("reason_path", path_reason=path_reason(reason)))
+        return cls(units=units, generated=generated, generated_md5=generated_md5)
 
     @property
     def digests(self) -> dict[str, str]:
@@ -94,7 +148,7 @@ class Manifest:
                 f'{_json(self.generated_md5)},"units":{{').encode()
         names = sorted(self.units)
         entries = [_entry(name, self.units[name]) for name in names]
-        (site_dir / MANIFEST).write_bytes(b"".join((head, b",".join(entries), _TAIL)))
+        write_durably(site_dir / MANIFEST, b"".join((head, b",".join(entries), _TAIL)))
         files = set(self.generated).union(*(unit["files"] for unit in self.units.values()))
         return ManifestIndex(len(head), names, array("q", map(len, entries)), len(files),
                              sum(1 for f in files if f.endswith(".html")))
@@ -109,6 +163,64 @@ def _entry(name: str, unit: dict) -> bytes:
 
 
 _TAIL = b"}}\n"
+
+
+_NOT_HEX = str.maketrans("", "", "0123456789abcdef")
+
+
+def _digests_ok(digests: list[str]) -> bool:
+    """Whether every one of ``digests`` is an MD5 in hex (32 of 0-9a-f)."""
+    joined = ",".join(digests)
+    return (len(joined) == 33 * len(digests) - 1 if digests else True) and (
+        joined[32::33] == "," * (len(digests) - 1)) and (
+        joined.replace(",", "").translate(_NOT_HEX) == "")
+
+
+class DamagedState(ValueError):
+    """A state file of the build (manifest, journal) that cannot be trusted, and why."""
+
+    def __init__(self, reason: Message) -> None:
+        super().__init__(reason.en)
+        self.reason = reason
+
+
+def load_json(text: str) -> dict:
+    """A JSON object from a state file's text; DamagedState for anything else (cut short,
+    nested beyond Python's recursion limit, a list, a backslash, which no state file of ours
+    holds)."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        raise DamagedState(output_message("reason_not_json")) from None
+    if type(data) is not dict:
+        raise DamagedState(output_message("reason_not_json"))
+    return data
+
+
+OUTPUT_MESSAGES = Path(__file__).parent / "messages"
+
+
+def output_message(code: str, **values: object) -> Message:
+    return catalogue(OUTPUT_MESSAGES).message(code, **values)
+
+
+def path_reason(code: str) -> Message:
+    """Why a path cannot be a file of the site, in words (``site_paths.site_path_problem``)."""
+    return output_message(f"path_reason_{code}")
+
+
+class UnsafePath(ValueError):
+    """A path the build would write that cannot be a file of the site: from docs/ or the
+    theme (the records' own names are checked by ``ocop check``)."""
+
+    def __init__(self, path: str, producer: str, reason: str) -> None:
+        super().__init__(path, producer, reason)  # picklable: raised in worker processes too
+        self.path, self.producer, self.reason = path, producer, reason
+
+    def __str__(self) -> str:
+        message = output_message("unsafe_path", path=shown(self.path), producer=self.producer,
+                                 reason=path_reason(self.reason))
+        return f"{message.vi} / {message.en}"
 
 
 @dataclass
@@ -250,6 +362,10 @@ class FileWriter:
         self.owners[path] = producer
 
     def write(self, path: str, data: bytes, producer: str) -> None:
+        """Write ``data`` at ``path``, a path checked to be a file the site may hold (units
+        kept from the previous build are claimed unchecked: the manifest was checked)."""
+        if (reason := site_path_problem(path)) is not None:
+            raise UnsafePath(path, producer, reason)
         self.claim(path, producer)
         folder = path.rpartition("/")[0]
         if folder not in self.folders:
@@ -393,6 +509,9 @@ def write_site(plan: SitePlan, site_dir: Path, shells: Shells,
     global _JOB
     kept = dict(kept or {})
     written = [p for p in generated_files(site_dir) if p != MANIFEST]
+    for path in written:  # docs/ and the theme may hold any name
+        if (reason := site_path_problem(path)) is not None:
+            raise UnsafePath(path, MKDOCS, reason)
     writer = FileWriter(site_dir, {p: MKDOCS for p in [*written, *kept]})
     for item in plan.files:
         if item.path in kept:

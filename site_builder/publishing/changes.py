@@ -17,17 +17,32 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from site_builder.output.writer import MANIFEST, Manifest
+from site_builder.domain.site_paths import shown, site_path_problem
+from site_builder.output.durable import write_durably
+from site_builder.output.writer import MANIFEST, Manifest, path_reason
+from site_builder.problems import Message, catalogue
 
 PREVIOUS = "previous-manifest.json"  # in the cache folder: the manifest of the last upload
+CHANGES_MESSAGES = Path(__file__).parent / "messages"
+
+
+def changes_message(code: str, **values: object) -> Message:
+    return catalogue(CHANGES_MESSAGES).message(code, **values)
+
+
+def said(found: Message) -> str:
+    """A message as ``ocop changes`` prints it: Vietnamese, then English."""
+    return f"{found.vi} / {found.en}"
 
 
 class ChangesError(Exception):
-    """A manifest or site that cannot be compared, said in Vietnamese then English."""
+    """A manifest or site that cannot be compared, or a file not written, said in Vietnamese
+    then English."""
 
-    def __init__(self, vi: str, en: str) -> None:
-        super().__init__(vi, en)
-        self.vi, self.en = vi, en
+    def __init__(self, code: str, **values: object) -> None:
+        text = changes_message(code, **values)
+        super().__init__(text.vi, text.en)
+        self.code, self.vi, self.en = code, text.vi, text.en
 
     def __str__(self) -> str:
         return f"{self.vi} / {self.en}"
@@ -52,30 +67,33 @@ class Changes:
         return len(self.added) + len(self.changed) + self.unchanged
 
 
+def _manifest_file(path: Path) -> Path:
+    return path / MANIFEST if path.is_dir() else path
+
+
 def read_manifest(path: Path) -> Manifest:
     """The manifest in ``path`` (a manifest file, or a site folder holding one)."""
-    file = path / MANIFEST if path.is_dir() else path
-    if not file.is_file():
-        raise ChangesError(f"không tìm thấy manifest '{file}'", f"no manifest at '{file}'")
-    manifest = Manifest.read_file(file)
-    if manifest is None or not _well_formed(manifest):
-        raise ChangesError(
-            f"'{file}' không phải manifest của ocop (hỏng hoặc bị sửa tay)",
-            f"'{file}' is not an ocop manifest (damaged, or edited by hand)")
-    return manifest
+    file = _manifest_file(path)
+    manifest, damaged = Manifest.load(file)
+    if manifest is not None:
+        return manifest
+    if damaged is None:
+        raise ChangesError("manifest_missing", file=file)
+    raise ChangesError("manifest_damaged", file=file, reason=damaged)
 
 
-def _well_formed(manifest: Manifest) -> bool:
-    try:
-        return all(isinstance(p, str) for p in manifest.all_files()) and all(
-            isinstance(p, str) and isinstance(d, str) for p, d in _digests(manifest).items())
-    except (TypeError, KeyError, AttributeError, ValueError):
-        return False
-
-
-def _digests(manifest: Manifest) -> dict[str, str]:
-    """Site path -> MD5; empty for a manifest written before digests were kept."""
-    return dict(getattr(manifest, "digests", None) or {})
+def read_previous(path: Path) -> tuple[Manifest | None, Message | None]:
+    """The manifest of the last upload, and a warning when it is damaged: then it is taken as
+    absent (every file is sent again, none deleted), which is never wrong, only larger; a
+    damaged manifest's entries never reach the lists. A missing one is an error: a mistyped
+    ``--since``."""
+    file = _manifest_file(path)
+    manifest, damaged = Manifest.load(file)
+    if manifest is None and damaged is None:
+        raise ChangesError("manifest_missing", file=file)
+    if damaged is not None:
+        return None, changes_message("previous_damaged", file=file, reason=damaged)
+    return manifest, None
 
 
 def _files(manifest: Manifest) -> set[str]:
@@ -87,7 +105,7 @@ def compare(previous: Manifest | None, current: Manifest, site_dir: Path) -> Cha
     to delete; with no ``previous``, every file is new."""
     new = _files(current)
     old = _files(previous) if previous is not None else set()
-    new_md5, old_md5 = _digests(current), (_digests(previous) if previous is not None else {})
+    new_md5, old_md5 = current.digests, (previous.digests if previous is not None else {})
     added = sorted(new - old)
     kept = sorted(new & old)
     changed = [p for p in kept if new_md5.get(p) is None or new_md5.get(p) != old_md5.get(p)]
@@ -102,11 +120,7 @@ def _size(site_dir: Path, paths: list[str]) -> int:
         try:
             total += (site_dir / path).stat().st_size
         except OSError:
-            raise ChangesError(
-                f"manifest của '{site_dir}' có tệp '{path}' nhưng thư mục không có; dựng lại "
-                "trang (ocop build)",
-                f"the manifest of '{site_dir}' lists '{path}', which the folder lacks; build "
-                "the site again (ocop build)") from None
+            raise ChangesError("file_missing", site=site_dir, path=path) from None
     return total
 
 
@@ -115,38 +129,70 @@ def summary(found: Changes, first_upload: Path | None = None) -> list[str]:
     of an upload would be, when there is none yet."""
     lines = []
     if first_upload is not None:
-        lines.append(f"Chưa ghi nhớ lần tải lên nào ({first_upload}): mọi tệp đều mới. / No "
-                     f"upload recorded yet ({first_upload}): every file is new.")
+        lines.append(said(changes_message("first_upload", file=first_upload)))
     elif not found.by_digest:
-        lines.append("Một manifest chưa có mã MD5 của tệp: mọi tệp còn lại được tính là đã đổi. "
-                     "/ A manifest has no MD5 digests: every remaining file counts as changed.")
-    added, changed, deleted = len(found.added), len(found.changed), len(found.deleted)
-    sent, mb = len(found.uploads), found.upload_bytes / 1e6
-    lines.append(f"{added} tệp mới, {changed} tệp đổi, {deleted} tệp xóa; cần tải lên {sent} tệp, "
-                 f"{mb:.1f} MB (trang có {found.files} tệp). / {added} added, {changed} changed, "
-                 f"{deleted} deleted; {sent} files to upload, {mb:.1f} MB (of {found.files} in "
-                 "the site).")
+        lines.append(said(changes_message("no_digests")))
+    lines.append(said(changes_message(
+        "totals", added=len(found.added), changed=len(found.changed), deleted=len(found.deleted),
+        sent=len(found.uploads), mb=found.upload_bytes / 1e6, files=found.files)))
     return lines
 
 
-def write_list(target: Path, paths: list[str]) -> None:
-    """One site path a line, as ``rclone copy --files-from`` and a shell loop read them."""
+def check_target(target: Path, *, force: bool, keep_out: list[Path], settings: Path,
+                 manifest: bool = False) -> None:
+    """Refuse to write ``target`` where it would destroy something, as ``ocop export``
+    refuses: inside a folder of ``keep_out`` (the site, the records) or over the ``settings``
+    file (mkdocs.yml), always; a link or anything but a plain file, always; an existing file,
+    unless ``force``. With ``manifest`` (the manifest of the last upload), an existing ocop
+    manifest, even one cut short, is replaced without ``force``: it is what the file is for."""
+    resolved = target.resolve()
+    if resolved == settings.resolve():
+        raise ChangesError("target_config", file=target)
+    for folder in keep_out:
+        if resolved.is_relative_to(folder.resolve()):
+            raise ChangesError("target_inside", file=target, folder=folder)
+    if not os.path.lexists(target):
+        return
+    if target.is_symlink() or not target.is_file():
+        raise ChangesError("target_not_file", file=target)
+    if force:
+        return
+    if manifest:
+        found, damaged = Manifest.load(target)
+        if found is not None or (damaged is not None and _looks_like_a_manifest(target)):
+            return
+        raise ChangesError("target_not_manifest", file=target)
+    raise ChangesError("target_exists", file=target)
+
+
+def _looks_like_a_manifest(path: Path) -> bool:
+    """A file that starts as every manifest does, though it is damaged after (cut short)."""
     try:
-        target.write_text("".join(f"{p}\n" for p in paths), encoding="utf-8")
-    except OSError as exc:
-        raise ChangesError(f"không ghi được '{target}': {exc.strerror}",
-                           f"cannot write '{target}': {exc.strerror}") from None
+        with path.open("rb") as handle:
+            return handle.read(10) == b'{"generate'
+    except OSError:
+        return False
+
+
+def write_list(target: Path, paths: list[str]) -> None:
+    """One site path a line, as ``rclone copy --files-from-raw`` and a shell loop read them.
+    A path that could be read as another (a line break in it) or leave the site is refused,
+    whatever manifest it came from."""
+    for path in paths:
+        if (reason := site_path_problem(path)) is not None:
+            raise ChangesError("unsafe_list_path", path=shown(path), reason=path_reason(reason))
+    _write(target, "".join(f"{p}\n" for p in paths).encode("utf-8"))
 
 
 def mark_uploaded(site_dir: Path, target: Path) -> None:
     """Keep the site's manifest as the one of the last upload (replaced in one step)."""
     read_manifest(site_dir)  # a site with a damaged manifest is not a reference
-    data = (site_dir / MANIFEST).read_bytes()
+    _write(target, (site_dir / MANIFEST).read_bytes())
+
+
+def _write(target: Path, data: bytes) -> None:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        scratch = target.with_name(f".{target.name}.{os.getpid()}")
-        scratch.write_bytes(data)
-        os.replace(scratch, target)
+        write_durably(target, data)
     except OSError as exc:
-        raise ChangesError(f"không ghi được '{target}': {exc.strerror}",
-                           f"cannot write '{target}': {exc.strerror}") from None
+        raise ChangesError("cannot_write", file=target, error=exc.strerror) from None

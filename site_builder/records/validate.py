@@ -32,6 +32,7 @@ from site_builder.domain.model import (
     Shop,
     Text,
     Withdrawal,
+    photo_stem,
 )
 from site_builder.domain.rules import (
     default_valid_until,
@@ -42,6 +43,7 @@ from site_builder.domain.rules import (
     stars_match_score,
     status_on,
 )
+from site_builder.domain.site_paths import control_character, reserved, shown
 from site_builder.domain.taxonomy import PRODUCT_SETS, REGIMES, Regime
 from site_builder.domain.traceability import all_completeness
 from site_builder.problems import Message, Problem, Problems, catalogue
@@ -65,8 +67,11 @@ MAX_PHOTO_PIXELS = 40_000_000
 MAX_PHOTO_BYTES = 15_000_000
 ORIENTATION_TAG = 0x0112  # EXIF: 5-8 mean the picture is shown turned a quarter
 MAX_DOCUMENT_BYTES = 10_000_000
-# What a published document may be, recognised by its first bytes rather than its name.
+# What a published document may be, recognised by its first bytes; its name must say the same.
 DOCUMENT_SIGNATURES = {b"%PDF-": "PDF", b"\xff\xd8\xff": "JPEG", b"\x89PNG\r\n\x1a\n": "PNG"}
+# The extensions a document of each kind may be named with; the first is the one it is
+# published with (the published name is the project's: ``render.views.document_names``).
+DOCUMENT_EXTENSIONS = {"PDF": ("pdf",), "JPEG": ("jpg", "jpeg"), "PNG": ("png",)}
 
 Image.MAX_IMAGE_PIXELS = MAX_PHOTO_PIXELS  # larger images raise DecompressionBombError
 
@@ -476,6 +481,8 @@ def _build_batches(records: list[BatchRecord], loaded: LoadedYaml, config: SiteC
         at: FieldPath = ("batches", i)
         if b.lot.casefold() in seen:
             error(at + ("lot",), "lot_duplicate", lot=b.lot, first=seen[b.lot.casefold()])
+        if reserved(b.lot):  # its page would be 'p/<id>/index.html' on a flat layout
+            error(at + ("lot",), "lot_reserved", lot=b.lot)
         seen.setdefault(b.lot.casefold(), b.lot)
         if b.expires and b.best_before:
             error(at + ("best_before",), "use_by_both")
@@ -519,6 +526,8 @@ def _build_document(doc: Any, at: FieldPath, folder: Path, config: SiteConfig,
         return None
     if doc.url is not None:
         return Document(doc.title, url=doc.url)
+    if _unprinted_name(doc.file, at + ("file",), error):
+        return None
     source = _inside(folder, doc.file, config.products_dir.resolve())
     if source is None:
         error(at + ("file",), "document_outside", file=doc.file)
@@ -527,21 +536,49 @@ def _build_document(doc: Any, at: FieldPath, folder: Path, config: SiteConfig,
     elif source.stat().st_size > MAX_DOCUMENT_BYTES:
         error(at + ("file",), "document_too_large")
     else:
-        with source.open("rb") as handle:
-            head = handle.read(8)
-        if not any(head.startswith(sig) for sig in DOCUMENT_SIGNATURES):
-            error(at + ("file",), "document_format", file=doc.file)
-        else:
-            return Document(doc.title, source=source)
+        extension = _document_extension(source, doc.file, at + ("file",), error)
+        if extension:
+            return Document(doc.title, source=source, extension=extension)
     return None
+
+
+def _document_extension(source: Path, file: str, at: FieldPath, error: Report) -> str | None:
+    """The extension a document is published with, once its name and its first bytes agree
+    on a PDF, JPEG or PNG file: a file named '.html' that starts like a PDF would otherwise be
+    served as a page of the site, and run its scripts there."""
+    named = Path(file).suffix.lower().lstrip(".")
+    with source.open("rb") as handle:
+        head = handle.read(8)
+    kind = next((k for sig, k in DOCUMENT_SIGNATURES.items() if head.startswith(sig)), None)
+    if not any(named in names for names in DOCUMENT_EXTENSIONS.values()):
+        error(at, "document_extension", file=file)
+    elif kind is None:
+        error(at, "document_format", file=file)
+    elif named not in DOCUMENT_EXTENSIONS[kind]:
+        error(at, "document_mismatch", file=file, ext=named, format=kind)
+    else:
+        return DOCUMENT_EXTENSIONS[kind][0]
+    return None
+
+
+def _unprinted_name(file: str, at: FieldPath, error: Report) -> bool:
+    """Report a file name with a character that is not printed (a line break, a tab, a
+    bidirectional override): such a name is refused before it is looked up or shown."""
+    char = control_character(file)
+    if char is not None:
+        error(at, "file_control_character", file=shown(file), char=shown(char))
+    return char is not None
 
 
 def _build_photos(record: ProductRecord, folder: Path, products_dir: Path,
                   error: Report) -> list[Photo]:
     photos = []
     root = products_dir.resolve()
+    stems: dict[str, str] = {}  # published stem -> the file first published under it
     for i, photo in enumerate(record.photos):
         at: FieldPath = ("photos", i, "file")
+        if _unprinted_name(photo.file, at, error):
+            continue
         source = _inside(folder, photo.file, root)
         if source is None:
             error(at, "photo_outside", file=photo.file)
@@ -556,6 +593,11 @@ def _build_photos(record: ProductRecord, folder: Path, products_dir: Path,
         if reason:
             error(at, reason[0], **reason[1])
             continue
+        stem = photo_stem(source.name)  # what Photo.stem publishes it as
+        if stem in stems:
+            error(at, "photo_name_duplicate", file=photo.file, other=stems[stem], stem=stem)
+            continue
+        stems[stem] = photo.file
         alt = _text(photo.alt) if photo.alt else _text(record.name)
         photos.append(Photo(source=source, name=source.name, alt=alt, width=size[0], height=size[1]))
     return photos

@@ -16,6 +16,7 @@ from site_builder.domain.gtin import gtin14
 from site_builder.domain.model import Batch, Certification, Product
 from site_builder.domain.places import Province
 from site_builder.domain.rules import CertificationStatus, ProductStatus, Status, grace_until, status_on
+from site_builder.domain.site_paths import slug
 from site_builder.domain.taxonomy import UNCLASSIFIED, Sector
 from site_builder.render.i18n import Translator
 from site_builder.render.text import first_sentence, render_story
@@ -538,15 +539,12 @@ class LotView:
 
 
 def document_names(batch: Batch) -> list[str]:
-    """A file name per published document, unique within the batch."""
-    names: list[str] = []
-    for i, doc in enumerate(batch.documents):
-        if doc.source is None:
-            names.append("")
-            continue
-        name = doc.source.name
-        names.append(name if name not in names else f"{i + 1}-{name}")
-    return names
+    """A file name per published document ('' for a link), made by the project: its position
+    in the lot and a slug of its title, with the extension of its checked content
+    ('1-phieu-ket-qua-thu-nghiem.pdf'). The producer's own file name is never published: it
+    could be a name a host reads itself ('.htaccess'), hold a line break, or say '.html'."""
+    return [f"{i + 1}-{slug(doc.title) or 'tai-lieu'}.{doc.extension}" if doc.source else ""
+            for i, doc in enumerate(batch.documents)]
 
 
 def lot_view(view: ProductView, batch: Batch, config: SiteConfig, t: Translator) -> LotView:

@@ -10,7 +10,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import AS_OF, REPO, SITE_URL, record, write_mkdocs_config, write_record
+from conftest import (
+    AS_OF,
+    REPO,
+    SITE_URL,
+    published_document,
+    record,
+    write_mkdocs_config,
+    write_record,
+)
 from phone_photos import EXPECTED, REFUSED, jpeg_bytes, picture, upright, write_folder
 from PIL import Image
 
@@ -143,8 +151,9 @@ def test_from_phone_photos_to_a_built_site(catalog, phone_folder, tmp_path, caps
                 assert shown.width > shown.height or product_id == "hat-dieu-rang-muoi"
                 assert upright(shown), name  # as seen: red above, blue below
         else:
-            document = next(b for b in data["batches"] if b["lot"] == lot)["documents"][-1]
-            published = site / "tai-lieu" / product_id / lot / Path(document["file"]).name
+            documents = next(b for b in data["batches"] if b["lot"] == lot)["documents"]
+            document = documents[-1]
+            published = site / "tai-lieu" / product_id / lot / published_document(documents)
             assert published.is_file()
             lot_page = _lot_page(site, data, lot).read_text(encoding="utf-8")
             assert document["title"] in lot_page and published.name in lot_page

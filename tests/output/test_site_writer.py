@@ -79,3 +79,28 @@ def test_distinct_paths_are_written_and_listed(tmp_path):
     assert result.manifest.units["product:buoi-lam-son"]["files"] == ["qr/buoi-lam-son.png",
                                                                        "qr/buoi-lam-son.svg"]
     assert (tmp_path / "site" / "qr" / "buoi-lam-son.svg").read_bytes().startswith(b"product:")
+
+
+@pytest.mark.parametrize("path", ["p/x/phieu\nindex.html", "../../outside.html", "/etc/x",
+                                  "p//x.html", "tai-lieu/%2e%2e/x.pdf", "p/x\\y.html"])
+def test_a_path_that_is_not_a_file_of_the_site_is_never_written(tmp_path, path):
+    """Whatever makes it (a record the checks missed, the theme, docs/), a path with a control
+    character, a '..', a '%' or a backslash is refused before anything is written."""
+    plan = SitePlan(units=[unit("product:nho-say-nhon-son", path)])
+    with pytest.raises(site_writer.UnsafePath) as caught:
+        write(plan, tmp_path / "site")
+    assert "\n" not in str(caught.value) and "product:nho-say-nhon-son" in str(caught.value)
+    assert [p for p in (tmp_path / "site").rglob("*") if p.is_file()] == []
+
+
+def test_a_docs_file_whose_name_cannot_be_published_stops_the_build(tmp_path):
+    from conftest import AS_OF, record, write_mkdocs_config, write_record
+
+    from site_builder.mkdocs.build import BuildError, build_site
+
+    write_record(tmp_path / "products", record())
+    config = write_mkdocs_config(tmp_path, tmp_path / "products")
+    (tmp_path / "docs" / "bao-cao-100%.html").write_text("<p>x</p>", encoding="utf-8")
+    with pytest.raises(BuildError, match=r"bao-cao-100%\.html.*MkDocs"):
+        build_site(config, as_of=AS_OF)
+    assert not (tmp_path / "site").exists()

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import AS_OF
+from damaged_manifests import DAMAGED
 from hosting import small_catalog
 
 from site_builder.cli import main
@@ -20,6 +21,7 @@ from site_builder.publishing.changes import (
     compare,
     mark_uploaded,
     read_manifest,
+    write_list,
 )
 
 PAGE = "p/nho-say-nhon-son/index.html"
@@ -137,24 +139,102 @@ def test_a_day_s_upload_is_what_changed(catalog, tmp_path, capsys):
            f"{size / 1e6:.1f} MB (of {len(after.all_files())} in the site)" in said
     assert ocop(catalog, "--mark-uploaded") == 0
 
-    # A product taken out of the catalog: its files are to delete.
+    # A product taken out of the catalog: its files are to delete (the list of yesterday is
+    # replaced only on request).
     shutil.rmtree(tmp_path / "products" / "mat-ong-tan-ninh")
     build_site(catalog, as_of=AS_OF)
-    assert ocop(catalog, "--deleted", str(deleted)) == 0
+    assert ocop(catalog, "--deleted", str(deleted)) == 1
+    assert ocop(catalog, "--deleted", str(deleted), "--force") == 0
     gone = set(deleted.read_text(encoding="utf-8").splitlines())
     assert set(after.units["product:mat-ong-tan-ninh"]["files"]) <= gone
     assert not gone & read_manifest(site).all_files()
 
 
-def test_a_missing_or_damaged_previous_manifest_is_named_without_a_traceback(catalog, tmp_path,
-                                                                             capsys):
+def test_a_missing_previous_manifest_is_named_without_a_traceback(catalog, tmp_path, capsys):
     assert ocop(catalog, "--since", str(tmp_path / "khong-co.json")) == 1
     err = capsys.readouterr().err
     assert "không tìm thấy manifest" in err and "khong-co.json" in err
     assert "Traceback" not in err
-    broken = tmp_path / ".cache" / PREVIOUS
-    broken.parent.mkdir(parents=True, exist_ok=True)
-    broken.write_text("{", encoding="utf-8")
-    assert ocop(catalog) == 1
+
+
+def test_list_paths_that_could_be_misread_are_refused(tmp_path):
+    """One path a line: a path with a line break would be two (the second deleting the
+    bucket's own index.html), whatever manifest it came from."""
+    target = tmp_path / "xoa.txt"
+    for path in ("san-pham/x/phieu\nindex.html", "san-pham/x/phieu\rindex.html",
+                 "../../etc/passwd", "/etc/shadow", "%2e%2e/x", "a/\u2028b"):
+        with pytest.raises(ChangesError, match="not written to a list"):
+            write_list(target, [PAGE, path])
+        assert not target.exists()
+    write_list(target, [PAGE, PHOTO])
+    assert target.read_text(encoding="utf-8") == f"{PAGE}\n{PHOTO}\n"
+
+
+
+
+def _write(path: Path, content: str | bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+
+
+@pytest.mark.parametrize("kind", sorted(DAMAGED))
+def test_a_damaged_previous_manifest_is_taken_as_absent_with_a_warning(catalog, tmp_path,
+                                                                       capsys, kind):
+    """Nothing of it reaches the lists: every file is sent, none deleted."""
+    _write(tmp_path / ".cache" / PREVIOUS, DAMAGED[kind])
+    uploads, deleted = tmp_path / "tai-len.txt", tmp_path / "xoa.txt"
+    assert ocop(catalog, "--list", str(uploads), "--deleted", str(deleted)) == 0
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    assert "bị hỏng hoặc bị sửa tay" in err and "every file is new, none is deleted" in err
+    assert deleted.read_text(encoding="utf-8") == ""
+    site = read_manifest(tmp_path / "site")
+    assert set(uploads.read_text(encoding="utf-8").splitlines()) == site.all_files() - {MANIFEST}
+    assert ocop(catalog, "--mark-uploaded") == 0  # the damaged one is replaced
+    assert read_manifest(tmp_path / ".cache" / PREVIOUS).all_files() == site.all_files()
+
+
+@pytest.mark.parametrize("kind", sorted(DAMAGED))
+def test_a_damaged_site_manifest_is_an_error_without_a_traceback(catalog, tmp_path, capsys,
+                                                                 kind):
+    _write(tmp_path / "site" / MANIFEST, DAMAGED[kind])
+    uploads = tmp_path / "tai-len.txt"
+    assert ocop(catalog, "--list", str(uploads)) == 1
     err = capsys.readouterr().err
-    assert str(broken) in err and "not an ocop manifest" in err
+    assert "Traceback" not in err and "không phải manifest của ocop" in err
+    assert not uploads.exists()
+    assert ocop(catalog, "--mark-uploaded") == 1
+    assert not (tmp_path / ".cache" / PREVIOUS).exists()
+
+
+def test_changes_never_overwrites_a_file_it_did_not_write(catalog, tmp_path, capsys):
+    """--list, --deleted and --mark-uploaded --since emptied product.yml, mkdocs.yml, a photo,
+    the site's manifest or any file outside the project. Now an existing file is replaced only
+    with --force, and never inside the site or the records, nor the settings."""
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.txt"
+    outside.write_text("của người khác", encoding="utf-8")
+    record = tmp_path / "products" / "nho-say-nhon-son" / "product.yml"
+    photo = record.with_name("anh-1.jpg")
+    precious = [record, catalog, photo, tmp_path / "site" / MANIFEST, outside]
+    before = {path: path.read_bytes() for path in precious}
+    for path in precious:
+        for args in (("--list", str(path)), ("--deleted", str(path)),
+                     ("--mark-uploaded", "--since", str(path))):
+            assert ocop(catalog, *args) == 1, (path, args)
+            err = capsys.readouterr().err
+            assert "không ghi" in err and "Traceback" not in err, err
+    for path in precious[:4]:  # --force replaces an existing file of one's own only
+        assert ocop(catalog, "--list", str(path), "--force") == 1
+    assert {path: path.read_bytes() for path in precious} == before
+    assert ocop(catalog, "--list", str(outside), "--force") == 0
+    assert outside.read_text(encoding="utf-8") != "của người khác"
+    new = tmp_path / "lists" / "tai-len.txt"
+    assert ocop(catalog, "--list", str(new), "--deleted", str(new)) == 1  # one file, two lists
+    assert ocop(catalog, "--list", str(new)) == 0 and new.is_file()
+    link = tmp_path / "lien-ket.txt"
+    link.symlink_to(outside)
+    assert ocop(catalog, "--list", str(link), "--force") == 1
+    outside.unlink()

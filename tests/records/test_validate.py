@@ -374,7 +374,7 @@ def test_documents_are_files_inside_products_or_https_links(site_config, product
     fields = sorted((p.field, p.message.vi) for p in problems.errors)
     assert [f for f, _ in fields] == ["batches[0].documents[2].file", "batches[0].documents[3].file",
                                       "batches[0].documents[4]", "batches[0].documents[5].file"]
-    assert "phải là tệp PDF, JPEG hoặc PNG" in fields[0][1]
+    assert "phải có đuôi .pdf, .jpg, .jpeg hoặc .png" in fields[0][1]
     assert "phải nằm trong thư mục products/" in fields[1][1]
 
 

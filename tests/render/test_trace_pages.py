@@ -65,10 +65,11 @@ def test_a_batch_past_its_use_by_date_says_so(sample_site):
 
 
 def test_batch_documents_are_published_and_linked(sample_site):
-    pdf = sample_site / "tai-lieu/buoi-tan-trieu/B2610/phieu-thu-nghiem.pdf"
-    assert pdf.read_bytes().startswith(b"%PDF-")
+    """Under a name the project makes: its position, a slug of its title, its checked type."""
+    name = "tai-lieu/buoi-tan-trieu/B2610/1-phieu-ket-qua-thu-nghiem-du-luong-thuoc.pdf"
+    assert (sample_site / name).read_bytes().startswith(b"%PDF-")
     html = (sample_site / (LOT + ".html")).read_text(encoding="utf-8")
-    assert 'href="../../../tai-lieu/buoi-tan-trieu/B2610/phieu-thu-nghiem.pdf"' in html
+    assert f'href="../../../{name}"' in html
 
 
 def test_products_without_gtin_use_the_short_pattern(sample_site):
