@@ -1,7 +1,7 @@
 """Settings of one catalog, declared once and independent of the site generator.
 
 The MkDocs adapter fills this from the ``ocop`` plugin block of ``mkdocs.yml``; tests build it
-directly. Rules that ``shared/domain.md`` marks as uncertain are settings here, with the
+directly. Rules that ``../shared/domain.md`` marks as uncertain are settings here, with the
 defaults explained in the README.
 """
 

@@ -1,0 +1,205 @@
+"""Every file a comment, a docstring or a document names is in the repository.
+
+Code moves; the comments that send a reader to it did not always follow (``spreadsheet.py``,
+``records.py``, ``pages.global_key`` were named years after they went). This test reads the
+comments and docstrings of the code, tests, benchmarks and CI, and the whole text of the
+README, the manual, the deploy files and the workflows, and fails naming every file, module or
+``module.name`` that does not exist, at its file and line. What it recognises:
+
+- a path with a folder (``output/plan.py``, ``bench/run.py``, ``deploy/nginx.conf``): it must
+  exist from the repository's root, from ``site_builder/``, ``tests/`` or ``theme/``, or beside
+  the file that names it; a path whose first folder is none of the repository's (a page of the
+  built site such as ``01/<GTIN>.html``) is not a path of the repository and is left alone;
+- a bare Python or Markdown file name (``writer.py``): some file of the repository has it;
+- ``module.name`` where ``name`` is a function or class of the package (``plan.global_key``):
+  a module of that name defines it.
+
+Names that are rightly not in the repository (the team's notes beside it, files a user makes)
+are in ``NOT_IN_REPOSITORY``, each with why.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import os
+import re
+import tokenize
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+# Where comments and docstrings are read (Python), and where the whole text is (the rest).
+SCANNED = ("site_builder", "tests", "bench", "deploy", ".ci", ".github", "theme", "imports",
+           "manual")
+SCANNED_FILES = ("README.md", "pyproject.toml", "mkdocs.yml")
+TEXT_SUFFIXES = {".py", ".md", ".yml", ".yaml", ".toml", ".js", ".html", ".css", ".conf", ".sh",
+                 ".service", ".timer", ".txt", ""}
+OUTSIDE_THE_SOURCE = {".git", "site", ".cache", "ocop_catalog.egg-info"}
+SKIPPED_FOLDERS = {"node_modules", "node", "__pycache__", ".venv", ".pytest_cache",
+                   ".mypy_cache", ".ruff_cache"}
+
+# Named on purpose, yet not files of this repository, each with why.
+NOT_IN_REPOSITORY = {
+    # The team's notes and tools, kept in a folder beside the repository, not in it.
+    "../shared/domain.md": "the domain brief beside the repository",
+    "../shared/tools/qr-print-check.py": "the team's print-simulation tool beside the repository",
+    "qr-print-check.py": "the same tool, named again in the same paragraph",
+    # Relative to a record's folder (products/<id>/): the first line of every record.
+    "../schema.json": "products/schema.json as a record names it",
+    # What a user makes when following the manual.
+    "docs/zh/gioi-thieu.md": "the About page of a third language, written by whoever adds it",
+    "products/mat-ong-tan-ninh/product.yml": "a record the sample annex's import writes",
+    # Pages of docs/ that the plugin writes (mkdocs.yml's nav) or that stand for any page.
+    "index.md": "the home page, written by the plugin into MkDocs' files",
+    "docs/x.md": "any page of docs/", "docs/en/x.md": "its English page",
+    "docs/about.md": "an example page of docs/", "docs/en/about.md": "its English page",
+}
+# Folders beside the repository: a path into one must say so with '../' (and be listed above).
+BESIDE_THE_REPOSITORY = {"shared"}
+# This file names stale names on purpose, as examples.
+SELF = Path(__file__).resolve()
+
+PATH_SUFFIXES = ("py", "md", "yml", "yaml", "toml", "js", "html", "css", "conf", "sh", "json",
+                 "png", "svg", "service", "timer", "cfg", "txt", "xlsx", "csv")
+# A path: segments of letters, digits, '.', '_', '-', at least one '/', ending in a known suffix.
+PATH = re.compile(r"(?<![\w/.<>{}$-])((?:\.\./)*[\w.-]+(?:/[\w.-]+)*/[\w-]+(?:\.[\w-]+)*\.(?:"
+                  + "|".join(PATH_SUFFIXES) + r"))(?![\w/])")
+BARE_FILE = re.compile(r"(?<![\w/.<>{}$-])([A-Za-z_][\w-]*\.(?:py|md))(?![\w/.])")
+DOTTED = re.compile(r"(?<![\w.])([a-z_][a-z0-9_]*)\.([a-z_][A-Za-z0-9_]*)(?![\w.(])")
+
+
+def _scanned_files() -> Iterator[Path]:
+    for name in SCANNED_FILES:
+        yield REPO / name
+    for path in sorted(_repository_files()):
+        if (path.parts[0] in SCANNED and path.suffix in TEXT_SUFFIXES
+                and (REPO / path).is_file() and REPO / path != SELF):
+            yield REPO / path
+
+
+def _prose(path: Path) -> Iterator[tuple[int, str]]:
+    """(line, text) of what a person reads: comments and docstrings of Python, else all."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if path.suffix != ".py":
+        yield from enumerate(text.splitlines(), 1)
+        return
+    for token in tokenize.generate_tokens(io.StringIO(text).readline):
+        if token.type == tokenize.COMMENT:
+            yield token.start[0], token.string
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            first = node.body[0] if node.body else None
+            if (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+                    and isinstance(first.value.value, str)):
+                for offset, line in enumerate(first.value.value.splitlines()):
+                    yield first.lineno + offset, line
+
+
+@cache
+def _repository_files() -> frozenset[Path]:
+    """Every file and folder of the checkout, outside what builds, tools and git keep."""
+    found = set()
+    for folder, folders, files in os.walk(REPO):
+        here = Path(folder).relative_to(REPO)
+        folders[:] = [name for name in folders if name not in SKIPPED_FOLDERS
+                      and not (here == Path(".") and name in OUTSIDE_THE_SOURCE)]
+        found |= {here / name for name in folders + files}
+    return frozenset(found)
+
+
+@cache
+def _basenames() -> frozenset[str]:
+    return frozenset(path.name for path in _repository_files())
+
+
+@cache
+def _top_folders() -> frozenset[str]:
+    """First folders a repository path may start with: the root's, the package's, the tests'."""
+    names = set()
+    for base in (REPO, REPO / "site_builder", REPO / "tests", REPO / "theme"):
+        names |= {p.name for p in base.iterdir() if p.is_dir() and p.name not in SKIPPED_FOLDERS}
+    return frozenset(names - {"site", ".cache", "node"})
+
+
+def _path_exists(name: str, named_in: Path) -> bool:
+    """True when `name` is a file or folder of the repository, or not a repository path."""
+    if name in NOT_IN_REPOSITORY:
+        return True
+    first = name.lstrip("./").split("/")[0]
+    if first in BESIDE_THE_REPOSITORY:
+        return False  # outside the repository: only the listed names may point there
+    if first not in _top_folders() or name.startswith("../"):
+        return True  # a page of the built site, a path in a user's folder: not ours to find
+    bases = (REPO, REPO / "site_builder", REPO / "tests", REPO / "theme", named_in.parent)
+    return any((base / name).exists() for base in bases)
+
+
+@cache
+def _definitions() -> dict[str, frozenset[str]]:
+    """Top-level names of every module of the package, by module name (a/b.py: 'b' and 'a.b')."""
+    names: dict[str, set[str]] = {}
+    for path in (REPO / "site_builder").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        defined = set()
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                defined.add(node.name)
+            elif isinstance(node, ast.Assign):
+                defined |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                defined.add(node.target.id)
+        module = path.parent.name if path.name == "__init__.py" else path.stem
+        names.setdefault(module, set()).update(defined)
+        if path.name != "__init__.py":  # a package names its modules: output.plan
+            names.setdefault(path.parent.name, set()).add(path.stem)
+    return {module: frozenset(found) for module, found in names.items()}
+
+
+@cache
+def _functions() -> dict[str, frozenset[str]]:
+    """Which modules define each function or class of the package (its own names only)."""
+    where: dict[str, set[str]] = {}
+    for module, defined in _definitions().items():
+        for name in defined:
+            where.setdefault(name, set()).add(module)
+    return {name: frozenset(modules) for name, modules in where.items()}
+
+
+def _dotted_problem(module: str, name: str) -> str | None:
+    """What is wrong with `module.name` as a reference into the package, or None."""
+    definitions, functions = _definitions(), _functions()
+    if module in definitions:
+        if name in definitions[module] or name.startswith("_") and name[1:] in definitions[module]:
+            return None
+        if name in functions and "_" in name:
+            return f"{module}.{name}: {name} is in {', '.join(sorted(functions[name]))}"
+        return None  # an attribute of an object, or a word: not a claim about the module
+    if name in functions and "_" in name and not name.startswith("_") and module not in {
+            "self", "cls", "os", "sys"}:
+        modules = ", ".join(sorted(functions[name]))
+        return f"{module}.{name}: there is no module {module}; {name} is in {modules}"
+    return None
+
+
+def _problems(path: Path) -> Iterator[str]:
+    where = path.relative_to(REPO)
+    for line, text in _prose(path):
+        for match in PATH.finditer(text):
+            if not _path_exists(match.group(1), path):
+                yield f"{where}:{line}: {match.group(1)} is not in the repository"
+        for match in BARE_FILE.finditer(text):
+            name = match.group(1)
+            if name not in _basenames() and name not in NOT_IN_REPOSITORY:
+                yield f"{where}:{line}: no file of the repository is named {name}"
+        for match in DOTTED.finditer(text) if path.suffix in (".py", ".md") else ():
+            problem = _dotted_problem(match.group(1), match.group(2))
+            if problem:
+                yield f"{where}:{line}: {problem}"
+
+
+def test_every_file_named_in_comments_and_documents_exists():
+    problems = [problem for path in _scanned_files() for problem in _problems(path)]
+    assert not problems, "\n".join(problems)
