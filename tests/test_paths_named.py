@@ -203,3 +203,92 @@ def _problems(path: Path) -> Iterator[str]:
 def test_every_file_named_in_comments_and_documents_exists():
     problems = [problem for path in _scanned_files() for problem in _problems(path)]
     assert not problems, "\n".join(problems)
+
+
+# --- links of the README and the manual ---------------------------------------------------------
+
+LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)\)")
+
+
+def _documents() -> list[Path]:
+    return [REPO / "README.md", REPO / "imports" / "README.md", *sorted((REPO / "manual").glob("*.md"))]
+
+
+def _outside_code(text: str) -> Iterator[tuple[int, str]]:
+    """(line, text) of a Markdown file, without its fenced blocks and inline code."""
+    fenced = False
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        elif not fenced:
+            yield number, re.sub(r"`[^`]*`", "", line)
+
+
+def anchor(heading: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces as '-'."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def _anchors(document: Path) -> set[str]:
+    text = document.read_text(encoding="utf-8")
+    fenced, found = False, set()
+    for line in text.splitlines():
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        elif not fenced and re.match(r"#{1,6} ", line):
+            found.add(anchor(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line.lstrip("#"))))
+    return found
+
+
+def _broken_links(document: Path) -> Iterator[str]:
+    where = document.relative_to(REPO)
+    for line, text in _outside_code(document.read_text(encoding="utf-8")):
+        for match in LINK.finditer(text):
+            address = match.group(1)
+            if re.match(r"[a-z]+:", address):
+                continue  # http(s), mailto: not a file of the repository
+            path, _, fragment = address.partition("#")
+            target = (document.parent / path).resolve() if path else document
+            if not target.exists():
+                yield f"{where}:{line}: {address}: no such file"
+            elif fragment and target.suffix == ".md" and fragment not in _anchors(target):
+                yield f"{where}:{line}: {address}: no heading #{fragment} in {target.name}"
+
+
+def test_every_link_of_the_readme_and_the_manual_leads_somewhere():
+    problems = [problem for document in _documents() for problem in _broken_links(document)]
+    assert not problems, "\n".join(problems)
+
+
+# --- sections named in comments: (README, "Languages"), manual/operators.md, "GS1 resolver" ----
+
+SECTION = re.compile(r"\b(README(?:\.md)?|manual/[\w-]+\.md)(?:'s)?,? \(?\"([^\"]+)\"")
+
+
+def _headings(document: Path) -> list[str]:
+    text = document.read_text(encoding="utf-8")
+    headings = [re.sub(r"[`*]", "", line.lstrip("#").strip()) for _, line in _outside_code(text)
+                if re.match(r"#{1,6} ", line)]
+    headings += [re.sub(r"`", "", bold) for bold in re.findall(r"\*\*([^*]+)\*\*", text)]
+    return headings
+
+
+def _names_a_section(name: str, headings: list[str]) -> bool:
+    """A heading (or either language of a bilingual one, or a bold run-in title) starts so."""
+    name = name.rstrip(".… ").replace("`", "")
+    sides = [side.strip() for heading in headings for side in [heading, *heading.split(" · ")]]
+    return any(side.startswith(name) for side in sides)
+
+
+def test_every_section_named_in_a_comment_is_in_the_document_named():
+    problems = []
+    for path in _scanned_files():
+        for line, text in _prose(path):
+            for match in SECTION.finditer(text):
+                document = REPO / ("README.md" if match.group(1).startswith("README")
+                                   else match.group(1))
+                if not document.is_file() or not _names_a_section(match.group(2),
+                                                                  _headings(document)):
+                    problems.append(f"{path.relative_to(REPO)}:{line}: {match.group(1)} has no "
+                                    f"section \"{match.group(2)}\"")
+    assert not problems, "\n".join(problems)
