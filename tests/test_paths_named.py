@@ -29,6 +29,8 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parent.parent
 
 # Where comments and docstrings are read (Python), and where the whole text is (the rest).
@@ -185,7 +187,7 @@ def _dotted_problem(module: str, name: str) -> str | None:
 
 
 def _problems(path: Path) -> Iterator[str]:
-    where = path.relative_to(REPO)
+    where = path.relative_to(REPO) if path.is_relative_to(REPO) else path.name
     for line, text in _prose(path):
         for match in PATH.finditer(text):
             if not _path_exists(match.group(1), path):
@@ -203,6 +205,38 @@ def _problems(path: Path) -> Iterator[str]:
 def test_every_file_named_in_comments_and_documents_exists():
     problems = [problem for path in _scanned_files() for problem in _problems(path)]
     assert not problems, "\n".join(problems)
+
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("# kept by sheets/spreadsheet.py\n", "sheets/spreadsheet.py is not in the repository"),
+    ("# see sheet_columns.py\n", "no file of the repository is named sheet_columns.py"),
+    ("# the key (pages.global_key)\n", "pages.global_key: there is no module pages; global_key is in"),
+    ("# plan.global_key\n", "plan.global_key: global_key is in"),
+    ("# corrected in site_builder/place_history.py\n", "site_builder/place_history.py is not in"),
+    ("# rules in shared/domain.md\n", "shared/domain.md is not in the repository"),
+    ('def f():\n    """Docstrings too: bench/runner.py."""\n', "bench/runner.py is not in the repository"),
+])
+def test_a_stale_name_is_reported_at_its_line(tmp_path, text, found):
+    path = tmp_path / "example.py"
+    path.write_text("x = 1\n" + text, encoding="utf-8")
+    problems = list(_problems(path))
+    line = text.count("\n") + 1
+    assert len(problems) == 1 and problems[0].startswith(f"example.py:{line}: "), problems
+    assert found in problems[0]
+
+
+@pytest.mark.parametrize("text", [
+    "# output/plan.py and keys.global_key, writer.py, README.md\n",
+    "# the team's notes: ../shared/domain.md\n",
+    "# a page of the site: 01/<GTIN>.html, p/x/index.html, san-pham/x/index.html\n",
+    "# an object's attribute: host.name, config.site_url\n",
+    'path = "sheets/spreadsheet.py"  # code is not prose: only comments and docstrings are read\n',
+])
+def test_real_names_and_names_that_are_not_the_repository_s_pass(tmp_path, text):
+    path = tmp_path / "example.py"
+    path.write_text(text, encoding="utf-8")
+    assert list(_problems(path)) == []
 
 
 # --- links of the README and the manual ---------------------------------------------------------
