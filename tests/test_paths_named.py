@@ -34,7 +34,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 
 # Where comments and docstrings are read (Python), and where the whole text is (the rest).
-SCANNED = ("site_builder", "tests", "bench", "deploy", ".ci", ".github", "theme", "imports",
+SCANNED = ("site_builder", "tests", "bench", "deploy", ".ci", ".github", "theme", "imports", "docs",
            "manual")
 SCANNED_FILES = ("README.md", "pyproject.toml", "mkdocs.yml")
 TEXT_SUFFIXES = {".py", ".md", ".yml", ".yaml", ".toml", ".js", ".html", ".css", ".conf", ".sh",
