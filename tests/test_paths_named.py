@@ -248,14 +248,20 @@ def _documents() -> list[Path]:
     return [REPO / "README.md", REPO / "imports" / "README.md", *sorted((REPO / "manual").glob("*.md"))]
 
 
-def _outside_code(text: str) -> Iterator[tuple[int, str]]:
-    """(line, text) of a Markdown file, without its fenced blocks and inline code."""
+def _outside_fences(text: str) -> Iterator[tuple[int, str]]:
+    """(line, text) of a Markdown file, without its fenced blocks."""
     fenced = False
     for number, line in enumerate(text.splitlines(), 1):
         if line.lstrip().startswith("```"):
             fenced = not fenced
         elif not fenced:
-            yield number, re.sub(r"`[^`]*`", "", line)
+            yield number, line
+
+
+def _outside_code(text: str) -> Iterator[tuple[int, str]]:
+    """(line, text) of a Markdown file, without its fenced blocks and inline code."""
+    for number, line in _outside_fences(text):
+        yield number, re.sub(r"`[^`]*`", "", line)
 
 
 def anchor(heading: str) -> str:
@@ -264,14 +270,9 @@ def anchor(heading: str) -> str:
 
 
 def _anchors(document: Path) -> set[str]:
-    text = document.read_text(encoding="utf-8")
-    fenced, found = False, set()
-    for line in text.splitlines():
-        if line.lstrip().startswith("```"):
-            fenced = not fenced
-        elif not fenced and re.match(r"#{1,6} ", line):
-            found.add(anchor(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line.lstrip("#"))))
-    return found
+    return {anchor(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line.lstrip("#")))
+            for _, line in _outside_fences(document.read_text(encoding="utf-8"))
+            if re.match(r"#{1,6} ", line)}
 
 
 def _broken_links(document: Path) -> Iterator[str]:
@@ -294,6 +295,15 @@ def test_every_link_of_the_readme_and_the_manual_leads_somewhere():
     assert not problems, "\n".join(problems)
 
 
+
+def test_the_manual_s_index_lists_every_section():
+    index = (REPO / "manual" / "index.md").read_text(encoding="utf-8")
+    missing = [f"{page.name}#{anchor(line[3:])}" for page in sorted((REPO / "manual").glob("*.md"))
+               if page.name != "index.md" for _, line in _outside_fences(page.read_text(encoding="utf-8"))
+               if line.startswith("## ") and f"({page.name}#{anchor(line[3:])})" not in index]
+    assert not missing, missing
+
+
 # --- sections named in comments: (README, "Languages"), manual/operators.md, "GS1 resolver" ----
 
 SECTION = re.compile(r"\b(README(?:\.md)?|manual/[\w-]+\.md)(?:'s)?,? \(?\"([^\"]+)\"")
@@ -301,7 +311,7 @@ SECTION = re.compile(r"\b(README(?:\.md)?|manual/[\w-]+\.md)(?:'s)?,? \(?\"([^\"
 
 def _headings(document: Path) -> list[str]:
     text = document.read_text(encoding="utf-8")
-    headings = [re.sub(r"[`*]", "", line.lstrip("#").strip()) for _, line in _outside_code(text)
+    headings = [re.sub(r"[`*]", "", line.lstrip("#").strip()) for _, line in _outside_fences(text)
                 if re.match(r"#{1,6} ", line)]
     headings += [re.sub(r"`", "", bold) for bold in re.findall(r"\*\*([^*]+)\*\*", text)]
     return headings
