@@ -182,6 +182,9 @@ class SiteConfig:
     # A 1200×630 share picture per product (share_image.py). About 8.5 ms and 41 KB a product,
     # plus as much again in the cache; off, links show the square photo (vuong.jpg) instead.
     share_images: bool = True
+    # Short stamp addresses '/T/<CODE>/' of this many characters beside every traceability
+    # page, for stamps too small for the GS1 address (domain/stamp_codes.py); 0: none.
+    short_addresses: int = 0
     # Where the site is published (output/hosts.py): which files answer a slash-less GS1
     # address, and whether moved addresses are redirect rules or forwarding pages.
     host: str = "default"
@@ -263,6 +266,9 @@ OPTIONS: tuple[Option, ...] = (
            "the open data's licence"),
     Option("share_images", bool, SiteConfig.share_images, "ảnh chia sẻ 1200×630",
            "1200×630 share pictures"),
+    Option("short_addresses", int, SiteConfig.short_addresses,
+           "độ dài mã địa chỉ ngắn /T/<MÃ>/ cho tem nhỏ (0: không có)",
+           "characters of the short stamp address /T/<CODE>/ for small stamps (0: none)", 0, 8),
     Option("host", str, SiteConfig.host, "nơi đăng trang (github-pages, nginx, object-storage...)",
            "where the site is published (github-pages, nginx, object-storage...)"),
     Option("shell", str, SHELLS[0], "chương trình dựng khung trang (mkdocs, properdocs)",
@@ -325,6 +331,7 @@ def settings_from(options: dict[str, object], *, root: Path, source: Path, site_
         cache_dir=(root / str(values["cache_dir"])).resolve() if values["cache_dir"] else None,
         languages=languages, site_names=tuple(sorted((str(k), str(v)) for k, v in names.items())),
         data_licence=str(values["data_licence"]), share_images=bool(values["share_images"]),
+        short_addresses=int(values["short_addresses"]),  # type: ignore[call-overload]
         host=str(values["host"]), editor=editor,
     ), []
 

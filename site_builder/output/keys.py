@@ -22,5 +22,5 @@ def global_key(config: SiteConfig, templates_dir: Path) -> str:
     digest.update(repr((config.site_url, config.site_name, config.draft, config.sample_data,
                         config.rules, config.ocop_office, config.share_images,
                         config.site_names, config.languages, config.data_licence,
-                        config.host, config.editor)).encode())
+                        config.host, config.editor, config.short_addresses)).encode())
     return digest.hexdigest()
