@@ -32,6 +32,18 @@ if TYPE_CHECKING:  # imported where used: the spreadsheet modules load only for 
 # `main` first chooses which program `import mkdocs` gives (mkdocs/shells.py).
 
 
+def _stamp_size(text: str) -> object:
+    """'20' (a square stamp) or '12x15' (12 mm wide, 15 mm tall): a StampSize."""
+    from site_builder.paper.stamps import StampSize
+
+    try:
+        return StampSize.parse(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' không phải cỡ tem (20 hoặc 12x15) / not a "
+                                         "stamp size (20, or 12x15 for 12 mm wide, 15 mm tall)"
+                                         ) from None
+
+
 def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -103,7 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     stamps.add_argument("--lot", action="append", type=_lot_codes, metavar="LÔ[,LÔ...]",
                         help="chỉ in tem cho lô này (lặp lại, hoặc ghi MO2506,MO2509, cho nhiều lô; "
                              "cần đúng một mã sản phẩm)")
-    stamps.add_argument("--size", type=float, action="append", metavar="MM",
+    stamps.add_argument("--size", type=_stamp_size, action="append", metavar="MM",
                         help="cạnh tem, mm (lặp lại để có nhiều cỡ; mặc định 20 và 30)")
     stamps.add_argument("--dpi", type=int, choices=(203, 300, 600), default=600,
                         help="độ phân giải máy in: 203 hoặc 300 (máy in nhãn nhiệt), 600 (laser, "
@@ -371,7 +383,12 @@ def cmd_stamps(args: argparse.Namespace) -> int:
     for reason in result.skipped:
         print(reason)
     for job, art in result.artworks:
-        print(f"{job.name}: {_stamp_summary(art)}, {art.url}")
+        print(f"{job.name}: {_stamp_summary(art)}, {art.url}{_short_note(job.url, art)}")
+    if any(art.url != job.url for job, art in result.artworks):
+        print("Tem có địa chỉ ngắn /T/ mở đúng trang truy xuất bằng mọi điện thoại, nhưng không phải "
+              "GS1 Digital Link: máy quét ở quầy thu ngân đọc GS1 cần địa chỉ đầy đủ (cỡ tem lớn "
+              "hơn). / Stamps with a short /T/ address open the right page on any phone but are "
+              "not GS1 Digital Link: tills reading GS1 need the long address (a larger stamp).")
     if site.draft:
         print("BẢN NHÁP: tên miền chưa phải tên miền thật, không in tem này lên bao bì.")
     print(f"Đã ghi {len(result.written)} tệp vào {args.out}/ ({len(result.artworks)} mẫu tem).")
@@ -380,13 +397,23 @@ def cmd_stamps(args: argparse.Namespace) -> int:
 
 def _stamp_summary(art: Artwork) -> str:
     """A stamp's printed size and its code, e.g. '15 mm (14.99 mm = 177 chấm 300 dpi), QR 3-M,
-    ô 4 chấm = 0.34 mm'."""
-    return (f"{art.asked:g} mm ({art.size:.2f} mm = {art.dots} chấm {art.dpi} dpi), QR "
+    ô 4 chấm = 0.34 mm'; a label taller than wide adds its height ('cao 13.55 mm')."""
+    tall = f", cao / tall {art.height:.2f} mm = {art.height_dots} chấm" if art.height else ""
+    return (f"{art.label} mm ({art.size:.2f} mm = {art.dots} chấm {art.dpi} dpi{tall}), QR "
             f"{art.qr_version}-{art.qr_level.name}, ô {art.module_dots} chấm = {art.module:.2f} mm")
 
 
+def _short_note(long_url: str, art: Artwork) -> str:
+    """Said of a stamp that carries its short address instead of ``long_url``."""
+    if art.url == long_url:
+        return ""
+    return (f" (địa chỉ ngắn thay cho {long_url}, không in rõ ở cỡ này; không phải GS1 Digital "
+            f"Link / short address: the long one does not print crisply at this size; not GS1 "
+            f"Digital Link)")
+
+
 def _check_stamps(catalog: Catalog, site: SiteConfig, args: argparse.Namespace,
-                  sizes: tuple[float, ...]) -> int:
+                  sizes: tuple[object, ...]) -> int:
     """``ocop stamps --check``: every stamp of every size read by zbar, zxing-cpp and OpenCV,
     from its files and after a simulated print and phone photo; nothing is written. Exit 1
     when zbar or zxing misses a printed stamp (most scanner apps are built on one of them)."""
@@ -408,23 +435,24 @@ def _check_stamps(catalog: Catalog, site: SiteConfig, args: argparse.Namespace,
         return 1
     print("Bộ giải mã / decoders: " + ", ".join(tools.versions[n] for n in DECODER_NAMES))
     mark = {True: "đọc được", False: "KHÔNG đọc được"}
-    totals: dict[float, dict[str, list[int]]] = {}
+    totals: dict[str, dict[str, list[int]]] = {}
     missed = 0
     for job, art in planned:
         reading = read_stamp(tools, art)
         files = ", ".join(f"{n} {mark[reading.files[n]]}" for n in DECODER_NAMES)
         after = ", ".join(f"{n} {mark[reading.printed[n]]}" for n in DECODER_NAMES)
-        print(f"{job.name} {_stamp_summary(art)}\n  tệp SVG và PNG / files: {files}\n"
-              f"  in {art.asked:g} mm {art.dpi} dpi rồi chụp / printed and photographed: {after}"
+        print(f"{job.name} {_stamp_summary(art)}, {art.url}{_short_note(job.url, art)}\n"
+              f"  tệp SVG và PNG / files: {files}\n"
+              f"  in {art.label} mm {art.dpi} dpi rồi chụp / printed and photographed: {after}"
               + (f"\n  ĐỌC SAI / WRONG TEXT: {', '.join(reading.wrong)}" if reading.wrong else ""))
-        counts = totals.setdefault(art.asked, {n: [0, 0] for n in DECODER_NAMES})
+        counts = totals.setdefault(art.label, {n: [0, 0] for n in DECODER_NAMES})
         for n in DECODER_NAMES:
             counts[n][0] += reading.files[n]
             counts[n][1] += reading.printed[n]
         missed += not (reading.printed["zbar"] and reading.printed["zxing"]) or bool(reading.wrong)
     per_size = len(planned) // max(1, len(totals))
     for size, counts in totals.items():
-        print(f"{size:g} mm, {args.dpi} dpi: tệp / files " + ", ".join(
+        print(f"{size} mm, {args.dpi} dpi: tệp / files " + ", ".join(
             f"{n} {counts[n][0]}/{per_size}" for n in DECODER_NAMES) + " | in / printed " + ", ".join(
             f"{n} {counts[n][1]}/{per_size}" for n in DECODER_NAMES))
     print("(--check trước đây liệt kê tem cần in lại; nay là --reprint. / --check used to list "
