@@ -64,7 +64,7 @@ def _day_first(text: str) -> date:
 
 def _province_name(text: str) -> str:
     """A province's name, old or new ("Ninh Thuận", "tỉnh Khánh Hòa", "TP.HCM")."""
-    from site_builder.domain.places import resolve_address
+    from site_builder.domain.place_history import resolve_address
 
     if resolve_address("", province_hint=text).province is None:
         raise argparse.ArgumentTypeError(
@@ -516,15 +516,15 @@ def cmd_printed(args: argparse.Namespace) -> int:
 
 def cmd_offline(args: argparse.Namespace) -> int:
     """A kit from a build of its own: the published site/ is left exactly as it is."""
-    from site_builder.mkdocs.build import BuildError, quiet_mkdocs_logging
-    from site_builder.offline.kit import OfflineError, make_kit
+    from site_builder.mkdocs.build import BuildError, build_site, load_site_config, quiet_mkdocs_logging
+    from site_builder.offline.kit import KitBuilder, OfflineError, make_kit
     from site_builder.offline.selection import SelectionError, parse_selection
 
     quiet_mkdocs_logging()
     try:
         selection = parse_selection(args.province, args.stars, args.sector)
-        copy = make_kit(args.config_file, args.out, selection, as_of=args.as_of,
-                        progress=Progress())
+        copy = make_kit(args.config_file, args.out, KitBuilder(load_site_config, build_site),
+                        selection, as_of=args.as_of, progress=Progress())
     except SelectionError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -799,7 +799,7 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 1
     except RuntimeError as exc:  # an install that lost its place data (loaded when needed)
-        from site_builder.domain.places import HistoryDataMissing
+        from site_builder.place_data import HistoryDataMissing
 
         if not isinstance(exc, HistoryDataMissing):
             raise

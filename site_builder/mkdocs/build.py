@@ -26,7 +26,7 @@ from mkdocs.exceptions import PluginError
 
 from site_builder.config import SiteConfig
 from site_builder.mkdocs import shells
-from site_builder.mkdocs.plugin import OcopPlugin, format_problems, plan_for_host
+from site_builder.mkdocs.plugin import OcopPlugin, plan_for_host
 from site_builder.output import publish
 from site_builder.output.keys import global_key
 from site_builder.output.up_to_date import LastBuild, LastBuildFacts
@@ -44,7 +44,7 @@ from site_builder.output.writer import (
     shell_digest,
 )
 from site_builder.output.writer import SITE_MARKER as MARKER
-from site_builder.problems import Message, Problems
+from site_builder.problems import Message, Problems, format_problems
 from site_builder.progress import Progress, Quiet
 from site_builder.records.fingerprint import files_under
 from site_builder.records.paths import record_paths

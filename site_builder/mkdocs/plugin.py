@@ -35,7 +35,7 @@ from site_builder.config import (
 from site_builder.output import shell
 from site_builder.output.hosts import DEFAULT_HOST, HOSTS
 from site_builder.output.writer import Manifest, Shells, WriteResult, finish_site, load_shells
-from site_builder.problems import Problems
+from site_builder.problems import Problems, format_problems
 from site_builder.progress import Progress, Quiet
 from site_builder.render.i18n import available_languages, strings
 
@@ -146,10 +146,6 @@ def plan_for_host(catalog: Catalog, site: SiteConfig, templates: Path, root: Pat
     for name, data in admin.items():
         plan.add_file(name, data)
     return plan
-
-
-def format_problems(problems: Problems, root: Path) -> str:
-    return "\n".join(p.format("vi", root) for p in problems.sorted())
 
 
 class OcopPlugin(BasePlugin[OcopPluginConfig]):
