@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF, REPO, SITE_URL, write_mkdocs_config
+from support.sites import AS_OF, REPO, SITE_URL, write_mkdocs_config
 
 from site_builder.cli import main
 from site_builder.config import SiteConfig
