@@ -6,6 +6,7 @@ site_builder/mkdocs imports MkDocs, Material or ProperDocs, and no import cycle.
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import shutil
 import subprocess
@@ -73,3 +74,16 @@ def test_a_planted_violation_breaks_its_contract(tmp_path, kind):
         handle.write(f"\n\n{line}\n")
     result = lint_imports(root)
     assert result.returncode != 0 and said in result.stdout, result.stdout + result.stderr
+
+
+def test_every_data_file_of_the_package_is_shipped_with_it():
+    """A catalogue, locale, font or editor file the code reads must be in the package data, or
+    `pip install .` (not -e) installs a package that stops at its first message."""
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    settings = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = settings["tool"]["setuptools"]["package-data"]["site_builder"]
+    package = REPO / "site_builder"
+    data = [path.relative_to(package).as_posix() for path in package.rglob("*")
+            if path.is_file() and path.suffix not in (".py", ".pyc")]
+    assert len(data) >= 26
+    assert [name for name in data if not any(fnmatch.fnmatch(name, p) for p in patterns)] == []
