@@ -4,16 +4,14 @@ left inline in cli.py in two languages (its argparse help texts are the parser's
 
 from __future__ import annotations
 
-import ast
 import re
 from pathlib import Path
 
-from catalogues import assert_in_step, templates
+from catalogues import assert_in_step, inline_two_language, templates
 
 from site_builder import cli
 
 SOURCE = Path(cli.__file__)
-VIETNAMESE = re.compile(r"[À-ỹ]")
 # Codes whose Vietnamese text names a value the English one leaves out.
 VIETNAMESE_SAYS_MORE = {"stamps_wrong_address", "wrote_size", "offline_written", "check_printed"}
 
@@ -31,30 +29,8 @@ def test_every_code_the_commands_say_is_in_the_catalogue_and_no_other():
     assert used == known, sorted(used ^ known)
 
 
-def _help_texts(tree: ast.AST) -> set[int]:
-    """The string constants given to argparse as help, description or metavar."""
-    return {id(node) for call in ast.walk(tree) if isinstance(call, ast.Call)
-            for keyword in call.keywords if keyword.arg in ("help", "description", "metavar")
-            for node in ast.walk(keyword.value)}
-
-
 def test_no_two_language_message_is_left_inline():
-    tree = ast.parse(SOURCE.read_text(encoding="utf-8"))
-    help_texts = _help_texts(tree)
-    inline = []
-    for node in ast.walk(tree):
-        if id(node) in help_texts:
-            continue
-        if isinstance(node, ast.JoinedStr):  # an f-string, its values as {}
-            literal = "".join(part.value if isinstance(part, ast.Constant) else "{}"
-                              for part in node.values)
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            literal = node.value
-        else:
-            continue
-        if VIETNAMESE.search(literal) and " / " in literal:
-            inline.append(f"cli.py:{node.lineno}: {literal}")
-    assert inline == []
+    assert inline_two_language(SOURCE) == []
 
 
 def test_a_missing_settings_file_is_said_in_both_languages(tmp_path, capsys):
