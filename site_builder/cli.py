@@ -35,7 +35,7 @@ if TYPE_CHECKING:  # imported where used: the spreadsheet modules load only for 
 # `main` first chooses which program `import mkdocs` gives (mkdocs/shells.py).
 
 
-def message(code: str, **values: object) -> Message:
+def cli_message(code: str, **values: object) -> Message:
     """The texts of ``code`` in both languages, filled with ``values``."""
     return catalogue(CLI_MESSAGES).message(code, **values)
 
@@ -47,7 +47,7 @@ def both(text: Message) -> str:
 
 def said(code: str, **values: object) -> str:
     """``code``'s texts, filled with ``values``, as 'Vietnamese / English'."""
-    return both(message(code, **values))
+    return both(cli_message(code, **values))
 
 
 def _date(text: str) -> date:
@@ -273,7 +273,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         notes[note_kind(note)].append(note)
     for kind in NOTE_KINDS:
         if notes[kind]:
-            print(f"\n{message(f'note_{kind}').text(args.lang)}:")
+            print(f"\n{cli_message(f'note_{kind}').text(args.lang)}:")
             for note in notes[kind]:
                 print(note.format(args.lang, root))
     if github:
@@ -286,8 +286,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     errors, warnings = len(problems.errors), len(problems.warnings)
     untranslated = sum(1 for p in problems.warnings if p.code == UNTRANSLATED_CODE)
     counts = {kind: len(found) for kind, found in notes.items()}
-    print(message("check_summary", records=records, valid=len(catalog.products), errors=errors,
-                  warnings=warnings, untranslated=untranslated, **counts).text(args.lang))
+    print(cli_message("check_summary", records=records, valid=len(catalog.products),
+                      errors=errors, warnings=warnings, untranslated=untranslated,
+                      **counts).text(args.lang))
     return 1 if errors else 0
 
 
@@ -335,7 +336,7 @@ def _stage_name(name: str) -> str:
     """'hồ sơ/records': a stage of a build as the summary names it (an unknown one as it is)."""
     if name not in STAGES:
         return name
-    text = message(f"stage_{name}")
+    text = cli_message(f"stage_{name}")
     return f"{text.vi}/{text.en}"
 
 
