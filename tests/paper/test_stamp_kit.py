@@ -11,8 +11,8 @@ import pypdfium2
 import pytest
 import yaml
 import zxingcpp
-from conftest import AS_OF, REPO, SITE_URL, write_mkdocs_config
 from PIL import Image, ImageFilter
+from support.sites import AS_OF, REPO, SITE_URL, write_mkdocs_config
 
 from site_builder.assets.qr import code_text
 from site_builder.config import SiteConfig
