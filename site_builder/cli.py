@@ -390,7 +390,7 @@ def cmd_stamps(args: argparse.Namespace) -> int:
     for job, art in result.artworks:
         print(f"{job.name}: {_stamp_summary(art)}, {art.url}{_short_note(job.url, art)}")
     if any(art.url != job.url for job, art in result.artworks):
-        print(said("stamps_short_not_gs1"))
+        print(said("stamps_short_not_digital_link"))
     if site.draft:
         print("BẢN NHÁP: tên miền chưa phải tên miền thật, không in tem này lên bao bì.")
     print(f"Đã ghi {len(result.written)} tệp vào {args.out}/ ({len(result.artworks)} mẫu tem).")
