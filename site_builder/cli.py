@@ -400,7 +400,7 @@ def cmd_stamps(args: argparse.Namespace) -> int:
 def _stamp_summary(art: Artwork) -> str:
     """A stamp's printed size and its code, e.g. '15 mm (14.99 mm = 177 chấm 300 dpi), QR 3-M,
     ô 4 chấm = 0.34 mm'; a label taller than wide adds its height ('cao 13.55 mm')."""
-    tall = f", cao / tall {art.height:.2f} mm = {art.height_dots} chấm" if art.height else ""
+    tall = f", cao {art.height:.2f} mm = {art.height_dots} chấm" if art.height else ""
     return (f"{art.label} mm ({art.size:.2f} mm = {art.dots} chấm {art.dpi} dpi{tall}), QR "
             f"{art.qr_version}-{art.qr_level.name}, ô {art.module_dots} chấm = {art.module:.2f} mm")
 

@@ -183,7 +183,7 @@ def test_the_command_says_which_stamps_leave_gs1_digital_link(tmp_path):
     lines = done.stdout.splitlines()
     small = [line for line in lines if line.startswith("buoi-tan-trieu: 15x17 mm")]
     assert small and "/T/" in small[0] and "không phải GS1 Digital Link" in small[0]
-    assert "not GS1 Digital Link" in small[0] and "cao / tall 17.02 mm" in small[0]
+    assert "not GS1 Digital Link" in small[0] and "cao 17.02 mm = 201 chấm" in small[0]
     large = [line for line in lines if line.startswith("buoi-tan-trieu: 30 mm")]
     assert large and "/01/" in large[0] and "GS1" not in large[0]
     assert any("tills reading GS1 need the long address" in line for line in lines)
