@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import yaml
 from markupsafe import escape
@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from site_builder.output.plan import SitePage, SitePlan
 
 log = logging.getLogger("mkdocs.plugins.ocop")
+T = TypeVar("T")
 
 
 @cache
@@ -66,21 +67,45 @@ THEME_CSS = "assets/ocop.css"
 SHELL_DEPTHS = (1, 2, 3, 4)  # folder depths of the pages filled into the shell
 
 
-class _AsWritten(c.BaseConfigOption):
-    """An option taken as written in mkdocs.yml: config.settings_from checks it, with all the
-    others, and reports every problem at once at its line, like a record's."""
+class _AsWritten(c.BaseConfigOption[T]):
+    """An option taken as written in mkdocs.yml, with its default from ``config.OPTIONS``:
+    config.settings_from checks it, with all the others, and reports every problem at once at
+    its line, like a record's."""
 
-    def __init__(self, default: object) -> None:
+    def __init__(self, name: str) -> None:
         super().__init__()
-        self.default = default
+        self.default = OPTION_DEFAULTS[name]
 
-    def run_validation(self, value: object) -> object:
-        return value
+    def run_validation(self, value: object) -> T:
+        return value  # type: ignore[return-value]
 
 
-# The plugin's options are the settings declared once in config.OPTIONS.
-OcopPluginConfig = type("OcopPluginConfig", (base.Config,),
-                        {option.name: _AsWritten(option.default) for option in OPTIONS})
+OPTION_DEFAULTS = {option.name: option.default for option in OPTIONS}
+
+
+class OcopPluginConfig(base.Config):
+    """The ``ocop`` block of mkdocs.yml: one entry per option of ``config.OPTIONS``, where each
+    is declared with its kind, default, help and the setting it fills (a test keeps the two
+    lists the same)."""
+
+    products_dir = _AsWritten[str]("products_dir")
+    templates_dir = _AsWritten[str]("templates_dir")
+    cache_dir = _AsWritten[str]("cache_dir")
+    draft = _AsWritten[bool]("draft")
+    sample_data = _AsWritten[bool]("sample_data")
+    as_of = _AsWritten[str | None]("as_of")
+    validity_months = _AsWritten[int]("validity_months")
+    validity_ends_day_before = _AsWritten[bool]("validity_ends_day_before")
+    expiring_days = _AsWritten[int]("expiring_days")
+    grace_days = _AsWritten[int]("grace_days")
+    ocop_office = _AsWritten[dict]("ocop_office")
+    languages = _AsWritten[list]("languages")
+    site_names = _AsWritten[dict]("site_names")
+    data_licence = _AsWritten[str]("data_licence")
+    share_images = _AsWritten[bool]("share_images")
+    host = _AsWritten[str]("host")
+    shell = _AsWritten[str]("shell")
+    editor = _AsWritten[dict]("editor")
 
 
 def _site_url_as_written(config: MkDocsConfig) -> str:
