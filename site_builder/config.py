@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-from site_builder.output.hosts import HOSTS
+from site_builder.hosts import DEFAULT_HOST, HOSTS, Host
 from site_builder.problems import Message, catalogue
 
 CONFIG_MESSAGES = Path(__file__).parent / "messages"
@@ -183,9 +183,9 @@ class SiteConfig:
     # A 1200×630 share picture per product (share_image.py). About 8.5 ms and 41 KB a product,
     # plus as much again in the cache; off, links show the square photo (vuong.jpg) instead.
     share_images: bool = True
-    # Where the site is published (output/hosts.py): which files answer a slash-less GS1
+    # Where the site is published (hosts.py): which files answer a slash-less GS1
     # address, and whether moved addresses are redirect rules or forwarding pages.
-    host: str = "default"
+    host: Host = DEFAULT_HOST
     editor: EditorSettings = field(default_factory=EditorSettings)
 
     @property
@@ -357,9 +357,9 @@ OPTIONS: tuple[Option, ...] = (
            "the open data's licence", "data_licence"),
     Option("share_images", bool, SiteConfig.share_images, "ảnh chia sẻ 1200×630",
            "1200×630 share pictures", "share_images"),
-    Option("host", str, SiteConfig.host, "nơi đăng trang (github-pages, nginx, object-storage...)",
+    Option("host", str, DEFAULT_HOST.name, "nơi đăng trang (github-pages, nginx, object-storage...)",
            "where the site is published (github-pages, nginx, object-storage...)", "host",
-           choices=tuple(HOSTS), not_a_choice="host_unknown"),
+           lambda name, reading: HOSTS[name], choices=tuple(HOSTS), not_a_choice="host_unknown"),
     Option("shell", str, SHELLS[0], "chương trình dựng khung trang (mkdocs, properdocs)",
            "what renders the page shell (mkdocs, properdocs)", None, choices=SHELLS,
            not_a_choice="shell_unknown"),

@@ -12,7 +12,7 @@ STAGES = ("domain", "records", "render", "assets", "output", "publishing")
 EDGES = ("mkdocs", "cli")  # the adapters at the edge may import any stage
 # Features use the stages, never used by them.
 FEATURES = ("paper", "sheets", "offline", "editor", "actions", "media_import")
-SHARED = {"config", "problems", "progress", "repository"}  # used by every stage
+SHARED = {"config", "hosts", "problems", "progress", "repository"}  # used by every stage
 
 
 def _imports(path: Path) -> set[str]:

@@ -32,8 +32,8 @@ from site_builder.config import (
     settings_from,
     site_url_form_problem,
 )
+from site_builder.hosts import DEFAULT_HOST
 from site_builder.output import shell
-from site_builder.output.hosts import DEFAULT_HOST, HOSTS
 from site_builder.output.writer import Manifest, Shells, WriteResult, finish_site, load_shells
 from site_builder.problems import Problems
 from site_builder.progress import Progress, Quiet
@@ -157,7 +157,7 @@ def plan_for_host(catalog: Catalog, site: SiteConfig, templates: Path, root: Pat
     from site_builder.publishing.resolver_table import resolver_table
     from site_builder.publishing.rules import moves_by_rule, rule_files
 
-    host, base = HOSTS[site.host], base_path(site.site_url)
+    host, base = site.host, base_path(site.site_url)
     plan = plan_site(catalog, site, templates,
                      by_rule=lambda moved: moves_by_rule(host, moved, base))
     gs1 = resolver_table(catalog, site) if host.resolver else None

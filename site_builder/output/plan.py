@@ -47,7 +47,7 @@ from site_builder.domain.places import Province, provinces
 from site_builder.domain.rules import Status, unchanged_since
 from site_builder.domain.taxonomy import BROWSED_SECTORS, Sector
 from site_builder.domain.traceability import ITEMS, Completeness, all_completeness
-from site_builder.output.hosts import HOSTS, Host, Redirect, forwards_by_rule
+from site_builder.hosts import Host, Redirect
 from site_builder.output.keys import global_key
 from site_builder.records.cache import lot_digests, summary_digest, traced_digest
 from site_builder.render.facets import SORTS, facets, home_charts
@@ -352,9 +352,9 @@ def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path,
     photos = {v.product.id: photo_links(v.product) for v in views}
     plan = SitePlan()
     plan.moved = _moved_addresses(views, first.urls)
-    host = HOSTS[config.host]
+    host = config.host
     plan.moved_by_rule = (by_rule(plan.moved) if by_rule is not None
-                          else forwards_by_rule(host, len(plan.moved)))
+                          else host.forwards_by_rule(len(plan.moved)))
     forwarding_pages = not plan.moved_by_rule  # in each product's key: all rules or all pages
     summaries = {v.product.id: catalog.summaries.get(v.product.id) or summary_digest(v.product)
                  for v in views}
@@ -504,7 +504,7 @@ def _product_unit(languages: Languages, views: list[ProductView], photos: list,
                                   decoded=decoded[0] if decoded else None).items():
         out.add_file(path, data)
     out.add_file(Urls.qr(product, "svg"), qr_svg_file(first.trace_absolute_url, cache))
-    qr_png = not HOSTS[config.host].pattern_rules  # elsewhere a rule sends '/qr/x.png' to the SVG
+    qr_png = not config.host.qr_by_pattern  # elsewhere a rule sends '/qr/x.png' to the SVG
     if qr_png:
         out.add_file(Urls.qr(product, "png"), qr_png_file(first.trace_absolute_url, cache))
     if product.gtin:  # what a GS1 resolver answers with: its links and its record
@@ -793,7 +793,7 @@ def _add_page_files(out: UnitOutput, url: str, render: Callable[[str], str], hos
     """Write the page at ``url`` into each file that may answer it on ``host``, each with links
     relative to where that file is served from (a flat 'p/x.html' is served at 'p/x/')."""
     out.standalone.append(url)
-    for path in Urls.files_for(url, host.index_copy, host.flat_trace):
+    for path in Urls.files_for(url, host):
         served_at = url if path.endswith(".html") and not path.endswith("/index.html") else (
             path[: -len("index.html")])
         out.add_file(path, render(served_at).encode("utf-8"))
@@ -804,14 +804,14 @@ def _add_trace_pages(out: UnitOutput, languages: Languages, renderer: Renderer,
     """The product's traceability page (which lists its lots; each lot is a unit of its own,
     ``lot_units``) and, for a product with a GTIN, the page its short address forwards from."""
     product, config, u = view.product, renderer.config, renderer.urls
-    host = HOSTS[config.host]
+    host = config.host
     versions = languages.alternates(lambda x: x.trace(product))
     _add_page_files(out, u.trace(product), lambda at: renderer.render(
         "trace.html", at, v=view, photos=photos, domain=_domain(config), alternates=versions),
         host)
     if forwarding_pages and renderer is languages.first and u.trace(product) != u.short_trace(product):
         # Every product keeps its short address, so codes printed before it had a GTIN work.
-        [forwarding] = Urls.files_for(u.short_trace(product), flat=host.flat_trace)
+        [forwarding] = Urls.files_for(u.short_trace(product), host)
         out.add_file(forwarding, renderer.render(
             "moved.html", u.short_trace(product), v=view, target=u.trace(product)
         ).encode("utf-8"))
@@ -844,7 +844,7 @@ def _lot_unit(languages: Languages, product: Product, batch: Batch, since: date,
               photos: list) -> UnitOutput:
     out = UnitOutput()
     config = languages.first.config
-    host = HOSTS[config.host]
+    host = config.host
     versions = languages.alternates(lambda x: x.lot(product, batch))
     for renderer in languages.renderers:
         view = product_view(product, since, config, renderer.t).in_language(renderer.t,

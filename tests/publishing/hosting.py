@@ -27,7 +27,7 @@ import yaml
 from addresses import Built
 from conftest import AS_OF, REPO, SITE_URL, annex_record, record, write_mkdocs_config, write_record
 
-from site_builder.output.hosts import Redirect
+from site_builder.hosts import Redirect
 from site_builder.render.views import Urls
 
 DEPLOY = REPO / "deploy"
