@@ -12,8 +12,8 @@ import gc
 import logging
 import re
 import shutil
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -34,7 +34,14 @@ from site_builder.config import (
 )
 from site_builder.hosts import DEFAULT_HOST
 from site_builder.output import shell
-from site_builder.output.writer import Manifest, Shells, WriteResult, finish_site, load_shells
+from site_builder.output.writer import (
+    LanguageLinks,
+    Manifest,
+    Shells,
+    WriteResult,
+    finish_site,
+    load_shells,
+)
 from site_builder.problems import Problems
 from site_builder.progress import Progress, Quiet
 from site_builder.render.i18n import available_languages, strings
@@ -141,6 +148,67 @@ def settings_problems(found: list[SettingProblem], source: Path) -> Problems:
     return problems
 
 
+def read_settings(config: MkDocsConfig, options: Mapping[str, object], *, serving: bool = False,
+                  overrides: Mapping[str, object] | None = None) -> SiteConfig:
+    """The catalog's settings (config.SiteConfig) from the ocop block, its ``options`` as
+    written, with ``overrides`` in their place (``ocop build --as-of``...); every problem of the
+    block at once, each at its line. ``serving``: for MkDocs's development server, which knows
+    none of a host's rules, a draft built for the ``default`` host."""
+    source = Path(config.config_file_path or "mkdocs.yml").resolve()
+    site, found = settings_from({**options, **(overrides or {})}, root=source.parent,
+                                source=source, site_url=_site_url_as_written(config),
+                                site_name=config.site_name, languages_known=available_languages(),
+                                draft=serving)
+    if site is None:
+        raise PluginError("Thiết lập ocop trong mkdocs.yml có lỗi / the ocop settings have "
+                          "errors:\n" + format_problems(settings_problems(found, source),
+                                                         source.parent))
+    return replace(site, host=DEFAULT_HOST) if serving else site
+
+
+def language_links(site: SiteConfig) -> LanguageLinks:
+    """What puts the links to a page's versions in the other languages into its header."""
+    from site_builder.output.plan import language_switch
+
+    names = {code: strings(code)["language_name"] for code in site.languages}
+    return lambda page: language_switch(page, names)
+
+
+@dataclass(frozen=True)
+class Handoff:
+    """What ``ocop build`` (mkdocs/build.py) hands the plugin before it runs MkDocs: the
+    settings it read and the plan it made. With it, the plugin reads and plans nothing again,
+    and leaves the units to the build (its stage 5, ``render_units``)."""
+
+    site: SiteConfig
+    plan: SitePlan
+
+
+@dataclass(frozen=True)
+class Made:
+    """What MkDocs made for the site: the page shell of each folder depth in each language,
+    the navigation pages' frames (``writer.Shells``), and the addresses of the pages of docs/
+    it rendered."""
+
+    shells: Shells
+    pages: list[str]
+
+
+def render_units(handoff: Handoff, made: Made, site_dir: Path, previous: Manifest | None,
+                 progress: Progress, kept: dict[str, str] | None = None) -> WriteResult:
+    """Stage 5: every unit whose key changed since ``previous``, filled into the shells, then
+    the sitemap, the marker and the manifest (``writer.finish_site``). ``kept``: MkDocs's
+    files of the previous build, when it did not run. The catalog and plan live until the end:
+    the garbage collector is kept off them meanwhile (a large share of the time at 20,000
+    products otherwise), and given them back however it ends."""
+    gc.freeze()
+    try:
+        return finish_site(handoff.plan, site_dir, made.shells, handoff.site,
+                           language_links(handoff.site), previous, progress, made.pages, kept)
+    finally:
+        gc.unfreeze()
+
+
 def _jinja_cache(cache_dir: Path) -> Path:
     folder = cache_dir / "jinja"
     folder.mkdir(parents=True, exist_ok=True)
@@ -180,19 +248,16 @@ def format_problems(problems: Problems, root: Path) -> str:
 class OcopPlugin(BasePlugin[OcopPluginConfig]):
     def __init__(self) -> None:
         self.command = "build"
-        self.preloaded: tuple[Catalog, Problems] | None = None
+        # Given by `ocop build` for the one build it runs (mkdocs/build.py), None otherwise:
+        # then the plugin reads the records, plans and writes the units itself.
+        self.handoff: Handoff | None = None
         self.plan: SitePlan = None  # type: ignore[assignment] # planned in on_config
         self.pages: dict[str, SitePage] = {}
         self.site: SiteConfig | None = None
         self.templates = Path()
         self.shell_sources: dict[str, int] = {}  # placeholder page -> folder depth
         self.mkdocs_pages: list[str] = []  # addresses of the pages MkDocs rendered
-        self.previous_site: Path | None = None  # the published site, whose unchanged units we keep
-        self.progress: Progress = Quiet()
-        self.result: WriteResult | None = None
-        self.preplanned: SitePlan | None = None  # planned by `ocop build` before MkDocs runs
-        self.leave_writing_to_build = False  # `ocop build` writes the units and the index
-        self.shells: Shells = {}
+        self.made: Made | None = None  # what MkDocs made, once it has
         self.translated_docs: dict[str, str] = {}  # docs/en/x.md -> "en"
         self.doc_urls: set[str] = set()  # their addresses
         self.doc_versions: dict[str, tuple[str, str, str]] = {}  # address -> lang, title, body
@@ -202,53 +267,22 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         self.command = command
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        self.shell_sources, self.mkdocs_pages, self.result = {}, [], None
+        self.shell_sources, self.mkdocs_pages, self.made = {}, [], None
         self.translated_docs, self.doc_urls, self.doc_versions = {}, set(), {}
         self.nav_titles = []
 
     def site_config(self, config: MkDocsConfig) -> SiteConfig:
-        """The catalog's settings (config.SiteConfig) from the ocop block; every problem of
-        the block at once, each at its line."""
-        source = Path(config.config_file_path or "mkdocs.yml").resolve()
-        site, found = settings_from(dict(self.config), root=source.parent, source=source,
-                                    site_url=_site_url_as_written(config),
-                                    site_name=config.site_name,
-                                    languages_known=available_languages(),
-                                    draft=self.command == "serve")
-        if site is None:
-            raise PluginError("Thiết lập ocop trong mkdocs.yml có lỗi / the ocop settings have "
-                              "errors:\n" + format_problems(settings_problems(found, source),
-                                                             source.parent))
-        if self.command == "serve":  # MkDocs's server knows none of a host's rules
-            site = replace(site, host=DEFAULT_HOST)
-        return site
+        """The catalog's settings from the ocop block (``read_settings``), for the command
+        MkDocs runs."""
+        return read_settings(config, dict(self.config), serving=self.command == "serve")
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        site = self.site = self.site_config(config)
-        root = site.products_dir.parent
-        # Given by `ocop build`, or read here; taken once (MkDocs may keep a plugin object for
-        # the next build in the same process).
-        from site_builder.records.validate import load_catalog
-
-        preloaded, self.preloaded = self.preloaded, None
-        catalog, problems = preloaded or load_catalog(site)
-        if preloaded is None:  # `ocop build` prints its warnings itself, once
-            for warning in problems.warnings:
-                log.warning(warning.format("vi", root))
-        if problems.errors:
-            raise PluginError("Hồ sơ sản phẩm có lỗi, không dựng trang:\n"
-                              + format_problems(Problems(problems.errors), root))
-        if not site.draft and (reason := site.site_url_problem()):
-            raise PluginError(f"{reason[0]}. Khai báo tên miền thật trong mkdocs.yml, hoặc dựng "
-                              f"bản nháp (ocop build --draft). / {reason[1]}.")
         self.templates = (Path(config.config_file_path).parent / self.config.templates_dir).resolve()
-        self.plan = self.preplanned or plan_for_host(catalog, site, self.templates,
-                                                     Path(config.config_file_path).parent)
-        self.preplanned = None
-        # The catalog and plan live until the end of the build: keep the garbage collector
-        # from walking them again and again while pages are rendered (a large share of the
-        # time at 20,000 products otherwise).
-        gc.freeze()
+        if self.handoff is None:
+            self.site, self.plan = self._read_and_plan(config)
+        else:  # `ocop build` read, checked and planned (its stages 1 to 3)
+            self.site, self.plan = self.handoff.site, self.handoff.plan
+        site = self.site
         self.pages = {page.src_uri: page for page in self.plan.pages}
         # The draft banner (theme/main.html), in the first language; shell_translations words
         # it in the others.
@@ -270,6 +304,24 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
             config.extra["alternate"] = [{"name": "", "link": shell.ALTERNATE_PLACEHOLDER,
                                           "lang": "x-ocop"}]
         return config
+
+    def _read_and_plan(self, config: MkDocsConfig) -> tuple[SiteConfig, SitePlan]:
+        """``mkdocs build`` and ``mkdocs serve``: the settings, the records and the plan."""
+        from site_builder.records.validate import load_catalog
+
+        site = self.site_config(config)
+        root = site.products_dir.parent
+        catalog, problems = load_catalog(site)
+        for warning in problems.warnings:
+            log.warning(warning.format("vi", root))
+        if problems.errors:
+            raise PluginError("Hồ sơ sản phẩm có lỗi, không dựng trang:\n"
+                              + format_problems(Problems(problems.errors), root))
+        if not site.draft and (reason := site.site_url_problem()):
+            raise PluginError(f"{reason[0]}. Khai báo tên miền thật trong mkdocs.yml, hoặc dựng "
+                              f"bản nháp (ocop build --draft). / {reason[1]}.")
+        return site, plan_for_host(catalog, site, self.templates,
+                                   Path(config.config_file_path).parent)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         from mkdocs.structure.files import File, InclusionLevel
@@ -356,11 +408,8 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         return tuple(versions) if len(versions) > 1 else ()
 
     def language_links(self, page: SitePage) -> str:
-        from site_builder.output.plan import language_switch
-
         assert self.site is not None
-        return language_switch(page, {code: strings(code)["language_name"]
-                                      for code in self.site.languages})
+        return language_links(self.site)(page)
 
     def shell_translations(self) -> dict[str, Callable[[str, int], str]]:
         """For each other language, a function making its shell from the first language's:
@@ -392,14 +441,13 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         return made
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        self.shells = self.collect_shells(config)
-        if self.leave_writing_to_build:
+        self.made = Made(self.collect_shells(config), self.mkdocs_pages)
+        if self.handoff is not None:
             return  # `ocop build` renders the units itself (mkdocs/build.py, stage 5)
         assert self.site is not None
-        self.result = finish_site(self.plan, Path(config.site_dir), self.shells, self.site,
-                                  self.language_links, Manifest.read(self.previous_site),
-                                  self.progress, self.mkdocs_pages)
-        gc.unfreeze()  # `mkdocs serve` plans again on every change: let the old plan go
+        # `mkdocs build` and `mkdocs serve` write the whole site, every time.
+        render_units(Handoff(self.site, self.plan), self.made, Path(config.site_dir), None,
+                     Quiet())
 
     def collect_shells(self, config: MkDocsConfig) -> Shells:
         """What MkDocs rendered for us: the page shell of each folder depth in each language
@@ -424,9 +472,6 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
                 address=self.site.absolute_url(url), switch=self.language_links(page))
             (site_dir / url / "index.html").write_text(html, encoding="utf-8")
         return shells
-
-    def on_build_error(self, *, error: Exception) -> None:
-        gc.unfreeze()  # also after a failed build, or a long `mkdocs serve` keeps every old plan
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):  # type: ignore[no-untyped-def]
         if self.site is not None:
