@@ -104,4 +104,6 @@ def main_bench(rows: int) -> None:
 
 
 if __name__ == "__main__":
-    main_bench(int(sys.argv[1]) if len(sys.argv) > 1 else 3000)
+    import figures
+
+    sys.exit(figures.run(lambda: main_bench(int(sys.argv[1]) if len(sys.argv) > 1 else 3000)))

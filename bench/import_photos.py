@@ -134,4 +134,6 @@ def main_bench(photos: int) -> None:
 
 
 if __name__ == "__main__":
-    main_bench(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)
+    import figures
+
+    sys.exit(figures.run(lambda: main_bench(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)))

@@ -46,7 +46,7 @@ from site_builder.domain.places import (
 # Python 3.12 and so is not a dependency). Most are same-named units of provinces merged together
 # whose rows were crossed: Phường 4 of Tây Ninh city listed as split into Phường Long An, 89 km away,
 # Phường 4 of Tân An into Phường Tân Ninh. Keyed by the old GSO code; the new communes are in the
-# province the old one is part of now. tests/test_places.py fails when the package is fixed.
+# province the old one is part of now. tests/domain/test_places.py fails when the package is fixed.
 _CORRECTIONS: dict[str, tuple[str, ...]] = {
     "00553": ("Phường Phúc Lợi", "Xã Gia Lâm", "Xã Phù Đổng", "Xã Thuận An"),  # Xã Cổ Bi, Gia Lâm
     "00556": ("Xã Phù Đổng",),  # Xã Đặng Xá, Gia Lâm

@@ -401,7 +401,7 @@ class Frame:
 
 
 def frame_digest(config, site: SiteConfig, templates: Path) -> str:  # type: ignore[no-untyped-def]
-    """What every unit is keyed on (``pages.global_key``: the whole package, its data's
+    """What every unit is keyed on (``keys.global_key``: the whole package, its data's
     versions, templates, settings), with mkdocs.yml, docs and theme files, and the program
     (MkDocs or ProperDocs) and Material with their versions, which make the shell around every
     page."""

@@ -17,7 +17,7 @@ def names(communes):
     return sorted(c.name for c in communes)
 
 
-# --- domain.md section 6: the places in our source documents --------------------------------------
+# --- ../shared/domain.md section 6: the places in our source documents --------------------------------------
 
 @pytest.mark.parametrize(("old", "now"), [
     ("Phường 1", ("Phường Tân Ninh", 25459)),

@@ -57,7 +57,7 @@ def test_two_builds_of_the_same_records_are_byte_identical(tmp_path):
 
 @pytest.mark.parametrize(("edit", "rendered"), [
     # Only the product's own unit (its pages in both languages): listings, summaries, open data
-    # and the search index show no story (record_cache.summary_digest).
+    # and the search index show no story (cache.summary_digest).
     (edit_story, range(1, 2)),
     # A name is on the product, its lots' pages, the 4 listings it is on (catalog, province,
     # sector, stars) in each language, the summary pages, the traceability pages of its
