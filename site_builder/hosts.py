@@ -67,8 +67,8 @@ class Host:
     resolver: bool = False
     # The rules file the build writes for it into the site's root (None: it reads none of ours).
     rules: RulesSyntax | None = None
-    # The files of the repository that serve the site there (README, "Publishing"); every file
-    # of deploy/ belongs to some host (tests/publishing/test_host_rules.py).
+    # The files of the repository that serve the site there (manual/operators.md, "Publishing");
+    # every file of deploy/ belongs to some host (tests/publishing/test_host_rules.py).
     deploy: tuple[str, ...] = ()
 
     def forwards_by_rule(self, moved: int) -> bool:
