@@ -35,7 +35,6 @@ from site_builder.config import (
 from site_builder.hosts import DEFAULT_HOST
 from site_builder.output import shell
 from site_builder.output.writer import (
-    LanguageLinks,
     Manifest,
     Shells,
     WriteResult,
@@ -44,6 +43,7 @@ from site_builder.output.writer import (
 )
 from site_builder.problems import Problems
 from site_builder.progress import Progress, Quiet
+from site_builder.render.html import language_links
 from site_builder.render.i18n import available_languages, strings
 
 # MkDocs loads the plugin with its settings, before a build can tell it has nothing to do:
@@ -54,7 +54,8 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
     from site_builder.domain.model import Catalog
-    from site_builder.output.plan import SitePage, SitePlan
+    from site_builder.output.units import SitePlan
+    from site_builder.render.html import SitePage
 
 log = logging.getLogger("mkdocs.plugins.ocop")
 T = TypeVar("T")
@@ -164,14 +165,6 @@ def read_settings(config: MkDocsConfig, options: Mapping[str, object], *, servin
                           "errors:\n" + format_problems(settings_problems(found, source),
                                                          source.parent))
     return replace(site, host=DEFAULT_HOST) if serving else site
-
-
-def language_links(site: SiteConfig) -> LanguageLinks:
-    """What puts the links to a page's versions in the other languages into its header."""
-    from site_builder.output.plan import language_switch
-
-    names = {code: strings(code)["language_name"] for code in site.languages}
-    return lambda page: language_switch(page, names)
 
 
 @dataclass(frozen=True)
@@ -391,7 +384,7 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
             return shell.valid_html(output)  # the markers stay for the pages filled in later
         versions = self.doc_alternates(page.url)
         lang = self.site.default_language  # type: ignore[union-attr]
-        from site_builder.output.plan import SitePage
+        from site_builder.render.html import SitePage
 
         switch = self.language_links(SitePage(page.url, "", "", "", lang=lang, alternates=versions))
         return shell.fill_extras(shell.valid_html(output), switch)
@@ -464,7 +457,7 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
                     path.read_text(encoding="utf-8"), self.site.absolute_url(page.url), titled=True)
                 path.unlink()
         for url, (lang, title, body) in self.doc_versions.items():
-            from site_builder.output.plan import SitePage
+            from site_builder.render.html import SitePage
 
             page = SitePage(url, title, "", body, lang=lang, alternates=self.doc_alternates(url))
             html = shells[(lang, shell.depth(url))].fill(

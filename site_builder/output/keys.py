@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import fields
+from datetime import date
 from pathlib import Path
 
 from site_builder.config import UNKEYED_FIELDS, SiteConfig
@@ -30,3 +31,18 @@ def settings_key(config: SiteConfig) -> str:
     by name: a field added to ``SiteConfig`` is in every unit's key without being listed here."""
     return repr([(f.name, getattr(config, f.name)) for f in fields(config)
                  if f.name not in UNKEYED_FIELDS])
+
+
+def digest(*parts: object) -> str:
+    """A unit's key: the digest of ``parts`` as Python writes them (``repr``), in order."""
+    found = hashlib.sha256()
+    for part in parts:
+        found.update(repr(part).encode("utf-8"))
+        found.update(b"\0")
+    return found.hexdigest()
+
+
+def listed_key(base_key: str, summary: str, since: date) -> str:
+    """A product as pages listing many products show it (``records.cache.summary_digest``),
+    with the day its status is stated from."""
+    return digest(base_key, summary, since)

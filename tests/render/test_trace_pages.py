@@ -12,7 +12,7 @@ import pytest
 from conftest import DRAFT_GTIN, DRAFT_LOT, DRAFT_OFFICE_PHONE, DRAFT_PHONE, SITE_URL
 from static_host import serve
 
-from site_builder.output.plan import relative
+from site_builder.render.html import relative
 
 
 def fetch(url: str) -> tuple[int, str, str]:
