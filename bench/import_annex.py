@@ -24,7 +24,7 @@ from openpyxl import Workbook, load_workbook
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-from conftest import write_mkdocs_config  # noqa: E402
+from support.sites import write_mkdocs_config  # noqa: E402
 
 from site_builder.cli import main  # noqa: E402
 

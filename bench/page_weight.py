@@ -41,7 +41,7 @@ PAGE_KINDS = {
 
 
 def build_sample(folder: Path) -> Path:
-    from conftest import write_mkdocs_config
+    from support.sites import write_mkdocs_config
 
     from site_builder.mkdocs.build import build_site
 

@@ -41,7 +41,7 @@ from site_builder.output.writer import (
     finish_site,
     load_shells,
 )
-from site_builder.problems import Problems
+from site_builder.problems import Message, Problems, catalogue, format_problems
 from site_builder.progress import Progress, Quiet
 from site_builder.render.html import language_links
 from site_builder.render.i18n import available_languages, strings
@@ -59,6 +59,16 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mkdocs.plugins.ocop")
 T = TypeVar("T")
+
+
+# What this edge says, by code, in Vietnamese and English (messages/vi.yml, en.yml).
+MKDOCS_MESSAGES = Path(__file__).parent / "messages"
+
+
+def said(code: str, **values: object) -> str:
+    """``code``'s texts from the edge's catalogue, filled with ``values``: 'Vietnamese / English'."""
+    text = catalogue(MKDOCS_MESSAGES).message(code, **values)
+    return f"{text.vi} / {text.en}"
 
 
 @cache
@@ -161,9 +171,8 @@ def read_settings(config: MkDocsConfig, options: Mapping[str, object], *, servin
                                 site_name=config.site_name, languages_known=available_languages(),
                                 draft=serving)
     if site is None:
-        raise PluginError("Thiết lập ocop trong mkdocs.yml có lỗi / the ocop settings have "
-                          "errors:\n" + format_problems(settings_problems(found, source),
-                                                         source.parent))
+        raise PluginError(said("settings_errors") + ":\n"
+                          + format_problems(settings_problems(found, source), source.parent))
     return replace(site, host=DEFAULT_HOST) if serving else site
 
 
@@ -232,10 +241,6 @@ def plan_for_host(catalog: Catalog, site: SiteConfig, templates: Path, root: Pat
     for name, data in admin.items():
         plan.add_file(name, data)
     return plan
-
-
-def format_problems(problems: Problems, root: Path) -> str:
-    return "\n".join(p.format("vi", root) for p in problems.sorted())
 
 
 class OcopPlugin(BasePlugin[OcopPluginConfig]):
@@ -308,11 +313,10 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         for warning in problems.warnings:
             log.warning(warning.format("vi", root))
         if problems.errors:
-            raise PluginError("Hồ sơ sản phẩm có lỗi, không dựng trang:\n"
+            raise PluginError(said("records_errors") + ":\n"
                               + format_problems(Problems(problems.errors), root))
         if not site.draft and (reason := site.site_url_problem()):
-            raise PluginError(f"{reason[0]}. Khai báo tên miền thật trong mkdocs.yml, hoặc dựng "
-                              f"bản nháp (ocop build --draft). / {reason[1]}.")
+            raise PluginError(said("site_url_plugin", problem=Message(*reason)))
         return site, plan_for_host(catalog, site, self.templates,
                                    Path(config.config_file_path).parent)
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import markdown
 import pytest
-from conftest import CHROMIUM, REPO, write_mkdocs_config
 from PIL import Image
+from support.sites import CHROMIUM, REPO, write_mkdocs_config
 
 sys.path[:0] = [str(REPO / "tests" / "sheets"), str(REPO / "tests" / "media_import")]
 import lot_logs  # noqa: E402

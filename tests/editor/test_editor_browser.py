@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import CHROMIUM, REPO, write_mkdocs_config
 from PIL import Image
 from static_host import serve
+from support.sites import CHROMIUM, REPO, write_mkdocs_config
 
 from site_builder.cli import main
 from site_builder.mkdocs.build import build_site

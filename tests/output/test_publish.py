@@ -14,7 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF, REPO, SITE_URL, write_mkdocs_config
+from support.sites import AS_OF, REPO, SITE_URL, write_mkdocs_config
 
 from site_builder.config import SiteConfig
 from site_builder.mkdocs.build import build_site

@@ -40,8 +40,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import CHROMIUM, REPO
 from hosting import answering, free_port, tool
+from support.sites import CHROMIUM, REPO
 
 GS1 = REPO / ".ci" / "gs1"
 SUITE = GS1 / "GS1DL-resolver-testsuite"

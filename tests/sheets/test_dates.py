@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, write_mkdocs_config
 from openpyxl import Workbook
+from support.sites import REPO, write_mkdocs_config
 
 from site_builder.cli import main
 from site_builder.sheets.annex import split_decision
