@@ -17,7 +17,7 @@ each build's time went (the stages and the processor time per kind of unit that 
 build`` reports).
 
 The site is built for ``--host`` (default ``object-storage``, where a national catalog lives:
-one file per slash-less GS1 address, QR codes as SVG only; see site_builder/output/hosts.py).
+one file per slash-less GS1 address, QR codes as SVG only; see site_builder/hosts.py).
 """
 
 from __future__ import annotations
@@ -300,7 +300,7 @@ def main() -> int:
     parser.add_argument("counts", nargs="+", type=int)
     parser.add_argument("--root", type=Path, default=Path("/tmp/ocop-bench"))
     parser.add_argument("--host", default="object-storage",
-                        help="the host layout to build (site_builder/output/hosts.py)")
+                        help="the host layout to build (site_builder/hosts.py)")
     parser.add_argument("--no-share-images", dest="share", action="store_false",
                         help="build without the 1200×630 share pictures (share_images: false)")
     parser.add_argument("--lots", type=int, default=None,

@@ -18,6 +18,7 @@ from site_builder.domain.places import Province
 from site_builder.domain.rules import CertificationStatus, ProductStatus, Status, grace_until, status_on
 from site_builder.domain.site_paths import slug
 from site_builder.domain.taxonomy import UNCLASSIFIED, Sector
+from site_builder.hosts import DEFAULT_HOST, Host
 from site_builder.render.i18n import Translator
 from site_builder.render.text import first_sentence, render_story
 
@@ -74,16 +75,18 @@ class Urls:
         return f"{self.prefix}p/{product.id}/{batch.lot}/"
 
     @staticmethod
-    def files_for(url: str, index_copy: bool = True, flat: bool = False) -> list[str]:
-        """The files that answer ``url``: ``x/index.html`` for 'x/'; for a slash-less 'x',
-        ``x.html`` (hosts that serve '/x' from 'x.html': GitHub Pages, Netlify, Cloudflare Pages,
-        nginx with ``try_files $uri $uri.html``) and, with ``index_copy`` (a host we know nothing
-        of, ``output/hosts.py``), ``x/index.html`` too (hosts that redirect '/x' to '/x/').
-        With ``flat``, a traceability page with a slash ('p/x/', 'en/01/<GTIN>/') is ``x.html``,
-        which the host's rule serves at '/x/' (deploy/cloudfront-function.js, nginx.conf)."""
+    def files_for(url: str, host: Host = DEFAULT_HOST) -> list[str]:
+        """The files that answer ``url`` on ``host``: ``x/index.html`` for 'x/'; for a
+        slash-less 'x', ``x.html`` (hosts that serve '/x' from 'x.html': GitHub Pages, Netlify,
+        Cloudflare Pages, nginx with ``try_files $uri $uri.html``) and, where the host asks for
+        the copy (``Host.index_copy``: a host we know nothing of), ``x/index.html`` too (hosts
+        that redirect '/x' to '/x/'). On a host with ``flat_trace``, a traceability page with a
+        slash ('p/x/', 'en/01/<GTIN>/') is ``x.html``, which the host's rule serves at '/x/'
+        (deploy/cloudfront-function.js, nginx.conf)."""
         if url.endswith("/"):
-            return [url[:-1] + ".html"] if flat and TRACE_TREE.match(url) else [url + "index.html"]
-        return [url + ".html", url + "/index.html"] if index_copy else [url + ".html"]
+            return ([url[:-1] + ".html"] if host.flat_trace and TRACE_TREE.match(url)
+                    else [url + "index.html"])
+        return [url + ".html", url + "/index.html"] if host.index_copy else [url + ".html"]
 
     @staticmethod
     def document(product: Product, batch: Batch, name: str) -> str:

@@ -13,7 +13,7 @@ from static_host import serve
 from support.records import DRAFT_GTIN, DRAFT_LOT, DRAFT_OFFICE_PHONE, DRAFT_PHONE
 from support.sites import SITE_URL
 
-from site_builder.output.plan import relative
+from site_builder.render.html import relative
 
 
 def fetch(url: str) -> tuple[int, str, str]:
