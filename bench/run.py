@@ -143,14 +143,33 @@ def published(site: Path) -> dict:
             "mb": size / 1e6, "folder": biggest}
 
 
-def upload(before: Manifest | None, site: Path) -> tuple[int, int, int]:
+def upload(before: Manifest | None, site: Path) -> tuple[int, int, int, dict[str, int]]:
     """What an upload of ``site`` sends after the build of ``before``: files added or changed
-    (by MD5), their bytes, and files to delete."""
+    (by MD5), their bytes, files to delete, and the files sent by kind (``upload_kind``)."""
     after = Manifest.read(site)
     old, new = (before.digests if before else {}), (after.digests if after else {})
     sent = [path for path, md5 in new.items() if old.get(path) != md5]
+    owner = {path: name for name, unit in (after.units if after else {}).items()
+             for path in unit["files"]}
+    kinds: dict[str, int] = {}
+    for path in sent:
+        kind = upload_kind(path, owner.get(path))
+        kinds[kind] = kinds.get(kind, 0) + 1
     return (len(sent), sum(os.path.getsize(site / path) for path in sent),
-            len(set(old) - set(new)))
+            len(set(old) - set(new)), kinds)
+
+
+def upload_kind(path: str, unit: str | None) -> str:
+    """What a sent file is, for the breakdown of an upload: the kind of unit that wrote it
+    ('product', 'lot', 'listing', 'completeness', 'page', 'search', 'data'; 'shell' for the
+    site generator's files), with the search index's and a product's files told apart."""
+    kind = unit.split(":", 1)[0] if unit else "shell"
+    if kind == "search":
+        part = path.split("/")
+        kind += "/" + (part[2] if len(part) > 3 else part[1] if len(part) > 2 else part[-1])
+    elif kind == "product":
+        kind += "/" + ("page" if path.endswith(".html") else path.rpartition(".")[2])
+    return kind
 
 
 def revoke(root: Path, count: int, how_many: int = 50) -> dict[Path, str]:
@@ -235,8 +254,11 @@ def plain(root: Path, count: int) -> tuple[str, dict]:
 
 
 def _sent(row: dict) -> str:
-    files, size, deleted = row["upload"]
-    return f"{files:,} files, {size / 1e6:.1f} MB" + (f", {deleted:,} deleted" if deleted else "")
+    files, size, deleted, kinds = row["upload"]
+    return (f"{files:,} files, {size / 1e6:.1f} MB" + (f", {deleted:,} deleted" if deleted else "")
+            + (": " + ", ".join(f"{kind} {n:,}" for kind, n in
+                                sorted(kinds.items(), key=lambda item: -item[1]))
+               if kinds else ""))
 
 
 def report(count: int, rows: list[tuple[str, dict]], root: Path) -> None:
