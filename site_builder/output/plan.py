@@ -203,16 +203,21 @@ def meta_tags(tags: dict[str, str]) -> str:
         f'content="{escape(value)}">' for key, value in tags.items())
 
 
+def compact_json(value: object) -> str:
+    """JSON without the spaces after ',' and ':' (tens of bytes a page, on every page)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def script_json(value: object) -> Markup:
     """JSON safe to place inside a <script> element: no '<', '>' or '&' can end or break it."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    text = compact_json(value)
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 def attribute_json(value: object) -> Markup:
     """JSON for an attribute in single quotes: its many double quotes stay as they are (as
     '&#34;' they took five bytes each, a kilobyte a status panel)."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    text = compact_json(value)
     return Markup(text.replace("&", "&amp;").replace("'", "&#39;").replace("<", "&lt;")
                   .replace(">", "&gt;"))
 
@@ -283,7 +288,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self.env.filters["json"] = lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True)
+        self.env.filters["json"] = compact_json
         self.env.filters["script_json"] = script_json
         self.env.filters["attribute_json"] = attribute_json
         # What every page of this language knows, as globals: macros imported without the
@@ -294,7 +299,8 @@ class Renderer:
             favicon=Markup(FAVICON_DATA_URI), t=self.t, link=self.link, urls=self.urls,
             config=self.config, Status=Status, site_name=self.site_name,
             language_names=self.language_names,
-            ai_labels={ai: self.t(f"ai_{ai}") for ai in SHOWN_AIS})
+            ai_labels={ai: self.t(f"ai_{ai}") for ai in SHOWN_AIS},
+            status_names={s.value: self.t(f"status_short_{s.value}") for s in Status})
         self.templates: dict[str, Template] = {}
 
     def link(self, to: str) -> str:
