@@ -35,8 +35,8 @@ CARD_QUALITY = 70
 SQUARE_QUALITY = 88  # marketplaces compress an upload again
 # Bump when the pictures change. 2: the card at quality 70 instead of 75, the square decoded
 # at a reduced scale from large JPEGs. 3: the card with Huffman tables made for it. 4: 600×315
-# for a photo smaller than the card's square.
-_VERSION = "4"
+# for a photo smaller than the card's square. 5: the square with Huffman tables made for it.
+_VERSION = "5"
 
 
 # A photo is enlarged to its slot on the card by at most this much; a smaller one gets the
@@ -191,7 +191,7 @@ def share_files(views: list[ProductView], cache_dir: Path | None, card: bool = T
             picture = share_card(cropped, *texts, size=size)
             store.put(f"card/{card_key}", picture)
         if cropped is not None and square is None:
-            square = _jpeg(cropped, SQUARE_QUALITY)
+            square = _jpeg(cropped, SQUARE_QUALITY, optimize=True)
             store.put(f"square/{square_key}", square)
     files = {Urls.share_image(product): picture} if card else {}
     if square is not None:
