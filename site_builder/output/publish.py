@@ -62,30 +62,15 @@ def swap(new: Path, final: Path) -> None:
     never missing, not even for an instant. Elsewhere the old site is renamed aside, then
     ``new`` into place: a process killed between the two renames leaves no ``final``, and the
     next build puts the old site back first (``recover_swap``). The standby of the old site is
-    of no use to the new one: it is removed, and the new site gets its own (``make_standby``)."""
+    of no use to the new one: it is removed."""
     os.chmod(new, 0o755)
     if not final.exists():
         new.rename(final)
         sync_folder(final.parent)
-    else:
-        old = _replace(new, final)
-        _remove(old)
-        _remove(standby_of(final))
-    make_standby(final)
-
-
-def make_standby(final: Path) -> None:
-    """Give a site a full build just published its standby, a mirror of links that differs
-    from it nowhere, where folders can be exchanged. Made here, a link a file and a folder a
-    folder, it is not made by the next incremental build, the daily one that should cost only
-    what it changes (at 2,000 products the mirror is 1.3 of a story edit's 2.2 s; at 20,000,
-    ten times as many links). Killed before its state file is written, it is made again."""
-    if not (final / MANIFEST).is_file() or not _can_exchange(final):
         return
-    standby = standby_of(final)
-    mirror(final, standby)
-    write_durably(standby / STANDBY_STATE, json.dumps(
-        {"live": _identity(final), "behind": []}).encode("utf-8"))
+    old = _replace(new, final)
+    _remove(old)
+    _remove(standby_of(final))
 
 
 def _replace(new: Path, final: Path) -> Path:

@@ -182,7 +182,7 @@ def edits(tmp_path_factory):
     if not publish._can_exchange(root / "site"):
         pytest.skip("this file system cannot exchange folders or hard-link files")
     edit_story(root)
-    assert build_site(config, as_of=AS_OF).mode == "incremental"  # the first exchange
+    assert build_site(config, as_of=AS_OF).mode == "incremental"  # makes the standby
     edit_story(root, "buoi-tan-trieu")
     assert build_site(config, as_of=AS_OF).mode == "incremental"
     assert "san-pham/buoi-tan-trieu/index.html" in publish.standby_behind(root / "site")
@@ -217,26 +217,6 @@ def test_an_incremental_build_ends_with_one_exchange(tmp_path, monkeypatch):
     shared = inodes(site).items() & inodes(standby).items()
     assert len(shared) == len(set(inodes(site)) - behind)
     assert standby.parent == site.parent and not (site / publish.STANDBY_STATE).exists()
-
-
-def test_a_full_build_leaves_a_standby_so_the_next_build_costs_its_changes_alone(
-        tmp_path, monkeypatch):
-    """The mirror of links is made by the full build, not by the daily incremental one after
-    it: that one links no file it did not change."""
-    config = sample(tmp_path)
-    site = build_site(config, as_of=AS_OF).site_dir
-    if not publish._can_exchange(site):
-        pytest.skip("this file system cannot exchange folders or hard-link files")
-    assert publish.standby_behind(site) == set()
-    standby_agrees(site)  # with nothing behind: every file the site's own, linked
-    before = snapshot(site)
-    edit_story(tmp_path)
-    monkeypatch.setattr(publish, "mirror", lambda *a: pytest.fail("the standby made again"))
-    assert build_site(config, as_of=AS_OF).mode == "incremental"
-    standby = snapshot(publish.standby_of(site))
-    standby.pop(publish.STANDBY_STATE)
-    assert standby == before
-    standby_agrees(site)
 
 
 def test_a_series_of_incremental_builds_equals_clean_builds(tmp_path):
@@ -316,8 +296,8 @@ def test_the_next_build_after_a_kill_is_right(edits, clean_after, tmp_path, shar
 
 
 def test_a_kill_while_the_standby_is_made_leaves_the_site_as_it_was(edits, tmp_path):
-    """An incremental build that finds no standby (removed, or half made by a kill) makes it:
-    a link per file. Killed then, the site is untouched and the standby is made again."""
+    """The first incremental build (or the first after a kill) makes the standby: a link per
+    file. Killed then, the site is untouched and the standby is made again."""
     _, _, shared = edits
     world = World(shared.trial(tmp_path / "without"), shared.previous, shared.current)
     shutil.rmtree(publish.standby_of(world.root / "site"))
@@ -355,7 +335,6 @@ def test_a_standby_not_made_by_ocop_is_made_again(tmp_path, kind):
     config = sample(tmp_path)
     site = build_site(config, as_of=AS_OF).site_dir
     standby = publish.standby_of(site)
-    shutil.rmtree(standby)  # the full build's: replaced by one ocop did not make
     victim = tmp_path / "khac"
     victim.mkdir()
     (victim / "giu.txt").write_text("giữ nguyên", encoding="utf-8")
