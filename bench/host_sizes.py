@@ -7,7 +7,7 @@ measures what would be uploaded (the build's dot files left out; the host's rule
 files, folders and bytes per product, from the difference between N and N/2 products so
 that what every site has once (theme, search script, open data) is not counted per product.
 Then the largest catalog each host's published limits allow, with share pictures and (for
-the hosts with a limit, built again with ``share_images: false``) without. Limits (README,
+the hosts with a limit, built again with ``share_images: false``) without. Limits (manual/operators.md,
 "Publishing"): GitHub Pages 1 GB; Cloudflare Pages 20,000 files (100,000 on paid plans);
 GitLab Pages 1 GB and 200,000 entries, folders counted; Netlify 54,000 files in one folder
 (the biggest folder is reported).
@@ -91,4 +91,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    import figures
+
+    sys.exit(figures.run(main))

@@ -24,7 +24,7 @@ from openpyxl import Workbook, load_workbook
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-from conftest import write_mkdocs_config  # noqa: E402
+from support.sites import write_mkdocs_config  # noqa: E402
 
 from site_builder.cli import main  # noqa: E402
 
@@ -104,4 +104,6 @@ def main_bench(rows: int) -> None:
 
 
 if __name__ == "__main__":
-    main_bench(int(sys.argv[1]) if len(sys.argv) > 1 else 3000)
+    import figures
+
+    sys.exit(figures.run(lambda: main_bench(int(sys.argv[1]) if len(sys.argv) > 1 else 3000)))

@@ -33,7 +33,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "bench"))
 
-from conftest import write_mkdocs_config  # noqa: E402
+from support.sites import write_mkdocs_config  # noqa: E402
 from synthetic import generate  # noqa: E402
 
 from site_builder.cli import main  # noqa: E402
@@ -119,4 +119,6 @@ def main_bench(lots: int) -> None:
 
 
 if __name__ == "__main__":
-    main_bench(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000)
+    import figures
+
+    sys.exit(figures.run(lambda: main_bench(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000)))

@@ -31,8 +31,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "tests" / "media_import"))
 
-from conftest import record, write_mkdocs_config, write_record  # noqa: E402
 from phone_photos import phone_exif, picture  # noqa: E402
+from support.records import record, write_record  # noqa: E402
+from support.sites import write_mkdocs_config  # noqa: E402
 
 from site_builder.cli import main  # noqa: E402
 
@@ -134,4 +135,6 @@ def main_bench(photos: int) -> None:
 
 
 if __name__ == "__main__":
-    main_bench(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)
+    import figures
+
+    sys.exit(figures.run(lambda: main_bench(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)))

@@ -4,7 +4,7 @@
     python bench/page_weight.py --site site   # measures an existing build
 
 Budgets from the traceability issue: a batch page at most 30 KB compressed without its photo
-and with no render-blocking script; its photo at most 80 KB. Figures go in the README.
+and with no render-blocking script; its photo at most 80 KB. Figures go in manual/figures.md.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ PAGE_KINDS = {
 
 
 def build_sample(folder: Path) -> Path:
-    from conftest import write_mkdocs_config
+    from support.sites import write_mkdocs_config
 
     from site_builder.mkdocs.build import build_site
 
@@ -96,4 +96,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    import figures
+
+    sys.exit(figures.run(main))

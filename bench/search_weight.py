@@ -109,4 +109,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    import figures
+
+    raise SystemExit(figures.run(main))

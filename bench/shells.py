@@ -5,7 +5,7 @@
 
 Each round builds a copy of the repository's sample (mkdocs.yml, docs/, theme/, products/)
 with ``ocop build --shell S`` in a new process, from an empty cache and no previous site (as the
-README's "The sample site" figure), the shells taking turns; the median wall time of each is
+manual/figures.md's "The sample site" figure), the shells taking turns; the median wall time of each is
 reported with its ratio to MkDocs', and the files of the last two sites that differ.
 
 Zensical runs no MkDocs plugin, so it cannot run stage 4 as it is. ``--zensical`` measures the
@@ -13,7 +13,7 @@ way it could: the plugin's part done beforehand as files (the navigation pages w
 for their body, the shell placeholders, mkdocs.yml with what the plugin's on_config sets), then
 ``zensical build`` (the executable given, from a venv of its own) against ``mkdocs build`` of the
 same folder; it reports the times, whether every marker came through and whether each shell
-parses (output/shell.py). README, "Site shell", has the figures and what blocks it.
+parses (output/shell.py). manual/operators.md, "Site shell", says what blocks it.
 """
 
 from __future__ import annotations
@@ -175,4 +175,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import figures
+
+    sys.exit(figures.run(main))

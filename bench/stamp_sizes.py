@@ -7,8 +7,8 @@ the team's measuring tool's model).
 
 For each resolution and size: how many stamps the layout refuses (a module under the minimum),
 the symbols and modules of the others, and how many each decoder reads after printing. Needs
-the 'check' extra (pip install 'ocop-catalog[check]'). Prints a Markdown table (README, "Stamps
-for small packs").
+the 'check' extra (pip install 'ocop-catalog[check]'). Prints a Markdown table (manual/figures.md, "Stamp
+sizes against printers").
 """
 
 from __future__ import annotations
@@ -72,4 +72,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import figures
+
+    sys.exit(figures.run(main))

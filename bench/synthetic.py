@@ -27,6 +27,7 @@ from PIL import Image, ImageDraw
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from site_builder import place_data  # noqa: E402
 from site_builder.domain import places  # noqa: E402
 from site_builder.domain.gtin import check_digit  # noqa: E402
 from site_builder.domain.places import _communes_by_province  # noqa: E402
@@ -68,8 +69,8 @@ def _districts(province_code: int) -> list[tuple[str, str]]:
     """The rural districts (huyện) that were part of what is now the province, before the 2025
     reform, with the province they were in then: who recognised 3 stars under Decision 148."""
     old = places.old_provinces()
-    rows = places.history_rows("select distinct provinceCode, district from admin_units_legacy "
-                               "where districtType = 'Huyện' order by provinceCode, district")
+    rows = place_data.rows("select distinct provinceCode, district from admin_units_legacy "
+                           "where districtType = 'Huyện' order by provinceCode, district")
     return [(name, old[int(code)].name) for code, name in rows
             if old[int(code)].now.code == province_code]
 

@@ -29,7 +29,7 @@
 //   a missing file                          -> 404.html, status 404
 // The same rules as deploy/cloudfront-function.js.
 //
-// A GS1 resolver too (README, "GS1 resolver"), from the linkset the build writes beside each
+// A GS1 resolver too (manual/operators.md, "GS1 resolver"), from the linkset the build writes beside each
 // GTIN's page (01/<GTIN>.linkset.json); `resolve()` decides:
 //   not a GS1 Digital Link (a qualifier out of order, a wrong check digit)  -> 400
 //   OPTIONS                                                   -> 204, CORS

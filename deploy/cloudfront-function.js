@@ -24,7 +24,7 @@
 //                                              does), so the page's relative links resolve
 // Cache lives come with each object: deploy/upload.sh stores its Cache-Control.
 //
-// GS1 addresses: part of a GS1 resolver (README, "GS1 resolver"); a function reads no file,
+// GS1 addresses: part of a GS1 resolver (manual/operators.md, "GS1 resolver"); a function reads no file,
 // so it cannot pick a link out of a linkset or tell a lot with a page from one without:
 //   not a GS1 Digital Link                     -> 400
 //   OPTIONS                                    -> 204, CORS

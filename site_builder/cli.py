@@ -15,8 +15,11 @@ from typing import TYPE_CHECKING
 from site_builder.config import SHELLS, SiteConfig
 from site_builder.mkdocs import shells
 from site_builder.output.hosts import HOSTS
-from site_builder.problems import Problems, Severity
+from site_builder.problems import Message, Problems, Severity, catalogue
 from site_builder.progress import Progress
+
+# What the commands say, by code, in Vietnamese and English (messages/cli/vi.yml, en.yml).
+CLI_MESSAGES = Path(__file__).parent / "messages" / "cli"
 
 # Each command loads what it needs when it runs: a build that finds nothing to do is mostly
 # the time Python takes to start and load modules.
@@ -32,6 +35,21 @@ if TYPE_CHECKING:  # imported where used: the spreadsheet modules load only for 
 # `main` first chooses which program `import mkdocs` gives (mkdocs/shells.py).
 
 
+def cli_message(code: str, **values: object) -> Message:
+    """The texts of ``code`` in both languages, filled with ``values``."""
+    return catalogue(CLI_MESSAGES).message(code, **values)
+
+
+def both(text: Message) -> str:
+    """A message as the commands print it when no language is chosen: 'Vietnamese / English'."""
+    return f"{text.vi} / {text.en}"
+
+
+def said(code: str, **values: object) -> str:
+    """``code``'s texts, filled with ``values``, as 'Vietnamese / English'."""
+    return both(cli_message(code, **values))
+
+
 def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -43,7 +61,7 @@ def _lot_codes(text: str) -> list[str]:
     """``--lot MO2506,MO2509``: the lots of one argument (a lot code never holds a comma)."""
     codes = [code.strip() for code in text.split(",") if code.strip()]
     if not codes:
-        raise argparse.ArgumentTypeError(f"'{text}': không có mã lô / no lot code")
+        raise argparse.ArgumentTypeError(said("lot_code_missing", text=text))
     return codes
 
 
@@ -64,12 +82,10 @@ def _day_first(text: str) -> date:
 
 def _province_name(text: str) -> str:
     """A province's name, old or new ("Ninh Thuận", "tỉnh Khánh Hòa", "TP.HCM")."""
-    from site_builder.domain.places import resolve_address
+    from site_builder.domain.place_history import resolve_address
 
     if resolve_address("", province_hint=text).province is None:
-        raise argparse.ArgumentTypeError(
-            f"không biết tỉnh '{text}'; ghi tên tỉnh, thành phố (cũ hay mới), vd. 'Khánh Hòa', "
-            f"'Ninh Thuận' / unknown province '{text}'")
+        raise argparse.ArgumentTypeError(said("province_unknown", text=text))
     return text.strip()
 
 
@@ -252,12 +268,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         print("::group::ocop check")
     for problem in blocking.sorted():
         print(problem.format(args.lang, root))
-    notes: dict[str, list] = {kind: [] for kind in NOTE_HEADINGS}
+    notes: dict[str, list] = {kind: [] for kind in NOTE_KINDS}
     for note in Problems(problems.notes).sorted():
         notes[note_kind(note)].append(note)
-    for kind, (heading_vi, heading_en) in NOTE_HEADINGS.items():
+    for kind in NOTE_KINDS:
         if notes[kind]:
-            print(f"\n{heading_en if args.lang == 'en' else heading_vi}:")
+            print(f"\n{cli_message(f'note_{kind}').text(args.lang)}:")
             for note in notes[kind]:
                 print(note.format(args.lang, root))
     if github:
@@ -270,29 +286,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     errors, warnings = len(problems.errors), len(problems.warnings)
     untranslated = sum(1 for p in problems.warnings if p.code == UNTRANSLATED_CODE)
     counts = {kind: len(found) for kind, found in notes.items()}
-    if args.lang == "en":
-        print(f"{records} records, {len(catalog.products)} valid: {errors} errors, {warnings} "
-              f"warnings ({untranslated} missing translations), {counts['traceability']} "
-              f"traceability notes, {counts['missing']} products with missing details, "
-              f"{counts['to_confirm']} values to confirm")
-    else:
-        print(f"{records} hồ sơ, {len(catalog.products)} hợp lệ: {errors} lỗi, {warnings} cảnh báo "
-              f"({untranslated} thiếu bản dịch), {counts['traceability']} ghi chú truy xuất, "
-              f"{counts['missing']} sản phẩm còn thiếu thông tin, {counts['to_confirm']} giá trị "
-              f"cần xác nhận")
+    print(cli_message("check_summary", records=records, valid=len(catalog.products),
+                      errors=errors, warnings=warnings, untranslated=untranslated,
+                      **counts).text(args.lang))
     return 1 if errors else 0
 
 
-# The notes `ocop check` lists after errors and warnings, by kind (validate.note_kind).
-NOTE_HEADINGS = {
-    "to_confirm": ("Cần xác nhận (giá trị nhập từ danh sách, xóa mục trong to_confirm khi đã "
-                   "xác nhận)", "To confirm (imported values; delete the to_confirm entry once "
-                   "confirmed)"),
-    "missing": ("Thông tin còn thiếu (trang vẫn được đăng)",
-                "Missing details (the pages are published all the same)"),
-    "traceability": ("Truy xuất nguồn gốc, các mục tối thiểu theo Thông tư 02/2024/TT-BKHCN",
-                     "Traceability, Circular 02/2024/TT-BKHCN minimum items"),
-}
+# The notes `ocop check` lists after errors and warnings, by kind (validate.note_kind), each
+# under its heading (note_<kind> in the catalogue).
+NOTE_KINDS = ("to_confirm", "missing", "traceability")
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -305,8 +307,7 @@ def cmd_build(args: argparse.Namespace) -> int:
                             draft=args.draft, progress=Progress(), host=args.host)
     except BuildError as exc:
         print(exc, file=sys.stderr)
-        print("Không dựng trang; thư mục kết quả cũ được giữ nguyên. / Build stopped; the "
-              "previous site is unchanged.", file=sys.stderr)
+        print(said("build_stopped"), file=sys.stderr)
         return 1
     root = args.config_file.resolve().parent
     for warning in result.warnings.sorted():
@@ -318,19 +319,25 @@ def cmd_build(args: argparse.Namespace) -> int:
           f"({how}: {result.rendered} phần dựng mới, {result.reused} phần giữ nguyên).\n"
           f"Trang web có {result.pages} trang HTML, {result.files} tệp; "
           f"{len(result.warnings)} cảnh báo. Khung trang: {shells.described()}.")
-    print("Thời gian từng bước / time by stage: " + ", ".join(
-        f"{STAGE_NAMES.get(name, name)} {seconds:.2f} s" for name, seconds in result.stages))
+    print(f"{said('time_by_stage')}: " + ", ".join(
+        f"{_stage_name(name)} {seconds:.2f} s" for name, seconds in result.stages))
     if result.units:  # processor time, summed over the worker processes
-        print("Thời gian xử lý theo loại phần / CPU by kind of unit: " + ", ".join(
+        print(f"{said('cpu_by_kind')}: " + ", ".join(
             f"{kind} {1000 * seconds / count:.2f} ms × {count}"
             for kind, seconds, count in result.units))
     return 0
 
 
-# Stages of a build (mkdocs/build.py), as the summary names them.
-STAGE_NAMES = {"settings": "thiết lập/settings", "records": "hồ sơ/records",
-               "plan": "kế hoạch/plan", "shell": "khung MkDocs/shell", "render": "dựng/render",
-               "publish": "xuất bản/publish", "changes": "phần thay đổi/changes"}
+# Stages of a build (mkdocs/build.py) the summary names (stage_<name> in the catalogue).
+STAGES = ("settings", "records", "plan", "shell", "render", "publish", "changes")
+
+
+def _stage_name(name: str) -> str:
+    """'hồ sơ/records': a stage of a build as the summary names it (an unknown one as it is)."""
+    if name not in STAGES:
+        return name
+    text = cli_message(f"stage_{name}")
+    return f"{text.vi}/{text.en}"
 
 
 def cmd_stamps(args: argparse.Namespace) -> int:
@@ -345,14 +352,14 @@ def cmd_stamps(args: argparse.Namespace) -> int:
         site = replace(site, draft=True)
     root = site.products_dir.parent
     if not site.draft and (reason := site.site_url_problem()):
-        print(f"{reason[0]}: mã QR trên tem sẽ dẫn tới địa chỉ sai. Khai báo tên miền thật trong "
-              f"{args.config_file}, hoặc thêm --draft để in thử. / {reason[1]}.", file=sys.stderr)
+        print(said("stamps_wrong_address", problem=Message(*reason), config=args.config_file),
+              file=sys.stderr)
         return 1
     catalog, problems = load_catalog(site)
     if problems.errors:
         for problem in Problems(problems.errors).sorted():
             print(problem.format("vi", root), file=sys.stderr)
-        print("Hồ sơ có lỗi, không tạo tem. / Records have errors; no stamps made.", file=sys.stderr)
+        print(said("stamps_records_errors"), file=sys.stderr)
         return 1
     if args.reprint:
         return _stamps_to_reprint(catalog, site, args)
@@ -366,7 +373,7 @@ def cmd_stamps(args: argparse.Namespace) -> int:
                            sheet=sheet, dpi=args.dpi)
     except (KitError, ValueError) as exc:
         print(exc, file=sys.stderr)
-        print("Không tạo tem nào. / No stamps were written.", file=sys.stderr)
+        print(said("stamps_none"), file=sys.stderr)
         return 1
     for reason in result.skipped:
         print(reason)
@@ -396,17 +403,14 @@ def _check_stamps(catalog: Catalog, site: SiteConfig, args: argparse.Namespace,
     try:
         tools = decoders()
     except MissingDecoders as exc:
-        print(f"Thiếu bộ giải mã để đọc thử tem: {', '.join(exc.missing)}. Cài bằng: pip install "
-              f"'ocop-catalog[check]' (và apt-get install libzbar0 libcairo2). / The stamp check "
-              f"needs: {', '.join(exc.missing)}. Install them with pip install "
-              f"'ocop-catalog[check]' (and apt-get install libzbar0 libcairo2).", file=sys.stderr)
+        print(said("decoders_missing", missing=", ".join(exc.missing)), file=sys.stderr)
         return 1
     try:
         planned = lay_out(plan_jobs(catalog, site, args.ids, _lots(args), []), sizes, args.dpi)
     except KitError as exc:
         print(exc, file=sys.stderr)
         return 1
-    print("Bộ giải mã / decoders: " + ", ".join(tools.versions[n] for n in DECODER_NAMES))
+    print(f"{said('decoders')}: " + ", ".join(tools.versions[n] for n in DECODER_NAMES))
     mark = {True: "đọc được", False: "KHÔNG đọc được"}
     totals: dict[float, dict[str, list[int]]] = {}
     missed = 0
@@ -414,9 +418,10 @@ def _check_stamps(catalog: Catalog, site: SiteConfig, args: argparse.Namespace,
         reading = read_stamp(tools, art)
         files = ", ".join(f"{n} {mark[reading.files[n]]}" for n in DECODER_NAMES)
         after = ", ".join(f"{n} {mark[reading.printed[n]]}" for n in DECODER_NAMES)
-        print(f"{job.name} {_stamp_summary(art)}\n  tệp SVG và PNG / files: {files}\n"
-              f"  in {art.asked:g} mm {art.dpi} dpi rồi chụp / printed and photographed: {after}"
-              + (f"\n  ĐỌC SAI / WRONG TEXT: {', '.join(reading.wrong)}" if reading.wrong else ""))
+        printed = said("check_printed", size=f"{art.asked:g}", dpi=art.dpi)
+        print(f"{job.name} {_stamp_summary(art)}\n  {said('check_files')}: {files}\n"
+              f"  {printed}: {after}"
+              + (f"\n  {said('check_wrong')}: {', '.join(reading.wrong)}" if reading.wrong else ""))
         counts = totals.setdefault(art.asked, {n: [0, 0] for n in DECODER_NAMES})
         for n in DECODER_NAMES:
             counts[n][0] += reading.files[n]
@@ -424,11 +429,11 @@ def _check_stamps(catalog: Catalog, site: SiteConfig, args: argparse.Namespace,
         missed += not (reading.printed["zbar"] and reading.printed["zxing"]) or bool(reading.wrong)
     per_size = len(planned) // max(1, len(totals))
     for size, counts in totals.items():
-        print(f"{size:g} mm, {args.dpi} dpi: tệp / files " + ", ".join(
-            f"{n} {counts[n][0]}/{per_size}" for n in DECODER_NAMES) + " | in / printed " + ", ".join(
+        print(f"{size:g} mm, {args.dpi} dpi: {said('check_total_files')} " + ", ".join(
+            f"{n} {counts[n][0]}/{per_size}" for n in DECODER_NAMES)
+            + f" | {said('check_total_printed')} " + ", ".join(
             f"{n} {counts[n][1]}/{per_size}" for n in DECODER_NAMES))
-    print("(--check trước đây liệt kê tem cần in lại; nay là --reprint. / --check used to list "
-          "the stamps to reprint; that is now --reprint.)")
+    print(f"({said('check_renamed')})")
     return 1 if missed else 0
 
 
@@ -447,11 +452,7 @@ def _stamps_to_reprint(catalog: Catalog, site: SiteConfig, args: argparse.Namesp
     reprint = [job for job in jobs if printed_without_format_information(job.url)]
     for job in reprint:
         print(f"{job.name}: {job.url}")
-    print(f"{len(reprint)} trong {len(jobs)} tem sản phẩm và lô cần in lại (mọi cỡ) nếu đã in bằng "
-          f"bản ocop cũ: mã QR thiếu thông tin định dạng, nhiều điện thoại không quét được. Tem tạo "
-          f"từ nay đều đúng. / {len(reprint)} of {len(jobs)} product and lot stamps must be "
-          f"reprinted (every size) if an earlier ocop made them: the code lacks its format "
-          f"information. Stamps made now are correct.")
+    print(said("reprint_count", count=len(reprint), total=len(jobs)))
     return 0
 
 
@@ -464,15 +465,14 @@ def cmd_schema(args: argparse.Namespace) -> int:
     target = site.products_dir / "schema.json"
     target.write_text(json.dumps(json_schema(), ensure_ascii=False, indent=1, sort_keys=True)
                       + "\n", encoding="utf-8")
-    print(f"Đã ghi {target} / Wrote {target}")
+    print(said("wrote", target=target))
     return 0
 
 
 def _refuse_overwrite(target: Path, force: bool) -> bool:
     """An existing file (a sheet an office has edited since, say) is replaced only on request."""
     if target.exists() and not force:
-        print(f"{target} đã có; không ghi đè (thêm --force để ghi đè, hoặc chọn --out khác) / "
-              f"{target} exists; not overwritten (add --force)", file=sys.stderr)
+        print(said("not_overwritten", target=target), file=sys.stderr)
         return True
     return False
 
@@ -489,7 +489,7 @@ def cmd_printed(args: argparse.Namespace) -> int:
     if problems.errors:
         for problem in Problems(problems.errors).sorted():
             print(problem.format("vi", site.products_dir.parent), file=sys.stderr)
-        print("Hồ sơ có lỗi, không in. / Records have errors; nothing printed.", file=sys.stderr)
+        print(said("print_records_errors"), file=sys.stderr)
         return 1
     day, t = site.today(), Translator(args.lang)
     urls = Urls(site.language_prefix(args.lang))
@@ -510,31 +510,30 @@ def cmd_printed(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 1
     target.write_bytes(data)
-    print(f"Đã ghi {target} ({len(data) / 1e6:.1f} MB) / Wrote {target}")
+    print(said("wrote_size", target=target, megabytes=f"{len(data) / 1e6:.1f}"))
     return 0
 
 
 def cmd_offline(args: argparse.Namespace) -> int:
     """A kit from a build of its own: the published site/ is left exactly as it is."""
-    from site_builder.mkdocs.build import BuildError, quiet_mkdocs_logging
-    from site_builder.offline.kit import OfflineError, make_kit
+    from site_builder.mkdocs.build import BuildError, build_site, load_site_config, quiet_mkdocs_logging
+    from site_builder.offline.kit import KitBuilder, OfflineError, make_kit
     from site_builder.offline.selection import SelectionError, parse_selection
 
     quiet_mkdocs_logging()
     try:
         selection = parse_selection(args.province, args.stars, args.sector)
-        copy = make_kit(args.config_file, args.out, selection, as_of=args.as_of,
-                        progress=Progress())
+        copy = make_kit(args.config_file, args.out, KitBuilder(load_site_config, build_site),
+                        selection, as_of=args.as_of, progress=Progress())
     except SelectionError as exc:
         print(exc, file=sys.stderr)
         return 2
     except (BuildError, OfflineError) as exc:
         print(exc, file=sys.stderr)
         return 1
-    print(f"Đã ghi bản offline vào {copy.folder}: {copy.pages} trang, {copy.files} tệp, "
-          f"{copy.bytes / 1e6:.1f} MB (chỉ mục tìm kiếm {copy.index_bytes / 1e3:.0f} KB). "
-          f"{copy.holds[0]} Chép cả thư mục vào USB và mở index.html. / {copy.holds[1]} Copy the "
-          f"folder and open index.html.")
+    print(said("offline_written", folder=copy.folder, pages=copy.pages, files=copy.files,
+               megabytes=f"{copy.bytes / 1e6:.1f}", index_kilobytes=f"{copy.index_bytes / 1e3:.0f}",
+               holds=Message(*copy.holds)))
     return 0
 
 
@@ -549,19 +548,18 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     if args.template:
         if args.template.exists():
-            print(f"{args.template} đã có, không ghi đè / {args.template} exists; not overwritten",
-                  file=sys.stderr)
+            print(said("template_exists", template=args.template), file=sys.stderr)
             return 1
         write_template(args.template, args.lang)
-        print(f"Đã ghi bảng mẫu {args.template} / Wrote the template {args.template}")
+        print(said("template_written", template=args.template))
         return 0
     if args.file is None:
-        print("cần tên tệp bảng tính, hoặc --template TỆP / give a spreadsheet file", file=sys.stderr)
+        print(said("spreadsheet_missing"), file=sys.stderr)
         return 2
     if args.file.is_dir():
         return cmd_import_folder(args)
     if args.todo and (problem := todo_target_problem(args.todo)):
-        print(f"--todo {args.todo}: {problem.vi} / {problem.en}", file=sys.stderr)
+        print(f"--todo {args.todo}: {both(problem)}", file=sys.stderr)
         return 1
     site = _site_config(args)
     options = ImportOptions(args.update, args.sheet, args.decision, args.decision_date,
@@ -708,14 +706,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     for problem in problems.sorted():
         print(problem.format(args.lang, root), file=sys.stderr)
     if problems.errors:
-        print("Hồ sơ đọc không được, không xuất. / Unreadable records; nothing exported.",
-              file=sys.stderr)
+        print(said("export_records_unreadable"), file=sys.stderr)
         return 1
     written = write_export(target, rows, args.lang, lots)
     files = ", ".join(str(p) for p in written)
-    print(f"Đã xuất {len(rows)} dòng sản phẩm, {len(lots[0])} lô, {len(lots[1])} công đoạn vào "
-          f"{files} / Exported {len(rows)} product rows, {len(lots[0])} lots and {len(lots[1])} "
-          f"stages to {files}")
+    print(said("exported", rows=len(rows), lots=len(lots[0]), stages=len(lots[1]), files=files))
     return 0
 
 
@@ -775,7 +770,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     writes_template = args.command == "import" and args.template
     if not args.config_file.is_file() and not writes_template:  # the template needs no catalog
-        print(f"không tìm thấy {args.config_file} / {args.config_file} not found", file=sys.stderr)
+        print(said("config_not_found", config=args.config_file), file=sys.stderr)
         return 2
     shell = shells.chosen(args.config_file, getattr(args, "shell", None))
     try:
@@ -799,7 +794,7 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 1
     except RuntimeError as exc:  # an install that lost its place data (loaded when needed)
-        from site_builder.domain.places import HistoryDataMissing
+        from site_builder.place_data import HistoryDataMissing
 
         if not isinstance(exc, HistoryDataMissing):
             raise

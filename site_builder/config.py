@@ -1,8 +1,8 @@
 """Settings of one catalog, declared once and independent of the site generator.
 
 The MkDocs adapter fills this from the ``ocop`` plugin block of ``mkdocs.yml``; tests build it
-directly. Rules that ``shared/domain.md`` marks as uncertain are settings here, with the
-defaults explained in the README.
+directly. Rules that ``../shared/domain.md`` marks as uncertain are settings here, with the
+defaults explained in manual/offices.md, "Rules you can configure".
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ def _plain_host(host: str) -> bool:
 
 @dataclass(frozen=True)
 class RuleSettings:
-    """Validity rules. Defaults follow Decisions 148 and 26 (see README, "Rules")."""
+    """Validity rules. Defaults follow Decisions 148 and 26 (manual/offices.md, "Rules")."""
 
     validity_months: int = 36
     # Civil Code 2015 Art. 147-148: a period counted in months from a day ends at the end of
@@ -143,8 +143,8 @@ EDITOR_LANGUAGES = ("vi", "en")
 
 @dataclass(frozen=True)
 class EditorSettings:
-    """The form editor at /admin/ (``ocop: {editor: {...}}`` in mkdocs.yml; README, "The form
-    editor"). Off unless ``enabled``: the site then has no /admin/ and no editor files."""
+    """The form editor at /admin/ (``ocop: {editor: {...}}`` in mkdocs.yml; manual/operators.md,
+    "Setting up the editor"). Off unless ``enabled``: the site then has no /admin/ and no editor files."""
 
     enabled: bool = False
     backend: str = "github"
@@ -174,7 +174,7 @@ class SiteConfig:
     ocop_office: Contact = field(default_factory=Contact)
     cache_dir: Path | None = None
     # The site's languages, the first at the root of the site and the others under their code
-    # ('en/'); each needs site_builder/render/locales/<code>.yml (README, "Languages").
+    # ('en/'); each needs site_builder/render/locales/<code>.yml (manual/site.md, "Languages").
     languages: tuple[str, ...] = ("vi", "en")
     site_names: tuple[tuple[str, str], ...] = ()  # (language, site name) beyond the first
     # The licence stated in the open data files and on the data page.

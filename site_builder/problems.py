@@ -160,3 +160,9 @@ class Problems:
 
     def __len__(self) -> int:
         return len(self.items)
+
+
+def format_problems(problems: Problems, root: Path) -> str:
+    """Every problem on a line of its own, in Vietnamese, sorted, paths shown from ``root``: what
+    a command or a build that stops prints (both edges, and the features they run)."""
+    return "\n".join(p.format("vi", root) for p in problems.sorted())

@@ -3,6 +3,8 @@ the same codes, and the same placeholders except where the Vietnamese names more
 
 from __future__ import annotations
 
+import ast
+import re
 import string
 from pathlib import Path
 
@@ -28,3 +30,34 @@ def assert_in_step(folder: Path, vietnamese_says_more: frozenset[str] | set[str]
             assert placeholders(en[code]) < placeholders(vi[code]), code
         else:
             assert placeholders(vi[code]) == placeholders(en[code]), code
+
+
+VIETNAMESE = re.compile(r"[À-ỹ]")
+
+
+def _help_texts(tree: ast.AST) -> set[int]:
+    """The string constants given to argparse as help, description or metavar."""
+    return {id(node) for call in ast.walk(tree) if isinstance(call, ast.Call)
+            for keyword in call.keywords if keyword.arg in ("help", "description", "metavar")
+            for node in ast.walk(keyword.value)}
+
+
+def inline_two_language(path: Path) -> list[str]:
+    """The literals of ``path`` that hold a message in Vietnamese and English ('... / ...'):
+    each string, each f-string with its values as {}; argparse's help texts left out."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    help_texts = _help_texts(tree)
+    found = []
+    for node in ast.walk(tree):
+        if id(node) in help_texts:
+            continue
+        if isinstance(node, ast.JoinedStr):
+            literal = "".join(part.value if isinstance(part, ast.Constant) else "{}"
+                              for part in node.values)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            literal = node.value
+        else:
+            continue
+        if VIETNAMESE.search(literal) and " / " in literal:
+            found.append(f"{path.name}:{node.lineno}: {literal}")
+    return found

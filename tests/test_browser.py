@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import zxingcpp
-from conftest import CHROMIUM, DRAFT_GTIN, REPO, opened, write_mkdocs_config
 from PIL import Image
 from static_host import serve
+from support.records import DRAFT_GTIN
+from support.sites import CHROMIUM, REPO, opened, write_mkdocs_config
 
 from site_builder.assets.qr import code_text
 from site_builder.config import SiteConfig

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import record, write_mkdocs_config, write_record
+from support.records import record, write_record
+from support.sites import write_mkdocs_config
 
 from site_builder.cli import main
 from site_builder.config import OPTIONS, SiteConfig, settings_from

@@ -11,8 +11,9 @@ import sys
 from pathlib import Path
 
 import yaml
-from conftest import AS_OF, REPO, published_document, write_mkdocs_config
 from PIL import Image
+from support.records import published_document
+from support.sites import AS_OF, REPO, write_mkdocs_config
 
 sys.path[:0] = [str(REPO / "tests" / "sheets"), str(REPO / "tests" / "media_import")]
 import annexes  # noqa: E402

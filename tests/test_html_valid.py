@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from support.sites import REPO
 
 VNU = Path(os.environ.get("VNU_JAR", REPO / ".ci/node/node_modules/vnu-jar/build/dist/vnu.jar"))
 

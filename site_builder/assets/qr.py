@@ -14,8 +14,8 @@ Symbols are computed here on whole rows held as integers: a catalog of 20,000 pr
 20,000 codes, and the pure-Python placement, error correction and mask scoring of the ``qrcode``
 library took 3 ms a code, ten times what this takes (``bench/assets.py``). The tests compare
 every symbol with Nayuki's reference encoder given the same segments, module by module. Since
-drawing version 3 every code carries its format information, mask 0 included (README, "Stamps
-printed before"); codes drawn before version 5 carried the whole address as bytes at level M
+drawing version 3 every code carries its format information, mask 0 included (manual/producers.md,
+"Reprint stamps"); codes drawn before version 5 carried the whole address as bytes at level M
 (``legacy_symbol``).
 """
 
@@ -43,7 +43,7 @@ from site_builder.assets.blob_cache import blob_cache
 QUIET_ZONE_MODULES = 4
 PNG_MODULE_PIXELS = 8
 # Bump when the drawing changes, so cached codes are redrawn. 3: codes that took mask 0 lacked
-# their format information before (README, "Stamps printed before ..."). 4: the PNG is
+# their format information before (manual/producers.md, "Reprint stamps ..."). 4: the PNG is
 # compressed at zlib's default level (same pixels, other bytes). 5: the smallest symbol (host
 # in capitals, optimal segments, level chosen for the symbol) instead of bytes at level M.
 # 6: the SVG's runs as strokes along their rows (same modules, half the bytes).
@@ -525,7 +525,7 @@ def printed_without_format_information(url: str) -> bool:
 
     Those codes were the ones whose best mask is 0: the symbol kept the mask-scoring placement,
     whose format modules are light. Many readers (zbar among them) cannot read them, so their
-    stamps must be printed again (README, "Stamps")."""
+    stamps must be printed again (manual/producers.md, "Stamps")."""
     return legacy_symbol(url).mask == 0
 
 

@@ -7,7 +7,7 @@ such an address, or one already written the new way, and says which of the 34 pr
 communes it is in now. When the answer is not one commune it asks instead of picking: an old
 commune split between several new ones, or a name that several old units share.
 
-The data is that of ``vietnamadminunits`` (see ``places.history_data_dir``): the 10,035 communes of
+The data is that of ``vietnamadminunits`` (read by ``site_builder.place_data``): the 10,035 communes of
 early 2025 with their GSO codes and districts, the names communes and districts had before the
 mergers of 2020-2024, the districts divided between others, and the old -> new table, with
 ``_CORRECTIONS`` where that table disagrees with the Government's.
@@ -15,7 +15,6 @@ mergers of 2020-2024, the districts divided between others, and the old -> new t
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections import defaultdict
@@ -24,18 +23,17 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
 
+from site_builder import place_data
 from site_builder.domain.places import (
     Commune,
     OldProvince,
     Province,
     ascii_fold,
     communes_of,
-    conversion_table,
     find_commune,
     find_province,
     fold,
-    history_data_dir,
-    history_rows,
+    merged_province_patterns,
     name_key,
     old_provinces,
     provinces,
@@ -46,7 +44,7 @@ from site_builder.domain.places import (
 # Python 3.12 and so is not a dependency). Most are same-named units of provinces merged together
 # whose rows were crossed: Phường 4 of Tây Ninh city listed as split into Phường Long An, 89 km away,
 # Phường 4 of Tân An into Phường Tân Ninh. Keyed by the old GSO code; the new communes are in the
-# province the old one is part of now. tests/test_places.py fails when the package is fixed.
+# province the old one is part of now. tests/domain/test_places.py fails when the package is fixed.
 _CORRECTIONS: dict[str, tuple[str, ...]] = {
     "00553": ("Phường Phúc Lợi", "Xã Gia Lâm", "Xã Phù Đổng", "Xã Thuận An"),  # Xã Cổ Bi, Gia Lâm
     "00556": ("Xã Phù Đổng",),  # Xã Đặng Xá, Gia Lâm
@@ -253,8 +251,7 @@ class _History:
 def _new_communes() -> dict[tuple[str, str], Commune]:
     """The dataset's current units (province key, ward key) as the catalog's ``Commune``."""
     result = {}
-    for province_key, code, ward_key, name in history_rows(
-            "select provinceKey, provinceCode, wardKey, ward from admin_units"):
+    for province_key, code, ward_key, name in place_data.new_communes():
         commune = find_commune(provinces()[int(code)], name)
         if commune is None:
             raise RuntimeError(f"vietnamadminunits lists '{name}' (province {code}), "
@@ -266,7 +263,7 @@ def _new_communes() -> dict[tuple[str, str], Commune]:
 def _old_to_new() -> dict[str, list[Commune]]:
     """Old "province_district_ward" key -> the current communes it went to."""
     new = _new_communes()
-    table = conversion_table()
+    table = place_data.conversion_table()
     result: dict[str, list[Commune]] = defaultdict(list)
     for province_key, wards in table["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
         for ward_key, old_keys in wards.items():
@@ -317,10 +314,8 @@ def _history() -> _History:
     h = _History()
     _add_provinces(h)
     mapping = _old_to_new()
-    rows = history_rows(
-        "select provinceKey, provinceCode, districtKey, district, districtType, districtAlias, "
-        "wardKey, ward, wardType, wardCode, wardAlias from admin_units_legacy")
-    for (p_key, p_code, d_key, d_name, d_type, d_alias, w_key, w_name, w_type, w_code, w_alias) in rows:
+    for (p_key, p_code, d_key, d_name, d_type, d_alias, w_key, w_name, w_type, w_code,
+         w_alias) in place_data.old_units():
         key = f"{p_key}_{d_key}"
         district = h.districts.get(key) or _add_district(h, key, d_name, d_type, d_alias, int(p_code))
         if w_code:
@@ -335,8 +330,7 @@ def _history() -> _History:
 def _add_provinces(h: _History) -> None:
     old_by_code = old_provinces()
     h.province_keys = {_compact(p.short_name): p for p in old_by_code.values()}
-    for province_key, code, keywords in history_rows(
-            "select distinct provinceKey, provinceCode, provinceKeywords from admin_units_legacy"):
+    for province_key, code, keywords in place_data.old_province_keywords():
         for keyword in [province_key, *_aliases(keywords)]:
             h.province_keys.setdefault(keyword, old_by_code[int(code)])
     for alias, code in _PROVINCE_ALIASES.items():
@@ -365,8 +359,7 @@ def _add_commune(h: _History, district: OldDistrict, code: str, name: str, type_
 
 def _add_successors(h: _History) -> None:
     """Districts divided between others before 2025, from the package's address-parser data."""
-    text = history_data_dir().joinpath("parser_legacy.json").read_text(encoding="utf-8")
-    for province_key, divided in json.loads(text)["DICT_PROVINCE_DISTRICT_DIVIDED"].items():
+    for province_key, divided in place_data.divided_districts().items():
         for entry in divided.values():
             now = [h.districts[f"{province_key}_{key}"] for key in entry["districts"]
                    if f"{province_key}_{key}" in h.districts]
@@ -488,6 +481,22 @@ def province_written(address: str) -> str | None:
     if reading.province is None or _province_scope(reading.province) is None:
         return None
     return reading.province.text
+
+
+def old_provinces_mentioned(address: str) -> list[str]:
+    """Pre-2025 province names an address written the old way gives as its province. A hamlet,
+    commune or district named like a province ("Ấp Bình Thuận", "xã Hòa Bình") is not one."""
+    written = province_written(address)
+    if written is None:
+        return []
+    key = ascii_fold(written)
+    return [old for old, pattern in merged_province_patterns() if pattern.search(key)]
+
+
+def names_a_province(address: str) -> bool:
+    """Whether an address ends in its province, old or new ("..., tỉnh Nam Định", "..., Huế");
+    a town called "thành phố" (Phan Rang - Tháp Chàm) is no province."""
+    return province_written(address) is not None
 
 
 def _raw(part: _Part) -> _Part:

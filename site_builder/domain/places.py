@@ -3,33 +3,22 @@ and the 63 provinces before it.
 
 The current units come from ``vietnam-provinces``: pure data (JSON and enums), holding exactly the
 post-2025 units the catalog's pages and slugs key on. The units before the reform and how they map
-onto the current ones come from the data files of ``vietnamadminunits`` (see ``place_history``);
-they are read directly, never through that package's own code, which would import shapely and
-geopy and look addresses up on a web geocoder.
+onto the current ones come from the data files of ``vietnamadminunits``, which
+``site_builder.place_data`` reads (the domain opens no file); ``place_history`` reads addresses
+written before the reform.
 """
 
 from __future__ import annotations
 
-import importlib.metadata
-import importlib.util
-import json
 import re
-import sqlite3
 import unicodedata
-from contextlib import closing
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import vietnam_provinces
 from vietnam_provinces.lookup import WARD_MAPPING
 
-if TYPE_CHECKING:
-    from site_builder.domain.place_history import PlaceAnswer
-
-# The distribution whose data files hold the pre-2025 units and the old -> new conversion.
-HISTORY_PACKAGE = "vietnamadminunits"
+from site_builder import place_data
 
 
 @dataclass(frozen=True)
@@ -160,47 +149,14 @@ def suggest_communes(province: Province, name: str, limit: int = 3) -> list[str]
 
 # --- The 63 provinces before the reform (data of vietnamadminunits) -------------------------------
 
-class HistoryDataMissing(RuntimeError):
-    """The package holding the pre-2025 units is not installed (or not the expected version)."""
-
-
-@lru_cache(maxsize=1)
-def history_data_dir() -> Path:
-    """The data folder of ``vietnamadminunits``, found without importing the package."""
-    spec = importlib.util.find_spec(HISTORY_PACKAGE)
-    folders = list(spec.submodule_search_locations or []) if spec else []
-    for folder in folders:
-        data = Path(folder) / "data"
-        if (data / "dataset.db").is_file() and (data / "converter_2025.json").is_file():
-            return data
-    raise HistoryDataMissing(
-        f"thiếu dữ liệu đơn vị hành chính trước 2025 (gói {HISTORY_PACKAGE}); "
-        f"cài lại: pip install -e . / the pre-2025 units ({HISTORY_PACKAGE}) are missing; "
-        f"reinstall with: pip install -e .")
-
-
-def history_rows(query: str) -> list[tuple[Any, ...]]:
-    """Rows of the package's SQLite file, opened read-only."""
-    uri = history_data_dir().joinpath("dataset.db").as_uri() + "?mode=ro"
-    with closing(sqlite3.connect(uri, uri=True)) as db:
-        return db.execute(query).fetchall()
-
-
-@lru_cache(maxsize=1)
-def conversion_table() -> dict[str, Any]:
-    """The package's old -> new table: provinces, undivided wards, divided wards."""
-    text = history_data_dir().joinpath("converter_2025.json").read_text(encoding="utf-8")
-    return json.loads(text)
-
-
 @lru_cache(maxsize=1)
 def old_provinces() -> dict[int, OldProvince]:
     """The 63 provinces before 1 July 2025 by their old code, each with the province it is in now."""
-    new_code = dict(history_rows("select distinct provinceKey, provinceCode from admin_units"))
+    new_code = dict(place_data.new_province_codes())
     now_of = {old_key: provinces()[int(new_code[new_key])]
-              for new_key, old_keys in conversion_table()["DICT_PROVINCE"].items() for old_key in old_keys}
-    rows = history_rows("select distinct provinceKey, provinceCode, province, provinceShort "
-                        "from admin_units_legacy")
+              for new_key, old_keys in place_data.conversion_table()["DICT_PROVINCE"].items()
+              for old_key in old_keys}
+    rows = place_data.old_provinces()
     return {int(code): OldProvince(int(code), name, short, now_of[key])
             for key, code, name, short in sorted(rows, key=lambda row: row[1])}
 
@@ -219,43 +175,6 @@ def merged_into(old_name: str) -> Province | None:
 
 
 @lru_cache(maxsize=1)
-def _old_province_patterns() -> list[tuple[str, re.Pattern[str]]]:
+def merged_province_patterns() -> list[tuple[str, re.Pattern[str]]]:
+    """Each pre-2025 province merged away (short name), with the pattern of its ascii-folded name."""
     return [(p.short_name, re.compile(r"\b" + re.escape(key) + r"\b")) for key, p in _merged_away().items()]
-
-
-def old_provinces_mentioned(address: str) -> list[str]:
-    """Pre-2025 province names an address written the old way gives as its province. A hamlet,
-    commune or district named like a province ("Ấp Bình Thuận", "xã Hòa Bình") is not one."""
-    from site_builder.domain import place_history
-
-    written = place_history.province_written(address)
-    if written is None:
-        return []
-    key = ascii_fold(written)
-    return [old for old, pattern in _old_province_patterns() if pattern.search(key)]
-
-
-def names_a_province(address: str) -> bool:
-    """Whether an address ends in its province, old or new ("..., tỉnh Nam Định", "..., Huế");
-    a town called "thành phố" (Phan Rang - Tháp Chàm) is no province."""
-    from site_builder.domain import place_history
-
-    return place_history.province_written(address) is not None
-
-
-def resolve_address(address: str, province_hint: str | None = None,
-                    district_hint: str | None = None) -> PlaceAnswer:
-    """Where an address written before (or after) the 2025 reform is now: see ``place_history``."""
-    from site_builder.domain import place_history  # it builds on this module, so it is loaded on first use
-
-    return place_history.resolve_address(address, province_hint, district_hint)
-
-
-def data_version() -> str:
-    """Both datasets: the current units and the pre-2025 units with their conversion."""
-    current = getattr(vietnam_provinces, "__data_version__", "unknown")
-    try:
-        history = importlib.metadata.version(HISTORY_PACKAGE)
-    except importlib.metadata.PackageNotFoundError:
-        history = "missing"
-    return f"vietnam-provinces {current}; {HISTORY_PACKAGE} {history}"

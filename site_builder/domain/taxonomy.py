@@ -2,7 +2,7 @@
 
 Sources: Decision 26/2026/QĐ-TTg Appendix I (product sets; same structure as 148), Decision
 148/QĐ-TTg and 1048/QĐ-TTg (star bands), and the producer types of Decision 26. See
-``shared/domain.md`` sections 1 and 2. Key on the set number, never on the name.
+``../shared/domain.md`` sections 1 and 2. Key on the set number, never on the name.
 """
 
 from __future__ import annotations
@@ -215,7 +215,7 @@ PROVINCE = IssuerLevel("province", "UBND cấp tỉnh", "the provincial People's
 CENTRAL = IssuerLevel("central", "Bộ Nông nghiệp (cấp trung ương)",
                       "the Ministry of Agriculture (central level)")
 
-# Who recognises each star level under each regime (shared/domain.md 1.3). A record whose
+# Who recognises each star level under each regime (../shared/domain.md 1.3). A record whose
 # authority is of another level gets a warning, never an error: parts of this are uncertain
 # (only third-party transcripts of Decision 26 were available; under 1048 the district
 # pre-screened what the province recognised). Edit here, the only place it is written.

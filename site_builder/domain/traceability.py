@@ -3,7 +3,7 @@
 A product page can carry the items about the product; the stages and their times (items 5 and
 6) only exist for a batch. Items the Circular marks "if any" (8 and 9) are never counted as
 missing: a product may have no registered brand, and some products have no shelf life.
-How each item is satisfied is documented in the README ("Circular 02/2024 completeness").
+How each item is satisfied is documented in manual/offices.md, "Circular 02/2024 completeness".
 """
 
 from __future__ import annotations

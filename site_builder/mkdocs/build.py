@@ -26,7 +26,7 @@ from mkdocs.exceptions import PluginError
 
 from site_builder.config import SiteConfig
 from site_builder.mkdocs import shells
-from site_builder.mkdocs.plugin import OcopPlugin, format_problems, plan_for_host
+from site_builder.mkdocs.plugin import OcopPlugin, plan_for_host, said
 from site_builder.output import publish
 from site_builder.output.keys import global_key
 from site_builder.output.up_to_date import LastBuild, LastBuildFacts
@@ -44,7 +44,7 @@ from site_builder.output.writer import (
     shell_digest,
 )
 from site_builder.output.writer import SITE_MARKER as MARKER
-from site_builder.problems import Message, Problems
+from site_builder.problems import Message, Problems, format_problems
 from site_builder.progress import Progress, Quiet
 from site_builder.records.fingerprint import files_under
 from site_builder.records.paths import record_paths
@@ -93,17 +93,15 @@ class Stages:
 def ocop_plugin(config) -> OcopPlugin:  # type: ignore[no-untyped-def]
     plugin = config.plugins.get("ocop")
     if not isinstance(plugin, OcopPlugin):
-        raise BuildError("mkdocs.yml không khai báo plugin 'ocop' (plugins: - ocop)")
+        raise BuildError(said("plugin_missing"))
     return plugin
 
 
 def _check_replaceable(site_dir: Path) -> None:
     if site_dir.is_symlink() or (site_dir.exists() and not site_dir.is_dir()):
-        raise BuildError(f"'{site_dir}' không phải thư mục; không ghi đè / not a folder")
+        raise BuildError(said("site_dir_not_folder", site_dir=site_dir))
     if site_dir.is_dir() and any(site_dir.iterdir()) and not (site_dir / MARKER).is_file():
-        raise BuildError(
-            f"thư mục '{site_dir}' đã có dữ liệu không do ocop tạo ra; chọn thư mục khác "
-            f"(--site-dir) / '{site_dir}' holds files ocop did not make; choose another folder")
+        raise BuildError(said("site_dir_foreign", site_dir=site_dir))
 
 
 def build_site(config_file: Path, *, site_dir: Path | None = None, as_of: date | None = None,
@@ -137,11 +135,8 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
     publish.recover_swap(final)  # a full build killed between its two renames
     templates = (Path(config.config_file_path).parent / plugin.config.templates_dir).resolve()
     if not (templates / "product.html").is_file():
-        raise BuildError(
-            f"{config.config_file_path}: templates_dir: thư mục '{templates}' không có mẫu trang "
-            f"(product.html...); sửa templates_dir trong khối ocop của mkdocs.yml / "
-            f"'{templates}' holds no page templates (product.html...); fix templates_dir in "
-            "the ocop block of mkdocs.yml")
+        raise BuildError(said("templates_missing", config=config.config_file_path,
+                              templates=templates))
     last = LastBuild(site_config.cache_dir, final)
     records = record_paths(site_config.products_dir) if site_config.products_dir.is_dir() else []
     settings = settings_digest(config, site_config, templates)
@@ -315,8 +310,7 @@ def _settings(config_file: Path, as_of: date | None, draft: bool, host: str | No
         plugin.config.editor = {**plugin.config.editor, "enabled": False}
     site_config = _site_config(plugin, config)
     if not site_config.draft and (reason := site_config.site_url_problem()):
-        raise BuildError(f"{reason[0]}; khai báo tên miền thật trong mkdocs.yml hoặc dựng bản "
-                         f"nháp (--draft) / {reason[1]}; set your domain or build a draft")
+        raise BuildError(said("site_url_build", problem=Message(*reason)))
     return config, plugin, site_config
 
 
@@ -396,7 +390,7 @@ class Frame:
 
 
 def frame_digest(config, site: SiteConfig, templates: Path) -> str:  # type: ignore[no-untyped-def]
-    """What every unit is keyed on (``pages.global_key``: the whole package, its data's
+    """What every unit is keyed on (``keys.global_key``: the whole package, its data's
     versions, templates, settings), with mkdocs.yml, docs and theme files, and the program
     (MkDocs or ProperDocs) and Material with their versions, which make the shell around every
     page."""

@@ -35,7 +35,7 @@ from site_builder.config import (
 from site_builder.output import shell
 from site_builder.output.hosts import DEFAULT_HOST, HOSTS
 from site_builder.output.writer import Manifest, Shells, WriteResult, finish_site, load_shells
-from site_builder.problems import Problems
+from site_builder.problems import Message, Problems, catalogue, format_problems
 from site_builder.progress import Progress, Quiet
 from site_builder.render.i18n import available_languages, strings
 
@@ -50,6 +50,16 @@ if TYPE_CHECKING:
     from site_builder.output.plan import SitePage, SitePlan
 
 log = logging.getLogger("mkdocs.plugins.ocop")
+
+
+# What this edge says, by code, in Vietnamese and English (messages/vi.yml, en.yml).
+MKDOCS_MESSAGES = Path(__file__).parent / "messages"
+
+
+def said(code: str, **values: object) -> str:
+    """``code``'s texts from the edge's catalogue, filled with ``values``: 'Vietnamese / English'."""
+    text = catalogue(MKDOCS_MESSAGES).message(code, **values)
+    return f"{text.vi} / {text.en}"
 
 
 @cache
@@ -148,10 +158,6 @@ def plan_for_host(catalog: Catalog, site: SiteConfig, templates: Path, root: Pat
     return plan
 
 
-def format_problems(problems: Problems, root: Path) -> str:
-    return "\n".join(p.format("vi", root) for p in problems.sorted())
-
-
 class OcopPlugin(BasePlugin[OcopPluginConfig]):
     def __init__(self) -> None:
         self.command = "build"
@@ -191,9 +197,8 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
                                     languages_known=available_languages(),
                                     draft=self.command == "serve")
         if site is None:
-            raise PluginError("Thiết lập ocop trong mkdocs.yml có lỗi / the ocop settings have "
-                              "errors:\n" + format_problems(settings_problems(found, source),
-                                                             source.parent))
+            raise PluginError(said("settings_errors") + ":\n"
+                              + format_problems(settings_problems(found, source), source.parent))
         if self.command == "serve":  # MkDocs's server knows none of a host's rules
             site = replace(site, host=DEFAULT_HOST)
         return site
@@ -211,11 +216,10 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
             for warning in problems.warnings:
                 log.warning(warning.format("vi", root))
         if problems.errors:
-            raise PluginError("Hồ sơ sản phẩm có lỗi, không dựng trang:\n"
+            raise PluginError(said("records_errors") + ":\n"
                               + format_problems(Problems(problems.errors), root))
         if not site.draft and (reason := site.site_url_problem()):
-            raise PluginError(f"{reason[0]}. Khai báo tên miền thật trong mkdocs.yml, hoặc dựng "
-                              f"bản nháp (ocop build --draft). / {reason[1]}.")
+            raise PluginError(said("site_url_plugin", problem=Message(*reason)))
         self.templates = (Path(config.config_file_path).parent / self.config.templates_dir).resolve()
         self.plan = self.preplanned or plan_for_host(catalog, site, self.templates,
                                                      Path(config.config_file_path).parent)

@@ -28,19 +28,19 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from html import escape
 from pathlib import Path
+from typing import Protocol
 
-from site_builder.mkdocs.build import BuildError, BuildResult, build_site, load_site_config
-from site_builder.mkdocs.plugin import format_problems
+from site_builder.config import SiteConfig
 from site_builder.offline.selection import KitSelection
 from site_builder.output.publish import JOURNAL
 from site_builder.output.writer import MANIFEST, SITE_MARKER
-from site_builder.problems import Problems
+from site_builder.problems import Problems, format_problems
 from site_builder.progress import Progress
 from site_builder.records.validate import load_catalog
 
@@ -82,6 +82,27 @@ _HOME_LEAD = re.compile(r'<p class="ocop-lead">.*?</p>|</h1>', re.DOTALL)
 
 class OfflineError(Exception):
     pass
+
+
+class BuiltSite(Protocol):
+    """What a kit needs of a finished build: where the site is, how many products it holds."""
+
+    @property
+    def site_dir(self) -> Path: ...
+    @property
+    def products(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class KitBuilder:
+    """``ocop build`` as a kit uses it, handed in by the edge that runs ``ocop offline`` (a
+    feature imports no edge): ``settings(config_file, as_of)`` reads the catalog's settings,
+    ``build(config_file, site_dir=..., as_of=..., progress=..., only=..., host=..., editor=...)``
+    builds a site into a folder of its own. Both may raise the edge's own error, which the edge
+    reports."""
+
+    settings: Callable[[Path, date | None], SiteConfig]
+    build: Callable[..., BuiltSite]
 
 
 @dataclass(frozen=True)
@@ -153,20 +174,20 @@ def index_bundle(search_dir: Path) -> str:
     return "window.ocopOffline=" + text.replace("</", "<\\/") + ";\n"
 
 
-def make_kit(config_file: Path, out: Path, selection: KitSelection | None = None, *,
-             as_of: date | None = None, progress: Progress | None = None) -> OfflineResult:
+def make_kit(config_file: Path, out: Path, builder: KitBuilder, selection: KitSelection | None = None,
+             *, as_of: date | None = None, progress: Progress | None = None) -> OfflineResult:
     """``ocop offline``: the products ``selection`` chooses (all by default), built and
     written to ``out``. A selection that chooses nothing raises ``SelectionError`` before
     anything is built or written."""
     selection = selection or KitSelection()
-    site = load_site_config(config_file, as_of)
+    site = builder.settings(config_file, as_of)
     only = None
     if selection.narrows:
         catalog, problems = load_catalog(site, progress, traceability_notes=False)
         if problems.errors:  # what the build would stop on; said before choosing
-            raise BuildError(format_problems(Problems(problems.errors), site.products_dir.parent))
+            raise OfflineError(format_problems(Problems(problems.errors), site.products_dir.parent))
         only = selection.pick(catalog, site.today(), site.rules)
-    with kit_site(config_file, site.cache_dir, as_of=as_of, progress=progress,
+    with kit_site(builder, config_file, site.cache_dir, as_of=as_of, progress=progress,
                   only=only) as built:
         holds = selection.describe(built.products)
         notices = {f"{site.language_prefix(lang)}index.html": holds[0] if lang == "vi" else holds[1]
@@ -175,21 +196,21 @@ def make_kit(config_file: Path, out: Path, selection: KitSelection | None = None
 
 
 @contextmanager
-def kit_site(config_file: Path, cache_dir: Path | None, *, as_of: date | None = None,
-             progress: Progress | None = None,
-             only: frozenset[str] | None = None) -> Iterator[BuildResult]:
+def kit_site(builder: KitBuilder, config_file: Path, cache_dir: Path | None, *,
+             as_of: date | None = None, progress: Progress | None = None,
+             only: frozenset[str] | None = None) -> Iterator[BuiltSite]:
     """The site built for a kit in a folder of its own, so the published ``site/`` is never
     rebuilt, republished or read. The folder is kept in the cache (``BUILD_DIR``), so the next
     kit builds only what changed; with no cache folder, a temporary one removed afterwards.
     ``only``: the ids of the products the kit holds (None: all). One folder serves every
     selection: a build from other products removes the pages of those it no longer holds."""
     if cache_dir is not None:
-        yield build_site(config_file, site_dir=cache_dir / BUILD_DIR, as_of=as_of,
+        yield builder.build(config_file, site_dir=cache_dir / BUILD_DIR, as_of=as_of,
                          progress=progress, only=only, host=KIT_HOST,
                          editor=False)
         return
     with tempfile.TemporaryDirectory(prefix="ocop-offline-") as scratch:
-        yield build_site(config_file, site_dir=Path(scratch) / "site", as_of=as_of,
+        yield builder.build(config_file, site_dir=Path(scratch) / "site", as_of=as_of,
                          progress=progress, only=only, host=KIT_HOST,
                          editor=False)
 

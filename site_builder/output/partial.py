@@ -66,7 +66,7 @@ class BuildState:
     settings: str  # build.settings_digest: settings, templates, code, the day
     frame: str  # build.frame_digest: what MkDocs made the shells from
     shells: str  # writer.shell_digest of those shells
-    base_key: str  # plan.global_key
+    base_key: str  # keys.global_key
     forwarding_pages: bool  # moved short addresses get pages (not the host's rules)
     since: dict[str, date]  # each product's status day (plan.SitePlan.since)
     index: ManifestIndex  # of the manifest in the published site

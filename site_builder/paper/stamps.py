@@ -4,7 +4,7 @@ The layout is computed once, in millimetres on the printer's grid of dots, as a 
 shapes (rectangles, polygons, text runs); ``stamp_files.py`` draws the same shapes as SVG, PNG
 and PDF. A module of the code is a whole number of printer dots, so every module prints the
 same width; the code keeps its 4-module quiet zone. Which symbol, which module and which lines
-of text a size gets is decided by the print simulation (README, "Stamps for small packs"):
+of text a size gets is decided by the print simulation (manual/producers.md, "Stamps for small packs"):
 
 - a module under ``MIN_MODULE_MM`` (or under 2 dots) is refused, and so is a module under
   ``COMFORTABLE_MODULE_MM`` for a symbol that restores fewer than ``MIN_CORRECTABLE_SMALL``
@@ -38,7 +38,7 @@ from site_builder.assets.qr import (
 from site_builder.assets.typefaces import FONT_FILES
 from site_builder.problems import Message, catalogue
 
-# Measured with the print simulation (bench/stamp_sizes.py, README "Stamps for small packs"):
+# Measured with the print simulation (bench/stamp_sizes.py, manual/figures.md, "Stamp sizes"):
 # under 0.33 mm zbar misses codes a phone 12 cm away sees; from 0.42 mm OpenCV reads them too.
 MIN_MODULE_MM = 0.33
 COMFORTABLE_MODULE_MM = 0.42

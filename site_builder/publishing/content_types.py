@@ -40,7 +40,7 @@ CONTENT_TYPES: dict[str, tuple[str, ...]] = {
 }
 
 # The extensions whose type an uploader must be given: Python's built-in table lacks them
-# (3.11; later versions add some), and so may a bare system's. deploy/upload.sh and the README pass
+# (3.11; later versions add some), and so may a bare system's. deploy/upload.sh and manual/operators.md pass
 # exactly these (a test keeps the three in step).
 UPLOAD_TYPES: dict[str, str] = {
     ".webp": "image/webp",

@@ -309,7 +309,7 @@ def _apache_gs1_headers(base: str, gs1: ResolverTable) -> list[str]:
     context = (f'<{LINKSET_CONTEXT}>; rel=\\"http://www.w3.org/ns/json-ld#context\\"; '
                'type=\\"application/ld+json\\"')
     return [
-        "# The GS1 resolver (README, \"GS1 resolver\"): CORS, the Link to the linkset.",
+        "# The GS1 resolver (manual/operators.md, \"GS1 resolver\"): CORS, the Link to the linkset.",
         '<FilesMatch "\\.linkset\\.json$">',
         f"  ForceType {LINKSET_TYPE}",
         "</FilesMatch>",

@@ -52,7 +52,7 @@ def package_digest(root: Path) -> str:
 
 
 # The packages holding the place data the records are checked against and pages name places
-# from (domain/places.py).
+# from (place_data.py).
 DATA_PACKAGES = ("vietnam_provinces", "vietnamadminunits")
 
 
@@ -63,7 +63,7 @@ def data_versions() -> str:
     nothing to do is mostly starting up); an install laid out otherwise asks the packages."""
     found = [_installed_version(package) for package in DATA_PACKAGES]
     if None in found:
-        from site_builder.domain.places import data_version
+        from site_builder.place_data import data_version
 
         return data_version()
     return "; ".join(f"{package} {version}" for package, version in zip(DATA_PACKAGES, found,

@@ -47,7 +47,7 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-# Languages a record may give its texts in besides Vietnamese (README, "Languages").
+# Languages a record may give its texts in besides Vietnamese (manual/site.md, "Languages").
 EXTRA_LANGUAGES = ("en", "zh", "ko", "ja")
 
 

@@ -455,7 +455,9 @@ def _build_producer(record: ProductRecord, error: Report, warn: Report) -> Produ
         error(("producer", "commune"), "commune_unknown_suggest" if hints else "commune_unknown",
               commune=p.commune, province=province.name, hints=", ".join(hints))
         return None
-    for old in places.old_provinces_mentioned(p.address_on_certificate):
+    from site_builder.domain.place_history import old_provinces_mentioned  # loaded when needed
+
+    for old in old_provinces_mentioned(p.address_on_certificate):
         now = places.merged_into(old)
         if now and now.code != province.code:
             warn(("producer", "address_on_certificate"), "address_province", old=old,

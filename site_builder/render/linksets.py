@@ -1,6 +1,6 @@
 """The catalog as a GS1 resolver's data: what a scanner or an app that meets a product's GS1
 Digital Link (``/01/<GTIN>``, ``/01/<GTIN>/10/<lot>``) can ask for besides the page, built with
-the site (README, "GS1 resolver"):
+the site (manual/operators.md, "GS1 resolver"):
 
 - ``01/<GTIN>.linkset.json``, each GTIN product's links as a linkset (RFC 9264,
   ``application/linkset+json``), the shape a GS1-Conformant resolver returns;

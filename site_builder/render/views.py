@@ -67,7 +67,7 @@ class Urls:
         return self.short_trace(product)
 
     def lot(self, product: Product, batch: Batch) -> str:
-        """The address a batch's QR code encodes; lot codes need no escaping (records.py)."""
+        """The address a batch's QR code encodes; lot codes need no escaping (records/schema.py)."""
         if product.gtin:
             return (f"{self.prefix}01/{gtin14(product.gtin)}/10/{batch.lot}"
                     + ("/" if self.prefix else ""))

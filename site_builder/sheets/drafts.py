@@ -14,7 +14,7 @@ from datetime import date
 from difflib import SequenceMatcher
 from typing import Any
 
-from site_builder.domain import places
+from site_builder.domain import place_history, places
 from site_builder.domain.places import ascii_fold
 from site_builder.domain.taxonomy import PRODUCER_TYPES, PRODUCT_SETS, REGIMES
 from site_builder.problems import Message
@@ -590,13 +590,13 @@ class SheetReader:
         address = ", ".join([address, *parts]) if address else ", ".join(parts)
         producer.pop("commune", None)
         producer.pop("province", None)
-        answer = places.resolve_address(address, province_hint=province_hint,
-                                        district_hint=district)
+        answer = place_history.resolve_address(address, province_hint=province_hint,
+                                               district_hint=district)
         draft.old_unit = answer.old_unit or ""
         if not address:  # no address to complete: the province still comes from the title or
             self._place_found(draft, producer, answer, False)  # --province; the address's own
             return  # problem is reported once for the sheet
-        if not places.names_a_province(address):
+        if not place_history.names_a_province(address):
             # The old province the address was in, as the place data found it; the title's
             # province only when nothing was found (a 2024 Khánh Hòa list may hold a Ninh Thuận
             # address written without its province).

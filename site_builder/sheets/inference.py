@@ -137,7 +137,7 @@ _COMPILED_SET_RULES = tuple((re.compile(rf"(?<!\w)(?:{fold(p)})(?!\w)"), sets)
                             for p, sets in _SET_RULES)
 
 
-# The sectors (ngành) offices group products by, 1048's and today's (domain.md 1.5 and 2), as
+# The sectors (ngành) offices group products by, 1048's and today's (../shared/domain.md 1.5 and 2), as
 # the sets they can hold.
 _SECTOR_WORDS: tuple[tuple[str, tuple[int, ...]], ...] = (
     (r"thuc pham", tuple(range(1, 14))), (r"do uong", (14, 15, 16, 17)),

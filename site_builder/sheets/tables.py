@@ -485,7 +485,7 @@ def _clean_text(value: str) -> str:
 
 
 # The forms a date is read in: in any date cell, a title row, a decision cell ("1234/QĐ-UBND ngày
-# 12/6/2025") and on the command line. The README's line on dates lists exactly these (a test
+# 12/6/2025") and on the command line. manual/offices.md's line on dates lists exactly these (a test
 # compares the two); each writes 5 March 2026.
 DATE_EXAMPLES = ("05/03/2026", "5/3/2026", "05-03-2026", "05.03.2026", "ngày 5 tháng 3 năm 2026",
                  "5 tháng 3 năm 2026", "2026-03-05")

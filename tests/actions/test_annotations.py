@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import record, write_mkdocs_config, write_record
+from support.records import record, write_record
+from support.sites import write_mkdocs_config
 
 from site_builder.actions.annotations import (
     annotations,

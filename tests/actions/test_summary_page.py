@@ -1,6 +1,6 @@
 """The job summary as an office reads it: the Markdown of a real run, rendered to HTML and opened
 in Chromium (GitHub renders it on its own page, which cannot be reached from here). With
-OCOP_README_SHOTS set, its screenshot and the lot page's are kept for the README."""
+OCOP_README_SHOTS set, its screenshot and the lot page's are kept for manual/offices.md."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import markdown
 import pytest
-from conftest import CHROMIUM, REPO, write_mkdocs_config
 from PIL import Image
+from support.sites import CHROMIUM, REPO, write_mkdocs_config
 
 sys.path[:0] = [str(REPO / "tests" / "sheets"), str(REPO / "tests" / "media_import")]
 import lot_logs  # noqa: E402

@@ -11,9 +11,9 @@ from pathlib import Path
 import markdown
 import pytest
 import yaml
-from conftest import REPO, write_mkdocs_config
 from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
+from support.sites import REPO, write_mkdocs_config
 
 sys.path[:0] = [str(REPO / "tests" / "sheets"), str(REPO / "tests" / "media_import")]
 import lot_logs  # noqa: E402

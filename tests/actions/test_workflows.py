@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 from catalogues import assert_in_step
-from conftest import REPO
+from support.sites import REPO
 
 from site_builder.actions.__main__ import _parser
 from site_builder.actions.uploads import MESSAGES

@@ -7,7 +7,7 @@ import html
 import re
 import xml.etree.ElementTree as ET
 
-from conftest import SITE_URL
+from support.sites import SITE_URL
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -9,8 +9,9 @@ import pickle
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF, REPO, record, write_mkdocs_config, write_record
 from PIL import Image, ImageChops, ImageOps, ImageStat
+from support.records import record, write_record
+from support.sites import AS_OF, REPO, write_mkdocs_config
 
 import site_builder.records.validate as validate
 from site_builder.assets.media import PhotoUnreadable, photo_files, web_photo

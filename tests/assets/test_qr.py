@@ -25,11 +25,11 @@ import pytest
 import qrcode
 import zxingcpp
 from biip.gs1_digital_link_uris import GS1DigitalLinkURI
-from conftest import AS_OF, REPO
 from PIL import Image, ImageFilter
 from qrcode import util
 from qrcode.constants import ERROR_CORRECT_M
 from qrcodegen import QrCode, QrSegment
+from support.sites import AS_OF, REPO
 
 from site_builder.assets import qr
 from site_builder.assets.qr import (

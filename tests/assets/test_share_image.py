@@ -6,8 +6,8 @@ import io
 import re
 
 import pytest
-from conftest import AS_OF, REPO
 from PIL import Image, ImageChops, ImageFilter, ImageStat
+from support.sites import AS_OF, REPO
 
 from site_builder.assets import share_image
 from site_builder.assets.media import square_image
@@ -101,7 +101,7 @@ def test_share_pictures_can_be_turned_off(views, tmp_path):
     every app that previews a link decodes), and the square photo is still made."""
     import shutil
 
-    from conftest import SITE_URL, write_mkdocs_config
+    from support.sites import SITE_URL, write_mkdocs_config
 
     from site_builder.mkdocs.build import build_site
 
@@ -136,7 +136,8 @@ def test_a_small_photo_gets_the_small_card_and_pages_say_its_size(tmp_path):
     600×315 card (the least Facebook and Zalo still show as a large picture), which the
     product page's og:image:width and height state; the photo is not resampled beyond
     repeating a few of its pixels."""
-    from conftest import record, write_mkdocs_config, write_record
+    from support.records import record, write_record
+    from support.sites import write_mkdocs_config
 
     from site_builder.mkdocs.build import build_site
 

@@ -4,6 +4,7 @@ import time
 
 import pytest
 
+from site_builder import place_data
 from site_builder.domain import place_history, places
 from site_builder.domain.place_history import resolve_address
 
@@ -17,7 +18,7 @@ def names(communes):
     return sorted(c.name for c in communes)
 
 
-# --- domain.md section 6: the places in our source documents --------------------------------------
+# --- ../shared/domain.md section 6: the places in our source documents --------------------------------------
 
 @pytest.mark.parametrize(("old", "now"), [
     ("Phường 1", ("Phường Tân Ninh", 25459)),
@@ -272,7 +273,7 @@ def test_the_old_communes_and_island_districts_cover_every_current_commune():
 
 def test_the_corrections_are_still_needed():
     """Each correction differs from the package's own row; when a new release fixes one, drop it."""
-    keys = dict(places.history_rows(
+    keys = dict(place_data.rows(
         "select wardCode, provinceKey || '_' || districtKey || '_' || wardKey from admin_units_legacy"))
     raw = place_history._old_to_new()
     for code, corrected in place_history._CORRECTIONS.items():
@@ -286,27 +287,27 @@ def test_the_merger_table_comes_from_the_dataset():
     assert places.merged_into("Bà Rịa - Vũng Tàu").short_name == "Hồ Chí Minh"
     assert places.merged_into("Khánh Hòa") is None  # still a province
     assert places.merged_into("Atlantis") is None
-    assert places.old_provinces_mentioned("Thôn Láng Ngựa, xã Nhơn Sơn, huyện Ninh Sơn, tỉnh Ninh Thuận") == [
-        "Ninh Thuận"]
-    assert places.old_provinces_mentioned("xã Ninh Sơn, tỉnh Khánh Hòa") == []
+    assert place_history.old_provinces_mentioned(
+        "Thôn Láng Ngựa, xã Nhơn Sơn, huyện Ninh Sơn, tỉnh Ninh Thuận") == ["Ninh Thuận"]
+    assert place_history.old_provinces_mentioned("xã Ninh Sơn, tỉnh Khánh Hòa") == []
     # A hamlet or commune named like a province is not the address's province.
-    assert places.old_provinces_mentioned("Ấp Bình Thuận, xã Bình Thạnh, thị xã Trảng Bàng, "
-                                          "tỉnh Tây Ninh") == []
-    assert places.old_provinces_mentioned("Thôn 1, xã Hòa Bình, huyện Kim Thành, tỉnh Hải Dương") == [
-        "Hải Dương"]
-    assert not places.names_a_province("Khu phố 2, phường Đô Vinh, thành phố Phan Rang - Tháp Chàm")
+    assert place_history.old_provinces_mentioned("Ấp Bình Thuận, xã Bình Thạnh, thị xã Trảng Bàng, "
+                                                 "tỉnh Tây Ninh") == []
+    assert place_history.old_provinces_mentioned(
+        "Thôn 1, xã Hòa Bình, huyện Kim Thành, tỉnh Hải Dương") == ["Hải Dương"]
+    assert not place_history.names_a_province("Khu phố 2, phường Đô Vinh, thành phố Phan Rang - Tháp Chàm")
 
 
 def test_a_commune_named_like_an_old_province_is_not_that_province():
     # Sơn La has a commune called Bình Thuận; Lâm Đồng took in the province of that name.
-    assert places.old_provinces_mentioned("Thôn 12, Xã Bình Thuận, Sơn La") == []
-    assert places.old_provinces_mentioned("Bản Nà, phường Hà Giang 1, Tuyên Quang") == []
-    assert places.old_provinces_mentioned("Thôn 2, xã Bình Thuận, tỉnh Bình Thuận") == ["Bình Thuận"]
-    assert places.old_provinces_mentioned("Thôn Bình Thuận, Hàm Tân, Bình Thuận") == ["Bình Thuận"]
+    assert place_history.old_provinces_mentioned("Thôn 12, Xã Bình Thuận, Sơn La") == []
+    assert place_history.old_provinces_mentioned("Bản Nà, phường Hà Giang 1, Tuyên Quang") == []
+    assert place_history.old_provinces_mentioned("Thôn 2, xã Bình Thuận, tỉnh Bình Thuận") == ["Bình Thuận"]
+    assert place_history.old_provinces_mentioned("Thôn Bình Thuận, Hàm Tân, Bình Thuận") == ["Bình Thuận"]
 
 
 def test_data_version_names_both_datasets():
-    version = places.data_version()
+    version = place_data.data_version()
     assert "vietnam-provinces 20" in version and "vietnamadminunits 1.0.4" in version
 
 
@@ -318,11 +319,6 @@ def test_fast_enough_for_a_sheet_of_thousands_of_rows():
         place_history._resolve(address, "Ninh Thuận", None)  # not cached
     per_call = (time.perf_counter() - started) / len(addresses)
     assert per_call < 0.002, f"{per_call * 1000:.2f} ms per address"
-
-
-def test_places_offers_the_resolver_too():
-    address = "xã Nhơn Sơn, huyện Ninh Sơn"
-    assert places.resolve_address(address) == resolve_address(address)
 
 
 def test_a_district_divided_before_2025_is_searched_in_its_successors():

@@ -2,7 +2,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import product_with
+from support.records import product_with
 
 from site_builder.config import RuleSettings, SiteConfig
 from site_builder.domain.model import Batch, Certification, Revocation, Withdrawal

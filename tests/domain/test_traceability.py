@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from conftest import product_with
+from support.records import product_with
 
 from site_builder.domain.model import Batch, Certification, Event, Photo, Text
 from site_builder.domain.traceability import ITEMS, Mark, completeness

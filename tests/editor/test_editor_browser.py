@@ -4,7 +4,7 @@ edits a product's story in two languages, confirms an imported value, adds a lot
 and a photo, and saves. The file written is a record `ocop check` accepts, in the record's
 field order, and the next build shows the story and the lot's page. On a phone too.
 
-Set OCOP_README_SHOTS to a folder to keep the screenshots the README shows there."""
+Set OCOP_README_SHOTS to a folder to keep the screenshots manual/offices.md shows there."""
 
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import CHROMIUM, REPO, write_mkdocs_config
 from PIL import Image
 from static_host import serve
+from support.sites import CHROMIUM, REPO, write_mkdocs_config
 
 from site_builder.cli import main
 from site_builder.mkdocs.build import build_site
@@ -215,7 +215,7 @@ def test_an_office_edits_a_story_and_adds_a_lot_with_a_stage_and_a_photo(
     with Image.open(record.parent / photo.name) as saved:
         assert saved.format == "JPEG" and saved.size == (1200, 900)
     assert keys_in_record_order(data, json_schema()) == []
-    assert "# " not in written  # Decap rewrites the file: its comments are gone (README)
+    assert "# " not in written  # Decap rewrites the file: its comments are gone (manual/offices.md)
     assert not other_hosts, other_hosts  # the editor loads nothing from other hosts
 
     assert main(["-f", str(office["config"]), "check", "--as-of", "2026-11-22"]) == 0

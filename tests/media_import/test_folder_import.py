@@ -10,17 +10,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import (
-    AS_OF,
-    REPO,
-    SITE_URL,
-    published_document,
-    record,
-    write_mkdocs_config,
-    write_record,
-)
 from phone_photos import EXPECTED, REFUSED, jpeg_bytes, picture, upright, write_folder
 from PIL import Image
+from support.records import published_document, record, write_record
+from support.sites import AS_OF, REPO, SITE_URL, write_mkdocs_config
 
 from site_builder.actions.uploads import run_uploads
 from site_builder.cli import main

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import product_with
+from support.records import product_with
 
 from site_builder.domain.model import Batch, Certification, Text
 from site_builder.media_import.names import CatalogIndex, document_title, is_camera_name

@@ -16,8 +16,9 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import yaml
 import zxingcpp
-from conftest import AS_OF, REPO, SITE_URL, opened, record, write_mkdocs_config, write_record
 from PIL import Image
+from support.records import record, write_record
+from support.sites import AS_OF, REPO, SITE_URL, opened, write_mkdocs_config
 
 from site_builder.assets.qr import code_text
 from site_builder.config import SiteConfig

@@ -16,7 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import yaml
-from conftest import AS_OF, REPO
+from support.sites import AS_OF, REPO
 
 from site_builder.cli import main
 from site_builder.mkdocs import shells

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import AS_OF, REPO, SITE_URL, record, write_mkdocs_config, write_record
+from support.records import record, write_record
+from support.sites import AS_OF, REPO, SITE_URL, write_mkdocs_config
 
 from site_builder.cli import main
 from site_builder.config import SiteConfig

@@ -8,15 +8,17 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF, REPO, SITE_URL, write_mkdocs_config
+from support.sites import AS_OF, REPO, SITE_URL, write_mkdocs_config
 
 from site_builder.cli import main
 from site_builder.config import SiteConfig
+from site_builder.mkdocs.build import build_site, load_site_config
 from site_builder.offline.kit import (
     BUNDLE,
     GUIDE_NAME,
     MARKER,
     PUBLISHED_ONLY,
+    KitBuilder,
     OfflineError,
     folder_link,
     make_kit,
@@ -181,7 +183,8 @@ def test_a_province_kit_works_from_files_with_its_products_only(tmp_path, offlin
     page, attempted, errors = offline_page
     shutil.copytree(REPO / "products", tmp_path / "products")
     config = write_mkdocs_config(tmp_path, tmp_path / "products", SITE_URL, sample_data=True)
-    kit = make_kit(config, tmp_path / "usb" / "ocop", parse_selection(["Tây Ninh"]),
+    builder = KitBuilder(load_site_config, build_site)
+    kit = make_kit(config, tmp_path / "usb" / "ocop", builder, parse_selection(["Tây Ninh"]),
                    as_of=AS_OF).folder
     catalog = (kit / "san-pham" / "index.html").as_uri()
     page.goto(catalog + "?tinh=tay-ninh")

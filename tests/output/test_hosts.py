@@ -5,7 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF, REPO, write_mkdocs_config
+from support.sites import AS_OF, REPO, write_mkdocs_config
 
 from site_builder.mkdocs.build import build_site
 

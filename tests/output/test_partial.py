@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import AS_OF, REPO, SITE_URL, write_mkdocs_config
+from support.sites import AS_OF, REPO, SITE_URL, write_mkdocs_config
 from test_publish import edit_name, edit_story, snapshot
 
 import site_builder.output.partial as partial

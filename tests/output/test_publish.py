@@ -14,7 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF, REPO, SITE_URL, write_mkdocs_config
+from support.sites import AS_OF, REPO, SITE_URL, write_mkdocs_config
 
 from site_builder.config import SiteConfig
 from site_builder.mkdocs.build import build_site
@@ -57,7 +57,7 @@ def test_two_builds_of_the_same_records_are_byte_identical(tmp_path):
 
 @pytest.mark.parametrize(("edit", "rendered"), [
     # Only the product's own unit (its pages in both languages): listings, summaries, open data
-    # and the search index show no story (record_cache.summary_digest).
+    # and the search index show no story (cache.summary_digest).
     (edit_story, range(1, 2)),
     # A name is on the product, its lots' pages, the 4 listings it is on (catalog, province,
     # sector, stars) in each language, the summary pages, the traceability pages of its

@@ -94,7 +94,8 @@ def test_a_path_that_is_not_a_file_of_the_site_is_never_written(tmp_path, path):
 
 
 def test_a_docs_file_whose_name_cannot_be_published_stops_the_build(tmp_path):
-    from conftest import AS_OF, record, write_mkdocs_config, write_record
+    from support.records import record, write_record
+    from support.sites import AS_OF, write_mkdocs_config
 
     from site_builder.mkdocs.build import BuildError, build_site
 

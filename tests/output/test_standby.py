@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF
+from support.sites import AS_OF
 from test_publish import edit_name, edit_story, sample, snapshot
 
 from site_builder.mkdocs.build import build_site

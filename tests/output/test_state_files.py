@@ -13,8 +13,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF, record, write_mkdocs_config, write_record
 from damaged_manifests import DAMAGED
+from support.records import record, write_record
+from support.sites import AS_OF, write_mkdocs_config
 from test_publish import snapshot
 
 from site_builder.mkdocs.build import build_site

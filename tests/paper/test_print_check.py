@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import AS_OF, REPO
+from support.sites import AS_OF, REPO
 
 from site_builder.cli import main
 from site_builder.config import SiteConfig

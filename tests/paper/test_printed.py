@@ -6,7 +6,7 @@ from __future__ import annotations
 import pypdfium2 as pdfium
 import pytest
 import zxingcpp
-from conftest import AS_OF, REPO, opened
+from support.sites import AS_OF, REPO, opened
 
 from site_builder.assets.qr import code_text
 from site_builder.cli import main
@@ -94,7 +94,8 @@ def test_the_command_refuses_an_unknown_province(tmp_path, capsys):
 
 def test_hostile_text_fits_its_box(tmp_path):
     """A story of one 3,000-letter word and a name of 2,000 letters still print, cut to fit."""
-    from conftest import record, write_mkdocs_config, write_record
+    from support.records import record, write_record
+    from support.sites import write_mkdocs_config
 
     products = tmp_path / "products"
     data = record(name={"vi": "Ă" * 2000}, story={"vi": "x" * 3000})
@@ -108,7 +109,7 @@ def test_hostile_text_fits_its_box(tmp_path):
 
 def _annex_views(products, lang: str = "vi"):
     """The base product and the bare annex product (no story, photo, set or commune)."""
-    from conftest import annex_record, record, write_record
+    from support.records import annex_record, record, write_record
 
     write_record(products, record())
     write_record(products, annex_record(), photo=False)

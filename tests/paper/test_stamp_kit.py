@@ -10,8 +10,8 @@ from dataclasses import replace
 import pypdfium2
 import pytest
 import zxingcpp
-from conftest import AS_OF, REPO, SITE_URL, write_mkdocs_config
 from PIL import Image, ImageFilter
+from support.sites import AS_OF, REPO, SITE_URL, write_mkdocs_config
 
 from site_builder.assets.qr import code_text
 from site_builder.config import SiteConfig

@@ -46,7 +46,7 @@ TEXT_FILES = (".html", ".xml", ".atom", ".json", ".csv", ".geojson")
 
 @dataclass(frozen=True)
 class Resolver:
-    """What a server claims of the GS1 resolver (README, "GS1 resolver"): the whole of it,
+    """What a server claims of the GS1 resolver (manual/operators.md, "GS1 resolver"): the whole of it,
     unless a field says otherwise."""
 
     links: bool = True  # ?linkType=gs1:pip redirects to the link (else: 300 with the linkset)

@@ -40,8 +40,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import CHROMIUM, REPO
 from hosting import answering, free_port, tool
+from support.sites import CHROMIUM, REPO
 
 GS1 = REPO / ".ci" / "gs1"
 SUITE = GS1 / "GS1DL-resolver-testsuite"
@@ -392,7 +392,7 @@ def conformance_lab(browser, server: str, site_url: str, folder: Path) -> Iterat
 
 
 # The suite's checks that do not pass on any host, and why: deliberate, each said in the
-# README ("GS1 resolver"). Each is asserted as it is, so a change shows.
+# manual/operators.md, "GS1 resolver". Each is asserted as it is, so a change shows.
 BY_DESIGN = {
     # A plain request gets the page at the GS1 address at once, as a consumer's phone should:
     # the default link is that page itself, so there is nothing to redirect to.

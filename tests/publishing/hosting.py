@@ -25,7 +25,8 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 from addresses import Built
-from conftest import AS_OF, REPO, SITE_URL, annex_record, record, write_mkdocs_config, write_record
+from support.records import annex_record, record, write_record
+from support.sites import AS_OF, REPO, SITE_URL, write_mkdocs_config
 
 from site_builder.output.hosts import Redirect
 from site_builder.render.views import Urls

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import AS_OF
 from damaged_manifests import DAMAGED
 from hosting import small_catalog
+from support.sites import AS_OF
 
 from site_builder.cli import main
 from site_builder.output.writer import MANIFEST, Manifest

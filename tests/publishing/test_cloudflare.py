@@ -1,5 +1,5 @@
 """The catalog on Cloudflare: the sample built with ``host: cloudflare`` and served by wrangler
-(Cloudflare's command line, running workerd, Cloudflare's runtime) the two ways the README
+(Cloudflare's command line, running workerd, Cloudflare's runtime) the two ways manual/operators.md
 documents, every address of the build asked of each:
 
 - Cloudflare Pages (``wrangler pages dev``), on the very folder ``deploy/upload.sh pages``

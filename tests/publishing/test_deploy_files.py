@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import record, write_record
 from hosting import DEPLOY, small_catalog, tool
+from support.records import record, write_record
 
 from site_builder.publishing.cache_lives import cache_control, published
 from site_builder.publishing.changes import PREVIOUS, read_manifest
@@ -126,7 +126,7 @@ def test_the_pages_artifact_holds_the_site_without_the_build_s_own_files(workflo
     """actions/upload-pages-artifact archives the folder with tar; from version 4 it leaves
     out every name starting with a dot unless told `include-hidden-files` (its action.yml:
     `--exclude=.git --exclude=.github --exclude=.[^/]*`). The same command, on a build."""
-    from conftest import AS_OF, write_mkdocs_config
+    from support.sites import AS_OF, write_mkdocs_config
 
     from site_builder.mkdocs.build import build_site
 

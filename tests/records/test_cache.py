@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from conftest import record, write_record
+from support.records import record, write_record
 
 import site_builder.records.validate as validate
 from site_builder.records.validate import load_catalog

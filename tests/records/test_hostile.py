@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import AS_OF, record, write_mkdocs_config, write_record
 from PIL import Image
+from support.records import record, write_record
+from support.sites import AS_OF, write_mkdocs_config
 
 from site_builder.assets import favicon
 from site_builder.mkdocs.build import build_site

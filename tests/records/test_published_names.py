@@ -9,8 +9,9 @@ import subprocess
 import sys
 
 import pytest
-from conftest import AS_OF, record, write_mkdocs_config, write_record
 from PIL import Image
+from support.records import record, write_record
+from support.sites import AS_OF, write_mkdocs_config
 
 from site_builder.mkdocs.build import BuildError, build_site
 from site_builder.records.validate import load_catalog

@@ -4,8 +4,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import REPO, annex_record, record, write_mkdocs_config, write_record
 from PIL import Image
+from support.records import annex_record, record, write_record
+from support.sites import REPO, write_mkdocs_config
 
 from site_builder.cli import main
 from site_builder.config import SiteConfig

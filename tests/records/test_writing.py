@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import REPO, write_mkdocs_config
+from support.sites import REPO, write_mkdocs_config
 
 sys.path[:0] = [str(REPO / "tests" / "sheets"), str(REPO / "tests" / "media_import")]
 import annexes  # noqa: E402

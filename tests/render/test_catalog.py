@@ -20,9 +20,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
-from conftest import AS_OF, REPO, SITE_URL
 from PIL import Image, ImageChops
 from static_host import serve
+from support.sites import AS_OF, REPO, SITE_URL
 
 from site_builder.assets.favicon import icon_image
 from site_builder.config import SiteConfig
@@ -426,7 +426,7 @@ def test_dates_and_numbers_follow_the_language(sample_site):
 
 
 def _annex_views(products):
-    from conftest import annex_record, record, write_record
+    from support.records import annex_record, record, write_record
 
     write_record(products, record())
     write_record(products, annex_record(), photo=False)

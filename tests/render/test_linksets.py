@@ -16,8 +16,8 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF, REPO, SITE_URL
 from jsonschema import Draft7Validator, FormatChecker
+from support.sites import AS_OF, REPO, SITE_URL
 
 from site_builder.config import SiteConfig
 from site_builder.domain.gtin import gtin14

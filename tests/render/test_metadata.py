@@ -4,7 +4,7 @@ with an independent library (extruct): schema.org JSON-LD and Open Graph / Twitt
 from __future__ import annotations
 
 import extruct
-from conftest import SITE_URL
+from support.sites import SITE_URL
 
 
 def extract(site, path: str) -> dict:

@@ -9,7 +9,7 @@ import json
 import xml.etree.ElementTree as ET
 
 import yaml
-from conftest import AS_OF, REPO, SITE_URL
+from support.sites import AS_OF, REPO, SITE_URL
 
 from site_builder.render.open_data import CSV_COLUMNS
 
@@ -108,7 +108,7 @@ def test_the_geojson_has_a_point_per_located_producer_and_shop(sample_site):
 
 
 def test_a_location_outside_vietnam_is_an_error_with_its_line(products, site_config):
-    from conftest import record, write_record
+    from support.records import record, write_record
 
     from site_builder.records.validate import load_catalog
 
@@ -121,7 +121,7 @@ def test_a_location_outside_vietnam_is_an_error_with_its_line(products, site_con
 
 
 def test_products_csv_keeps_formula_like_text_as_text(products, site_config):
-    from conftest import record, write_record
+    from support.records import record, write_record
 
     from site_builder.records.validate import load_catalog
     from site_builder.render.i18n import Translator
@@ -155,7 +155,7 @@ def test_an_annex_product_is_in_the_open_data_with_nulls_and_empty_cells(annex_s
 
 
 def test_a_located_producer_without_a_commune_has_a_null_commune(products, site_config):
-    from conftest import annex_record, write_record
+    from support.records import annex_record, write_record
 
     from site_builder.records.validate import load_catalog
     from site_builder.render.i18n import Translator

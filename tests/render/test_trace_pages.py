@@ -9,8 +9,9 @@ import urllib.request
 from urllib.error import HTTPError
 
 import pytest
-from conftest import DRAFT_GTIN, DRAFT_LOT, DRAFT_OFFICE_PHONE, DRAFT_PHONE, SITE_URL
 from static_host import serve
+from support.records import DRAFT_GTIN, DRAFT_LOT, DRAFT_OFFICE_PHONE, DRAFT_PHONE
+from support.sites import SITE_URL
 
 from site_builder.output.plan import relative
 

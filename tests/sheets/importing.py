@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import write_mkdocs_config
+from support.sites import write_mkdocs_config
 
 from site_builder.cli import main
 

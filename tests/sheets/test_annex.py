@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 from annexes import EXPECTED_IDS, write_csv, write_xls, write_xlsx
-from conftest import AS_OF, write_mkdocs_config
 from importing import empty_project  # noqa: F401 (the fixture "project")
 from importing import record as _record
 from importing import run as _run
 from importing import written as _written
 from openpyxl import Workbook
+from support.sites import AS_OF, write_mkdocs_config
 
 from site_builder.mkdocs.build import build_site
 

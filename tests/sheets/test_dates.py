@@ -1,6 +1,6 @@
-"""Dates as offices write them: every form the README lists is read in every date cell, in the
-title rows, in a decision cell and on the command line. The README's list and the code's are
-one list: the test reads the README's and compares."""
+"""Dates as offices write them: every form the manual lists is read in every date cell, in the
+title rows, in a decision cell and on the command line. The manual's list (manual/offices.md)
+and the code's are one list: the test reads the manual's and compares."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, write_mkdocs_config
 from openpyxl import Workbook
+from support.sites import REPO, write_mkdocs_config
 
 from site_builder.cli import main
 from site_builder.sheets.annex import split_decision
@@ -21,17 +21,17 @@ from site_builder.sheets.tables import DATE_EXAMPLES, find_date, parse_date
 EXAMPLE_DAY = date(2026, 3, 5)  # every example in DATE_EXAMPLES writes 5 March 2026
 
 
-def _readme_forms() -> list[str]:
-    """The forms the README's line on dates lists, in backquotes after "day first:"."""
-    text = (REPO / "README.md").read_text(encoding="utf-8")
+def _manual_forms() -> list[str]:
+    """The forms the manual's line on dates lists, in backquotes after "day first:"."""
+    text = (REPO / "manual" / "offices.md").read_text(encoding="utf-8")
     line = next(line for line in text.splitlines() if line.startswith("- **Dates**"))
     start = text.index(line)
     bullet = text[start:text.index("\n- ", start + 1)]
     return re.findall(r"`([^`]+)`", bullet.split("day first:")[1].split(", in capitals")[0])
 
 
-def test_the_readme_lists_exactly_the_forms_the_code_reads():
-    assert _readme_forms() == list(DATE_EXAMPLES)
+def test_the_manual_lists_exactly_the_forms_the_code_reads():
+    assert _manual_forms() == list(DATE_EXAMPLES)
 
 
 @pytest.mark.parametrize("form", DATE_EXAMPLES)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from conftest import annex_record, write_record
+from support.records import annex_record, write_record
 
 from site_builder.problems import Problems
 from site_builder.sheets.exporter import export_rows, headers, write_export

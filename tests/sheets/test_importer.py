@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 from annexes import cp1258_bytes
-from conftest import AS_OF, REPO, SITE_URL, record, write_mkdocs_config, write_record
 from importing import run as _run
 from openpyxl import Workbook, load_workbook
+from support.records import record, write_record
+from support.sites import AS_OF, REPO, SITE_URL, write_mkdocs_config
 
 from site_builder.cli import main
 from site_builder.config import SiteConfig

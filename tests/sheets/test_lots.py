@@ -10,8 +10,9 @@ import annexes
 import lot_logs
 import pytest
 import yaml
-from conftest import AS_OF, published_document, record, write_mkdocs_config, write_record
 from openpyxl import Workbook, load_workbook
+from support.records import published_document, record, write_record
+from support.sites import AS_OF, write_mkdocs_config
 
 from site_builder.cli import main
 from site_builder.mkdocs.build import build_site

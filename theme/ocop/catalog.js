@@ -1,5 +1,5 @@
 // The catalog's search, filters and sort, in the browser, from the static index of
-// site_builder/search_index.py. The state lives in the address (?q=&sao=4&sao=5&tinh=...&sx=)
+// site_builder/render/search_index.py. The state lives in the address (?q=&sao=4&sao=5&tinh=...&sx=)
 // so a view can be shared or printed as a QR code. A query fetches one small file per word,
 // per filter value, per sort and per group of cards shown. Text from the index is set as text,
 // never as HTML. Without this script the page is a plain listing.
@@ -34,7 +34,7 @@
   const words = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "")
     .replace(/[đĐ]/g, "d").toLowerCase().match(/[a-z0-9]+/g) || [];
 
-  // The offline copy (site_builder/offline.py) carries the index in a script: browsers do not
+  // The offline copy (site_builder/offline/kit.py) carries the index in a script: browsers do not
   // fetch local files.
   const offline = window.ocopOffline;
   function offlineFile(path) {

@@ -1,5 +1,5 @@
 /* Recompute each certification status from the reader's date (Vietnam time), mirroring
-   site_builder/rules.py, so a page read after a certificate lapsed never claims it is valid. */
+   site_builder/domain/rules.py, so a page read after a certificate lapsed never claims it is valid. */
 (function () {
   var today = new Intl.DateTimeFormat("en-CA", {timeZone: "Asia/Ho_Chi_Minh", year: "numeric",
     month: "2-digit", day: "2-digit"}).format(new Date());
