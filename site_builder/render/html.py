@@ -91,15 +91,20 @@ def meta_tags(tags: dict[str, str]) -> str:
         f'content="{escape(value)}">' for key, value in tags.items())
 
 
+def compact_json(value: object) -> str:
+    """JSON without the spaces after ',' and ':' (tens of bytes a page, on every page)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def script_json(value: object) -> Markup:
     """JSON safe to place inside a <script> element: no '<', '>' or '&' can end or break it."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    text = compact_json(value)
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 def attribute_json(value: object) -> Markup:
     """JSON for an attribute in single quotes: its many double quotes stay as they are (as
     '&#34;' they took five bytes each, a kilobyte a status panel)."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    text = compact_json(value)
     return Markup(text.replace("&", "&amp;").replace("'", "&#39;").replace("<", "&lt;")
                   .replace(">", "&gt;"))

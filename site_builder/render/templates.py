@@ -3,7 +3,6 @@ every page of that language knows: its strings, its addresses, links relative to
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +20,7 @@ from markupsafe import Markup, escape
 
 from site_builder.config import SiteConfig
 from site_builder.domain.rules import Status
-from site_builder.render.html import attribute_json, relative, script_json
+from site_builder.render.html import attribute_json, compact_json, relative, script_json
 from site_builder.render.i18n import Translator, strings
 from site_builder.render.views import Urls
 
@@ -94,7 +93,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self.env.filters["json"] = lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True)
+        self.env.filters["json"] = compact_json
         self.env.filters["script_json"] = script_json
         self.env.filters["attribute_json"] = attribute_json
         # What every page of this language knows, as globals: macros imported without the
@@ -105,7 +104,8 @@ class Renderer:
             favicon=Markup(icon), t=self.t, link=self.link, urls=self.urls,
             config=self.config, Status=Status, site_name=self.site_name,
             language_names=self.language_names,
-            ai_labels={ai: self.t(f"ai_{ai}") for ai in SHOWN_AIS})
+            ai_labels={ai: self.t(f"ai_{ai}") for ai in SHOWN_AIS},
+            status_names={s.value: self.t(f"status_short_{s.value}") for s in Status})
         self.templates: dict[str, Template] = {}
 
     def link(self, to: str) -> str:
