@@ -2,7 +2,7 @@
 
     python bench/host_sizes.py 1000      # the catalog of bench/run.py in /tmp/ocop-bench/1000
 
-Builds the synthetic catalog once per host layout (output/hosts.py) into its own folder and
+Builds the synthetic catalog once per host layout (hosts.py) into its own folder and
 measures what would be uploaded (the build's dot files left out; the host's rules file in):
 files, folders and bytes per product, from the difference between N and N/2 products so
 that what every site has once (theme, search script, open data) is not counted per product.

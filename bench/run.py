@@ -17,7 +17,7 @@ each build's time went (the stages and the processor time per kind of unit that 
 build`` reports).
 
 The site is built for ``--host`` (default ``object-storage``, where a national catalog lives:
-one file per slash-less GS1 address, QR codes as SVG only; see site_builder/output/hosts.py).
+one file per slash-less GS1 address, QR codes as SVG only; see site_builder/hosts.py).
 """
 
 from __future__ import annotations
@@ -91,7 +91,11 @@ def _tree_rss_kb(pid: int) -> int:
 
 
 def measure(command: list[str], cwd: Path, site: Path) -> dict:
-    env = {**os.environ, "CI": "1"}
+    # Python's bytecode is written and used, as an installed ocop's is (pip compiles it) and
+    # as MkDocs' is in site-packages: with PYTHONDONTWRITEBYTECODE set (some CI images and
+    # containers), every build compiled the package's sources again, 0.1 to 0.3 s each.
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    env["CI"] = "1"
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
@@ -143,14 +147,33 @@ def published(site: Path) -> dict:
             "mb": size / 1e6, "folder": biggest}
 
 
-def upload(before: Manifest | None, site: Path) -> tuple[int, int, int]:
+def upload(before: Manifest | None, site: Path) -> tuple[int, int, int, dict[str, int]]:
     """What an upload of ``site`` sends after the build of ``before``: files added or changed
-    (by MD5), their bytes, and files to delete."""
+    (by MD5), their bytes, files to delete, and the files sent by kind (``upload_kind``)."""
     after = Manifest.read(site)
     old, new = (before.digests if before else {}), (after.digests if after else {})
     sent = [path for path, md5 in new.items() if old.get(path) != md5]
+    owner = {path: name for name, unit in (after.units if after else {}).items()
+             for path in unit["files"]}
+    kinds: dict[str, int] = {}
+    for path in sent:
+        kind = upload_kind(path, owner.get(path))
+        kinds[kind] = kinds.get(kind, 0) + 1
     return (len(sent), sum(os.path.getsize(site / path) for path in sent),
-            len(set(old) - set(new)))
+            len(set(old) - set(new)), kinds)
+
+
+def upload_kind(path: str, unit: str | None) -> str:
+    """What a sent file is, for the breakdown of an upload: the kind of unit that wrote it
+    ('product', 'lot', 'listing', 'completeness', 'page', 'search', 'data'; 'shell' for the
+    site generator's files), with the search index's and a product's files told apart."""
+    kind = unit.split(":", 1)[0] if unit else "shell"
+    if kind == "search":
+        part = path.split("/")
+        kind += "/" + (part[2] if len(part) > 3 else part[1] if len(part) > 2 else part[-1])
+    elif kind == "product":
+        kind += "/" + ("page" if path.endswith(".html") else path.rpartition(".")[2])
+    return kind
 
 
 def revoke(root: Path, count: int, how_many: int = 50) -> dict[Path, str]:
@@ -208,6 +231,10 @@ def ours(root: Path, count: int, host: str, share: bool) -> list[tuple[str, dict
     original = add_lot(record)
     rebuild("rebuild after one new lot")
     record.write_text(original, encoding="utf-8")
+    # The lot taken away again in a build of its own, not measured: the revocations' upload
+    # is theirs alone (else it counted the lot's pages and the product's, 8 files more).
+    subprocess.run(build, cwd=root, env={**os.environ, "CI": "1"}, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     originals = revoke(root, count)
     try:
         rebuild("rebuild after 50 revocations")
@@ -235,8 +262,11 @@ def plain(root: Path, count: int) -> tuple[str, dict]:
 
 
 def _sent(row: dict) -> str:
-    files, size, deleted = row["upload"]
-    return f"{files:,} files, {size / 1e6:.1f} MB" + (f", {deleted:,} deleted" if deleted else "")
+    files, size, deleted, kinds = row["upload"]
+    return (f"{files:,} files, {size / 1e6:.1f} MB" + (f", {deleted:,} deleted" if deleted else "")
+            + (": " + ", ".join(f"{kind} {n:,}" for kind, n in
+                                sorted(kinds.items(), key=lambda item: -item[1]))
+               if kinds else ""))
 
 
 def report(count: int, rows: list[tuple[str, dict]], root: Path) -> None:
@@ -300,7 +330,7 @@ def main() -> int:
     parser.add_argument("counts", nargs="+", type=int)
     parser.add_argument("--root", type=Path, default=Path("/tmp/ocop-bench"))
     parser.add_argument("--host", default="object-storage",
-                        help="the host layout to build (site_builder/output/hosts.py)")
+                        help="the host layout to build (site_builder/hosts.py)")
     parser.add_argument("--no-share-images", dest="share", action="store_false",
                         help="build without the 1200×630 share pictures (share_images: false)")
     parser.add_argument("--lots", type=int, default=None,

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from site_builder.config import SHELLS, SiteConfig
+from site_builder.hosts import HOSTS
 from site_builder.mkdocs import shells
-from site_builder.output.hosts import HOSTS
 from site_builder.problems import Message, Problems, Severity, catalogue
 from site_builder.progress import Progress
 

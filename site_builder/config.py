@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-from site_builder.output.hosts import HOSTS
+from site_builder.hosts import DEFAULT_HOST, HOSTS, Host
 from site_builder.problems import Message, catalogue
 
 CONFIG_MESSAGES = Path(__file__).parent / "messages"
@@ -185,9 +186,9 @@ class SiteConfig:
     # Short stamp addresses '/T/<CODE>/' of this many characters beside every traceability
     # page, for stamps too small for the GS1 address (domain/stamp_codes.py); 0: none.
     short_addresses: int = 0
-    # Where the site is published (output/hosts.py): which files answer a slash-less GS1
+    # Where the site is published (hosts.py): which files answer a slash-less GS1
     # address, and whether moved addresses are redirect rules or forwarding pages.
-    host: str = "default"
+    host: Host = DEFAULT_HOST
     editor: EditorSettings = field(default_factory=EditorSettings)
 
     @property
@@ -228,57 +229,6 @@ class SiteConfig:
 # --- the ocop block of mkdocs.yml, declared once ------------------------------------------
 
 
-@dataclass(frozen=True)
-class Option:
-    """One setting of the ``ocop`` block of mkdocs.yml: its name there, the kind of value, its
-    default, and what it is for (vi / en). The MkDocs plugin's options are made from these."""
-
-    name: str
-    kind: type
-    default: object
-    help_vi: str
-    help_en: str
-    low: int | None = None  # the smallest number allowed
-    high: int | None = None  # the largest
-
-
-OPTIONS: tuple[Option, ...] = (
-    Option("products_dir", str, "products", "thư mục hồ sơ sản phẩm", "the records' folder"),
-    Option("templates_dir", str, "theme/ocop", "thư mục mẫu trang", "the page templates' folder"),
-    Option("cache_dir", str, ".cache/ocop", "thư mục bộ nhớ đệm", "the cache folder"),
-    Option("draft", bool, False, "bản nháp: cho phép tên miền mẫu", "a draft: placeholder domains"),
-    Option("sample_data", bool, False, "dữ liệu mẫu: nói rõ trên mọi trang",
-           "sample data: said on every page"),
-    Option("as_of", str, None, "ngày tính tình trạng (YYYY-MM-DD)", "the day statuses are for"),
-    Option("validity_months", int, RuleSettings.validity_months, "số tháng hiệu lực",
-           "months of validity", 1, 120),
-    Option("validity_ends_day_before", bool, RuleSettings.validity_ends_day_before,
-           "hết hiệu lực vào ngày trước ngày cùng số", "validity ends the day before"),
-    Option("expiring_days", int, RuleSettings.expiring_days, "số ngày báo sắp hết hiệu lực",
-           "days of 'expiring soon'", 0, 365),
-    Option("grace_days", int, RuleSettings.grace_days, "số ngày gia hạn khi đã nộp hồ sơ",
-           "days of grace once a renewal is filed", 0, 365),
-    Option("ocop_office", dict, {}, "văn phòng OCOP: name, email, phone, zalo",
-           "the OCOP office: name, email, phone, zalo"),
-    Option("languages", list, ["vi", "en"], "ngôn ngữ, tiếng Việt trước", "languages, vi first"),
-    Option("site_names", dict, {}, "tên trang theo ngôn ngữ", "the site's name per language"),
-    Option("data_licence", str, SiteConfig.data_licence, "giấy phép dữ liệu mở",
-           "the open data's licence"),
-    Option("share_images", bool, SiteConfig.share_images, "ảnh chia sẻ 1200×630",
-           "1200×630 share pictures"),
-    Option("short_addresses", int, SiteConfig.short_addresses,
-           "độ dài mã địa chỉ ngắn /T/<MÃ>/ cho tem nhỏ (0: không có)",
-           "characters of the short stamp address /T/<CODE>/ for small stamps (0: none)", 0, 8),
-    Option("host", str, SiteConfig.host, "nơi đăng trang (github-pages, nginx, object-storage...)",
-           "where the site is published (github-pages, nginx, object-storage...)"),
-    Option("shell", str, SHELLS[0], "chương trình dựng khung trang (mkdocs, properdocs)",
-           "what renders the page shell (mkdocs, properdocs)"),
-    Option("editor", dict, {}, "trình sửa bằng biểu mẫu tại /admin/: enabled, backend, repo, "
-           "branch...", "the form editor at /admin/: enabled, backend, repo, branch..."),
-)
-OFFICE_FIELDS = ("name", "email", "phone", "zalo")
-
-
 class SettingProblem(NamedTuple):
     """A problem with one option of the ``ocop`` block: ``code`` names it in the catalogue of
     ``messages``; ``message`` holds its texts."""
@@ -292,80 +242,214 @@ def _problem(option: str, code: str, **values: object) -> SettingProblem:
     return SettingProblem(option, code, catalogue(CONFIG_MESSAGES).message(code, **values))
 
 
-def settings_from(options: dict[str, object], *, root: Path, source: Path, site_url: str,
-                  site_name: str, languages_known: tuple[str, ...], draft: bool = False
-                  ) -> tuple[SiteConfig | None, list[SettingProblem]]:
-    """The catalog's settings from the ``ocop`` block of ``source`` (mkdocs.yml), with every
-    problem found at once; None when any problem stops the build."""
-    problems: list[SettingProblem] = []
-    values = {o.name: options.get(o.name, o.default) for o in OPTIONS}
-    for option in OPTIONS:
-        _check_option(option, values[option.name], problems)
-    unknown = sorted(set(options) - {o.name for o in OPTIONS})
-    for name in unknown:
-        problems.append(_problem(name, "option_unknown", name=name,
-                                 known=", ".join(o.name for o in OPTIONS)))
-    as_of = _as_of(values["as_of"], problems)
-    editor = _editor(values["editor"], problems)
-    languages = tuple(str(code) for code in values["languages"]) if isinstance(
-        values["languages"], list) else ("vi",)
-    wrong = [code for code in languages if code not in languages_known]
-    if not languages or languages[0] != "vi" or wrong:
-        problems.append(_problem("languages", "languages_invalid", languages=list(languages),
-                                 known=", ".join(languages_known)))
-    if site_url and (form := site_url_form_problem(site_url)) is not None:
-        problems.append(_problem("site_url", form[0], **form[1]))
-    if problems:
-        return None, problems
-    office = values["ocop_office"] if isinstance(values["ocop_office"], dict) else {}
-    names = values["site_names"] if isinstance(values["site_names"], dict) else {}
-    return SiteConfig(
-        products_dir=(root / str(values["products_dir"])).resolve(), site_url=site_url,
-        site_name=site_name, draft=bool(values["draft"]) or draft,
-        sample_data=bool(values["sample_data"]), as_of=as_of,
-        rules=RuleSettings(int(values["validity_months"]),  # type: ignore[call-overload]
-                           bool(values["validity_ends_day_before"]),
-                           int(values["expiring_days"]),  # type: ignore[call-overload]
-                           int(values["grace_days"])),  # type: ignore[call-overload]
-        ocop_office=Contact(*(str(office.get(f, "")) for f in OFFICE_FIELDS)),
-        cache_dir=(root / str(values["cache_dir"])).resolve() if values["cache_dir"] else None,
-        languages=languages, site_names=tuple(sorted((str(k), str(v)) for k, v in names.items())),
-        data_licence=str(values["data_licence"]), share_images=bool(values["share_images"]),
-        short_addresses=int(values["short_addresses"]),  # type: ignore[call-overload]
-        host=str(values["host"]), editor=editor,
-    ), []
+@dataclass
+class Reading:
+    """What an option's parser may need beside its value: the folder of mkdocs.yml, the
+    languages with interface strings, and where to report a problem."""
+
+    root: Path
+    languages_known: tuple[str, ...]
+    problems: list[SettingProblem]
+
+    def add_problem(self, option: str, code: str, **values: object) -> None:
+        self.problems.append(_problem(option, code, **values))
 
 
-def _check_option(option: Option, value: object, problems: list[SettingProblem]) -> None:
-    if (value is None and option.default is None) or option.name == "as_of":
-        return  # as_of: text or a YAML date, read by _as_of
-    if not isinstance(value, option.kind) or (option.kind is int and isinstance(value, bool)):
-        kind = catalogue(CONFIG_MESSAGES).message(f"kind_{option.kind.__name__}")
-        problems.append(_problem(option.name, "option_kind", name=option.name, kind=kind,
-                                 help=Message(option.help_vi, option.help_en), value=value))
-        return
-    if option.kind is int and ((option.low is not None and value < option.low)  # type: ignore[operator]
-                               or (option.high is not None and value > option.high)):  # type: ignore[operator]
-        problems.append(_problem(option.name, "option_range", name=option.name, low=option.low,
-                                 high=option.high, value=value))
-    if option.name == "host" and value not in HOSTS:
-        problems.append(_problem("host", "host_unknown", value=value, hosts=", ".join(HOSTS)))
-    if option.name == "shell" and value not in SHELLS:
-        problems.append(_problem("shell", "shell_unknown", value=value, shells=", ".join(SHELLS)))
-    if option.name == "ocop_office" and isinstance(value, dict):
-        for key in sorted(set(map(str, value)) - set(OFFICE_FIELDS)):
-            problems.append(_problem(f"ocop_office.{key}", "office_field_unknown", key=key,
-                                     fields=", ".join(OFFICE_FIELDS)))
+# An option's parser: its value as written (of its kind, already checked) -> its field's value.
+Parser = Callable[[Any, Reading], Any]
 
 
-def _as_of(value: object, problems: list[SettingProblem]) -> date | None:
+def _as_written(value: object, reading: Reading) -> object:
+    return value
+
+
+@dataclass(frozen=True)
+class Option:
+    """One setting of the ``ocop`` block of mkdocs.yml, declared once: its name there, the kind
+    of value it takes, its default, what it is for (vi / en), and the ``SiteConfig`` field its
+    parsed value fills. Whether it changes what a build writes is its field's: every field is
+    in the units' key but those of ``UNKEYED_FIELDS``. The MkDocs plugin's options are these
+    (``mkdocs/plugin.py``, ``OcopPluginConfig``)."""
+
+    name: str
+    kind: type
+    default: object
+    help_vi: str
+    help_en: str
+    # The field it fills: 'draft', or 'rules.grace_days' for a field of a field. None: an
+    # option the MkDocs edge reads itself (templates_dir, shell), with no field here.
+    field: str | None
+    parse: Parser = _as_written
+    low: int | None = None  # the smallest number allowed
+    high: int | None = None  # the largest
+    choices: tuple[str, ...] = ()  # the values allowed, when only a few are
+    not_a_choice: str = ""  # the code of the problem of a value not among them
+    also: tuple[type, ...] = ()  # other kinds taken and left to ``parse`` (as_of: a YAML date)
+
+
+def _folder(value: str, reading: Reading) -> Path:
+    return (reading.root / value).resolve()
+
+
+def _cache_folder(value: str, reading: Reading) -> Path | None:
+    return (reading.root / value).resolve() if value else None
+
+
+def _as_of(value: object, reading: Reading) -> date | None:
     if value in (None, ""):
         return None
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        problems.append(_problem("as_of", "as_of_format", value=value))
+        reading.add_problem("as_of", "as_of_format", value=value)
         return None
+
+
+def _office(value: dict, reading: Reading) -> Contact:
+    for key in sorted(set(map(str, value)) - set(OFFICE_FIELDS)):
+        reading.add_problem(f"ocop_office.{key}", "office_field_unknown", key=key,
+                        fields=", ".join(OFFICE_FIELDS))
+    return Contact(*(str(value.get(f, "")) for f in OFFICE_FIELDS))
+
+
+def _languages(value: list, reading: Reading) -> tuple[str, ...]:
+    languages = tuple(str(code) for code in value)
+    wrong = [code for code in languages if code not in reading.languages_known]
+    if not languages or languages[0] != "vi" or wrong:
+        reading.add_problem("languages", "languages_invalid", languages=list(languages),
+                        known=", ".join(reading.languages_known))
+    return languages
+
+
+def _site_names(value: dict, reading: Reading) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((str(k), str(v)) for k, v in value.items()))
+
+
+OFFICE_FIELDS = tuple(Contact.__dataclass_fields__)
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("products_dir", str, "products", "thư mục hồ sơ sản phẩm", "the records' folder",
+           "products_dir", _folder),
+    Option("templates_dir", str, "theme/ocop", "thư mục mẫu trang", "the page templates' folder",
+           None),
+    Option("cache_dir", str, ".cache/ocop", "thư mục bộ nhớ đệm", "the cache folder",
+           "cache_dir", _cache_folder),
+    Option("draft", bool, False, "bản nháp: cho phép tên miền mẫu", "a draft: placeholder domains",
+           "draft"),
+    Option("sample_data", bool, False, "dữ liệu mẫu: nói rõ trên mọi trang",
+           "sample data: said on every page", "sample_data"),
+    Option("as_of", str, None, "ngày tính tình trạng (YYYY-MM-DD)", "the day statuses are for",
+           "as_of", _as_of, also=(date,)),
+    Option("validity_months", int, RuleSettings.validity_months, "số tháng hiệu lực",
+           "months of validity", "rules.validity_months", low=1, high=120),
+    Option("validity_ends_day_before", bool, RuleSettings.validity_ends_day_before,
+           "hết hiệu lực vào ngày trước ngày cùng số", "validity ends the day before",
+           "rules.validity_ends_day_before"),
+    Option("expiring_days", int, RuleSettings.expiring_days, "số ngày báo sắp hết hiệu lực",
+           "days of 'expiring soon'", "rules.expiring_days", low=0, high=365),
+    Option("grace_days", int, RuleSettings.grace_days, "số ngày gia hạn khi đã nộp hồ sơ",
+           "days of grace once a renewal is filed", "rules.grace_days", low=0, high=365),
+    Option("ocop_office", dict, {}, "văn phòng OCOP: name, email, phone, zalo",
+           "the OCOP office: name, email, phone, zalo", "ocop_office", _office),
+    Option("languages", list, ["vi", "en"], "ngôn ngữ, tiếng Việt trước", "languages, vi first",
+           "languages", _languages),
+    Option("site_names", dict, {}, "tên trang theo ngôn ngữ", "the site's name per language",
+           "site_names", _site_names),
+    Option("data_licence", str, SiteConfig.data_licence, "giấy phép dữ liệu mở",
+           "the open data's licence", "data_licence"),
+    Option("share_images", bool, SiteConfig.share_images, "ảnh chia sẻ 1200×630",
+           "1200×630 share pictures", "share_images"),
+    Option("short_addresses", int, SiteConfig.short_addresses,
+           "độ dài mã địa chỉ ngắn /T/<MÃ>/ cho tem nhỏ (0: không có)",
+           "characters of the short stamp address /T/<CODE>/ for small stamps (0: none)",
+           "short_addresses", low=0, high=8),
+    Option("host", str, DEFAULT_HOST.name, "nơi đăng trang (github-pages, nginx, object-storage...)",
+           "where the site is published (github-pages, nginx, object-storage...)", "host",
+           lambda name, reading: HOSTS[name], choices=tuple(HOSTS), not_a_choice="host_unknown"),
+    Option("shell", str, SHELLS[0], "chương trình dựng khung trang (mkdocs, properdocs)",
+           "what renders the page shell (mkdocs, properdocs)", None, choices=SHELLS,
+           not_a_choice="shell_unknown"),
+    Option("editor", dict, {}, "trình sửa bằng biểu mẫu tại /admin/: enabled, backend, repo, "
+           "branch...", "the form editor at /admin/: enabled, backend, repo, branch...",
+           "editor", lambda value, reading: _editor(value, reading.problems)),
+)
+OPTION_NAMES = tuple(option.name for option in OPTIONS)
+
+# The fields of SiteConfig that do not change what any unit of the site holds, and so are left
+# out of its key (output/keys.py, ``global_key``). Every other field is in the key, a field
+# added later included (tests/output/test_keys.py changes each one and checks).
+UNKEYED_FIELDS = {
+    # Where the records are read from: what they hold is in each product's own key.
+    "products_dir": "records' folder",
+    # Where rendered pictures and the last build's state are kept.
+    "cache_dir": "cache folder",
+    # The day statuses are for: a product's pages state its status as of the day it last
+    # changed (rules.unchanged_since), which is in its own key, so that a daily rebuild
+    # renders only what the day changed.
+    "as_of": "status day",
+}
+
+
+def settings_from(options: dict[str, object], *, root: Path, source: Path, site_url: str,
+                  site_name: str, languages_known: tuple[str, ...], draft: bool = False
+                  ) -> tuple[SiteConfig | None, list[SettingProblem]]:
+    """The catalog's settings from the ``ocop`` block of ``source`` (mkdocs.yml), with every
+    problem found at once; None when any problem stops the build. ``draft``: a draft whatever
+    the block says (``mkdocs serve``)."""
+    reading = Reading(root, languages_known, [])
+    parsed: dict[str, Any] = {}
+    for option in OPTIONS:
+        value = options.get(option.name, option.default)
+        if _kind_right(option, value, reading) and option.field is not None:
+            parsed[option.field] = option.parse(value, reading)
+    for name in sorted(set(options) - set(OPTION_NAMES)):
+        reading.add_problem(name, "option_unknown", name=name, known=", ".join(OPTION_NAMES))
+    if site_url and (form := site_url_form_problem(site_url)) is not None:
+        reading.add_problem("site_url", form[0], **form[1])
+    if reading.problems:
+        return None, reading.problems
+    parsed["draft"] = parsed["draft"] or draft
+    return SiteConfig(site_url=site_url, site_name=site_name, **_nested(parsed)), []
+
+
+def _kind_right(option: Option, value: object, reading: Reading) -> bool:
+    """Whether ``value`` is of the option's kind, in its range and among its choices; a
+    problem reported when it is not."""
+    if value is None and option.default is None:
+        return True
+    if isinstance(value, option.also):
+        return True
+    if not isinstance(value, option.kind) or (option.kind is int and isinstance(value, bool)):
+        kind = catalogue(CONFIG_MESSAGES).message(f"kind_{option.kind.__name__}")
+        reading.add_problem(option.name, "option_kind", name=option.name, kind=kind,
+                        help=Message(option.help_vi, option.help_en), value=value)
+        return False
+    if option.kind is int and ((option.low is not None and value < option.low)  # type: ignore[operator]
+                               or (option.high is not None and value > option.high)):  # type: ignore[operator]
+        reading.add_problem(option.name, "option_range", name=option.name, low=option.low,
+                        high=option.high, value=value)
+        return False
+    if option.choices and value not in option.choices:
+        reading.add_problem(option.name, option.not_a_choice, value=value,
+                            choices=", ".join(option.choices))
+        return False
+    return True
+
+
+def _nested(parsed: dict[str, Any]) -> dict[str, Any]:
+    """{'rules.grace_days': 90, 'draft': True} -> {'rules': RuleSettings(grace_days=90...),
+    'draft': True}: a field of a field set on the field's default."""
+    fields = {name: value for name, value in parsed.items() if "." not in name}
+    inner: dict[str, dict[str, Any]] = {}
+    for name, value in parsed.items():
+        if "." in name:
+            outer, _, rest = name.partition(".")
+            inner.setdefault(outer, {})[rest] = value
+    for outer, values in inner.items():
+        default = SiteConfig.__dataclass_fields__[outer].default_factory
+        fields[outer] = replace(default(), **values)  # type: ignore[operator]
+    return fields
 
 
 def _editor(value: object, problems: list[SettingProblem]) -> EditorSettings:

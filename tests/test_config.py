@@ -12,11 +12,39 @@ from support.sites import write_mkdocs_config
 
 from site_builder.cli import main
 from site_builder.config import OPTIONS, SiteConfig, settings_from
+from site_builder.hosts import HOSTS
 from site_builder.mkdocs.plugin import OcopPluginConfig
 
 
 def test_the_plugin_options_are_the_declared_settings():
     assert {name for name, _ in OcopPluginConfig._schema} == {o.name for o in OPTIONS}
+
+
+def test_each_option_fills_a_field_of_the_settings():
+    """An option names the SiteConfig field its parser fills (a field of a field after a dot);
+    only the two the MkDocs edge reads itself fill none."""
+    fields = SiteConfig.__dataclass_fields__
+    for option in OPTIONS:
+        if option.field is None:
+            assert option.name in ("templates_dir", "shell"), option.name
+            continue
+        outer, _, inner = option.field.partition(".")
+        assert outer in fields, option.name
+        if inner:
+            assert inner in fields[outer].default_factory.__dataclass_fields__, option.name
+
+
+def test_a_host_is_resolved_once_into_its_object(tmp_path):
+    site, problems = settings_from({"host": "nginx"}, root=tmp_path, source=tmp_path / "mkdocs.yml",
+                                   site_url="https://ocop.khanhhoa.gov.vn/", site_name="OCOP",
+                                   languages_known=("vi", "en"))
+    assert problems == [] and site is not None
+    assert site.host is HOSTS["nginx"] and site.host.flat_trace
+    _, problems = settings_from({"host": "ngnix"}, root=tmp_path, source=tmp_path / "mkdocs.yml",
+                                site_url="", site_name="OCOP", languages_known=("vi", "en"))
+    [problem] = problems
+    assert (problem.option, problem.code) == ("host", "host_unknown")
+    assert "nginx" in problem.message.en and "ngnix" in problem.message.vi
 
 
 def test_defaults_give_the_default_settings(tmp_path):

@@ -47,7 +47,7 @@ def test_both_config_catalogues_have_the_same_codes_andplaceholders():
 
 def test_every_code_the_settings_report_is_in_the_catalogue():
     source = PACKAGE / "config.py"
-    used = _codes_in(source, r'(?:_problem\([^,]+, |code = |return )"([a-z_]+)"')
+    used = _codes_in(source, r'(?:_problem\([^,]+, |code = |return |not_a_choice=)"([a-z_]+)"')
     used |= {f"kind_{option.kind.__name__}" for option in OPTIONS}
     used |= _codes_in(PACKAGE / "mkdocs" / "shells.py", r'code = "([a-z_]+)"')
     known = set(templates(CONFIG_MESSAGES, "vi"))

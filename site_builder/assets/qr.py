@@ -46,7 +46,8 @@ PNG_MODULE_PIXELS = 8
 # their format information before (manual/producers.md, "Reprint stamps ..."). 4: the PNG is
 # compressed at zlib's default level (same pixels, other bytes). 5: the smallest symbol (host
 # in capitals, optimal segments, level chosen for the symbol) instead of bytes at level M.
-_VERSION = "5"
+# 6: the SVG's runs as strokes along their rows (same modules, half the bytes).
+_VERSION = "6"
 
 
 class Level(IntEnum):
@@ -545,22 +546,26 @@ def dark_runs(matrix: list[list[bool]]) -> Iterator[tuple[int, int, int]]:
 
 
 def qr_svg(drawn: Symbol, title: str) -> bytes:
-    """The code as one SVG path, a rectangle per run of dark modules, in module units, with
-    the quiet zone."""
+    """The code as one SVG path, in module units, with the quiet zone: each run of dark modules
+    a horizontal stroke one module thick along the middle of its row (``M4 4.5h7m2 0h6``: the
+    run from column 4 to 11, then one from 13 to 19), which paints the same modules as a
+    rectangle per run in half the bytes (3.4 -> 1.6 KB a product's code)."""
     border = QUIET_ZONE_MODULES
     size = len(drawn.rows) + 2 * border
-    runs = []
+    rows = []
     for y, row in enumerate(drawn.rows, border):
-        x = border
+        x, end, strokes = border, None, []
         for run in map(len, row.split("0")):  # runs of '1' between light modules
             if run:
-                runs.append(f"M{x} {y}h{run}v1h-{run}z")
+                strokes.append(f"M{x} {y}.5h{run}" if end is None else f"m{x - end} 0h{run}")
+                end = x + run
             x += run + 1
+        rows.append("".join(strokes))
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" '
             f'width="{size * PNG_MODULE_PIXELS}" height="{size * PNG_MODULE_PIXELS}" '
             f'shape-rendering="crispEdges"><title>{escape(title)}</title>'
             f'<rect width="{size}" height="{size}" fill="#fff"/>'
-            f'<path fill="#000" d="{"".join(runs)}"/></svg>\n').encode()
+            f'<path fill="none" stroke="#000" d="{"".join(rows)}"/></svg>\n').encode()
 
 
 def qr_png(drawn: Symbol) -> bytes:

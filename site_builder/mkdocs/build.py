@@ -26,7 +26,15 @@ from mkdocs.exceptions import PluginError
 
 from site_builder.config import SiteConfig
 from site_builder.mkdocs import shells
-from site_builder.mkdocs.plugin import OcopPlugin, plan_for_host, said
+from site_builder.mkdocs.plugin import (
+    Handoff,
+    Made,
+    OcopPlugin,
+    plan_for_host,
+    read_settings,
+    render_units,
+    said,
+)
 from site_builder.output import publish
 from site_builder.output.keys import global_key
 from site_builder.output.up_to_date import LastBuild, LastBuildFacts
@@ -36,7 +44,6 @@ from site_builder.output.writer import (
     OutputClash,
     Shells,
     UnsafePath,
-    finish_site,
     incremental,
     kept_generated,
     keyed_units,
@@ -142,8 +149,8 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
     settings = settings_digest(config, site_config, templates)
     if only is not None:  # another selection is another site: never "up to date" with this one
         settings = hashlib.sha256("\n".join((settings, *sorted(only))).encode()).hexdigest()
-    plugin.previous_site, state_warnings = _published(final)
-    if plugin.previous_site and (unchanged := last.unchanged(settings, records)) is not None:
+    published, state_warnings = _published(final)
+    if published and (unchanged := last.unchanged(settings, records)) is not None:
         stages.end("settings")
         return BuildResult(final, unchanged.products, unchanged.pages, unchanged.files,
                            Problems(list(unchanged.warnings)), "up-to-date", 0, unchanged.units,
@@ -158,7 +165,7 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
     # 2'. A few records changed since the last build and listings show none of it: plan,
     # render and write their own units alone (output/partial.py).
     stages.end("settings")
-    if plugin.previous_site and only is None:
+    if published and only is None:
         done = _partial_build(site_config, templates, settings, frame_key, records, final, last,
                               stages)
         if done is not None:
@@ -180,9 +187,8 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
         plan = plan_for_host(catalog, site_config, templates, Path(config.config_file_path).parent)
     except PluginError as exc:  # the editor's script could not be had
         raise BuildError(str(exc)) from None
-    plugin.preloaded, plugin.preplanned = (catalog, problems), plan
-    plugin.progress = progress or Quiet()
-    previous, damaged = Manifest.load(final / MANIFEST) if plugin.previous_site else (None, None)
+    handoff = Handoff(site_config, plan)
+    previous, damaged = Manifest.load(final / MANIFEST) if published else (None, None)
     if damaged is not None:  # taken as absent: this build is a full one
         state_warnings.append((final / MANIFEST, output_message("manifest_damaged",
                                                                 reason=damaged)))
@@ -198,25 +204,20 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
         # hold no record: bodies are filled in by the units).
         kept = None
         if frame is None or not incremental(keyed_units(plan, frame.shells), previous):
-            _mkdocs_pages_and_shells(config, plugin, scratch)
-            frame = Frame(frame_key, plugin.shells, plugin.mkdocs_pages)
+            made = _mkdocs_pages_and_shells(config, plugin, handoff, scratch)
+            frame = Frame(frame_key, made.shells, made.pages)
             frame.save(site_config.cache_dir)
         else:
-            plugin.site, plugin.plan = site_config, plan
             kept = kept_generated(previous)
         stages.end("shell")
 
         # 5. Render: every unit whose key changed, filled into the shell; then the sitemap,
         # the marker and the manifest of units and files.
-        gc.freeze()  # the plan and catalog live until the end: keep the collector off them
         try:
-            result = finish_site(plan, scratch, frame.shells, site_config,
-                                 plugin.language_links, previous, plugin.progress,
-                                 frame.pages, kept)
+            result = render_units(handoff, Made(frame.shells, frame.pages), scratch, previous,
+                                  progress or Quiet(), kept)
         except (OutputClash, PhotoUnreadable, UnsafePath) as exc:
             raise BuildError(str(exc)) from None
-        finally:
-            gc.unfreeze()
         stages.end("render")
 
         # 6. Publish: the new site put in place in one step (publish.py).
@@ -295,20 +296,20 @@ def _keep_only(catalog: Catalog, problems: Problems, ids: frozenset[str]
 
 def _settings(config_file: Path, as_of: date | None, draft: bool, host: str | None = None,
               editor: bool = True) -> tuple[MkDocsConfig, OcopPlugin, SiteConfig]:
+    """mkdocs.yml, its ocop plugin and the catalog's settings, with what the command line
+    puts in the place of the ocop block's options."""
     config = load_config(config_file=str(config_file))
     plugin = ocop_plugin(config)
-    # MkDocs keeps one instance of a plugin with on_startup per process (for `mkdocs serve`):
-    # this is a build, whatever the instance last served.
-    plugin.command = "build"
+    overrides: dict[str, object] = {}
     if as_of is not None:
-        plugin.config.as_of = as_of.isoformat()
+        overrides["as_of"] = as_of.isoformat()
     if draft:
-        plugin.config.draft = True
+        overrides["draft"] = True
     if host is not None:
-        plugin.config.host = host
+        overrides["host"] = host
     if not editor and isinstance(plugin.config.editor, dict):
-        plugin.config.editor = {**plugin.config.editor, "enabled": False}
-    site_config = _site_config(plugin, config)
+        overrides["editor"] = {**plugin.config.editor, "enabled": False}
+    site_config = _site_config(plugin, config, overrides)
     if not site_config.draft and (reason := site_config.site_url_problem()):
         raise BuildError(said("site_url_build", problem=Message(*reason)))
     return config, plugin, site_config
@@ -330,15 +331,17 @@ def _scratch_folder(final: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=f".{final.name}.building-", dir=final.parent))
 
 
-def _mkdocs_pages_and_shells(config: MkDocsConfig, plugin: OcopPlugin, scratch: Path) -> None:
-    """MkDocs' part: the navigation pages into ``scratch``, and the shells into the plugin."""
+def _mkdocs_pages_and_shells(config: MkDocsConfig, plugin: OcopPlugin, handoff: Handoff,
+                             scratch: Path) -> Made:
+    """MkDocs' part: the navigation pages into ``scratch``, and the shells, from the settings
+    and plan ``handoff`` holds; the plugin has them for this build only."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import MkDocsException
 
     from site_builder.assets.media import PhotoUnreadable
 
     config.site_dir = str(scratch)
-    plugin.leave_writing_to_build = True
+    plugin.handoff = handoff
     config.plugins.on_startup(command="build", dirty=False)
     try:
         mkdocs_build(config)
@@ -346,7 +349,9 @@ def _mkdocs_pages_and_shells(config: MkDocsConfig, plugin: OcopPlugin, scratch: 
         raise BuildError(str(exc)) from None
     finally:
         config.plugins.on_shutdown()
-        plugin.leave_writing_to_build = False
+        plugin.handoff = None
+    assert plugin.made is not None
+    return plugin.made
 
 
 def settings_digest(config, site: SiteConfig, templates: Path) -> str:  # type: ignore[no-untyped-def]
@@ -419,10 +424,8 @@ def load_site_config(config_file: Path, as_of: date | None = None) -> SiteConfig
     """The catalog settings of a mkdocs.yml (its ``ocop`` block), with ``as_of`` applied: what
     commands that do not build (check, stamps, import, export, print) need of it."""
     config = load_config(config_file=str(config_file))
-    plugin = ocop_plugin(config)
-    if as_of is not None:
-        plugin.config.as_of = as_of.isoformat()
-    return _site_config(plugin, config)
+    return _site_config(ocop_plugin(config), config,
+                        {"as_of": as_of.isoformat()} if as_of is not None else {})
 
 
 def load_published(config_file: Path) -> tuple[Path, SiteConfig]:
@@ -432,9 +435,12 @@ def load_published(config_file: Path) -> tuple[Path, SiteConfig]:
     return Path(config.site_dir).resolve(), _site_config(ocop_plugin(config), config)
 
 
-def _site_config(plugin: OcopPlugin, config: MkDocsConfig) -> SiteConfig:
+def _site_config(plugin: OcopPlugin, config: MkDocsConfig,
+                 overrides: dict[str, object] | None = None) -> SiteConfig:
+    """The settings for a command of ``ocop``, never MkDocs's server (whatever the plugin last
+    ran: MkDocs keeps one instance per process)."""
     try:
-        return plugin.site_config(config)
+        return read_settings(config, dict(plugin.config), overrides=overrides)
     except PluginError as exc:  # the ocop block's problems, every one at its line
         raise BuildError(str(exc)) from None
 

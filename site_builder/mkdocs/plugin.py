@@ -12,11 +12,11 @@ import gc
 import logging
 import re
 import shutil
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import yaml
 from markupsafe import escape
@@ -32,11 +32,18 @@ from site_builder.config import (
     settings_from,
     site_url_form_problem,
 )
+from site_builder.hosts import DEFAULT_HOST
 from site_builder.output import shell
-from site_builder.output.hosts import DEFAULT_HOST, HOSTS
-from site_builder.output.writer import Manifest, Shells, WriteResult, finish_site, load_shells
+from site_builder.output.writer import (
+    Manifest,
+    Shells,
+    WriteResult,
+    finish_site,
+    load_shells,
+)
 from site_builder.problems import Message, Problems, catalogue, format_problems
 from site_builder.progress import Progress, Quiet
+from site_builder.render.html import language_links
 from site_builder.render.i18n import available_languages, strings
 
 # MkDocs loads the plugin with its settings, before a build can tell it has nothing to do:
@@ -47,9 +54,11 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
     from site_builder.domain.model import Catalog
-    from site_builder.output.plan import SitePage, SitePlan
+    from site_builder.output.units import SitePlan
+    from site_builder.render.html import SitePage
 
 log = logging.getLogger("mkdocs.plugins.ocop")
+T = TypeVar("T")
 
 
 # What this edge says, by code, in Vietnamese and English (messages/vi.yml, en.yml).
@@ -76,21 +85,46 @@ THEME_CSS = "assets/ocop.css"
 SHELL_DEPTHS = (1, 2, 3, 4)  # folder depths of the pages filled into the shell
 
 
-class _AsWritten(c.BaseConfigOption):
-    """An option taken as written in mkdocs.yml: config.settings_from checks it, with all the
-    others, and reports every problem at once at its line, like a record's."""
+class _AsWritten(c.BaseConfigOption[T]):
+    """An option taken as written in mkdocs.yml, with its default from ``config.OPTIONS``:
+    config.settings_from checks it, with all the others, and reports every problem at once at
+    its line, like a record's."""
 
-    def __init__(self, default: object) -> None:
+    def __init__(self, name: str) -> None:
         super().__init__()
-        self.default = default
+        self.default = OPTION_DEFAULTS[name]
 
-    def run_validation(self, value: object) -> object:
-        return value
+    def run_validation(self, value: object) -> T:
+        return value  # type: ignore[return-value]
 
 
-# The plugin's options are the settings declared once in config.OPTIONS.
-OcopPluginConfig = type("OcopPluginConfig", (base.Config,),
-                        {option.name: _AsWritten(option.default) for option in OPTIONS})
+OPTION_DEFAULTS = {option.name: option.default for option in OPTIONS}
+
+
+class OcopPluginConfig(base.Config):
+    """The ``ocop`` block of mkdocs.yml: one entry per option of ``config.OPTIONS``, where each
+    is declared with its kind, default, help and the setting it fills (a test keeps the two
+    lists the same)."""
+
+    products_dir = _AsWritten[str]("products_dir")
+    templates_dir = _AsWritten[str]("templates_dir")
+    cache_dir = _AsWritten[str]("cache_dir")
+    draft = _AsWritten[bool]("draft")
+    sample_data = _AsWritten[bool]("sample_data")
+    as_of = _AsWritten[str | None]("as_of")
+    validity_months = _AsWritten[int]("validity_months")
+    validity_ends_day_before = _AsWritten[bool]("validity_ends_day_before")
+    expiring_days = _AsWritten[int]("expiring_days")
+    grace_days = _AsWritten[int]("grace_days")
+    ocop_office = _AsWritten[dict]("ocop_office")
+    languages = _AsWritten[list]("languages")
+    site_names = _AsWritten[dict]("site_names")
+    data_licence = _AsWritten[str]("data_licence")
+    share_images = _AsWritten[bool]("share_images")
+    short_addresses = _AsWritten[int]("short_addresses")
+    host = _AsWritten[str]("host")
+    shell = _AsWritten[str]("shell")
+    editor = _AsWritten[dict]("editor")
 
 
 def _site_url_as_written(config: MkDocsConfig) -> str:
@@ -126,6 +160,58 @@ def settings_problems(found: list[SettingProblem], source: Path) -> Problems:
     return problems
 
 
+def read_settings(config: MkDocsConfig, options: Mapping[str, object], *, serving: bool = False,
+                  overrides: Mapping[str, object] | None = None) -> SiteConfig:
+    """The catalog's settings (config.SiteConfig) from the ocop block, its ``options`` as
+    written, with ``overrides`` in their place (``ocop build --as-of``...); every problem of the
+    block at once, each at its line. ``serving``: for MkDocs's development server, which knows
+    none of a host's rules, a draft built for the ``default`` host."""
+    source = Path(config.config_file_path or "mkdocs.yml").resolve()
+    site, found = settings_from({**options, **(overrides or {})}, root=source.parent,
+                                source=source, site_url=_site_url_as_written(config),
+                                site_name=config.site_name, languages_known=available_languages(),
+                                draft=serving)
+    if site is None:
+        raise PluginError(said("settings_errors") + ":\n"
+                          + format_problems(settings_problems(found, source), source.parent))
+    return replace(site, host=DEFAULT_HOST) if serving else site
+
+
+@dataclass(frozen=True)
+class Handoff:
+    """What ``ocop build`` (mkdocs/build.py) hands the plugin before it runs MkDocs: the
+    settings it read and the plan it made. With it, the plugin reads and plans nothing again,
+    and leaves the units to the build (its stage 5, ``render_units``)."""
+
+    site: SiteConfig
+    plan: SitePlan
+
+
+@dataclass(frozen=True)
+class Made:
+    """What MkDocs made for the site: the page shell of each folder depth in each language,
+    the navigation pages' frames (``writer.Shells``), and the addresses of the pages of docs/
+    it rendered."""
+
+    shells: Shells
+    pages: list[str]
+
+
+def render_units(handoff: Handoff, made: Made, site_dir: Path, previous: Manifest | None,
+                 progress: Progress, kept: dict[str, str] | None = None) -> WriteResult:
+    """Stage 5: every unit whose key changed since ``previous``, filled into the shells, then
+    the sitemap, the marker and the manifest (``writer.finish_site``). ``kept``: MkDocs's
+    files of the previous build, when it did not run. The catalog and plan live until the end:
+    the garbage collector is kept off them meanwhile (a large share of the time at 20,000
+    products otherwise), and given them back however it ends."""
+    gc.freeze()
+    try:
+        return finish_site(handoff.plan, site_dir, made.shells, handoff.site,
+                           language_links(handoff.site), previous, progress, made.pages, kept)
+    finally:
+        gc.unfreeze()
+
+
 def _jinja_cache(cache_dir: Path) -> Path:
     folder = cache_dir / "jinja"
     folder.mkdir(parents=True, exist_ok=True)
@@ -142,7 +228,7 @@ def plan_for_host(catalog: Catalog, site: SiteConfig, templates: Path, root: Pat
     from site_builder.publishing.resolver_table import resolver_table
     from site_builder.publishing.rules import moves_by_rule, rule_files
 
-    host, base = HOSTS[site.host], base_path(site.site_url)
+    host, base = site.host, base_path(site.site_url)
     plan = plan_site(catalog, site, templates,
                      by_rule=lambda moved: moves_by_rule(host, moved, base))
     gs1 = resolver_table(catalog, site) if host.resolver else None
@@ -161,19 +247,16 @@ def plan_for_host(catalog: Catalog, site: SiteConfig, templates: Path, root: Pat
 class OcopPlugin(BasePlugin[OcopPluginConfig]):
     def __init__(self) -> None:
         self.command = "build"
-        self.preloaded: tuple[Catalog, Problems] | None = None
+        # Given by `ocop build` for the one build it runs (mkdocs/build.py), None otherwise:
+        # then the plugin reads the records, plans and writes the units itself.
+        self.handoff: Handoff | None = None
         self.plan: SitePlan = None  # type: ignore[assignment] # planned in on_config
         self.pages: dict[str, SitePage] = {}
         self.site: SiteConfig | None = None
         self.templates = Path()
         self.shell_sources: dict[str, int] = {}  # placeholder page -> folder depth
         self.mkdocs_pages: list[str] = []  # addresses of the pages MkDocs rendered
-        self.previous_site: Path | None = None  # the published site, whose unchanged units we keep
-        self.progress: Progress = Quiet()
-        self.result: WriteResult | None = None
-        self.preplanned: SitePlan | None = None  # planned by `ocop build` before MkDocs runs
-        self.leave_writing_to_build = False  # `ocop build` writes the units and the index
-        self.shells: Shells = {}
+        self.made: Made | None = None  # what MkDocs made, once it has
         self.translated_docs: dict[str, str] = {}  # docs/en/x.md -> "en"
         self.doc_urls: set[str] = set()  # their addresses
         self.doc_versions: dict[str, tuple[str, str, str]] = {}  # address -> lang, title, body
@@ -183,51 +266,22 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         self.command = command
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        self.shell_sources, self.mkdocs_pages, self.result = {}, [], None
+        self.shell_sources, self.mkdocs_pages, self.made = {}, [], None
         self.translated_docs, self.doc_urls, self.doc_versions = {}, set(), {}
         self.nav_titles = []
 
     def site_config(self, config: MkDocsConfig) -> SiteConfig:
-        """The catalog's settings (config.SiteConfig) from the ocop block; every problem of
-        the block at once, each at its line."""
-        source = Path(config.config_file_path or "mkdocs.yml").resolve()
-        site, found = settings_from(dict(self.config), root=source.parent, source=source,
-                                    site_url=_site_url_as_written(config),
-                                    site_name=config.site_name,
-                                    languages_known=available_languages(),
-                                    draft=self.command == "serve")
-        if site is None:
-            raise PluginError(said("settings_errors") + ":\n"
-                              + format_problems(settings_problems(found, source), source.parent))
-        if self.command == "serve":  # MkDocs's server knows none of a host's rules
-            site = replace(site, host=DEFAULT_HOST)
-        return site
+        """The catalog's settings from the ocop block (``read_settings``), for the command
+        MkDocs runs."""
+        return read_settings(config, dict(self.config), serving=self.command == "serve")
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        site = self.site = self.site_config(config)
-        root = site.products_dir.parent
-        # Given by `ocop build`, or read here; taken once (MkDocs may keep a plugin object for
-        # the next build in the same process).
-        from site_builder.records.validate import load_catalog
-
-        preloaded, self.preloaded = self.preloaded, None
-        catalog, problems = preloaded or load_catalog(site)
-        if preloaded is None:  # `ocop build` prints its warnings itself, once
-            for warning in problems.warnings:
-                log.warning(warning.format("vi", root))
-        if problems.errors:
-            raise PluginError(said("records_errors") + ":\n"
-                              + format_problems(Problems(problems.errors), root))
-        if not site.draft and (reason := site.site_url_problem()):
-            raise PluginError(said("site_url_plugin", problem=Message(*reason)))
         self.templates = (Path(config.config_file_path).parent / self.config.templates_dir).resolve()
-        self.plan = self.preplanned or plan_for_host(catalog, site, self.templates,
-                                                     Path(config.config_file_path).parent)
-        self.preplanned = None
-        # The catalog and plan live until the end of the build: keep the garbage collector
-        # from walking them again and again while pages are rendered (a large share of the
-        # time at 20,000 products otherwise).
-        gc.freeze()
+        if self.handoff is None:
+            self.site, self.plan = self._read_and_plan(config)
+        else:  # `ocop build` read, checked and planned (its stages 1 to 3)
+            self.site, self.plan = self.handoff.site, self.handoff.plan
+        site = self.site
         self.pages = {page.src_uri: page for page in self.plan.pages}
         # The draft banner (theme/main.html), in the first language; shell_translations words
         # it in the others.
@@ -249,6 +303,23 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
             config.extra["alternate"] = [{"name": "", "link": shell.ALTERNATE_PLACEHOLDER,
                                           "lang": "x-ocop"}]
         return config
+
+    def _read_and_plan(self, config: MkDocsConfig) -> tuple[SiteConfig, SitePlan]:
+        """``mkdocs build`` and ``mkdocs serve``: the settings, the records and the plan."""
+        from site_builder.records.validate import load_catalog
+
+        site = self.site_config(config)
+        root = site.products_dir.parent
+        catalog, problems = load_catalog(site)
+        for warning in problems.warnings:
+            log.warning(warning.format("vi", root))
+        if problems.errors:
+            raise PluginError(said("records_errors") + ":\n"
+                              + format_problems(Problems(problems.errors), root))
+        if not site.draft and (reason := site.site_url_problem()):
+            raise PluginError(said("site_url_plugin", problem=Message(*reason)))
+        return site, plan_for_host(catalog, site, self.templates,
+                                   Path(config.config_file_path).parent)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         from mkdocs.structure.files import File, InclusionLevel
@@ -318,7 +389,7 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
             return shell.valid_html(output)  # the markers stay for the pages filled in later
         versions = self.doc_alternates(page.url)
         lang = self.site.default_language  # type: ignore[union-attr]
-        from site_builder.output.plan import SitePage
+        from site_builder.render.html import SitePage
 
         switch = self.language_links(SitePage(page.url, "", "", "", lang=lang, alternates=versions))
         return shell.fill_extras(shell.valid_html(output), switch)
@@ -335,11 +406,8 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         return tuple(versions) if len(versions) > 1 else ()
 
     def language_links(self, page: SitePage) -> str:
-        from site_builder.output.plan import language_switch
-
         assert self.site is not None
-        return language_switch(page, {code: strings(code)["language_name"]
-                                      for code in self.site.languages})
+        return language_links(self.site)(page)
 
     def shell_translations(self) -> dict[str, Callable[[str, int], str]]:
         """For each other language, a function making its shell from the first language's:
@@ -371,14 +439,13 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
         return made
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        self.shells = self.collect_shells(config)
-        if self.leave_writing_to_build:
+        self.made = Made(self.collect_shells(config), self.mkdocs_pages)
+        if self.handoff is not None:
             return  # `ocop build` renders the units itself (mkdocs/build.py, stage 5)
         assert self.site is not None
-        self.result = finish_site(self.plan, Path(config.site_dir), self.shells, self.site,
-                                  self.language_links, Manifest.read(self.previous_site),
-                                  self.progress, self.mkdocs_pages)
-        gc.unfreeze()  # `mkdocs serve` plans again on every change: let the old plan go
+        # `mkdocs build` and `mkdocs serve` write the whole site, every time.
+        render_units(Handoff(self.site, self.plan), self.made, Path(config.site_dir), None,
+                     Quiet())
 
     def collect_shells(self, config: MkDocsConfig) -> Shells:
         """What MkDocs rendered for us: the page shell of each folder depth in each language
@@ -395,7 +462,7 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
                     path.read_text(encoding="utf-8"), self.site.absolute_url(page.url), titled=True)
                 path.unlink()
         for url, (lang, title, body) in self.doc_versions.items():
-            from site_builder.output.plan import SitePage
+            from site_builder.render.html import SitePage
 
             page = SitePage(url, title, "", body, lang=lang, alternates=self.doc_alternates(url))
             html = shells[(lang, shell.depth(url))].fill(
@@ -403,9 +470,6 @@ class OcopPlugin(BasePlugin[OcopPluginConfig]):
                 address=self.site.absolute_url(url), switch=self.language_links(page))
             (site_dir / url / "index.html").write_text(html, encoding="utf-8")
         return shells
-
-    def on_build_error(self, *, error: Exception) -> None:
-        gc.unfreeze()  # also after a failed build, or a long `mkdocs serve` keeps every old plan
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):  # type: ignore[no-untyped-def]
         if self.site is not None:

@@ -54,7 +54,7 @@ BUILD_DIR = "offline-site"
 PUBLISHED_ONLY = frozenset({SITE_MARKER, MANIFEST, JOURNAL, "sitemap.xml", "sitemap.xml.gz"})
 BUNDLE = "offline.js"
 # Pages read from files answer only as 'x/index.html' and 'x.html', whatever host the published
-# site is built for (output/hosts.py): the layout that writes both.
+# site is built for (hosts.py): the layout that writes both.
 KIT_HOST = "default"
 GUIDE_NAME = "MO-DANH-MUC.txt"
 # The guide beside index.html, in two parts: what the kit holds is written after each.

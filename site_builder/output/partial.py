@@ -24,22 +24,15 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
+from site_builder.assets.favicon import DATA_URI as FAVICON_DATA_URI
 from site_builder.config import SiteConfig
 from site_builder.domain.rules import unchanged_since
 from site_builder.domain.traceability import Completeness, all_completeness
 from site_builder.output.durable import write_durably
-from site_builder.output.plan import (
-    Languages,
-    LanguageSite,
-    SitePlan,
-    Traced,
-    Unit,
-    language_switch,
-    listed_key,
-    photo_links,
-    product_units,
-)
+from site_builder.output.keys import listed_key
+from site_builder.output.plan import LanguageSite, Traced, photo_links, product_units
 from site_builder.output.sitemap import indexed_address
+from site_builder.output.units import SitePlan, Unit
 from site_builder.output.writer import (
     MANIFEST,
     FileWriter,
@@ -52,7 +45,8 @@ from site_builder.output.writer import (
 from site_builder.problems import Problems, Severity
 from site_builder.records.cache import Entry, RecordCache
 from site_builder.records.validate import check_record
-from site_builder.render.i18n import strings
+from site_builder.render.html import language_links
+from site_builder.render.templates import Languages
 from site_builder.render.views import product_view
 
 # Past this many changed records, the full build: its cost is shared by many units anyway.
@@ -181,7 +175,7 @@ def build_changes(site: SiteConfig, templates: Path, state: BuildState, settings
         dated[record] = (product, since)
     products = dated
     text = (final / MANIFEST).read_bytes()
-    languages = Languages(site, templates)
+    languages = Languages(site, templates, icon=FAVICON_DATA_URI)
     units, removed = _product_units(languages, state, cache, products)
     if any(cache.entries[r].traced != known[cache.entries[r].id][2] for r in products):
         units += _traceability_units(languages, state, cache)
@@ -191,9 +185,8 @@ def build_changes(site: SiteConfig, templates: Path, state: BuildState, settings
     old = state.index.entries(text, [unit.name for unit, _ in keyed] + removed)
     todo = [(unit, key) for unit, key in keyed if old.get(unit.name, {}).get("key") != key]
     writer = FileWriter(scratch)
-    names = {code: strings(code)["language_name"] for code in site.languages}
-    new = {unit.name: write_unit(unit, key, writer, shells, site.absolute_url,
-                                 lambda page: language_switch(page, names))
+    links = language_links(site)
+    new = {unit.name: write_unit(unit, key, writer, shells, site.absolute_url, links)
            for unit, key in todo}
     # The sitemap lists the pages search engines may index; these units keep theirs.
     if any(_indexed(old.get(name)) != _indexed(entry) for name, entry in new.items()):

@@ -1,37 +1,24 @@
-"""Render the catalog into a site plan: pages for the site shell, and files written as they are.
+"""Plan the catalog into a site: which units there are, what each is keyed on and what it
+renders, pages for the site shell and files written as they are.
 
-Nothing here knows about MkDocs. A ``SitePage`` is a body of HTML with a title that the site
-shell (Material for MkDocs today) wraps in its layout; a ``SiteFile`` is written byte for byte
-(traceability pages, QR codes, photos). Every decision about status is taken in ``rules.py``
-and turned into words in ``views.py``; templates only place them.
-
-Most of the site is planned as ``Unit``s: the output of one product (its pages, photos, codes)
-or of one listing page, with a key that digests everything it is made from. A unit whose key
-is unchanged since the last build is not rendered again (see ``output/writer.py``).
+Nothing here knows about MkDocs. A ``SitePage`` (render/html.py) is a body of HTML with a title
+that the site shell wraps in its layout; a ``SiteFile`` (output/units.py) is written byte for
+byte (traceability pages, QR codes, photos). Every decision about status is taken in
+``domain/rules.py`` and turned into words in ``render/views.py``; the templates
+(``render/templates.py``) only place them. A unit whose key is unchanged since the last build is
+not rendered again (see ``output/writer.py``).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from functools import cache, lru_cache, partial
+from functools import cache, partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import rjsmin
-from jinja2 import (
-    Environment,
-    FileSystemBytecodeCache,
-    FileSystemLoader,
-    StrictUndefined,
-    Template,
-    select_autoescape,
-)
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from site_builder.assets.badge import HEIGHT as BADGE_HEIGHT
 from site_builder.assets.badge import WIDTH as BADGE_WIDTH
@@ -48,11 +35,12 @@ from site_builder.domain.rules import Status, unchanged_since
 from site_builder.domain.stamp_codes import short_path
 from site_builder.domain.taxonomy import BROWSED_SECTORS, Sector
 from site_builder.domain.traceability import ITEMS, Completeness, all_completeness
-from site_builder.output.hosts import HOSTS, Host, Redirect, forwards_by_rule
-from site_builder.output.keys import global_key
+from site_builder.hosts import Host, Redirect
+from site_builder.output.keys import digest, global_key, listed_key
+from site_builder.output.units import SiteFile, SitePlan, Unit, UnitOutput
 from site_builder.records.cache import lot_digests, summary_digest, traced_digest
 from site_builder.render.facets import SORTS, facets, home_charts
-from site_builder.render.i18n import Translator, strings
+from site_builder.render.html import SitePage, meta_tags
 from site_builder.render.linksets import (
     DESCRIPTION_PATH,
     description_json,
@@ -69,6 +57,7 @@ from site_builder.render.open_data import (
     schema_json,
 )
 from site_builder.render.search_index import build_search_index
+from site_builder.render.templates import Languages, Renderer
 from site_builder.render.views import (
     LotView,
     ProductView,
@@ -79,260 +68,7 @@ from site_builder.render.views import (
     product_view,
 )
 
-
-@dataclass(frozen=True)
-class SitePage:
-    url: str  # "san-pham/nho-thach-ba/" ("" for the home page)
-    title: str
-    description: str
-    body: str
-    in_nav: bool = False
-    lang: str = "vi"
-    # Every language version of this page, itself included: (language, url).
-    alternates: tuple[tuple[str, str], ...] = ()
-    head: str = ""  # tags of its own for the <head> (Open Graph, Twitter card)
-
-    @property
-    def src_uri(self) -> str:
-        """The Markdown path MkDocs would have read this page from."""
-        return (self.url + "index.md") if self.url else "index.md"
-
-
-@dataclass(frozen=True)
-class SiteFile:
-    path: str  # "p/nho-thach-ba/index.html"
-    data: bytes
-
-
-@dataclass
-class UnitOutput:
-    pages: list[SitePage] = field(default_factory=list)  # filled into the site shell
-    files: list[SiteFile] = field(default_factory=list)
-    standalone: list[str] = field(default_factory=list)  # addresses of pages among the files
-
-    def add_page(self, page: SitePage) -> None:
-        self.pages.append(page)
-
-    def add_file(self, path: str, data: bytes) -> None:
-        self.files.append(SiteFile(path, data))
-
-
-@dataclass(frozen=True)
-class Unit:
-    """Output made only from known inputs, digested in ``key``; rendered when the key changes."""
-
-    name: str  # "product:buoi-tan-trieu", "listing:tinh/khanh-hoa/2/"
-    key: str
-    render: Callable[[], UnitOutput]
-
-
-@dataclass
-class SitePlan:
-    pages: list[SitePage] = field(default_factory=list)  # rendered by the site generator, in nav
-    units: list[Unit] = field(default_factory=list)
-    files: list[SiteFile] = field(default_factory=list)  # small files written every build
-    # The titles of the navigation's pages in every language, by address: the navigation of
-    # another language's pages is labelled with them.
-    nav_titles: dict[str, str] = field(default_factory=dict)
-    # Short addresses of products that gained a GTIN, and whether the host's rules answer
-    # them (else each has a forwarding page).
-    moved: list[Redirect] = field(default_factory=list)
-    moved_by_rule: bool = False
-    # What a build that changes a few products needs to key their units as this plan did
-    # (output/partial.py): the key every unit is built on, and each product's status day.
-    base_key: str = ""
-    since: dict[str, date] = field(default_factory=dict)
-
-    def add_page(self, page: SitePage) -> None:
-        self.pages.append(page)
-
-    def add_file(self, path: str, data: bytes) -> None:
-        self.files.append(SiteFile(path, data))
-
-    @property
-    def product_count(self) -> int:
-        return sum(1 for unit in self.units if unit.name.startswith("product:"))
-
-
-@lru_cache(maxsize=65536)
-def relative(from_url: str, to: str) -> str:
-    """A link from the page at ``from_url`` to the site path ``to``, relative like MkDocs's.
-
-    A page address without a trailing slash ('01/0893...') lives in its parent folder, and a
-    link to one must not gain a slash."""
-    here = _folder(from_url)
-    if to.endswith("/") or to == "":
-        target = _relpath(_parts(to), here)
-        return "./" if target == "." else target + "/"
-    head, _, name = to.rpartition("/")
-    parent = _relpath(_parts(head), here)
-    return name if parent == "." else f"{parent}/{name}"
-
-
-@lru_cache(maxsize=4096)
-def _folder(url: str) -> tuple[str, ...]:
-    """The folders a page address is served from: 'a/b/' -> ('a', 'b'), 'a/b' -> ('a',)."""
-    return _parts(url if url.endswith("/") else url.rpartition("/")[0])
-
-
-def _parts(path: str) -> tuple[str, ...]:
-    return tuple(part for part in path.split("/") if part)
-
-
-def _relpath(target: tuple[str, ...], start: tuple[str, ...]) -> str:
-    """``posixpath.relpath`` for clean site paths, without its normalising (a page links a
-    hundred times: this runs for each link of each page)."""
-    common = 0
-    for a, b in zip(target, start, strict=False):
-        if a != b:
-            break
-        common += 1
-    return "/".join([".."] * (len(start) - common) + list(target[common:])) or "."
-
-
-def language_switch(page: SitePage, names: dict[str, str]) -> str:
-    """Links to the page's versions in the other languages, for the header."""
-    return "".join(
-        f'<a class="md-header__button ocop-lang" href="{escape(relative(page.url, url))}" '
-        f'hreflang="{lang}" lang="{lang}">{escape(names[lang])}</a>'
-        for lang, url in page.alternates if lang != page.lang)
-
-
-def meta_tags(tags: dict[str, str]) -> str:
-    """Open Graph (``property``) and Twitter card (``name``) <meta> tags."""
-    return "".join(
-        f'<meta {"name" if key.startswith("twitter:") else "property"}="{key}" '
-        f'content="{escape(value)}">' for key, value in tags.items())
-
-
-def script_json(value: object) -> Markup:
-    """JSON safe to place inside a <script> element: no '<', '>' or '&' can end or break it."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
-
-
-def attribute_json(value: object) -> Markup:
-    """JSON for an attribute in single quotes: its many double quotes stay as they are (as
-    '&#34;' they took five bytes each, a kilobyte a status panel)."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return Markup(text.replace("&", "&amp;").replace("'", "&#39;").replace("<", "&lt;")
-                  .replace(">", "&gt;"))
-
-
-# GS1 application identifiers a traceability page shows when a scanned link carries them.
-SHOWN_AIS = ("10", "11", "13", "15", "17", "21")
-
-
-# The indentation of a template's lines: HTML reads a line break and spaces as one space.
-_INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
-
-
-# An interface string without placeholders, as templates print it: ``{{ t('lots') }}``.
-_CONSTANT_STRING = re.compile(r"\{\{\s*t\('([a-z0-9_]+)'\)\s*\}\}")
-
-
-class CompactTemplates(FileSystemLoader):
-    """Templates without their indentation, and the scripts pages include inline
-    (``status.js``...) minified: every traceability page carries them, tens of thousands of
-    times. A script with template literals is left as written (rjsmin does not know
-    backticks); the templates hold no <pre>, and their one <textarea> is on one line.
-
-    With ``t`` (each language has its own templates), an interface string without
-    placeholders is put in as text, escaped as printing it would: it is the same on every
-    page, and a call from a template costs more than the text it returns."""
-
-    def __init__(self, searchpath: str, t: Translator | None = None) -> None:
-        super().__init__(searchpath)
-        self.t = t
-
-    def get_source(self, environment: Environment, template: str) -> tuple[str, str | None,
-                                                                           Callable[[], bool]]:
-        source, filename, uptodate = super().get_source(environment, template)
-        if template.endswith(".js") and "`" not in source:
-            source = "{% raw %}" + rjsmin.jsmin(source) + "{% endraw %}"
-        elif template.endswith(".html"):
-            source = _INDENT.sub("", source)
-            if self.t is not None:
-                source = _CONSTANT_STRING.sub(self._constant, source)
-        return source, filename, uptodate
-
-    def _constant(self, match: re.Match[str]) -> str:
-        assert self.t is not None
-        text = str(escape(self.t(match.group(1))))
-        return text if "{" not in text else match.group(0)
-
-
-class Renderer:
-    """Renders the pages of one language."""
-
-    def __init__(self, config: SiteConfig, templates_dir: Path, lang: str | None = None) -> None:
-        self.config = config
-        self.lang = lang or config.default_language
-        self.t = Translator(self.lang)
-        self.urls = Urls(config.language_prefix(self.lang))
-        self.site_name = config.site_name_in(self.lang)
-        self.language_names = {code: strings(code)["language_name"] for code in config.languages}
-        bytecode = None
-        if config.cache_dir is not None:  # one per language: each compiles its own strings in
-            folder = config.cache_dir / "jinja" / self.lang
-            folder.mkdir(parents=True, exist_ok=True)
-            bytecode = FileSystemBytecodeCache(str(folder))
-        self.env = Environment(
-            loader=CompactTemplates(str(templates_dir), self.t),
-            bytecode_cache=bytecode,
-            autoescape=select_autoescape(default=True, default_for_string=True),
-            undefined=StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        self.env.filters["json"] = lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True)
-        self.env.filters["script_json"] = script_json
-        self.env.filters["attribute_json"] = attribute_json
-        # What every page of this language knows, as globals: macros imported without the
-        # page's context see them, and Jinja keeps such imports from one page to the next.
-        # Standalone pages carry their icon: no request for /favicon.ico (see favicon.py).
-        self.page_url = ""
-        self.env.globals.update(
-            favicon=Markup(FAVICON_DATA_URI), t=self.t, link=self.link, urls=self.urls,
-            config=self.config, Status=Status, site_name=self.site_name,
-            language_names=self.language_names,
-            ai_labels={ai: self.t(f"ai_{ai}") for ai in SHOWN_AIS})
-        self.templates: dict[str, Template] = {}
-
-    def link(self, to: str) -> str:
-        """A link from the page being rendered to the site path ``to``."""
-        return relative(self.page_url, to)
-
-    def render(self, template: str, page_url: str, **context: object) -> str:
-        compiled = self.templates.get(template)
-        if compiled is None:
-            compiled = self.templates[template] = self.env.get_template(template)
-        context.setdefault("alternates", ())
-        self.page_url = page_url
-        return compiled.render(**context)
-
-
-class Languages:
-    """One renderer per language of the site, the first language's first."""
-
-    def __init__(self, config: SiteConfig, templates_dir: Path) -> None:
-        self.renderers = [Renderer(config, templates_dir, lang) for lang in config.languages]
-        self.first = self.renderers[0]
-
-    def alternates(self, address: Callable[[Urls], str]) -> tuple[tuple[str, str], ...]:
-        """Each language's version of a page: ``address(urls)`` in every language."""
-        return tuple((r.lang, address(r.urls)) for r in self.renderers)
-
-
 LISTING_PAGE_SIZE = 60
-
-
-def _digest(*parts: object) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(repr(part).encode("utf-8"))
-        digest.update(b"\0")
-    return digest.hexdigest()
 
 
 def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path,
@@ -341,7 +77,7 @@ def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path,
 
     ``by_rule``: whether the host's rules file answers the moved addresses (then no forwarding
     pages are written); by default, whether the host takes that many rules."""
-    languages = Languages(config, templates_dir)
+    languages = Languages(config, templates_dir, icon=FAVICON_DATA_URI)
     first = languages.first
     day = config.today()
     base_key = global_key(config, templates_dir)
@@ -354,9 +90,9 @@ def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path,
     photos = {v.product.id: photo_links(v.product) for v in views}
     plan = SitePlan()
     plan.moved = _moved_addresses(views, first.urls)
-    host = HOSTS[config.host]
+    host = config.host
     plan.moved_by_rule = (by_rule(plan.moved) if by_rule is not None
-                          else forwards_by_rule(host, len(plan.moved)))
+                          else host.forwards_by_rule(len(plan.moved)))
     forwarding_pages = not plan.moved_by_rule  # in each product's key: all rules or all pages
     summaries = {v.product.id: catalog.summaries.get(v.product.id) or summary_digest(v.product)
                  for v in views}
@@ -369,7 +105,7 @@ def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path,
     # Listings, summaries and open data show no story and no batch: they are keyed on the rest
     # of each product, so a story edit or a new lot re-renders the product's own pages only.
     listed = {v.product.id: listed_key(base_key, summaries[v.product.id], v.day) for v in views}
-    every_product = _digest("catalog", [listed[v.product.id] for v in views])
+    every_product = digest("catalog", [listed[v.product.id] for v in views])
     traced = Traced.of([v.product for v in views], listed, catalog.traced)
     for renderer in languages.renderers:
         site = LanguageSite(plan, languages, renderer, worded[renderer.lang], photos, listed,
@@ -380,12 +116,12 @@ def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path,
         site.star_listings()
         site.completeness(traced)
         site.open_data()
-    plan.units.append(Unit("data:open", _digest("open data", every_product, config.data_licence,
+    plan.units.append(Unit("data:open", digest("open data", every_product, config.data_licence,
                                                 day),
                            partial(_open_data_unit, languages, worded)))
     indexed = [(r.lang, worded[r.lang]) for r in languages.renderers]
     # The index holds what listings show (no story), so it changes exactly when they do.
-    plan.units.append(Unit("search:index", _digest("search", every_product),
+    plan.units.append(Unit("search:index", digest("search", every_product),
                            partial(_search_unit, indexed, photos)))
     plan.add_file("favicon.ico", favicon_ico())  # browsers ask every host for it
     if host.resolver:
@@ -395,12 +131,6 @@ def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path,
     return plan
 
 
-def listed_key(base_key: str, summary: str, since: date) -> str:
-    """A product as pages listing many products show it (``records.cache.summary_digest``),
-    with the day its status is stated from."""
-    return _digest(base_key, summary, since)
-
-
 def product_units(languages: Languages, views: list[ProductView], photos: list,
                   fingerprint: object, base_key: str, summary: str,
                   lots: tuple[str, ...] | None, forwarding_pages: bool) -> list[Unit]:
@@ -408,7 +138,7 @@ def product_units(languages: Languages, views: list[ProductView], photos: list,
     and files hold, ``fingerprint``), then one per batch (``lot_units``). ``views``: the
     product in each language, its status as of the day it last changed."""
     first = views[0]
-    key = _digest(_digest(base_key, fingerprint, first.day), forwarding_pages)
+    key = digest(digest(base_key, fingerprint, first.day), forwarding_pages)
     return [Unit(f"product:{first.product.id}", key,
                  partial(_product_unit, languages, views, photos, forwarding_pages)),
             *lot_units(languages, first.product, base_key, summary, lots, photos)]
@@ -506,7 +236,7 @@ def _product_unit(languages: Languages, views: list[ProductView], photos: list,
                                   decoded=decoded[0] if decoded else None).items():
         out.add_file(path, data)
     out.add_file(Urls.qr(product, "svg"), qr_svg_file(first.trace_absolute_url, cache))
-    qr_png = not HOSTS[config.host].pattern_rules  # elsewhere a rule sends '/qr/x.png' to the SVG
+    qr_png = not config.host.qr_by_pattern  # elsewhere a rule sends '/qr/x.png' to the SVG
     if qr_png:
         out.add_file(Urls.qr(product, "png"), qr_png_file(first.trace_absolute_url, cache))
     if product.gtin:  # what a GS1 resolver answers with: its links and its record
@@ -572,7 +302,7 @@ class LanguageSite:
             return SitePage(r.urls.home(), title, t("site_tagline"), body, in_nav=self.nav,
                             lang=r.lang, alternates=versions)
 
-        self.publish("page", r.urls.home(), _digest("home", r.lang, self.every_product), render,
+        self.publish("page", r.urls.home(), digest("home", r.lang, self.every_product), render,
                      in_nav=True, title=t("home"), page_title=r.site_name, versions=versions)
 
     def listing(self, address: Callable[[Urls], str], title: str, views: list[ProductView],
@@ -606,7 +336,7 @@ class LanguageSite:
                 return SitePage(here, page_title, description, body, in_nav=first_page and self.nav,
                                 lang=r.lang, alternates=page_versions)
 
-            self.publish("listing", here, _digest("listing", here, page_title, pager, description,
+            self.publish("listing", here, digest("listing", here, page_title, pager, description,
                                             [self.listed[v.product.id] for v in chunk],
                                             self.every_product if first_page else ""),
                          render, in_nav=first_page, title=page_title, versions=page_versions)
@@ -643,7 +373,7 @@ class LanguageSite:
                 return SitePage(url, title, lead, body, in_nav=self.nav, lang=r.lang,
                                 alternates=versions)
 
-            self.publish("page", url, _digest(kind, r.lang, self.every_product), render,
+            self.publish("page", url, digest(kind, r.lang, self.every_product), render,
                          in_nav=True, title=title, versions=versions)
         for province, items in province_list:
             self.listing(lambda u, p=province: u.province(p),
@@ -666,7 +396,7 @@ class LanguageSite:
                             alternates=versions)
 
         # every_product carries the code, templates and settings too (the licence among them).
-        self.publish("page", url, _digest("data page", r.lang, self.every_product,
+        self.publish("page", url, digest("data page", r.lang, self.every_product,
                                           self.renderer.config.today()), render)
 
     def star_listings(self) -> None:
@@ -701,7 +431,7 @@ class LanguageSite:
                 complete=sum(row[3] for row in summary), total=sum(row[2] for row in summary),
                 alternates=versions), in_nav=self.nav, lang=r.lang, alternates=versions)
 
-        self.publish("page", url, _digest("completeness", r.lang, state), render_summary,
+        self.publish("page", url, digest("completeness", r.lang, state), render_summary,
                      in_nav=True, title=t("nav_traceability"), page_title=t("completeness_title"),
                      versions=versions)
         for province in places_here:
@@ -732,7 +462,7 @@ class LanguageSite:
                                  complete=complete, total=total, alternates=versions),
                         lang=r.lang, alternates=versions)
 
-                self.publish("completeness", here, _digest(
+                self.publish("completeness", here, digest(
                     "completeness", here, title, pager,
                     [(traced.listed[i], traced.traced[i]) for i in chunk],
                     province_state if n == 1 else None), render)
@@ -795,7 +525,7 @@ def _add_page_files(out: UnitOutput, url: str, render: Callable[[str], str], hos
     """Write the page at ``url`` into each file that may answer it on ``host``, each with links
     relative to where that file is served from (a flat 'p/x.html' is served at 'p/x/')."""
     out.standalone.append(url)
-    for path in Urls.files_for(url, host.index_copy, host.flat_trace):
+    for path in Urls.files_for(url, host):
         served_at = url if path.endswith(".html") and not path.endswith("/index.html") else (
             path[: -len("index.html")])
         out.add_file(path, render(served_at).encode("utf-8"))
@@ -806,8 +536,9 @@ def _add_trace_pages(out: UnitOutput, languages: Languages, renderer: Renderer,
     """The product's traceability page (which lists its lots; each lot is a unit of its own,
     ``lot_units``) and, for a product with a GTIN, the page its short address forwards from."""
     product, config, u = view.product, renderer.config, renderer.urls
-    host = HOSTS[config.host]
+    host = config.host
     versions = languages.alternates(lambda x: x.trace(product))
+
     def page(at: str) -> str:
         return renderer.render("trace.html", at, v=view, photos=photos, domain=_domain(config),
                                alternates=versions)
@@ -817,7 +548,7 @@ def _add_trace_pages(out: UnitOutput, languages: Languages, renderer: Renderer,
         _add_page_files(out, short_path(product.id, None, config.short_addresses), page, host)
     if forwarding_pages and renderer is languages.first and u.trace(product) != u.short_trace(product):
         # Every product keeps its short address, so codes printed before it had a GTIN work.
-        [forwarding] = Urls.files_for(u.short_trace(product), flat=host.flat_trace)
+        [forwarding] = Urls.files_for(u.short_trace(product), host)
         out.add_file(forwarding, renderer.render(
             "moved.html", u.short_trace(product), v=view, target=u.trace(product)
         ).encode("utf-8"))
@@ -838,10 +569,10 @@ def lot_units(languages: Languages, product: Product, base_key: str, summary: st
     digests = lots if lots is not None and len(lots) == len(product.batches) else \
         lot_digests(product)
     units = []
-    for batch, digest in zip(product.batches, digests, strict=True):
+    for batch, lot in zip(product.batches, digests, strict=True):
         since = unchanged_since(product, day, config.rules, batch)
         units.append(Unit(f"lot:{product.id}/{batch.lot}",
-                          _digest(base_key, "lot", summary, digest, since),
+                          digest(base_key, "lot", summary, lot, since),
                           partial(_lot_unit, languages, product, batch, since, photos)))
     return units
 
@@ -850,7 +581,7 @@ def _lot_unit(languages: Languages, product: Product, batch: Batch, since: date,
               photos: list) -> UnitOutput:
     out = UnitOutput()
     config = languages.first.config
-    host = HOSTS[config.host]
+    host = config.host
     versions = languages.alternates(lambda x: x.lot(product, batch))
     for renderer in languages.renderers:
         view = product_view(product, since, config, renderer.t).in_language(renderer.t,

@@ -35,8 +35,9 @@ from site_builder.problems import Message, catalogue
 
 if TYPE_CHECKING:  # the publisher reads manifests without loading the renderer
     from site_builder.config import SiteConfig
-    from site_builder.output.plan import SitePage, SitePlan, Unit
+    from site_builder.output.units import SitePlan, Unit
     from site_builder.progress import Progress
+    from site_builder.render.html import SitePage
 
 MANIFEST = ".ocop-manifest.json"
 # A page's language switch, for its header.

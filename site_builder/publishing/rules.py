@@ -1,6 +1,6 @@
 """The rules files a host reads from the site's root folder, in the host's own syntax.
 
-Two kinds of rule replace files the ``default`` layout writes (see ``output/hosts.py``):
+Two kinds of rule replace files the ``default`` layout writes (see ``hosts.py``):
 
 - **moved addresses**: a product that gained a GTIN keeps its short address ``/p/<id>/``
   (printed on older stamps), answered by a permanent redirect to its GS1 page instead of a
@@ -28,7 +28,7 @@ What each syntax can say was checked against the hosts' documentation and code:
   assets skip the files ``.assetsignore`` names (gitignore syntax); Pages publishes every file.
 - GitLab Pages (``_redirects``): its redirect drops the query string (gitlab-pages
   ``internal/redirects``: the rule's target is the new address, whole), so a moved address
-  would lose GS1's ``?17=``: GitLab keeps forwarding pages (``output/hosts.py``), which carry
+  would lose GS1's ``?17=``: GitLab keeps forwarding pages (``hosts.py``), which carry
   the query on.
 - Apache (``.htaccess``, mod_rewrite): needs ``AllowOverride FileInfo Indexes`` (Indexes for
   ``DirectorySlash Off``: mod_dir redirects a folder asked without its slash in the same phase
@@ -46,18 +46,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from site_builder.output.hosts import Host, Redirect, forwards_by_rule
+from site_builder.hosts import (
+    APACHE_HTACCESS,
+    CLOUDFLARE_FILES,
+    NETLIFY_REDIRECTS,
+    NGINX_MAPS,
+    Host,
+    Redirect,
+    RulesSyntax,
+)
 from site_builder.publishing.cache_lives import DAY, HASHED, LONG_LIVED, SHORT, YEAR
 from site_builder.publishing.resolver_table import ResolverTable
 from site_builder.render.linksets import LINKSET_CONTEXT, LINKSET_TYPE
 
-# The file holding each host's redirects, in the site's root folder.
-RULES_FILE = {"netlify": "_redirects", "cloudflare": "_redirects", "apache": ".htaccess",
-              "nginx": "nginx-redirects.map"}
-# Hosts whose rules (or, for object storage, the CDN function in deploy/) can answer
-# '/qr/<id>.png' with the SVG by one pattern. Netlify and GitLab Pages cannot: a placeholder
-# there is a whole path segment.
-QR_BY_PATTERN = frozenset({"cloudflare", "nginx", "apache", "object-storage"})
 # Site paths come from our own addresses (ids, GTINs and lot codes are checked): anything else
 # would need escaping in some of these syntaxes, so it is refused rather than written.
 _SAFE_PATH = re.compile(r"^[A-Za-z0-9._~/-]*$")
@@ -74,15 +75,14 @@ def rule_files(host: Host, moved: Sequence[Redirect], base_path: str = "/",
     otherwise the build writes forwarding pages and only pattern rules are here. ``base_path``
     is the path the site is published under ('/' or '/ocop/', from ``site_url``). ``gs1``: the
     GS1 resolver's table, for a host that answers as one (``Host.resolver``)."""
-    writer = _WRITERS.get(host.name)
-    if writer is None:
+    if host.rules is None:
         return {}
     base = _base(base_path)
-    qr = host.pattern_rules and host.name in QR_BY_PATTERN
+    qr = host.qr_by_pattern
     moves = list(moved) if moves_by_rule(host, moved, base_path) else []
     if gs1 is not None:
         _check_table(gs1)
-    files = writer(moves, base, qr, gs1)
+    files = WRITERS[host.rules](moves, base, qr, gs1)
     return {name: text.encode("utf-8") for name, text in files.items() if text}
 
 
@@ -99,7 +99,7 @@ def _check_table(table: ResolverTable) -> None:
 def moves_by_rule(host: Host, moved: Sequence[Redirect], base_path: str = "/") -> bool:
     """Whether ``moved`` go in the host's rules file (else the build writes forwarding pages):
     ``forwards_by_rule``, the host's count of rules."""
-    if not forwards_by_rule(host, len(moved)):
+    if not host.forwards_by_rule(len(moved)):
         return False
     _base(base_path)
     for move in moved:
@@ -453,7 +453,10 @@ def _regex(path: str) -> str:
     return path.replace(".", "\\.")
 
 
-_WRITERS: dict[str, Callable[[list[Redirect], str, bool, ResolverTable | None],
-                             dict[str, str]]] = {
-    "netlify": _netlify, "cloudflare": _cloudflare, "nginx": _nginx, "apache": _apache,
+# The writer of each syntax of rules file (hosts.py): the moved addresses, the site's base
+# path, whether old PNG codes go to the SVG by a pattern, the GS1 resolver's table -> files.
+WRITERS: dict[RulesSyntax, Callable[[list[Redirect], str, bool, ResolverTable | None],
+                                    dict[str, str]]] = {
+    NETLIFY_REDIRECTS: _netlify, CLOUDFLARE_FILES: _cloudflare, NGINX_MAPS: _nginx,
+    APACHE_HTACCESS: _apache,
 }

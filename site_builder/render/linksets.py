@@ -92,7 +92,8 @@ class Level:
 
 def product_levels(views: Sequence[ProductView], config: SiteConfig) -> list[Level]:
     """The GTIN's level, then each lot's, of a product with a GTIN. ``views``: the product in
-    each language of the site, the first language's first (as ``output/plan.py`` words it)."""
+    each language of the site, the first language's first (as ``render/templates.py``
+    ``Languages`` orders them)."""
     first = views[0]
     product = first.product
     assert product.gtin, product.id

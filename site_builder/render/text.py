@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import os
+from functools import lru_cache
 
 import markdown
 import nh3
@@ -18,9 +19,11 @@ _ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 _CONVERTERS: dict[int, markdown.Markdown] = {}
 
 
+@lru_cache(maxsize=64)
 def _markdown(text: str) -> str:
     """Markdown to (unsafe) HTML with one converter per process: building one costs more than
-    converting a story."""
+    converting a story. The last few are kept: a page's story and its summary (the meta
+    description, ``first_sentence``) are the same text, converted once."""
     converter = _CONVERTERS.get(os.getpid())
     if converter is None:
         converter = _CONVERTERS[os.getpid()] = markdown.Markdown(

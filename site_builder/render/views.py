@@ -18,6 +18,7 @@ from site_builder.domain.places import Province
 from site_builder.domain.rules import CertificationStatus, ProductStatus, Status, grace_until, status_on
 from site_builder.domain.site_paths import slug
 from site_builder.domain.taxonomy import UNCLASSIFIED, Sector
+from site_builder.hosts import DEFAULT_HOST, Host
 from site_builder.render.i18n import Translator
 from site_builder.render.text import first_sentence, render_story
 
@@ -74,16 +75,18 @@ class Urls:
         return f"{self.prefix}p/{product.id}/{batch.lot}/"
 
     @staticmethod
-    def files_for(url: str, index_copy: bool = True, flat: bool = False) -> list[str]:
-        """The files that answer ``url``: ``x/index.html`` for 'x/'; for a slash-less 'x',
-        ``x.html`` (hosts that serve '/x' from 'x.html': GitHub Pages, Netlify, Cloudflare Pages,
-        nginx with ``try_files $uri $uri.html``) and, with ``index_copy`` (a host we know nothing
-        of, ``output/hosts.py``), ``x/index.html`` too (hosts that redirect '/x' to '/x/').
-        With ``flat``, a traceability page with a slash ('p/x/', 'en/01/<GTIN>/') is ``x.html``,
-        which the host's rule serves at '/x/' (deploy/cloudfront-function.js, nginx.conf)."""
+    def files_for(url: str, host: Host = DEFAULT_HOST) -> list[str]:
+        """The files that answer ``url`` on ``host``: ``x/index.html`` for 'x/'; for a
+        slash-less 'x', ``x.html`` (hosts that serve '/x' from 'x.html': GitHub Pages, Netlify,
+        Cloudflare Pages, nginx with ``try_files $uri $uri.html``) and, where the host asks for
+        the copy (``Host.index_copy``: a host we know nothing of), ``x/index.html`` too (hosts
+        that redirect '/x' to '/x/'). On a host with ``flat_trace``, a traceability page with a
+        slash ('p/x/', 'en/01/<GTIN>/') is ``x.html``, which the host's rule serves at '/x/'
+        (deploy/cloudfront-function.js, nginx.conf)."""
         if url.endswith("/"):
-            return [url[:-1] + ".html"] if flat and TRACE_TREE.match(url) else [url + "index.html"]
-        return [url + ".html", url + "/index.html"] if index_copy else [url + ".html"]
+            return ([url[:-1] + ".html"] if host.flat_trace and TRACE_TREE.match(url)
+                    else [url + "index.html"])
+        return [url + ".html", url + "/index.html"] if host.index_copy else [url + ".html"]
 
     @staticmethod
     def document(product: Product, batch: Batch, name: str) -> str:
@@ -311,6 +314,15 @@ class ProductView:
         return _script_data(self.product, self.status.current, self.messages, self.t, self.config)
 
     @cached_property
+    def badge_data(self) -> dict:
+        """What the script needs to recompute a card's badge: the dates alone. The short
+        status names are the same for every card and are given once, on the list of cards
+        (``status_names``); the long texts and the 'checked on' line are a panel's only.
+        A listing page of 60 cards is 45 KB lighter for it."""
+        return {key: value for key, value in self.script_data.items()
+                if key not in ("m", "s", "checked")}
+
+    @cached_property
     def story_html(self) -> str:
         """The story as safe HTML; "" when the producer has not provided one (pages then say
         so with ``story_missing``)."""
@@ -380,14 +392,15 @@ def product_metadata(view: ProductView, photos: list[dict], share_size: tuple[in
                                     "bestRating": 5, "worstRating": 1},
             "url": view.trace_absolute_url,
         }
+    # X reads og:title, og:description and og:image where its own tags are missing
+    # (developer.x.com/cards/markup): only the card's kind and the picture's text are its own.
     tags = {"og:type": "product", "og:url": url, "og:title": view.name,
             "og:description": view.description, "og:site_name": config.site_name_in(t.lang),
-            "og:locale": t("og_locale"), "twitter:title": view.name,
-            "twitter:description": view.description}
+            "og:locale": t("og_locale")}
     if config.share_images:
         share = config.absolute_url(Urls.share_image(p))
         tags.update({"twitter:card": "summary_large_image", "og:image": share,
-                     "twitter:image": share, "og:image:type": "image/jpeg",
+                     "og:image:type": "image/jpeg",
                      "og:image:width": str(share_size[0]), "og:image:height": str(share_size[1]),
                      "og:image:alt": t("share_image_alt", name=view.name),
                      "twitter:image:alt": t("share_image_alt", name=view.name)})
@@ -395,8 +408,7 @@ def product_metadata(view: ProductView, photos: list[dict], share_size: tuple[in
         # The square JPEG: not every reader of a shared link decodes WebP.
         first = config.absolute_url(Urls.square_image(p))
         tags.update({"twitter:card": "summary_large_image", "og:image": first,
-                     "og:image:type": "image/jpeg",
-                     "twitter:image": first, "og:image:alt": t.text(photos[0]["alt"]),
+                     "og:image:type": "image/jpeg", "og:image:alt": t.text(photos[0]["alt"]),
                      "twitter:image:alt": t.text(photos[0]["alt"])})
     else:
         tags["twitter:card"] = "summary"

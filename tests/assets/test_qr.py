@@ -250,10 +250,15 @@ def svg_modules(svg: str) -> list[list[bool]]:
     """The modules an SVG of ``qr_svg`` paints dark, quiet zone included."""
     size = int(re.search(r'viewBox="0 0 (\d+) \1"', svg).group(1))
     matrix = [[False] * size for _ in range(size)]
-    for x, y, width in re.findall(r"M(\d+) (\d+)h(\d+)v1h-\3z", svg):
-        for column in range(int(x), int(x) + int(width)):
-            assert not matrix[int(y)][column], "two runs paint one module"
-            matrix[int(y)][column] = True
+    path = re.search(r'<path fill="none" stroke="#000" d="([^"]*)"/>', svg).group(1)
+    x = y = 0
+    for move, dx, dy, width in re.findall(r"([Mm])(\d+) (\d+)(?:\.5)?h(\d+)", path):
+        x, y = (int(dx), int(dy)) if move == "M" else (x + int(dx), y + int(dy))
+        for column in range(x, x + int(width)):
+            assert not matrix[y][column], "two runs paint one module"
+            matrix[y][column] = True
+        x += int(width)
+    assert re.fullmatch(r"(?:M\d+ \d+\.5h\d+(?:m\d+ 0h\d+)*)*", path), "a stroke off its row"
     return matrix
 
 

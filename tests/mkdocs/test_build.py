@@ -424,3 +424,41 @@ def test_mkdocs_itself_builds_the_same_pages_as_ocop_build(tmp_path, sample_site
         assert (made / name).is_file(), name
     page = "san-pham/buoi-tan-trieu/index.html"
     assert text_of(read(made, page)) == text_of(read(sample_site, page))
+
+
+def test_ocop_build_reads_and_plans_once_and_hands_mkdocs_the_plan(tmp_path, monkeypatch):
+    """The plugin gets what `ocop build` read and planned (mkdocs/plugin.py, Handoff): a full
+    build with MkDocs running reads the records once and plans once, and leaves the plugin
+    holding nothing of it."""
+    from site_builder.mkdocs import build, plugin
+    from site_builder.records import validate
+
+    calls = {"read": 0, "plan": 0}
+    read_catalog, plan = validate.load_catalog, plugin.plan_for_host
+
+    def counted_read(*args, **kwargs):
+        calls["read"] += 1
+        return read_catalog(*args, **kwargs)
+
+    def counted_plan(*args, **kwargs):
+        calls["plan"] += 1
+        return plan(*args, **kwargs)
+
+    monkeypatch.setattr(validate, "load_catalog", counted_read)
+    monkeypatch.setattr(plugin, "plan_for_host", counted_plan)
+    monkeypatch.setattr(build, "plan_for_host", counted_plan)
+    handed: list[tuple[plugin.OcopPlugin, object]] = []
+    on_config = plugin.OcopPlugin.on_config
+
+    def watched(self, config):
+        handed.append((self, self.handoff))
+        return on_config(self, config)
+
+    monkeypatch.setattr(plugin.OcopPlugin, "on_config", watched)
+    products = tmp_path / "products"
+    write_record(products, record())
+    result = build_site(write_mkdocs_config(tmp_path, products, SITE_URL), as_of=AS_OF)
+    assert result.mode == "full" and calls == {"read": 1, "plan": 1}
+    [(instance, handoff)] = handed
+    assert isinstance(handoff, plugin.Handoff) and handoff.site.site_url == SITE_URL
+    assert instance.handoff is None  # for this build only: a later `mkdocs serve` reads again

@@ -1,4 +1,4 @@
-"""The files a build writes for each host (output/hosts.py): every printed or linked address
+"""The files a build writes for each host (hosts.py): every printed or linked address
 keeps an answer, and a host that can answer more by its own rules gets fewer files."""
 
 import shutil
@@ -94,7 +94,7 @@ def test_the_preview_server_builds_the_layout_it_can_serve(tmp_path):
                            encoding="utf-8")
     config = load_config(config_file=str(config_file))
     plugin = ocop_plugin(config)
-    assert plugin.site_config(config).host == "object-storage"
+    assert plugin.site_config(config).host.name == "object-storage"
     plugin.on_startup(command="serve", dirty=False)
     served = plugin.site_config(config)
-    assert served.host == "default" and served.draft
+    assert served.host.name == "default" and served.draft

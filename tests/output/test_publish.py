@@ -19,7 +19,7 @@ from support.sites import AS_OF, REPO, SITE_URL, write_mkdocs_config
 from site_builder.config import SiteConfig
 from site_builder.mkdocs.build import build_site
 from site_builder.output import publish
-from site_builder.output.plan import global_key
+from site_builder.output.keys import global_key
 from site_builder.records import fingerprint
 from site_builder.records.cache import context_key
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from site_builder.output import writer as site_writer
-from site_builder.output.plan import SiteFile, SitePlan, Unit, UnitOutput
+from site_builder.output.units import SiteFile, SitePlan, Unit, UnitOutput
 from site_builder.output.writer import OutputClash, write_site
 from site_builder.progress import Quiet
 

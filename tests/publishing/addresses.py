@@ -35,7 +35,7 @@ from site_builder.config import SiteConfig
 from site_builder.domain.gtin import gtin14
 from site_builder.domain.model import Catalog
 from site_builder.domain.stamp_codes import short_path
-from site_builder.output.hosts import HOSTS, Redirect
+from site_builder.hosts import HOSTS, Redirect
 from site_builder.output.writer import MANIFEST, Manifest
 from site_builder.paper.stamp_kit import plan_jobs
 from site_builder.publishing.cache_lives import published
@@ -150,7 +150,7 @@ def _page_addresses(manifest: Manifest, built: Built) -> dict[str, str]:
     layout = HOSTS[built.host]
     found: dict[str, str] = {}
     for url in [*manifest.page_urls(), *(move.source for move in built.moved)]:
-        for file in Urls.files_for(url, layout.index_copy, layout.flat_trace):
+        for file in Urls.files_for(url, layout):
             copy = file.endswith("/index.html") and not url.endswith("/")
             if (built.site / file).is_file():
                 found[file] = file[: -len("index.html")] if copy else url
@@ -242,7 +242,7 @@ def _add_short(table: _Table, built: Built) -> None:
 
 def _add_old_codes(table: _Table, built: Built) -> None:
     """The PNG code addresses the site had before it kept codes as SVG only: sent to the SVG
-    where the host's rules can say so (``Host.pattern_rules``), else still files."""
+    where the host's rules can say so (``Host.qr_by_pattern``), else still files."""
     for product in built.catalog.products:
         png, svg = Urls.qr(product, "png"), Urls.qr(product, "svg")
         if table.at(png) is None:

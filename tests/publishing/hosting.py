@@ -28,7 +28,7 @@ from addresses import Built
 from support.records import annex_record, record, write_record
 from support.sites import AS_OF, REPO, SITE_URL, write_mkdocs_config
 
-from site_builder.output.hosts import Redirect
+from site_builder.hosts import Redirect
 from site_builder.render.views import Urls
 
 DEPLOY = REPO / "deploy"

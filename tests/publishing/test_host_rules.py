@@ -6,17 +6,16 @@ them in the real servers.)"""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
-from site_builder.output.hosts import HOSTS, Redirect, forwards_by_rule
+from site_builder.hosts import HOSTS, Redirect
 from site_builder.publishing.cache_lives import SHORT
-from site_builder.publishing.rules import (
-    QR_BY_PATTERN,
-    RULES_FILE,
-    moves_by_rule,
-    rule_files,
-)
+from site_builder.publishing.resolver_table import ResolverTable
+from site_builder.publishing.rules import WRITERS, moves_by_rule, rule_files
+
+REPO = Path(__file__).resolve().parents[2]
 
 MOVED = [Redirect("p/buoi-tan-trieu/", "01/08936058120082"),
          Redirect("p/ca-phe-xuan-loc/", "01/08936058120013")]
@@ -24,7 +23,9 @@ MOVED = [Redirect("p/buoi-tan-trieu/", "01/08936058120082"),
 
 def text(host: str, moved=MOVED, base: str = "/", name: str | None = None) -> str:
     files = rule_files(HOSTS[host], moved, base)
-    return files[name or RULES_FILE[host]].decode("utf-8")
+    rules_file = HOSTS[host].rules
+    assert rules_file is not None
+    return files[name or rules_file.moved_in].decode("utf-8")
 
 
 def rules(content: str) -> list[str]:
@@ -39,7 +40,7 @@ def test_hosts_with_rules_elsewhere_or_none_get_no_file(host):
 def test_gitlab_keeps_forwarding_pages_since_its_redirects_drop_the_query():
     """gitlab-pages sends a _redirects match to the rule's target as written: GS1's ?17= on a
     moved address would be lost; a forwarding page carries it on."""
-    assert not forwards_by_rule(HOSTS["gitlab"], len(MOVED))
+    assert not HOSTS["gitlab"].forwards_by_rule(len(MOVED))
     assert not moves_by_rule(HOSTS["gitlab"], MOVED)
 
 
@@ -85,18 +86,43 @@ def test_without_moved_addresses_only_patterns_are_written():
 
 def test_more_moved_addresses_than_a_host_takes_leave_them_to_forwarding_pages():
     many = [Redirect(f"p/banh-trang-{i}/", f"01/0893605812{i:04d}") for i in range(2001)]
-    assert not forwards_by_rule(HOSTS["cloudflare"], len(many))
+    assert not HOSTS["cloudflare"].forwards_by_rule(len(many))
     assert not moves_by_rule(HOSTS["cloudflare"], many)
     assert rules(text("cloudflare", moved=many)) == ["/qr/:id.png /qr/:id.svg 301"]
     assert len(rules(text("nginx", moved=many))) == 2 * 2001  # nginx takes them all
 
 
-def test_a_host_with_pattern_rules_has_a_syntax_that_can_say_them():
-    """hosts.py keeps the PNG codes off the site where a pattern answers '/qr/<id>.png'; a
-    placeholder is a whole path segment on Netlify and GitLab Pages, so there it cannot."""
-    wrong = sorted(name for name, host in HOSTS.items()
-                   if host.pattern_rules and name not in QR_BY_PATTERN)
-    assert wrong == [], f"set pattern_rules=False for {wrong} in output/hosts.py"
+def test_a_host_that_answers_old_png_codes_by_a_pattern_has_somewhere_to_say_it():
+    """hosts.py keeps the PNG codes off the site where a pattern answers '/qr/<id>.png': the
+    host's rules file says it, or what it deploys (nginx.conf, the CDN functions)."""
+    for host in HOSTS.values():
+        said = "".join(f.decode() for f in rule_files(host, [], "/").values())
+        said += "".join((REPO / f).read_text(encoding="utf-8") for f in host.deploy)
+        assert host.qr_by_pattern == bool(re.search(r"qr/.*png", said)), host.name
+
+
+def test_every_rules_syntax_has_a_writer_that_writes_only_its_declared_files():
+    """A host's Host.rules is all it takes to get its rules file: the writer of that syntax,
+    which writes no file the syntax does not declare (hosts.py)."""
+    table = ResolverTable("https://ocop.khanhhoa.gov.vn/", ("vi", "en"),
+                          (("08936058120082", "buoi-tan-trieu"),))
+    for host in HOSTS.values():
+        if host.rules is None:
+            continue
+        assert host.rules in WRITERS, host.name
+        written = rule_files(host, MOVED, "/", table if host.resolver else None)
+        assert host.rules.moved_in in host.rules.files
+        assert set(written) <= set(host.rules.files), host.name
+        if host.forwards_by_rule(len(MOVED)):
+            assert "buoi-tan-trieu" in written[host.rules.moved_in].decode(), host.name
+
+
+def test_every_file_of_deploy_belongs_to_a_host_and_each_named_one_exists():
+    named = {f for host in HOSTS.values() for f in host.deploy}
+    assert all((REPO / f).is_file() for f in named), sorted(named)
+    shipped = {p.relative_to(REPO).as_posix() for p in (REPO / "deploy").rglob("*")
+               if p.is_file()}
+    assert shipped <= named, sorted(shipped - named)
 
 
 def test_apache_rules_in_the_order_they_must_apply():

@@ -13,7 +13,7 @@ from static_host import serve
 from support.records import DRAFT_GTIN, DRAFT_LOT, DRAFT_OFFICE_PHONE, DRAFT_PHONE
 from support.sites import SITE_URL
 
-from site_builder.output.plan import relative
+from site_builder.render.html import relative
 
 
 def fetch(url: str) -> tuple[int, str, str]:
@@ -221,13 +221,13 @@ def test_the_draft_banner_and_date_format_follow_the_pages_language(draft_site):
     the 404 page, shared by every language, says it in each."""
     english_notice = "Draft — the QR codes and addresses on this page are not for printing yet."
     vietnamese_notice = "Bản nháp — mã QR và địa chỉ trên trang này chưa dùng để in."
-    english_dates = '"pattern": "{d} {month} {yyyy}"'
+    english_dates = '"pattern":"{d} {month} {yyyy}"'
     for page in ENGLISH_PAGES:
         html = (draft_site / page).read_text(encoding="utf-8")
         assert english_notice in html and "Bản nháp" not in html, page
     for page in ENGLISH_PAGES[2:5]:
         html = (draft_site / page).read_text(encoding="utf-8")
-        assert english_dates in html and '"pattern": "{dd}/{mm}' not in html, page
+        assert english_dates in html and '"pattern":"{dd}/{mm}' not in html, page
         assert "15 March 2027" in html and "15/03/2027" not in html, page
     for page in ("index.html", "san-pham/nho-say-nhon-son/index.html", f"{DRAFT_TRACE}.html"):
         html = (draft_site / page).read_text(encoding="utf-8")

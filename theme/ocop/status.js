@@ -30,7 +30,9 @@
   for (var i = 0; i < nodes.length; i++) {
     var el = nodes[i], d = JSON.parse(el.getAttribute("data-ocop-status")), s = status(d);
     var short = el.getAttribute("data-mode") === "short";
-    var text = short ? d.s[s] : longText(d, s);
+    /* A card's badge finds the short names on its list of cards (macros.html). */
+    var names = d.s || JSON.parse(el.closest("[data-ocop-short]").getAttribute("data-ocop-short"));
+    var text = short ? names[s] : longText(d, s);
     var target = el.querySelector("[data-status-text]");
     if (target) target.textContent = text;
     var box = el.closest("[data-ocop-box]") || el;

@@ -1,0 +1,134 @@
+"""The page templates (theme/ocop/*.html), compiled once per language and rendered with what
+every page of that language knows: its strings, its addresses, links relative to the page."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import rjsmin
+from jinja2 import (
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    Template,
+    select_autoescape,
+)
+from markupsafe import Markup, escape
+
+from site_builder.config import SiteConfig
+from site_builder.domain.rules import Status
+from site_builder.render.html import attribute_json, compact_json, relative, script_json
+from site_builder.render.i18n import Translator, strings
+from site_builder.render.views import Urls
+
+# GS1 application identifiers a traceability page shows when a scanned link carries them.
+SHOWN_AIS = ("10", "11", "13", "15", "17", "21")
+
+
+# The indentation of a template's lines: HTML reads a line break and spaces as one space.
+_INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
+
+
+# An interface string without placeholders, as templates print it: ``{{ t('lots') }}``.
+_CONSTANT_STRING = re.compile(r"\{\{\s*t\('([a-z0-9_]+)'\)\s*\}\}")
+
+
+class CompactTemplates(FileSystemLoader):
+    """Templates without their indentation, and the scripts pages include inline
+    (``status.js``...) minified: every traceability page carries them, tens of thousands of
+    times. A script with template literals is left as written (rjsmin does not know
+    backticks); the templates hold no <pre>, and their one <textarea> is on one line.
+
+    With ``t`` (each language has its own templates), an interface string without
+    placeholders is put in as text, escaped as printing it would: it is the same on every
+    page, and a call from a template costs more than the text it returns."""
+
+    def __init__(self, searchpath: str, t: Translator | None = None) -> None:
+        super().__init__(searchpath)
+        self.t = t
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str | None,
+                                                                           Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        if template.endswith(".js") and "`" not in source:
+            source = "{% raw %}" + rjsmin.jsmin(source) + "{% endraw %}"
+        elif template.endswith(".html"):
+            source = _INDENT.sub("", source)
+            if self.t is not None:
+                source = _CONSTANT_STRING.sub(self._constant, source)
+        return source, filename, uptodate
+
+    def _constant(self, match: re.Match[str]) -> str:
+        assert self.t is not None
+        text = str(escape(self.t(match.group(1))))
+        return text if "{" not in text else match.group(0)
+
+
+class Renderer:
+    """Renders the pages of one language."""
+
+    def __init__(self, config: SiteConfig, templates_dir: Path, lang: str | None = None, *,
+                 icon: str) -> None:
+        """``icon``: the site's icon as a data: address, which standalone pages carry (no
+        request for /favicon.ico: assets/favicon.py)."""
+        self.config = config
+        self.lang = lang or config.default_language
+        self.t = Translator(self.lang)
+        self.urls = Urls(config.language_prefix(self.lang))
+        self.site_name = config.site_name_in(self.lang)
+        self.language_names = {code: strings(code)["language_name"] for code in config.languages}
+        bytecode = None
+        if config.cache_dir is not None:  # one per language: each compiles its own strings in
+            folder = config.cache_dir / "jinja" / self.lang
+            folder.mkdir(parents=True, exist_ok=True)
+            bytecode = FileSystemBytecodeCache(str(folder))
+        self.env = Environment(
+            loader=CompactTemplates(str(templates_dir), self.t),
+            bytecode_cache=bytecode,
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters["json"] = compact_json
+        self.env.filters["script_json"] = script_json
+        self.env.filters["attribute_json"] = attribute_json
+        # What every page of this language knows, as globals: macros imported without the
+        # page's context see them, and Jinja keeps such imports from one page to the next.
+        # Standalone pages carry their icon: no request for /favicon.ico (see favicon.py).
+        self.page_url = ""
+        self.env.globals.update(
+            favicon=Markup(icon), t=self.t, link=self.link, urls=self.urls,
+            config=self.config, Status=Status, site_name=self.site_name,
+            language_names=self.language_names,
+            ai_labels={ai: self.t(f"ai_{ai}") for ai in SHOWN_AIS},
+            status_names={s.value: self.t(f"status_short_{s.value}") for s in Status})
+        self.templates: dict[str, Template] = {}
+
+    def link(self, to: str) -> str:
+        """A link from the page being rendered to the site path ``to``."""
+        return relative(self.page_url, to)
+
+    def render(self, template: str, page_url: str, **context: object) -> str:
+        compiled = self.templates.get(template)
+        if compiled is None:
+            compiled = self.templates[template] = self.env.get_template(template)
+        context.setdefault("alternates", ())
+        self.page_url = page_url
+        return compiled.render(**context)
+
+
+class Languages:
+    """One renderer per language of the site, the first language's first."""
+
+    def __init__(self, config: SiteConfig, templates_dir: Path, *, icon: str) -> None:
+        self.renderers = [Renderer(config, templates_dir, lang, icon=icon)
+                          for lang in config.languages]
+        self.first = self.renderers[0]
+
+    def alternates(self, address: Callable[[Urls], str]) -> tuple[tuple[str, str], ...]:
+        """Each language's version of a page: ``address(urls)`` in every language."""
+        return tuple((r.lang, address(r.urls)) for r in self.renderers)
