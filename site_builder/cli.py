@@ -50,6 +50,16 @@ def said(code: str, **values: object) -> str:
     return both(cli_message(code, **values))
 
 
+def _stamp_size(text: str) -> object:
+    """'20' (a square stamp) or '12x15' (12 mm wide, 15 mm tall): a StampSize."""
+    from site_builder.paper.stamps import StampSize
+
+    try:
+        return StampSize.parse(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(said("stamp_size_unknown", text=text)) from None
+
+
 def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -119,7 +129,7 @@ def _parser() -> argparse.ArgumentParser:
     stamps.add_argument("--lot", action="append", type=_lot_codes, metavar="LÔ[,LÔ...]",
                         help="chỉ in tem cho lô này (lặp lại, hoặc ghi MO2506,MO2509, cho nhiều lô; "
                              "cần đúng một mã sản phẩm)")
-    stamps.add_argument("--size", type=float, action="append", metavar="MM",
+    stamps.add_argument("--size", type=_stamp_size, action="append", metavar="MM",
                         help="cạnh tem, mm (lặp lại để có nhiều cỡ; mặc định 20 và 30)")
     stamps.add_argument("--dpi", type=int, choices=(203, 300, 600), default=600,
                         help="độ phân giải máy in: 203 hoặc 300 (máy in nhãn nhiệt), 600 (laser, "
@@ -378,7 +388,9 @@ def cmd_stamps(args: argparse.Namespace) -> int:
     for reason in result.skipped:
         print(reason)
     for job, art in result.artworks:
-        print(f"{job.name}: {_stamp_summary(art)}, {art.url}")
+        print(f"{job.name}: {_stamp_summary(art)}, {art.url}{_short_note(job.url, art)}")
+    if any(art.url != job.url for job, art in result.artworks):
+        print(said("stamps_short_not_digital_link"))
     if site.draft:
         print("BẢN NHÁP: tên miền chưa phải tên miền thật, không in tem này lên bao bì.")
     print(f"Đã ghi {len(result.written)} tệp vào {args.out}/ ({len(result.artworks)} mẫu tem).")
@@ -387,13 +399,21 @@ def cmd_stamps(args: argparse.Namespace) -> int:
 
 def _stamp_summary(art: Artwork) -> str:
     """A stamp's printed size and its code, e.g. '15 mm (14.99 mm = 177 chấm 300 dpi), QR 3-M,
-    ô 4 chấm = 0.34 mm'."""
-    return (f"{art.asked:g} mm ({art.size:.2f} mm = {art.dots} chấm {art.dpi} dpi), QR "
+    ô 4 chấm = 0.34 mm'; a label taller than wide adds its height ('cao 13.55 mm')."""
+    tall = f", cao {art.height:.2f} mm = {art.height_dots} chấm" if art.height else ""
+    return (f"{art.label} mm ({art.size:.2f} mm = {art.dots} chấm {art.dpi} dpi{tall}), QR "
             f"{art.qr_version}-{art.qr_level.name}, ô {art.module_dots} chấm = {art.module:.2f} mm")
 
 
+def _short_note(long_url: str, art: Artwork) -> str:
+    """Said of a stamp that carries its short address instead of ``long_url``."""
+    if art.url == long_url:
+        return ""
+    return f" ({said('stamp_short', long=long_url)})"
+
+
 def _check_stamps(catalog: Catalog, site: SiteConfig, args: argparse.Namespace,
-                  sizes: tuple[float, ...]) -> int:
+                  sizes: tuple[object, ...]) -> int:
     """``ocop stamps --check``: every stamp of every size read by zbar, zxing-cpp and OpenCV,
     from its files and after a simulated print and phone photo; nothing is written. Exit 1
     when zbar or zxing misses a printed stamp (most scanner apps are built on one of them)."""
@@ -412,24 +432,24 @@ def _check_stamps(catalog: Catalog, site: SiteConfig, args: argparse.Namespace,
         return 1
     print(f"{said('decoders')}: " + ", ".join(tools.versions[n] for n in DECODER_NAMES))
     mark = {True: "đọc được", False: "KHÔNG đọc được"}
-    totals: dict[float, dict[str, list[int]]] = {}
+    totals: dict[str, dict[str, list[int]]] = {}
     missed = 0
     for job, art in planned:
         reading = read_stamp(tools, art)
         files = ", ".join(f"{n} {mark[reading.files[n]]}" for n in DECODER_NAMES)
         after = ", ".join(f"{n} {mark[reading.printed[n]]}" for n in DECODER_NAMES)
-        printed = said("check_printed", size=f"{art.asked:g}", dpi=art.dpi)
-        print(f"{job.name} {_stamp_summary(art)}\n  {said('check_files')}: {files}\n"
-              f"  {printed}: {after}"
+        printed = said("check_printed", size=art.label, dpi=art.dpi)
+        print(f"{job.name} {_stamp_summary(art)}, {art.url}{_short_note(job.url, art)}\n"
+              f"  {said('check_files')}: {files}\n  {printed}: {after}"
               + (f"\n  {said('check_wrong')}: {', '.join(reading.wrong)}" if reading.wrong else ""))
-        counts = totals.setdefault(art.asked, {n: [0, 0] for n in DECODER_NAMES})
+        counts = totals.setdefault(art.label, {n: [0, 0] for n in DECODER_NAMES})
         for n in DECODER_NAMES:
             counts[n][0] += reading.files[n]
             counts[n][1] += reading.printed[n]
         missed += not (reading.printed["zbar"] and reading.printed["zxing"]) or bool(reading.wrong)
     per_size = len(planned) // max(1, len(totals))
     for size, counts in totals.items():
-        print(f"{size:g} mm, {args.dpi} dpi: {said('check_total_files')} " + ", ".join(
+        print(f"{size} mm, {args.dpi} dpi: {said('check_total_files')} " + ", ".join(
             f"{n} {counts[n][0]}/{per_size}" for n in DECODER_NAMES)
             + f" | {said('check_total_printed')} " + ", ".join(
             f"{n} {counts[n][1]}/{per_size}" for n in DECODER_NAMES))

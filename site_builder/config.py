@@ -183,6 +183,9 @@ class SiteConfig:
     # A 1200×630 share picture per product (share_image.py). About 8.5 ms and 41 KB a product,
     # plus as much again in the cache; off, links show the square photo (vuong.jpg) instead.
     share_images: bool = True
+    # Short stamp addresses '/T/<CODE>/' of this many characters beside every traceability
+    # page, for stamps too small for the GS1 address (domain/stamp_codes.py); 0: none.
+    short_addresses: int = 0
     # Where the site is published (hosts.py): which files answer a slash-less GS1
     # address, and whether moved addresses are redirect rules or forwarding pages.
     host: Host = DEFAULT_HOST
@@ -357,6 +360,10 @@ OPTIONS: tuple[Option, ...] = (
            "the open data's licence", "data_licence"),
     Option("share_images", bool, SiteConfig.share_images, "ảnh chia sẻ 1200×630",
            "1200×630 share pictures", "share_images"),
+    Option("short_addresses", int, SiteConfig.short_addresses,
+           "độ dài mã địa chỉ ngắn /T/<MÃ>/ cho tem nhỏ (0: không có)",
+           "characters of the short stamp address /T/<CODE>/ for small stamps (0: none)",
+           "short_addresses", low=0, high=8),
     Option("host", str, DEFAULT_HOST.name, "nơi đăng trang (github-pages, nginx, object-storage...)",
            "where the site is published (github-pages, nginx, object-storage...)", "host",
            lambda name, reading: HOSTS[name], choices=tuple(HOSTS), not_a_choice="host_unknown"),

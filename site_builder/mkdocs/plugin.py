@@ -121,6 +121,7 @@ class OcopPluginConfig(base.Config):
     site_names = _AsWritten[dict]("site_names")
     data_licence = _AsWritten[str]("data_licence")
     share_images = _AsWritten[bool]("share_images")
+    short_addresses = _AsWritten[int]("short_addresses")
     host = _AsWritten[str]("host")
     shell = _AsWritten[str]("shell")
     editor = _AsWritten[dict]("editor")

@@ -32,6 +32,7 @@ from site_builder.config import SiteConfig
 from site_builder.domain.model import Batch, Catalog, Product
 from site_builder.domain.places import Province, provinces
 from site_builder.domain.rules import Status, unchanged_since
+from site_builder.domain.stamp_codes import short_path
 from site_builder.domain.taxonomy import BROWSED_SECTORS, Sector
 from site_builder.domain.traceability import ITEMS, Completeness, all_completeness
 from site_builder.hosts import Host, Redirect
@@ -58,6 +59,7 @@ from site_builder.render.open_data import (
 from site_builder.render.search_index import build_search_index
 from site_builder.render.templates import Languages, Renderer
 from site_builder.render.views import (
+    LotView,
     ProductView,
     Urls,
     document_names,
@@ -536,9 +538,14 @@ def _add_trace_pages(out: UnitOutput, languages: Languages, renderer: Renderer,
     product, config, u = view.product, renderer.config, renderer.urls
     host = config.host
     versions = languages.alternates(lambda x: x.trace(product))
-    _add_page_files(out, u.trace(product), lambda at: renderer.render(
-        "trace.html", at, v=view, photos=photos, domain=_domain(config), alternates=versions),
-        host)
+
+    def page(at: str) -> str:
+        return renderer.render("trace.html", at, v=view, photos=photos, domain=_domain(config),
+                               alternates=versions)
+
+    _add_page_files(out, u.trace(product), page, host)
+    if config.short_addresses and renderer is languages.first:
+        _add_page_files(out, short_path(product.id, None, config.short_addresses), page, host)
     if forwarding_pages and renderer is languages.first and u.trace(product) != u.short_trace(product):
         # Every product keeps its short address, so codes printed before it had a GTIN work.
         [forwarding] = Urls.files_for(u.short_trace(product), host)
@@ -580,9 +587,16 @@ def _lot_unit(languages: Languages, product: Product, batch: Batch, since: date,
         view = product_view(product, since, config, renderer.t).in_language(renderer.t,
                                                                             renderer.urls)
         lot = lot_view(view, batch, config, renderer.t)
-        _add_page_files(out, lot.url, lambda at, view=view, lot=lot, renderer=renderer:
-                        renderer.render("lot.html", at, v=view, lot=lot, photos=photos,
-                                        domain=_domain(config), alternates=versions), host)
+
+        def page(at: str, view: ProductView = view, lot: LotView = lot,
+                 renderer: Renderer = renderer) -> str:
+            return renderer.render("lot.html", at, v=view, lot=lot, photos=photos,
+                                   domain=_domain(config), alternates=versions)
+
+        _add_page_files(out, lot.url, page, host)
+        if config.short_addresses and renderer is languages.first:
+            _add_page_files(out, short_path(product.id, batch.lot, config.short_addresses),
+                            page, host)
     for doc, name in zip(batch.documents, document_names(batch), strict=True):
         if doc.source is not None:
             out.add_file(Urls.document(product, batch, name), doc.source.read_bytes())

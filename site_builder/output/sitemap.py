@@ -1,8 +1,9 @@
 """sitemap.xml: every page of the site, each with its versions in the other languages.
 
-Not the traceability pages of products and lots (``p/...``, ``01/...`` and their other
-languages): they ask search engines not to index them (``noindex``, a page for the holder of
-a package), and a sitemap listing them would contradict that. So a new lot, which adds such
+Not the traceability pages of products and lots (``p/...``, ``01/...``, their other
+languages and their short stamp addresses ``T/...``): they ask search engines not to index
+them (``noindex``, a page for the holder of a package), and a sitemap listing them would
+contradict that. So a new lot, which adds such
 pages alone, leaves the sitemap as it was.
 """
 
@@ -14,7 +15,7 @@ from pathlib import Path
 from markupsafe import escape
 
 SITEMAP_LIMIT = 50_000  # addresses per sitemap file (sitemaps.org)
-_TRACEABILITY = re.compile(r"^(?:[a-z]{2}/)?(?:p|01)/")
+_TRACEABILITY = re.compile(r"^(?:(?:[a-z]{2}/)?(?:p|01)|T)/")
 
 
 def indexed_address(url: str) -> bool:

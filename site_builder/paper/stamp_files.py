@@ -53,7 +53,7 @@ def stamp_svg(art: Artwork) -> bytes:
     """The stamp as SVG whose user unit is one printer dot, so every module edge is a whole
     number: a print shop's RIP or a label printer's driver places it on its grid as it is."""
     per_mm = art.dpi / 25.4
-    side = art.dots
+    side, side_y = art.dots, art.height_dots
 
     def at(mm: float) -> str:
         return _fmt(mm * per_mm)
@@ -75,10 +75,10 @@ def stamp_svg(art: Artwork) -> bytes:
             x += advance * scale
     size = _fmt(art.size)
     svg = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}mm" height="{size}mm" '
-        f'viewBox="0 0 {side} {side}">\n'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}mm" '
+        f'height="{_fmt(art.printed_height)}mm" viewBox="0 0 {side} {side_y}">\n'
         f"<title>{escape(art.url)}</title>\n"
-        f'<rect width="{side}" height="{side}" fill="#fff"/>\n'
+        f'<rect width="{side}" height="{side_y}" fill="#fff"/>\n'
         f'<path fill="#000" d="{modules}"/>\n'
         f'<path fill="#000" d="{stars}"/>\n'
         f'<g fill="#000">{"".join(glyphs)}</g>\n'
@@ -100,8 +100,7 @@ def stamp_png(art: Artwork, dpi: int | None = None) -> bytes:
     fall on whole pixels at the printer's resolution and its multiples."""
     dpi = dpi or art.dpi
     scale = dpi / 25.4
-    side = round(art.size * scale)
-    image = Image.new("L", (side, side), 255)
+    image = Image.new("L", (round(art.size * scale), round(art.printed_height * scale)), 255)
     draw = ImageDraw.Draw(image)
     def pixel(mm: float) -> int:
         # Half up, never to even: at half the layout's resolution every edge falls on a half
@@ -135,11 +134,12 @@ class SheetLayout:
     margin: float = 10.0
     count: int = 0  # 0 fills the sheet
 
-    def grid(self, size: float) -> tuple[int, int]:
+    def grid(self, size: float, height: float = 0.0) -> tuple[int, int]:
+        """Columns and rows of stamps ``size`` mm wide and ``height`` (0: ``size``) tall."""
         usable_w = A4_MM[0] - 2 * self.margin
         usable_h = A4_MM[1] - 2 * self.margin - 8  # a line of heading above the stamps
         fit_c = int((usable_w + self.gap) // (size + self.gap))
-        fit_r = int((usable_h + self.gap) // (size + self.gap))
+        fit_r = int((usable_h + self.gap) // ((height or size) + self.gap))
         columns = self.columns or fit_c
         rows = self.rows or fit_r
         if columns < 1 or rows < 1 or columns > fit_c or rows > fit_r:
@@ -152,7 +152,8 @@ class SheetLayout:
 
 def sheet_pdf(art: Artwork, heading: str, sheet: SheetLayout, made_on: datetime) -> bytes:
     """An A4 page of copies of ``art`` with crop marks at every corner, centred on the page."""
-    columns, rows = sheet.grid(art.size)
+    columns, rows = sheet.grid(art.size, art.printed_height)
+    tall = art.printed_height
     count = min(sheet.count or columns * rows, columns * rows)
     pdf = FPDF(unit="mm", format="A4")
     pdf.set_creation_date(made_on)
@@ -165,16 +166,16 @@ def sheet_pdf(art: Artwork, heading: str, sheet: SheetLayout, made_on: datetime)
     pdf.set_font("stamp", "", 8)
     pdf.text(sheet.margin, sheet.margin + 3, heading)
     block_w = columns * art.size + (columns - 1) * sheet.gap
-    block_h = rows * art.size + (rows - 1) * sheet.gap
+    block_h = rows * tall + (rows - 1) * sheet.gap
     left = (A4_MM[0] - block_w) / 2
     top = sheet.margin + 8 + (A4_MM[1] - 2 * sheet.margin - 8 - block_h) / 2
     dot = 25.4 / art.dpi
     for i in range(count):
         # Each stamp's corner on a whole printer dot of the page, so its modules are too.
         x = round((left + (i % columns) * (art.size + sheet.gap)) / dot) * dot
-        y = round((top + (i // columns) * (art.size + sheet.gap)) / dot) * dot
+        y = round((top + (i // columns) * (tall + sheet.gap)) / dot) * dot
         _draw_artwork(pdf, art, x, y)
-        _crop_marks(pdf, x, y, art.size)
+        _crop_marks(pdf, x, y, art.size, tall)
     return bytes(pdf.output())
 
 
@@ -189,12 +190,12 @@ def _draw_artwork(pdf: FPDF, art: Artwork, left: float, top: float) -> None:
         pdf.text(left + run.x, top + run.baseline, run.text)
 
 
-def _crop_marks(pdf: FPDF, x: float, y: float, size: float) -> None:
+def _crop_marks(pdf: FPDF, x: float, y: float, size: float, height: float) -> None:
     pdf.set_draw_color(0, 0, 0)
     pdf.set_line_width(0.1)
     near, far = CROP_GAP_MM, CROP_GAP_MM + CROP_MARK_MM
     for cx, dx in ((x, -1), (x + size, 1)):
-        for cy, dy in ((y, -1), (y + size, 1)):
+        for cy, dy in ((y, -1), (y + height, 1)):
             pdf.line(cx + dx * near, cy, cx + dx * far, cy)  # horizontal, beside the corner
             pdf.line(cx, cy + dy * near, cx, cy + dy * far)  # vertical, above or below it
 
@@ -226,8 +227,9 @@ class StampCache:
 def artwork_key(art: Artwork) -> str:
     """Everything a stamp shows, the code's modules included: the same address gives other
     modules when the code's drawing changes (codes with mask 0 gained their format information)."""
+    shape = (art.height,) if art.height else ()  # square stamps keep their cached files
     return repr((art.url, art.code_text, art.size, art.dpi, art.rects, art.texts, art.polygons,
-                 art.module))
+                 art.module, *shape))
 
 
 def made_on_utc(day) -> datetime:  # type: ignore[no-untyped-def]

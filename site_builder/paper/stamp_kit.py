@@ -2,6 +2,11 @@
 
 A stamp carries the OCOP stars, so only a product whose certification is in force today gets
 one; a lapsed, revoked or withdrawn product is refused with the reason.
+
+With short addresses on (``short_addresses`` in mkdocs.yml, ``domain/stamp_codes.py``), a stamp
+whose GS1 address cannot print crisply at its size carries the short address ``/T/<CODE>/``
+instead (``best_layout``); the command says so for each such stamp, since a short address is
+not a GS1 Digital Link.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from pathlib import Path
 from site_builder.config import SiteConfig
 from site_builder.domain.model import Batch, Catalog, Product
 from site_builder.domain.rules import status_on
+from site_builder.domain.stamp_codes import ShortCodeClash, short_paths
 from site_builder.paper.stamp_files import (
     SheetLayout,
     StampCache,
@@ -22,7 +28,15 @@ from site_builder.paper.stamp_files import (
     stamp_png,
     stamp_svg,
 )
-from site_builder.paper.stamps import DEFAULT_DPI, DEFAULT_SIZES_MM, Artwork, StampError, layout
+from site_builder.paper.stamps import (
+    DEFAULT_DPI,
+    DEFAULT_SIZES_MM,
+    Artwork,
+    StampError,
+    StampSize,
+    crispness,
+    layout,
+)
 from site_builder.render.i18n import Translator
 from site_builder.render.views import urls
 
@@ -33,6 +47,7 @@ class StampJob:
     batch: Batch | None
     url: str
     stars: int
+    short_url: str | None = None  # its short stamp address, when the site publishes them
 
     @property
     def name(self) -> str:
@@ -64,6 +79,7 @@ def plan_jobs(catalog: Catalog, config: SiteConfig, ids: list[str], lots: Sequen
     if lots and len(ids) != 1:
         raise KitError("--lot cần đúng một mã sản phẩm / --lot needs exactly one product id")
     chosen = [by_id[i] for i in ids] if ids else catalog.products
+    short = _short_urls(catalog, config)
     jobs = []
     for product in chosen:
         status = status_on(product, config.today(), config.rules)
@@ -80,10 +96,24 @@ def plan_jobs(catalog: Catalog, config: SiteConfig, ids: list[str], lots: Sequen
             batches = _named_lots(product, lots)
         else:
             jobs.append(StampJob(product, None, config.absolute_url(urls.trace(product)),
-                                 status.stars))
-        jobs.extend(StampJob(product, b, config.absolute_url(urls.lot(product, b)), status.stars)
+                                 status.stars, short.get((product.id, None))))
+        jobs.extend(StampJob(product, b, config.absolute_url(urls.lot(product, b)), status.stars,
+                             short.get((product.id, b.lot)))
                     for b in batches)
     return jobs
+
+
+def _short_urls(catalog: Catalog, config: SiteConfig) -> dict[tuple[str, str | None], str]:
+    """The short stamp address of every product and batch the site publishes (none when
+    ``short_addresses`` is 0); KitError when two would share one, as the build refuses."""
+    if not config.short_addresses:
+        return {}
+    pages = [(p.id, lot) for p in catalog.products for lot in (None, *(b.lot for b in p.batches))]
+    try:
+        paths = short_paths(pages, config.short_addresses)
+    except ShortCodeClash as exc:
+        raise KitError(str(exc)) from None
+    return {page: config.absolute_url(path) for page, path in paths.items()}
 
 
 def _named_lots(product: Product, lots: list[str]) -> list[Batch]:
@@ -102,8 +132,12 @@ def _named_lots(product: Product, lots: list[str]) -> list[Batch]:
     return [by_lot[lot] for lot in lots]
 
 
-def lay_out(jobs: list[StampJob], sizes: tuple[float, ...], dpi: int
-            ) -> list[tuple[StampJob, Artwork]]:
+Sizes = Sequence[float | StampSize]
+SHORT_HINT = (" (hoặc bật địa chỉ ngắn cho tem nhỏ: short_addresses trong mkdocs.yml / or turn on "
+              "short stamp addresses for small stamps: short_addresses in mkdocs.yml)")
+
+
+def lay_out(jobs: list[StampJob], sizes: Sizes, dpi: int) -> list[tuple[StampJob, Artwork]]:
     """Every stamp of ``jobs`` in every size, or KitError naming each stamp that cannot print
     (all of them at once, before anything is written)."""
     planned: list[tuple[StampJob, Artwork]] = []
@@ -111,17 +145,39 @@ def lay_out(jobs: list[StampJob], sizes: tuple[float, ...], dpi: int
     for job in jobs:
         for size in sizes:
             try:
-                planned.append((job, layout(job.url, job.stars, size,
-                                            job.batch.lot if job.batch else None, dpi)))
+                planned.append((job, best_layout(job, StampSize.of(size), dpi)))
             except StampError as exc:
-                refused.append(f"{job.name}: {exc}")
+                refused.append(f"{job.name}: {exc}" + ("" if job.short_url else SHORT_HINT))
     if refused:
         raise KitError("\n".join(refused))
     return planned
 
 
+def best_layout(job: StampJob, size: StampSize, dpi: int) -> Artwork:
+    """The stamp of ``job`` at ``size``: with its GS1 (or product) address, unless its short
+    address prints a larger module up to comfortable (``crispness``) or the long one cannot
+    print at all; when neither prints, StampError for the short one (the sizes that hold it)."""
+    lot = job.batch.lot if job.batch else None
+    try:
+        long: Artwork | None = layout(job.url, job.stars, size.width, lot, dpi, size.height)
+    except StampError:
+        if job.short_url is None:
+            raise
+        long = None
+    if job.short_url is None:
+        assert long is not None
+        return long
+    try:
+        short = layout(job.short_url, job.stars, size.width, lot, dpi, size.height)
+    except StampError:
+        if long is None:
+            raise  # the sizes that would hold the short address
+        return long
+    return short if long is None or crispness(short) > crispness(long) else long
+
+
 def write_kit(catalog: Catalog, config: SiteConfig, out: Path, *, ids: list[str] | None = None,
-              lots: Sequence[str] = (), sizes: tuple[float, ...] = DEFAULT_SIZES_MM,
+              lots: Sequence[str] = (), sizes: Sizes = DEFAULT_SIZES_MM,
               sheet: SheetLayout | None = None, dpi: int = DEFAULT_DPI) -> KitResult:
     """Write SVG, PNG and an A4 sheet per stamp and size into ``out/<product id>/``.
 
@@ -132,15 +188,17 @@ def write_kit(catalog: Catalog, config: SiteConfig, out: Path, *, ids: list[str]
     planned = lay_out(jobs, sizes, dpi)
     cache = StampCache(config.cache_dir / "stamps" if config.cache_dir else None)
     sheet = sheet or SheetLayout()
-    sheet.grid(min(sizes))  # refuse a sheet layout that does not fit before writing anything
+    for _, art in planned:  # refuse a sheet layout that does not fit before writing anything
+        sheet.grid(art.size, art.printed_height)
     made_on = made_on_utc(config.today())
     for job, art in planned:
         folder = out / job.product.id
         folder.mkdir(parents=True, exist_ok=True)
-        stem = f"{job.name}-{art.asked:g}mm"
+        stem = f"{job.name}-{art.label}mm"
         key = artwork_key(art)
         heading = (f"{job.product.name.vi} · {'Lô ' + job.batch.lot + ' · ' if job.batch else ''}"
-                   f"tem {art.size:.2f} mm, {art.dpi} dpi · {art.url}")
+                   f"tem {art.size:.2f}{f' × {art.height:.2f}' if art.height else ''} mm, "
+                   f"{art.dpi} dpi · {art.url}")
         if config.draft:
             heading = "BẢN NHÁP, KHÔNG IN LÊN BAO BÌ · " + heading
         files = {

@@ -23,6 +23,7 @@ import math
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from fontTools.ttLib import TTFont
@@ -107,11 +108,54 @@ class Artwork:
     qr_level: Level = Level.M
     code_text: str = ""  # what the code carries (the address, host in capitals)
     asked: float = 0.0  # the size asked, before rounding to whole dots
+    # A label of another shape than square (``--size 12x15``): its printed height (0: square)
+    # and the height asked.
+    height: float = 0.0
+    asked_height: float = 0.0
 
     @property
     def dots(self) -> int:
-        """The printed side in printer dots."""
+        """The printed width in printer dots."""
         return round(self.size * self.dpi / 25.4)
+
+    @property
+    def printed_height(self) -> float:
+        return self.height or self.size
+
+    @property
+    def height_dots(self) -> int:
+        return round(self.printed_height * self.dpi / 25.4)
+
+    @property
+    def label(self) -> str:
+        """The size as asked: '20', or '12x15' for a label 12 mm wide and 15 mm tall."""
+        return StampSize(self.asked or self.size, self.asked_height).label
+
+
+class StampSize(NamedTuple):
+    """A label's size as asked, in millimetres: square unless ``height`` is given."""
+
+    width: float
+    height: float = 0.0  # 0: as tall as wide
+
+    @property
+    def label(self) -> str:
+        return f"{self.width:g}x{self.height:g}" if self.height else f"{self.width:g}"
+
+    @classmethod
+    def parse(cls, text: str) -> StampSize:
+        """'20' or '12x15' (also '12×15'); ValueError for anything else."""
+        parts = text.lower().replace("×", "x").split("x")
+        if len(parts) > 2:
+            raise ValueError(text)
+        width, height = float(parts[0]), float(parts[-1]) if len(parts) == 2 else 0.0
+        if width <= 0 or height < 0 or not all(map(math.isfinite, (width, height))):
+            raise ValueError(text)
+        return cls(width, height if height != width else 0.0)
+
+    @classmethod
+    def of(cls, size: float | tuple[float, float]) -> StampSize:
+        return cls(*size) if isinstance(size, tuple) else cls(size)
 
 
 @cache
@@ -210,22 +254,24 @@ def _text_options(stars: int, lot: str | None, url: str, width: float) -> list[l
 
 
 def _choose(url: str, size_dots: int, dpi: int, options: list[list[_Line]],
-            line_height: float) -> _Choice | None:
+            line_height: float, height_dots: int = 0) -> _Choice | None:
     """The symbol, module and lines for a stamp of ``size_dots`` (None: no module big enough).
 
     Of every set of lines and every level whose module is at least the minimum, in order of
     preference: the largest module up to comfortable; level M or more (zbar misses level-L
     symbols of version 2 at the smallest modules); more lines of text; the largest module;
     the most correction. So correction never costs module size: in the simulation a larger
-    module read better than more correction, from a farther or blurrier camera."""
+    module read better than more correction, from a farther or blurrier camera. ``height_dots``:
+    a label taller (or wider) than the square of ``size_dots``, whose code may be as large as
+    the narrower of its width and its height above the lines."""
     dot = 25.4 / dpi
     smallest = smallest_symbols(url)
     min_dots = max(MIN_MODULE_DOTS, math.ceil(MIN_MODULE_MM / dot - 1e-9))
     comfortable = math.ceil(COMFORTABLE_MODULE_MM / dot - 1e-9)
-    best: tuple[tuple[int, int, int, int], _Choice] | None = None
+    best: tuple[tuple[int, int, int, int, int], _Choice] | None = None
     for index, lines in enumerate(options):
         text_dots = math.ceil((len(lines) * line_height + TEXT_GAP_MM) / dot - 1e-9)
-        room = size_dots - text_dots  # the code is square; the label is as wide as tall
+        room = min(size_dots, (height_dots or size_dots) - text_dots)  # the code is square
         for level, version in smallest.items():
             dots = room // (4 * version + 17 + 2 * QUIET_ZONE_MODULES)
             if dots < min_dots or (dots < comfortable and correctable_codewords(version, level)
@@ -237,11 +283,18 @@ def _choose(url: str, size_dots: int, dpi: int, options: list[list[_Line]],
     return best[1] if best else None
 
 
-def preference(dots: int, comfortable: int, level: Level, lines_dropped: int) -> tuple[int, ...]:
+def preference(dots: int, comfortable: int, level: Level,
+               lines_dropped: int) -> tuple[int, int, int, int, int]:
     """How much a symbol is wanted (larger is better): its module up to comfortable, level M or
     more, more lines of text, its module, its level (``_choose``; bench/stamp_levels.py
     compares this with giving module size away for correction)."""
     return (min(dots, comfortable), level.rank >= Level.M.rank, -lines_dropped, dots, level.rank)
+
+
+def crispness(art: Artwork) -> int:
+    """How well a stamp's code prints, for comparing two layouts of one stamp: its module in
+    dots, up to comfortable (beyond it, a larger module read no better)."""
+    return min(art.module_dots, math.ceil(COMFORTABLE_MODULE_MM / (25.4 / art.dpi) - 1e-9))
 
 
 def _em(size: float) -> float:
@@ -262,10 +315,40 @@ def smallest_size(url: str, stars: int, lot: str | None, dpi: int, above: float)
     return None
 
 
+def _refusal(url: str, stars: int, lot: str | None, dpi: int, size: float,
+             height: float) -> Message:
+    """Why a stamp cannot print, with the smallest square that can and, for a square asked,
+    the lowest label of the same width that can."""
+    needed = smallest_size(url, stars, lot, dpi, size)
+    dots = math.ceil(MIN_MODULE_MM / (25.4 / dpi))
+    label = StampSize(size, height).label
+    if needed is None:
+        return message("stamp_address_too_long", size=label, dpi=dpi, module=f"{MIN_MODULE_MM:g}",
+                       dots=dots)
+    taller = None if height else smallest_height(url, stars, lot, dpi, size)
+    return message("stamp_too_small_or_taller" if taller else "stamp_too_small", size=label,
+                   dpi=dpi, needed=f"{needed:g}", module=f"{MIN_MODULE_MM:g}", dots=dots,
+                   taller=f"{size:g}x{taller or 0:g}")
+
+
+def smallest_height(url: str, stars: int, lot: str | None, dpi: int, size: float) -> float | None:
+    """The lowest label ``size`` mm wide (a tenth of a millimetre, up to twice as tall as wide)
+    that holds the code for ``url`` at ``dpi``, its lines under it; None when none does."""
+    dots = round(size * dpi / 25.4)
+    options = _text_options(stars, lot, url, dots * 25.4 / dpi - 2 * SIDE_MARGIN_MM)
+    height = round(size, 1)
+    while height <= 2 * size:
+        if _choose(url, dots, dpi, options, _em(size) * LINE_FACTOR,
+                   round(height * dpi / 25.4)) is not None:
+            return height
+        height = round(height + 0.1, 1)
+    return None
+
+
 def layout(url: str, stars: int, size: float, lot: str | None = None,
-           dpi: int = DEFAULT_DPI) -> Artwork:
-    """The stamp for ``url`` at ``size`` mm square printed at ``dpi``, or StampError when its
-    code cannot print crisply enough to scan."""
+           dpi: int = DEFAULT_DPI, height: float = 0.0) -> Artwork:
+    """The stamp for ``url`` at ``size`` mm square (or ``size`` wide and ``height`` tall)
+    printed at ``dpi``, or StampError when its code cannot print crisply enough to scan."""
     if dpi not in PRINTER_DPI:
         raise StampError(message("stamp_dpi_unknown", dpi=dpi,
                                  known=", ".join(map(str, PRINTER_DPI))))
@@ -275,12 +358,12 @@ def layout(url: str, stars: int, size: float, lot: str | None = None,
     em = _em(size)
     line_height = em * LINE_FACTOR
     width = actual - 2 * SIDE_MARGIN_MM
-    choice = _choose(url, size_dots, dpi, _text_options(stars, lot, url, width), line_height)
+    height_dots = round(height / dot) if height else size_dots
+    actual_height = height_dots * dot
+    choice = _choose(url, size_dots, dpi, _text_options(stars, lot, url, width), line_height,
+                     height_dots)
     if choice is None:
-        needed = smallest_size(url, stars, lot, dpi, size)
-        code = "stamp_too_small" if needed is not None else "stamp_address_too_long"
-        raise StampError(message(code, size=f"{size:g}", dpi=dpi, needed=f"{needed or 0:g}",
-                                 module=f"{MIN_MODULE_MM:g}", dots=math.ceil(MIN_MODULE_MM / dot)))
+        raise StampError(_refusal(url, stars, lot, dpi, size, height))
     drawn = symbol(url, choice.level, choice.version)
     matrix = drawn.matrix()
     count = len(matrix)
@@ -289,7 +372,8 @@ def layout(url: str, stars: int, size: float, lot: str | None = None,
     text_height = len(choice.lines) * line_height + TEXT_GAP_MM
     # The code and its lines, centred on the label; the code's corner on a whole dot.
     left_dots = (size_dots - qr_dots) // 2
-    top_dots = max(0, math.floor((actual - qr_dots * dot - text_height) / 2 / dot))
+    top_dots = max(0, math.floor((actual_height - qr_dots * dot - text_height) / 2 / dot))
+
     left, top = left_dots * dot, top_dots * dot
     rects = [Rect(round(left + start * module, 5), round(top + row * module, 5),
                   round((end - start) * module, 5), round(module, 5))
@@ -319,4 +403,4 @@ def layout(url: str, stars: int, size: float, lot: str | None = None,
                    texts=tuple(texts), module=module, qr_version=drawn.version,
                    qr_box=Rect(left, top, qr_dots * dot, qr_dots * dot), dpi=dpi,
                    module_dots=choice.dots, qr_level=drawn.level, code_text=drawn.text,
-                   asked=size)
+                   asked=size, height=actual_height if height else 0.0, asked_height=height)

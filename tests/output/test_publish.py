@@ -334,3 +334,35 @@ def test_an_upgraded_package_builds_the_site_again(tmp_path, monkeypatch):
     assert upgraded.mode == "full"
     assert (upgraded.rendered, upgraded.reused) == (first.rendered, 0)
     assert build_site(config, as_of=AS_OF).mode == "up-to-date"
+
+
+def _short_addresses(config: Path, length: int) -> None:
+    import yaml
+
+    settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+    settings["plugins"][0]["ocop"]["short_addresses"] = length
+    config.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+
+
+def test_short_stamp_addresses_come_and_go_as_a_clean_build_has_them(tmp_path):
+    """Turned on, every product and lot gains '/T/<CODE>/'; an edit re-renders them with their
+    pages; turned off, they are gone: each time as a clean build of the same settings."""
+    config = sample(tmp_path / "a")
+    build_site(config, as_of=AS_OF)
+    _short_addresses(config, 5)
+    site = build_site(config, as_of=AS_OF).site_dir
+    short = sorted(p.parent.name for p in (site / "T").glob("*/index.html"))
+    assert len(short) == 41 and all(len(code) == 5 and code.isalnum() and code.upper() == code
+                                    for code in short)  # 35 products and 6 lots
+    edit_name(tmp_path / "a")
+    incremental = build_site(config, as_of=AS_OF)
+    assert incremental.mode == "incremental"
+    clean_config = sample(tmp_path / "b")
+    _short_addresses(clean_config, 5)
+    edit_name(tmp_path / "b")
+    assert snapshot(incremental.site_dir) == snapshot(build_site(clean_config, as_of=AS_OF).site_dir)
+    _short_addresses(config, 0)
+    _short_addresses(clean_config, 0)
+    off = build_site(config, as_of=AS_OF).site_dir
+    assert not (off / "T").exists()
+    assert snapshot(off) == snapshot(build_site(clean_config, as_of=AS_OF).site_dir)

@@ -9,14 +9,17 @@ from dataclasses import replace
 
 import pypdfium2
 import pytest
+import yaml
 import zxingcpp
 from PIL import Image, ImageFilter
 from support.sites import AS_OF, REPO, SITE_URL, write_mkdocs_config
 
 from site_builder.assets.qr import code_text
 from site_builder.config import SiteConfig
+from site_builder.domain.stamp_codes import short_path
 from site_builder.paper.stamp_files import SheetLayout
 from site_builder.paper.stamp_kit import KitError, write_kit
+from site_builder.paper.stamps import StampSize
 from site_builder.records.validate import load_catalog
 from site_builder.render.views import urls
 
@@ -147,3 +150,40 @@ def test_cli_refuses_a_placeholder_domain_unless_draft(tmp_path):
     draft = subprocess.run(command + ["--draft"], capture_output=True, text=True)
     assert draft.returncode == 0, draft.stderr
     assert "BẢN NHÁP" in draft.stdout and "Đã ghi 3 tệp" in draft.stdout
+
+
+def test_a_stamp_too_small_for_the_gs1_address_carries_the_short_one(sample, tmp_path):
+    """With short addresses on, a 15 × 17 mm label at 300 dpi carries '/T/<CODE>/' (a version
+    2 code at 0.42 mm modules, against 0.34 mm for the GS1 address); a 30 mm stamp keeps the
+    GS1 address; without them, the refusal names the setting."""
+    catalog, config = sample
+    short = replace(config, short_addresses=5)
+    result = write_kit(catalog, short, tmp_path / "out", ids=["buoi-tan-trieu"], lots=["B2610"],
+                       sizes=(StampSize(15, 17), 30), dpi=300)
+    (job, small), (_, large) = result.artworks
+    code = short_path("buoi-tan-trieu", "B2610", 5)
+    assert job.url == SITE_URL + urls.lot(job.product, job.batch) and large.url == job.url
+    assert small.url == job.short_url == SITE_URL + code and small.qr_version == 2
+    assert small.module_dots == 5 and (small.dots, small.height_dots) == (177, 201)
+    assert (tmp_path / "out" / "buoi-tan-trieu" / "buoi-tan-trieu-B2610-15x17mm.svg").is_file()
+    with pytest.raises(KitError, match="short_addresses in mkdocs.yml"):
+        write_kit(catalog, config, tmp_path / "off", ids=["buoi-tan-trieu"], sizes=(12,), dpi=300)
+
+
+def test_the_command_says_which_stamps_leave_gs1_digital_link(tmp_path):
+    config = write_mkdocs_config(tmp_path, REPO / "products")
+    settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+    settings["plugins"][0]["ocop"]["short_addresses"] = 5
+    config.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "site_builder.cli", "-f", str(config), "stamps",
+                           "buoi-tan-trieu", "--size", "15x17", "--size", "30", "--dpi", "300",
+                           "--as-of", AS_OF.isoformat(), "--draft", "--out", str(tmp_path / "out")],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    small = [line for line in lines if line.startswith("buoi-tan-trieu: 15x17 mm")]
+    assert small and "/T/" in small[0] and "không phải GS1 Digital Link" in small[0]
+    assert "not GS1 Digital Link" in small[0] and "cao 17.02 mm = 201 chấm" in small[0]
+    large = [line for line in lines if line.startswith("buoi-tan-trieu: 30 mm")]
+    assert large and "/01/" in large[0] and "GS1" not in large[0]
+    assert any("tills reading GS1 need the long address" in line for line in lines)

@@ -15,6 +15,7 @@ from site_builder.paper.stamps import (
     MIN_MODULE_MM,
     PRINTER_DPI,
     StampError,
+    StampSize,
     layout,
     short_address,
     smallest_size,
@@ -122,3 +123,36 @@ def test_short_address_drops_only_the_scheme():
 
 def test_the_stamp_messages_are_in_both_languages():
     assert_in_step(MESSAGES)
+
+
+SAMPLE_SHORT_CODE = "https://ocop.example.org/T/DO6D8/"
+
+
+def test_a_label_taller_than_wide_gives_the_code_the_whole_width():
+    """12 mm at 300 dpi: no square holds even a version 2 code and a line (3-dot modules), a
+    12 × 14.5 mm label does, its code as wide as the label allows and its lines under it."""
+    with pytest.raises(StampError) as caught:
+        layout(SAMPLE_SHORT_CODE, 5, 12, "NS-2610", 300)
+    assert "--size 12x" in caught.value.en and "--size 12x" in caught.value.vi
+    art = layout(SAMPLE_SHORT_CODE, 5, 12, "NS-2610", 300, height=14.5)
+    dot = 25.4 / 300
+    assert (art.dots, art.height_dots, art.label) == (142, 171, "12x14.5")
+    assert art.height == pytest.approx(171 * dot) and art.printed_height == art.height
+    assert (art.qr_version, art.qr_level, art.module_dots) == (2, Level.M, 4)
+    assert art.module >= MIN_MODULE_MM and art.qr_box.w == pytest.approx(33 * 4 * dot)
+    assert min(t.baseline - t.em for t in art.texts) >= art.qr_box.y + art.qr_box.h - 1e-6
+    assert max(t.baseline for t in art.texts) <= art.height
+    assert "Lô NS-2610" in " ".join(t.text for t in art.texts)
+
+
+@pytest.mark.parametrize("text, size", [("20", StampSize(20)), ("12x15", StampSize(12, 15)),
+                                        ("12×14.5", StampSize(12, 14.5)), ("15x15", StampSize(15))])
+def test_a_size_is_a_side_or_width_by_height(text, size):
+    assert StampSize.parse(text) == size
+    assert StampSize.parse(size.label) == size
+
+
+@pytest.mark.parametrize("text", ["", "x", "12x", "0", "-3", "12x15x2", "inf", "nan"])
+def test_a_size_that_is_none_is_refused(text):
+    with pytest.raises(ValueError):
+        StampSize.parse(text)

@@ -9,6 +9,8 @@ chosen by hand.
   addresses, the site addresses in JSON-LD, the sitemap, the feeds and the open data;
 - every address a QR code or a stamp encodes (``paper.stamp_kit.plan_jobs``, and the code of
   every product and batch), asked as a GS1 Digital Link is, with ``?17=<expiry>``;
+- the short stamp address ``/T/<CODE>/`` of every product and batch (``short_addresses``),
+  which must answer with the page itself, at once, and without its slash be sent to it;
 - the moved short address of every product that gained a GTIN, with and without its slash;
 - unknown lots of every product, unknown products and GTINs, a malformed escape: the site's
   404 page with status 404; on a server that answers as a GS1 resolver and walks up the tree
@@ -32,6 +34,7 @@ from urllib.parse import urljoin, urlsplit
 from site_builder.config import SiteConfig
 from site_builder.domain.gtin import gtin14
 from site_builder.domain.model import Catalog
+from site_builder.domain.stamp_codes import short_path
 from site_builder.hosts import HOSTS, Redirect
 from site_builder.output.writer import MANIFEST, Manifest
 from site_builder.paper.stamp_kit import plan_jobs
@@ -133,6 +136,7 @@ def every_address(built: Built, resolver: Resolver | None = None) -> list[Expect
                                                   frozenset({built.base}), "the root, no slash")
     _add_encoded(table, built)
     _add_old_codes(table, built)
+    _add_short(table, built)
     _add_moved(table, built)
     _add_named(table, built)
     _add_unknown(table, built, walks_up=bool(resolver and resolver.walks_up))
@@ -214,6 +218,26 @@ def _add_encoded(table: _Table, built: Built) -> None:
             continue  # asked below, with the moved addresses
         table.add(path, known.file, [known.path[len(built.base):]], "an address a code encodes",
                   query=f"17={expiry}")
+
+
+def _add_short(table: _Table, built: Built) -> None:
+    """Each product's and batch's short stamp address answers at once with its page, whose
+    canonical address is the long one."""
+    length = built.config.short_addresses
+    if not length:
+        return
+    urls = Urls("")
+    for product in built.catalog.products:
+        pages = [(None, urls.trace(product))] + [(b.lot, urls.lot(product, b))
+                                                 for b in product.batches]
+        for lot, long in pages:
+            path = short_path(product.id, lot, length)
+            page, target = table.at(path), table.at(long)
+            assert page is not None, f"{path} ({product.id} {lot or ''}) is not published"
+            assert target is not None, long
+            text = (built.site / page.file).read_text(encoding="utf-8")
+            assert f'<link rel="canonical" href="{built.site_url}{long}">' in text, page.file
+            table.add(path, page.file, [path], "a short stamp address")
 
 
 def _add_old_codes(table: _Table, built: Built) -> None:

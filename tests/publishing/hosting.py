@@ -60,9 +60,13 @@ def node_module(path: str) -> Path:
     pytest.skip(f"{found} is not installed (bash .ci/run installs it)")
 
 
+SHORT_CODE_LENGTH = 5
+
+
 def built_site(tmp_path_factory: pytest.TempPathFactory, host: str, base: str = "/") -> Built:
-    """The bundled sample built as of 22 November 2026 with ``host`` in mkdocs.yml, for a
-    site_url under ``base`` ('/' or '/ocop/'); one build per layout and base in a session."""
+    """The bundled sample built as of 22 November 2026 with ``host`` in mkdocs.yml and short
+    stamp addresses on, for a site_url under ``base`` ('/' or '/ocop/'); one build per layout
+    and base in a session."""
     if (host, base) not in _SITES:
         from site_builder.mkdocs.build import build_site, load_site_config
         from site_builder.records.validate import load_catalog
@@ -73,6 +77,8 @@ def built_site(tmp_path_factory: pytest.TempPathFactory, host: str, base: str = 
         config = write_mkdocs_config(root, root / "products", site_url, sample_data=True)
         settings = yaml.safe_load(config.read_text(encoding="utf-8"))
         settings["plugins"][0]["ocop"]["host"] = host
+        # Short stamp addresses on: every host must answer '/T/<CODE>/' too.
+        settings["plugins"][0]["ocop"]["short_addresses"] = SHORT_CODE_LENGTH
         config.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
         cache = Path(settings["plugins"][0]["ocop"]["cache_dir"])
         if _SITES:
