@@ -55,10 +55,12 @@ def short_paths(pages: Iterable[tuple[str, str | None]], length: int
         if path in owner:
             first, second = ("/".join(p for p in key if p) for key in (owner[path], page))
             raise ShortCodeClash(
-                f"'{first}' và '{second}' có cùng địa chỉ ngắn /{path}: đặt short_addresses dài "
-                f"hơn ({length + 1}) trước khi in tem, hoặc đổi mã lô / '{first}' and '{second}' "
-                f"share the short address /{path}: set a longer short_addresses "
-                f"({length + 1}) before printing stamps, or change the lot code")
+                f"'{first}' và '{second}' có cùng địa chỉ ngắn /{path}: đổi mã lô của lô mới; "
+                f"chỉ khi chưa in tem địa chỉ ngắn nào mới đặt short_addresses dài hơn "
+                f"({length + 1}), vì độ dài mới đổi mọi mã / '{first}' and '{second}' share the "
+                f"short address /{path}: give the newer lot another lot code; set a longer "
+                f"short_addresses ({length + 1}) only if no short stamp has been printed yet, "
+                f"as a new length changes every code")
         owner[path] = page
         paths[page] = path
     return paths

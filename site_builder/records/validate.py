@@ -44,6 +44,7 @@ from site_builder.domain.rules import (
     status_on,
 )
 from site_builder.domain.site_paths import control_character, reserved, shown
+from site_builder.domain.stamp_codes import short_path
 from site_builder.domain.taxonomy import PRODUCT_SETS, REGIMES, Regime
 from site_builder.domain.traceability import all_completeness
 from site_builder.problems import Message, Problem, Problems, catalogue
@@ -126,7 +127,7 @@ def load_catalog(config: SiteConfig, progress: Progress | None = None,
     progress.done()
     cache.keep_only(paths)
     cache.save()
-    _check_catalog(catalog, problems)
+    _check_catalog(catalog, problems, config.short_addresses)
     catalog.products.sort(key=lambda p: p.id)
     if traceability_notes:
         _note_missing_content(catalog, problems)
@@ -671,7 +672,7 @@ def _decode_whole(image: Image.Image) -> Explained | None:
 # --- the whole catalog ----------------------------------------------------------------------
 
 
-def _check_catalog(catalog: Catalog, problems: Problems) -> None:
+def _check_catalog(catalog: Catalog, problems: Problems, short_length: int) -> None:
     """Rules across records. Ids need no check here: each equals its folder's name, is
     lower-case ASCII only, and two folders cannot share a name."""
     by_gtin: dict[str, Product] = {}
@@ -682,6 +683,27 @@ def _check_catalog(catalog: Catalog, problems: Problems) -> None:
                 problems.error(product.source, _line_in(product.source, ("gtin",)), "gtin",
                                "gtin_duplicate", gtin=product.gtin, other=by_gtin[key].id)
             by_gtin[key] = product
+    if short_length:
+        _check_short_codes(catalog, problems, short_length)
+
+
+def _check_short_codes(catalog: Catalog, problems: Problems, length: int) -> None:
+    """Two traceability pages whose short addresses (``short_addresses``) would be the same:
+    each is reported at the record that takes the address second, in id order, so the office
+    sees which lot to give another code (a longer code would change every printed one)."""
+    owners: dict[str, str] = {}
+    for product in sorted(catalog.products, key=lambda p: p.id):
+        pages: list[tuple[str | None, FieldPath]] = [(None, ("id",))]
+        pages += [(batch.lot, ("batches", i, "lot")) for i, batch in enumerate(product.batches)]
+        for lot, at in pages:
+            page = product.id if lot is None else f"{product.id}/{lot}"
+            path = short_path(product.id, lot, length)
+            if path in owners:
+                problems.error(product.source, _line_in(product.source, at), field_path_text(at),
+                               "short_address_clash", page=page, other=owners[path],
+                               address=f"/{path}", length=length + 1)
+            else:
+                owners[path] = page
 
 
 def _line_in(record: Path, at: FieldPath) -> int:

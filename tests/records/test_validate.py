@@ -10,6 +10,7 @@ from support.sites import REPO, write_mkdocs_config
 
 from site_builder.cli import main
 from site_builder.config import SiteConfig
+from site_builder.domain.stamp_codes import short_code
 from site_builder.domain.taxonomy import UNCLASSIFIED
 from site_builder.records.validate import load_catalog, note_kind
 
@@ -288,6 +289,22 @@ def test_duplicate_gtin_across_products(site_config, products):
     assert error.path == path and error.field == "gtin"
     assert error.line == path.read_text().splitlines().index("gtin: '8936058120082'") + 1 > 1
     assert "đã dùng cho sản phẩm 'nho-say-nhon-son'" in error.message.vi
+
+
+def test_two_pages_sharing_a_short_address_are_refused_at_the_lot_that_takes_it_second(
+        site_config, products):
+    # One character: 36 codes, so a clash is found among a product's first lots; the real
+    # setting takes 4 to 8 (config.OPTIONS), where the same rule holds.
+    config = replace(site_config, short_addresses=1)
+    taken = short_code("nho-say-nhon-son", None, 1)
+    lot = next(f"NS-{n}" for n in range(1000) if short_code("nho-say-nhon-son", f"NS-{n}", 1) == taken)
+    path = write_record(products, record(batches=[batch(lot=lot)]))
+    error = only_error(load_catalog(config)[1])
+    assert error.path == path and error.field == "batches[0].lot"
+    assert error.line == path.read_text().splitlines().index(f"- lot: {lot}") + 1
+    assert f"'nho-say-nhon-son/{lot}'" in error.message.vi and "/T/" in error.message.vi
+    assert "give the newer lot another lot code" in error.format("en")
+    assert not load_catalog(site_config)[1].errors  # short addresses off: nothing to clash
 
 
 def test_messages_have_english(site_config, products):
