@@ -305,6 +305,14 @@ def _as_of(value: object, reading: Reading) -> date | None:
         return None
 
 
+def _short_length(value: int, reading: Reading) -> int:
+    """0 (none) or 4 to 8 characters: with fewer than 4 (at most 46,656 codes) two pages of
+    even a small catalog share a code (domain/stamp_codes.py)."""
+    if 0 < value < 4:
+        reading.add_problem("short_addresses", "short_addresses_length", value=value)
+    return value
+
+
 def _office(value: dict, reading: Reading) -> Contact:
     for key in sorted(set(map(str, value)) - set(OFFICE_FIELDS)):
         reading.add_problem(f"ocop_office.{key}", "office_field_unknown", key=key,
@@ -363,7 +371,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("short_addresses", int, SiteConfig.short_addresses,
            "độ dài mã địa chỉ ngắn /T/<MÃ>/ cho tem nhỏ (0: không có)",
            "characters of the short stamp address /T/<CODE>/ for small stamps (0: none)",
-           "short_addresses", low=0, high=8),
+           "short_addresses", _short_length, low=0, high=8),
     Option("host", str, DEFAULT_HOST.name, "nơi đăng trang (github-pages, nginx, object-storage...)",
            "where the site is published (github-pages, nginx, object-storage...)", "host",
            lambda name, reading: HOSTS[name], choices=tuple(HOSTS), not_a_choice="host_unknown"),

@@ -47,6 +47,20 @@ def test_a_host_is_resolved_once_into_its_object(tmp_path):
     assert "nginx" in problem.message.en and "ngnix" in problem.message.vi
 
 
+def test_short_addresses_take_none_or_four_to_eight_characters(tmp_path):
+    def read(length):
+        return settings_from({"short_addresses": length}, root=tmp_path,
+                             source=tmp_path / "mkdocs.yml", site_url="https://ocop.khanhhoa.gov.vn/",
+                             site_name="OCOP", languages_known=("vi", "en"))
+    for length in (0, 4, 8):
+        site, problems = read(length)
+        assert problems == [] and site is not None and site.short_addresses == length
+    [problem] = read(2)[1]
+    assert (problem.option, problem.code) == ("short_addresses", "short_addresses_length")
+    assert "4 đến 8" in problem.message.vi and "clash" in problem.message.en
+    assert [p.option for p in read(9)[1]] == ["short_addresses"]
+
+
 def test_defaults_give_the_default_settings(tmp_path):
     site, problems = settings_from({}, root=tmp_path, source=tmp_path / "mkdocs.yml",
                                    site_url="https://ocop.khanhhoa.gov.vn/", site_name="OCOP",

@@ -21,7 +21,6 @@ from collections.abc import Iterable
 
 PREFIX = "T/"
 DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-MIN_LENGTH, MAX_LENGTH = 4, 8
 
 
 class ShortCodeClash(ValueError):
