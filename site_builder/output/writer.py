@@ -458,6 +458,19 @@ def _timed(unit: Unit, key: str, writer: FileWriter, shells: Shells,
     return unit.name, entry, time.process_time() - started
 
 
+# Units made from the whole catalog (seconds each at national scale, the others milliseconds).
+WHOLE_CATALOG = ("data:", "search:")
+
+
+def _batches(todo: list[tuple[int, str]], units: list[Unit]) -> list[list[tuple[int, str]]]:
+    """The workers' tasks: the whole-catalog units first, one a task, so that no worker is
+    left rendering them alone while the other has finished (planned last, they were given
+    out last, in one task); then the rest, ``BATCH`` units a task."""
+    whole = [item for item in todo if units[item[0]].name.startswith(WHOLE_CATALOG)]
+    rest = [item for item in todo if not units[item[0]].name.startswith(WHOLE_CATALOG)]
+    return [[item] for item in whole] + [rest[i:i + BATCH] for i in range(0, len(rest), BATCH)]
+
+
 def _workers() -> int:
     """One per core; ``OCOP_WORKERS`` overrides it (1 renders in this process)."""
     wanted = os.environ.get("OCOP_WORKERS", "")
@@ -541,7 +554,7 @@ def write_site(plan: SitePlan, site_dir: Path, shells: Shells,
 
     if len(todo) >= PARALLEL_FROM and _workers() > 1 and "fork" in mp.get_all_start_methods():
         _JOB = (units, site_dir, shells, absolute_url, links, writer.owners)
-        batches = [todo[i:i + BATCH] for i in range(0, len(todo), BATCH)]
+        batches = _batches(todo, units)
         try:
             with ProcessPoolExecutor(_workers(), mp_context=mp.get_context("fork")) as pool:
                 for done in pool.map(_work, batches):

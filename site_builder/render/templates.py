@@ -88,6 +88,10 @@ class Renderer:
         self.env = Environment(
             loader=CompactTemplates(str(templates_dir), self.t),
             bytecode_cache=bytecode,
+            # A plan's templates do not change while it is rendered (``ocop serve`` plans
+            # again): without this, every page's extends, includes and imports (five a page)
+            # asked the disk whether the template had changed.
+            auto_reload=False,
             autoescape=select_autoescape(default=True, default_for_string=True),
             undefined=StrictUndefined,
             trim_blocks=True,

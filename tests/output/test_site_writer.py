@@ -63,6 +63,28 @@ def test_units_rendered_by_different_workers_are_checked_together(tmp_path, monk
     assert caught.value.path == "qr/gao-3.svg"
 
 
+def test_the_whole_catalog_units_are_given_out_first_each_alone(monkeypatch):
+    # Planned last, the open data and the search index (seconds each at national scale) were
+    # rendered by one worker, in the last task, while the other had nothing left to do.
+    monkeypatch.setattr(site_writer, "BATCH", 2)
+    units = [unit(f"product:gao-{i}") for i in range(3)] + [unit("data:open"),
+                                                            unit("search:index")]
+    todo = [(i, u.key) for i, u in enumerate(units)]
+    assert [[units[i].name for i, _ in batch] for batch in site_writer._batches(todo, units)] == [
+        ["data:open"], ["search:index"], ["product:gao-0", "product:gao-1"], ["product:gao-2"]]
+
+
+def test_the_whole_catalog_units_rendered_by_workers_are_in_the_manifest(tmp_path, monkeypatch):
+    monkeypatch.setattr(site_writer, "PARALLEL_FROM", 2)
+    monkeypatch.setenv("OCOP_WORKERS", "2")
+    units = [unit(f"product:gao-{i}", f"qr/gao-{i}.svg") for i in range(5)]
+    units += [unit("data:open", "du-lieu/products.json"), unit("search:index", "tim/index.json")]
+    result = write(SitePlan(units=units), tmp_path / "site")
+    assert sorted(result.manifest.units) == sorted(u.name for u in units)
+    assert result.manifest.units["data:open"]["files"] == ["du-lieu/products.json"]
+    assert (tmp_path / "site" / "tim" / "index.json").read_bytes() == b"search:index tim/index.json"
+
+
 def test_a_unit_may_not_replace_a_file_kept_from_the_previous_build(tmp_path):
     kept = unit("product:hat-dieu-rang-muoi", "qr/hat-dieu-rang-muoi.svg")
     previous = write(SitePlan(units=[kept]), tmp_path / "first").manifest
