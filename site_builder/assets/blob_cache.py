@@ -3,13 +3,22 @@
 One file instead of thousands: creating small files is the slowest part of a cold build on
 many disks. Safe to share between the build's worker processes (WAL mode, each process opens
 its own connection) and safe to lose: a missing or damaged cache only makes a build slower.
+
+What is put is written ``FLUSH_AT`` entries at a time, in one transaction (``flush``; the
+render workers flush after each task, a process at its end): a transaction an entry made the
+two workers of a cold build wait on each other's write lock, SQLite sleeping a millisecond or
+more each time (186 waits, 0.9 s of the 1.6 s spent putting, at 2,000 products on a shared
+2-core machine).
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import sqlite3
 from pathlib import Path
+
+FLUSH_AT = 64  # entries put before they are written
 
 
 class BlobCache:
@@ -17,6 +26,8 @@ class BlobCache:
         self.path = path
         self._connection: sqlite3.Connection | None = None
         self._pid = 0
+        self._pending: dict[str, bytes] = {}  # put, not yet written
+        self._pending_pid = 0  # whose they are: a forked process does not write its parent's
 
     def _db(self) -> sqlite3.Connection | None:
         if self.path is None:
@@ -28,13 +39,15 @@ class BlobCache:
                 connection.execute("PRAGMA journal_mode=WAL")
                 connection.execute("PRAGMA synchronous=OFF")
                 connection.execute("CREATE TABLE IF NOT EXISTS blob (key TEXT PRIMARY KEY, data BLOB)")
-            except sqlite3.Error:
+            except (sqlite3.Error, OSError):  # a file where its folder goes, no space...
                 self.path = None
                 return None
             self._connection, self._pid = connection, os.getpid()
         return self._connection
 
     def get(self, key: str) -> bytes | None:
+        if (data := self._unwritten().get(key)) is not None:
+            return data
         db = self._db()
         if db is None:
             return None
@@ -45,16 +58,50 @@ class BlobCache:
         return bytes(row[0]) if row else None
 
     def put(self, key: str, data: bytes) -> None:
+        if self.path is None:
+            return
+        pending = self._unwritten()
+        pending[key] = data
+        if len(pending) >= FLUSH_AT:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write what was put, in one transaction (lost with the cache if it fails)."""
+        pending = self._unwritten()
+        if not pending:
+            return
+        rows = list(pending.items())
+        pending.clear()
         db = self._db()
         if db is None:
             return
         try:
-            db.execute("INSERT OR REPLACE INTO blob (key, data) VALUES (?, ?)", (key, data))
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.executemany("INSERT OR REPLACE INTO blob (key, data) VALUES (?, ?)", rows)
+                db.execute("COMMIT")
+            except sqlite3.Error:
+                db.execute("ROLLBACK")
         except sqlite3.Error:
             pass
 
+    def _unwritten(self) -> dict[str, bytes]:
+        if self._pending_pid != os.getpid():  # the parent's, copied by fork: it writes them
+            self._pending, self._pending_pid = {}, os.getpid()
+        return self._pending
+
 
 _OPEN: dict[str, BlobCache] = {}
+
+
+def flush_all() -> None:
+    """Write what this process put in every cache. Worker processes call it after each task:
+    they end without running ``atexit``."""
+    for cache in _OPEN.values():
+        cache.flush()
+
+
+atexit.register(flush_all)
 
 
 def blob_cache(cache_dir: Path | None, name: str) -> BlobCache:

@@ -21,6 +21,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from site_builder.assets.blob_cache import flush_all
 from site_builder.domain.site_paths import (
     SEGMENT,
     pages_problem,
@@ -447,7 +448,9 @@ def _work(batch: list[tuple[int, str]]) -> list[tuple[str, dict, float]]:
     assert _JOB is not None
     units, site_dir, shells, absolute_url, links, owners = _JOB
     writer = FileWriter(site_dir, dict(owners))
-    return [_timed(units[i], key, writer, shells, absolute_url, links) for i, key in batch]
+    done = [_timed(units[i], key, writer, shells, absolute_url, links) for i, key in batch]
+    flush_all()  # the pictures made, into their caches (a worker ends without atexit)
+    return done
 
 
 def _timed(unit: Unit, key: str, writer: FileWriter, shells: Shells,
@@ -572,6 +575,7 @@ def write_site(plan: SitePlan, site_dir: Path, shells: Shells,
             manifest.units[name] = entry
             spent.add(name, cpu)
             progress.advance()
+        flush_all()
     progress.done()
     manifest.units = dict(sorted(manifest.units.items()))
     return WriteResult("incremental" if is_incremental else "full", manifest, len(todo),
