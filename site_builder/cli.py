@@ -40,14 +40,9 @@ def cli_message(code: str, **values: object) -> Message:
     return catalogue(CLI_MESSAGES).message(code, **values)
 
 
-def both(text: Message) -> str:
-    """A message as the commands print it when no language is chosen: 'Vietnamese / English'."""
-    return f"{text.vi} / {text.en}"
-
-
 def said(code: str, **values: object) -> str:
     """``code``'s texts, filled with ``values``, as 'Vietnamese / English'."""
-    return both(cli_message(code, **values))
+    return cli_message(code, **values).both()
 
 
 def _stamp_size(text: str) -> object:
@@ -323,12 +318,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     for warning in result.warnings.sorted():
         print(warning.format("vi", root))
     elapsed = time.perf_counter() - started
-    how = {"incremental": "dựng lại phần thay đổi", "up-to-date": "không có gì thay đổi"}.get(
-        result.mode, "dựng toàn bộ")
-    print(f"Đã dựng {result.products} sản phẩm vào {result.site_dir} trong {elapsed:.1f} giây "
-          f"({how}: {result.rendered} phần dựng mới, {result.reused} phần giữ nguyên).\n"
-          f"Trang web có {result.pages} trang HTML, {result.files} tệp; "
-          f"{len(result.warnings)} cảnh báo. Khung trang: {shells.described()}.")
+    how = {"incremental": cli_message("build_incremental"),
+           "up-to-date": cli_message("build_up_to_date")}.get(result.mode) or cli_message("build_full")
+    done = cli_message("build_done", products=result.products, site_dir=result.site_dir,
+                       seconds=f"{elapsed:.1f}", how=how, rendered=result.rendered,
+                       reused=result.reused, pages=result.pages, files=result.files,
+                       warnings=len(result.warnings), shell=shells.described())
+    print(done.vi)
+    print(done.en)
     print(f"{said('time_by_stage')}: " + ", ".join(
         f"{_stage_name(name)} {seconds:.2f} s" for name, seconds in result.stages))
     if result.units:  # processor time, summed over the worker processes
@@ -579,7 +576,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.file.is_dir():
         return cmd_import_folder(args)
     if args.todo and (problem := todo_target_problem(args.todo)):
-        print(f"--todo {args.todo}: {both(problem)}", file=sys.stderr)
+        print(f"--todo {args.todo}: {problem.both()}", file=sys.stderr)
         return 1
     site = _site_config(args)
     options = ImportOptions(args.update, args.sheet, args.decision, args.decision_date,
