@@ -218,7 +218,7 @@ class Catalog:
     # The same without the story and batches (records.cache.summary_digest): what listings
     # depend on; each batch's own (lot_digests); the Circular 02/2024 items (traced_digest).
     summaries: dict[str, str] = field(default_factory=dict)
-    lots: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    lots: dict[str, bytes] = field(default_factory=dict)  # packed (records.cache.packed)
     traced: dict[str, str] = field(default_factory=dict)
     # Rows of the Circular 02/2024 table (the product, each batch), and how many are complete.
     rows: dict[str, tuple[int, int]] = field(default_factory=dict)

@@ -38,7 +38,7 @@ from site_builder.domain.traceability import ITEMS, Completeness, all_completene
 from site_builder.hosts import Host, Redirect
 from site_builder.output.keys import digest, global_key, listed_key
 from site_builder.output.units import SiteFile, SitePlan, Unit, UnitOutput
-from site_builder.records.cache import lot_digests, summary_digest, traced_digest
+from site_builder.records.cache import lot_digests, summary_digest, traced_digest, unpacked
 from site_builder.render.facets import SORTS, facets, home_charts
 from site_builder.render.html import SitePage, meta_tags
 from site_builder.render.linksets import (
@@ -136,7 +136,7 @@ def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path,
 
 def product_units(languages: Languages, views: list[ProductView], photos: list,
                   fingerprint: object, base_key: str, summary: str,
-                  lots: tuple[str, ...] | None, forwarding_pages: bool,
+                  lots: bytes | None, forwarding_pages: bool,
                   whole: Whole | None = None) -> list[Unit]:
     """A product's own units: its pages, pictures and codes (keyed on everything its record
     and files hold, ``fingerprint``), then one per batch (``lot_units``). ``views``: the
@@ -575,23 +575,39 @@ def _domain(config: SiteConfig) -> str:
 
 
 def lot_units(languages: Languages, product: Product, base_key: str, summary: str,
-              lots: tuple[str, ...] | None, photos: list, whole: Whole | None = None
+              lots: bytes | None, photos: list, whole: Whole | None = None
               ) -> list[Unit]:
     """A unit per batch: its page in each language and its published documents. A batch's
     page shows the product without its story and other batches (``summary``), the batch
-    (``lots``: ``records.cache.lot_digests``) and the status as of the day either last
+    (``lots``: ``records.cache.lot_digests``, packed) and the status as of the day either last
     changed, so a new lot renders its own page alone."""
     config = languages.first.config
     day = config.today()
-    digests = lots if lots is not None and len(lots) == len(product.batches) else \
-        lot_digests(product)
+    digests = unpacked(lots) if lots is not None and len(lots) == 32 * len(product.batches) \
+        else lot_digests(product)
     units = []
     for n, (batch, lot) in enumerate(zip(product.batches, digests, strict=True)):
         since = unchanged_since(product, day, config.rules, batch)
         units.append(Unit(f"lot:{product.id}/{batch.lot}",
                           digest(base_key, "lot", summary, lot, since),
-                          partial(_lot_unit, languages, product, n, since, photos, whole)))
+                          LotPages(languages, product, n, since, photos, whole)))
     return units
+
+
+class LotPages:
+    """What renders a lot's unit (``_lot_unit``), held by its plan until then: in fewer bytes
+    than a ``partial``, as a national catalog plans hundreds of thousands."""
+
+    __slots__ = ("languages", "product", "n", "since", "photos", "whole")
+
+    def __init__(self, languages: Languages, product: Product, n: int, since: date,
+                 photos: list, whole: Whole | None) -> None:
+        self.languages, self.product, self.n, self.since = languages, product, n, since
+        self.photos, self.whole = photos, whole
+
+    def __call__(self) -> UnitOutput:
+        return _lot_unit(self.languages, self.product, self.n, self.since, self.photos,
+                         self.whole)
 
 
 def _lot_unit(languages: Languages, product: Product, n: int, since: date,

@@ -67,7 +67,7 @@ class Entry:
     problems: tuple[Problem, ...]
     id: str = ""
     summary: str = ""  # summary_digest(product)
-    lots: tuple[str, ...] = ()  # lot_digests(product, deps): one per batch
+    lots: bytes = b""  # lot_digests(product, deps), one per batch, packed (``packed``)
     traced: str = ""  # traced_digest(product)
     province: int = 0  # the producer's province code
     rows: tuple[int, int] = (0, 0)  # Circular 02/2024 rows (the product, each batch), complete
@@ -105,6 +105,17 @@ def lot_digests(product: Product, files: dict[str, str] | None = None) -> tuple[
     return tuple(found)
 
 
+def packed(digests: tuple[str, ...]) -> bytes:
+    """Hex digests (``lot_digests``) as their 32 bytes each, joined: a national catalog keeps
+    one per lot, and each as text took 113 bytes of memory."""
+    return b"".join(bytes.fromhex(d) for d in digests)
+
+
+def unpacked(lots: bytes) -> tuple[str, ...]:
+    """The hex digests of ``packed``."""
+    return tuple(lots[i:i + 32].hex() for i in range(0, len(lots), 32))
+
+
 def _rows(product: Product) -> list:
     return [completeness(product), *(completeness(product, b) for b in product.batches)]
 
@@ -130,7 +141,7 @@ def make_entry(record: Path, product: Product, problems: list[Problem],
     return Entry(
         stat=stat, digest=hashlib.sha256(record.read_bytes()).hexdigest(), deps=found,
         problems=tuple(problems), id=product.id, summary=summary_digest(product),
-        lots=lot_digests(product, {path: digest for path, _, digest in found}),
+        lots=packed(lot_digests(product, {path: digest for path, _, digest in found})),
         traced=traced_digest(product), province=product.producer.province.code,
         rows=(len(rows), sum(row.complete for row in rows)), checked_on=today,
         dates=compared_dates(product))
