@@ -191,9 +191,7 @@ class RecordChanged(Exception):
         self.record = record
 
     def __str__(self) -> str:
-        return (f"{self.record}: bản ghi đã thay đổi và có lỗi trong khi dựng trang; chạy "
-                f"'ocop check' rồi dựng lại / the record changed and has errors while the site "
-                f"was being built; run 'ocop check', then build again")
+        return catalogue().message("record_changed_in_build", record=self.record).both()
 
 
 # Codes of the kinds of problem `ocop check` counts and groups (Problem.code).

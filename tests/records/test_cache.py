@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+import pytest
 from support.records import record, write_record
 
 import site_builder.records.validate as validate
@@ -85,3 +86,18 @@ def _rows(product):  # type: ignore[no-untyped-def]
     from site_builder.domain.traceability import all_completeness
 
     return all_completeness([product])
+
+
+def test_a_record_broken_while_the_build_ran_is_named_in_both_languages(site_config, products,
+                                                                        tmp_path):
+    """Read whole from its record (the cache lost it) after an edit that broke it: the build
+    stops with the record named, never a traceback."""
+    config = replace(site_config, cache_dir=tmp_path / "cache", as_of=date(2026, 11, 22))
+    path = write_record(products, record(batches=LOTS))
+    catalog, _ = load_catalog(config, lean=True)
+    (tmp_path / "cache" / "records" / "products.sqlite").unlink()
+    path.write_text("id: [", encoding="utf-8")
+    with pytest.raises(validate.RecordChanged) as raised:
+        catalog.whole_product(catalog.products[0])
+    assert str(raised.value).startswith(f"{path}: hồ sơ đã bị sửa")
+    assert "/ " + str(path) + ": the record was changed" in str(raised.value)
