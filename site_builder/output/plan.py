@@ -31,7 +31,7 @@ from site_builder.assets.share_image import card_size, share_files
 from site_builder.config import SiteConfig
 from site_builder.domain.model import Catalog, Product
 from site_builder.domain.places import Province, provinces
-from site_builder.domain.rules import Status, unchanged_since
+from site_builder.domain.rules import Status, lot_unchanged_since, unchanged_since
 from site_builder.domain.stamp_codes import short_path
 from site_builder.domain.taxonomy import BROWSED_SECTORS, Sector
 from site_builder.domain.traceability import ITEMS, Completeness, all_completeness
@@ -586,8 +586,9 @@ def lot_units(languages: Languages, product: Product, base_key: str, summary: st
     digests = unpacked(lots) if lots is not None and len(lots) == 32 * len(product.batches) \
         else lot_digests(product)
     units = []
+    product_since = unchanged_since(product, day, config.rules) if product.batches else day
     for n, (batch, lot) in enumerate(zip(product.batches, digests, strict=True)):
-        since = unchanged_since(product, day, config.rules, batch)
+        since = lot_unchanged_since(product_since, day, batch)
         units.append(Unit(f"lot:{product.id}/{batch.lot}",
                           digest(base_key, "lot", summary, lot, since),
                           LotPages(languages, product, n, since, photos, whole)))
