@@ -139,6 +139,7 @@ def load_catalog(config: SiteConfig, progress: Progress | None = None,
         catalog.traced[entry.id] = entry.traced
         if entry.rows != (0, 0):  # (0, 0): an entry of a cache from before rows were kept
             catalog.rows[entry.id] = entry.rows
+    next(checked, None)  # its last step: the worker processes end before the cache is saved
     progress.done()
     cache.keep_only(paths)
     cache.save()
