@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -217,8 +218,17 @@ class Catalog:
     # The same without the story and batches (records.cache.summary_digest): what listings
     # depend on; each batch's own (lot_digests); the Circular 02/2024 items (traced_digest).
     summaries: dict[str, str] = field(default_factory=dict)
-    lots: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    lots: dict[str, bytes] = field(default_factory=dict)  # packed (records.cache.packed)
     traced: dict[str, str] = field(default_factory=dict)
+    # Rows of the Circular 02/2024 table (the product, each batch), and how many are complete.
+    rows: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # Reads a product whole again when ``products`` hold it lean (``records.cache.lean``:
+    # its batches without what only its own pages show); None: they are whole.
+    whole: Callable[[Product], Product] | None = None
 
     def by_id(self) -> dict[str, Product]:
         return {p.id: p for p in self.products}
+
+    def whole_product(self, product: Product) -> Product:
+        """``product`` with everything its record holds, for the pages that show its batches."""
+        return self.whole(product) if self.whole is not None else product

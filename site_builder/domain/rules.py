@@ -221,8 +221,14 @@ def unchanged_since(product: Product, day: date, rules: RuleSettings,
         if _status_facts(product, candidate, rules) != facts:
             break
         since = candidate
-    if batch is not None and batch.use_by and batch.use_by < day:
-        since = max(since, batch.use_by + timedelta(days=1))  # past its use-by date since then
+    return since if batch is None else lot_unchanged_since(since, day, batch)
+
+
+def lot_unchanged_since(since: date, day: date, batch: Batch) -> date:
+    """``unchanged_since`` for the page of ``batch`` from its product's (``since``): a product
+    with hundreds of lots works its status out once, not once a lot."""
+    if batch.use_by and batch.use_by < day:
+        return max(since, batch.use_by + timedelta(days=1))  # past its use-by date since then
     return since
 
 

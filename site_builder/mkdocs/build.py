@@ -159,7 +159,7 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
     from site_builder.assets.media import PhotoUnreadable
     from site_builder.output.partial import BuildState, records_used
     from site_builder.records.cache import RecordCache
-    from site_builder.records.validate import load_catalog
+    from site_builder.records.validate import RecordChanged, load_catalog
 
     frame_key = frame_digest(config, site_config, templates)
     # 2'. A few records changed since the last build and listings show none of it: plan,
@@ -173,8 +173,9 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
     BuildState.forget(site_config.cache_dir, final)
 
     # 2. Records: every product.yml read and checked; any error stops here, all listed at once.
+    # Held lean: a product's units read it whole from the record cache when rendered.
     catalog, problems = load_catalog(site_config, progress, traceability_notes=False,
-                                     paths=records if records else None)
+                                     paths=records if records else None, lean=True)
     if problems.errors:
         raise BuildError(format_problems(problems, site_config.products_dir.parent))
     if only is not None:
@@ -216,7 +217,7 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
         try:
             result = render_units(handoff, Made(frame.shells, frame.pages), scratch, previous,
                                   progress or Quiet(), kept)
-        except (OutputClash, PhotoUnreadable, UnsafePath) as exc:
+        except (OutputClash, PhotoUnreadable, UnsafePath, RecordChanged) as exc:
             raise BuildError(str(exc)) from None
         stages.end("render")
 
@@ -290,7 +291,8 @@ def _keep_only(catalog: Catalog, problems: Problems, ids: frozenset[str]
                    digests={i: d for i, d in catalog.digests.items() if i in ids},
                    summaries={i: d for i, d in catalog.summaries.items() if i in ids},
                    lots={i: d for i, d in catalog.lots.items() if i in ids},
-                   traced={i: d for i, d in catalog.traced.items() if i in ids})
+                   traced={i: d for i, d in catalog.traced.items() if i in ids},
+                   rows={i: d for i, d in catalog.rows.items() if i in ids})
     return kept, replace(problems, items=[p for p in problems.items if p.path not in left_out])
 
 

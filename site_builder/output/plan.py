@@ -12,7 +12,7 @@ not rendered again (see ``output/writer.py``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache, partial
 from pathlib import Path
@@ -29,16 +29,16 @@ from site_builder.assets.media import SQUARE, DecodedPhoto, photo_files, web_pho
 from site_builder.assets.qr import qr_png_file, qr_svg_file
 from site_builder.assets.share_image import card_size, share_files
 from site_builder.config import SiteConfig
-from site_builder.domain.model import Batch, Catalog, Product
+from site_builder.domain.model import Catalog, Product
 from site_builder.domain.places import Province, provinces
-from site_builder.domain.rules import Status, unchanged_since
+from site_builder.domain.rules import Status, lot_unchanged_since, unchanged_since
 from site_builder.domain.stamp_codes import short_path
 from site_builder.domain.taxonomy import BROWSED_SECTORS, Sector
 from site_builder.domain.traceability import ITEMS, Completeness, all_completeness
 from site_builder.hosts import Host, Redirect
 from site_builder.output.keys import digest, global_key, listed_key
 from site_builder.output.units import SiteFile, SitePlan, Unit, UnitOutput
-from site_builder.records.cache import lot_digests, summary_digest, traced_digest
+from site_builder.records.cache import lot_digests, summary_digest, traced_digest, unpacked
 from site_builder.render.facets import SORTS, facets, home_charts
 from site_builder.render.html import SitePage, meta_tags
 from site_builder.render.linksets import (
@@ -69,6 +69,7 @@ from site_builder.render.views import (
 )
 
 LISTING_PAGE_SIZE = 60
+Whole = Callable[[Product], Product]  # reads a lean product whole (``Catalog.whole``)
 
 
 def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path,
@@ -97,16 +98,18 @@ def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path,
     summaries = {v.product.id: catalog.summaries.get(v.product.id) or summary_digest(v.product)
                  for v in views}
     plan.base_key, plan.since = base_key, {v.product.id: v.day for v in views}
+    whole = catalog.whole
     for i, view in enumerate(views):
         plan.units.extend(product_units(
             languages, [worded[r.lang][i] for r in languages.renderers], photos[view.product.id],
             catalog.digests.get(view.product.id, view.product), base_key,
-            summaries[view.product.id], catalog.lots.get(view.product.id), forwarding_pages))
+            summaries[view.product.id], catalog.lots.get(view.product.id), forwarding_pages,
+            whole))
     # Listings, summaries and open data show no story and no batch: they are keyed on the rest
     # of each product, so a story edit or a new lot re-renders the product's own pages only.
     listed = {v.product.id: listed_key(base_key, summaries[v.product.id], v.day) for v in views}
     every_product = digest("catalog", [listed[v.product.id] for v in views])
-    traced = Traced.of([v.product for v in views], listed, catalog.traced)
+    traced = Traced.of([v.product for v in views], listed, catalog.traced, whole, catalog.rows)
     for renderer in languages.renderers:
         site = LanguageSite(plan, languages, renderer, worded[renderer.lang], photos, listed,
                              every_product)
@@ -133,15 +136,17 @@ def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path,
 
 def product_units(languages: Languages, views: list[ProductView], photos: list,
                   fingerprint: object, base_key: str, summary: str,
-                  lots: tuple[str, ...] | None, forwarding_pages: bool) -> list[Unit]:
+                  lots: bytes | None, forwarding_pages: bool,
+                  whole: Whole | None = None) -> list[Unit]:
     """A product's own units: its pages, pictures and codes (keyed on everything its record
     and files hold, ``fingerprint``), then one per batch (``lot_units``). ``views``: the
-    product in each language, its status as of the day it last changed."""
+    product in each language, its status as of the day it last changed. ``whole``: reads
+    the product whole when it is rendered, if the views hold it lean (``Catalog.whole``)."""
     first = views[0]
     key = digest(digest(base_key, fingerprint, first.day), forwarding_pages)
     return [Unit(f"product:{first.product.id}", key,
-                 partial(_product_unit, languages, views, photos, forwarding_pages)),
-            *lot_units(languages, first.product, base_key, summary, lots, photos)]
+                 partial(_product_unit, languages, views, photos, forwarding_pages, whole)),
+            *lot_units(languages, first.product, base_key, summary, lots, photos, whole)]
 
 
 def _badge_snippet(view: ProductView) -> dict[str, str]:
@@ -217,10 +222,13 @@ def _moved_addresses(views: list[ProductView], urls: Urls) -> list[Redirect]:
 
 
 def _product_unit(languages: Languages, views: list[ProductView], photos: list,
-                  forwarding_pages: bool) -> UnitOutput:
+                  forwarding_pages: bool, whole: Whole | None = None) -> UnitOutput:
     """Everything published for one product: photos and codes, and in each language its page
     and traceability pages. ``forwarding_pages``: its moved short address gets a page, not a
     rule of the host's."""
+    if whole is not None:
+        product = whole(views[0].product)
+        views = [replace(view, product=product) for view in views]
     out = UnitOutput()
     first = views[0]
     product, config = first.product, languages.first.config
@@ -495,18 +503,26 @@ class Traced:
 
     @classmethod
     def of(cls, products: list[Product], listed: dict[str, str],
-           traced: dict[str, str]) -> Traced:
-        """From the products themselves; each product's rows worked out on first use."""
+           traced: dict[str, str], whole: Whole | None = None,
+           counts: dict[str, tuple[int, int]] | None = None) -> Traced:
+        """From the products themselves (read ``whole`` for their rows, when they are held
+        lean), their rows worked out when a page shows them; ``counts``: each product's rows
+        and complete rows as the record cache knows them (``Entry.rows``), else worked out
+        on first use. Rows are not kept: a page's products, read whole, are let go after it."""
         by_id = {p.id: p for p in products}
         ids_by_province: dict[int, list[str]] = {}
         for product in sorted(products, key=lambda p: p.id):
             ids_by_province.setdefault(product.producer.province.code, []).append(product.id)
+        known = counts or {}
+
+        def rows(product_id: str) -> list[Completeness]:
+            product = by_id[product_id]
+            return all_completeness([whole(product) if whole is not None else product])
 
         @cache
-        def rows(product_id: str) -> list[Completeness]:
-            return all_completeness([by_id[product_id]])
-
         def counted(product_id: str) -> tuple[int, int]:
+            if product_id in known:
+                return known[product_id]
             found = rows(product_id)
             return len(found), sum(row.complete for row in found)
 
@@ -559,26 +575,48 @@ def _domain(config: SiteConfig) -> str:
 
 
 def lot_units(languages: Languages, product: Product, base_key: str, summary: str,
-              lots: tuple[str, ...] | None, photos: list) -> list[Unit]:
+              lots: bytes | None, photos: list, whole: Whole | None = None
+              ) -> list[Unit]:
     """A unit per batch: its page in each language and its published documents. A batch's
     page shows the product without its story and other batches (``summary``), the batch
-    (``lots``: ``records.cache.lot_digests``) and the status as of the day either last
+    (``lots``: ``records.cache.lot_digests``, packed) and the status as of the day either last
     changed, so a new lot renders its own page alone."""
     config = languages.first.config
     day = config.today()
-    digests = lots if lots is not None and len(lots) == len(product.batches) else \
-        lot_digests(product)
+    digests = unpacked(lots) if lots is not None and len(lots) == 32 * len(product.batches) \
+        else lot_digests(product)
     units = []
-    for batch, lot in zip(product.batches, digests, strict=True):
-        since = unchanged_since(product, day, config.rules, batch)
+    product_since = unchanged_since(product, day, config.rules) if product.batches else day
+    for n, (batch, lot) in enumerate(zip(product.batches, digests, strict=True)):
+        since = lot_unchanged_since(product_since, day, batch)
         units.append(Unit(f"lot:{product.id}/{batch.lot}",
                           digest(base_key, "lot", summary, lot, since),
-                          partial(_lot_unit, languages, product, batch, since, photos)))
+                          LotPages(languages, product, n, since, photos, whole)))
     return units
 
 
-def _lot_unit(languages: Languages, product: Product, batch: Batch, since: date,
-              photos: list) -> UnitOutput:
+class LotPages:
+    """What renders a lot's unit (``_lot_unit``), held by its plan until then: in fewer bytes
+    than a ``partial``, as a national catalog plans hundreds of thousands."""
+
+    __slots__ = ("languages", "product", "n", "since", "photos", "whole")
+
+    def __init__(self, languages: Languages, product: Product, n: int, since: date,
+                 photos: list, whole: Whole | None) -> None:
+        self.languages, self.product, self.n, self.since = languages, product, n, since
+        self.photos, self.whole = photos, whole
+
+    def __call__(self) -> UnitOutput:
+        return _lot_unit(self.languages, self.product, self.n, self.since, self.photos,
+                         self.whole)
+
+
+def _lot_unit(languages: Languages, product: Product, n: int, since: date,
+              photos: list, whole: Whole | None = None) -> UnitOutput:
+    """The page of the ``n``th batch of ``product`` in each language, and its documents."""
+    if whole is not None:
+        product = whole(product)
+    batch = product.batches[n]
     out = UnitOutput()
     config = languages.first.config
     host = config.host

@@ -32,9 +32,10 @@ class UnitOutput:
         self.files.append(SiteFile(path, data))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unit:
-    """Output made only from known inputs, digested in ``key``; rendered when the key changes."""
+    """Output made only from known inputs, digested in ``key``; rendered when the key changes.
+    (Slotted: a national catalog plans one per lot, hundreds of thousands.)"""
 
     name: str  # "product:buoi-tan-trieu", "listing:tinh/khanh-hoa/2/"
     key: str

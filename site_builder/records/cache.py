@@ -67,7 +67,7 @@ class Entry:
     problems: tuple[Problem, ...]
     id: str = ""
     summary: str = ""  # summary_digest(product)
-    lots: tuple[str, ...] = ()  # lot_digests(product, deps): one per batch
+    lots: bytes = b""  # lot_digests(product, deps), one per batch, packed (``packed``)
     traced: str = ""  # traced_digest(product)
     province: int = 0  # the producer's province code
     rows: tuple[int, int] = (0, 0)  # Circular 02/2024 rows (the product, each batch), complete
@@ -105,6 +105,17 @@ def lot_digests(product: Product, files: dict[str, str] | None = None) -> tuple[
     return tuple(found)
 
 
+def packed(digests: tuple[str, ...]) -> bytes:
+    """Hex digests (``lot_digests``) as their 32 bytes each, joined: a national catalog keeps
+    one per lot, and each as text took 113 bytes of memory."""
+    return b"".join(bytes.fromhex(d) for d in digests)
+
+
+def unpacked(lots: bytes) -> tuple[str, ...]:
+    """The hex digests of ``packed``."""
+    return tuple(lots[i:i + 32].hex() for i in range(0, len(lots), 32))
+
+
 def _rows(product: Product) -> list:
     return [completeness(product), *(completeness(product, b) for b in product.batches)]
 
@@ -130,7 +141,7 @@ def make_entry(record: Path, product: Product, problems: list[Problem],
     return Entry(
         stat=stat, digest=hashlib.sha256(record.read_bytes()).hexdigest(), deps=found,
         problems=tuple(problems), id=product.id, summary=summary_digest(product),
-        lots=lot_digests(product, {path: digest for path, _, digest in found}),
+        lots=packed(lot_digests(product, {path: digest for path, _, digest in found})),
         traced=traced_digest(product), province=product.producer.province.code,
         rows=(len(rows), sum(row.complete for row in rows)), checked_on=today,
         dates=compared_dates(product))
@@ -146,6 +157,7 @@ class RecordCache:
     _written: set[str] = field(default_factory=set)  # put in this run, to store
     _db: sqlite3.Connection | None = None
     today: date | None = None  # the day records are checked on
+    _pending: bool = False  # products written by ``store``, not yet committed
 
     @property
     def changed(self) -> bool:
@@ -219,9 +231,10 @@ class RecordCache:
                 return None
         return self._db
 
-    def product(self, record: str) -> Product | None:
+    def product(self, record: str, keep: bool = True) -> Product | None:
         """The product of a cached record, read when first asked for; None when the cache
-        lost it (the record is then checked again)."""
+        lost it (the record is then checked again). ``keep``: False reads it without keeping
+        it for the next ask (a build that reads every product once)."""
         if record in self._products:
             return self._products[record]
         db = self._connection()
@@ -233,7 +246,7 @@ class RecordCache:
             product = pickle.loads(row[0]) if row else None
         except Exception:  # noqa: BLE001 - damaged: the record is checked again
             product = None
-        if product is not None:
+        if product is not None and keep:
             self._products[record] = product
         return product
 
@@ -270,6 +283,33 @@ class RecordCache:
         self._written.add(record)
         self.dirty = True
 
+    def store(self, record: str, entry: Entry, product: Product) -> None:
+        """``add`` without keeping the product in memory: it is written to the products'
+        table now, in the transaction ``save`` commits (a first build of a national catalog
+        checks every record, and holding them all until the end took hundreds of megabytes).
+        Without a table, ``add``."""
+        db = self._connection()
+        if db is None:
+            self.add(record, entry, product)
+            return
+        try:
+            db.execute("INSERT OR REPLACE INTO product (record, context, data) VALUES (?, ?, ?)",
+                       (record, self.context, pickle.dumps(product, pickle.HIGHEST_PROTOCOL)))
+        except sqlite3.Error:
+            self.add(record, entry, product)
+            return
+        self.entries[record] = entry
+        self._products.pop(record, None)
+        self._pending = True
+        self.dirty = True
+
+    def stored(self) -> StoredProducts | None:
+        """The products of this cache's table, read back by record in any process; None
+        without a table."""
+        if self.path is None or self._connection() is None:
+            return None
+        return StoredProducts(self.path / PRODUCTS, self.context)
+
     def keep_only(self, records: list[str]) -> None:
         wanted = set(records)
         for key in [k for k in self.entries if k not in wanted]:
@@ -280,19 +320,68 @@ class RecordCache:
         if self.path is None or not self.dirty:
             return
         db = self._connection()
-        if db is not None and self._written:
+        if db is not None and (self._written or self._pending):
             try:
-                with db:
+                with db:  # one transaction with what ``store`` wrote; pickled one at a time
                     db.executemany(
                         "INSERT OR REPLACE INTO product (record, context, data) VALUES (?, ?, ?)",
-                        [(r, self.context, pickle.dumps(self._products[r], pickle.HIGHEST_PROTOCOL))
-                         for r in sorted(self._written)])
+                        ((r, self.context, pickle.dumps(self._products[r], pickle.HIGHEST_PROTOCOL))
+                         for r in sorted(self._written)))
             except sqlite3.Error:
                 return  # the meta is not written either: the records are checked again
             self._written.clear()
+            self._pending = False
         self.path.mkdir(parents=True, exist_ok=True)
         tmp = self.path / f"{META}.{os.getpid()}.tmp"
         with tmp.open("wb") as handle:
             pickle.dump((self.context, self.entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(self.path / META)
         self.dirty = False
+
+
+class StoredProducts:
+    """Products read back whole from the record cache's table, by record, in whichever process
+    asks (each opens its own connection: a forked worker never uses its parent's). A build
+    keeps its catalog's products without what only their own pages show (``lean``) and reads
+    a product whole when one of those pages is rendered; the few last read are kept, as a
+    product's units are rendered one after the other."""
+
+    KEPT = 4
+
+    def __init__(self, path: Path, context: str) -> None:
+        self.path, self.context = path, context
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
+        self._kept: dict[str, Product] = {}
+
+    def read(self, record: str) -> Product | None:
+        """The product of ``record``, None when the table lost it."""
+        if record in self._kept:
+            return self._kept[record]
+        if self._db is None or self._pid != os.getpid():
+            self._db, self._pid, self._kept = sqlite3.connect(self.path, timeout=30), os.getpid(), {}
+        try:
+            row = self._db.execute("SELECT data FROM product WHERE record = ? AND context = ?",
+                                   (record, self.context)).fetchone()
+            product = pickle.loads(row[0]) if row else None
+        except Exception:  # noqa: BLE001 - damaged or gone: the caller checks the record again
+            return None
+        if product is not None:
+            if len(self._kept) >= self.KEPT:
+                del self._kept[next(iter(self._kept))]
+            self._kept[record] = product
+        return product
+
+    def __getstate__(self) -> dict:
+        return {"path": self.path, "context": self.context, "_db": None, "_pid": 0, "_kept": {}}
+
+
+def lean(product: Product) -> Product:
+    """``product`` without what only its own pages, its lots' pages and the staff pages of
+    Circular 02/2024 items show of its batches (their stages, areas, standards, quantities):
+    each batch keeps its lot, dates, documents and line, which plan its units and name the
+    files the record refers to. Listings, summaries, search and open data show no batch."""
+    if not product.batches:
+        return product
+    return replace(product, batches=tuple(
+        replace(b, quantity=None, events=(), areas=(), standards=()) for b in product.batches))

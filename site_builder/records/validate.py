@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Callable
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -50,6 +51,7 @@ from site_builder.domain.traceability import all_completeness
 from site_builder.problems import Message, Problem, Problems, catalogue
 from site_builder.progress import Progress, Quiet
 from site_builder.records.cache import Entry, RecordCache, make_entry
+from site_builder.records.cache import lean as lean_product
 from site_builder.records.parallel import check_all
 from site_builder.records.paths import RECORD_NAME as RECORD_NAME  # noqa: PLC0414 - its old home
 from site_builder.records.paths import record_paths as record_paths  # noqa: PLC0414
@@ -85,9 +87,12 @@ class Report(Protocol):
 
 def load_catalog(config: SiteConfig, progress: Progress | None = None,
                  traceability_notes: bool = True,
-                 paths: list[str] | None = None) -> tuple[Catalog, Problems]:
+                 paths: list[str] | None = None, lean: bool = False) -> tuple[Catalog, Problems]:
     """``traceability_notes`` adds the Circular 02/2024 gaps as notes (``ocop check`` prints
-    them; a build does not need them)."""
+    them; a build does not need them). ``lean``: the catalog's products without what only
+    their own pages show of their batches (``cache.lean``), each read whole again when asked
+    (``Catalog.whole``), as a build of a national catalog does: its lots by the hundred
+    thousand held whole took gigabytes."""
     problems = Problems()
     products_dir = config.products_dir
     if not products_dir.is_dir():
@@ -99,40 +104,95 @@ def load_catalog(config: SiteConfig, progress: Progress | None = None,
     progress = progress or Quiet()
     progress.start("validate", len(paths))
     entries = {path: cache.get(path) for path in paths}
-    cached = cache.products([path for path, entry in entries.items() if entry is not None])
+    if lean:
+        cached = _read_lean(cache, [path for path, entry in entries.items() if entry is not None])
+    else:
+        cached = cache.products([path for path, entry in entries.items() if entry is not None])
     progress.advance(len(cached))
     unchecked = [path for path in paths if path not in cached]
-    checked = dict(zip(unchecked, check_all(unchecked, partial(_checked, config=config), progress),
-                       strict=True))
+    # Taken as they come: a first build checks every record, and holds none whole when lean.
+    checked = check_all(unchecked, partial(_checked, config=config), progress)
+    records: dict[str, str] = {}  # product id -> record, for ``Catalog.whole``
     for path in paths:
         entry = entries[path] if path in cached else None
         if entry is None:
-            product, found, entry = checked[path]
+            product, found, entry = next(checked)
             problems.extend(found)
             if product is None:
                 continue
-            catalog.products.append(product)
-            if found.errors:
+            if found.errors or entry is None:
+                catalog.products.append(product)
                 continue
-            if entry is not None:
+            if lean:
+                cache.store(path, entry, product)
+                product = lean_product(product)
+            else:
                 cache.add(path, entry, product)
+            catalog.products.append(product)
         else:
             catalog.products.append(cached[path])
             problems.items.extend(entry.problems)
-        if entry is not None:
-            catalog.digests[entry.id] = entry.fingerprint
-            catalog.summaries[entry.id] = entry.summary or entry.fingerprint
-            catalog.lots[entry.id] = entry.lots
-            catalog.traced[entry.id] = entry.traced
+        records[entry.id] = path
+        catalog.digests[entry.id] = entry.fingerprint
+        catalog.summaries[entry.id] = entry.summary or entry.fingerprint
+        catalog.lots[entry.id] = entry.lots
+        catalog.traced[entry.id] = entry.traced
+        if entry.rows != (0, 0):  # (0, 0): an entry of a cache from before rows were kept
+            catalog.rows[entry.id] = entry.rows
+    next(checked, None)  # its last step: the worker processes end before the cache is saved
     progress.done()
     cache.keep_only(paths)
     cache.save()
+    if lean:
+        catalog.whole = _whole(cache, records, config)
     _check_catalog(catalog, problems, config.short_addresses)
     catalog.products.sort(key=lambda p: p.id)
     if traceability_notes:
         _note_missing_content(catalog, problems)
         _note_traceability_gaps(catalog, problems)
     return catalog, problems
+
+
+def _read_lean(cache: RecordCache, records: list[str]) -> dict[str, Product]:
+    """The cached products of ``records``, each made lean as soon as it is read."""
+    found = {}
+    for record in records:
+        product = cache.product(record, keep=False)
+        if product is not None:
+            found[record] = lean_product(product)
+    return found
+
+
+def _whole(cache: RecordCache, records: dict[str, str], config: SiteConfig
+           ) -> Callable[[Product], Product]:
+    """What reads a lean product whole again (``Catalog.whole``): from the record cache's
+    table, or, should it lose the product, from its record, checked again."""
+    stored = cache.stored()
+
+    def whole(product: Product) -> Product:
+        record = records.get(product.id)
+        if record is None:  # a record with errors: never made lean
+            return product
+        found = stored.read(record) if stored is not None else None
+        if found is None:
+            found, _ = check_record(Path(record), config)
+        if found is None:
+            raise RecordChanged(record)
+        return found
+
+    return whole
+
+
+class RecordChanged(Exception):
+    """A record that was valid when the build read it no longer is (edited while it ran, and
+    the record cache lost what the build had read)."""
+
+    def __init__(self, record: str) -> None:
+        super().__init__(record)  # picklable: raised in worker processes too
+        self.record = record
+
+    def __str__(self) -> str:
+        return catalogue().message("record_changed_in_build", record=self.record).both()
 
 
 # Codes of the kinds of problem `ocop check` counts and groups (Problem.code).
