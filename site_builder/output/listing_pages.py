@@ -4,7 +4,8 @@ Pages used to hold LISTING_PAGE_SIZE products each, counted from the start: one 
 or removed moved every product after it to another page, and every later page of every listing
 it was in had to be uploaded again. Here a page ends after a product whose id hashes to a chosen
 value (content-defined chunking), with a minimum and a maximum size: adding or removing a
-product changes its own page, and a neighbour when that product ends a page. The pages are still
+product changes its own page, and the next when that product ends a page (a few more, rarely,
+where pages were cut at LISTING_PAGE_MAX up to the next product that ends one). The pages are still
 a function of the records alone (a clean build and an incremental one agree), and a page after
 the first is addressed by the product that ends the page before it (``…/trang-sau-<id>/``), so
 that pages before and after a change keep their addresses too.
@@ -17,11 +18,11 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 LISTING_PAGE_SIZE = 60  # products a page, on average (see ``test_listing_pages``)
-LISTING_PAGE_MIN = 20  # a page ends no earlier, and a last page shorter joins the one before
+LISTING_PAGE_MIN = 30  # a page ends no earlier, and a last page shorter joins the one before
 LISTING_PAGE_MAX = 120  # a page ends here even without a product that ends it
 # One product in _SPREAD ends a page once the page has LISTING_PAGE_MIN: pages of MIN plus a
 # geometric number of products, cut at MAX, are LISTING_PAGE_SIZE long on average.
-_SPREAD = 45
+_SPREAD = 33
 # The segment of a later page's address, before the id of the product that ends the page before.
 AFTER = "trang-sau-"
 

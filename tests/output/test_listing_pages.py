@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import statistics
 
 import pytest
@@ -59,12 +58,14 @@ def test_later_pages_are_addressed_by_the_product_ending_the_page_before():
     assert addresses[1:] == [f"tinh/khanh-hoa/trang-sau-{page[-1]}/" for page in pages[:-1]]
 
 
-def test_removing_or_adding_one_product_changes_its_page_and_at_most_its_neighbours():
-    pick = random.Random(20).sample(range(len(IDS)), 150)
-    for i in pick:
-        removed = _changed(IDS, IDS[:i] + IDS[i + 1:])
-        added = _changed(IDS, [*IDS[:i], f"moi-{i}", *IDS[i:]])
-        assert 1 <= len(removed) <= 3 and 1 <= len(added) <= 3, i
-    # Counted by position, every page after the change would hold other products.
-    assert len(_changed(IDS, IDS[1:])) <= 3
-
+def test_removing_or_adding_one_product_changes_its_page_and_rarely_one_more():
+    """Its page, the next when it ended its page, and a few more only where pages were cut at
+    the largest size, up to the next product that ends a page."""
+    counts = []
+    for i in range(0, len(IDS), 7):
+        for after in (IDS[:i] + IDS[i + 1:], [*IDS[:i], f"moi-{i}", *IDS[i:]]):
+            counts.append(len(_changed(IDS, after)))
+    assert min(counts) >= 1 and max(counts) <= 6
+    assert statistics.mean(counts) < 1.2
+    # Counted by position, every page after the first product would hold other products.
+    assert len(_changed(IDS, IDS[1:])) <= 2
