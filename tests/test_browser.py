@@ -147,6 +147,19 @@ def test_an_unpublished_lot_leads_to_its_product(served, browser):
     page.close()
 
 
+
+@pytest.mark.parametrize(("gone", "listing"), [
+    ("san-pham/2/", "/san-pham/"),  # numbered as listing pages were before
+    ("en/tinh/khanh-hoa/trang-sau-khong-co/", "/en/tinh/khanh-hoa/"),  # merged into another
+    ("sao/3/trang-sau-khong-co", "/sao/3/")])
+def test_a_listing_page_that_is_no_more_opens_the_listing(served, browser, gone, listing):
+    _, base = served
+    page = browser.new_page()
+    page.goto(base + gone)
+    page.wait_for_url(base + listing.lstrip("/"))
+    assert page.locator("h1").first.inner_text()
+    page.close()
+
 def test_stamp_svgs_scan_in_the_browser(served, browser, tmp_path):
     site, _ = served
     config = SiteConfig(products_dir=REPO / "products", site_url=SITE_URL, as_of=date(2026, 11, 22))

@@ -37,6 +37,7 @@ from site_builder.domain.taxonomy import BROWSED_SECTORS, Sector
 from site_builder.domain.traceability import ITEMS, Completeness, all_completeness
 from site_builder.hosts import Host, Redirect
 from site_builder.output.keys import digest, global_key, listed_key
+from site_builder.output.listing_pages import listing_pages, page_addresses
 from site_builder.output.units import SiteFile, SitePlan, Unit, UnitOutput
 from site_builder.records.cache import lot_digests, summary_digest, traced_digest, unpacked
 from site_builder.render.facets import SORTS, facets, home_charts
@@ -68,7 +69,6 @@ from site_builder.render.views import (
     product_view,
 )
 
-LISTING_PAGE_SIZE = 60
 Whole = Callable[[Product], Product]  # reads a lean product whole (``Catalog.whole``)
 
 
@@ -194,6 +194,10 @@ def _catalog_order(view: ProductView) -> tuple:
     return (-rated_stars(view), view.product.name.vi.casefold(), view.product.id)
 
 
+def _product_id(view: ProductView) -> str:
+    return view.product.id
+
+
 def photo_links(product: Product) -> list[dict[str, object]]:
     """What templates need to show a product's photos, known without opening them."""
     result = []
@@ -315,22 +319,29 @@ class LanguageSite:
 
     def listing(self, address: Callable[[Urls], str], title: str, views: list[ProductView],
                 in_nav: bool = False) -> None:
-        """Product cards, LISTING_PAGE_SIZE a page: the address, then address + '2/', ..."""
+        """Product cards, about LISTING_PAGE_SIZE a page (``output/listing_pages.py``): the
+        address, then address + 'trang-sau-<id>/', ... Only the first page shows what every
+        product changes (the count, the filters); a later page shows its own products and
+        links to its neighbours, so a change to one product changes the pages that show it."""
         r, t = self.renderer, self.t
         url = address(r.urls)
         versions = self.languages.alternates(address)
-        chunks = [views[i:i + LISTING_PAGE_SIZE]
-                  for i in range(0, len(views), LISTING_PAGE_SIZE)] or [[]]
-        addresses = [url] + [f"{url}{n}/" for n in range(2, len(chunks) + 1)]
+        chunks = listing_pages(views, _product_id)
+        addresses = page_addresses(url, chunks, _product_id)
         for n, (chunk, here) in enumerate(zip(chunks, addresses, strict=True), start=1):
-            pager = {"page": n, "pages": len(chunks), "total": len(views),
+            pager = {"first": url if n > 2 else None,
                      "prev": addresses[n - 2] if n > 1 else None,
                      "next": addresses[n] if n < len(chunks) else None}
-            lead = t("products_count", count=t.number(len(views)))
-            page_title = title if n == 1 else t("page_title", title=title, page=n)
-            description = t("listing_description", title=title, count=t.number(len(views)),
-                            page=n, pages=len(chunks))
-            page_versions = tuple((lang, v if n == 1 else f"{v}{n}/") for lang, v in versions)
+            if n == 1:
+                page_title, lead = title, t("products_count", count=t.number(len(views)))
+                description = t("listing_description", title=title, count=t.number(len(views)))
+            else:
+                names = {"first": chunk[0].name, "last": chunk[-1].name}
+                page_title = t("listing_page_title", title=title, name=names["first"])
+                lead = t("listing_page_lead", count=t.number(len(chunk)), **names)
+                description = t("listing_page_description", title=title, **names)
+            suffix = here[len(url):]
+            page_versions = tuple((lang, v + suffix) for lang, v in versions)
             first_page = in_nav and n == 1
 
             def render(chunk=chunk, here=here, page_title=page_title, lead=lead, pager=pager,
@@ -344,7 +355,8 @@ class LanguageSite:
                 return SitePage(here, page_title, description, body, in_nav=first_page and self.nav,
                                 lang=r.lang, alternates=page_versions)
 
-            self.publish("listing", here, digest("listing", here, page_title, pager, description,
+            self.publish("listing", here, digest("listing", here, page_title, lead, pager,
+                                            description,
                                             [self.listed[v.product.id] for v in chunk],
                                             self.every_product if first_page else ""),
                          render, in_nav=first_page, title=page_title, versions=page_versions)
