@@ -34,7 +34,9 @@ from urllib.parse import urlsplit
 from fontTools.ttLib import TTFont
 
 from site_builder.assets.qr import (
+    MASKS,
     QUIET_ZONE_MODULES,
+    SMALL_MODULE_MASKS,
     Level,
     correctable_codewords,
     dark_runs,
@@ -432,7 +434,8 @@ def layout(url: str, stars: int, size: float, lot: str | None = None,
                      height_dots)
     if choice is None:
         raise StampError(_refusal(url, stars, lot, dpi, size, height))
-    drawn = symbol(url, choice.level, choice.version)
+    small = choice.dots < comfortable_dots(dpi)
+    drawn = symbol(url, choice.level, choice.version, SMALL_MODULE_MASKS if small else MASKS)
     matrix = drawn.matrix()
     count = len(matrix)
     module = choice.dots * dot

@@ -14,6 +14,7 @@ import zxingcpp
 from PIL import Image, ImageFilter
 from support.sites import AS_OF, REPO, SITE_URL, write_mkdocs_config
 
+from site_builder.assets import qr
 from site_builder.assets.qr import code_text
 from site_builder.cli import main
 from site_builder.config import SiteConfig
@@ -220,3 +221,32 @@ def test_stamps_under_a_comfortable_module_are_made_with_what_works_for_every_re
     assert "2 tem (15 mm) có ô mã QR dưới 0.42 mm" in out
     assert main([*args[:5], "20", *args[6:]]) == 0  # 20 mm: every module comfortable
     assert "under 0.42 mm" not in capsys.readouterr().out
+
+
+def runs_of(art):
+    """The stamp's dark runs as (row, first column, column after the last) of its matrix."""
+    box, module = art.qr_box, art.module
+    return [(round((r.y - box.y) / module), round((r.x - box.x) / module),
+             round((r.x - box.x + r.w) / module)) for r in art.rects]
+
+
+def test_codes_under_a_comfortable_module_take_the_masks_small_modules_read_best(sample, tmp_path):
+    """12 × 14.5 mm at 300 dpi (0.34 mm modules): each code takes mask 5 or 6, whichever the
+    standard's penalty prefers, and zbar and zxing-cpp read every one after the simulated print;
+    a 30 mm stamp keeps the mask of least penalty among all eight."""
+    catalog, config = sample
+    short = replace(config, site_url="https://ocop.example.org/", short_addresses=5)
+    result = write_kit(catalog, short, tmp_path, ids=["buoi-tan-trieu"],
+                       sizes=(StampSize(12, 14.5), 30), dpi=300)
+    tools = print_check.decoders()
+    small = [art for _, art in result.artworks if art.label == "12x14.5"]
+    assert len(small) == 3 and all(art.module_dots == 4 for art in small)
+    for job, art in result.artworks:
+        masks = qr.SMALL_MODULE_MASKS if art in small else qr.MASKS
+        drawn = qr.symbol(art.url, art.qr_level, art.qr_version, masks)
+        assert runs_of(art) == list(qr.dark_runs(drawn.matrix())), job.name
+        if art in small:
+            assert drawn.mask in (5, 6)
+            reading = print_check.read_stamp(tools, art)
+            assert reading.printed["zbar"] and reading.printed["zxing"], job.name
+            assert all(reading.files.values()), job.name
