@@ -517,6 +517,27 @@ def symbol(url: str, level: Level | None = None, version: int | None = None,
     return _draw(parts, version or fitted, level, masks)
 
 
+def false_finders(drawn: Symbol) -> int:
+    """How many modules outside the three finder patterns are the centre of a finder's
+    signature, dark-light-dark dark dark-light-dark (1:1:3:1:1) along both their row and their
+    column: what a detector takes for a fourth finder pattern. The standard's penalty counts the
+    pattern along rows and columns apart, only beside 4 light modules (``_FINDER_LIKE``)."""
+    rows = drawn.rows
+    count = len(rows)
+    columns = ["".join(row[c] for row in rows) for c in range(count)]
+
+    def centres(line: str) -> set[int]:
+        return {match.start() + 3 for match in _SIGNATURE.finditer(line)}
+
+    across = {(r, c) for r, row in enumerate(rows) for c in centres(row)}
+    down = {(r, c) for c, column in enumerate(columns) for r in centres(column)}
+    return sum(1 for r, c in across & down
+               if not ((r < 7 or r >= count - 7) and c < 7 or r < 7 and c >= count - 7))
+
+
+_SIGNATURE = re.compile(r"(?=1011101)")
+
+
 def legacy_symbol(url: str) -> Symbol:
     """The code ocop drew for ``url`` before drawing version 5: the whole address in one
     segment (bytes, as it is never all digits nor capitals) at level M, the smallest version."""

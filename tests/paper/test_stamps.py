@@ -8,7 +8,7 @@ import math
 import pytest
 from catalogues import assert_in_step
 
-from site_builder.assets.qr import Level, code_text, symbol
+from site_builder.assets.qr import MASKS, Level, code_text, dark_runs, false_finders, symbol
 from site_builder.paper.stamps import (
     CAP_HEIGHT,
     COMFORTABLE_MODULE_MM,
@@ -22,6 +22,7 @@ from site_builder.paper.stamps import (
     layout,
     short_address,
     smallest_size,
+    stamp_symbol,
     text_width,
 )
 
@@ -194,3 +195,20 @@ def test_the_code_alone_only_where_it_makes_the_module_comfortable():
         layout(SAMPLE_SHORT_CODE, 4, 12, "B2610", 300)
     # 20 mm at 300 dpi: every line stays (the code is already comfortable).
     assert len(layout(SAMPLE_SHORT_CODE, 4, 20, "B2610", 300).texts) > 1
+
+
+MAM_CA_LOC = "https://ocop.example.org/p/mam-ca-loc-chau-doc/"
+
+
+def test_a_stamp_code_draws_no_false_finder_pattern_when_a_mask_avoids_one():
+    """The 30 mm mam-ca-loc-chau-doc stamp: its mask of least penalty (1) draws a finder's
+    1:1:3:1:1 cross in the data, which OpenCV's detector took for a fourth finder pattern; the
+    stamp takes the next mask that draws none. The three real finder patterns never count."""
+    art = layout(MAM_CA_LOC, 4, 30, None, 600)
+    standard = symbol(MAM_CA_LOC, art.qr_level, art.qr_version)
+    assert standard.mask == 1 and false_finders(standard) == 1
+    drawn = stamp_symbol(MAM_CA_LOC, art.qr_level, art.qr_version, MASKS)
+    assert drawn.mask != 1 and false_finders(drawn) == 0
+    assert len(art.rects) == sum(1 for _ in dark_runs(drawn.matrix()))
+    # Where every mask allowed draws one, the least penalty stays.
+    assert stamp_symbol(MAM_CA_LOC, art.qr_level, art.qr_version, (1,)).mask == 1
