@@ -43,8 +43,9 @@ from site_builder.assets.blob_cache import blob_cache
 QUIET_ZONE_MODULES = 4
 # The masks a stamp's code chooses from when its module is under 0.42 mm (paper/stamps.py): on
 # the sample's 12 x 14.5 mm stamps (0.34 mm modules, 2.7 camera pixels a module), zbar read
-# every code drawn with mask 5 or 6, and 26 to 35 of 36 with each other mask, after the print
-# simulation at 8 and at 7 camera pixels a mm (bench/stamp_masks.py); zxing-cpp read all.
+# every code drawn with mask 5 or 6 after the print simulation at 8 and at 7 camera pixels a mm,
+# while each other mask missed 1 to 12 of 36 at one of them or both (bench/stamp_masks.py);
+# zxing-cpp read all.
 # Masks 5 and 6 change colour least often between neighbouring modules, which a blurred
 # camera pixel twice the size of a module keeps best.
 SMALL_MODULE_MASKS = (5, 6)
