@@ -41,7 +41,7 @@ from qrcode.exceptions import DataOverflowError
 from site_builder.assets.blob_cache import blob_cache
 
 QUIET_ZONE_MODULES = 4
-# The masks a stamp's code chooses from when its module is under 0.42 mm (paper/stamps.py): on
+# The masks a stamp's code chooses from when its module is about 0.34 mm (paper/stamps.py): on
 # the sample's 12 x 14.5 mm stamps (0.34 mm modules, 2.7 camera pixels a module), zbar read
 # every code drawn with mask 5 or 6 after the print simulation at 8 and at 7 camera pixels a mm,
 # while each other mask missed 1 to 12 of 36 at one of them or both (bench/stamp_masks.py);

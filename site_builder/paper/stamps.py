@@ -53,6 +53,10 @@ from site_builder.problems import Message, catalogue
 MIN_MODULE_MM = 0.33
 COMFORTABLE_MODULE_MM = 0.42
 MIN_MODULE_DOTS = 2  # a one-dot module does not print as a square on any printer
+# Under this module a stamp's code takes mask 5 or 6 (``qr.SMALL_MODULE_MASKS``): measured at
+# 0.34 mm (4 dots at 300 dpi, 8 at 600; bench/stamp_masks.py). At 203 dpi's 3-dot 0.375 mm
+# modules OpenCV read fewer 16 mm stamps with them (31 against 36 of 36), zbar all either way.
+SMALL_MASKS_UNDER_MM = 0.36
 # Under a comfortable module, a symbol must restore at least this many codewords: zbar missed
 # half the version-2 level-L codes (5) at 0.34 mm, and read every version-3 level-L one (7).
 MIN_CORRECTABLE_SMALL = 7
@@ -452,8 +456,8 @@ def layout(url: str, stars: int, size: float, lot: str | None = None,
                      height_dots)
     if choice is None:
         raise StampError(_refusal(url, stars, lot, dpi, size, height))
-    drawn = stamp_symbol(url, choice.level, choice.version,
-                         SMALL_MODULE_MASKS if choice.dots < comfortable_dots(dpi) else MASKS)
+    small = choice.dots * dot < SMALL_MASKS_UNDER_MM
+    drawn = stamp_symbol(url, choice.level, choice.version, SMALL_MODULE_MASKS if small else MASKS)
     matrix = drawn.matrix()
     count = len(matrix)
     module = choice.dots * dot
