@@ -22,7 +22,7 @@ from site_builder.domain.stamp_codes import short_path
 from site_builder.paper import print_check
 from site_builder.paper.stamp_files import SheetLayout
 from site_builder.paper.stamp_kit import KitError, write_kit
-from site_builder.paper.stamps import StampSize
+from site_builder.paper.stamps import StampSize, stamp_symbol
 from site_builder.records.validate import load_catalog
 from site_builder.render.views import urls
 
@@ -233,7 +233,7 @@ def runs_of(art):
 def test_codes_under_a_comfortable_module_take_the_masks_small_modules_read_best(sample, tmp_path):
     """12 × 14.5 mm at 300 dpi (0.34 mm modules): each code takes mask 5 or 6, whichever the
     standard's penalty prefers, and zbar and zxing-cpp read every one after the simulated print;
-    a 30 mm stamp keeps the mask of least penalty among all eight."""
+    a 30 mm stamp chooses among all eight (the least penalty that draws no false finder)."""
     catalog, config = sample
     short = replace(config, site_url="https://ocop.example.org/", short_addresses=5)
     result = write_kit(catalog, short, tmp_path, ids=["buoi-tan-trieu"],
@@ -243,7 +243,7 @@ def test_codes_under_a_comfortable_module_take_the_masks_small_modules_read_best
     assert len(small) == 3 and all(art.module_dots == 4 for art in small)
     for job, art in result.artworks:
         masks = qr.SMALL_MODULE_MASKS if art in small else qr.MASKS
-        drawn = qr.symbol(art.url, art.qr_level, art.qr_version, masks)
+        drawn = stamp_symbol(art.url, art.qr_level, art.qr_version, masks)
         assert runs_of(art) == list(qr.dark_runs(drawn.matrix())), job.name
         if art in small:
             assert drawn.mask in (5, 6)
