@@ -31,10 +31,10 @@ CAMERAS = {"the simulation's (8 px/mm, blur 0.8)": (8.0, 0.8), "blurrier (blur 1
            "farther (6 px/mm)": (6.0, 0.8), "farther still (5 px/mm)": (5.0, 0.8)}
 
 
-def correction_first(dots: int, comfortable: int, level: Level, lines_dropped: int
-                     ) -> tuple[int, ...]:
+def correction_first(dots: int, comfortable: int, level: Level, lines_dropped: int,
+                     last_resort: bool = False) -> tuple[int, ...]:
     """Once the module is comfortable, the most correction that keeps it comfortable."""
-    return (min(dots, comfortable), level.rank if dots >= comfortable else 0,
+    return (min(dots, comfortable), not last_resort, level.rank if dots >= comfortable else 0,
             level.rank >= Level.M.rank, -lines_dropped, dots, level.rank)
 
 

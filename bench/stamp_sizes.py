@@ -11,7 +11,8 @@ site setting), a stamp whose GS1 address does not print crisply carries its shor
 '/T/<CODE>/' (``stamp_kit.best_layout``); the column "short" counts those.
 
 For each resolution and size: how many stamps the layout refuses (a module under the minimum),
-the symbols and modules of the others, and how many each decoder reads after printing. Needs
+the symbols and modules of the others, what is under their code (lines of text, the OCOP mark
+alone, or nothing: ``paper/stamps.py``), and how many each decoder reads after printing. Needs
 the 'check' extra (pip install 'ocop-catalog[check]'). Prints a Markdown table (manual/figures.md, "Stamp
 sizes against printers").
 """
@@ -30,7 +31,7 @@ sys.path.insert(0, str(REPO))
 from site_builder.config import SiteConfig  # noqa: E402
 from site_builder.paper.print_check import DECODER_NAMES, decoders, read_stamp  # noqa: E402
 from site_builder.paper.stamp_kit import best_layout, plan_jobs  # noqa: E402
-from site_builder.paper.stamps import StampError, StampSize  # noqa: E402
+from site_builder.paper.stamps import Artwork, StampError, StampSize  # noqa: E402
 from site_builder.records.validate import load_catalog  # noqa: E402
 
 AS_OF = date(2026, 11, 22)
@@ -54,11 +55,11 @@ def main() -> None:
           + ", ".join(tools.versions[n] for n in DECODER_NAMES))
     short = args.short_addresses
     print("\n| printer | size asked | printed (dots) | refused | symbols (version-level × module dots) "
-          + ("| short " if short else "") + "| zbar | zxing | OpenCV |")
-    print("|---|---|---|---|---|---|---|---|" + ("---|" if short else ""))
+          + "| under the code " + ("| short " if short else "") + "| zbar | zxing | OpenCV |")
+    print("|---|---|---|---|---|---|---|---|---|" + ("---|" if short else ""))
     for dpi in map(int, args.dpi.split(",")):
         for size in map(StampSize.parse, args.sizes.split(",")):
-            refused, symbols, read, shortened = 0, Counter(), Counter(), 0
+            refused, symbols, read, shortened, under = 0, Counter(), Counter(), 0, Counter()
             printed = ""
             for job in jobs:
                 try:
@@ -70,13 +71,23 @@ def main() -> None:
                 printed = f"{art.size:.2f} mm ({art.dots})" if not art.height else (
                     f"{art.size:.2f} × {art.height:.2f} mm ({art.dots} × {art.height_dots})")
                 symbols[f"{art.qr_version}-{art.qr_level.name}×{art.module_dots}"] += 1
+                under[under_the_code(art)] += 1
                 reading = read_stamp(tools, art)
                 read.update(n for n in DECODER_NAMES if reading.printed[n])
             made = len(jobs) - refused
             cells = [f"{read[n]}/{made}" if made else "–" for n in DECODER_NAMES]
             shown = ", ".join(f"{k} ({v})" for k, v in sorted(symbols.items()))
+            texts = ", ".join(f"{k} ({v})" for k, v in sorted(under.items())) or "–"
             print(f"| {dpi} dpi | {size.label} mm | {printed or '–'} | {refused} | {shown or '–'} | "
+                  f"{texts} | "
                   + (f"{shortened} | " if short else "") + " | ".join(cells) + " |", flush=True)
+
+
+def under_the_code(art: Artwork) -> str:
+    """'lines' (the mark line and more), 'mark' (the OCOP mark alone) or 'code alone'."""
+    if not art.texts:
+        return "code alone"
+    return "mark" if len(art.texts) == 1 and art.polygons else "lines"
 
 
 if __name__ == "__main__":

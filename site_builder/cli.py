@@ -370,7 +370,7 @@ def _stage_name(name: str) -> str:
 def cmd_stamps(args: argparse.Namespace) -> int:
     # Imported here: the PDF and font libraries are not needed to check or build.
     from site_builder.paper.stamp_files import SheetLayout
-    from site_builder.paper.stamp_kit import KitError, write_kit
+    from site_builder.paper.stamp_kit import KitError, small_module_warning, write_kit
     from site_builder.paper.stamps import DEFAULT_SIZES_MM
     from site_builder.records.validate import load_catalog
 
@@ -408,6 +408,8 @@ def cmd_stamps(args: argparse.Namespace) -> int:
         print(f"{job.name}: {_stamp_summary(art)}, {art.url}{_short_note(job.url, art)}")
     if any(art.url != job.url for job, art in result.artworks):
         print(said("stamps_short_not_digital_link"))
+    if warning := small_module_warning(result.artworks, bool(site.short_addresses)):
+        print(warning.both())
     if site.draft:
         print("BẢN NHÁP: tên miền chưa phải tên miền thật, không in tem này lên bao bì.")
     print(f"Đã ghi {len(result.written)} tệp vào {args.out}/ ({len(result.artworks)} mẫu tem).")
@@ -418,8 +420,11 @@ def _stamp_summary(art: Artwork) -> str:
     """A stamp's printed size and its code, e.g. '15 mm (14.99 mm = 177 chấm 300 dpi), QR 3-M,
     ô 4 chấm = 0.34 mm'; a label taller than wide adds its height ('cao 13.55 mm')."""
     tall = f", cao {art.height:.2f} mm = {art.height_dots} chấm" if art.height else ""
+    text = ("" if len(art.texts) > 1 or (art.texts and not art.polygons)
+            else ", chỉ mã QR và dấu OCOP" if art.texts else ", chỉ mã QR")
     return (f"{art.label} mm ({art.size:.2f} mm = {art.dots} chấm {art.dpi} dpi{tall}), QR "
-            f"{art.qr_version}-{art.qr_level.name}, ô {art.module_dots} chấm = {art.module:.2f} mm")
+            f"{art.qr_version}-{art.qr_level.name}, ô {art.module_dots} chấm = {art.module:.2f} mm"
+            f"{text}")
 
 
 def _short_note(long_url: str, art: Artwork) -> str:
@@ -435,7 +440,7 @@ def _check_stamps(catalog: Catalog, site: SiteConfig, args: argparse.Namespace,
     from its files and after a simulated print and phone photo; nothing is written. Exit 1
     when zbar or zxing misses a printed stamp (most scanner apps are built on one of them)."""
     from site_builder.paper.print_check import DECODER_NAMES, MissingDecoders, decoders, read_stamp
-    from site_builder.paper.stamp_kit import KitError, lay_out, plan_jobs
+    from site_builder.paper.stamp_kit import KitError, lay_out, plan_jobs, small_module_warning
 
     try:
         tools = decoders()
@@ -470,6 +475,8 @@ def _check_stamps(catalog: Catalog, site: SiteConfig, args: argparse.Namespace,
             f"{n} {counts[n][0]}/{per_size}" for n in DECODER_NAMES)
             + f" | {said('check_total_printed')} " + ", ".join(
             f"{n} {counts[n][1]}/{per_size}" for n in DECODER_NAMES))
+    if warning := small_module_warning(planned, bool(site.short_addresses)):
+        print(warning.both())
     print(f"({said('check_renamed')})")
     return 1 if missed else 0
 

@@ -41,6 +41,15 @@ from qrcode.exceptions import DataOverflowError
 from site_builder.assets.blob_cache import blob_cache
 
 QUIET_ZONE_MODULES = 4
+# The masks a stamp's code chooses from when its module is about 0.34 mm (paper/stamps.py): on
+# the sample's 12 x 14.5 mm stamps (0.34 mm modules, 2.7 camera pixels a module), zbar read
+# every code drawn with mask 5 or 6 after the print simulation at 8 and at 7 camera pixels a mm,
+# while each other mask missed 1 to 12 of 36 at one of them or both (bench/stamp_masks.py);
+# zxing-cpp read all.
+# Masks 5 and 6 change colour least often between neighbouring modules, which a blurred
+# camera pixel twice the size of a module keeps best.
+SMALL_MODULE_MASKS = (5, 6)
+MASKS = tuple(range(8))
 PNG_MODULE_PIXELS = 8
 # Bump when the drawing changes, so cached codes are redrawn. 3: codes that took mask 0 lacked
 # their format information before (manual/producers.md, "Reprint stamps ..."). 4: the PNG is
@@ -465,9 +474,11 @@ def _penalty(rows: int, columns: int, grid: _Grid) -> int:
     return score + 10 * int(abs(dark_share * 100 - 50) / 5)
 
 
-def _draw(parts: tuple[Segment, ...], version: int, level: Level) -> Symbol:
+def _draw(parts: tuple[Segment, ...], version: int, level: Level,
+          masks: tuple[int, ...] = MASKS) -> Symbol:
     """The symbol of ``parts`` in ``version`` at ``level``, with the mask of least penalty
-    and its format information written whichever mask wins, mask 0 included."""
+    among ``masks`` (all eight: ISO/IEC 18004's choice) and its format information written
+    whichever mask wins, mask 0 included."""
     codewords = _codewords(parts, version, level)
     grid = _grid(version)
     bits = "".join(map("{:08b}".format, codewords)).ljust(grid.capacity + 1, "0")
@@ -476,7 +487,7 @@ def _draw(parts: tuple[Segment, ...], version: int, level: Level) -> Symbol:
     scored_rows, scored_columns = grid.scored_function
     scores = [_penalty(rows ^ mask_rows | scored_rows, columns ^ mask_columns | scored_columns, grid)
               for mask_rows, mask_columns in grid.masks]
-    mask = scores.index(min(scores))
+    mask = min(masks, key=lambda pattern: (scores[pattern], pattern))
     placed = format(rows ^ grid.masks[mask][0] | _function(version, level)[mask],
                     f"0{grid.count * grid.stride}b")
     return Symbol(version, level, mask, tuple(placed[r * grid.stride:r * grid.stride + grid.count]
@@ -484,12 +495,15 @@ def _draw(parts: tuple[Segment, ...], version: int, level: Level) -> Symbol:
                   tuple(codewords), parts)
 
 
-def symbol(url: str, level: Level | None = None, version: int | None = None) -> Symbol:
+def symbol(url: str, level: Level | None = None, version: int | None = None,
+           masks: tuple[int, ...] = MASKS) -> Symbol:
     """The code for ``url``: its text in the fewest bits (``code_text``, ``segments``).
 
     With no level, the site's code: the smallest symbol at level L, raised to the highest
     level that holds the text in the same version (more correction at no cost in size). With
-    a level, the smallest version that holds the text at that level, or ``version`` (larger)."""
+    a level, the smallest version that holds the text at that level, or ``version`` (larger).
+    ``masks``: the mask patterns to choose from by the standard's penalty (a small stamp's code
+    takes one of ``SMALL_MODULE_MASKS``)."""
     text = code_text(url)
     if level is None:
         smallest, _ = fit(text, Level.L)
@@ -501,7 +515,28 @@ def symbol(url: str, level: Level | None = None, version: int | None = None) -> 
             raise DataOverflowError()
         parts = _segments_in(text, next(group for group, (versions, _) in enumerate(_GROUPS)
                                         if version in versions))[0]
-    return _draw(parts, version or fitted, level)
+    return _draw(parts, version or fitted, level, masks)
+
+
+def false_finders(drawn: Symbol) -> int:
+    """How many modules outside the three finder patterns are the centre of a finder's
+    signature, dark-light-dark dark dark-light-dark (1:1:3:1:1) along both their row and their
+    column: what a detector takes for a fourth finder pattern. The standard's penalty counts the
+    pattern along rows and columns apart, only beside 4 light modules (``_FINDER_LIKE``)."""
+    rows = drawn.rows
+    count = len(rows)
+    columns = ["".join(row[c] for row in rows) for c in range(count)]
+
+    def centres(line: str) -> set[int]:
+        return {match.start() + 3 for match in _SIGNATURE.finditer(line)}
+
+    across = {(r, c) for r, row in enumerate(rows) for c in centres(row)}
+    down = {(r, c) for c, column in enumerate(columns) for r in centres(column)}
+    return sum(1 for r, c in across & down
+               if not ((r < 7 or r >= count - 7) and c < 7 or r < 7 and c >= count - 7))
+
+
+_SIGNATURE = re.compile(r"(?=1011101)")
 
 
 def legacy_symbol(url: str) -> Symbol:

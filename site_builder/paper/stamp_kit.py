@@ -29,14 +29,19 @@ from site_builder.paper.stamp_files import (
     stamp_svg,
 )
 from site_builder.paper.stamps import (
+    COMFORTABLE_MODULE_MM,
     DEFAULT_DPI,
     DEFAULT_SIZES_MM,
     Artwork,
     StampError,
     StampSize,
+    comfortable_dots,
+    comfortable_size,
     crispness,
     layout,
+    message,
 )
+from site_builder.problems import Message
 from site_builder.render.i18n import Translator
 from site_builder.render.views import urls
 
@@ -174,6 +179,26 @@ def best_layout(job: StampJob, size: StampSize, dpi: int) -> Artwork:
             raise  # the sizes that would hold the short address
         return long
     return short if long is None or crispness(short) > crispness(long) else long
+
+
+def small_module_warning(planned: list[tuple[StampJob, Artwork]], short_on: bool
+                         ) -> Message | None:
+    """What to say of the stamps whose module is under comfortable: zbar and zxing-cpp read
+    them, OpenCV's detector may not; the square size that gives every one of them a comfortable
+    module, and short addresses when they are off. None when every module is comfortable.
+
+    Such stamps are made, not refused: they are over the minimum every measured reader needs
+    from its files and that most scanner apps' decoders read after the simulated print."""
+    small = [(job, art) for job, art in planned if crispness(art) < comfortable_dots(art.dpi)]
+    if not small:
+        return None
+    needed = [comfortable_size(art.url, job.stars, job.batch.lot if job.batch else None, art.dpi,
+                               art.size) for job, art in small]
+    sizes = ", ".join(sorted({f"{art.label} mm" for _, art in small}))
+    known = [n for n in needed if n is not None]
+    return message("stamps_small_module" if short_on else "stamps_small_module_short_off",
+                   count=len(small), sizes=sizes, comfortable=f"{COMFORTABLE_MODULE_MM:g}",
+                   needed=f"{max(known):g}" if known else "?")
 
 
 def write_kit(catalog: Catalog, config: SiteConfig, out: Path, *, ids: list[str] | None = None,

@@ -12,7 +12,12 @@ of text a size gets is decided by the print simulation (manual/producers.md, "St
 - the module is made as large as the space allows, up to ``COMFORTABLE_MODULE_MM``; the lot
   line, then the address line, make way for the code when that makes it larger;
 - then level M or more rather than L, then more lines of text, then the largest module, then
-  the most error correction that keeps it (``_choose``).
+  the most error correction that keeps it (``_choose``);
+- when no line of text leaves the code a comfortable module, the mark alone ("OCOP" and the
+  stars, the height of a capital in the smallest text) under the code, or the code alone when
+  even that does not fit: only when that makes the module comfortable, never to squeeze a
+  code under the sizes that hold it with its lines (``SPARE_TEXT``). The page the code opens
+  shows the stars, the certificate and the lot; a code too small for every reader shows nothing.
 
 The word mark is plain text: the official OCOP logo artwork is not ours to copy.
 """
@@ -29,10 +34,14 @@ from urllib.parse import urlsplit
 from fontTools.ttLib import TTFont
 
 from site_builder.assets.qr import (
+    MASKS,
     QUIET_ZONE_MODULES,
+    SMALL_MODULE_MASKS,
     Level,
+    Symbol,
     correctable_codewords,
     dark_runs,
+    false_finders,
     smallest_symbols,
     symbol,
 )
@@ -44,6 +53,10 @@ from site_builder.problems import Message, catalogue
 MIN_MODULE_MM = 0.33
 COMFORTABLE_MODULE_MM = 0.42
 MIN_MODULE_DOTS = 2  # a one-dot module does not print as a square on any printer
+# Under this module a stamp's code takes mask 5 or 6 (``qr.SMALL_MODULE_MASKS``): measured at
+# 0.34 mm (4 dots at 300 dpi, 8 at 600; bench/stamp_masks.py). At 203 dpi's 3-dot 0.375 mm
+# modules OpenCV read fewer 16 mm stamps with them (31 against 36 of 36), zbar all either way.
+SMALL_MASKS_UNDER_MM = 0.36
 # Under a comfortable module, a symbol must restore at least this many codewords: zbar missed
 # half the version-2 level-L codes (5) at 0.34 mm, and read every version-3 level-L one (7).
 MIN_CORRECTABLE_SMALL = 7
@@ -55,6 +68,8 @@ MIN_EM_MM = 0.9  # about 2.5 pt: the smallest text we print
 LINE_FACTOR = 1.3  # line height as a multiple of the text size
 SIDE_MARGIN_MM = 0.6
 TEXT_GAP_MM = 0.3  # between the code's quiet zone and the first line
+CAP_HEIGHT = 0.742  # the typeface's capitals (O and C with their overshoot) as a share of its size
+STAR_STEP = 0.95  # the advance of a drawn star as a share of the text size
 
 
 MESSAGES = Path(__file__).parent / "messages"
@@ -188,9 +203,12 @@ def star_polygon(cx: float, cy: float, radius: float) -> tuple[tuple[float, floa
 
 @dataclass(frozen=True)
 class _Line:
-    """One line of text under the code: runs of text and, on the mark line, the stars."""
+    """One line of text under the code: runs of text and, on the mark line, the stars.
+    ``compact``: the mark alone in the smallest text, its stars as tall as its capitals and
+    the line as tall as its ink (capitals, no descenders), for a label with no room for more."""
 
     parts: tuple[tuple[str, object], ...]  # ("text", (str, bold)) | ("stars", n)
+    compact: bool = False
 
     def width(self, em: float) -> float:
         total = 0.0
@@ -199,8 +217,24 @@ class _Line:
                 text, bold = value  # type: ignore[misc]
                 total += text_width(text, em, bold)
             else:
-                total += int(value) * em * 0.95  # type: ignore[call-overload]
+                total += int(value) * em * STAR_STEP  # type: ignore[call-overload]
         return total
+
+
+def _text_height(lines: list[_Line] | tuple[_Line, ...], line_height: float) -> float:
+    """The height the lines take under the code's quiet zone, their gap to the edge included;
+    0 for the code alone."""
+    if not lines:
+        return 0.0
+    if lines[0].compact:
+        return MIN_EM_MM * CAP_HEIGHT + TEXT_GAP_MM
+    return len(lines) * line_height + TEXT_GAP_MM
+
+
+def _spare(lines: list[_Line] | tuple[_Line, ...]) -> bool:
+    """Whether a set of lines is a last resort (the compact mark, or nothing): allowed only
+    when it makes the module comfortable."""
+    return not lines or lines[0].compact
 
 
 def _text(text: str, bold: bool = False) -> tuple[str, object]:
@@ -250,6 +284,8 @@ def _text_options(stars: int, lot: str | None, url: str, width: float) -> list[l
                 merged = _lines(stars, lot, kept, merge_lot=True, stars_in_words=False)
             options.append(merged)
     options.append(_lines(stars, lot, None, merge_lot=False))  # the lot on its own line
+    options.append([_Line((_text(WORD_MARK + " ", True), ("stars", stars)), compact=True)])
+    options.append([])  # the code alone
     return [lines for lines in options if all(line.width(MIN_EM_MM) <= width for line in lines)]
 
 
@@ -270,31 +306,33 @@ def _choose(url: str, size_dots: int, dpi: int, options: list[list[_Line]],
     comfortable = math.ceil(COMFORTABLE_MODULE_MM / dot - 1e-9)
     best: tuple[tuple[int, int, int, int, int], _Choice] | None = None
     for index, lines in enumerate(options):
-        text_dots = math.ceil((len(lines) * line_height + TEXT_GAP_MM) / dot - 1e-9)
+        text_dots = math.ceil(_text_height(lines, line_height) / dot - 1e-9)
         room = min(size_dots, (height_dots or size_dots) - text_dots)  # the code is square
         for level, version in smallest.items():
             dots = room // (4 * version + 17 + 2 * QUIET_ZONE_MODULES)
-            if dots < min_dots or (dots < comfortable and correctable_codewords(version, level)
-                                   < MIN_CORRECTABLE_SMALL):
+            if dots < min_dots or (dots < comfortable and (
+                    _spare(lines) or correctable_codewords(version, level) < MIN_CORRECTABLE_SMALL)):
                 continue
-            key = preference(dots, comfortable, level, index)
+            key = preference(dots, comfortable, level, index, _spare(lines))
             if best is None or key > best[0]:
                 best = key, _Choice(tuple(lines), level, version, dots)
     return best[1] if best else None
 
 
-def preference(dots: int, comfortable: int, level: Level,
-               lines_dropped: int) -> tuple[int, int, int, int, int]:
-    """How much a symbol is wanted (larger is better): its module up to comfortable, level M or
-    more, more lines of text, its module, its level (``_choose``; bench/stamp_levels.py
-    compares this with giving module size away for correction)."""
-    return (min(dots, comfortable), level.rank >= Level.M.rank, -lines_dropped, dots, level.rank)
+def preference(dots: int, comfortable: int, level: Level, lines_dropped: int,
+               last_resort: bool = False) -> tuple[int, ...]:
+    """How much a symbol is wanted (larger is better): its module up to comfortable, a line of
+    text under it (``last_resort``: the compact mark or nothing, ``_spare``), level M or more,
+    more lines of text, its module, its level (``_choose``; bench/stamp_levels.py compares this
+    with giving module size away for correction)."""
+    return (min(dots, comfortable), not last_resort, level.rank >= Level.M.rank, -lines_dropped,
+            dots, level.rank)
 
 
 def crispness(art: Artwork) -> int:
     """How well a stamp's code prints, for comparing two layouts of one stamp: its module in
     dots, up to comfortable (beyond it, a larger module read no better)."""
-    return min(art.module_dots, math.ceil(COMFORTABLE_MODULE_MM / (25.4 / art.dpi) - 1e-9))
+    return min(art.module_dots, comfortable_dots(art.dpi))
 
 
 def _em(size: float) -> float:
@@ -313,6 +351,25 @@ def smallest_size(url: str, stars: int, lot: str | None, dpi: int, above: float)
         if _choose(url, dots, dpi, options, _em(size) * LINE_FACTOR) is not None:
             return size
     return None
+
+
+def comfortable_size(url: str, stars: int, lot: str | None, dpi: int, above: float) -> float | None:
+    """The smallest square (a tenth of a millimetre, above ``above``) whose code for ``url`` gets
+    a comfortable module at ``dpi`` (what every decoder read in the simulation); None over 100 mm."""
+    size = math.floor(above * 10) / 10
+    while size < 100:
+        size = round(size + 0.1, 1)
+        dots = round(size * dpi / 25.4)
+        options = _text_options(stars, lot, url, dots * 25.4 / dpi - 2 * SIDE_MARGIN_MM)
+        choice = _choose(url, dots, dpi, options, _em(size) * LINE_FACTOR)
+        if choice is not None and choice.dots >= comfortable_dots(dpi):
+            return size
+    return None
+
+
+def comfortable_dots(dpi: int) -> int:
+    """The fewest printer dots that make a comfortable module at ``dpi``."""
+    return math.ceil(COMFORTABLE_MODULE_MM / (25.4 / dpi) - 1e-9)
 
 
 def _refusal(url: str, stars: int, lot: str | None, dpi: int, size: float,
@@ -345,6 +402,41 @@ def smallest_height(url: str, stars: int, lot: str | None, dpi: int, size: float
     return None
 
 
+def stamp_symbol(url: str, level: Level, version: int, masks: tuple[int, ...]) -> Symbol:
+    """A stamp's code: of ``masks``, the one of least penalty that draws no false finder
+    pattern in the data (``false_finders``), or of least penalty when each of them draws one.
+
+    OpenCV's detector missed the sample's 30 mm mam-ca-loc-chau-doc stamp from its files (at
+    most image sizes, with or without the text under it): its mask of least penalty drew a
+    finder's 1:1:3:1:1 cross in the data; the same data with any of the other seven masks read.
+    The standard's penalty counts the pattern only beside four light modules, along rows and
+    columns apart."""
+    drawn = symbol(url, level, version, masks)
+    if len(masks) == 1 or not false_finders(drawn):
+        return drawn
+    clean = tuple(m for m in masks if not false_finders(symbol(url, level, version, (m,))))
+    return symbol(url, level, version, clean) if clean else drawn
+
+
+def _draw_line(line: _Line, em: float, x: float, baseline: float, texts: list[TextRun],
+               polygons: list[tuple[tuple[float, float], ...]]) -> None:
+    """Add one line's text runs and stars, set at ``em`` from ``x`` on ``baseline``."""
+    # A star's top point to its lower points spans 1.809 times its radius: in the compact
+    # mark, as tall as the capitals; elsewhere a little taller, centred on the lower-case.
+    radius = em * CAP_HEIGHT / 1.809 if line.compact else em * 0.47
+    centre = baseline - radius * 0.809 if line.compact else baseline - em * 0.36
+    for kind, value in line.parts:
+        if kind == "text":
+            text, bold = value  # type: ignore[misc]
+            texts.append(TextRun(round(x, 4), baseline, round(em, 4), text, bold))
+            x += text_width(text, em, bold)
+        else:
+            step = em * STAR_STEP
+            for _ in range(int(value)):  # type: ignore[call-overload]
+                polygons.append(star_polygon(x + step / 2, centre, radius))
+                x += step
+
+
 def layout(url: str, stars: int, size: float, lot: str | None = None,
            dpi: int = DEFAULT_DPI, height: float = 0.0) -> Artwork:
     """The stamp for ``url`` at ``size`` mm square (or ``size`` wide and ``height`` tall)
@@ -364,12 +456,13 @@ def layout(url: str, stars: int, size: float, lot: str | None = None,
                      height_dots)
     if choice is None:
         raise StampError(_refusal(url, stars, lot, dpi, size, height))
-    drawn = symbol(url, choice.level, choice.version)
+    small = choice.dots * dot < SMALL_MASKS_UNDER_MM
+    drawn = stamp_symbol(url, choice.level, choice.version, SMALL_MODULE_MASKS if small else MASKS)
     matrix = drawn.matrix()
     count = len(matrix)
     module = choice.dots * dot
     qr_dots = count * choice.dots
-    text_height = len(choice.lines) * line_height + TEXT_GAP_MM
+    text_height = _text_height(choice.lines, line_height)
     # The code and its lines, centred on the label; the code's corner on a whole dot.
     left_dots = (size_dots - qr_dots) // 2
     top_dots = max(0, math.floor((actual_height - qr_dots * dot - text_height) / 2 / dot))
@@ -382,22 +475,12 @@ def layout(url: str, stars: int, size: float, lot: str | None = None,
     polygons = []
     y = top + qr_dots * dot  # the quiet zone's last modules are the space above the text
     for line in choice.lines:
-        line_em = em
+        line_em = MIN_EM_MM if line.compact else em
         while line.width(line_em) > width and line_em > MIN_EM_MM:
             line_em = max(MIN_EM_MM, line_em - 0.05)
-        baseline = round(y + line_height * 0.78, 4)
-        x = (actual - line.width(line_em)) / 2
-        for kind, value in line.parts:
-            if kind == "text":
-                text, bold = value  # type: ignore[misc]
-                texts.append(TextRun(round(x, 4), baseline, round(line_em, 4), text, bold))
-                x += text_width(text, line_em, bold)
-            else:
-                step = line_em * 0.95
-                for _ in range(int(value)):  # type: ignore[call-overload]
-                    polygons.append(star_polygon(x + step / 2, baseline - line_em * 0.36,
-                                                 line_em * 0.47))
-                    x += step
+        # The compact mark's ink starts where the quiet zone ends.
+        baseline = round(y + (line_em * CAP_HEIGHT if line.compact else line_height * 0.78), 4)
+        _draw_line(line, line_em, (actual - line.width(line_em)) / 2, baseline, texts, polygons)
         y += line_height
     return Artwork(size=actual, url=url, rects=tuple(rects), polygons=tuple(polygons),
                    texts=tuple(texts), module=module, qr_version=drawn.version,

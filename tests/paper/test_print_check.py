@@ -14,7 +14,8 @@ from support.sites import AS_OF, REPO
 from site_builder.cli import main
 from site_builder.config import SiteConfig
 from site_builder.paper import print_check
-from site_builder.paper.stamp_kit import write_kit
+from site_builder.paper.stamp_kit import best_layout, plan_jobs, write_kit
+from site_builder.paper.stamps import StampSize
 from site_builder.records.validate import load_catalog
 
 TOOL = REPO.parent / "shared" / "tools" / "qr-print-check.py"
@@ -76,3 +77,14 @@ def test_the_check_gives_the_measuring_tools_figures(tmp_path):
         theirs = by_file[f"{job.product.id}/{job.name}-15mm.svg"]
         assert theirs["payload"] == art.code_text
         assert {n: theirs["print"]["15mm"][n] for n in print_check.DECODER_NAMES} == ours.printed
+
+
+def test_opencv_reads_the_30_mm_stamp_it_used_to_miss_from_its_files():
+    """mam-ca-loc-chau-doc at 30 mm, 600 dpi (the default): OpenCV missed its PNG and SVG while
+    its code drew a false finder pattern (paper/stamps.py, ``stamp_symbol``)."""
+    config = SiteConfig(products_dir=REPO / "products", site_url="https://ocop.example.org/",
+                        as_of=AS_OF, draft=True)
+    catalog, _ = load_catalog(config)
+    job = plan_jobs(catalog, config, ["mam-ca-loc-chau-doc"], None, [])[0]
+    reading = print_check.read_stamp(print_check.decoders(), best_layout(job, StampSize(30), 600))
+    assert reading.files == {"zbar": True, "zxing": True, "opencv": True}

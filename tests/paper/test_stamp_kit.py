@@ -14,12 +14,15 @@ import zxingcpp
 from PIL import Image, ImageFilter
 from support.sites import AS_OF, REPO, SITE_URL, write_mkdocs_config
 
+from site_builder.assets import qr
 from site_builder.assets.qr import code_text
+from site_builder.cli import main
 from site_builder.config import SiteConfig
 from site_builder.domain.stamp_codes import short_path
+from site_builder.paper import print_check
 from site_builder.paper.stamp_files import SheetLayout
 from site_builder.paper.stamp_kit import KitError, write_kit
-from site_builder.paper.stamps import StampSize
+from site_builder.paper.stamps import StampSize, stamp_symbol
 from site_builder.records.validate import load_catalog
 from site_builder.render.views import urls
 
@@ -187,3 +190,63 @@ def test_the_command_says_which_stamps_leave_gs1_digital_link(tmp_path):
     large = [line for line in lines if line.startswith("buoi-tan-trieu: 30 mm")]
     assert large and "/01/" in large[0] and "GS1" not in large[0]
     assert any("tills reading GS1 need the long address" in line for line in lines)
+
+
+def test_a_15_mm_square_with_short_addresses_is_read_by_every_decoder(sample, tmp_path):
+    """15 mm at 300 dpi with short addresses: each code at 0.42 mm modules (version 2), the mark
+    under it, read by zbar, zxing-cpp and OpenCV from its files and after the simulated print."""
+    catalog, config = sample
+    result = write_kit(catalog, replace(config, short_addresses=5), tmp_path,
+                       ids=["buoi-tan-trieu"], sizes=(15,), dpi=300)
+    tools = print_check.decoders()
+    assert len(result.artworks) == 3
+    for job, art in result.artworks:
+        assert (art.qr_version, art.module_dots) == (2, 5)
+        assert [t.text for t in art.texts] == ["OCOP "] and len(art.polygons) == job.stars
+        reading = print_check.read_stamp(tools, art)
+        assert all(reading.files.values()) and all(reading.printed.values()), job.name
+
+
+def test_stamps_under_a_comfortable_module_are_made_with_what_works_for_every_reader(
+        tmp_path, capsys):
+    """Without short addresses a GS1 lot address keeps 0.34 mm modules at 15 mm: the stamps are
+    made (zbar and zxing-cpp read them), and the command says which size, or the setting,
+    gives every reader its module."""
+    args = ["-f", str(REPO / "mkdocs.yml"), "stamps", "buoi-tan-trieu", "--size", "15", "--dpi",
+            "300", "--draft", "--as-of", AS_OF.isoformat(), "--out", str(tmp_path / "out")]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "2 stamps (15 mm) have QR modules under 0.42 mm" in out
+    assert "use --size 15.7 or more" in out and "short_addresses in mkdocs.yml" in out
+    assert "2 tem (15 mm) có ô mã QR dưới 0.42 mm" in out
+    assert main([*args[:5], "20", *args[6:]]) == 0  # 20 mm: every module comfortable
+    assert "under 0.42 mm" not in capsys.readouterr().out
+
+
+def runs_of(art):
+    """The stamp's dark runs as (row, first column, column after the last) of its matrix."""
+    box, module = art.qr_box, art.module
+    return [(round((r.y - box.y) / module), round((r.x - box.x) / module),
+             round((r.x - box.x + r.w) / module)) for r in art.rects]
+
+
+def test_codes_under_a_comfortable_module_take_the_masks_small_modules_read_best(sample, tmp_path):
+    """12 × 14.5 mm at 300 dpi (0.34 mm modules): each code takes mask 5 or 6, whichever the
+    standard's penalty prefers, and zbar and zxing-cpp read every one after the simulated print;
+    a 30 mm stamp chooses among all eight (the least penalty that draws no false finder)."""
+    catalog, config = sample
+    short = replace(config, site_url="https://ocop.example.org/", short_addresses=5)
+    result = write_kit(catalog, short, tmp_path, ids=["buoi-tan-trieu"],
+                       sizes=(StampSize(12, 14.5), 30), dpi=300)
+    tools = print_check.decoders()
+    small = [art for _, art in result.artworks if art.label == "12x14.5"]
+    assert len(small) == 3 and all(art.module_dots == 4 for art in small)
+    for job, art in result.artworks:
+        masks = qr.SMALL_MODULE_MASKS if art in small else qr.MASKS
+        drawn = stamp_symbol(art.url, art.qr_level, art.qr_version, masks)
+        assert runs_of(art) == list(qr.dark_runs(drawn.matrix())), job.name
+        if art in small:
+            assert drawn.mask in (5, 6)
+            reading = print_check.read_stamp(tools, art)
+            assert reading.printed["zbar"] and reading.printed["zxing"], job.name
+            assert all(reading.files.values()), job.name

@@ -8,17 +8,21 @@ import math
 import pytest
 from catalogues import assert_in_step
 
-from site_builder.assets.qr import Level, code_text, symbol
+from site_builder.assets.qr import MASKS, Level, code_text, dark_runs, false_finders, symbol
 from site_builder.paper.stamps import (
+    CAP_HEIGHT,
     COMFORTABLE_MODULE_MM,
     MESSAGES,
+    MIN_EM_MM,
     MIN_MODULE_MM,
     PRINTER_DPI,
+    TEXT_GAP_MM,
     StampError,
     StampSize,
     layout,
     short_address,
     smallest_size,
+    stamp_symbol,
     text_width,
 )
 
@@ -43,7 +47,10 @@ def test_a_module_is_whole_printer_dots_and_the_quiet_zone_is_kept(size, dpi):
     for r in art.rects:
         assert r.x >= box.x + quiet and r.x + r.w <= box.x + box.w - quiet
         assert r.y >= box.y + quiet and r.y + r.h <= box.y + box.h - quiet
-    assert min(t.baseline - t.em for t in art.texts) >= box.y + box.h - 1e-6  # text under it
+    # The text's capitals and the stars under the quiet zone, on the label.
+    assert min(t.baseline - CAP_HEIGHT * t.em for t in art.texts) >= box.y + box.h - 1e-6
+    assert min(y for star in art.polygons for _, y in star) >= box.y + box.h - 1e-6
+    assert max(y for star in art.polygons for _, y in star) <= art.printed_height
     assert art.code_text == code_text(SAMPLE_LOT)
     drawn = symbol(SAMPLE_LOT, art.qr_level, art.qr_version)
     assert len(drawn.matrix()) * art.module == pytest.approx(box.w)
@@ -76,7 +83,7 @@ def test_at_15_mm_the_lot_joins_the_mark_line_and_the_address_makes_way_for_the_
 
 @pytest.mark.parametrize("lot", ["HTX.NS-20260715-A", "LO-2026-071"])
 def test_a_long_lot_stays_on_the_label(lot):
-    art = layout(f"https://ocop.example.org/01/08936058120082/10/{lot}", 4, 16, lot, 300)
+    art = layout(f"https://ocop.example.org/01/08936058120082/10/{lot}", 4, 20, lot, 300)
     assert any(t.text.endswith(f"Lô {lot}") for t in art.texts)
     for run in art.texts:
         assert 0.6 - 1e-6 <= run.x and run.x + text_width(run.text, run.em, run.bold) <= art.size - 0.6
@@ -87,12 +94,13 @@ def test_the_largest_module_first_then_level_m_then_text_then_correction():
     art = layout(SAMPLE_LOT, 4, 20, "B2610", 300)
     assert art.module >= COMFORTABLE_MODULE_MM and art.qr_version == 3
     assert art.qr_level == Level.M and art.texts[-1].text == "ocop.example.org"
-    # A GTIN address holds version 2 at level L; where version 3 at level M gets the same
-    # module, M wins (zbar misses small level-L codes of version 2).
+    # A GTIN address holds version 2 at level L: at 15 mm its comfortable module (5 dots) wins
+    # over version 3 at level M with lines (4 dots); under the mark, no line.
     gtin = "https://ocop.example.org/01/08936058120082"
     assert symbol(gtin).version == 2
     small = layout(gtin, 4, 15, None, 300)
-    assert small.qr_level.rank >= Level.M.rank and small.module_dots == 4
+    assert (small.qr_version, small.module_dots) == (2, 5)
+    assert [t.text for t in small.texts] == ["OCOP "]
     # At 30 mm correction never costs module size: the smallest symbol, the largest module.
     large = layout(SAMPLE_LOT, 5, 30, "B2610", 600)
     assert (large.qr_version, large.qr_level, large.module_dots) == (3, Level.M, 14)
@@ -156,3 +164,51 @@ def test_a_size_is_a_side_or_width_by_height(text, size):
 def test_a_size_that_is_none_is_refused(text):
     with pytest.raises(ValueError):
         StampSize.parse(text)
+
+
+@pytest.mark.parametrize("dpi", [300, 600])
+def test_a_15_mm_square_gives_a_short_code_a_comfortable_module_and_the_mark(dpi):
+    """A 15 mm square holds a version 2 code with 0.42 mm modules and its full quiet zone, but
+    no line of text: the mark ("OCOP" and the stars, capitals high, the smallest text) goes
+    under the quiet zone; the lot and the address are on the page the code opens."""
+    art = layout(SAMPLE_SHORT_CODE, 4, 15, "B2610", dpi)
+    box, dot = art.qr_box, 25.4 / dpi
+    assert (art.qr_version, art.qr_level) == (2, Level.M)
+    assert art.module >= COMFORTABLE_MODULE_MM and box.w == pytest.approx(33 * art.module_dots * dot)
+    assert box.x >= 0 and box.y >= 0 and box.x + box.w <= art.size + 1e-6  # quiet zone on the label
+    assert [t.text for t in art.texts] == ["OCOP "] and len(art.polygons) == 4
+    assert all(t.em >= MIN_EM_MM for t in art.texts)
+    ink_top = min([t.baseline - CAP_HEIGHT * t.em for t in art.texts]
+                  + [y for star in art.polygons for _, y in star])
+    ink_bottom = max([t.baseline for t in art.texts] + [y for star in art.polygons for _, y in star])
+    assert ink_top >= box.y + box.h - 1e-6
+    assert ink_bottom <= art.printed_height - TEXT_GAP_MM + 1e-6
+
+
+def test_the_code_alone_only_where_it_makes_the_module_comfortable():
+    # 14 mm at 300 dpi: the code and its quiet zone take the whole label, at 0.42 mm.
+    alone = layout(SAMPLE_SHORT_CODE, 4, 14, "B2610", 300)
+    assert (alone.qr_version, alone.module_dots) == (2, 5) and not alone.texts and not alone.polygons
+    # 12 mm: the code alone would get 4-dot modules, no better than a taller label with its
+    # lines: still refused, with that label.
+    with pytest.raises(StampError, match="--size 12x"):
+        layout(SAMPLE_SHORT_CODE, 4, 12, "B2610", 300)
+    # 20 mm at 300 dpi: every line stays (the code is already comfortable).
+    assert len(layout(SAMPLE_SHORT_CODE, 4, 20, "B2610", 300).texts) > 1
+
+
+MAM_CA_LOC = "https://ocop.example.org/p/mam-ca-loc-chau-doc/"
+
+
+def test_a_stamp_code_draws_no_false_finder_pattern_when_a_mask_avoids_one():
+    """The 30 mm mam-ca-loc-chau-doc stamp: its mask of least penalty (1) draws a finder's
+    1:1:3:1:1 cross in the data, which OpenCV's detector took for a fourth finder pattern; the
+    stamp takes the next mask that draws none. The three real finder patterns never count."""
+    art = layout(MAM_CA_LOC, 4, 30, None, 600)
+    standard = symbol(MAM_CA_LOC, art.qr_level, art.qr_version)
+    assert standard.mask == 1 and false_finders(standard) == 1
+    drawn = stamp_symbol(MAM_CA_LOC, art.qr_level, art.qr_version, MASKS)
+    assert drawn.mask != 1 and false_finders(drawn) == 0
+    assert len(art.rects) == sum(1 for _ in dark_runs(drawn.matrix()))
+    # Where every mask allowed draws one, the least penalty stays.
+    assert stamp_symbol(MAM_CA_LOC, art.qr_level, art.qr_version, (1,)).mask == 1
