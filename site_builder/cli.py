@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
+import textwrap
 import time
 from dataclasses import replace
 from datetime import date
@@ -40,14 +42,9 @@ def cli_message(code: str, **values: object) -> Message:
     return catalogue(CLI_MESSAGES).message(code, **values)
 
 
-def both(text: Message) -> str:
-    """A message as the commands print it when no language is chosen: 'Vietnamese / English'."""
-    return f"{text.vi} / {text.en}"
-
-
 def said(code: str, **values: object) -> str:
     """``code``'s texts, filled with ``values``, as 'Vietnamese / English'."""
-    return both(cli_message(code, **values))
+    return cli_message(code, **values).both()
 
 
 def _stamp_size(text: str) -> object:
@@ -64,7 +61,7 @@ def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' không phải ngày dạng YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(said("date_not_iso", text=text)) from None
 
 
 def _lot_codes(text: str) -> list[str]:
@@ -86,7 +83,7 @@ def _day_first(text: str) -> date:
 
     found = parse_date(text)
     if found is None:
-        raise argparse.ArgumentTypeError(f"'{text}' không phải ngày; viết 12/06/2025 (ngày/tháng/năm)")
+        raise argparse.ArgumentTypeError(said("date_not_day_first", text=text))
     return found
 
 
@@ -99,163 +96,181 @@ def _province_name(text: str) -> str:
     return text.strip()
 
 
+class _BilingualHelp(argparse.HelpFormatter):
+    """Help texts are 'Vietnamese / English' (the catalogue's ``both()``): one that does not fit
+    its line starts its English on a line of its own, after 'Vietnamese /'. Lines break at
+    spaces only, never inside YYYY-MM-DD, khanh-hoa or --files-from-raw."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return _bilingual_lines(text, width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(indent + line for line in _bilingual_lines(text, width - len(indent)))
+
+
+def _bilingual_lines(text: str, width: int) -> list[str]:
+    """``text`` wrapped to ``width``; past one line, its English starts a line."""
+    text = " ".join(text.split())
+    vi, slash, en = text.partition(" / ")
+    if not slash or len(text) <= width:
+        return _wrapped(text, width)
+    lines = _wrapped(vi, width - len(" /"))
+    return [*lines[:-1], f"{lines[-1]} /", *_wrapped(en, width)]
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width, break_on_hyphens=False)
+
+
+def _help(code: str, **values: object) -> str:
+    """``code``'s texts as an argparse help: 'Vietnamese / English', a lone % doubled (argparse
+    %-formats help texts; a '%(default)s' in the catalogue is argparse's to fill)."""
+    return re.sub(r"%(?!\()", "%%", said(code, **values))
+
+
+def _command(sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str,
+             described: bool = False) -> argparse.ArgumentParser:
+    """The sub-command ``name``: help_<name> is its line in ``ocop --help`` and the text atop
+    ``ocop <name> --help``, unless a longer desc_<name> is (``described``)."""
+    return sub.add_parser(name, help=_help(f"help_{name}"), formatter_class=_BilingualHelp,
+                          description=said(f"desc_{name}" if described else f"help_{name}"))
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="ocop", description="Danh mục sản phẩm OCOP: kiểm tra hồ sơ, dựng trang, xem trước.")
+    """The ``ocop`` command line; every text it shows of its own is from the catalogue
+    (desc_*, help_*), argparse's own ('usage:', 'options:') aside."""
+    parser = argparse.ArgumentParser(prog="ocop", description=said("desc_ocop"),
+                                     formatter_class=_BilingualHelp)
     parser.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"),
-                        help="tệp cấu hình (mặc định: mkdocs.yml)")
+                        help=_help("help_ocop_config_file"))
     sub = parser.add_subparsers(dest="command", required=True)
 
-    check = sub.add_parser("check", help="kiểm tra mọi hồ sơ trong products/")
-    check.add_argument("--as-of", type=_date, help="xét tình trạng tại ngày này (YYYY-MM-DD)")
-    check.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ thông báo")
+    check = _command(sub, "check")
+    check.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help=_help("help_as_of"))
+    check.add_argument("--lang", choices=("vi", "en"), default="vi", help=_help("help_check_lang"))
     check.add_argument("--format", choices=("text", "github"), default="text",
-                       help="github: thêm chú thích (annotation) của GitHub Actions tại tệp và dòng "
-                            "/ github: GitHub Actions annotations at file and line too")
+                       help=_help("help_check_format"))
 
-    build = sub.add_parser("build", help="kiểm tra rồi dựng toàn bộ trang web")
-    build.add_argument("--as-of", type=_date, help="tính tình trạng chứng nhận tại ngày này")
-    build.add_argument("--site-dir", type=Path, help="thư mục kết quả (mặc định: site/)")
-    build.add_argument("--host", choices=sorted(HOSTS),
-                       help="nơi đăng trang, thay cho host trong mkdocs.yml / where the site is "
-                            "published, instead of mkdocs.yml's host")
-    build.add_argument("--draft", action="store_true",
-                       help="bản nháp: cho phép site_url mẫu, trang có nhãn 'Bản nháp'")
+    build = _command(sub, "build")
+    build.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help=_help("help_as_of"))
+    build.add_argument("--site-dir", type=Path, help=_help("help_build_site_dir"))
+    build.add_argument("--host", choices=sorted(HOSTS), help=_help("help_build_host"))
+    build.add_argument("--draft", action="store_true", help=_help("help_build_draft"))
     _shell_option(build)
 
-    stamps = sub.add_parser("stamps", help="tạo tem QR để in (SVG, PNG theo máy in, tờ A4 PDF)")
-    stamps.add_argument("ids", nargs="*", metavar="MÃ_SẢN_PHẨM",
-                        help="mã sản phẩm (mặc định: mọi sản phẩm còn hiệu lực và các lô)")
-    stamps.add_argument("--lot", action="append", type=_lot_codes, metavar="LÔ[,LÔ...]",
-                        help="chỉ in tem cho lô này (lặp lại, hoặc ghi MO2506,MO2509, cho nhiều lô; "
-                             "cần đúng một mã sản phẩm)")
-    stamps.add_argument("--size", type=_stamp_size, action="append", metavar="MM",
-                        help="cạnh tem, mm (lặp lại để có nhiều cỡ; mặc định 20 và 30)")
-    stamps.add_argument("--dpi", type=int, choices=(203, 300, 600), default=600,
-                        help="độ phân giải máy in: 203 hoặc 300 (máy in nhãn nhiệt), 600 (laser, "
-                             "phun mực; mặc định): mỗi ô mã QR là một số nguyên chấm máy in")
-    stamps.add_argument("--out", type=Path, default=Path("stamps"),
-                        help="thư mục kết quả (mặc định: stamps/)")
-    stamps.add_argument("--columns", type=int, default=0, help="số cột trên tờ A4 (mặc định: vừa khổ)")
-    stamps.add_argument("--rows", type=int, default=0, help="số hàng trên tờ A4 (mặc định: vừa khổ)")
-    stamps.add_argument("--count", type=int, default=0, help="số tem trên tờ (mặc định: đầy tờ)")
-    stamps.add_argument("--gap", type=float, default=6.0, help="khoảng cách giữa các tem, mm")
-    stamps.add_argument("--margin", type=float, default=10.0, help="lề tờ giấy, mm")
-    stamps.add_argument("--as-of", type=_date, help="xét tình trạng chứng nhận tại ngày này")
-    stamps.add_argument("--draft", action="store_true",
-                        help="cho phép tên miền mẫu (tem nháp, không in lên bao bì)")
-    stamps.add_argument("--check", action="store_true",
-                        help="không ghi tệp: đọc thử từng tem bằng ba bộ giải mã (zbar, zxing, "
-                             "OpenCV) từ tệp và sau khi mô phỏng in, chụp bằng điện thoại")
-    stamps.add_argument("--reprint", action="store_true",
-                        help="không ghi tệp: liệt kê tem in bằng bản ocop cũ cần in lại "
-                             "(trước đây là --check)")
+    _stamps_command(sub)
+    for name in ("brochure", "cards", "poster"):
+        _print_command(sub, name)
 
-    for name, what in (("brochure", "danh mục in A4 (PDF): ảnh, tên, sao, chủ thể, câu chuyện, mã QR"),
-                       ("cards", "thẻ A6 đặt bàn (4 thẻ mỗi tờ A4), mã QR lớn tới trang sản phẩm"),
-                       ("poster", "áp phích A4 với mã QR lớn tới danh mục (đã lọc)")):
-        printed = sub.add_parser(name, help=what)
-        if name != "poster":
-            printed.add_argument("ids", nargs="*", metavar="MÃ_SẢN_PHẨM", help="chỉ các sản phẩm này")
-        printed.add_argument("--province", default="", help="chỉ tỉnh này (tên hoặc khanh-hoa)")
-        printed.add_argument("--stars", type=int, action="append", choices=(3, 4, 5),
-                             help="chỉ hạng sao này (lặp lại được)")
-        printed.add_argument("--sector", default="", help="chỉ ngành này (vd. thuc-pham)")
-        printed.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ")
-        printed.add_argument("--out", type=Path, help=f"tệp PDF (mặc định: ocop-{name}.pdf)")
-        printed.add_argument("--as-of", type=_date, help="xét tình trạng chứng nhận tại ngày này")
-        printed.add_argument("--force", action="store_true", help="ghi đè tệp PDF đã có")
-        if name == "brochure":
-            printed.add_argument("--group", choices=("province", "sector"), default="province",
-                                 help="nhóm theo tỉnh hoặc ngành")
-
-    offline = sub.add_parser("offline", help="bản danh mục dùng không cần mạng (mở từ USB)")
+    offline = _command(sub, "offline")
     offline.add_argument("--out", type=Path, default=Path("ocop-offline"),
-                         help="thư mục kết quả (mặc định: ocop-offline/)")
-    offline.add_argument("--as-of", type=_date, help="tính tình trạng chứng nhận tại ngày này")
+                         help=_help("help_offline_out"))
+    offline.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help=_help("help_as_of"))
     offline.add_argument("--province", action="append", default=[], metavar="TỈNH",
-                         help="chỉ sản phẩm của tỉnh này (Khánh Hòa, khanh-hoa; lặp lại được)")
+                         help=_help("help_offline_province"))
     offline.add_argument("--stars", action="append", default=[], metavar="SAO",
-                         help="chỉ sản phẩm đang được công nhận số sao này (4 hoặc 4,5)")
+                         help=_help("help_offline_stars"))
     offline.add_argument("--sector", action="append", default=[], metavar="NGÀNH",
-                         help="chỉ ngành này (thuc-pham hoặc 'Thực phẩm'; lặp lại được)")
+                         help=_help("help_offline_sector"))
     _shell_option(offline)
 
-    imports = sub.add_parser(
-        "import", help="nhập danh sách sản phẩm (.xlsx, .xls, .csv) thành hồ sơ trong products/",
-        description="Đọc danh sách như văn phòng OCOP vẫn giữ (phụ lục quyết định công nhận, bảng "
-        "tính cũ, CSV, phông TCVN3/VNI) hoặc bảng mẫu (--template). Luôn chạy thử trước: --dry-run.")
-    imports.add_argument("file", type=Path, nargs="?", metavar="TỆP",
-                         help="bảng tính .xlsx, .xls hoặc .csv (một dòng mỗi lần công nhận), hoặc "
-                         "thư mục ảnh và tài liệu lô đặt tên theo sản phẩm, lô")
-    imports.add_argument("--sheet", metavar="TRANG",
-                         help="chỉ đọc trang này, theo tên hoặc số thứ tự (mặc định: mọi trang có bảng "
-                         "sản phẩm)")
-    imports.add_argument("--decision", metavar="SỐ",
-                         help="số quyết định công nhận cho mọi dòng, vd. 1234/QĐ-UBND")
-    imports.add_argument("--decision-date", type=_day_first, metavar="NGÀY",
-                         help="ngày quyết định cho mọi dòng, vd. 12/06/2025")
-    imports.add_argument("--authority", metavar="CƠ_QUAN",
-                         help="cơ quan công nhận cho mọi dòng, vd. 'UBND tỉnh Ninh Thuận'")
-    imports.add_argument("--province", metavar="TỈNH", type=_province_name,
-                         help="tỉnh của các địa chỉ không ghi tỉnh (tên cũ hay mới đều được)")
-    imports.add_argument("--regime", choices=("1048", "148", "148+1489", "26"),
-                         help="bộ tiêu chí đánh giá cho mọi dòng")
-    imports.add_argument("--stars", type=int, choices=(3, 4, 5), metavar="SAO",
-                         help="hạng sao cho mọi dòng (3, 4 hoặc 5) khi bảng không có cột hạng sao và "
-                         "tiêu đề, tên trang không ghi")
-    imports.add_argument("--update", action="store_true",
-                         help="cập nhật hồ sơ đã có (chỉ các trường có trong bảng)")
-    imports.add_argument("--dry-run", action="store_true",
-                         help="chỉ cho biết sẽ làm gì; không ghi hồ sơ nào (bảng việc cần làm của "
-                         "--todo thì vẫn ghi)")
-    imports.add_argument("--skip-invalid", action="store_true",
-                         help="vẫn ghi các sản phẩm hợp lệ khi có dòng lỗi")
-    imports.add_argument("--todo", type=Path, metavar="TỆP.xlsx",
-                         help="ghi bảng việc cần làm (.xlsx, hoặc .csv), cả khi chạy thử: mỗi sản "
-                         "phẩm một dòng, những gì đã đọc, suy ra, cần hỏi, còn thiếu; điền xong nhập "
-                         "lại bằng --update")
-    imports.add_argument("--template", type=Path, metavar="TỆP",
-                         help="ghi bảng tính mẫu (cột, hướng dẫn, 26 bộ sản phẩm) rồi thoát")
-    imports.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ thông báo")
+    _import_command(sub)
 
-    export = sub.add_parser("export", help="xuất hồ sơ ra bảng tính theo đúng các cột nhập")
-    export.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
-    export.add_argument("--out", type=Path, help="tệp kết quả (mặc định: ocop-san-pham.<format>)")
-    export.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ tiêu đề cột")
-    export.add_argument("--force", action="store_true", help="ghi đè tệp đã có")
+    export = _command(sub, "export")
+    export.add_argument("--format", choices=("xlsx", "csv"), default="xlsx",
+                        help=_help("help_export_format"))
+    export.add_argument("--out", type=Path, help=_help("help_export_out"))
+    export.add_argument("--lang", choices=("vi", "en"), default="vi", help=_help("help_export_lang"))
+    export.add_argument("--force", action="store_true", help=_help("help_export_force"))
 
-    changes = sub.add_parser(
-        "changes", help="các tệp đã thêm, đổi, xóa so với lần tải lên trước (chỉ tải lên chúng)",
-        description="So manifest của trang vừa dựng với manifest của lần tải lên trước (mã MD5 "
-        "từng tệp) và cho biết cần tải lên, xóa những tệp nào. Sau khi tải lên xong, chạy "
-        "'ocop changes --mark-uploaded' để lần sau so với bản này.")
-    changes.add_argument("--site-dir", type=Path, metavar="THƯ_MỤC",
-                         help="trang đã dựng (mặc định: site_dir trong mkdocs.yml)")
-    changes.add_argument("--since", type=Path, metavar="TỆP",
-                         help="manifest của lần tải lên trước (mặc định: "
-                         "<cache_dir>/previous-manifest.json)")
-    changes.add_argument("--list", type=Path, metavar="TỆP", help="ghi các tệp cần tải lên, mỗi "
-                         "dòng một đường dẫn (rclone copy --files-from-raw)")
-    changes.add_argument("--deleted", type=Path, metavar="TỆP",
-                         help="ghi các tệp cần xóa, mỗi dòng một đường dẫn")
-    changes.add_argument("--mark-uploaded", action="store_true",
-                         help="đã tải lên xong: ghi nhớ trang này làm mốc cho lần sau")
-    changes.add_argument("--force", action="store_true",
-                         help="ghi đè tệp --list, --deleted hay --since đã có")
+    _changes_command(sub)
 
-    sub.add_parser("schema", help="ghi JSON Schema của hồ sơ vào products/schema.json (cho VS Code)")
-    serve = sub.add_parser("serve", help="xem trước tại máy, tự dựng lại khi hồ sơ thay đổi")
-    serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", help="địa chỉ:cổng")
+    _command(sub, "schema")
+    serve = _command(sub, "serve")
+    serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000",
+                       help=_help("help_serve_dev_addr"))
     _shell_option(serve)
     return parser
 
 
+def _stamps_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    stamps = _command(sub, "stamps")
+    stamps.add_argument("ids", nargs="*", metavar="MÃ_SẢN_PHẨM", help=_help("help_stamps_ids"))
+    stamps.add_argument("--lot", action="append", type=_lot_codes, metavar="LÔ[,LÔ...]",
+                        help=_help("help_stamps_lot"))
+    stamps.add_argument("--size", type=_stamp_size, action="append", metavar="MM",
+                        help=_help("help_stamps_size"))
+    stamps.add_argument("--dpi", type=int, choices=(203, 300, 600), default=600,
+                        help=_help("help_stamps_dpi"))
+    stamps.add_argument("--out", type=Path, default=Path("stamps"), help=_help("help_stamps_out"))
+    stamps.add_argument("--columns", type=int, default=0, help=_help("help_stamps_columns"))
+    stamps.add_argument("--rows", type=int, default=0, help=_help("help_stamps_rows"))
+    stamps.add_argument("--count", type=int, default=0, help=_help("help_stamps_count"))
+    stamps.add_argument("--gap", type=float, default=6.0, help=_help("help_stamps_gap"))
+    stamps.add_argument("--margin", type=float, default=10.0, help=_help("help_stamps_margin"))
+    stamps.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help=_help("help_as_of"))
+    stamps.add_argument("--draft", action="store_true", help=_help("help_stamps_draft"))
+    stamps.add_argument("--check", action="store_true", help=_help("help_stamps_check"))
+    stamps.add_argument("--reprint", action="store_true", help=_help("help_stamps_reprint"))
+
+
+def _print_command(sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str) -> None:
+    """ocop brochure, cards or poster: the same choice of products (help_print_*)."""
+    printed = _command(sub, name)
+    if name != "poster":
+        printed.add_argument("ids", nargs="*", metavar="MÃ_SẢN_PHẨM", help=_help("help_print_ids"))
+    printed.add_argument("--province", default="", help=_help("help_print_province"))
+    printed.add_argument("--stars", type=int, action="append", choices=(3, 4, 5),
+                         help=_help("help_print_stars"))
+    printed.add_argument("--sector", default="", help=_help("help_print_sector"))
+    printed.add_argument("--lang", choices=("vi", "en"), default="vi", help=_help("help_print_lang"))
+    printed.add_argument("--out", type=Path, help=_help("help_print_out", command=name))
+    printed.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help=_help("help_as_of"))
+    printed.add_argument("--force", action="store_true", help=_help("help_print_force"))
+    if name == "brochure":
+        printed.add_argument("--group", choices=("province", "sector"), default="province",
+                             help=_help("help_brochure_group"))
+
+
+def _import_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    imports = _command(sub, "import", described=True)
+    imports.add_argument("file", type=Path, nargs="?", metavar="TỆP", help=_help("help_import_file"))
+    imports.add_argument("--sheet", metavar="TRANG", help=_help("help_import_sheet"))
+    imports.add_argument("--decision", metavar="SỐ", help=_help("help_import_decision"))
+    imports.add_argument("--decision-date", type=_day_first, metavar="NGÀY",
+                         help=_help("help_import_decision_date"))
+    imports.add_argument("--authority", metavar="CƠ_QUAN", help=_help("help_import_authority"))
+    imports.add_argument("--province", metavar="TỈNH", type=_province_name,
+                         help=_help("help_import_province"))
+    imports.add_argument("--regime", choices=("1048", "148", "148+1489", "26"),
+                         help=_help("help_import_regime"))
+    imports.add_argument("--stars", type=int, choices=(3, 4, 5), metavar="SAO",
+                         help=_help("help_import_stars"))
+    imports.add_argument("--update", action="store_true", help=_help("help_import_update"))
+    imports.add_argument("--dry-run", action="store_true", help=_help("help_import_dry_run"))
+    imports.add_argument("--skip-invalid", action="store_true",
+                         help=_help("help_import_skip_invalid"))
+    imports.add_argument("--todo", type=Path, metavar="TỆP.xlsx", help=_help("help_import_todo"))
+    imports.add_argument("--template", type=Path, metavar="TỆP",
+                         help=_help("help_import_template"))
+    imports.add_argument("--lang", choices=("vi", "en"), default="vi",
+                         help=_help("help_import_lang"))
+
+
+def _changes_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    changes = _command(sub, "changes", described=True)
+    changes.add_argument("--site-dir", type=Path, metavar="THƯ_MỤC",
+                         help=_help("help_changes_site_dir"))
+    changes.add_argument("--since", type=Path, metavar="TỆP", help=_help("help_changes_since"))
+    changes.add_argument("--list", type=Path, metavar="TỆP", help=_help("help_changes_list"))
+    changes.add_argument("--deleted", type=Path, metavar="TỆP", help=_help("help_changes_deleted"))
+    changes.add_argument("--mark-uploaded", action="store_true",
+                         help=_help("help_changes_mark_uploaded"))
+    changes.add_argument("--force", action="store_true", help=_help("help_changes_force"))
+
+
 def _shell_option(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--shell", choices=SHELLS,
-                         help="chương trình dựng khung trang (mặc định: shell trong mkdocs.yml, "
-                              "hoặc mkdocs) / what renders the page shell (default: mkdocs.yml's "
-                              "shell, or mkdocs)")
+    command.add_argument("--shell", choices=SHELLS, help=_help("help_shell"))
 
 
 def _site_config(args: argparse.Namespace) -> SiteConfig:
@@ -323,12 +338,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     for warning in result.warnings.sorted():
         print(warning.format("vi", root))
     elapsed = time.perf_counter() - started
-    how = {"incremental": "dựng lại phần thay đổi", "up-to-date": "không có gì thay đổi"}.get(
-        result.mode, "dựng toàn bộ")
-    print(f"Đã dựng {result.products} sản phẩm vào {result.site_dir} trong {elapsed:.1f} giây "
-          f"({how}: {result.rendered} phần dựng mới, {result.reused} phần giữ nguyên).\n"
-          f"Trang web có {result.pages} trang HTML, {result.files} tệp; "
-          f"{len(result.warnings)} cảnh báo. Khung trang: {shells.described()}.")
+    how = {"incremental": cli_message("build_incremental"),
+           "up-to-date": cli_message("build_up_to_date")}.get(result.mode) or cli_message("build_full")
+    done = cli_message("build_done", products=result.products, site_dir=result.site_dir,
+                       seconds=f"{elapsed:.1f}", how=how, rendered=result.rendered,
+                       reused=result.reused, pages=result.pages, files=result.files,
+                       warnings=len(result.warnings), shell=shells.described())
+    print(done.vi)
+    print(done.en)
     print(f"{said('time_by_stage')}: " + ", ".join(
         f"{_stage_name(name)} {seconds:.2f} s" for name, seconds in result.stages))
     if result.units:  # processor time, summed over the worker processes
@@ -579,7 +596,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.file.is_dir():
         return cmd_import_folder(args)
     if args.todo and (problem := todo_target_problem(args.todo)):
-        print(f"--todo {args.todo}: {both(problem)}", file=sys.stderr)
+        print(f"--todo {args.todo}: {problem.both()}", file=sys.stderr)
         return 1
     site = _site_config(args)
     options = ImportOptions(args.update, args.sheet, args.decision, args.decision_date,

@@ -36,6 +36,11 @@ class Message:
     def text(self, lang: str = "vi") -> str:
         return self.en if lang == "en" else self.vi
 
+    def both(self) -> str:
+        """'Vietnamese / English': how a message reads where no language is chosen (the
+        command line, an exception's text)."""
+        return f"{self.vi} / {self.en}"
+
     def join(self, items: list[str]) -> Message:
         """``items`` joined by this message in each language (e.g. ' hoặc ' / ' or ')."""
         return Message(self.vi.join(items), self.en.join(items))

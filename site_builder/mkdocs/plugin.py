@@ -67,8 +67,7 @@ MKDOCS_MESSAGES = Path(__file__).parent / "messages"
 
 def said(code: str, **values: object) -> str:
     """``code``'s texts from the edge's catalogue, filled with ``values``: 'Vietnamese / English'."""
-    text = catalogue(MKDOCS_MESSAGES).message(code, **values)
-    return f"{text.vi} / {text.en}"
+    return catalogue(MKDOCS_MESSAGES).message(code, **values).both()
 
 
 @cache

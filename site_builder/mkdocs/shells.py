@@ -98,9 +98,8 @@ def unloadable(shell: str, error: ImportError) -> str:
     code = "mkdocs_unloadable"
     if shell == "properdocs":
         code = "shell_missing"
-    text = catalogue(CONFIG_MESSAGES).message(code, shell="ProperDocs", package="properdocs",
-                                              error=error)
-    return f"{text.vi} / {text.en}"
+    return catalogue(CONFIG_MESSAGES).message(code, shell="ProperDocs", package="properdocs",
+                                              error=error).both()
 
 
 def run_in_new_process(argv: list[str]) -> int:

@@ -219,9 +219,8 @@ class UnsafePath(ValueError):
         self.path, self.producer, self.reason = path, producer, reason
 
     def __str__(self) -> str:
-        message = output_message("unsafe_path", path=shown(self.path), producer=self.producer,
-                                 reason=path_reason(self.reason))
-        return f"{message.vi} / {message.en}"
+        return output_message("unsafe_path", path=shown(self.path), producer=self.producer,
+                              reason=path_reason(self.reason)).both()
 
 
 @dataclass

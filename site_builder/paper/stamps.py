@@ -69,7 +69,7 @@ class StampError(ValueError):
     """A stamp that cannot be printed as asked; the message says why and what would work."""
 
     def __init__(self, said: Message) -> None:
-        super().__init__(f"{said.vi} / {said.en}")
+        super().__init__(said.both())
         self.vi, self.en = said.vi, said.en
 
 

@@ -32,7 +32,7 @@ def changes_message(code: str, **values: object) -> Message:
 
 def said(found: Message) -> str:
     """A message as ``ocop changes`` prints it: Vietnamese, then English."""
-    return f"{found.vi} / {found.en}"
+    return found.both()
 
 
 class ChangesError(Exception):
@@ -45,7 +45,7 @@ class ChangesError(Exception):
         self.code, self.vi, self.en = code, text.vi, text.en
 
     def __str__(self) -> str:
-        return f"{self.vi} / {self.en}"
+        return Message(self.vi, self.en).both()
 
 
 @dataclass(frozen=True)

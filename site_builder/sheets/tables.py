@@ -61,7 +61,7 @@ class TableError(Exception):
         self.code = code
         self.message = texts.message(code, **values)
         prefix = f"{where}: " if where else ""
-        super().__init__(f"{prefix}{self.message.vi} / {self.message.en}")
+        super().__init__(f"{prefix}{self.message.both()}")
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,11 @@ def test_properdocs_builds_the_sample_as_mkdocs_does_without_mkdocs_loaded(tmp_p
     by_mkdocs, by_properdocs = tmp_path / "by-mkdocs", tmp_path / "by-properdocs"
     build = ["-f", str(config), "build", "--as-of", AS_OF.isoformat(), "--site-dir"]
     assert main([*build, str(by_mkdocs), "--shell", "mkdocs"]) == 0
-    assert "Khung trang: MkDocs 1.6" in capfd.readouterr().out
+    said = capfd.readouterr().out.splitlines()
+    # The summary in Vietnamese, then in English, each on its own line.
+    assert said[-4].startswith("Đã dựng 35 sản phẩm vào") and said[-4].endswith(
+        "Khung trang: MkDocs 1.6.1."), said
+    assert said[-3].startswith("Built 35 products into") and "(full build: " in said[-3], said
 
     monkeypatch.setenv("PYTHONPATH", str(without_mkdocs(tmp_path / "no-mkdocs")))
     assert main([*build, str(by_properdocs)]) == 0

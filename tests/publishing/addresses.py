@@ -88,6 +88,9 @@ class Expected:
     permanent: bool = False
     malformed: bool = False  # an address no server can decode: 400 Bad Request is right too
 
+    def __str__(self) -> str:
+        return f"{self.asked} ({self.why})"
+
     @property
     def path(self) -> str:
         return self.asked.partition("?")[0]

@@ -9,9 +9,11 @@ import hashlib
 import http.client
 import threading
 import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from addresses import Built, Expected, Resolver, every_address
@@ -22,6 +24,8 @@ from site_builder.publishing.content_types import acceptable
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 PERMANENT = frozenset({301, 308})
 MOST_HOPS = 5
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -45,37 +49,61 @@ class Report:
                 f"wrong:\n{shown}{more}")
 
 
-class _Client:
-    """One keep-alive connection per thread to one server."""
+class Client:
+    """One keep-alive connection per thread to one server; no redirect followed."""
 
     def __init__(self, base_url: str, host_header: str | None = None) -> None:
         parts = urlsplit(base_url)
         self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
-        self.headers = {"Host": host_header} if host_header else {}
+        self.host_header = host_header
         self.local = threading.local()
 
-    def get(self, target: str) -> Answer:
+    def send(self, method: str, target: str,
+             headers: dict[str, str]) -> tuple[int, list[tuple[str, str]], bytes]:
+        """The status, the headers as sent (names in lower case, in order) and the body."""
+        headers = {**headers, "Host": self.host_header} if self.host_header else headers
         for attempt in (1, 2):
             connection = getattr(self.local, "connection", None)
             if connection is None:
                 connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
                 self.local.connection = connection
             try:
-                connection.request("GET", target, headers=self.headers)
+                connection.request(method, target, headers=headers)
                 response = connection.getresponse()
                 body = response.read()
-                answer = Answer(response.status,
-                                {k.lower(): v for k, v in response.getheaders()}, body)
+                sent = [(name.lower(), value) for name, value in response.getheaders()]
                 if response.will_close:
                     connection.close()
                     self.local.connection = None
-                return answer
+                return response.status, sent, body
             except (ConnectionError, http.client.HTTPException, OSError):
                 connection.close()
                 self.local.connection = None
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
+
+    def get(self, target: str) -> Answer:
+        status, headers, body = self.send("GET", target, {})
+        return Answer(status, dict(headers), body)
+
+
+def run_checks(server: str, items: Sequence[T], check: Callable[[T], list[str]],
+               workers: int) -> Report:
+    """``check`` of every item, ``workers`` at a time: each problem it finds, after the item's
+    name (``str(item)``); a server that does not answer is a problem too."""
+    started = time.monotonic()
+
+    def one(item: T) -> list[str]:
+        try:
+            found = check(item)
+        except (OSError, http.client.HTTPException) as error:
+            found = [f"no answer: {error}"]
+        return [f"{item}: {problem}" for problem in found]
+
+    with ThreadPoolExecutor(workers) as pool:
+        problems = [p for found in pool.map(one, items) for p in found]
+    return Report(server, len(items), problems, time.monotonic() - started)
 
 
 def _pairs(query: str) -> list[tuple[str, str]]:
@@ -95,7 +123,7 @@ class _Digests:
             return self.found[file]
 
 
-def _check_one(client: _Client, origin: str, expected: Expected, digest: _Digests,
+def _check_one(client: Client, origin: str, expected: Expected, digest: _Digests,
                cache_lives: bool, site: str) -> list[str]:
     """``site``: the origin of the site's own address (https://ocop.khanhhoa.gov.vn), which a
     GS1 resolver's redirects name: the server under test answers for it."""
@@ -153,19 +181,10 @@ def check_every_address(server: str, base_url: str, built: Built, *, cache_lives
     """Every address of ``built`` asked of the server at ``base_url`` ('http://127.0.0.1:N');
     ``resolver``: what the server claims of the GS1 resolver."""
     expected = every_address(built, resolver)
-    client = _Client(base_url, host_header)
+    client = Client(base_url, host_header)
     origin = f"http://{host_header}" if host_header else base_url.rstrip("/")
     site = "{0.scheme}://{0.netloc}".format(urlsplit(built.site_url))
     digest = _Digests(built.site)
-    started = time.monotonic()
-
-    def check(one: Expected) -> list[str]:
-        try:
-            found = _check_one(client, origin, one, digest, cache_lives, site)
-        except (OSError, http.client.HTTPException) as error:
-            found = [f"no answer: {error}"]
-        return [f"{one.asked} ({one.why}): {problem}" for problem in found]
-
-    with ThreadPoolExecutor(workers) as pool:
-        problems = [p for found in pool.map(check, expected) for p in found]
-    return Report(server, len(expected), problems, time.monotonic() - started)
+    return run_checks(server, expected,
+                      lambda one: _check_one(client, origin, one, digest, cache_lives, site),
+                      workers)

@@ -22,17 +22,13 @@ description file ``/.well-known/gs1resolver``.
 from __future__ import annotations
 
 import hashlib
-import http.client
 import json
-import threading
-import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
 from addresses import EXPIRY, UNKNOWN_LOT, Built, Resolver
-from answers import Report
+from answers import Client, Report, run_checks
 
 from site_builder.domain.gtin import check_digit, gtin14
 from site_builder.render.linksets import DESCRIPTION_PATH as DESCRIPTION
@@ -264,58 +260,18 @@ def _unknown_gtin_asks(built: Built) -> list[Ask]:
                                    ("", {"Accept": LINKSET_TYPE}))]
 
 
-class _Client:
-    """One connection per thread; no redirect followed."""
-
-    def __init__(self, base_url: str, host_header: str | None) -> None:
-        parts = urlsplit(base_url)
-        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
-        self.host_header = host_header
-        self.local = threading.local()
-
-    def ask(self, one: Ask) -> Answer:
-        headers = {"Origin": ORIGIN, **one.headers}
-        if self.host_header:
-            headers["Host"] = self.host_header
-        for attempt in (1, 2):
-            connection = getattr(self.local, "connection", None)
-            if connection is None:
-                connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
-                self.local.connection = connection
-            try:
-                connection.request(one.method, one.target, headers=headers)
-                response = connection.getresponse()
-                data = response.read()
-                found: Headers = {}
-                for name, value in response.getheaders():
-                    name = name.lower()
-                    found[name] = f"{found[name]}, {value}" if name in found else value
-                if response.will_close:
-                    connection.close()
-                    self.local.connection = None
-                return Answer(response.status, found, data)
-            except (ConnectionError, http.client.HTTPException, OSError):
-                connection.close()
-                self.local.connection = None
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
+def ask(client: Client, one: Ask) -> Answer:
+    """``one`` sent from a browser app's origin; repeated headers joined with ", "."""
+    status, sent, data = client.send(one.method, one.target, {"Origin": ORIGIN, **one.headers})
+    found: Headers = {}
+    for name, value in sent:
+        found[name] = f"{found[name]}, {value}" if name in found else value
+    return Answer(status, found, data)
 
 
 def check_resolver(server: str, base_url: str, built: Built, resolver: Resolver | None = None,
                    *, workers: int = 8, host_header: str | None = None) -> Report:
     """Every request of ``resolver_asks`` sent to the server at ``base_url``."""
-    asks = resolver_asks(built, resolver or Resolver())
-    client = _Client(base_url, host_header)
-    started = time.monotonic()
-
-    def check(one: Ask) -> list[str]:
-        try:
-            found = one.check(client.ask(one))
-        except (OSError, http.client.HTTPException) as error:
-            found = [f"no answer: {error}"]
-        return [f"{one}: {problem}" for problem in found]
-
-    with ThreadPoolExecutor(workers) as pool:
-        problems = [p for found in pool.map(check, asks) for p in found]
-    return Report(server, len(asks), problems, time.monotonic() - started)
+    client = Client(base_url, host_header)
+    return run_checks(server, resolver_asks(built, resolver or Resolver()),
+                      lambda one: one.check(ask(client, one)), workers)
