@@ -216,7 +216,7 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
         # the marker and the manifest of units and files.
         try:
             result = render_units(handoff, Made(frame.shells, frame.pages), scratch, previous,
-                                  progress or Quiet(), kept)
+                                  progress or Quiet(), kept, publish.new_standby(scratch, final))
         except (OutputClash, PhotoUnreadable, UnsafePath, RecordChanged) as exc:
             raise BuildError(str(exc)) from None
         stages.end("render")
@@ -226,10 +226,11 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
             assert previous is not None
             publish.publish_changes(scratch, final, previous, result.manifest)
         else:
-            publish.swap(scratch, final)
+            publish.swap(scratch, final, result.standby)
     finally:
         if scratch.exists():
             shutil.rmtree(scratch, ignore_errors=True)
+        publish.discard_new_standby(scratch)
     assert result.index is not None
     BuildState(settings, frame_key, shell_digest(frame.shells), plan.base_key,
                not plan.moved_by_rule, plan.since, result.index,

@@ -197,16 +197,19 @@ class Made:
 
 
 def render_units(handoff: Handoff, made: Made, site_dir: Path, previous: Manifest | None,
-                 progress: Progress, kept: dict[str, str] | None = None) -> WriteResult:
+                 progress: Progress, kept: dict[str, str] | None = None,
+                 standby: Path | None = None) -> WriteResult:
     """Stage 5: every unit whose key changed since ``previous``, filled into the shells, then
     the sitemap, the marker and the manifest (``writer.finish_site``). ``kept``: MkDocs's
-    files of the previous build, when it did not run. The catalog and plan live until the end:
+    files of the previous build, when it did not run; ``standby``: where a full build makes
+    the new site's standby as it writes. The catalog and plan live until the end:
     the garbage collector is kept off them meanwhile (a large share of the time at 20,000
     products otherwise), and given them back however it ends."""
     gc.freeze()
     try:
         return finish_site(handoff.plan, site_dir, made.shells, handoff.site,
-                           language_links(handoff.site), previous, progress, made.pages, kept)
+                           language_links(handoff.site), previous, progress, made.pages, kept,
+                           standby)
     finally:
         gc.unfreeze()
 

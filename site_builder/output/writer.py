@@ -316,6 +316,8 @@ class WriteResult:
     reused: int  # units kept from the previous build
     index: ManifestIndex | None = None  # of the manifest written
     spent: UnitTimes = field(default_factory=UnitTimes)
+    # A full build's twin of the new site, every file a hard link to it (None: not made).
+    standby: Path | None = None
 
 
 class OutputClash(ValueError):
@@ -349,10 +351,14 @@ _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
 
 class FileWriter:
     """Writes files under one folder, creating each sub-folder once; refuses a second write of
-    a path (``owners``: path -> who wrote it, for the whole build)."""
+    a path (``owners``: path -> who wrote it, for the whole build). With a ``twin`` folder,
+    each file written is also hard-linked there at the same path: a full build makes the
+    standby of the new site so (``publish.py``), a link a file, spread over the workers."""
 
-    def __init__(self, root: Path, owners: dict[str, str] | None = None) -> None:
+    def __init__(self, root: Path, owners: dict[str, str] | None = None,
+                 twin: Path | None = None) -> None:
         self.root = root
+        self.twin = twin
         self.folders: set[str] = set()
         self.owners: dict[str, str] = {} if owners is None else owners
 
@@ -368,18 +374,39 @@ class FileWriter:
         if (reason := site_path_problem(path)) is not None:
             raise UnsafePath(path, producer, reason)
         self.claim(path, producer)
-        folder = path.rpartition("/")[0]
-        if folder not in self.folders:
-            (self.root / folder).mkdir(parents=True, exist_ok=True)
-            self.folders.add(folder)
+        self._make_folder(path.rpartition("/")[0])
         # The file's bytes in three system calls (a site has hundreds of thousands of files).
-        fd = os.open(os.path.join(self.root, path), _NEW_FILE, 0o644)
+        target = os.path.join(self.root, path)
+        fd = os.open(target, _NEW_FILE, 0o644)
         try:
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view):]
         finally:
             os.close(fd)
+        if self.twin is not None:
+            os.link(target, os.path.join(self.twin, path))
+
+    def link_twin(self, path: str) -> None:
+        """Hard-link ``path``, a file already in the folder (written by MkDocs, the sitemap,
+        the manifest), into the twin folder."""
+        assert self.twin is not None
+        self._make_folder(path.rpartition("/")[0])
+        source, target = os.path.join(self.root, path), os.path.join(self.twin, path)
+        try:
+            os.link(source, target, follow_symlinks=False)
+        except FileExistsError:  # linked when first written, since rewritten (sitemap.xml)
+            if os.stat(target, follow_symlinks=False).st_ino != os.stat(
+                    source, follow_symlinks=False).st_ino:
+                os.unlink(target)
+                os.link(source, target, follow_symlinks=False)
+
+    def _make_folder(self, folder: str) -> None:
+        if folder not in self.folders:
+            (self.root / folder).mkdir(parents=True, exist_ok=True)
+            if self.twin is not None:
+                (self.twin / folder).mkdir(parents=True, exist_ok=True)
+            self.folders.add(folder)
 
 
 def file_md5(path: Path) -> str:
@@ -445,8 +472,8 @@ _JOB: tuple | None = None
 
 def _work(batch: list[tuple[int, str]]) -> list[tuple[str, dict, float]]:
     assert _JOB is not None
-    units, site_dir, shells, absolute_url, links, owners = _JOB
-    writer = FileWriter(site_dir, dict(owners))
+    units, site_dir, shells, absolute_url, links, owners, twin = _JOB
+    writer = FileWriter(site_dir, dict(owners), twin)
     done = [_timed(units[i], key, writer, shells, absolute_url, links) for i, key in batch]
     flush_all()  # the pictures made, into their caches (a worker ends without atexit)
     return done
@@ -516,19 +543,29 @@ def kept_generated(previous: Manifest | None) -> dict[str, str]:
 def write_site(plan: SitePlan, site_dir: Path, shells: Shells,
                absolute_url: Callable[[str], str], links: LanguageLinks,
                previous: Manifest | None, progress: Progress,
-               kept: dict[str, str] | None = None) -> WriteResult:
+               kept: dict[str, str] | None = None, standby: Path | None = None) -> WriteResult:
     """Render and write every unit whose key changed (or all of them) into ``site_dir``.
     ``kept``: the site generator's files of the previous build when it did not run again.
+    ``standby``: where a full build makes the twin of the new site, a hard link for each file
+    (``finish_site`` links the last few); an incremental build makes none.
 
     Many units are rendered by one worker process per core (fork, Linux and macOS); the
     output does not depend on how the work was shared."""
     global _JOB
     kept = dict(kept or {})
+    keyed = keyed_units(plan, shells)
+    old = previous.units if previous else {}
+    is_incremental = incremental(keyed, previous)
+    twin = None if is_incremental else standby
     written = [p for p in generated_files(site_dir) if p != MANIFEST]
     for path in written:  # docs/ and the theme may hold any name
         if (reason := site_path_problem(path)) is not None:
             raise UnsafePath(path, MKDOCS, reason)
-    writer = FileWriter(site_dir, {p: MKDOCS for p in [*written, *kept]})
+    writer = FileWriter(site_dir, {p: MKDOCS for p in [*written, *kept]}, twin)
+    if twin is not None:
+        twin.mkdir()
+        for path in written:
+            writer.link_twin(path)
     for item in plan.files:
         if item.path in kept:
             del kept[item.path]
@@ -536,9 +573,6 @@ def write_site(plan: SitePlan, site_dir: Path, shells: Shells,
         writer.write(item.path, item.data, SHARED)
     manifest = Manifest(generated=sorted({*generated_files(site_dir), *kept} - {MANIFEST}),
                         kept=kept)
-    keyed = keyed_units(plan, shells)
-    old = previous.units if previous else {}
-    is_incremental = incremental(keyed, previous)
     todo: list[tuple[int, str]] = []
     for i, (unit, key) in enumerate(keyed):
         before = old.get(unit.name)
@@ -555,7 +589,7 @@ def write_site(plan: SitePlan, site_dir: Path, shells: Shells,
     from concurrent.futures import ProcessPoolExecutor
 
     if len(todo) >= PARALLEL_FROM and _workers() > 1 and "fork" in mp.get_all_start_methods():
-        _JOB = (units, site_dir, shells, absolute_url, links, writer.owners)
+        _JOB = (units, site_dir, shells, absolute_url, links, writer.owners, twin)
         batches = _batches(todo, units)
         try:
             with ProcessPoolExecutor(_workers(), mp_context=mp.get_context("fork")) as pool:
@@ -578,7 +612,7 @@ def write_site(plan: SitePlan, site_dir: Path, shells: Shells,
     progress.done()
     manifest.units = dict(sorted(manifest.units.items()))
     return WriteResult("incremental" if is_incremental else "full", manifest, len(todo),
-                       len(keyed) - len(todo), spent=spent)
+                       len(keyed) - len(todo), spent=spent, standby=twin)
 
 
 # Marks a folder as a site this tool built, so `ocop build` may replace it (and nothing else).
@@ -587,16 +621,22 @@ SITE_MARKER = ".ocop-site"
 
 def finish_site(plan: SitePlan, site_dir: Path, shells: Shells, site: SiteConfig,
                 links: LanguageLinks, previous: Manifest | None, progress: Progress,
-                other_pages: list[str], kept: dict[str, str] | None = None) -> WriteResult:
+                other_pages: list[str], kept: dict[str, str] | None = None,
+                standby: Path | None = None) -> WriteResult:
     """The site's own writing, after the pages the theme rendered (``other_pages``, their
     addresses; ``kept``: its files of the previous build when it did not run): every unit
     whose key changed filled into the shell, then the sitemap, the marker and the manifest
-    that the next build and the publisher read."""
+    that the next build and the publisher read. ``standby``: where a full build makes the
+    new site's twin of hard links (``write_site``); complete when this returns."""
     result = write_site(plan, site_dir, shells, site.absolute_url, links, previous, progress,
-                        kept)
+                        kept, standby)
     sitemaps = write_sitemap(site_dir, site.site_url, other_pages + result.manifest.page_urls(),
                              site.languages)
     (site_dir / SITE_MARKER).write_text("built by ocop\n", encoding="utf-8")
     result.manifest.generated += [*sitemaps, SITE_MARKER]
     result.index = result.manifest.write(site_dir)
+    if result.standby is not None:  # the files written last, once they are final
+        last = FileWriter(site_dir, twin=result.standby)
+        for path in [*sitemaps, SITE_MARKER, MANIFEST]:
+            last.link_twin(path)
     return result

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,6 +104,14 @@ def publish_in_child(world: Path, previous: Manifest, current: Manifest, kill_at
     """Publish ``world/staging`` into ``world/site`` in a forked child killed at its
     ``kill_at``-th change to the file system; (killed, changes made)."""
     publish._can_exchange(world / "site")  # the probe, outside what is counted
+    return in_child(lambda: publish.publish_changes(world / "staging", world / "site", previous,
+                                                    current), kill_at, journaled)
+
+
+def in_child(action: Callable[[], object], kill_at: int | None,
+             journaled: bool = False) -> tuple[bool, int]:
+    """Run ``action`` in a forked child killed at its ``kill_at``-th change to the file
+    system; (killed, changes made)."""
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns
@@ -148,7 +157,7 @@ def publish_in_child(world: Path, previous: Manifest, current: Manifest, kill_at
             publish.exchange = counted(real_exchange)
             if journaled:
                 publish._can_exchange = lambda final: False
-            publish.publish_changes(world / "staging", world / "site", previous, current)
+            action()
             os.write(write, str(count[0]).encode())
         finally:
             os._exit(0)
@@ -182,7 +191,7 @@ def edits(tmp_path_factory):
     if not publish._can_exchange(root / "site"):
         pytest.skip("this file system cannot exchange folders or hard-link files")
     edit_story(root)
-    assert build_site(config, as_of=AS_OF).mode == "incremental"  # makes the standby
+    assert build_site(config, as_of=AS_OF).mode == "incremental"  # the full build's standby
     edit_story(root, "buoi-tan-trieu")
     assert build_site(config, as_of=AS_OF).mode == "incremental"
     assert "san-pham/buoi-tan-trieu/index.html" in publish.standby_behind(root / "site")
@@ -338,6 +347,8 @@ def test_a_standby_not_made_by_ocop_is_made_again(tmp_path, kind):
     victim = tmp_path / "khac"
     victim.mkdir()
     (victim / "giu.txt").write_text("giữ nguyên", encoding="utf-8")
+    if kind != "half":  # in the place of the standby the full build made
+        shutil.rmtree(standby)
     if kind == "folder":
         standby.mkdir()
         (standby / "index.html").write_text("không phải của ocop", encoding="utf-8")
@@ -372,3 +383,154 @@ def test_a_brand_new_site_dir_and_another_build_beside_it(tmp_path):
         standby_agrees(site)
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         ".hai.standby", ".mot.standby", "hai", "mot"]
+
+
+# --- a full build makes the new site's standby as it writes (issue 20) ---------------------
+
+
+def twin_of(site: Path) -> dict[str, int]:
+    """The standby of ``site`` by inode, its state file left out."""
+    found = inodes(publish.standby_of(site))
+    found.pop(publish.STANDBY_STATE)
+    return found
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_full_build_leaves_a_standby_in_step_with_the_site(tmp_path, monkeypatch, workers):
+    """Each file of the new site is linked into its standby as it is written (by the worker
+    processes too): the first incremental build after a full one links no file of the site
+    one by one, and publishes what a clean build would."""
+    from site_builder.output import writer
+
+    monkeypatch.setattr(writer, "PARALLEL_FROM", 2)
+    monkeypatch.setenv("OCOP_WORKERS", str(workers))
+    config = sample(tmp_path)
+    site = build_site(config, as_of=AS_OF).site_dir
+    if not publish._can_exchange(site):
+        pytest.skip("this file system cannot exchange folders or hard-link files")
+    assert publish.standby_behind(site) == set()
+    assert twin_of(site) == inodes(site)  # the same files, not copies
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == [
+        ".site.standby"]
+    before = snapshot(site)
+    edit_story(tmp_path)
+    monkeypatch.setattr(publish, "mirror", lambda *a: pytest.fail("the whole site linked"))
+    assert build_site(config, as_of=AS_OF).mode == "incremental"
+    standby = snapshot(publish.standby_of(site))
+    standby.pop(publish.STANDBY_STATE)
+    assert standby == before
+    standby_agrees(site)
+    clean = sample(tmp_path / "clean")
+    edit_story(tmp_path / "clean")
+    assert snapshot(build_site(clean, as_of=AS_OF).site_dir) == snapshot(site)
+
+
+def a_full_build_again(config: Path) -> None:
+    """A new setting every page is keyed on: the next build is a full one."""
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("products_dir:", "data_licence: CC0 1.0\n    products_dir:"),
+                      encoding="utf-8")
+
+
+@dataclass
+class FullWorld:
+    """A published site with a standby behind it, and a full build's new site and its twin,
+    captured just before the swap."""
+
+    root: Path
+    new: str
+    twin: str
+
+    def trial(self, into: Path) -> Path:
+        shutil.rmtree(into, ignore_errors=True)
+        subprocess.run(["cp", "-al", str(self.root), str(into)], check=True)
+        return into
+
+    def swap(self, world: Path) -> Callable[[], None]:
+        return lambda: publish.swap(world / self.new, world / "site", world / self.twin)
+
+
+@pytest.fixture(scope="module")
+def full_world(tmp_path_factory):
+    root = tmp_path_factory.mktemp("full")
+    config = sample(root)
+    build_site(config, as_of=AS_OF)
+    if not publish._can_exchange(root / "site"):
+        pytest.skip("this file system cannot exchange folders or hard-link files")
+    edit_story(root)
+    assert build_site(config, as_of=AS_OF).mode == "incremental"
+    assert publish.standby_behind(root / "site")  # behind the site at the edited product
+    a_full_build_again(config)
+    seen = {}
+
+    def keep(new, final, standby=None):
+        world = root / "world"
+        world.mkdir()
+        for path in (final, publish.standby_of(final), new, standby):
+            subprocess.run(["cp", "-al", str(path), str(world / path.name)], check=True)
+        seen.update(new=new.name, twin=standby.name)
+        raise Captured
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(publish, "swap", keep)
+        with pytest.raises(Captured):
+            build_site(config, as_of=AS_OF)
+    assert not list(root.glob(".site.building-*"))  # the failed build's, twin too, removed
+    return root, FullWorld(root / "world", seen["new"], seen["twin"])
+
+
+def test_a_kill_at_any_step_of_a_full_builds_swap_leaves_a_whole_site(full_world, tmp_path):
+    """Killed at each change the swap makes: the site is the old one or the new one whole; the
+    standby is in step with the site or is made again; scratch folders are the next build's to
+    remove."""
+    _, world = full_world
+    before = inodes(world.root / "site")
+    done = world.trial(tmp_path / "done")
+    killed, steps = in_child(world.swap(done), None)
+    assert not killed and steps >= 4
+    after = inodes(done / "site")
+    assert after != before and twin_of(done / "site") == after
+    for n in range(1, steps + 1):
+        trial = world.trial(tmp_path / "trial")
+        assert in_child(world.swap(trial), n)[0]
+        assert inodes(trial / "site") in (before, after), f"killed at step {n} of {steps}"
+        standby_agrees(trial / "site")
+
+
+@pytest.mark.parametrize("step", [1, 2, 3])
+def test_the_next_build_after_a_killed_swap_is_right(full_world, tmp_path, step):
+    """Killed after the exchange (the old standby not yet removed, or the new one without its
+    state): the next build removes what was left and publishes what a clean build would."""
+    root, world = full_world
+    trial = world.trial(tmp_path / "world")
+    assert in_child(world.swap(trial), step + 1)[0]
+    for folder in ("products", ".cache", "docs"):
+        shutil.copytree(root / folder, tmp_path / folder)
+    config = tmp_path / "mkdocs.yml"
+    config.write_text((root / "mkdocs.yml").read_text(encoding="utf-8").replace(
+        str(root), str(tmp_path)), encoding="utf-8")
+    for name in os.listdir(trial):
+        (trial / name).rename(tmp_path / name)
+    edit_name(tmp_path)
+    assert build_site(config, as_of=AS_OF).mode == "incremental"
+    standby_agrees(tmp_path / "site")
+    assert publish.standby_behind(tmp_path / "site") is not None
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == [
+        ".site.standby"]
+    clean = sample(tmp_path / "clean")
+    edit_story(tmp_path / "clean")
+    edit_name(tmp_path / "clean")
+    a_full_build_again(clean)
+    assert snapshot(build_site(clean, as_of=AS_OF).site_dir) == snapshot(tmp_path / "site")
+
+
+def test_without_hard_links_a_full_build_makes_no_standby(tmp_path, monkeypatch):
+    """Where files cannot be linked or folders exchanged, nothing is made beside the site, and
+    incremental builds move their files in under the journal as before."""
+    monkeypatch.setattr(publish, "_can_exchange", lambda final: False)
+    config = sample(tmp_path)
+    site = build_site(config, as_of=AS_OF).site_dir
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == []
+    edit_story(tmp_path)
+    assert build_site(config, as_of=AS_OF).mode == "incremental"
+    assert not publish.standby_of(site).exists()
