@@ -411,20 +411,22 @@ def cmd_stamps(args: argparse.Namespace) -> int:
     if warning := small_module_warning(result.artworks, bool(site.short_addresses)):
         print(warning.both())
     if site.draft:
-        print("BẢN NHÁP: tên miền chưa phải tên miền thật, không in tem này lên bao bì.")
-    print(f"Đã ghi {len(result.written)} tệp vào {args.out}/ ({len(result.artworks)} mẫu tem).")
+        print(said("stamps_draft"))
+    print(said("stamps_written", files=len(result.written), out=args.out,
+               stamps=len(result.artworks)))
     return 0
 
 
 def _stamp_summary(art: Artwork) -> str:
-    """A stamp's printed size and its code, e.g. '15 mm (14.99 mm = 177 chấm 300 dpi), QR 3-M,
-    ô 4 chấm = 0.34 mm'; a label taller than wide adds its height ('cao 13.55 mm')."""
-    tall = f", cao {art.height:.2f} mm = {art.height_dots} chấm" if art.height else ""
+    """A stamp's printed size and its code in both languages ('stamp_summary' in the
+    catalogue); a label taller than wide adds its height."""
+    tall = (cli_message("stamp_tall", height=f"{art.height:.2f}", dots=art.height_dots)
+            if art.height else "")
     text = ("" if len(art.texts) > 1 or (art.texts and not art.polygons)
-            else ", chỉ mã QR và dấu OCOP" if art.texts else ", chỉ mã QR")
-    return (f"{art.label} mm ({art.size:.2f} mm = {art.dots} chấm {art.dpi} dpi{tall}), QR "
-            f"{art.qr_version}-{art.qr_level.name}, ô {art.module_dots} chấm = {art.module:.2f} mm"
-            f"{text}")
+            else cli_message("stamp_code_and_mark") if art.texts else cli_message("stamp_code_alone"))
+    return said("stamp_summary", size=art.label, actual=f"{art.size:.2f}", dots=art.dots,
+                dpi=art.dpi, tall=tall, symbol=f"{art.qr_version}-{art.qr_level.name}",
+                module_dots=art.module_dots, module=f"{art.module:.2f}", text=text)
 
 
 def _short_note(long_url: str, art: Artwork) -> str:
@@ -453,7 +455,7 @@ def _check_stamps(catalog: Catalog, site: SiteConfig, args: argparse.Namespace,
         print(exc, file=sys.stderr)
         return 1
     print(f"{said('decoders')}: " + ", ".join(tools.versions[n] for n in DECODER_NAMES))
-    mark = {True: "đọc được", False: "KHÔNG đọc được"}
+    mark = {True: said("stamp_read"), False: said("stamp_not_read")}
     totals: dict[str, dict[str, list[int]]] = {}
     missed = 0
     for job, art in planned:
@@ -805,7 +807,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from site_builder.mkdocs.build import serve_site
 
-    print(f"Xem trước tại http://{args.dev_addr}/ (Ctrl+C để dừng)")
+    print(said("serving", url=f"http://{args.dev_addr}/"))
     serve_site(args.config_file, args.dev_addr)
     return 0
 

@@ -153,6 +153,8 @@ def test_cli_refuses_a_placeholder_domain_unless_draft(tmp_path):
     draft = subprocess.run(command + ["--draft"], capture_output=True, text=True)
     assert draft.returncode == 0, draft.stderr
     assert "BẢN NHÁP" in draft.stdout and "Đã ghi 3 tệp" in draft.stdout
+    assert "DRAFT: the domain is not a real one yet" in draft.stdout
+    assert "Wrote 3 files into" in draft.stdout
 
 
 def test_a_stamp_too_small_for_the_gs1_address_carries_the_short_one(sample, tmp_path):
@@ -187,6 +189,7 @@ def test_the_command_says_which_stamps_leave_gs1_digital_link(tmp_path):
     small = [line for line in lines if line.startswith("buoi-tan-trieu: 15x17 mm")]
     assert small and "/T/" in small[0] and "không phải GS1 Digital Link" in small[0]
     assert "not GS1 Digital Link" in small[0] and "cao 17.02 mm = 201 chấm" in small[0]
+    assert "17.02 mm tall = 201 dots" in small[0]
     large = [line for line in lines if line.startswith("buoi-tan-trieu: 30 mm")]
     assert large and "/01/" in large[0] and "GS1" not in large[0]
     assert any("tills reading GS1 need the long address" in line for line in lines)
