@@ -251,7 +251,7 @@ def _partial_build(site: SiteConfig, templates: Path, settings: str, frame_key: 
                    stages: Stages) -> BuildResult | None:
     """The build of the few records that changed, or None when it must be a full one."""
     from site_builder.assets.media import PhotoUnreadable
-    from site_builder.output.partial import BuildState, build_changes, records_used
+    from site_builder.output.partial import BuildState, build_changes
 
     state = BuildState.load(site.cache_dir, final)
     frame = Frame.load(site.cache_dir, frame_key) if state is not None else None
@@ -272,7 +272,7 @@ def _partial_build(site: SiteConfig, templates: Path, settings: str, frame_key: 
         shutil.rmtree(scratch, ignore_errors=True)
     done.cache.save()
     state.index = done.index
-    state.records = records_used(done.cache)
+    state.records = done.records
     state.save(site.cache_dir, final)
     index = done.index
     last.remember(last.signature_of(settings, records, done.files), LastBuildFacts(

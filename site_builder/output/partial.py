@@ -126,6 +126,9 @@ class PartialBuild:
     rendered: int
     warnings: Problems
     files: list[str]  # every file the records refer to (photos, documents)
+    # ``BuildState.records`` for the next build: each record as this one used it, worked out
+    # as the records were compared (a national catalog's fingerprints, once).
+    records: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
 
 def build_changes(site: SiteConfig, templates: Path, state: BuildState, settings: str,
@@ -144,6 +147,7 @@ def build_changes(site: SiteConfig, templates: Path, state: BuildState, settings
         return None  # a product added or removed: listings change
     products: dict[str, tuple] = {}
     unread: list[str] = []  # changed since the last build, already checked (ocop check, import)
+    used: dict[str, tuple[str, str, str]] = {}
     for record in records:
         entry = cache.get(record, seen)
         product = None
@@ -155,7 +159,9 @@ def build_changes(site: SiteConfig, templates: Path, state: BuildState, settings
         old = known.get(entry.id)
         if old is None:
             return None  # a record renamed or replaced by another product's
-        if entry.fingerprint == old[0]:
+        fingerprint = entry.fingerprint
+        used[entry.id] = (fingerprint, entry.summary, entry.traced)
+        if fingerprint == old[0]:
             continue
         if entry.summary != old[1] or len(products) + len(unread) >= MOST_CHANGED:
             return None
@@ -177,8 +183,10 @@ def build_changes(site: SiteConfig, templates: Path, state: BuildState, settings
     text = (final / MANIFEST).read_bytes()
     languages = Languages(site, templates, icon=FAVICON_DATA_URI)
     units, removed = _product_units(languages, state, cache, products)
-    if any(cache.entries[r].traced != known[cache.entries[r].id][2] for r in products):
-        units += _traceability_units(languages, state, cache)
+    retraced = {cache.entries[r].province for r in products
+                if cache.entries[r].traced != known[cache.entries[r].id][2]}
+    if retraced:
+        units += _traceability_units(languages, state, cache, retraced)
     shell_key = shell_digest(shells)
     keyed = [(unit, hashlib.sha256(f"{unit.key}|{shell_key}".encode()).hexdigest())
              for unit in units]
@@ -203,7 +211,8 @@ def build_changes(site: SiteConfig, templates: Path, state: BuildState, settings
                          if problem.severity is Severity.WARNING])
     return PartialBuild(cache, Manifest(units={n: e for n, e in old.items() if n in changes}),
                         Manifest(units=new), index, len(new), warnings,
-                        [dep for entry in cache.entries.values() for dep, _, _ in entry.deps])
+                        [dep for entry in cache.entries.values() for dep, _, _ in entry.deps],
+                        used)
 
 
 def _indexed(entry: dict | None) -> list[str]:
@@ -229,11 +238,13 @@ def _product_units(languages: Languages, state: BuildState, cache: RecordCache,
     return units, removed
 
 
-def _traceability_units(languages: Languages, state: BuildState,
-                        cache: RecordCache) -> list[Unit]:
-    """Every unit of the staff pages of Circular 02/2024 items, keyed as the full build keys
-    them, from what the cache holds of each record; the rows of a page are worked out from
-    its products, read from the cache, only if it is rendered."""
+def _traceability_units(languages: Languages, state: BuildState, cache: RecordCache,
+                        provinces: set[int]) -> list[Unit]:
+    """The units of the staff pages of Circular 02/2024 items that a change to the products
+    of ``provinces`` can change (the summary, and those provinces' pages: the others' keys
+    are the last build's), keyed as the full build keys them, from what the cache holds of
+    each record; the rows of a page are worked out from its products, read from the cache,
+    only if it is rendered."""
     by_id: dict[str, tuple[str, Entry]] = {e.id: (r, e) for r, e in cache.entries.items()}
     ids_by_province: dict[int, list[str]] = {}
     for product_id in sorted(by_id):
@@ -250,5 +261,5 @@ def _traceability_units(languages: Languages, state: BuildState,
                     lambda i: by_id[i][1].rows)
     plan = SitePlan()
     for renderer in languages.renderers:
-        LanguageSite(plan, languages, renderer, [], {}, {}, "").completeness(traced)
+        LanguageSite(plan, languages, renderer, [], {}, {}, "").completeness(traced, provinces)
     return plan.units

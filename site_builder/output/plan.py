@@ -429,11 +429,12 @@ class LanguageSite:
             if items:
                 self.listing(lambda u, n=n: u.stars(n), self.t("stars_page_title", n=n), items)
 
-    def completeness(self, traced: Traced) -> None:
+    def completeness(self, traced: Traced, only: set[int] | None = None) -> None:
         """A staff page of Circular 02/2024 items: a summary by province, then each province's
         products and batches, COMPLETENESS_PAGE_SIZE products a page in the order of their ids
         (a new lot changes its product's page, the province's totals on its first page and
-        the summary)."""
+        the summary). ``only``: the provinces (codes) whose pages to plan, besides the summary
+        (a build that changed a few products; None: all)."""
         r, t = self.renderer, self.t
         ids_by_province = traced.ids_by_province
         places_here = sorted((provinces()[code] for code in ids_by_province), key=lambda p: p.short_name)
@@ -455,6 +456,8 @@ class LanguageSite:
                      in_nav=True, title=t("nav_traceability"), page_title=t("completeness_title"),
                      versions=versions)
         for province in places_here:
+            if only is not None and province.code not in only:
+                continue
             ids = ids_by_province[province.code]
             chunks = [ids[i:i + COMPLETENESS_PAGE_SIZE]
                       for i in range(0, len(ids), COMPLETENESS_PAGE_SIZE)]
