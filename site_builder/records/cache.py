@@ -6,7 +6,10 @@ by content hash), every file it refers to (photos, documents), the settings and 
 never cached: they are checked every time.
 
 What a build needs of every record, to know what changed and what each page is keyed on, is
-small: it is kept in one file (``meta.pickle``) read whole. The products themselves are
+small: it is kept in one file (``meta.pickle``) read whole. A run that changed a few entries
+writes only those, beside it (``meta-changes.pickle``, tied to the very ``meta.pickle`` it
+amends by its size, time and inode: rewriting a national catalog's meta took a third of a
+second); ``meta.pickle`` is written whole again when the changes grow. The products themselves are
 larger and are needed only for what is rendered: each is kept apart (``products.sqlite``) and
 read when asked for, so a build that re-renders one product reads one. Both are written
 atomically (the products in one transaction); a damaged or foreign cache is ignored.
@@ -30,6 +33,7 @@ from site_builder.records.fingerprint import code_fingerprint
 
 CACHE_DIR = "records"
 META = "meta.pickle"
+CHANGES = "meta-changes.pickle"  # the entries changed since ``META`` was written
 PRODUCTS = "products.sqlite"
 
 
@@ -158,6 +162,9 @@ class RecordCache:
     _db: sqlite3.Connection | None = None
     today: date | None = None  # the day records are checked on
     _pending: bool = False  # products written by ``store``, not yet committed
+    _base: tuple[int, int, int] | None = None  # META as read: size, time, inode
+    _amended: dict[str, Entry | None] = field(default_factory=dict)  # CHANGES as read
+    _touched: set[str] = field(default_factory=set)  # records whose entries changed in this run
 
     @property
     def changed(self) -> bool:
@@ -173,14 +180,35 @@ class RecordCache:
         try:
             with (path / META).open("rb") as handle:
                 stored_context, entries = pickle.load(handle)
+                info = os.fstat(handle.fileno())
         except Exception:  # noqa: BLE001 - a damaged cache is only a slower build
             cache.dirty = True
             return cache
         if stored_context == context and isinstance(entries, dict):
             cache.entries = entries
+            cache._base = (info.st_size, info.st_mtime_ns, info.st_ino)
+            cache._amend(path / CHANGES)
         else:
             cache.dirty = True
         return cache
+
+    def _amend(self, changes: Path) -> None:
+        """The entries changed since META was written, when they amend this very META (any
+        other changes are ignored: their records' entries are then older than the records,
+        which are checked again)."""
+        try:
+            with changes.open("rb") as handle:
+                context, base, amended = pickle.load(handle)
+        except Exception:  # noqa: BLE001 - none, or damaged: the records are checked again
+            return
+        if context != self.context or base != self._base or not isinstance(amended, dict):
+            return
+        for record, entry in amended.items():
+            if entry is None:
+                self.entries.pop(record, None)
+            else:
+                self.entries[record] = entry
+        self._amended = amended
 
     def get(self, record: str, seen: dict[str, tuple[int, int]] | None = None) -> Entry | None:
         """The entry of ``record`` if it and its files are as they were; ``seen``: sizes and
@@ -203,6 +231,7 @@ class RecordCache:
             if hashlib.sha256(content).hexdigest() != entry.digest:
                 return None
             entry.stat = stat
+            self._touched.add(record)
             self.dirty = True
         if any(stat_of(dep) != dep_stat for dep, dep_stat, _ in entry.deps):
             return None
@@ -214,6 +243,7 @@ class RecordCache:
                     min(before, now) < day <= max(before, now) for day in entry.dates):
                 return None
             entry.checked_on = now
+            self._touched.add(record)
             self.dirty = True
         return entry
 
@@ -281,6 +311,7 @@ class RecordCache:
         self.entries[record] = entry
         self._products[record] = product
         self._written.add(record)
+        self._touched.add(record)
         self.dirty = True
 
     def store(self, record: str, entry: Entry, product: Product) -> None:
@@ -301,6 +332,7 @@ class RecordCache:
         self.entries[record] = entry
         self._products.pop(record, None)
         self._pending = True
+        self._touched.add(record)
         self.dirty = True
 
     def stored(self) -> StoredProducts | None:
@@ -314,6 +346,7 @@ class RecordCache:
         wanted = set(records)
         for key in [k for k in self.entries if k not in wanted]:
             del self.entries[key]
+            self._touched.add(key)
             self.dirty = True
 
     def save(self) -> None:
@@ -332,11 +365,28 @@ class RecordCache:
             self._written.clear()
             self._pending = False
         self.path.mkdir(parents=True, exist_ok=True)
-        tmp = self.path / f"{META}.{os.getpid()}.tmp"
-        with tmp.open("wb") as handle:
-            pickle.dump((self.context, self.entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(self.path / META)
+        amended = {**self._amended, **{r: self.entries.get(r) for r in self._touched}}
+        if self._base is not None and len(amended) <= max(100, len(self.entries) // 50):
+            self._write(CHANGES, (self.context, self._base, amended))
+            self._amended = amended
+        else:
+            self._base = self._write(META, (self.context, self.entries))
+            self._amended = {}
+            (self.path / CHANGES).unlink(missing_ok=True)
+        self._touched.clear()
         self.dirty = False
+
+    def _write(self, name: str, data: object) -> tuple[int, int, int]:
+        """``data`` pickled into the cache's file ``name``, atomically; its size, time and
+        inode as written."""
+        assert self.path is not None
+        tmp = self.path / f"{name}.{os.getpid()}.tmp"
+        with tmp.open("wb") as handle:
+            pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            handle.flush()
+            info = os.fstat(handle.fileno())
+        tmp.replace(self.path / name)
+        return (info.st_size, info.st_mtime_ns, info.st_ino)
 
 
 class StoredProducts:

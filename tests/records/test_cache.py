@@ -101,3 +101,40 @@ def test_a_record_broken_while_the_build_ran_is_named_in_both_languages(site_con
         catalog.whole_product(catalog.products[0])
     assert str(raised.value).startswith(f"{path}: hồ sơ đã bị sửa")
     assert "/ " + str(path) + ": the record was changed" in str(raised.value)
+
+
+def test_a_run_that_changed_a_few_records_writes_only_their_entries(site_config, products,
+                                                                   tmp_path, monkeypatch):
+    """The cache's meta of every record is written whole once; a run that changed a few
+    records writes theirs beside it (a national catalog's meta took a third of a second), which
+    the next run reads, and ignores once the meta they amend is written again."""
+    from site_builder.records.cache import CHANGES, META, RecordCache
+
+    config = replace(site_config, cache_dir=tmp_path / "cache", as_of=date(2026, 11, 22))
+    folder = tmp_path / "cache" / "records"
+    write_record(products, record(batches=[{"lot": "L1", "produced": "2026-10-02"}]))
+    write_record(products, record(id="tao-xanh-my-son"))
+    other = write_record(products, record(id="mut-gung-dai-loc"))
+    checked = _counting(monkeypatch)
+    load_catalog(config)
+    meta = (folder / META).stat()
+    assert not (folder / CHANGES).exists()
+    write_record(products, record(batches=[{"lot": "L2", "produced": "2026-10-03"}]))
+    other.unlink()
+    checked.clear()
+    load_catalog(config)
+    assert checked == ["nho-say-nhon-son"]
+    assert (folder / META).stat().st_ino == meta.st_ino
+    assert (folder / META).stat().st_mtime_ns == meta.st_mtime_ns
+    assert (folder / CHANGES).is_file()
+    checked.clear()
+    catalog, _ = load_catalog(config)
+    assert checked == []
+    assert [b.lot for p in catalog.products for b in p.batches] == ["L2"]
+    assert sorted(RecordCache.open(config).entries) == sorted(
+        str(p.source) for p in catalog.products)
+    # The meta written again by another run: the changes are not of it, the record is checked.
+    (folder / "copy").write_bytes((folder / META).read_bytes())
+    (folder / "copy").replace(folder / META)
+    load_catalog(config)
+    assert checked == ["nho-say-nhon-son"]
