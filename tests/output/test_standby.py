@@ -58,6 +58,14 @@ class Captured(Exception):
     pass
 
 
+def linked_copy(root: Path, into: Path) -> Path:
+    """A copy of ``root`` to publish in: hard links (``cp -al``), which a publish never writes
+    through."""
+    shutil.rmtree(into, ignore_errors=True)
+    subprocess.run(["cp", "-al", str(root), str(into)], check=True)
+    return into
+
+
 @dataclass
 class World:
     """A site, its standby (if any) and the staging folder of the next build, captured just
@@ -68,10 +76,7 @@ class World:
     current: Manifest
 
     def trial(self, into: Path) -> Path:
-        """A copy to publish in: hard links (``cp -al``), which a publish never writes through."""
-        shutil.rmtree(into, ignore_errors=True)
-        subprocess.run(["cp", "-al", str(self.root), str(into)], check=True)
-        return into
+        return linked_copy(self.root, into)
 
 
 def capture(config: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> World:
@@ -442,9 +447,7 @@ class FullWorld:
     twin: str
 
     def trial(self, into: Path) -> Path:
-        shutil.rmtree(into, ignore_errors=True)
-        subprocess.run(["cp", "-al", str(self.root), str(into)], check=True)
-        return into
+        return linked_copy(self.root, into)
 
     def swap(self, world: Path) -> Callable[[], None]:
         return lambda: publish.swap(world / self.new, world / "site", world / self.twin)
