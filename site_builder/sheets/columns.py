@@ -345,8 +345,8 @@ def parse_stars(cell: Cell) -> int:
     if isinstance(cell, (int, float)) and float(cell).is_integer():
         return int(cell)
     text = _text(cell).replace("⭐", "★")
-    if isinstance(cell, float) or re.fullmatch(r"0?\d([.,]0+)?", text.strip()):
-        return int(float(text.strip().replace(",", ".")))  # "04", "4.0"
+    if re.fullmatch(r"0?\d([.,]0+)?", text.strip()):  # "04", "4.0"; never 3.7 cut to 3
+        return int(float(text.strip().replace(",", ".")))
     if (roman := {"iii": 3, "iv": 4, "v": 5}.get(text.strip().lower())) is not None:
         return roman
     key = ascii_fold(text).replace("☆", "").strip()

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from site_builder.cli import main
 from site_builder.sheets.annex import split_decision
-from site_builder.sheets.columns import column_for_header, parse_stars
+from site_builder.sheets.columns import CellError, column_for_header, parse_stars
 from site_builder.sheets.inference import product_set
 
 TITLE = ["(Kèm theo Quyết định số 88/QĐ-UBND ngày 20/3/2024 của UBND tỉnh Ninh Thuận)"]
@@ -53,6 +53,14 @@ def test_values_are_not_headers(value):
 @pytest.mark.parametrize("cell", ["04", "4.0", "IV", "4 ⭐", "3 sao (tiềm năng 5 sao)", 4.0])
 def test_more_ways_of_writing_stars(cell):
     assert parse_stars(cell) in (3, 4)
+
+
+@pytest.mark.parametrize("cell", [3.7, 4.5, float("nan"), float("inf"), "3.7"])
+def test_a_star_number_with_a_fraction_is_an_error_never_cut_down(cell):
+    """A number cell of 3.7 once became 3 stars without a word."""
+    with pytest.raises(CellError) as error:
+        parse_stars(cell)
+    assert error.value.code == "not_stars"
 
 
 def test_a_decision_date_without_the_word_ngay():
