@@ -363,6 +363,7 @@ def _csv_tables(path: Path, wanted: str | None, hidden: list[str]) -> Iterator[T
     table = Table(path, [], encoding)
     if encoding in ("TCVN3", "VNI", "cp1258"):
         table.notes.append(_encoding_note(encoding))
+    number, first_line, next_line = 0, 1, 1  # the last record read, its first line, the next
     try:
         # Rows are numbered as Excel shows the file: one a record, whatever lines a quoted
         # cell spans.
@@ -373,9 +374,29 @@ def _csv_tables(path: Path, wanted: str | None, hidden: list[str]) -> Iterator[T
                           for i, v in enumerate(values[:MAX_COLUMNS]))
             if any(c is not None for c in cells):
                 table.rows.append(Row(number, cells))
+            first_line, next_line = next_line, reader.line_num + 1
     except csv.Error as exc:
+        if "field limit" in str(exc):
+            raise TableError("csv_cell_too_long", f"{path}:{number + 1}",
+                             limit=csv.field_size_limit()) from None
         raise TableError("csv_broken", f"{path}:{reader.line_num}", exc=exc) from None
+    if number and _quote_left_open(text, first_line):
+        raise TableError("csv_open_quote", f"{path}:{number}", line=first_line)
     yield _settle_legacy(table)
+
+
+def _quote_left_open(text: str, first_line: int) -> bool:
+    """Whether the last record opens a quoted cell that no quote closes: the reader then takes
+    every line after it into that cell, and the rows below are lost without a word."""
+    if not text.count('"') % 2:
+        return False
+    rest = "".join(io.StringIO(text, newline="").readlines()[first_line - 1:])
+    try:
+        list(csv.reader(io.StringIO(rest, newline=""), delimiter=_delimiter(rest[:50_000]),
+                        strict=True))
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
 
 
 def _delimiter(sample: str) -> str:

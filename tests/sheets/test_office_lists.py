@@ -214,3 +214,43 @@ def test_the_signer_and_the_province_of_a_title_split_over_rows(project, tmp_pat
     assert _import(config, sheet) == 0
     cert = _record(products, "tao-xanh")["certifications"][0]
     assert cert["authority"] == "Chủ tịch UBND tỉnh Ninh Thuận"
+
+
+def test_a_csv_quote_left_open_is_refused_at_its_row_never_swallows_the_rows_below(project,
+                                                                                   tmp_path,
+                                                                                   capsys):
+    """Python's reader takes every line after an unclosed quote into one cell: the import once
+    ended "no products" with exit 0 and the three rows below gone."""
+    products, config = project
+    csv = tmp_path / "ds.csv"
+    csv.write_text(",".join(HEADER) + "\n"
+                   '1,"Mật ong Mỹ Sơn,HTX Mỹ Sơn,xã Mỹ Sơn,4 sao,72\n'
+                   "2,Tỏi,HTX Đô Vinh,phường Đô Vinh,3 sao,60\n"
+                   "3,Nho,HTX Nhơn Sơn,xã Nhơn Sơn,3 sao,61\n", encoding="utf-8")
+    assert _import(config, csv, "--dry-run") == 1
+    out = capsys.readouterr()
+    assert f"{csv}:2: dấu ngoặc kép \" mở ở dòng 2 của tệp mà không đóng" in out.out + out.err
+    assert "Traceback" not in out.err
+
+
+def test_a_stray_quote_inside_a_csv_cell_is_still_text(project, tmp_path, capsys):
+    products, config = project
+    csv = tmp_path / "ds.csv"
+    csv.write_text(",".join(HEADER) + "\n"
+                   '1,Mật ong "Mỹ Sơn,HTX Mỹ Sơn,"xã Mỹ Sơn, huyện Ninh Sơn",4 sao,72\n',
+                   encoding="utf-8")
+    _import(config, csv, "--dry-run")
+    out = capsys.readouterr()
+    assert 'Mật ong "Mỹ Sơn — HTX Mỹ Sơn, 4 sao' in out.out
+    assert "ngoặc kép" not in out.out + out.err
+
+
+def test_a_csv_cell_past_the_readers_limit_is_named_in_plain_words(project, tmp_path, capsys):
+    products, config = project
+    csv = tmp_path / "ds.csv"
+    csv.write_text(",".join(HEADER) + "\n1,Tỏi,HTX Đô Vinh,phường Đô Vinh,3 sao,60\n"
+                   f"2,Nho,HTX Nhơn Sơn,{'x' * 200_000},3 sao,61\n", encoding="utf-8")
+    assert _import(config, csv, "--dry-run") == 1
+    out = capsys.readouterr()
+    assert f"{csv}:3: có ô dài hơn 131072 ký tự" in out.out + out.err
+    assert "field larger" not in out.out + out.err
