@@ -717,7 +717,10 @@ class SheetReader:
             self.problems.append(SheetProblem.of(
                 self._at(row), self.layout.index_of("stars"), COLUMNS_BY_PATH["stars"].vi,
                 "stars_differ_from_sheet", stars=cert["stars"], level=facts.stars, error=False))
-        if "regime" not in cert:
+        decided = cert.get("decision_date")
+        if isinstance(decided, date) and self._impossible_decision_date(decided, row):
+            draft.unreadable.add(f"certifications[{at}].regime")  # the date's problem says it
+        elif "regime" not in cert:
             if facts.regime:
                 cert["regime"] = facts.regime
             elif isinstance(cert.get("decision_date"), date):
@@ -734,6 +737,26 @@ class SheetReader:
                     draft.unreadable.add(f"certifications[{at}].regime")
             else:  # no date to tell it from: the date's own problem is what to report
                 draft.unreadable.add(f"certifications[{at}].regime")
+
+    def _impossible_decision_date(self, decided: date, row: Row) -> bool:
+        """A decision dated before the first regime the catalog knows (often an Excel number
+        such as 60 shown as a day of 1900) or after today (2099 for 2019) is an error at its
+        cell, where the record would only have lacked a regime or waited for the year 2099."""
+        first = min(REGIMES.values(), key=lambda r: r.in_force_from)
+        today = date.today()
+        if first.in_force_from <= decided <= today:
+            return False
+        at, column = self._at(row), self.layout.index_of("decision_date")
+        header = COLUMNS_BY_PATH["decision_date"].vi
+        if decided > today:
+            problem = SheetProblem.of(at, column, header, "decision_date_future", day=decided,
+                                      today=today)
+        else:
+            problem = SheetProblem.of(at, column, header, "decision_date_before_ocop", day=decided,
+                                      first=Message(first.name_vi, first.name_en),
+                                      start=first.in_force_from)
+        self.problems.append(problem)
+        return True
 
     def _evaluation_kind(self, draft: Draft, cert: dict, at: int, note: str | None) -> None:
         """Upgrade or re-evaluation: as the list's note says ("Nâng hạng"), or when the product
