@@ -16,6 +16,7 @@ import csv
 import io
 import re
 import unicodedata
+import warnings
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -203,17 +204,20 @@ def _xlsx_table(path: Path, book: object, sheet: object) -> Table:
     formulas = _xlsx_sheet_layout(path, book, sheet, table)
     sheet.reset_dimensions()  # type: ignore[attr-defined]  # a wrong <dimension> must not cut rows
     try:
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):  # type: ignore[attr-defined]
-            if number > MAX_ROWS:
-                raise _too_many_rows(path, table.sheet)
-            cells = tuple(_text_cell(table, number, i, _xlsx_cell(v))
-                          for i, v in enumerate(values[:MAX_COLUMNS]))
-            if any(c not in (None, "") for c in cells):
-                table.rows.append(Row(number, cells))
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):  # type: ignore[attr-defined]
+                if number > MAX_ROWS:
+                    raise _too_many_rows(path, table.sheet)
+                cells = tuple(_text_cell(table, number, i, _xlsx_cell(v))
+                              for i, v in enumerate(values[:MAX_COLUMNS]))
+                if any(c not in (None, "") for c in cells):
+                    table.rows.append(Row(number, cells))
     except TableError:
         raise
     except Exception as exc:  # a damaged sheet part
         raise TableError("sheet_damaged", path, sheet=table.sheet, exc=exc) from None
+    _date_cells_out_of_range(table, said)
     for (row, column), computed in formulas.items():
         if not computed:
             unsaved = texts.message("formula_no_result")
@@ -222,6 +226,21 @@ def _xlsx_table(path: Path, book: object, sheet: object) -> Table:
         table.notes.append((f"{sum(formulas.values())} ô là công thức: đọc theo kết quả đã tính",
                             f"{sum(formulas.values())} cells are formulas: read as their results"))
     return _settle_legacy(table)
+
+
+_NOT_A_DAY = re.compile(r"Cell ([A-Z]+)(\d+) is marked as a date but the serial value (\S+) is "
+                        r"outside the limits")
+
+
+def _date_cells_out_of_range(table: Table, said: list[warnings.WarningMessage]) -> None:
+    """openpyxl warns on stderr, and reads '#VALUE!', for a date cell holding a number no day
+    has (9999999, -5): the cell's error names the number instead."""
+    for warning in said:
+        if match := _NOT_A_DAY.match(str(warning.message)):
+            column, row, serial = match.groups()
+            problem = texts.message("date_cell_not_a_day", number=serial)
+            table.cell_errors[(int(row), range_boundaries(f"{column}1")[0] - 1)] = (
+                problem.vi, problem.en)
 
 
 def _too_many_rows(path: Path, sheet: str) -> TableError:

@@ -278,3 +278,23 @@ def test_a_decision_dated_1900_or_2099_is_an_error_at_its_cell(project, tmp_path
     assert "ds.xlsx:3:H: Ngày quyết định: lỗi: ngày quyết định 12/06/2099 ở sau hôm nay" in out
     assert "Bộ tiêu chí: lỗi" not in out
     assert not (products / "toi-do-vinh").exists()
+
+
+def test_a_date_cell_holding_a_number_no_day_has_names_the_number_and_warns_nothing(
+        project, tmp_path, capsys):
+    """openpyxl printed a UserWarning with its own source line on stderr, and the review said
+    "'#VALUE!' không phải ngày" of a cell that shows 9999999 in Excel."""
+    products, config = project
+    path = _sheet(tmp_path / "ds.xlsx", [
+        [*HEADER, "Số quyết định", "Ngày quyết định"],
+        [1, "Tỏi Đô Vinh", "HTX Đô Vinh", "phường Đô Vinh, tỉnh Ninh Thuận", "3 sao", 60,
+         "13/QĐ-UBND", 9_999_999]])
+    from openpyxl import load_workbook
+    book = load_workbook(path)
+    book.active["H2"].number_format = "dd/mm/yyyy"
+    book.save(path)
+    assert _import(config, path, "--dry-run") == 1
+    out = capsys.readouterr()
+    assert "ds.xlsx:2:H: Ngày quyết định: lỗi: ô kiểu ngày chứa số 9999999" in out.out
+    assert "#VALUE!" not in out.out
+    assert "Warning" not in out.err and "openpyxl" not in out.err
