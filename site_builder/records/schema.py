@@ -11,7 +11,7 @@ import re
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
 
 ID_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$"
 # A lot code (GS1 AI 10 allows up to 20 characters) restricted to characters that need no
@@ -38,9 +38,22 @@ def _regime_text(value: object) -> object:
     return str(value).strip().replace(" ", "") if isinstance(value, (int, str)) else value
 
 
+# Characters no one means to publish in a text: control characters (NUL, BEL, ESC...; line
+# breaks and tabs are layout) and the bidirectional embeddings, overrides and isolates, which
+# show a name reversed on the page ("Mật ong\u202e gnôm").
+_HIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(value: str) -> str:
+    if match := _HIDDEN.search(value):
+        raise ValueError(f"text_hidden_character {ord(match.group()):04X}")
+    return value
+
+
 IsoDate = Annotated[date, BeforeValidator(_parse_date)]
-Text = Annotated[str, Field(min_length=1, max_length=2000)]
-LongText = Annotated[str, Field(min_length=1, max_length=20000)]
+Text = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_visible)]
+LongText = Annotated[str, Field(min_length=1, max_length=20000), AfterValidator(_visible)]
+FileName = Annotated[str, Field(min_length=1, max_length=2000)]  # validate.py names its problems
 
 
 class Record(BaseModel):
@@ -114,7 +127,7 @@ class ProducerRecord(Record):
 
 
 class PhotoRecord(Record):
-    file: Text
+    file: FileName
     alt: LocalizedName | None = None
 
 
@@ -148,7 +161,7 @@ class AreaRecord(Record):
 
 class DocumentRecord(Record):
     title: Text
-    file: Text | None = None
+    file: FileName | None = None
     url: Annotated[str, Field(pattern=HTTPS_URL)] | None = None
 
 

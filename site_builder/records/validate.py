@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Callable
 from datetime import date
 from functools import partial
@@ -325,6 +326,8 @@ def _explain(error: Any, loc: FieldPath) -> Explained:
         return _unknown_field(str(last), _known_fields(loc[:-1]))
     if kind == "value_error" and "date_impossible" in error["msg"]:
         return _because("date_impossible", value=value)
+    if kind == "value_error" and (hidden := re.search(r"text_hidden_character (\w+)", error["msg"])):
+        return _because("text_hidden_character", char=f"U+{hidden.group(1)}")
     if kind == "value_error" and "date_format" in error["msg"]:
         return _because("date_format", value=value)
     if kind in _RANGE_KINDS:

@@ -76,6 +76,12 @@ def hostile_corpus(products: Path, outside: Path) -> dict[str, str]:
         + b"ghi_chu: Nho s\xe2y\n")  # 'sây' saved as Windows-1258
     raw("tabs", good.replace("  name: Hợp", "\tname: Hợp"))
     raw("id-digits", good.replace("id: nho-say-nhon-son", "id: '2'"), "id")
+    # Characters that hide or reverse text on the page.
+    bidi, nul = record(id="bidi-name"), record(id="nul-producer")
+    bidi["name"] = {"vi": "Mật ong\u202e gnôm"}
+    nul["producer"] = {**nul["producer"], "name": "HTX\x00 Mỹ Sơn"}
+    raw("bidi-name", yaml.safe_dump(bidi, allow_unicode=True), "name.vi")
+    raw("nul-producer", yaml.safe_dump(nul, allow_unicode=True), "producer.name")
     # Paths that leave products/, and files that are not what they claim.
     for name, photo in (("photo-dotdot", "../../../etc/passwd"), ("photo-absolute", "/etc/passwd"),
                         ("photo-missing", "khong-co.jpg"), ("photo-folder", "thu-muc")):
@@ -148,6 +154,7 @@ def test_check_names_every_hostile_record_and_never_crashes(corpus, checked):
     ("photo-missing", "không tìm thấy tệp ảnh"), ("photo-folder", "là thư mục"),
     ("img-text", "không phải ảnh"), ("img-truncated", "không phải ảnh hoặc đã hỏng"),
     ("img-bomb", "quá lớn"), ("img-svg-script", "không phải ảnh"),
+    ("bidi-name", "có ký tự ẩn U+202E"), ("nul-producer", "có ký tự ẩn U+0000"),
 ])
 def test_each_case_is_explained_in_plain_words(checked, name, words):
     mine = "\n".join(line for line in checked.stdout.splitlines()
