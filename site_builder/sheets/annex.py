@@ -382,8 +382,9 @@ def _is_product_like(row: Row, layout: Layout, grid: Grid) -> bool:
     name_index = layout.index_of("name.vi")
     name = row.cells[name_index] if name_index is not None and name_index < len(row.cells) else None
     used = sum(1 for i in layout.columns if i < len(row.cells) and row.cells[i] not in (None, ""))
-    if name in (None, ""):
-        return _numbering(row, layout) == "number" and used > 0
+    if name in (None, ""):  # with its stars and more, a product whose name is missing
+        return (_numbering(row, layout) == "number" and used > 0
+                or (used >= 2 and _has_stars(row, layout)))
     if _has_stars(row, layout):
         return True
     if used == 1 and _SECTION_WORDS.match(_SECTION_PREFIX.sub("", ascii_fold(str(name)))):

@@ -298,3 +298,21 @@ def test_a_date_cell_holding_a_number_no_day_has_names_the_number_and_warns_noth
     assert "ds.xlsx:2:H: Ngày quyết định: lỗi: ô kiểu ngày chứa số 9999999" in out.out
     assert "#VALUE!" not in out.out
     assert "Warning" not in out.err and "openpyxl" not in out.err
+
+
+def test_a_row_with_stars_and_a_decision_but_no_name_is_an_error_not_a_section(project,
+                                                                              tmp_path, capsys):
+    """A certified product whose name cell was left empty (or holds only a zero-width space)
+    was once passed over as a section title, and the import ended well without it."""
+    products, config = project
+    path = _sheet(tmp_path / "ds.xlsx", [
+        ["Tên sản phẩm", "Chủ thể", "Địa chỉ", "Hạng sao", "Điểm"],
+        ["Mật ong Mỹ Sơn", "HTX Mỹ Sơn", "xã Mỹ Sơn, huyện Ninh Sơn, tỉnh Ninh Thuận", "4 sao", 72],
+        [None, "HTX Đô Vinh", "phường Đô Vinh, tỉnh Ninh Thuận", "3 sao", 60],
+        ["\u200b", "HTX Nhơn Sơn", "xã Nhơn Sơn, tỉnh Ninh Thuận", "3 sao", 61],
+        ["HUYỆN NINH SƠN"]])
+    assert _import(config, path, "--dry-run") == 1
+    out = capsys.readouterr().out
+    for row in (3, 4):
+        assert f"ds.xlsx:{row}:A: Tên sản phẩm: lỗi: dòng có số thứ tự hoặc hạng sao" in out
+    assert "mục «HUYỆN NINH SƠN»" in out  # a section title is still one
