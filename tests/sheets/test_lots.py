@@ -287,7 +287,23 @@ def test_a_date_that_is_none_is_a_problem_at_its_cell(project, tmp_path, capsys)
     out = capsys.readouterr().out
     assert "lo.xlsx:2:C: NSX: lỗi: '31/02/2025' không phải ngày" in out
     assert "lo.xlsx:2:E: Đóng gói: lỗi: 'tháng 3' không phải ngày" in out
-    assert "lo.xlsx:3:D: expires: lỗi: hạn dùng 01/02/2025 phải sau ngày sản xuất 01/03/2025" in out
+    assert "lo.xlsx:3:D: Hạn sử dụng: lỗi: hạn dùng 01/02/2025 phải sau ngày sản xuất 01/03/2025" in out
+
+
+def test_a_problem_ocop_check_finds_in_a_lot_is_named_by_its_column_not_the_record_field(
+        project, tmp_path, capsys):
+    """They read 'lo.xlsx:2:C: produced: cảnh báo' and 'quantity: lỗi', the record's English
+    field names, to an office that only knows its own columns."""
+    _, config = project
+    rows = [["Mã sản phẩm", "Mã lô", "NSX", "Số lượng"],
+            ["nho-say-nhon-son", "X1", "12/06/2099", "100 túi"],
+            ["nho-say-nhon-son", "X2", "12/06/2025", "100\u202e túi"]]
+    sheet = _sheet(tmp_path / "lo.xlsx", rows)
+    assert _run(config, "import", "--dry-run", str(sheet)) == 1
+    assert "lo.xlsx:3:D: Số lượng: lỗi: có ký tự ẩn U+202E" in capsys.readouterr().out
+    assert _run(config, "import", "--dry-run", str(_sheet(tmp_path / "lo2.xlsx", rows[:2]))) == 0
+    assert ("lo2.xlsx:2:C: Ngày sản xuất: cảnh báo: ngày sản xuất 12/06/2099 ở tương lai"
+            in capsys.readouterr().out)
 
 
 # --- updating -------------------------------------------------------------------------------------
@@ -503,8 +519,8 @@ def test_a_problem_ocop_check_finds_is_put_at_the_cell_it_came_from(project, tmp
     assert _run(config, "import", str(_sheet(tmp_path / "lo.xlsx", rows, stages))) == 1
     out = capsys.readouterr().out
     assert "lô C1 («Lô» dòng 2, «Công đoạn» dòng 2-3), có lỗi, không ghi" in out
-    assert "lo.xlsx[Công đoạn]:2:E: gln: lỗi: số kiểm tra của GLN sai" in out
-    assert "lo.xlsx[Công đoạn]:3:C: date: lỗi: công đoạn ngày 05/04/2025 sau hạn dùng của lô" in out
+    assert "lo.xlsx[Công đoạn]:2:E: GLN địa điểm: lỗi: số kiểm tra của GLN sai" in out
+    assert "lo.xlsx[Công đoạn]:3:C: Ngày: lỗi: công đoạn ngày 05/04/2025 sau hạn dùng của lô" in out
 
 
 def test_an_excel_97_2003_log_with_a_hidden_row(project, tmp_path, capsys):

@@ -39,7 +39,7 @@ from site_builder.records.writing import (
 )
 from site_builder.sheets.columns import CellError
 from site_builder.sheets.drafts import slug
-from site_builder.sheets.lots.columns import document_entries, stage_key
+from site_builder.sheets.lots.columns import LOT_COLUMNS, STAGE_COLUMNS, document_entries, stage_key
 from site_builder.sheets.lots.find import Workbook
 from site_builder.sheets.lots.merge import (
     RECORD_ORDER,
@@ -366,11 +366,29 @@ def _place(problem: Any, product: ProductLots) -> LotProblem | None:
         for other in product.lots:
             other.problems.append(placed)
         return placed
-    where = _cell(path.removeprefix(f"batches[{change.index}]").lstrip("."), change)
-    placed = LotProblem(where.row, where.column, path.split(".")[-1] if "." in path else "",
-                        problem.code, problem.message, error, sheet_name=where.sheet)
+    inner = path.removeprefix(f"batches[{change.index}]").lstrip(".")
+    where = _cell(inner, change)
+    placed = LotProblem(where.row, where.column, _header(inner), problem.code, problem.message,
+                        error, sheet_name=where.sheet)
     change.problems.append(placed)
     return placed
+
+
+_AREA_KEYS = {"name": "area", "code": "area_code", "gln": "area_gln"}
+
+
+def _header(path: str) -> str:
+    """The column a field of a lot is written in, as the template names it ('Ngày sản xuất' for
+    'produced', 'GLN địa điểm' for 'events[0].gln'); '' for the lot as a whole."""
+    if not path:
+        return ""
+    head, leaf = path.split(".")[0].split("[")[0], path.split(".")[-1].split("[")[0]
+    columns, key = LOT_COLUMNS, head
+    if head == "events":
+        columns, key = STAGE_COLUMNS, leaf if "." in path else "date"
+    elif head == "areas":
+        key = _AREA_KEYS.get(leaf, "area")
+    return next((c.vi for c in columns if c.key == key), leaf)
 
 
 def _cell(path: str, change: LotChange) -> Where:
