@@ -9,7 +9,7 @@ import difflib
 import os
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
@@ -452,6 +452,9 @@ def _build_certifications(
             error(at + ("renewal_filed",), "renewal_order")
         if result and c.decision_date <= result[-1].decision_date:
             error(at + ("decision_date",), "certification_order")
+        if c.decision_date > date.today() + timedelta(days=1):  # a day for the machines' zones
+            error(at + ("decision_date",), "decision_date_future", decided=c.decision_date,
+                  today=date.today())
         _warn_regime_period(regime, c.decision_date, at, warn)
         _warn_issuer(regime, c, at, warn)
         result.append(Certification(

@@ -82,6 +82,11 @@ def hostile_corpus(products: Path, outside: Path) -> dict[str, str]:
     nul["producer"] = {**nul["producer"], "name": "HTX\x00 Mỹ Sơn"}
     raw("bidi-name", yaml.safe_dump(bidi, allow_unicode=True), "name.vi")
     raw("nul-producer", yaml.safe_dump(nul, allow_unicode=True), "producer.name")
+    # A date no decision can have yet: 2099 typed for 2019.
+    later = record(id="decision-2099")
+    later["certifications"][-1]["decision_date"] = "2099-06-30"
+    raw("decision-2099", yaml.safe_dump(later, allow_unicode=True),
+        f"certifications[{len(later['certifications']) - 1}].decision_date")
     # Paths that leave products/, and files that are not what they claim.
     for name, photo in (("photo-dotdot", "../../../etc/passwd"), ("photo-absolute", "/etc/passwd"),
                         ("photo-missing", "khong-co.jpg"), ("photo-folder", "thu-muc")):
@@ -155,6 +160,7 @@ def test_check_names_every_hostile_record_and_never_crashes(corpus, checked):
     ("img-text", "không phải ảnh"), ("img-truncated", "không phải ảnh hoặc đã hỏng"),
     ("img-bomb", "quá lớn"), ("img-svg-script", "không phải ảnh"),
     ("bidi-name", "có ký tự ẩn U+202E"), ("nul-producer", "có ký tự ẩn U+0000"),
+    ("decision-2099", "ngày quyết định 30/06/2099 ở sau hôm nay"),
 ])
 def test_each_case_is_explained_in_plain_words(checked, name, words):
     mine = "\n".join(line for line in checked.stdout.splitlines()
