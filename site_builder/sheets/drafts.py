@@ -740,22 +740,15 @@ class SheetReader:
 
     def _impossible_decision_date(self, decided: date, row: Row) -> bool:
         """A decision dated before the first regime the catalog knows (often an Excel number
-        such as 60 shown as a day of 1900) or after today (2099 for 2019) is an error at its
-        cell, where the record would only have lacked a regime or waited for the year 2099."""
+        such as 60 shown as a day of 1900) is an error at its cell, where the record would only
+        have lacked a regime (a date after today is ``ocop check``'s error, at the same cell)."""
         first = min(REGIMES.values(), key=lambda r: r.in_force_from)
-        today = date.today()
-        if first.in_force_from <= decided <= today:
+        if decided >= first.in_force_from:
             return False
-        at, column = self._at(row), self.layout.index_of("decision_date")
-        header = COLUMNS_BY_PATH["decision_date"].vi
-        if decided > today:
-            problem = SheetProblem.of(at, column, header, "decision_date_future", day=decided,
-                                      today=today)
-        else:
-            problem = SheetProblem.of(at, column, header, "decision_date_before_ocop", day=decided,
-                                      first=Message(first.name_vi, first.name_en),
-                                      start=first.in_force_from)
-        self.problems.append(problem)
+        self.problems.append(SheetProblem.of(
+            self._at(row), self.layout.index_of("decision_date"), COLUMNS_BY_PATH["decision_date"].vi,
+            "decision_date_before_ocop", day=decided, first=Message(first.name_vi, first.name_en),
+            start=first.in_force_from))
         return True
 
     def _evaluation_kind(self, draft: Draft, cert: dict, at: int, note: str | None) -> None:
