@@ -76,5 +76,9 @@ def read_source(path: Path, sheet: str | None = None,
     if not source.sheets:
         tried = [p.name for p in source.passed if p.reason != texts.message("sheet_hidden")]
         where = ", ".join(f"'{t}'" for t in tried) or "—"
-        raise TableError("no_product_table", path, rows=HEADER_SEARCH_ROWS, where=where)
+        # A list on a hidden sheet is the likeliest reason, and --sheet reads it.
+        unread = texts.message("hidden_sheets_unread", sheets=", ".join(f"'{h}'" for h in hidden),
+                               first=hidden[0]) if hidden else Message("", "")
+        raise TableError("no_product_table", path, rows=HEADER_SEARCH_ROWS, where=where,
+                         hidden=unread)
     return source

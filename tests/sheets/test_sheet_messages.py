@@ -167,3 +167,24 @@ def test_a_sheet_without_a_product_table_names_the_sheets_tried(tmp_path):
     assert str(caught.value).startswith(f"{minutes}: không tìm thấy bảng sản phẩm (cần dòng tiêu "
                                         "đề có cột Tên sản phẩm")
     assert str(caught.value).endswith("of 'bien-ban-hop.csv'")
+
+
+def test_a_workbook_whose_list_is_on_a_hidden_sheet_says_so_and_how_to_read_it(tmp_path):
+    """The error named only the visible, empty sheet: the office could not tell the list was
+    there, hidden, one --sheet away."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Bìa"
+    hidden = book.create_sheet("DS 2025")
+    hidden.append(["Tên sản phẩm", "Chủ thể", "Hạng sao"])
+    hidden.append(["Mật ong Mỹ Sơn", "HTX Mỹ Sơn", "4 sao"])
+    hidden.sheet_state = "hidden"
+    path = tmp_path / "ds.xlsx"
+    book.save(path)
+    with pytest.raises(TableError) as caught:
+        find_table(path)
+    assert caught.value.code == "no_product_table"
+    assert ("trang 'Bìa'; các trang đang ẩn chưa đọc: 'DS 2025' (ghi --sheet 'DS 2025' để đọc "
+            "trang ẩn)") in str(caught.value)
+    assert "hidden sheets not read: 'DS 2025'" in str(caught.value)
