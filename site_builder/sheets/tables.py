@@ -112,6 +112,8 @@ def read_tables(path: Path, sheet: str | None = None, hidden: list[str] | None =
     """The sheets of ``path`` in workbook order, each read when asked for; hidden sheets are left
     out unless named (their names go into ``hidden``). ``sheet`` is a sheet's name or its number
     from 1. Raises TableError."""
+    if path.exists() and not path.is_file():  # a pipe or a device: reading it could wait forever
+        raise TableError("not_a_regular_file", path)
     if not path.is_file():
         raise TableError("file_not_found", path=path)
     if path.stat().st_size > MAX_TABLE_BYTES:

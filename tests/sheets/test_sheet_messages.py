@@ -169,6 +169,17 @@ def test_a_sheet_without_a_product_table_names_the_sheets_tried(tmp_path):
     assert str(caught.value).endswith("of 'bien-ban-hop.csv'")
 
 
+def test_a_pipe_named_csv_is_refused_as_not_a_file_and_never_waited_on(tmp_path):
+    import os
+
+    pipe = tmp_path / "ds.csv"
+    os.mkfifo(pipe)
+    with pytest.raises(TableError) as caught:
+        read_table(pipe)
+    assert caught.value.code == "not_a_regular_file"
+    assert str(caught.value).startswith(f"{pipe}: không phải tệp thông thường")
+
+
 def test_a_workbook_whose_list_is_on_a_hidden_sheet_says_so_and_how_to_read_it(tmp_path):
     """The error named only the visible, empty sheet: the office could not tell the list was
     there, hidden, one --sheet away."""
