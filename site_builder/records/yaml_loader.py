@@ -12,6 +12,7 @@ PyYAML composes the node tree; we build plain Python values from it ourselves so
 from __future__ import annotations
 
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -183,10 +184,14 @@ def _loader_for(text: str) -> type:
 def load_yaml(path: Path, problems: Problems) -> LoadedYaml | None:
     """Parse one record; on failure add problems and return None."""
     try:
-        size = path.stat().st_size
+        status = path.stat()
     except OSError as exc:
         problems.error(path, 1, "", "file_unreadable", reason=exc.strerror)
         return None
+    if not stat.S_ISREG(status.st_mode):  # a folder named product.yml, a pipe: never read
+        problems.error(path, 1, "", "record_not_a_file")
+        return None
+    size = status.st_size
     if size > MAX_RECORD_BYTES:
         problems.error(path, 1, "", "file_too_large", size=size, limit=MAX_RECORD_BYTES)
         return None
