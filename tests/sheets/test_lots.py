@@ -543,3 +543,18 @@ def test_an_excel_97_2003_log_with_a_hidden_row(project, tmp_path, capsys):
     assert "dòng 3: dòng đang ẩn trong Excel" in capsys.readouterr().out
     assert _batches(products, "nho-say-nhon-son") == [
         {"lot": "X97", "produced": date(2025, 3, 1), "expires": date(2026, 3, 1)}]
+
+
+def test_a_lot_of_a_product_whose_record_is_broken_says_so_not_no_such_product(project, tmp_path,
+                                                                              capsys):
+    """A record with a YAML slip is left out of the catalog the lots are matched against: the
+    cell once read "không có sản phẩm «mat-ong-lam-son» trong danh mục; gần giống: ..."."""
+    products, config = project
+    record_file = products / "mat-ong-lam-son" / "product.yml"
+    record_file.write_text(record_file.read_text(encoding="utf-8") + "x: [\n", encoding="utf-8")
+    rows = [["Mã sản phẩm", "Mã lô", "NSX"], ["mat-ong-lam-son", "L1", "12/06/2025"]]
+    assert _run(config, "import", "--dry-run", str(_sheet(tmp_path / "lo.xlsx", rows))) == 1
+    out = capsys.readouterr().out
+    assert ("lo.xlsx:2:A: Mã sản phẩm: lỗi: hồ sơ products/mat-ong-lam-son/product.yml có lỗi "
+            "nên chưa nhận lô được") in out
+    assert "không có sản phẩm" not in out

@@ -153,7 +153,7 @@ def plan_lots(workbook: Workbook, config: SiteConfig, base: dict[str, str] | Non
     catalog, found = load_catalog(config, traceability_notes=False)
     known = {k.id: k for k in known_products(catalog)}
     known.update((k.id, k) for k in extra or [])
-    finder = ProductFinder(list(known.values()))
+    finder = ProductFinder(list(known.values()), {p.path.parent.name for p in found.errors})
     read = LotReader(workbook, finder).read()
     problems = list(read.problems)
     products: dict[str, ProductLots] = {}

@@ -59,8 +59,9 @@ class ProductFinder:
     """Looks products up by every way a row may name them; answers are remembered per text
     (a log of 10,000 lots names a few hundred products)."""
 
-    def __init__(self, known: list[Known]) -> None:
+    def __init__(self, known: list[Known], broken: set[str] | frozenset[str] = frozenset()) -> None:
         self.known = {k.id: k for k in known}
+        self.broken = broken  # ids whose record ocop check refuses: named so, never "unknown"
         self.by_gtin = {k.gtin: k.id for k in known if k.gtin}
         self.by_code = {_code_key(c): k.id for k in known for c in k.ocop_codes}
         self.by_name: dict[str, list[str]] = {}
@@ -93,6 +94,8 @@ class ProductFinder:
                     return Found(None, code="product_conflict", text=text,
                                  candidates=[self.known[product_id], self.known[other]])
             return Found(product_id, text=text)
+        if broken := next((t for t in given if t in self.broken), None):
+            return Found(None, code="product_record_broken", text=broken)  # never a near name
         if not named:
             return Found(None, code="product_missing")
         return named[0][1]

@@ -323,6 +323,8 @@ class LotReader:
         elif found.code == "product_ambiguous":
             self.problems.append(LotProblem.at_cell(at, header, "product_ambiguous", question=True,
                                                text=found.text, candidates=listed))
+        elif found.code == "product_record_broken":
+            self._problem(at, header, "product_record_broken", text=found.text)
         elif found.candidates:
             self._problem(at, header, "product_unknown_near", text=found.text, candidates=listed)
         else:
