@@ -24,16 +24,18 @@ from site_builder.domain.model import Photo
 
 SMALL, LARGE = 480, 960
 WEB_FORMAT = "webp"
-# libwebp's fastest method (0) at quality 80: as close to the photo as the JPEGs at quality 78
-# that were published before (PSNR 40.6 against 39.7 dB on the sample photos), in 15 % fewer
-# bytes. Method 2 makes a third fewer bytes but takes 1.7 to 2.3 times as long.
-WEBP_QUALITY = 80
+# libwebp's fastest method (0) at quality 78: at 80 it was as close to the photo as the JPEGs at
+# quality 78 that were published before (PSNR 40.6 against 39.7 dB on the sample photos), in
+# 15 % fewer bytes; 78 takes 7 % fewer bytes again and 6 % less time for 0.4 dB (41.2 against
+# 41.6 over 300 bench photos), paying for the share pictures' standard Huffman tables
+# (share_image.py). Method 2 makes a third fewer bytes but takes 1.4 to 2.3 times as long.
+WEBP_QUALITY = 78
 WEBP_METHOD = 0
 # Decode a JPEG at a reduced scale (in the DCT, almost free) down to twice the size needed,
 # then resample: the reducing gap Pillow's thumbnail() uses, invisible in the result.
 REDUCING_GAP = 2
 SQUARE = 1000  # the clean square picture for marketplaces, at most
-_VERSION = "5"  # 5: decoded once for the web sizes and the square picture
+_VERSION = "6"  # 5: decoded once for the web sizes and the square picture; 6: quality 78
 
 
 @dataclass(frozen=True)
