@@ -200,8 +200,8 @@ def build_changes(site: SiteConfig, templates: Path, state: BuildState, settings
     if any(_indexed(old.get(name)) != _indexed(entry) for name, entry in new.items()):
         return None
     changes: dict[str, dict | None] = {**new, **dict.fromkeys(removed)}
-    text, index = state.index.splice(text, changes)
-    write_durably(scratch / MANIFEST, text)
+    pieces, index = state.index.splice(text, changes)
+    write_durably(scratch / MANIFEST, pieces)
     files = sum(len(e["files"]) for e in new.values())
     files -= sum(len(old[name]["files"]) for name in changes if name in old)
     html = sum(f.endswith(".html") for e in new.values() for f in e["files"])
