@@ -255,9 +255,11 @@ class ManifestIndex:
             at += 1
         return found
 
-    def entries(self, text: bytes, names: list[str]) -> dict[str, dict]:
-        """The entries of ``names`` (those there are) in ``text``, the manifest indexed."""
-        starts = self.starts()
+    def entries(self, text: bytes, names: list[str], starts: list[int] | None = None
+                ) -> dict[str, dict]:
+        """The entries of ``names`` (those there are) in ``text``, the manifest indexed;
+        ``starts``: its ``starts()``, when worked out already (one a unit)."""
+        starts = self.starts() if starts is None else starts
         found = {}
         for name in names:
             at = self.find(name)
@@ -266,13 +268,14 @@ class ManifestIndex:
                 found[name] = json.loads(fragment[fragment.index(b":{") + 1:])
         return found
 
-    def splice(self, text: bytes, changed: dict[str, dict | None]
-               ) -> tuple[list[bytes | memoryview], ManifestIndex]:
+    def splice(self, text: bytes, changed: dict[str, dict | None],
+               starts: list[int] | None = None) -> tuple[list[bytes | memoryview], ManifestIndex]:
         """``text`` with the entries of ``changed`` replaced, added, or removed (None), as the
         pieces to write one after the other (views of ``text`` where it is unchanged: a
         national catalog's manifest is tens of megabytes, each copy of it tens of
-        milliseconds); the totals of files are not worked out here (``with_totals``)."""
-        starts = self.starts()
+        milliseconds); the totals of files are not worked out here (``with_totals``).
+        ``starts``: as ``entries``."""
+        starts = self.starts() if starts is None else starts
         view = memoryview(text)
         pieces: list[bytes | memoryview] = []
         names: list[str] = []
