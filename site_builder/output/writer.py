@@ -48,6 +48,10 @@ LanguageLinks = Callable[["SitePage"], str]
 FULL_REBUILD_SHARE = 0.5
 PARALLEL_FROM = 200  # units; fewer are rendered in this process
 BATCH = 32  # units a worker renders per task
+# Tasks given to each worker and not yet taken back: with two, a worker often waited for the
+# build process, itself rendering, to hand it the next (a 1,000-product cold build rendered
+# in 18 % more time than with two workers; with six, in as much).
+AHEAD = 4
 
 
 @dataclass
@@ -524,14 +528,19 @@ def _share_out(batches: list[list[tuple[int, str]]],
     helpers = _workers() - 1
     queue = deque(batches)
     given: deque[Future] = deque()  # to the workers, taken back in order
+    mine: deque[tuple[int, str]] = deque()  # the units of this process's batch, left to render
     with ProcessPoolExecutor(helpers, mp_context=mp.get_context("fork")) as pool:
-        while queue or given:
-            while queue and len(given) < 2 * helpers:
+        while queue or given or mine:
+            # The workers' work is given out and taken back between two units of this
+            # process's, so that a worker never waits for this one to end a batch.
+            while queue and len(given) < AHEAD * helpers:
                 given.append(pool.submit(_work, queue.popleft()))
-            while given and (given[0].done() or not queue):
+            while given and (given[0].done() or not (queue or mine)):
                 take(given.popleft().result(), False)
-            if queue:
-                render(queue.pop())
+            if not mine and queue:
+                mine.extend(queue.pop())
+            if mine:
+                render([mine.popleft()])
 
 
 def _workers() -> int:
