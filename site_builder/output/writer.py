@@ -15,7 +15,6 @@ import os
 import time
 from array import array
 from bisect import bisect_left
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import accumulate
@@ -48,10 +47,6 @@ LanguageLinks = Callable[["SitePage"], str]
 FULL_REBUILD_SHARE = 0.5
 PARALLEL_FROM = 200  # units; fewer are rendered in this process
 BATCH = 32  # units a worker renders per task
-# Tasks given to each worker and not yet taken back: with two, a worker often waited for the
-# build process, itself rendering, to hand it the next (a 1,000-product cold build rendered
-# in 18 % more time than with two workers; with six, in as much).
-AHEAD = 4
 
 
 @dataclass
@@ -513,36 +508,6 @@ def _batches(todo: list[tuple[int, str]], units: list[Unit]) -> list[list[tuple[
     return [[item] for item in whole] + [rest[i:i + BATCH] for i in range(0, len(rest), BATCH)]
 
 
-def _share_out(batches: list[list[tuple[int, str]]],
-               render: Callable[[list[tuple[int, str]]], None],
-               take: Callable[[list[tuple[str, dict, float]], bool], None]) -> None:
-    """Render ``batches`` in ``_workers() - 1`` forked processes and in this one. Each forked
-    process counts the pages it shares with this one in its memory, and at fork this one
-    holds the plan and the previous manifest (hundreds of megabytes for a national catalog
-    with its lots): rendering here too, instead of waiting for the workers, keeps one copy
-    fewer for as many processes at work. The workers take the batches from the first (the
-    whole-catalog units, ``_batches``), this process from the last, until none is left."""
-    import multiprocessing as mp
-    from concurrent.futures import Future, ProcessPoolExecutor
-
-    helpers = _workers() - 1
-    queue = deque(batches)
-    given: deque[Future] = deque()  # to the workers, taken back in order
-    mine: deque[tuple[int, str]] = deque()  # the units of this process's batch, left to render
-    with ProcessPoolExecutor(helpers, mp_context=mp.get_context("fork")) as pool:
-        while queue or given or mine:
-            # The workers' work is given out and taken back between two units of this
-            # process's, so that a worker never waits for this one to end a batch.
-            while queue and len(given) < AHEAD * helpers:
-                given.append(pool.submit(_work, queue.popleft()))
-            while given and (given[0].done() or not (queue or mine)):
-                take(given.popleft().result(), False)
-            if not mine and queue:
-                mine.extend(queue.pop())
-            if mine:
-                render([mine.popleft()])
-
-
 def _workers() -> int:
     """One per core; ``OCOP_WORKERS`` overrides it (1 renders in this process)."""
     wanted = os.environ.get("OCOP_WORKERS", "")
@@ -592,9 +557,8 @@ def write_site(plan: SitePlan, site_dir: Path, shells: Shells,
     ``standby``: where a full build makes the twin of the new site, a hard link for each file
     (``finish_site`` links the last few); an incremental build makes none.
 
-    Many units are rendered by this process and one forked worker process per other core
-    (fork, Linux and macOS; ``_share_out``); the output does not depend on how the work was
-    shared."""
+    Many units are rendered by one worker process per core (fork, Linux and macOS); the
+    output does not depend on how the work was shared."""
     global _JOB
     kept = dict(kept or {})
     keyed = keyed_units(plan, shells)
@@ -630,30 +594,29 @@ def write_site(plan: SitePlan, site_dir: Path, shells: Shells,
     spent = UnitTimes()
     units = [unit for unit, _ in keyed]
     import multiprocessing as mp
-
-    def take(done: list[tuple[str, dict, float]], claimed: bool) -> None:
-        for name, entry, cpu in done:
-            if not claimed:  # clashes between batches of different processes
-                for path in entry["files"]:
-                    writer.claim(path, name)
-            manifest.units[name] = entry
-            spent.add(name, cpu)
-        progress.advance(len(done))
-
-    def render(batch: list[tuple[int, str]]) -> None:
-        take([_timed(units[i], key, writer, shells, absolute_url, links) for i, key in batch],
-             claimed=True)
+    from concurrent.futures import ProcessPoolExecutor
 
     if len(todo) >= PARALLEL_FROM and _workers() > 1 and "fork" in mp.get_all_start_methods():
         _JOB = (units, site_dir, shells, absolute_url, links, writer.owners, twin)
+        batches = _batches(todo, units)
         try:
-            _share_out(_batches(todo, units), render, take)
+            with ProcessPoolExecutor(_workers(), mp_context=mp.get_context("fork")) as pool:
+                for done in pool.map(_work, batches):
+                    for name, entry, cpu in done:  # clashes between batches of different workers
+                        for path in entry["files"]:
+                            writer.claim(path, name)
+                        manifest.units[name] = entry
+                        spent.add(name, cpu)
+                    progress.advance(len(done))
         finally:
             _JOB = None
     else:
-        for start in range(0, len(todo), BATCH):
-            render(todo[start:start + BATCH])
-    flush_all()
+        for i, key in todo:
+            name, entry, cpu = _timed(units[i], key, writer, shells, absolute_url, links)
+            manifest.units[name] = entry
+            spent.add(name, cpu)
+            progress.advance()
+        flush_all()
     progress.done()
     manifest.units = dict(sorted(manifest.units.items()))
     return WriteResult("incremental" if is_incremental else "full", manifest, len(todo),

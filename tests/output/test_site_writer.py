@@ -127,27 +127,3 @@ def test_a_docs_file_whose_name_cannot_be_published_stops_the_build(tmp_path):
     with pytest.raises(BuildError, match=r"bao-cao-100%\.html.*MkDocs"):
         build_site(config, as_of=AS_OF)
     assert not (tmp_path / "site").exists()
-
-
-def test_the_build_process_renders_beside_its_workers(tmp_path, monkeypatch):
-    """With two cores, one worker is forked and the build process renders too (each forked
-    worker counts the pages it shares with the build process, a national catalog's plan):
-    the workers take the batches from the first, the build process from the last, and every
-    unit is written once whoever rendered it."""
-    import os
-
-    monkeypatch.setattr(site_writer, "PARALLEL_FROM", 2)
-    monkeypatch.setattr(site_writer, "BATCH", 1)
-    monkeypatch.setenv("OCOP_WORKERS", "2")
-
-    def by_pid(name: str) -> Unit:
-        return Unit(name, name, lambda: UnitOutput(files=[SiteFile(
-            f"qr/{name.split(':')[1]}.txt", str(os.getpid()).encode())]))
-
-    units = [by_pid("search:index")] + [by_pid(f"product:gao-{i}") for i in range(40)]
-    result = write(SitePlan(units=units), tmp_path / "site")
-    assert sorted(result.manifest.units) == sorted(u.name for u in units)
-    made_by = {path.stem: int(path.read_text()) for path in (tmp_path / "site" / "qr").iterdir()}
-    assert made_by["index"] != os.getpid()  # the whole-catalog unit: a worker's, first
-    assert os.getpid() in made_by.values()  # the last batches: the build process's
-    assert len(set(made_by.values())) == 2
