@@ -47,6 +47,8 @@ _HIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\
 def _visible(value: str) -> str:
     if match := _HIDDEN.search(value):
         raise ValueError(f"text_hidden_character {ord(match.group()):04X}")
+    if not any(char.isprintable() and not char.isspace() for char in value):
+        raise ValueError("text_invisible")  # only zero-width spaces or marks: shows as nothing
     return value
 
 

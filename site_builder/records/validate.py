@@ -330,6 +330,8 @@ def _explain(error: Any, loc: FieldPath) -> Explained:
         return _because("date_impossible", value=value)
     if kind == "value_error" and (hidden := re.search(r"text_hidden_character (\w+)", error["msg"])):
         return _because("text_hidden_character", char=f"U+{hidden.group(1)}")
+    if kind == "value_error" and "text_invisible" in error["msg"]:
+        return _because("text_invisible")
     if kind == "value_error" and "date_format" in error["msg"]:
         return _because("date_format", value=value)
     if kind in _RANGE_KINDS:

@@ -82,6 +82,9 @@ def hostile_corpus(products: Path, outside: Path) -> dict[str, str]:
     nul["producer"] = {**nul["producer"], "name": "HTX\x00 Mỹ Sơn"}
     raw("bidi-name", yaml.safe_dump(bidi, allow_unicode=True), "name.vi")
     raw("nul-producer", yaml.safe_dump(nul, allow_unicode=True), "producer.name")
+    blank = record(id="zero-width-name")
+    blank["name"] = {"vi": "\u200b\u200b"}
+    raw("zero-width-name", yaml.safe_dump(blank, allow_unicode=True), "name.vi")
     # A folder where the record should be (a sync tool's conflict, a slip in a file manager).
     (products / "record-folder" / "product.yml").mkdir(parents=True)
     expected["record-folder"] = ""
@@ -165,6 +168,7 @@ def test_check_names_every_hostile_record_and_never_crashes(corpus, checked):
     ("bidi-name", "có ký tự ẩn U+202E"), ("nul-producer", "có ký tự ẩn U+0000"),
     ("decision-2099", "ngày quyết định 30/06/2099 ở sau hôm nay"),
     ("record-folder", "là thư mục hoặc không phải tệp thông thường"),
+    ("zero-width-name", "chỉ có ký tự ẩn"),
 ])
 def test_each_case_is_explained_in_plain_words(checked, name, words):
     mine = "\n".join(line for line in checked.stdout.splitlines()
