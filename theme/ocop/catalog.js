@@ -58,7 +58,7 @@
   }
   const fetchJson = (path) => fetchFile(path, false);
 
-  // A set of products (search_index.product_set): deltas, or a base64 bitset.
+  // A set of products' slots (search_index.product_set): deltas, or a base64 bitset.
   function members(set) {
     if (!set) return [];
     if (typeof set === "string") {
@@ -74,7 +74,7 @@
     return set.map((d) => (at += d));
   }
 
-  // Product numbers in a sort order: little-endian integers of meta.order_bytes bytes.
+  // Slots in a sort order: little-endian integers of meta.order_bytes bytes.
   async function order(path) {
     const meta = await fetchJson(`${lang}/meta.json`);
     const view = new DataView(await fetchFile(path, true));
@@ -117,25 +117,31 @@
       const any = [...new Set(lists.flatMap(members))].sort((a, b) => a - b);
       found = found === null ? any : intersect(found, any);
     }
-    if (found === null) {
-      const meta = await fetchJson(`${lang}/meta.json`);
-      found = Array.from({ length: meta.count }, (_, i) => i);
-    }
     const sort = params.get("sx");
+    if (found === null && sort !== "ten" && sort !== "moi") {
+      const meta = await fetchJson(`${lang}/meta.json`);
+      const states = await productStates();
+      found = [];
+      for (let i = 0; i < states.length; i += 1) if (states[i] !== meta.empty) found.push(i);
+    }
     if (sort === "ten" || sort === "moi") {
       const ranked = await order(sort === "ten" ? `${lang}/sort/ten.bin` : "sort/moi.bin");
+      if (found === null) return ranked;
       const wanted = new Set(found);
       return ranked.filter((i) => wanted.has(i));
     }
-    // Otherwise in catalog order: certified first, by stars, then by name (products are
-    // numbered in name order; the state file gives the stars shown as current).
-    const states = await productStates();
+    if (found.length < 2) return found;
+    // Otherwise in catalog order: certified first, by stars, then by name (the state file
+    // gives the stars shown as current, the name order each slot's place among the names).
+    const [states, byName] = await Promise.all([productStates(), order(`${lang}/sort/ten.bin`)]);
+    const place = new Map(byName.map((slot, i) => [slot, i]));
     const group = (i) => { const stars = states[i] >> 4; return stars ? 5 - stars : 5; };
-    return found.map((i) => [group(i), i]).sort((a, b) => a[0] - b[0] || a[1] - b[1])
-      .map((pair) => pair[1]);
+    return found.map((i) => [group(i), place.get(i), i]).sort((a, b) => a[0] - b[0] || a[1] - b[1])
+      .map((triple) => triple[2]);
   }
 
-  // Each product's stars shown as current (times 16) and status (its place in meta.statuses).
+  // Each slot's product's stars shown as current (times 16) and status (its place in
+  // meta.statuses); meta.empty for a slot without a product.
   async function productStates() {
     return new Uint8Array(await fetchFile("state.bin", true));
   }
@@ -216,7 +222,7 @@
   async function showMore(current) {
     const slice = results.slice(shown, shown + PAGE);
     const meta = await fetchJson(`${lang}/meta.json`);
-    const per = meta.cards_per_file;
+    const per = meta.slots_per_file;
     const states = await productStates();
     const groups = await Promise.all([...new Set(slice.map((i) => Math.floor(i / per)))]
       .map(async (n) => [n, await fetchJson(`${lang}/c/${n}.json`)]));
