@@ -20,19 +20,20 @@ a bitset in base64 (4 KB at 20,000 products, however many it holds).
   trang", "BÁNH TRÁNG" and "bánh tráng" are the same words, and "ca phe" finds "Cà phê" (the
   page folds what is typed the same way).
 - ``<lang>/sort/ten.bin`` and ``sort/moi.bin``: the slots in name order (the language's name,
-  then the id) and in newest-decision order, 2 bytes each (4 past 65,536 slots): for those
-  sorts, and ``ten.bin`` for the default order's names.
-- ``state.bin``: each slot's product's status and stars, a byte a slot (the stars shown as
-  current times 16, plus the status's place in ``meta.json``'s ``statuses``; EMPTY for a slot
-  without a product): what the cards show of it, and the catalog's default order (certified
-  products first, by stars, then by name).
-- ``<lang>/c/<n>.json``: what a card shows besides, for SLOTS_PER_FILE slots a file (0 for an
-  empty slot; a file without a product is not written).
-- ``<lang>/meta.json``: the number of products and slots, the statuses and the layout.
+  then the id) and in newest-decision order, 2 bytes each (4 past 65,536 slots).
+- ``<lang>/state.bin``: each product's status and stars, in name order, a byte each (the stars
+  shown as current times 16, plus the status's place in ``meta.json``'s ``statuses``): what
+  the cards show of it, and the catalog's default order (certified products first, by stars,
+  then by name).
+- ``<lang>/c/<slot>.json``: what the cards show besides, for products next to each other in
+  name order, from the one at that slot (``card_files``: 12 to 32, cut by content), so the
+  results of a word, often alike in name, come in few files.
+- ``<lang>/meta.json``: the number of products and slots, the statuses, the layout and how
+  many cards each card file holds, in name order.
 
-A query fetches one word file per word typed, one file per filter value ticked, the state
-file, a sort file (the name order for the default order), and the card files of the cards
-shown (``catalog.js``).
+A query fetches one word file per word typed, one file per filter value ticked, the meta, name
+order and state files, the newest-first order if asked, and the card files of the cards shown
+(``catalog.js``).
 """
 
 from __future__ import annotations
@@ -52,9 +53,10 @@ from site_builder.render.facets import values_of
 from site_builder.render.views import ProductView
 
 OUTPUT_DIR = "search/"
-SLOTS_PER_FILE = 64
 SHARD_LETTERS = 3
-EMPTY = 0xFF  # state.bin's byte for a slot without a product
+CARDS_MIN = 12  # a card file ends no earlier (see ``card_files``)
+CARDS_MAX = 32  # and here even without a product that ends it
+_CARDS_SPREAD = 8  # one product in 8 ends a card file: about 12 + 8 = 20 cards a file
 _WORD = re.compile(r"[a-z0-9]+")
 _FIRST_SLOTS = 64
 _HASHED_ROUNDS = 32
@@ -182,58 +184,71 @@ def _decided(view: ProductView) -> str:
     return current.certification.decision_date.isoformat() if current else ""
 
 
+def card_files(views: list[ProductView]) -> list[list[ProductView]]:
+    """Products in name order cut into card files by content, as the listings' pages are
+    (``output/listing_pages.py``): a file ends after a product whose id says so once it has
+    CARDS_MIN cards, or at CARDS_MAX; a last file shorter than CARDS_MIN joins the one before.
+    Results near each other by name share a file, and one product more or less changes its own
+    file (and, when it ends one, the next)."""
+    files: list[list[ProductView]] = []
+    current: list[ProductView] = []
+    for view in views:
+        current.append(view)
+        if len(current) >= CARDS_MAX or (len(current) >= CARDS_MIN
+                                        and _ends_card_file(view.product.id)):
+            files.append(current)
+            current = []
+    if current and files and len(current) < CARDS_MIN:
+        files[-1].extend(current)
+    elif current:
+        files.append(current)
+    return files
+
+
+def _ends_card_file(product_id: str) -> bool:
+    digest = hashlib.blake2b(product_id.encode(), digest_size=8, person=b"cards").digest()
+    return int.from_bytes(digest, "big") % _CARDS_SPREAD == 0
+
+
 def build_search_index(languages: list[tuple[str, list[ProductView]]],
                        photos: dict[str, list]) -> dict[str, bytes]:
     """The index files, as site paths and contents, from each language's products (the same
-    products in the same order in every language), each at its slot (``product_slots``) in
-    every language, so the filters and the newest-first order are shared."""
+    products in every language), each at its slot (``product_slots``) in every language, so
+    the filters and the newest-first order are shared."""
     files: dict[str, bytes] = {}
     first = languages[0][1]
     slot_of, count = product_slots({v.product.id: seniority(v) for v in first})
-    by_slot = sorted(range(len(first)), key=lambda i: slot_of[first[i].product.id])
-    languages = [(lang, [views[i] for i in by_slot]) for lang, views in languages]
-    first = languages[0][1]
-    slots = [slot_of[view.product.id] for view in first]
-    state = bytearray([EMPTY]) * count
-    for slot, view in zip(slots, first, strict=True):
-        state[slot] = _state(view)
-    files[f"{OUTPUT_DIR}state.bin"] = bytes(state)
     values: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for slot, view in zip(slots, first, strict=True):
+    for view in sorted(first, key=lambda v: slot_of[v.product.id]):
         for key, value in values_of(view).items():
-            values[(key, value)].append(slot)
+            values[(key, value)].append(slot_of[view.product.id])
     for (key, value), members in sorted(values.items()):
         files[f"{OUTPUT_DIR}f/{key}/{value}.json"] = _json(product_set(members, count))
-    newest = sorted(range(len(first)), key=lambda i: (_decided(first[i]), first[i].product.id),
-                    reverse=True)
-    files[f"{OUTPUT_DIR}sort/moi.bin"] = _order([slots[i] for i in newest], count)
+    newest = sorted(first, key=lambda v: (_decided(v), v.product.id), reverse=True)
+    files[f"{OUTPUT_DIR}sort/moi.bin"] = _order([slot_of[v.product.id] for v in newest], count)
     for lang, views in languages:
-        _language_files(files, f"{OUTPUT_DIR}{lang}/", views, slots, count, photos)
+        _language_files(files, f"{OUTPUT_DIR}{lang}/", views, slot_of, count, photos)
     return files
 
 
 def _language_files(files: dict[str, bytes], base: str, views: list[ProductView],
-                    slots: list[int], count: int, photos: dict[str, list]) -> None:
-    """One language's words, name order, cards and meta, for ``views`` at ``slots``."""
+                    slot_of: dict[str, int], count: int, photos: dict[str, list]) -> None:
+    """One language's words, name order, states, cards and meta."""
     words: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for slot, view in zip(slots, views, strict=True):
+    for view in sorted(views, key=lambda v: slot_of[v.product.id]):
         for word in sorted(set(fold_words(searchable_text(view)))):
-            words[shard_of(word)][word].append(slot)
+            words[shard_of(word)][word].append(slot_of[view.product.id])
     for shard, entries in sorted(words.items()):
         files[f"{base}w/{shard}.json"] = _json(
             {word: product_set(members, count) for word, members in sorted(entries.items())})
-    by_name = sorted(range(len(views)), key=lambda i: (ascii_fold(views[i].name),
-                                                        views[i].product.id))
-    files[f"{base}sort/ten.bin"] = _order([slots[i] for i in by_name], count)
-    cards: dict[int, list] = defaultdict(lambda: [0] * SLOTS_PER_FILE)
-    for slot, view in zip(slots, views, strict=True):
-        cards[slot // SLOTS_PER_FILE][slot % SLOTS_PER_FILE] = card(
-            view, (photos.get(view.product.id) or [None])[0])
-    for n, group in sorted(cards.items()):
-        while group[-1] == 0:
-            group.pop()
-        files[f"{base}c/{n}.json"] = _json(group)
+    by_name = sorted(views, key=lambda v: (ascii_fold(v.name), v.product.id))
+    files[f"{base}sort/ten.bin"] = _order([slot_of[v.product.id] for v in by_name], count)
+    files[f"{base}state.bin"] = bytes(_state(view) for view in by_name)
+    cut = card_files(by_name)
+    for group in cut:
+        files[f"{base}c/{slot_of[group[0].product.id]}.json"] = _json([
+            card(view, (photos.get(view.product.id) or [None])[0]) for view in group])
     files[f"{base}meta.json"] = _json({
-        "count": len(views), "slots": count, "slots_per_file": SLOTS_PER_FILE,
-        "shard_letters": SHARD_LETTERS, "order_bytes": 2 if count <= 0x10000 else 4,
-        "empty": EMPTY, "statuses": STATUSES})
+        "count": len(views), "slots": count, "shard_letters": SHARD_LETTERS,
+        "order_bytes": 2 if count <= 0x10000 else 4, "statuses": STATUSES,
+        "card_files": [len(group) for group in cut]})

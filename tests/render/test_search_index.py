@@ -8,6 +8,7 @@ import base64
 import json
 import random
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 from support.sites import AS_OF, REPO
@@ -17,12 +18,14 @@ from site_builder.domain.places import ascii_fold
 from site_builder.records.validate import load_catalog
 from site_builder.render.facets import values_of
 from site_builder.render.search_index import (
-    EMPTY,
+    CARDS_MAX,
+    CARDS_MIN,
     OUTPUT_DIR,
-    SLOTS_PER_FILE,
+    STATUSES,
     _choice,
     build_search_index,
     card,
+    card_files,
     fold_words,
     product_slots,
     searchable_text,
@@ -34,8 +37,8 @@ from site_builder.render.templates import Languages
 from site_builder.render.views import product_view
 
 # Files every product is in: what changes with any product added or removed.
-EVERY_PRODUCT = {"state.bin", "sort/moi.bin", "vi/sort/ten.bin", "en/sort/ten.bin",
-                 "vi/meta.json", "en/meta.json"}
+EVERY_PRODUCT = {"sort/moi.bin", *(f"{lang}/{name}" for lang in ("vi", "en")
+                                   for name in ("sort/ten.bin", "state.bin", "meta.json"))}
 
 
 @pytest.fixture(scope="module")
@@ -68,9 +71,9 @@ def members(value: list[int] | str) -> list[int]:
     return found
 
 
-def files_of(worded, product_id: str, slot: int) -> set[str]:
-    """The files that hold a product at a slot: its words' and values' files and its cards."""
-    files = {f"{lang}/c/{slot // SLOTS_PER_FILE}.json" for lang, _ in worded}
+def files_of(worded, product_id: str) -> set[str]:
+    """The word and filter files that hold a product."""
+    files = set()
     for lang, views in worded:
         view = next(v for v in views if v.product.id == product_id)
         files |= {f"{lang}/w/{shard_of(w)}.json" for w in fold_words(searchable_text(view))}
@@ -115,35 +118,57 @@ def test_removing_a_product_changes_its_files_and_the_files_of_every_product(wor
                                 if v.product.id != gone})
         moved = [k for k in now if now[k] != slots[k]]
         unmoved += not moved
-        expected = files_of(worded, gone, slots[gone]) | EVERY_PRODUCT
+        expected = files_of(worded, gone) | EVERY_PRODUCT
         for other in moved:
-            expected |= files_of(worded, other, slots[other]) | files_of(worded, other, now[other])
+            expected |= files_of(worded, other)
         changed = {p for p in whole.keys() | smaller.keys() if whole.get(p) != smaller.get(p)}
-        assert changed <= expected, gone
-        assert EVERY_PRODUCT <= changed and f"vi/c/{slots[gone] // SLOTS_PER_FILE}.json" in changed
+        cards = {p for p in changed if "/c/" in p}
+        assert changed - cards <= expected, gone
+        assert EVERY_PRODUCT <= changed
+        # Its card file, and the next when it ended one, in each language (renamed when the
+        # product first in it goes or moves).
+        assert 2 <= len(cards) <= 2 * (2 + len(moved)), (gone, cards)
     # A product moves when it had lost a slot to the one removed: about one removal in three.
     assert unmoved >= len(worded[0][1]) // 2
 
 
+def test_card_files_are_cut_by_content():
+    ids = [f"sp-{i:04d}" for i in range(2000)]
+    views = [SimpleNamespace(product=SimpleNamespace(id=i)) for i in ids]
+    cut = card_files(views)
+    assert [v.product.id for group in cut for v in group] == ids
+    assert all(CARDS_MIN <= len(group) <= CARDS_MAX for group in cut)
+    assert 17 <= len(ids) / len(cut) <= 23
+    # One product fewer: the files before it and after the next are the same files.
+    smaller = card_files(views[:1000] + views[1001:])
+    before = {tuple(v.product.id for v in g) for g in cut}
+    after = {tuple(v.product.id for v in g) for g in smaller}
+    assert len(before - after) <= 3 and len(after - before) <= 2
+
+
 def test_every_file_read_back_says_what_the_products_are(worded):
     index = index_of(worded)
-    meta = json.loads(index["vi/meta.json"])
     slots, count = product_slots({v.product.id: seniority(v) for v in worded[0][1]})
-    assert meta["count"] == len(slots) and meta["slots"] == count == len(index["state.bin"])
-    assert sum(b != EMPTY for b in index["state.bin"]) == len(slots)
     for lang, views in worded:
-        by_name = [int.from_bytes(index[f"{lang}/sort/ten.bin"][i:i + 2], "little")
-                   for i in range(0, len(index[f"{lang}/sort/ten.bin"]), 2)]
+        meta = json.loads(index[f"{lang}/meta.json"])
+        assert meta["count"] == len(slots) == sum(meta["card_files"]) and meta["slots"] == count
+        ten = index[f"{lang}/sort/ten.bin"]
+        by_name = [int.from_bytes(ten[i:i + 2], "little") for i in range(0, len(ten), 2)]
         by_slot = {slots[v.product.id]: v for v in views}
-        assert [by_slot[s].product.id for s in by_name] == [
-            v.product.id for v in sorted(views, key=lambda v: (ascii_fold(v.name), v.product.id))]
+        named = sorted(views, key=lambda v: (ascii_fold(v.name), v.product.id))
+        assert [by_slot[s].product.id for s in by_name] == [v.product.id for v in named]
+        assert list(index[f"{lang}/state.bin"]) == [
+            (v.status.stars if not v.lapsed and v.status.stars else 0) * 16
+            + STATUSES.index(v.status.status.value) for v in named]
+        rank = 0
+        for size in meta["card_files"]:
+            cards = json.loads(index[f"{lang}/c/{by_name[rank]}.json"])
+            assert cards == [card(v, None) for v in named[rank:rank + size]]
+            rank += size
         words: dict[str, set[int]] = {}
         for view in views:
-            slot = slots[view.product.id]
-            cards = json.loads(index[f"{lang}/c/{slot // SLOTS_PER_FILE}.json"])
-            assert cards[slot % SLOTS_PER_FILE] == card(view, None)
             for word in fold_words(searchable_text(view)):
-                words.setdefault(word, set()).add(slot)
+                words.setdefault(word, set()).add(slots[view.product.id])
         for word, holding in words.items():
             assert set(members(json.loads(index[f"{lang}/w/{shard_of(word)}.json"])[word])) == holding
     stars = {slots[v.product.id] for v in worded[0][1] if values_of(v).get("sao") == "4"}

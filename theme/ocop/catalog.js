@@ -85,6 +85,37 @@
     }
     return numbers;
   }
+
+  // The products in name order, and by slot: the place in that order, the state (stars shown
+  // as current times 16, and status: its place in meta.statuses) and the card file (named by
+  // its first product's slot; meta.card_files says how many cards each holds, in name order).
+  let catalogPromise = null;
+  function catalog() {
+    if (!catalogPromise) {
+      catalogPromise = Promise.all([fetchJson(`${lang}/meta.json`), order(`${lang}/sort/ten.bin`),
+        fetchFile(`${lang}/state.bin`, true)]).then(([meta, byName, stateBytes]) => {
+        const states = new Uint8Array(stateBytes);
+        const place = new Int32Array(meta.slots).fill(-1);
+        const state = new Uint8Array(meta.slots);
+        const file = new Int32Array(meta.slots);
+        const at = new Int32Array(meta.slots);
+        let rank = 0;
+        for (const size of meta.card_files) {
+          const first = byName[rank];
+          for (let k = 0; k < size; k += 1, rank += 1) {
+            const slot = byName[rank];
+            place[slot] = rank;
+            state[slot] = states[rank];
+            file[slot] = first;
+            at[slot] = k;
+          }
+        }
+        return { meta, byName, place, state, file, at };
+      });
+      catalogPromise.catch(() => { catalogPromise = null; });
+    }
+    return catalogPromise;
+  }
   const intersect = (a, b) => {
     const keep = new Set(b);
     return a.filter((x) => keep.has(x));
@@ -118,32 +149,19 @@
       found = found === null ? any : intersect(found, any);
     }
     const sort = params.get("sx");
-    if (found === null && sort !== "ten" && sort !== "moi") {
-      const meta = await fetchJson(`${lang}/meta.json`);
-      const states = await productStates();
-      found = [];
-      for (let i = 0; i < states.length; i += 1) if (states[i] !== meta.empty) found.push(i);
-    }
-    if (sort === "ten" || sort === "moi") {
-      const ranked = await order(sort === "ten" ? `${lang}/sort/ten.bin` : "sort/moi.bin");
-      if (found === null) return ranked;
+    if (sort === "moi") {
+      const newest = await order("sort/moi.bin");
+      if (found === null) return newest;
       const wanted = new Set(found);
-      return ranked.filter((i) => wanted.has(i));
+      return newest.filter((i) => wanted.has(i));
     }
-    if (found.length < 2) return found;
-    // Otherwise in catalog order: certified first, by stars, then by name (the state file
-    // gives the stars shown as current, the name order each slot's place among the names).
-    const [states, byName] = await Promise.all([productStates(), order(`${lang}/sort/ten.bin`)]);
-    const place = new Map(byName.map((slot, i) => [slot, i]));
-    const group = (i) => { const stars = states[i] >> 4; return stars ? 5 - stars : 5; };
-    return found.map((i) => [group(i), place.get(i), i]).sort((a, b) => a[0] - b[0] || a[1] - b[1])
+    const { byName, place, state } = await catalog();
+    if (found === null) found = byName;
+    if (sort === "ten") return found.slice().sort((a, b) => place[a] - place[b]);
+    // Otherwise in catalog order: certified first, by stars, then by name.
+    const group = (i) => { const stars = state[i] >> 4; return stars ? 5 - stars : 5; };
+    return found.map((i) => [group(i), place[i], i]).sort((a, b) => a[0] - b[0] || a[1] - b[1])
       .map((triple) => triple[2]);
-  }
-
-  // Each slot's product's stars shown as current (times 16) and status (its place in
-  // meta.statuses); meta.empty for a slot without a product.
-  async function productStates() {
-    return new Uint8Array(await fetchFile("state.bin", true));
   }
 
   function readAddress() {
@@ -221,16 +239,12 @@
 
   async function showMore(current) {
     const slice = results.slice(shown, shown + PAGE);
-    const meta = await fetchJson(`${lang}/meta.json`);
-    const per = meta.slots_per_file;
-    const states = await productStates();
-    const groups = await Promise.all([...new Set(slice.map((i) => Math.floor(i / per)))]
+    const { meta, state, file, at } = await catalog();
+    const groups = await Promise.all([...new Set(slice.map((i) => file[i]))]
       .map(async (n) => [n, await fetchJson(`${lang}/c/${n}.json`)]));
     const cards = new Map(groups);
     if (current !== run) return;
-    for (const i of slice) {
-      list.append(card(cards.get(Math.floor(i / per))[i % per], states[i], meta.statuses));
-    }
+    for (const i of slice) list.append(card(cards.get(file[i])[at[i]], state[i], meta.statuses));
     shown += slice.length;
     moreWrap.hidden = shown >= results.length;
   }
