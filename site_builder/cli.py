@@ -141,7 +141,7 @@ def _parser() -> argparse.ArgumentParser:
     (desc_*, help_*), argparse's own ('usage:', 'options:') aside."""
     parser = argparse.ArgumentParser(prog="ocop", description=said("desc_ocop"),
                                      formatter_class=_BilingualHelp)
-    parser.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"),
+    parser.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), metavar="TỆP",
                         help=_help("help_ocop_config_file"))
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -153,7 +153,7 @@ def _parser() -> argparse.ArgumentParser:
 
     build = _command(sub, "build")
     build.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help=_help("help_as_of"))
-    build.add_argument("--site-dir", type=Path, help=_help("help_build_site_dir"))
+    build.add_argument("--site-dir", type=Path, metavar="THƯ_MỤC", help=_help("help_build_site_dir"))
     build.add_argument("--host", choices=sorted(HOSTS), help=_help("help_build_host"))
     build.add_argument("--draft", action="store_true", help=_help("help_build_draft"))
     _shell_option(build)
@@ -163,7 +163,7 @@ def _parser() -> argparse.ArgumentParser:
         _print_command(sub, name)
 
     offline = _command(sub, "offline")
-    offline.add_argument("--out", type=Path, default=Path("ocop-offline"),
+    offline.add_argument("--out", type=Path, default=Path("ocop-offline"), metavar="THƯ_MỤC",
                          help=_help("help_offline_out"))
     offline.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help=_help("help_as_of"))
     offline.add_argument("--province", action="append", default=[], metavar="TỈNH",
@@ -179,7 +179,7 @@ def _parser() -> argparse.ArgumentParser:
     export = _command(sub, "export")
     export.add_argument("--format", choices=("xlsx", "csv"), default="xlsx",
                         help=_help("help_export_format"))
-    export.add_argument("--out", type=Path, help=_help("help_export_out"))
+    export.add_argument("--out", type=Path, metavar="TỆP", help=_help("help_export_out"))
     export.add_argument("--lang", choices=("vi", "en"), default="vi", help=_help("help_export_lang"))
     export.add_argument("--force", action="store_true", help=_help("help_export_force"))
 
@@ -187,7 +187,7 @@ def _parser() -> argparse.ArgumentParser:
 
     _command(sub, "schema")
     serve = _command(sub, "serve")
-    serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000",
+    serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", metavar="MÁY:CỔNG",
                        help=_help("help_serve_dev_addr"))
     _shell_option(serve)
     return parser
@@ -202,12 +202,12 @@ def _stamps_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         help=_help("help_stamps_size"))
     stamps.add_argument("--dpi", type=int, choices=(203, 300, 600), default=600,
                         help=_help("help_stamps_dpi"))
-    stamps.add_argument("--out", type=Path, default=Path("stamps"), help=_help("help_stamps_out"))
-    stamps.add_argument("--columns", type=int, default=0, help=_help("help_stamps_columns"))
-    stamps.add_argument("--rows", type=int, default=0, help=_help("help_stamps_rows"))
-    stamps.add_argument("--count", type=int, default=0, help=_help("help_stamps_count"))
-    stamps.add_argument("--gap", type=float, default=6.0, help=_help("help_stamps_gap"))
-    stamps.add_argument("--margin", type=float, default=10.0, help=_help("help_stamps_margin"))
+    stamps.add_argument("--out", type=Path, default=Path("stamps"), metavar="THƯ_MỤC", help=_help("help_stamps_out"))
+    stamps.add_argument("--columns", type=int, default=0, metavar="SỐ", help=_help("help_stamps_columns"))
+    stamps.add_argument("--rows", type=int, default=0, metavar="SỐ", help=_help("help_stamps_rows"))
+    stamps.add_argument("--count", type=int, default=0, metavar="SỐ", help=_help("help_stamps_count"))
+    stamps.add_argument("--gap", type=float, default=6.0, metavar="MM", help=_help("help_stamps_gap"))
+    stamps.add_argument("--margin", type=float, default=10.0, metavar="MM", help=_help("help_stamps_margin"))
     stamps.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help=_help("help_as_of"))
     stamps.add_argument("--draft", action="store_true", help=_help("help_stamps_draft"))
     stamps.add_argument("--check", action="store_true", help=_help("help_stamps_check"))
@@ -219,12 +219,12 @@ def _print_command(sub: argparse._SubParsersAction[argparse.ArgumentParser], nam
     printed = _command(sub, name)
     if name != "poster":
         printed.add_argument("ids", nargs="*", metavar="MÃ_SẢN_PHẨM", help=_help("help_print_ids"))
-    printed.add_argument("--province", default="", help=_help("help_print_province"))
+    printed.add_argument("--province", default="", metavar="TỈNH", help=_help("help_print_province"))
     printed.add_argument("--stars", type=int, action="append", choices=(3, 4, 5),
                          help=_help("help_print_stars"))
-    printed.add_argument("--sector", default="", help=_help("help_print_sector"))
+    printed.add_argument("--sector", default="", metavar="NGÀNH", help=_help("help_print_sector"))
     printed.add_argument("--lang", choices=("vi", "en"), default="vi", help=_help("help_print_lang"))
-    printed.add_argument("--out", type=Path, help=_help("help_print_out", command=name))
+    printed.add_argument("--out", type=Path, metavar="TỆP.pdf", help=_help("help_print_out", command=name))
     printed.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help=_help("help_as_of"))
     printed.add_argument("--force", action="store_true", help=_help("help_print_force"))
     if name == "brochure":

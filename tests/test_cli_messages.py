@@ -97,6 +97,16 @@ def test_every_help_text_of_the_parser_is_one_catalogue_entry_in_both_languages(
     assert [text for text in shown if len(_codes_of(text)) != 1] == []
 
 
+def test_every_option_that_takes_a_value_names_it_in_vietnamese():
+    """argparse would show an option's English name in capitals (OUT, SITE_DIR) where its value
+    goes: every option taking a value names it (TỆP, THƯ_MỤC, SỐ, MM…) or lists its choices."""
+    unnamed = [f"{page.prog} {action.option_strings[-1]}"
+               for page in _pages(cli._parser()) for action in page._actions
+               if action.option_strings and action.nargs != 0
+               and action.metavar is None and action.choices is None]
+    assert unnamed == []
+
+
 def test_help_texts_are_one_paragraph_a_language():
     """The parser breaks a long help before its English, at its ' / ': none of its own."""
     for lang in ("vi", "en"):

@@ -49,6 +49,12 @@ QUIET_ZONE_MODULES = 4
 # Masks 5 and 6 change colour least often between neighbouring modules, which a blurred
 # camera pixel twice the size of a module keeps best.
 SMALL_MODULE_MASKS = (5, 6)
+# The masks a version-2 stamp code chooses from under 0.45 mm (paper/stamps.py): each code of
+# the sample drawn with each mask, placed at random on the printer's grid and photographed
+# (bench/stamp_masks.py --placements), OpenCV read masks 2 and 6 most often at every grid
+# measured (0.34, 0.375, 0.38 and 0.42 mm) and mask 3 least; zbar and zxing-cpp read them as
+# well as any. Versions 3 and 4 at 0.42 mm read alike with every mask (OpenCV 316-334 of 360).
+VERSION_2_SMALL_MASKS = (2, 6)
 MASKS = tuple(range(8))
 PNG_MODULE_PIXELS = 8
 # Bump when the drawing changes, so cached codes are redrawn. 3: codes that took mask 0 lacked

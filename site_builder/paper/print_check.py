@@ -160,7 +160,8 @@ def _seed(data: bytes, mm: float) -> int:
     return int(hashlib.sha256(f"{digest}{float(mm)}".encode()).hexdigest()[:8], 16)
 
 
-def _read(tools: Tools, image: Any) -> dict[str, str | None]:
+def read_image(tools: Tools, image: Any) -> dict[str, str | None]:
+    """What each decoder reads from ``image`` (None: nothing)."""
     readings = {}
     for name, decode in tools.decode.items():
         try:
@@ -176,11 +177,11 @@ def read_stamp(tools: Tools, art: Artwork) -> StampReading:
     expected = art.code_text
     reading = StampReading(art)
     svg, png = stamp_svg(art), stamp_png(art)
-    from_png = _read(tools, _grey(tools, png))
-    from_svg = _read(tools, _svg_raster(tools, svg, NATIVE_SVG_PX))
+    from_png = read_image(tools, _grey(tools, png))
+    from_svg = read_image(tools, _svg_raster(tools, svg, NATIVE_SVG_PX))
     photo = photographed(tools, printed(tools, svg, art.asked or art.size, art.dpi), art.dpi,
                          _seed(svg, art.asked or art.size))
-    after_print = _read(tools, photo)
+    after_print = read_image(tools, photo)
     for name in DECODER_NAMES:
         reading.files[name] = from_png[name] == expected and from_svg[name] == expected
         reading.printed[name] = after_print[name] == expected

@@ -37,6 +37,7 @@ from site_builder.assets.qr import (
     MASKS,
     QUIET_ZONE_MODULES,
     SMALL_MODULE_MASKS,
+    VERSION_2_SMALL_MASKS,
     Level,
     Symbol,
     correctable_codewords,
@@ -57,6 +58,9 @@ MIN_MODULE_DOTS = 2  # a one-dot module does not print as a square on any printe
 # 0.34 mm (4 dots at 300 dpi, 8 at 600; bench/stamp_masks.py). At 203 dpi's 3-dot 0.375 mm
 # modules OpenCV read fewer 16 mm stamps with them (31 against 36 of 36), zbar all either way.
 SMALL_MASKS_UNDER_MM = 0.36
+# Under this module a version-2 code takes mask 2 or 6 (``qr.VERSION_2_SMALL_MASKS``), whatever
+# the printer: at 0.5 mm every mask read alike.
+VERSION_2_MASKS_UNDER_MM = 0.45
 # Under a comfortable module, a symbol must restore at least this many codewords: zbar missed
 # half the version-2 level-L codes (5) at 0.34 mm, and read every version-3 level-L one (7).
 MIN_CORRECTABLE_SMALL = 7
@@ -402,6 +406,15 @@ def smallest_height(url: str, stars: int, lot: str | None, dpi: int, size: float
     return None
 
 
+def stamp_masks(version: int, module: float) -> tuple[int, ...]:
+    """The masks a stamp's code of ``version`` chooses from at a ``module`` mm wide: the ones
+    read best at that module, measured (``VERSION_2_MASKS_UNDER_MM``, ``SMALL_MASKS_UNDER_MM``),
+    else all eight, the standard's choice."""
+    if version == 2 and module < VERSION_2_MASKS_UNDER_MM:
+        return VERSION_2_SMALL_MASKS
+    return SMALL_MODULE_MASKS if module < SMALL_MASKS_UNDER_MM else MASKS
+
+
 def stamp_symbol(url: str, level: Level, version: int, masks: tuple[int, ...]) -> Symbol:
     """A stamp's code: of ``masks``, the one of least penalty that draws no false finder
     pattern in the data (``false_finders``), or of least penalty when each of them draws one.
@@ -456,8 +469,8 @@ def layout(url: str, stars: int, size: float, lot: str | None = None,
                      height_dots)
     if choice is None:
         raise StampError(_refusal(url, stars, lot, dpi, size, height))
-    small = choice.dots * dot < SMALL_MASKS_UNDER_MM
-    drawn = stamp_symbol(url, choice.level, choice.version, SMALL_MODULE_MASKS if small else MASKS)
+    drawn = stamp_symbol(url, choice.level, choice.version,
+                         stamp_masks(choice.version, choice.dots * dot))
     matrix = drawn.matrix()
     count = len(matrix)
     module = choice.dots * dot

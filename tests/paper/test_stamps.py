@@ -22,6 +22,7 @@ from site_builder.paper.stamps import (
     layout,
     short_address,
     smallest_size,
+    stamp_masks,
     stamp_symbol,
     text_width,
 )
@@ -198,6 +199,7 @@ def test_the_code_alone_only_where_it_makes_the_module_comfortable():
 
 
 MAM_CA_LOC = "https://ocop.example.org/p/mam-ca-loc-chau-doc/"
+SHORT = "https://ocop.example.org/T/G92OA/"
 
 
 def test_a_stamp_code_draws_no_false_finder_pattern_when_a_mask_avoids_one():
@@ -212,3 +214,21 @@ def test_a_stamp_code_draws_no_false_finder_pattern_when_a_mask_avoids_one():
     assert len(art.rects) == sum(1 for _ in dark_runs(drawn.matrix()))
     # Where every mask allowed draws one, the least penalty stays.
     assert stamp_symbol(MAM_CA_LOC, art.qr_level, art.qr_version, (1,)).mask == 1
+
+
+@pytest.mark.parametrize(("size", "dpi", "version", "module_dots", "masks"), [
+    (15, 300, 2, 5, (2, 6)),     # 0.42 mm, version 2: the two OpenCV reads most often
+    (16, 203, 3, 3, MASKS),      # 0.375 mm, version 3: every mask read alike
+    (15, 600, 3, 8, (5, 6)),     # 0.34 mm, version 3: the two zbar reads best
+    (30, 600, 3, 16, MASKS),     # a comfortable module: the standard's choice
+])
+def test_a_stamp_code_chooses_among_the_masks_measured_best_at_its_module(
+        size, dpi, version, module_dots, masks):
+    """The masks a stamp's code may take follow its version and printed module
+    (bench/stamp_masks.py --placements); the drawn code is one of them."""
+    url = SHORT if version == 2 else SAMPLE_LOT
+    art = layout(url, 4, size, None, dpi)
+    assert (art.qr_version, art.module_dots) == (version, module_dots)
+    assert stamp_masks(art.qr_version, art.module) == masks
+    drawn = stamp_symbol(url, art.qr_level, art.qr_version, masks)
+    assert len(art.rects) == sum(1 for _ in dark_runs(drawn.matrix()))

@@ -18,9 +18,9 @@ a verdict per check (pass, warn, fail). Here its files run unchanged:
   (``tests/render/schemas``) and the list of GS1 link types, taken from the GS1 Web
   Vocabulary 1.16 (github.com/gs1/WebVoc), answered by the page's routes.
 
-``.ci/run`` puts the suite at a fixed commit, ajv-dist and the vocabulary in ``.ci/gs1``;
-nothing of them is in this repository. A machine that reaches the package registries but not
-GitHub skips these checks, with the reason ``.ci/run`` wrote in ``.ci/gs1/unreachable``.
+The suite's files are in ``tests/publishing/gs1_resolver_suite`` (Apache-2.0, unchanged, its
+README says from which commit), so a CI machine that reaches the package registries but not
+GitHub runs it; ``.ci/run`` installs ajv-dist from npm into ``.ci/gs1``.
 """
 
 from __future__ import annotations
@@ -43,10 +43,9 @@ import pytest
 from hosting import answering, free_port, tool
 from support.sites import CHROMIUM, REPO
 
-GS1 = REPO / ".ci" / "gs1"
-SUITE = GS1 / "GS1DL-resolver-testsuite"
-AJV = GS1 / "node_modules" / "ajv-dist" / "dist" / "ajv7.bundle.js"
-VOCABULARY = GS1 / "gs1Voc.jsonld"
+SUITE = Path(__file__).parent / "gs1_resolver_suite"
+AJV = REPO / ".ci" / "gs1" / "node_modules" / "ajv-dist" / "dist" / "ajv7.bundle.js"
+LINK_TYPES = SUITE / "linktypes.json"  # what https://ref.gs1.org/voc/data/linktypes answers
 SCHEMAS = REPO / "tests" / "render" / "schemas"
 HELPER = "https://philarcher.org/gs1/"  # where the suite sends its requests (testUri)
 PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
@@ -66,34 +65,14 @@ window.fetch = (...args) => {
 """
 
 
-UNREACHABLE = GS1 / "unreachable"  # why .ci/run could not download the suite
-
-
 def needed(path: Path) -> Path:
-    """The suite's file, or a skip that says why it is absent. On CI a missing file fails the
-    test unless .ci/run wrote down that GitHub could not be reached from that machine."""
+    """A file the suite's page loads from npm (ajv-dist), or a skip on a developer machine
+    where .ci/run has not installed it; on CI a missing file fails the test."""
     if path.exists():
         return path
-    if UNREACHABLE.exists():
-        reason = UNREACHABLE.read_text(encoding="utf-8", errors="replace").strip()
-        pytest.skip(f"{path.name} is missing: {reason}")
     if os.environ.get("CI"):
         pytest.fail(f"{path} is missing; .ci/run installs it")
     pytest.skip(f"{path} is missing (bash .ci/run installs it)")
-
-
-def _link_types() -> dict[str, dict[str, str]]:
-    """What https://ref.gs1.org/voc/data/linktypes answers: each link type of the GS1 Web
-    Vocabulary (a sub-property of gs1:linkType) by name."""
-    graph = json.loads(VOCABULARY.read_text(encoding="utf-8-sig"))["@graph"]
-    found = {}
-    for term in graph:
-        parents = term.get("rdfs:subPropertyOf") or []
-        parents = parents if isinstance(parents, list) else [parents]
-        if any(parent.get("@id") == "gs1:linkType" for parent in parents):
-            label = term.get("rdfs:label") or {}
-            found[term["@id"][len("gs1:"):]] = {"title": label.get("@value", "")}
-    return found
 
 
 # TLS in front of the server under test, and a proxy for curl.
@@ -308,8 +287,7 @@ def conformance_lab(browser, server: str, site_url: str, folder: Path) -> Iterat
     """The suite ready to run against the server at ``server`` ('http://127.0.0.1:N/'),
     which answers for ``site_url``'s host. ``browser``: the session's Chromium (conftest),
     whose Playwright starts another with the address of the site mapped to the server."""
-    for path in (SUITE / "GS1DigitalLinkResolverTestSuite.js", AJV, VOCABULARY):
-        needed(path)
+    needed(AJV)
     php = tool("php", "/usr/bin/php")
     host = urlsplit(site_url).hostname or ""
     ca, certificate, key = _certificate(folder, host)
@@ -342,7 +320,7 @@ def conformance_lab(browser, server: str, site_url: str, folder: Path) -> Iterat
             (SCHEMAS / "description-file-schema.json").read_bytes(),
         "https://gs1.github.io/linkset/gs1-linkset-schema.json":
             (SCHEMAS / "gs1-linkset-schema.json").read_bytes(),
-        "https://ref.gs1.org/voc/data/linktypes": json.dumps(_link_types()).encode(),
+        "https://ref.gs1.org/voc/data/linktypes": LINK_TYPES.read_bytes(),
     }
     try:
         with answering(command, port, cwd=folder, env=env, wait=30,
