@@ -202,7 +202,8 @@ def _stamps_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         help=_help("help_stamps_size"))
     stamps.add_argument("--dpi", type=int, choices=(203, 300, 600), default=600,
                         help=_help("help_stamps_dpi"))
-    stamps.add_argument("--out", type=Path, default=Path("stamps"), metavar="THƯ_MỤC", help=_help("help_stamps_out"))
+    stamps.add_argument("--out", type=Path, default=Path("stamps"), metavar="THƯ_MỤC",
+                        help=_help("help_stamps_out"))
     stamps.add_argument("--columns", type=int, default=0, metavar="SỐ", help=_help("help_stamps_columns"))
     stamps.add_argument("--rows", type=int, default=0, metavar="SỐ", help=_help("help_stamps_rows"))
     stamps.add_argument("--count", type=int, default=0, metavar="SỐ", help=_help("help_stamps_count"))

@@ -24,16 +24,18 @@ from site_builder.domain.model import Photo
 
 SMALL, LARGE = 480, 960
 WEB_FORMAT = "webp"
-# libwebp's fastest method (0) at quality 80: as close to the photo as the JPEGs at quality 78
-# that were published before (PSNR 40.6 against 39.7 dB on the sample photos), in 15 % fewer
-# bytes. Method 2 makes a third fewer bytes but takes 1.7 to 2.3 times as long.
-WEBP_QUALITY = 80
+# libwebp's fastest method (0) at quality 78: at 80 it was as close to the photo as the JPEGs at
+# quality 78 that were published before (PSNR 40.6 against 39.7 dB on the sample photos), in
+# 15 % fewer bytes; 78 takes 7 % fewer bytes again and 6 % less time for 0.4 dB (41.2 against
+# 41.6 over 300 bench photos), paying for the share pictures' standard Huffman tables
+# (share_image.py). Method 2 makes a third fewer bytes but takes 1.4 to 2.3 times as long.
+WEBP_QUALITY = 78
 WEBP_METHOD = 0
 # Decode a JPEG at a reduced scale (in the DCT, almost free) down to twice the size needed,
 # then resample: the reducing gap Pillow's thumbnail() uses, invisible in the result.
 REDUCING_GAP = 2
 SQUARE = 1000  # the clean square picture for marketplaces, at most
-_VERSION = "5"  # 5: decoded once for the web sizes and the square picture
+_VERSION = "6"  # 5: decoded once for the web sizes and the square picture; 6: quality 78
 
 
 @dataclass(frozen=True)
@@ -130,20 +132,22 @@ def _open_rgb(source: bytes, box: tuple[int, int]) -> Image.Image:
     """The photo upright, as plain RGB, at no less than ``box`` (width, height): a JPEG is
     decoded at the smallest scale its decoder offers that keeps that."""
     try:
-        with Image.open(io.BytesIO(source)) as original:
-            if original.format == "JPEG":
-                width, height = (max(1, side) for side in box)
-                if original.getexif().get(ExifTags.Base.Orientation) in _QUARTER_TURNS:
-                    width, height = height, width  # stored sideways
-                original.draft("RGB", (width, height))
-            image = ImageOps.exif_transpose(original)
-            if image.mode not in ("RGB", "L"):
-                # CMYK, 16-bit, palette and alpha images all become plain RGB on white.
-                background = Image.new("RGB", image.size, "white")
-                rgba = image.convert("RGBA")
-                background.paste(rgba, mask=rgba.getchannel("A"))
-                image = background
-            return image if image.mode == "RGB" else image.convert("RGB")
+        # Not closed: its file is ``source`` in memory, and closing it would discard the
+        # picture, which is returned (a copy of every photo was a third of decoding one).
+        image = Image.open(io.BytesIO(source))
+        if image.format == "JPEG":
+            width, height = (max(1, side) for side in box)
+            if image.getexif().get(ExifTags.Base.Orientation) in _QUARTER_TURNS:
+                width, height = height, width  # stored sideways
+            image.draft("RGB", (width, height))
+        ImageOps.exif_transpose(image, in_place=True)  # decodes it, then turns it upright
+        if image.mode not in ("RGB", "L"):
+            # CMYK, 16-bit, palette and alpha images all become plain RGB on white.
+            background = Image.new("RGB", image.size, "white")
+            rgba = image.convert("RGBA")
+            background.paste(rgba, mask=rgba.getchannel("A"))
+            image = background
+        return image if image.mode == "RGB" else image.convert("RGB")
     except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError):
         raise PhotoUnreadable() from None
 

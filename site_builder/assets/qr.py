@@ -187,26 +187,25 @@ _PHASES = {NUMERIC: 3, ALPHANUMERIC: 2, BYTE: 1}
 _STATES = tuple((mode, phase) for mode, phases in _PHASES.items() for phase in range(phases))
 
 
-def segments(text: str, count_bits: dict[str, int]) -> tuple[tuple[Segment, ...], int]:
-    """The segments of ``text`` that take the fewest bits, headers included, with these
-    count-indicator lengths, and that number of bits.
+_State = tuple[str, int]
+# cost[state] after some characters, and for each character the state each state came from
+# (None: a new segment began there).
+_Trail = tuple[dict[_State, tuple[_State | None, bool]], ...]
 
-    An exact dynamic program over the characters: a state is the mode of the segment the
-    character ends and how far into a group of digits (3) or characters (2) it is, so each
-    step's cost is exact; a new segment costs its mode indicator and count indicator."""
-    if not text:
-        return (), 0
-    allowed = [(NUMERIC,) * char.isdigit() + (ALPHANUMERIC,) * (char in _ALPHANUMERIC_VALUE)
-               + (BYTE,) for char in text]
-    # cost[state], and for each position the state each state came from (None: a new segment)
-    cost: dict[tuple[str, int], int] = {}
-    trail: list[dict[tuple[str, int], tuple[tuple[str, int] | None, bool]]] = []
-    for i, char in enumerate(text):
+
+def _advance(text: str, count_bits: dict[str, int], cost: dict[_State, int],
+             trail: _Trail) -> tuple[dict[_State, int], _Trail]:
+    """The dynamic program of ``segments`` carried over ``text`` from ``cost`` and ``trail``
+    (the state after the characters before it)."""
+    steps = list(trail)
+    for char in text:
+        allowed = ((NUMERIC,) * char.isdigit() + (ALPHANUMERIC,) * (char in _ALPHANUMERIC_VALUE)
+                   + (BYTE,))
         best_before = min(cost.values()) if cost else 0
         best_state = min(cost, key=cost.__getitem__) if cost else None
-        step: dict[tuple[str, int], int] = {}
-        came: dict[tuple[str, int], tuple[tuple[str, int] | None, bool]] = {}
-        for mode in allowed[i]:
+        step: dict[_State, int] = {}
+        came: dict[_State, tuple[_State | None, bool]] = {}
+        for mode in allowed:
             phases = _PHASES[mode]
             start = best_before + 4 + count_bits[mode] + _char_cost(mode, char, 0)
             step[(mode, 1 % phases)], came[(mode, 1 % phases)] = start, (best_state, True)
@@ -219,11 +218,34 @@ def segments(text: str, count_bits: dict[str, int]) -> tuple[tuple[Segment, ...]
                 if state not in step or total < step[state]:
                     step[state], came[state] = total, ((mode, phase), False)
         cost = step
-        trail.append(came)
+        steps.append(came)
+    return cost, tuple(steps)
+
+
+@lru_cache(maxsize=64)
+def _after_prefix(prefix: str, group: int) -> tuple[dict[_State, int], _Trail]:
+    """The program's state after ``prefix``: every code of a site begins with the same
+    address up to its last '/' (the host and '/01/'), so only what follows is worked out per
+    code. Read only: ``_advance`` makes new ones."""
+    return _advance(prefix, _GROUPS[group][1], {}, ())
+
+
+def segments(text: str, count_bits: dict[str, int],
+             start: tuple[dict[_State, int], _Trail] = ({}, ())) -> tuple[tuple[Segment, ...], int]:
+    """The segments of ``text`` that take the fewest bits, headers included, with these
+    count-indicator lengths, and that number of bits; ``start``: the program's state after
+    the first characters of ``text`` (``_after_prefix``), which are then not worked out again.
+
+    An exact dynamic program over the characters: a state is the mode of the segment the
+    character ends and how far into a group of digits (3) or characters (2) it is, so each
+    step's cost is exact; a new segment costs its mode indicator and count indicator."""
+    if not text:
+        return (), 0
+    cost, trail = _advance(text[len(start[1]):], count_bits, *start)
     end = min(cost, key=cost.__getitem__)
     bits = cost[end]
     runs: list[Segment] = []
-    state: tuple[str, int] | None = end
+    state: _State | None = end
     stop = len(text)
     for i in range(len(text) - 1, -1, -1):
         assert state is not None
@@ -242,7 +264,8 @@ def capacity_bits(version: int, level: Level) -> int:
 @lru_cache(maxsize=4096)
 def _segments_in(text: str, group: int) -> tuple[tuple[Segment, ...], int]:
     """``segments`` with the count-indicator lengths of a group of versions, once per text."""
-    return segments(text, _GROUPS[group][1])
+    prefix = text[:text.rfind("/") + 1]
+    return segments(text, _GROUPS[group][1], _after_prefix(prefix, group) if prefix else ({}, ()))
 
 
 @lru_cache(maxsize=4096)

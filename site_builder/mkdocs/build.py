@@ -175,7 +175,8 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
     # 2. Records: every product.yml read and checked; any error stops here, all listed at once.
     # Held lean: a product's units read it whole from the record cache when rendered.
     catalog, problems = load_catalog(site_config, progress, traceability_notes=False,
-                                     paths=records if records else None, lean=True)
+                                     paths=records if records else None, lean=True,
+                                     seen=last.seen)
     if problems.errors:
         raise BuildError(format_problems(problems, site_config.products_dir.parent))
     if only is not None:

@@ -14,19 +14,24 @@ flush waits for every other program's writes too, on a shared machine for tens o
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 
-def write_durably(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data``: after a crash it holds its old bytes or all of the new
-    ones. A symbolic link at ``path`` is replaced, never followed."""
+def write_durably(path: Path, data: bytes | Sequence[bytes | memoryview]) -> None:
+    """Replace ``path`` with ``data`` (bytes, or pieces written one after the other): after a
+    crash it holds its old bytes or all of the new ones. A symbolic link at ``path`` is
+    replaced, never followed."""
     scratch = path.with_name(f"{path.name}.tmp")
     scratch.unlink(missing_ok=True)
     fd = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
                  0o644)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                handle.writelines(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(scratch, path)

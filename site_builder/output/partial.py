@@ -190,7 +190,8 @@ def build_changes(site: SiteConfig, templates: Path, state: BuildState, settings
     shell_key = shell_digest(shells)
     keyed = [(unit, hashlib.sha256(f"{unit.key}|{shell_key}".encode()).hexdigest())
              for unit in units]
-    old = state.index.entries(text, [unit.name for unit, _ in keyed] + removed)
+    starts = state.index.starts()
+    old = state.index.entries(text, [unit.name for unit, _ in keyed] + removed, starts)
     todo = [(unit, key) for unit, key in keyed if old.get(unit.name, {}).get("key") != key]
     writer = FileWriter(scratch)
     links = language_links(site)
@@ -200,8 +201,8 @@ def build_changes(site: SiteConfig, templates: Path, state: BuildState, settings
     if any(_indexed(old.get(name)) != _indexed(entry) for name, entry in new.items()):
         return None
     changes: dict[str, dict | None] = {**new, **dict.fromkeys(removed)}
-    text, index = state.index.splice(text, changes)
-    write_durably(scratch / MANIFEST, text)
+    pieces, index = state.index.splice(text, changes, starts)
+    write_durably(scratch / MANIFEST, pieces)
     files = sum(len(e["files"]) for e in new.values())
     files -= sum(len(old[name]["files"]) for name in changes if name in old)
     html = sum(f.endswith(".html") for e in new.values() for f in e["files"])

@@ -21,6 +21,8 @@ import hashlib
 import os
 import pickle
 import sqlite3
+from array import array
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -61,6 +63,30 @@ def compared_dates(product: Product) -> tuple[date, ...]:
                          for d in (batch.produced, *(e.on for e in batch.events))}))
 
 
+def packed_days(days: tuple[date, ...]) -> bytes:
+    """Sorted days as their ordinals, 4 bytes each: a national catalog's lots compare tens of
+    days a record, and as date objects they took most of the time the cache took to read."""
+    return array("I", (day.toordinal() for day in days)).tobytes()
+
+
+def day_between(days: bytes, one: date, other: date) -> bool:
+    """Whether one of ``days`` (``packed_days``) is after the earlier of ``one`` and ``other``
+    and not after the later."""
+    ordinals = array("I")
+    ordinals.frombytes(days)
+    low, high = sorted((one.toordinal(), other.toordinal()))
+    at = bisect_right(ordinals, low)
+    return at < len(ordinals) and ordinals[at] <= high
+
+
+def record_fingerprint(digest: str,
+                       deps: tuple[tuple[str, tuple[int, int] | None, str], ...]) -> str:
+    """What a record (its content hash ``digest``) and its files contain, as one digest (the
+    same in any checkout: the files by name and content)."""
+    contents = [(os.path.basename(path), content) for path, _, content in deps]
+    return hashlib.sha256(repr((digest, contents)).encode()).hexdigest()
+
+
 @dataclass
 class Entry:
     """What is known of one valid record without reading its product."""
@@ -76,13 +102,9 @@ class Entry:
     province: int = 0  # the producer's province code
     rows: tuple[int, int] = (0, 0)  # Circular 02/2024 rows (the product, each batch), complete
     checked_on: date | None = None  # the day it was checked
-    dates: tuple[date, ...] = ()  # compared_dates(product)
-
-    @property
-    def fingerprint(self) -> str:
-        """What the record and its files contain, as one digest (the same in any checkout)."""
-        contents = [(os.path.basename(path), digest) for path, _, digest in self.deps]
-        return hashlib.sha256(repr((self.digest, contents)).encode()).hexdigest()
+    dates: bytes = b""  # compared_dates(product), packed (``packed_days``)
+    # record_fingerprint(digest, deps), kept: every build compares every record's.
+    fingerprint: str = ""
 
 
 def summary_digest(product: Product) -> str:
@@ -142,13 +164,15 @@ def make_entry(record: Path, product: Product, problems: list[Problem],
     found = tuple((str(dep), _stat(dep), hashlib.sha256(dep.read_bytes()).hexdigest())
                   for dep in deps)
     rows = _rows(product)
+    digest = hashlib.sha256(record.read_bytes()).hexdigest()
     return Entry(
-        stat=stat, digest=hashlib.sha256(record.read_bytes()).hexdigest(), deps=found,
+        stat=stat, digest=digest, deps=found,
         problems=tuple(problems), id=product.id, summary=summary_digest(product),
         lots=packed(lot_digests(product, {path: digest for path, _, digest in found})),
         traced=traced_digest(product), province=product.producer.province.code,
         rows=(len(rows), sum(row.complete for row in rows)), checked_on=today,
-        dates=compared_dates(product))
+        dates=packed_days(compared_dates(product)),
+        fingerprint=record_fingerprint(digest, found))
 
 
 @dataclass
@@ -239,8 +263,7 @@ class RecordCache:
             # Checked on another day: the same check if no date it compares with that day
             # falls between the two (a lot produced in between would have been "to come").
             before, now = entry.checked_on, self.today
-            if before is None or now is None or any(
-                    min(before, now) < day <= max(before, now) for day in entry.dates):
+            if before is None or now is None or day_between(entry.dates, before, now):
                 return None
             entry.checked_on = now
             self._touched.add(record)

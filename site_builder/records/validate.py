@@ -87,12 +87,14 @@ class Report(Protocol):
 
 def load_catalog(config: SiteConfig, progress: Progress | None = None,
                  traceability_notes: bool = True,
-                 paths: list[str] | None = None, lean: bool = False) -> tuple[Catalog, Problems]:
+                 paths: list[str] | None = None, lean: bool = False,
+                 seen: dict[str, tuple[int, int]] | None = None) -> tuple[Catalog, Problems]:
     """``traceability_notes`` adds the Circular 02/2024 gaps as notes (``ocop check`` prints
     them; a build does not need them). ``lean``: the catalog's products without what only
     their own pages show of their batches (``cache.lean``), each read whole again when asked
     (``Catalog.whole``), as a build of a national catalog does: its lots by the hundred
-    thousand held whole took gigabytes."""
+    thousand held whole took gigabytes. ``seen``: the sizes and times of files this build has
+    already looked at (``RecordCache.get``)."""
     problems = Problems()
     products_dir = config.products_dir
     if not products_dir.is_dir():
@@ -103,7 +105,7 @@ def load_catalog(config: SiteConfig, progress: Progress | None = None,
     paths = record_paths(products_dir) if paths is None else paths
     progress = progress or Quiet()
     progress.start("validate", len(paths))
-    entries = {path: cache.get(path) for path in paths}
+    entries = {path: cache.get(path, seen) for path in paths}
     if lean:
         cached = _read_lean(cache, [path for path, entry in entries.items() if entry is not None])
     else:

@@ -40,6 +40,8 @@ class Translator:
         self._strings = strings(lang)
         self._date_pattern = _DATE_PATTERNS.get(lang, _DATE_PATTERNS[DEFAULT_LANG])
         self._months: tuple[str, ...] = _MONTHS.get(lang, ())
+        # Dates written so far: a catalog's pages write a few thousand days, tens of times each.
+        self._dates: dict[date, str] = {}
 
     def __call__(self, key: str, **values: object) -> str:
         return self._strings[key].format(**values) if values else self._strings[key]
@@ -65,6 +67,9 @@ class Translator:
 
     def date(self, day: date) -> str:
         """05/03/2026 in Vietnamese, 5 March 2026 in English."""
-        return self._date_pattern.format(
-            d=day.day, dd=f"{day.day:02d}", mm=f"{day.month:02d}", yyyy=f"{day.year:04d}",
-            month=self._months[day.month - 1] if self._months else f"{day.month:02d}")
+        written = self._dates.get(day)
+        if written is None:
+            written = self._dates[day] = self._date_pattern.format(
+                d=day.day, dd=f"{day.day:02d}", mm=f"{day.month:02d}", yyyy=f"{day.year:04d}",
+                month=self._months[day.month - 1] if self._months else f"{day.month:02d}")
+        return written

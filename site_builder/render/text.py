@@ -17,6 +17,28 @@ _ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
 _CONVERTERS: dict[int, markdown.Markdown] = {}
+# Characters that may begin Markdown inside a line (escapes, code, emphasis, links, images,
+# autolinks, raw HTML, entities, headers, tables...), and that HTML escapes.
+_MARKUP = frozenset("\\`*_[]<>&#=!|~{}\t\r\x02\x03")
+
+
+def _plain_paragraphs(text: str) -> str | None:
+    """The HTML Python-Markdown makes of ``text`` when it is plain prose, else None: lines
+    each beginning with a letter, without leading or trailing spaces or any character of
+    ``_MARKUP``, in paragraphs parted by blank lines. Most stories are so, and converting one
+    took 0.4 ms, a twentieth of all a product's pages and pictures."""
+    if not _MARKUP.isdisjoint(text):
+        return None
+    paragraphs: list[list[str]] = [[]]
+    for line in text.split("\n"):
+        if not line.strip():
+            if paragraphs[-1]:
+                paragraphs.append([])
+        elif line[0].isalpha() and line == line.strip():
+            paragraphs[-1].append(line)
+        else:
+            return None
+    return "\n".join("<p>" + "\n".join(lines) + "</p>" for lines in paragraphs if lines)
 
 
 @lru_cache(maxsize=64)
@@ -24,6 +46,9 @@ def _markdown(text: str) -> str:
     """Markdown to (unsafe) HTML with one converter per process: building one costs more than
     converting a story. The last few are kept: a page's story and its summary (the meta
     description, ``first_sentence``) are the same text, converted once."""
+    plain = _plain_paragraphs(text)
+    if plain is not None:
+        return plain
     converter = _CONVERTERS.get(os.getpid())
     if converter is None:
         converter = _CONVERTERS[os.getpid()] = markdown.Markdown(
