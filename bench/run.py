@@ -217,8 +217,10 @@ def ours(root: Path, count: int, host: str, share: bool) -> list[tuple[str, dict
     (root / "docs").mkdir(exist_ok=True)
     (root / "mkdocs.yml").write_text(OURS.format(theme=REPO / "theme", host=host,
                                                  share=str(share).lower()), encoding="utf-8")
-    shutil.rmtree(root / "site", ignore_errors=True)
-    shutil.rmtree(root / ".cache", ignore_errors=True)
+    # The cold build starts from nothing: the site, its standby and any copy a stopped build
+    # left beside it (deleting a left standby took 73 s of a 'cold' build at 20,000 products).
+    for left in (root / "site", root / ".cache", *root.glob(".site.*")):
+        shutil.rmtree(left, ignore_errors=True)
     build = [sys.executable, "-m", "site_builder.cli", "build", "--as-of", AS_OF]
     site = root / "site"
 

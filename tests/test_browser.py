@@ -151,7 +151,9 @@ def test_an_unpublished_lot_leads_to_its_product(served, browser):
 @pytest.mark.parametrize(("gone", "listing"), [
     ("san-pham/2/", "/san-pham/"),  # numbered as listing pages were before
     ("en/tinh/khanh-hoa/trang-sau-khong-co/", "/en/tinh/khanh-hoa/"),  # merged into another
-    ("sao/3/trang-sau-khong-co", "/sao/3/")])
+    ("sao/3/trang-sau-khong-co", "/sao/3/"),
+    ("truy-xuat/khanh-hoa/2/", "/truy-xuat/khanh-hoa/"),  # completeness pages, as listings
+    ("en/truy-xuat/khanh-hoa/trang-sau-khong-co/", "/en/truy-xuat/khanh-hoa/")])
 def test_a_listing_page_that_is_no_more_opens_the_listing(served, browser, gone, listing):
     _, base = served
     page = browser.new_page()

@@ -29,25 +29,27 @@ AFTER = "trang-sau-"
 T = TypeVar("T")
 
 
-def ends_page(product_id: str) -> bool:
-    """Whether the product may end a page: a property of its id alone, the same in every
-    listing, every language and every build."""
+def ends_page(product_id: str, spread: int = _SPREAD) -> bool:
+    """Whether the product may end a page (one in ``spread``): a property of its id alone, the
+    same in every listing, every language and every build."""
     digest = hashlib.blake2b(product_id.encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "big") % _SPREAD == 0
+    return int.from_bytes(digest, "big") % spread == 0
 
 
-def listing_pages(items: Sequence[T], key: Callable[[T], str]) -> list[list[T]]:
+def listing_pages(items: Sequence[T], key: Callable[[T], str], least: int = LISTING_PAGE_MIN,
+                  most: int = LISTING_PAGE_MAX, spread: int = _SPREAD) -> list[list[T]]:
     """``items`` cut into pages (at least one, maybe empty): a page ends after an item whose
-    ``key`` ends pages once it has LISTING_PAGE_MIN items, or at LISTING_PAGE_MAX; a last page
-    shorter than LISTING_PAGE_MIN is added to the page before."""
+    ``key`` ends pages (``ends_page`` with ``spread``) once it has ``least`` items, or at
+    ``most``; a last page shorter than ``least`` is added to the page before. Pages are
+    ``least`` + ``spread`` items long on average, a little less for the cut at ``most``."""
     pages: list[list[T]] = []
     page: list[T] = []
     for item in items:
         page.append(item)
-        if len(page) >= LISTING_PAGE_MAX or (len(page) >= LISTING_PAGE_MIN and ends_page(key(item))):
+        if len(page) >= most or (len(page) >= least and ends_page(key(item), spread)):
             pages.append(page)
             page = []
-    if page and pages and len(page) < LISTING_PAGE_MIN:
+    if page and pages and len(page) < least:
         pages[-1].extend(page)
     elif page or not pages:
         pages.append(page)

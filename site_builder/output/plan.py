@@ -431,10 +431,12 @@ class LanguageSite:
 
     def completeness(self, traced: Traced, only: set[int] | None = None) -> None:
         """A staff page of Circular 02/2024 items: a summary by province, then each province's
-        products and batches, COMPLETENESS_PAGE_SIZE products a page in the order of their ids
-        (a new lot changes its product's page, the province's totals on its first page and
-        the summary). ``only``: the provinces (codes) whose pages to plan, besides the summary
-        (a build that changed a few products; None: all)."""
+        products and batches in the order of their ids, about 25 products a page cut by content
+        as listings are (``COMPLETENESS_PAGE_MIN``; a later page addressed by the product ending
+        the page before, …/trang-sau-<id>/): a new lot changes its product's page, the
+        province's totals on its first page and the summary. ``only``: the provinces (codes)
+        whose pages to plan, besides the summary (a build that changed a few products; None:
+        all)."""
         r, t = self.renderer, self.t
         ids_by_province = traced.ids_by_province
         places_here = sorted((provinces()[code] for code in ids_by_province), key=lambda p: p.short_name)
@@ -459,20 +461,21 @@ class LanguageSite:
             if only is not None and province.code not in only:
                 continue
             ids = ids_by_province[province.code]
-            chunks = [ids[i:i + COMPLETENESS_PAGE_SIZE]
-                      for i in range(0, len(ids), COMPLETENESS_PAGE_SIZE)]
+            chunks = listing_pages(ids, str, COMPLETENESS_PAGE_MIN, COMPLETENESS_PAGE_MAX,
+                                   COMPLETENESS_PAGE_SPREAD)
             first = r.urls.completeness(province)
-            addresses = [first] + [f"{first}{n}/" for n in range(2, len(chunks) + 1)]
+            addresses = page_addresses(first, chunks, str)
             province_state = [traced.traced[i] for i in ids]
             for n, (chunk, here) in enumerate(zip(chunks, addresses, strict=True), start=1):
-                pager = {"page": n, "pages": len(chunks),
+                pager = {"first": first if n > 2 else None,
                          "prev": addresses[n - 2] if n > 1 else None,
                          "next": addresses[n] if n < len(chunks) else None}
-                versions = tuple((lang, v if n == 1 else f"{v}{n}/") for lang, v in
+                suffix = here[len(first):]
+                versions = tuple((lang, v + suffix) for lang, v in
                                  self.languages.alternates(lambda u, p=province: u.completeness(p)))
                 title = t("completeness_province_title", province=province.name)
                 if n > 1:
-                    title = t("page_title", title=title, page=n)
+                    title = t("listing_page_title", title=title, name=chunk[0])
 
                 def render(here=here, province=province, chunk=chunk, ids=ids, pager=pager,
                            versions=versions, title=title, n=n) -> SitePage:
@@ -491,7 +494,13 @@ class LanguageSite:
                     province_state if n == 1 else None), render)
 
 
-COMPLETENESS_PAGE_SIZE = 25
+# A province's completeness page ends after a product whose id says so (one in SPREAD) once it
+# has MIN products, or at MAX (output/listing_pages.py): 25 products a page on average, and one
+# product added or removed changes its own page (and the next when it ended one), not every
+# page after it, as pages of 25 counted from the first did.
+COMPLETENESS_PAGE_MIN = 12
+COMPLETENESS_PAGE_MAX = 50
+COMPLETENESS_PAGE_SPREAD = 13
 
 
 @dataclass

@@ -234,6 +234,27 @@ def test_search_ignores_diacritics_and_case(served, browser, typed):
     assert "/san-pham/banh-trang-phoi-suong/" in card_links(page)
 
 
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_results_come_certified_first_by_stars_then_by_name(served, browser, views, prefix):
+    from site_builder.domain.places import ascii_fold
+    from site_builder.render.i18n import Translator
+
+    def rank(view) -> tuple:
+        stars = view.status.stars if not view.lapsed and view.status.stars else 0
+        worded = view if not prefix else view.in_language(Translator("en"), view.urls)
+        return (-stars if stars else 1, ascii_fold(worded.name), view.product.id)
+
+    food = [v for v in views if values_of(v)["nganh"] == "thuc-pham"]
+    assert len({rank(v)[0] for v in food}) >= 3  # several star ratings among them
+    page = browser.new_page()
+    page.goto(f"{served}{prefix}san-pham/?nganh=thuc-pham")
+    page.wait_for_function(SHOWN)
+    shown = page.eval_on_selector_all("[data-results] .ocop-card__link",
+                                      "links => links.map(a => a.pathname.split('/').at(-2))")
+    assert shown == [v.product.id for v in sorted(food, key=rank)][:len(shown)] and len(shown) > 5
+    page.close()
+
+
 def test_search_finds_coffee_in_english_and_links_to_english_pages(served, browser):
     page = browser.new_page()
     page.goto(served + "en/san-pham/?q=ca+phe")

@@ -58,7 +58,7 @@
   }
   const fetchJson = (path) => fetchFile(path, false);
 
-  // A set of products (search_index.product_set): deltas, or a base64 bitset.
+  // A set of products' slots (search_index.product_set): deltas, or a base64 bitset.
   function members(set) {
     if (!set) return [];
     if (typeof set === "string") {
@@ -74,7 +74,7 @@
     return set.map((d) => (at += d));
   }
 
-  // Product numbers in a sort order: little-endian integers of meta.order_bytes bytes.
+  // Slots in a sort order: little-endian integers of meta.order_bytes bytes.
   async function order(path) {
     const meta = await fetchJson(`${lang}/meta.json`);
     const view = new DataView(await fetchFile(path, true));
@@ -84,6 +84,37 @@
       numbers[i] = size === 2 ? view.getUint16(i * 2, true) : view.getUint32(i * 4, true);
     }
     return numbers;
+  }
+
+  // The products in name order, and by slot: the place in that order, the state (stars shown
+  // as current times 16, and status: its place in meta.statuses) and the card file (named by
+  // its first product's slot; meta.card_files says how many cards each holds, in name order).
+  let catalogPromise = null;
+  function catalog() {
+    if (!catalogPromise) {
+      catalogPromise = Promise.all([fetchJson(`${lang}/meta.json`), order(`${lang}/sort/ten.bin`),
+        fetchFile(`${lang}/state.bin`, true)]).then(([meta, byName, stateBytes]) => {
+        const states = new Uint8Array(stateBytes);
+        const place = new Int32Array(meta.slots).fill(-1);
+        const state = new Uint8Array(meta.slots);
+        const file = new Int32Array(meta.slots);
+        const at = new Int32Array(meta.slots);
+        let rank = 0;
+        for (const size of meta.card_files) {
+          const first = byName[rank];
+          for (let k = 0; k < size; k += 1, rank += 1) {
+            const slot = byName[rank];
+            place[slot] = rank;
+            state[slot] = states[rank];
+            file[slot] = first;
+            at[slot] = k;
+          }
+        }
+        return { meta, byName, place, state, file, at };
+      });
+      catalogPromise.catch(() => { catalogPromise = null; });
+    }
+    return catalogPromise;
   }
   const intersect = (a, b) => {
     const keep = new Set(b);
@@ -117,27 +148,20 @@
       const any = [...new Set(lists.flatMap(members))].sort((a, b) => a - b);
       found = found === null ? any : intersect(found, any);
     }
-    if (found === null) {
-      const meta = await fetchJson(`${lang}/meta.json`);
-      found = Array.from({ length: meta.count }, (_, i) => i);
-    }
     const sort = params.get("sx");
-    if (sort === "ten" || sort === "moi") {
-      const ranked = await order(sort === "ten" ? `${lang}/sort/ten.bin` : "sort/moi.bin");
+    if (sort === "moi") {
+      const newest = await order("sort/moi.bin");
+      if (found === null) return newest;
       const wanted = new Set(found);
-      return ranked.filter((i) => wanted.has(i));
+      return newest.filter((i) => wanted.has(i));
     }
-    // Otherwise in catalog order: certified first, by stars, then by name (products are
-    // numbered in name order; the state file gives the stars shown as current).
-    const states = await productStates();
-    const group = (i) => { const stars = states[i] >> 4; return stars ? 5 - stars : 5; };
-    return found.map((i) => [group(i), i]).sort((a, b) => a[0] - b[0] || a[1] - b[1])
-      .map((pair) => pair[1]);
-  }
-
-  // Each product's stars shown as current (times 16) and status (its place in meta.statuses).
-  async function productStates() {
-    return new Uint8Array(await fetchFile("state.bin", true));
+    const { byName, place, state } = await catalog();
+    if (found === null) found = byName;
+    if (sort === "ten") return found.slice().sort((a, b) => place[a] - place[b]);
+    // Otherwise in catalog order: certified first, by stars, then by name.
+    const group = (i) => { const stars = state[i] >> 4; return stars ? 5 - stars : 5; };
+    return found.map((i) => [group(i), place[i], i]).sort((a, b) => a[0] - b[0] || a[1] - b[1])
+      .map((triple) => triple[2]);
   }
 
   function readAddress() {
@@ -215,16 +239,12 @@
 
   async function showMore(current) {
     const slice = results.slice(shown, shown + PAGE);
-    const meta = await fetchJson(`${lang}/meta.json`);
-    const per = meta.cards_per_file;
-    const states = await productStates();
-    const groups = await Promise.all([...new Set(slice.map((i) => Math.floor(i / per)))]
+    const { meta, state, file, at } = await catalog();
+    const groups = await Promise.all([...new Set(slice.map((i) => file[i]))]
       .map(async (n) => [n, await fetchJson(`${lang}/c/${n}.json`)]));
     const cards = new Map(groups);
     if (current !== run) return;
-    for (const i of slice) {
-      list.append(card(cards.get(Math.floor(i / per))[i % per], states[i], meta.statuses));
-    }
+    for (const i of slice) list.append(card(cards.get(file[i])[at[i]], state[i], meta.statuses));
     shown += slice.length;
     moreWrap.hidden = shown >= results.length;
   }

@@ -4,9 +4,10 @@
   var cfg = JSON.parse(document.getElementById("ocop-nf").textContent);
   var path = location.pathname;
   if (path.indexOf(cfg.base) === 0) path = path.slice(cfg.base.length);
-  // A listing's page that is no more (pages merge when the product ending one goes, and pages
-  // were numbered '2/', '3/' before; output/listing_pages.py): the listing's first page.
-  var listing = path.match(/^((?:[a-z]{2}\/)?(?:san-pham|sao\/\d|tinh\/[a-z0-9-]+|nganh\/[a-z0-9-]+))\/(?:\d+|trang-sau-[a-z0-9-]+)\/?$/);
+  // A listing's or a province's completeness page that is no more (pages merge when the
+  // product ending one goes, and pages were numbered '2/', '3/' before;
+  // output/listing_pages.py): the first page.
+  var listing = path.match(/^((?:[a-z]{2}\/)?(?:san-pham|sao\/\d|tinh\/[a-z0-9-]+|nganh\/[a-z0-9-]+|truy-xuat\/[a-z0-9-]+))\/(?:\d+|trang-sau-[a-z0-9-]+)\/?$/);
   if (listing) { location.replace(cfg.base + listing[1] + "/"); return; }
   var gs1 = path.match(/^01\/(\d{8,14})(?:\/10\/([^\/]+))?\/?$/);
   var short = path.match(/^p\/([a-z0-9-]+)\/([^\/]+)\/?$/);
