@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import platform
-import subprocess
 import sys
 import types
 from dataclasses import replace
@@ -24,6 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 
+from reference import module_at  # noqa: E402
 from run import AS_OF as DAY  # noqa: E402
 from synthetic import generate  # noqa: E402
 
@@ -39,14 +39,10 @@ TEMPLATES = REPO / "theme" / "ocop"
 
 def reference_plan() -> types.ModuleType:
     """plan.py as it was at REFERENCE, as a module of its own."""
-    source = subprocess.run(["git", "show", f"{REFERENCE}:site_builder/output/plan.py"],
-                            cwd=REPO, capture_output=True, text=True, check=True).stdout
     # Its later pages' title string is gone from the locales: the same title, in its place.
-    source = source.replace('t("page_title", title=title, page=n)', 'f"{title} ({n})"')
-    module = types.ModuleType("plan_before")
-    sys.modules[module.__name__] = module  # its dataclasses look their module up
-    exec(compile(source, "plan_before.py", "exec"), module.__dict__)  # noqa: S102
-    return module
+    return module_at(REFERENCE, "site_builder/output/plan.py", "plan_before",
+                     lambda source: source.replace('t("page_title", title=title, page=n)',
+                                                   'f"{title} ({n})"'))
 
 
 def pages(planner: types.ModuleType, catalog: Catalog, products: list[Product],

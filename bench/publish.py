@@ -35,6 +35,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 
+from reference import module_at  # noqa: E402
 from run import AS_OF as DAY  # noqa: E402
 from run import OURS  # noqa: E402
 from synthetic import generate  # noqa: E402
@@ -49,11 +50,7 @@ AS_OF = date.fromisoformat(DAY)
 
 def reference_publish() -> types.ModuleType:
     """publish.py as it was at REFERENCE, as a module of its own."""
-    source = subprocess.run(["git", "show", f"{REFERENCE}:site_builder/output/publish.py"],
-                            cwd=REPO, capture_output=True, text=True, check=True).stdout
-    module = types.ModuleType("publish_before")
-    exec(compile(source, "publish_before.py", "exec"), module.__dict__)  # noqa: S102
-    return module
+    return module_at(REFERENCE, "site_builder/output/publish.py", "publish_before")
 
 
 def toggle_story(root: Path, product: str) -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import platform
-import subprocess
 import sys
 import types
 from dataclasses import replace
@@ -24,6 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 
+from reference import module_at  # noqa: E402
 from run import AS_OF as DAY  # noqa: E402
 from synthetic import generate  # noqa: E402
 
@@ -43,11 +43,7 @@ Index = dict[str, bytes]
 
 def reference_index() -> types.ModuleType:
     """search_index.py as it was at REFERENCE, as a module of its own."""
-    source = subprocess.run(["git", "show", f"{REFERENCE}:site_builder/render/search_index.py"],
-                            cwd=REPO, capture_output=True, text=True, check=True).stdout
-    module = types.ModuleType("search_index_before")
-    exec(compile(source, "search_index_before.py", "exec"), module.__dict__)  # noqa: S102
-    return module
+    return module_at(REFERENCE, "site_builder/render/search_index.py", "search_index_before")
 
 
 class Indexer:
