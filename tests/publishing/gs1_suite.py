@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
-import select
+import selectors
 import shutil
 import socket
 import ssl
@@ -118,18 +118,24 @@ def _certificate(folder: Path, host: str) -> tuple[Path, Path, Path]:
 
 
 def _pump(a: socket.socket, b: socket.socket) -> None:
-    """Bytes both ways between two connected sockets until either side closes."""
+    """Bytes both ways between two connected sockets until either side closes. A selector
+    (epoll), not select(): late in a whole test run this process holds over 1,024 descriptors,
+    which select() cannot watch ("filedescriptor out of range")."""
     try:
-        while True:
-            ready, _, _ = select.select([a, b], [], [], 30)
-            if not ready:
-                return
-            for source in ready:
-                sink = b if source is a else a
-                data = source.recv(65536)
-                if not data:
+        with selectors.DefaultSelector() as selector:
+            selector.register(a, selectors.EVENT_READ)
+            selector.register(b, selectors.EVENT_READ)
+            while True:
+                ready = selector.select(30)
+                if not ready:
                     return
-                sink.sendall(data)
+                for key, _ in ready:
+                    source = key.fileobj
+                    sink = b if source is a else a
+                    data = source.recv(65536)  # type: ignore[union-attr]
+                    if not data:
+                        return
+                    sink.sendall(data)
     except OSError:
         return
     finally:
