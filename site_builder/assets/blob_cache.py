@@ -85,6 +85,13 @@ class BlobCache:
         except sqlite3.Error:
             pass
 
+    def close(self) -> None:
+        """Write what was put and close this process's connection; the next use opens it again."""
+        self.flush()
+        if self._connection is not None and self._pid == os.getpid():
+            self._connection.close()
+        self._connection = None
+
     def _unwritten(self) -> dict[str, bytes]:
         if self._pending_pid != os.getpid():  # the parent's, copied by fork: it writes them
             self._pending, self._pending_pid = {}, os.getpid()
@@ -102,6 +109,13 @@ def flush_all() -> None:
 
 
 atexit.register(flush_all)
+
+
+def close_all() -> None:
+    """Write and close every cache this process opened: the end of a build. A process that
+    builds many sites (the tests, a long-lived editor) kept three open files a cache and site."""
+    for cache in _OPEN.values():
+        cache.close()
 
 
 def blob_cache(cache_dir: Path | None, name: str) -> BlobCache:

@@ -21,7 +21,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from site_builder.assets.blob_cache import flush_all
+from site_builder.assets.blob_cache import close_all, flush_all
 from site_builder.domain.site_paths import (
     SEGMENT,
     pages_problem,
@@ -616,7 +616,7 @@ def write_site(plan: SitePlan, site_dir: Path, shells: Shells,
             manifest.units[name] = entry
             spent.add(name, cpu)
             progress.advance()
-        flush_all()
+    close_all()  # what this process put, written; its cache files closed
     progress.done()
     manifest.units = dict(sorted(manifest.units.items()))
     return WriteResult("incremental" if is_incremental else "full", manifest, len(todo),

@@ -74,3 +74,21 @@ def test_a_cache_that_cannot_be_opened_keeps_nothing(tmp_path):
     cache.put("x", b"1")
     cache.flush()
     assert cache.get("x") is None
+
+
+def test_close_all_writes_and_closes_every_cache_and_the_next_use_opens_it_again(tmp_path):
+    """The end of a build: a process that builds many sites keeps no cache file open."""
+    def open_files() -> int:
+        return sum(1 for fd in os.listdir("/proc/self/fd")
+                   if str(tmp_path) in os.path.realpath(f"/proc/self/fd/{fd}"))
+
+    caches = [blobs.blob_cache(tmp_path / f"site{n}", "media") for n in range(3)]
+    for n, cache in enumerate(caches):
+        cache.put("k", b"v%d" % n)
+        cache.flush()  # written: its file is open
+    assert open_files() >= 3
+    blobs.close_all()
+    assert open_files() == 0
+    assert [stored(cache.path) for cache in caches] == [{"k": b"v%d" % n} for n in range(3)]
+    assert caches[1].get("k") == b"v1"  # opened again when used
+    blobs.close_all()
