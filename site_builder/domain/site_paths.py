@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from site_builder.domain.places import ascii_fold
+from site_builder.domain.folding import ascii_fold
 
 # Names a web host or this tool reads itself, wherever they lie in the site: never a name from
 # a record. Compared ignoring case (some hosts and disks ignore it).
