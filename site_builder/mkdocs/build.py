@@ -54,7 +54,7 @@ from site_builder.output.writer import SITE_MARKER as MARKER
 from site_builder.problems import Message, Problems, format_problems
 from site_builder.progress import Progress, Quiet
 from site_builder.records.fingerprint import files_under
-from site_builder.records.paths import record_paths
+from site_builder.records.paths import present, record_paths
 
 # What a build that finds nothing to do never needs (the checks, the renderer, MkDocs's own
 # build, Pillow) is loaded when a build needs it: starting the process is most of its time.
@@ -145,7 +145,8 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
         raise BuildError(said("templates_missing", config=config.config_file_path,
                               templates=templates))
     last = LastBuild(site_config.cache_dir, final)
-    records = record_paths(site_config.products_dir) if site_config.products_dir.is_dir() else []
+    records = (record_paths(site_config.products_dir, last.known_files())
+               if site_config.products_dir.is_dir() else [])
     settings = settings_digest(config, site_config, templates)
     if only is not None:  # another selection is another site: never "up to date" with this one
         settings = hashlib.sha256("\n".join((settings, *sorted(only))).encode()).hexdigest()
@@ -156,6 +157,7 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
                            Problems(list(unchanged.warnings)), "up-to-date", 0, unchanged.units,
                            tuple(stages.times))
     last.forget()
+    records = present(records, last.seen)
     from site_builder.assets.media import PhotoUnreadable
     from site_builder.output.partial import BuildState, records_used
     from site_builder.records.cache import RecordCache

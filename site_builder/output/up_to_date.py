@@ -98,6 +98,8 @@ class LastBuild:
         # Each input file's size and time as this build first saw them: the signature it
         # leaves says what it read (a file edited while it ran is seen as changed next time).
         self.seen: dict[str, tuple[int, int]] = {}
+        self._read: tuple[tuple[str, list[str], str, LastBuildFacts] | None] | None = None
+        self._known: frozenset[str] | None = None
 
     def _manifest_hash(self) -> str:
         """The manifest as this tool left it: its size, time and inode (any other writer
@@ -124,18 +126,37 @@ class LastBuild:
         found = sorted({str(r) for r in records} | set(files))
         return self._signature(settings, found), found
 
+    def _stored(self) -> tuple[str, list[str], str, LastBuildFacts] | None:
+        """What the last build left (read once), None when nothing or something damaged."""
+        if self._read is None:
+            self._read = (None,)
+            if self.path is not None and self.path.is_file():
+                try:
+                    with self.path.open("rb") as handle:
+                        signature, files, manifest, facts = pickle.load(handle)
+                    self._read = ((signature, files, manifest, facts),)
+                except Exception:  # noqa: BLE001 - a damaged record only means a normal build
+                    pass
+        return self._read[0]
+
+    def known_files(self) -> frozenset[str]:
+        """The input files of the last build, whose sizes and times ``unchanged`` asks for."""
+        stored = self._stored()
+        if stored is None:
+            return frozenset()
+        if self._known is None:
+            self._known = frozenset(stored[1])
+        return self._known
+
     def unchanged(self, settings: str, records: list[str]) -> LastBuildFacts | None:
-        if self.path is None or not self.path.is_file():
+        stored = self._stored()
+        if stored is None:
             return None
-        try:
-            with self.path.open("rb") as handle:
-                stored = pickle.load(handle)
-            signature, files, manifest, facts = stored
-        except Exception:  # noqa: BLE001 - a damaged record only means a normal build
+        signature, _, manifest, facts = stored
+        files = self.known_files()
+        if not files.issuperset(records) or manifest != self._manifest_hash():
             return None
-        if {str(r) for r in records} - set(files) or manifest != self._manifest_hash():
-            return None
-        return facts if self._signature(settings, files) == signature else None
+        return facts if self._signature(settings, stored[1]) == signature else None
 
     def forget(self) -> None:
         if self.path is not None:

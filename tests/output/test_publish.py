@@ -160,6 +160,19 @@ def test_a_build_killed_with_sigkill_leaves_the_site_as_it_was(tmp_path):
     assert not list(tmp_path.glob(".site.building-*"))
 
 
+def test_a_record_taken_out_of_its_folder_leaves_the_site_with_its_product(tmp_path):
+    """The last build's records are listed without asking each folder for its record (their
+    sizes and times are asked for anyway): one gone since, its folder left, is not read."""
+    config = sample(tmp_path)
+    first = build_site(config, as_of=AS_OF)
+    record = tmp_path / "products" / "nho-say-nhon-son" / "product.yml"
+    record.rename(tmp_path / "nho-say-nhon-son.yml")
+    after = build_site(config, as_of=AS_OF)
+    assert after.mode == "full" and after.products == first.products - 1
+    assert not (after.site_dir / "san-pham" / "nho-say-nhon-son").exists()
+    assert build_site(config, as_of=AS_OF).mode == "up-to-date"
+
+
 def test_an_unchanged_catalog_is_not_built_again(tmp_path):
     config = sample(tmp_path)
     site = build_site(config, as_of=AS_OF).site_dir
