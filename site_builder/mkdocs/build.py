@@ -120,20 +120,30 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, as_of: date |
     replaces the ``host`` of mkdocs.yml (the offline kit is read from files: ``default``).
     ``editor``: False leaves the form editor out whatever mkdocs.yml says (the offline kit)."""
     # A build holds tens of thousands of small objects until it ends; collect garbage rarely,
-    # then give the process its own settings back, whether the build succeeded or not.
-    thresholds = gc.get_threshold()
+    # then give the process its own settings back, whether the build succeeded or not. Not
+    # at all until the build turns out to be a full one: a rebuild that finds nothing or a
+    # few records to do reads what the last build left (hundreds of thousands of objects for
+    # a national catalog, none of them garbage), and each collection went through all those
+    # read since the one before (a quarter of a second of a one-lot rebuild).
+    thresholds, collecting = gc.get_threshold(), gc.isenabled()
     gc.set_threshold(50_000, 50, 100)
+    gc.disable()
     try:
-        return _build_site(config_file, site_dir, as_of, draft, progress, only, host, editor)
+        return _build_site(config_file, site_dir, as_of, draft, progress, only, host, editor,
+                           collecting)
     finally:
         gc.set_threshold(*thresholds)
+        if collecting:
+            gc.enable()
 
 
 def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, draft: bool,
                 progress: Progress | None, only: frozenset[str] | None,
-                host: str | None = None, editor: bool = True) -> BuildResult:
+                host: str | None = None, editor: bool = True,
+                collecting: bool = True) -> BuildResult:
     """The build, stage by stage. Only stage 4 runs MkDocs, for what only it does: the few
-    navigation pages and the page shell in the theme's layout."""
+    navigation pages and the page shell in the theme's layout. ``collecting``: whether to
+    collect garbage once the build is a full one."""
     # 1. Settings: the ocop block of mkdocs.yml, where the site goes, what the last build left.
     stages = Stages()
     config, plugin, site_config = _settings(config_file, as_of, draft, host, editor)
@@ -172,6 +182,8 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
                               stages)
         if done is not None:
             return done
+    if collecting:
+        gc.enable()
     BuildState.forget(site_config.cache_dir, final)
 
     # 2. Records: every product.yml read and checked; any error stops here, all listed at once.
