@@ -204,6 +204,8 @@ def photo_links(product: Product) -> list[dict[str, object]]:
     for photo in product.photos:
         web = web_photo(photo)
         base = Urls.media(product)
+        width, height = web.size
+        shown = min(web.small, width)  # the small picture as pages show it: no wider than made
         # WebP only: every browser of 2026 reads it; JPEG is kept for readers of links
         # (the share picture, the square marketplace image).
         result.append({
@@ -211,8 +213,10 @@ def photo_links(product: Product) -> list[dict[str, object]]:
             "large": base + web.name(web.large),
             "small_width": web.small,
             "large_width": web.large,
-            "width": web.size[0],
-            "height": web.size[1],
+            "width": width,
+            "height": height,
+            "shown_width": shown,
+            "shown_height": round(shown * height / width),
             "alt": photo.alt,
         })
     return result
