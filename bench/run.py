@@ -8,9 +8,10 @@ For each N it generates a synthetic catalog (bench/synthetic.py) and measures, o
 other on this machine: a cold build (empty caches, no previous site), a rebuild with nothing
 changed, a rebuild after editing one product's story, a rebuild after adding one lot to one
 product, a rebuild after revoking 50 products' certificates, and ``mkdocs build`` with
-Material of N simple Markdown pages. For each: wall time, peak memory (resident memory of the
-build and its worker processes together, sampled every 0.1 s), HTML pages written, output
-size, and what an upload of that build must send (from the manifests' MD5s). Then the issue's
+Material of N simple Markdown pages. For each: wall time, peak memory of the build and its
+worker processes together (proportional: a page they share counted once, asked near the peak at
+most once a second; and resident, each process's pages counted whole, every 0.1 s), HTML pages
+written, output size, and what an upload of that build must send (from the manifests' MD5s). Then the issue's
 targets as ratios measured in this one run, the published output per product (files, folders
 and bytes; the build's own dot files, which are not uploaded, left out) and per lot, and where
 each build's time went (the stages and the processor time per kind of unit that ``ocop
@@ -75,20 +76,46 @@ Sản phẩm OCOP {stars} sao của {producer}, {province}.
 """
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of ``pid`` and all its descendants, in KB (Linux /proc)."""
-    total, todo = 0, [pid]
+def _tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants (Linux /proc)."""
+    found, todo = [], [pid]
     while todo:
         current = todo.pop()
+        found.append(current)
         try:
-            with open(f"/proc/{current}/status") as handle:
-                total += next(int(line.split()[1]) for line in handle if line.startswith("VmRSS:"))
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as handle:
                     todo.extend(int(child) for child in handle.read().split())
-        except (OSError, StopIteration, ValueError):
+        except (OSError, ValueError):
             continue
-    return total
+    return found
+
+
+def _kb(path: str, field: str) -> int:
+    """A ``field:  N kB`` line of a /proc file, 0 for a process that has ended."""
+    try:
+        with open(path) as handle:
+            return next(int(line.split()[1]) for line in handle if line.startswith(field))
+    except (OSError, StopIteration, ValueError):
+        return 0
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of ``pid`` and all its descendants, in KB, each process's counted whole:
+    pages the forked workers still share with the build process are counted in each."""
+    return sum(_kb(f"/proc/{p}/status", "VmRSS:") for p in _tree(pid))
+
+
+def _tree_pss_kb(pid: int) -> int:
+    """The same with each shared page counted once, shared out among the processes that map it
+    (proportional set size): what the build takes of the machine's memory. The kernel walks
+    every page to say it (45 ms for two processes of 1.5 GB), so it is asked less often."""
+    return sum(_kb(f"/proc/{p}/smaps_rollup", "Pss:") for p in _tree(pid))
+
+
+# The proportional size is asked while the resident memory is near its peak so far, at most
+# this often (seconds) unless the resident memory has grown by a tenth since.
+PSS_EVERY = 1.0
 
 
 def _children_cpu() -> float:
@@ -106,12 +133,17 @@ def measure(command: list[str], cwd: Path, site: Path) -> dict:
     started, used = time.perf_counter(), _children_cpu()
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
-    peak = 0
+    peak = peak_pss = 0
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_pss
+        asked, asked_at = 0.0, 0  # when the proportional size was last asked, and the resident
         while process.poll() is None:
-            peak = max(peak, _tree_rss_kb(process.pid))
+            rss = _tree_rss_kb(process.pid)
+            peak = max(peak, rss)
+            if rss >= 0.9 * peak and (time.monotonic() - asked >= PSS_EVERY or rss > 1.1 * asked_at):
+                peak_pss = max(peak_pss, _tree_pss_kb(process.pid))
+                asked, asked_at = time.monotonic(), rss
             time.sleep(0.1)
 
     sampler = threading.Thread(target=sample)
@@ -122,7 +154,9 @@ def measure(command: list[str], cwd: Path, site: Path) -> dict:
     sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{output[-3000:]}")
-    return {"wall": wall, "cpu": cpu, "rss_mb": peak / 1024, **published(site), "log": output,
+    # A build over before its proportional size was asked: its resident size, which is more.
+    return {"wall": wall, "cpu": cpu, "rss_mb": peak / 1024, "pss_mb": (peak_pss or peak) / 1024,
+            **published(site), "log": output,
             **_timings(output)}
 
 
@@ -295,7 +329,11 @@ def report(count: int, rows: list[tuple[str, dict]], root: Path) -> None:
         ("story edit / plain build", f"{100 * story['wall'] / plain_wall:.1f} %", "≤ 5 %"),
         ("one new lot / plain build", f"{100 * lot['wall'] / plain_wall:.1f} %", "≤ 5 %"),
         ("nothing changed / plain build", f"{100 * same['wall'] / plain_wall:.1f} %", "≤ 2 %"),
-        ("peak memory", f"{max(r['rss_mb'] for _, r in rows[:-1]):.0f} MB", "≤ 2,048 MB"),
+        # Proportional: a page the forked workers share with the build process is the machine's
+        # once; the resident sizes count it in every process (both shown).
+        ("peak memory, proportional (resident, counted in each process)",
+         f"{max(r['pss_mb'] for _, r in rows[:-1]):.0f} MB "
+         f"({max(r['rss_mb'] for _, r in rows[:-1]):.0f} MB)", "≤ 2,048 MB"),
         ("files per product", f"{cold['files'] / count:.2f}", ""),
         ("folders per product", f"{cold['folders'] / count:.2f}", ""),
         ("entries per product", f"{entries:.2f}", "≤ 18"),
@@ -364,10 +402,11 @@ def main() -> int:
         print(f"Load average before (1, 5, 15 min): {_load()}", flush=True)
         rows = ours(root, count, args.host, args.share) + [plain(root, count)]
         print(f"Load average after: {_load()}", flush=True)
-        print("\n| N | build | wall (s) | peak RSS (MB) | HTML pages | files | folders | "
-              "output (MB) |\n|---|---|---|---|---|---|---|---|")
+        print("\n| N | build | wall (s) | peak PSS (MB) | peak RSS (MB) | HTML pages | files | "
+              "folders | output (MB) |\n|---|---|---|---|---|---|---|---|---|")
         for name, r in rows:
-            print(f"| {count:,} | {name} | {r['wall']:.1f} | {r['rss_mb']:.0f} | {r['pages']:,} "
+            print(f"| {count:,} | {name} | {r['wall']:.1f} | {r['pss_mb']:.0f} | {r['rss_mb']:.0f} "
+                  f"| {r['pages']:,} "
                   f"| {r['files']:,} | {r['folders']:,} | {r['mb']:.0f} |", flush=True)
         report(count, rows, root)
     return 0

@@ -19,6 +19,7 @@ from site_builder.hosts import HOSTS
 from site_builder.mkdocs import shells
 from site_builder.problems import Message, Problems, Severity, catalogue
 from site_builder.progress import Progress
+from site_builder.terminal import visible_output
 
 # What the commands say, by code, in Vietnamese and English (messages/cli/vi.yml, en.yml).
 CLI_MESSAGES = Path(__file__).parent / "messages" / "cli"
@@ -814,6 +815,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    with visible_output():  # what a record or sheet says never acts on the terminal
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     writes_template = args.command == "import" and args.template
     if not args.config_file.is_file() and not writes_template:  # the template needs no catalog

@@ -58,7 +58,7 @@ from site_builder.render.open_data import (
     schema_json,
 )
 from site_builder.render.search_index import build_search_index
-from site_builder.render.templates import Languages, Renderer
+from site_builder.render.templates import Languages, Renderer, SharedParts
 from site_builder.render.views import (
     LotView,
     ProductView,
@@ -204,6 +204,8 @@ def photo_links(product: Product) -> list[dict[str, object]]:
     for photo in product.photos:
         web = web_photo(photo)
         base = Urls.media(product)
+        width, height = web.size
+        shown = min(web.small, width)  # the small picture as pages show it: no wider than made
         # WebP only: every browser of 2026 reads it; JPEG is kept for readers of links
         # (the share picture, the square marketplace image).
         result.append({
@@ -211,8 +213,10 @@ def photo_links(product: Product) -> list[dict[str, object]]:
             "large": base + web.name(web.large),
             "small_width": web.small,
             "large_width": web.large,
-            "width": web.size[0],
-            "height": web.size[1],
+            "width": width,
+            "height": height,
+            "shown_width": shown,
+            "shown_height": round(shown * height / width),
             "alt": photo.alt,
         })
     return result
@@ -579,9 +583,11 @@ def _add_trace_pages(out: UnitOutput, languages: Languages, renderer: Renderer,
     host = config.host
     versions = languages.alternates(lambda x: x.trace(product))
 
+    trace = product_trace(renderer, product, view.day, photos, view)
+
     def page(at: str) -> str:
-        return renderer.render("trace.html", at, v=view, photos=photos, domain=_domain(config),
-                               alternates=versions)
+        return renderer.render("trace.html", at, v=view, shared=trace.shared.at(at), photos=photos,
+                               domain=_domain(config), alternates=versions)
 
     _add_page_files(out, u.trace(product), page, host)
     if config.short_addresses and renderer is languages.first:
@@ -645,21 +651,55 @@ def _lot_unit(languages: Languages, product: Product, n: int, since: date,
     config = languages.first.config
     host = config.host
     versions = languages.alternates(lambda x: x.lot(product, batch))
+    names = document_names(batch)
     for renderer in languages.renderers:
-        view = product_view(product, since, config, renderer.t).in_language(renderer.t,
-                                                                            renderer.urls)
-        lot = lot_view(view, batch, config, renderer.t)
+        trace = product_trace(renderer, product, since, photos)
+        lot = lot_view(trace.view, batch, config, renderer.t, names)
 
-        def page(at: str, view: ProductView = view, lot: LotView = lot,
+        def page(at: str, trace: ProductTrace = trace, lot: LotView = lot,
                  renderer: Renderer = renderer) -> str:
-            return renderer.render("lot.html", at, v=view, lot=lot, photos=photos,
+            return renderer.render("lot.html", at, v=trace.view, lot=lot,
+                                   shared=trace.shared.at(at), photos=photos,
                                    domain=_domain(config), alternates=versions)
 
         _add_page_files(out, lot.url, page, host)
         if config.short_addresses and renderer is languages.first:
             _add_page_files(out, short_path(product.id, batch.lot, config.short_addresses),
                             page, host)
-    for doc, name in zip(batch.documents, document_names(batch), strict=True):
+    for doc, name in zip(batch.documents, names, strict=True):
         if doc.source is not None:
             out.add_file(Urls.document(product, batch, name), doc.source.read_bytes())
     return out
+
+
+class ProductTrace:
+    """A product as its traceability pages show it in one language as of one day (``view``),
+    and what all those pages show of it alike (``shared``: trace_product.html), made once for
+    them: a product's traceability page and its lots' pages are rendered one after another
+    by one process."""
+
+    __slots__ = ("view", "shared")
+
+    def __init__(self, renderer: Renderer, view: ProductView, photos: list) -> None:
+        self.view = view
+        self.shared = SharedParts(renderer, "trace_product.html", v=view, photos=photos)
+
+
+_KEPT = 16  # ProductTrace: a few products in each language, in each process
+_recent: dict[tuple[Renderer, str, date], ProductTrace] = {}
+
+
+def product_trace(renderer: Renderer, product: Product, day: date, photos: list,
+                  view: ProductView | None = None) -> ProductTrace:
+    """``product`` as its traceability pages show it in ``renderer``'s language as of ``day``
+    (``view``, when the caller has it), kept for the pages rendered next."""
+    key = (renderer, product.id, day)
+    found = _recent.get(key)
+    if found is None:
+        if view is None:
+            view = product_view(product, day, renderer.config, renderer.t).in_language(
+                renderer.t, renderer.urls)
+        found = _recent[key] = ProductTrace(renderer, view, photos)
+        if len(_recent) > _KEPT:
+            del _recent[next(iter(_recent))]
+    return found

@@ -4,7 +4,8 @@ every page of that language knows: its strings, its addresses, links relative to
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
+from dataclasses import dataclass
 from pathlib import Path
 from types import BuiltinFunctionType, FunctionType, MethodType
 from typing import Any
@@ -18,6 +19,7 @@ from jinja2 import (
     Template,
     select_autoescape,
 )
+from jinja2.environment import TemplateModule
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
@@ -109,6 +111,17 @@ class PlainCallContext(Context):
                 "value was undefined because a callable raised a StopIteration exception")
 
 
+class PageEnvironment(Environment):
+    """Jinja's environment, giving each template the globals as one dict rather than a
+    ``ChainMap`` over them: every page copies them into its context (a ``ChainMap`` is copied
+    key by key in Python) and every ``{% import %}`` compares their names with its page's, 10 %
+    of a lot page's time. Ours are all set before the first template is loaded, and never
+    changed (Jinja asks as much)."""
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return {**self.globals, **(d or {})}
+
+
 class Renderer:
     """Renders the pages of one language."""
 
@@ -127,13 +140,16 @@ class Renderer:
             folder = config.cache_dir / "jinja" / self.lang
             folder.mkdir(parents=True, exist_ok=True)
             bytecode = FileSystemBytecodeCache(str(folder))
-        self.env = Environment(
+        self.env = PageEnvironment(
             loader=CompactTemplates(str(templates_dir), self.t),
             bytecode_cache=bytecode,
             # A plan's templates do not change while it is rendered (``ocop serve`` plans
             # again): without this, every page's extends, includes and imports (five a page)
             # asked the disk whether the template had changed.
             auto_reload=False,
+            # All of them kept, in a plain dict: a page asks for its templates by name five
+            # times, and Jinja's default, a least-recently-used cache, costs more to ask.
+            cache_size=-1,
             autoescape=select_autoescape(default=True, default_for_string=True),
             undefined=StrictUndefined,
             trim_blocks=True,
@@ -147,6 +163,7 @@ class Renderer:
         # page's context see them, and Jinja keeps such imports from one page to the next.
         # Standalone pages carry their icon: no request for /favicon.ico (see favicon.py).
         self.page_url = ""
+        self._links: list[tuple[str, str]] | None = None  # those made, while ``parts`` runs
         self.env.globals.update(
             favicon=Markup(icon), t=self.t, link=self.link, urls=self.urls,
             config=self.config, Status=Status, site_name=self.site_name,
@@ -157,15 +174,65 @@ class Renderer:
 
     def link(self, to: str) -> str:
         """A link from the page being rendered to the site path ``to``."""
-        return relative(self.page_url, to)
+        made = relative(self.page_url, to)
+        if self._links is not None:
+            self._links.append((to, made))
+        return made
 
     def render(self, template: str, page_url: str, **context: object) -> str:
-        compiled = self.templates.get(template)
-        if compiled is None:
-            compiled = self.templates[template] = self.env.get_template(template)
         context.setdefault("alternates", ())
         self.page_url = page_url
-        return compiled.render(**context)
+        return self._template(template).render(**context)
+
+    def parts(self, template: str, page_url: str, **context: object) -> Parts:
+        """What ``template`` sets (``{% set name %}...{% endset %}``) for the page at
+        ``page_url`` with ``context``."""
+        self.page_url, self._links = page_url, []
+        try:
+            return Parts(self._template(template).make_module(context), tuple(self._links))
+        finally:
+            self._links = None
+
+    def _template(self, name: str) -> Template:
+        compiled = self.templates.get(name)
+        if compiled is None:
+            compiled = self.templates[name] = self.env.get_template(name)
+        return compiled
+
+
+@dataclass(frozen=True)
+class Parts:
+    """What a template sets for a page (``module``: its ``{% set name %}`` blocks, as Markup),
+    and the links it made there, each a site path and the link to it from that page."""
+
+    module: TemplateModule
+    links: tuple[tuple[str, str], ...]
+
+    def fit(self, page_url: str) -> bool:
+        """Whether these parts are the same on the page at ``page_url``: a link is relative to
+        its page, and the rest of the parts does not depend on it."""
+        return all(relative(page_url, to) == made for to, made in self.links)
+
+
+class SharedParts:
+    """The parts of ``template`` (``Renderer.parts``) that many pages show alike, made once: a
+    product's on its traceability page and each of its lots' pages. They are made again for
+    a page from which a link they hold differs; the last few so made are kept."""
+
+    KEPT = 4
+
+    def __init__(self, renderer: Renderer, template: str, **context: object) -> None:
+        self.renderer, self.template, self.context = renderer, template, context
+        self.made: list[Parts] = []
+
+    def at(self, page_url: str) -> TemplateModule:
+        """The parts as the page at ``page_url`` shows them."""
+        for parts in self.made:
+            if parts.fit(page_url):
+                return parts.module
+        parts = self.renderer.parts(self.template, page_url, **self.context)
+        self.made = [parts, *self.made[: self.KEPT - 1]]
+        return parts.module
 
 
 class Languages:

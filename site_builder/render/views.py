@@ -306,7 +306,14 @@ class ProductView:
 
     @cached_property
     def report(self) -> tuple[ReportLink, ...]:
-        return tuple(report_links(self.product, None, self.trace_absolute_url, self.config, self.t))
+        """Ways to report a wrong page or a suspected fake."""
+        return (*report_mail(self.product, None, self.trace_absolute_url, self.config, self.t),
+                *self.report_calls)
+
+    @cached_property
+    def report_calls(self) -> tuple[ReportLink, ...]:
+        """The calls and messages of ``report``, which each of its lots' pages offers too."""
+        return tuple(report_calls(self.product, self.config, self.t))
 
     @cached_property
     def script_data(self) -> dict:
@@ -504,22 +511,30 @@ class ReportLink:
     href: str
 
 
-def report_links(product: Product, batch: Batch | None, page_url: str, config: SiteConfig,
-                 t: Translator) -> list[ReportLink]:
-    """Ways to report a wrong page or a suspected fake, prefilled with what identifies it and
-    addressed to the producer and the provincial OCOP office."""
+def report_mail(product: Product, batch: Batch | None, page_url: str, config: SiteConfig,
+                t: Translator) -> list[ReportLink]:
+    """A way to report a wrong page or a suspected fake: an e-mail to the producer and the
+    provincial OCOP office (if either has an address), prefilled with what identifies the
+    page and the batch."""
     producer, office = product.producer, config.ocop_office
+    recipients = [a for a in (producer.email, office.email) if a]
+    if not recipients:
+        return []
     name = product.name.get(t.lang)
     lines = [t("report_body_product", name=name, id=product.id)]
     if batch:
         lines.append(t("report_body_lot", lot=batch.lot))
     lines += [t("report_body_page", url=page_url), "", t("report_body_problem")]
     subject = t("report_subject", name=name) + (f" ({batch.lot})" if batch else "")
+    query = urlencode({"subject": subject, "body": "\n".join(lines)}, quote_via=quote)
+    return [ReportLink("email", t("report_email"), f"mailto:{','.join(recipients)}?{query}")]
+
+
+def report_calls(product: Product, config: SiteConfig, t: Translator) -> list[ReportLink]:
+    """The other ways to report (``report_mail``): a call or a Zalo message to the producer
+    and the office, the same on all the product's pages."""
+    producer, office = product.producer, config.ocop_office
     links = []
-    recipients = [a for a in (producer.email, office.email) if a]
-    if recipients:
-        query = urlencode({"subject": subject, "body": "\n".join(lines)}, quote_via=quote)
-        links.append(ReportLink("email", t("report_email"), f"mailto:{','.join(recipients)}?{query}"))
     for who, phone in ((producer.name, producer.phone), (office.name, office.phone)):
         if phone and (href := Urls.tel(phone)):
             links.append(ReportLink("phone", t("report_call", who=who, phone=phone), href))
@@ -559,7 +574,9 @@ def document_names(batch: Batch) -> list[str]:
             for i, doc in enumerate(batch.documents)]
 
 
-def lot_view(view: ProductView, batch: Batch, config: SiteConfig, t: Translator) -> LotView:
+def lot_view(view: ProductView, batch: Batch, config: SiteConfig, t: Translator,
+             names: list[str] | None = None) -> LotView:
+    """``names``: the batch's ``document_names``, if the caller has them."""
     product, day = view.product, view.day
     url = view.urls.lot(product, batch)
     then = status_on(product, batch.produced, config.rules)
@@ -570,7 +587,8 @@ def lot_view(view: ProductView, batch: Batch, config: SiteConfig, t: Translator)
     else:
         at_production = t("lot_made_uncertified", date=t.date(batch.produced))
     documents = []
-    for doc, name in zip(batch.documents, document_names(batch), strict=True):
+    for doc, name in zip(batch.documents, document_names(batch) if names is None else names,
+                         strict=True):
         if doc.source is not None:
             documents.append(DocumentView(doc.title, urls.document(product, batch, name), True))
         else:
@@ -582,7 +600,7 @@ def lot_view(view: ProductView, batch: Batch, config: SiteConfig, t: Translator)
         past_use_by=bool(batch.use_by and batch.use_by < day),
         at_production=at_production,
         documents=tuple(documents),
-        report=tuple(report_links(product, batch, absolute, config, t)),
+        report=(*report_mail(product, batch, absolute, config, t), *view.report_calls),
         script_data={"lot": batch.lot,
                      "use_by": batch.use_by.isoformat() if batch.use_by else None},
     )

@@ -558,3 +558,20 @@ def test_a_lot_of_a_product_whose_record_is_broken_says_so_not_no_such_product(p
     assert ("lo.xlsx:2:A: Mã sản phẩm: lỗi: hồ sơ products/mat-ong-lam-son/product.yml có lỗi "
             "nên chưa nhận lô được") in out
     assert "không có sản phẩm" not in out
+
+
+def test_an_escape_sequence_in_a_cell_is_shown_not_sent_to_the_terminal(project, tmp_path,
+                                                                        capsys):
+    """A cell holding ESC ]52 (write the clipboard) or ESC [2J (clear the screen) acted on the
+    terminal of whoever imported the sheet when a message quoted it; now it reads <U+001B>."""
+    _, config = project
+    rows = [["Mã sản phẩm", "Mã lô", "NSX", "Số lượng"],
+            ["nho-say-nhon-son", "X1", "12/06/2025", "100 túi\x1b]52;c;cHduZWQ=\x07"],
+            ["nho-say-nhon-son\x1b[2J", "X2", "12/06/2025", "100 túi"]]
+    sheet = tmp_path / "lo.csv"  # an .xlsx cannot hold ESC (XML forbids it); a CSV can
+    sheet.write_text("\n".join(",".join(row) for row in rows) + "\n", encoding="utf-8")
+    assert _run(config, "import", "--dry-run", str(sheet)) == 1
+    captured = capsys.readouterr()
+    said = captured.out + captured.err
+    assert "\x1b" not in said and "\x07" not in said
+    assert "không có sản phẩm «nho-say-nhon-son<U+001B>[2J» trong danh mục" in said
