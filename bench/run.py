@@ -252,7 +252,9 @@ def add_lot(record: Path) -> str:
 # or in CI: at 20,000 products with 10 lots each (648,000 files, 7.5 GB deleted) 312 s and
 # 567 processor seconds, against 255 s and 469 s with the same code and the site moved aside
 # (this VM's ext4 has no journal and deletes with discard: the kernel then passes over the
-# inodes freed in the last minutes for each new file, fs/ext4/ialloc.c recently_deleted).
+# inodes freed in the last minutes for each new file, fs/ext4/ialloc.c recently_deleted). One
+# pair of builds; at 20,000 products without lots the two ways fell within the spread of two
+# runs of the same code on this shared machine (132 s and 151 s).
 TRASH = ".bench-trash"
 
 
