@@ -146,30 +146,49 @@ def _rows(product: Product) -> list:
     return [completeness(product), *(completeness(product, b) for b in product.batches)]
 
 
-def traced_digest(product: Product) -> str:
+def traced_digest(product: Product, rows: list | None = None) -> str:
     """What the staff pages of Circular 02/2024 items show of a product: its batches' lots and
-    which items the product and each batch carry."""
-    rows = [(row.batch.lot if row.batch else "", row.marks) for row in _rows(product)]
-    return hashlib.sha256(repr(rows).encode()).hexdigest()
+    which items the product and each batch carry (``rows``: its ``_rows``, when worked out)."""
+    marks = [(row.batch.lot if row.batch else "", row.marks)
+             for row in (_rows(product) if rows is None else rows)]
+    return hashlib.sha256(repr(marks).encode()).hexdigest()
+
+
+# What a check read of each file (path -> its size and time, asked before it was read, and the
+# hash of the bytes it read): the cache's entry is made of these, so that a file is read once,
+# and an entry describes the very bytes that were checked, even if a file changes meanwhile.
+FilesRead = dict[str, tuple[tuple[int, int], str]]
+
+
+def _file_read(path: Path, files: FilesRead) -> tuple[str, tuple[int, int] | None, str]:
+    """A file's (path, size and time, content hash): as the check read it, else read now."""
+    known = files.get(str(path))
+    if known is not None:
+        return str(path), known[0], known[1]
+    return str(path), _stat(path), hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def make_entry(record: Path, product: Product, problems: list[Problem],
-               today: date | None = None) -> Entry | None:
-    """What the cache keeps of a valid record checked on ``today``; None when it is gone."""
-    stat = _stat(record)
-    if stat is None:
-        return None
+               today: date | None = None, files: FilesRead | None = None) -> Entry | None:
+    """What the cache keeps of a valid record checked on ``today``; None when it is gone.
+    ``files``: what the check read of the record and its files (the others are read now)."""
+    files = files or {}
+    if str(record) in files:
+        stat, digest = files[str(record)]
+    else:
+        found_stat = _stat(record)
+        if found_stat is None:
+            return None
+        stat, digest = found_stat, hashlib.sha256(record.read_bytes()).hexdigest()
     deps = [photo.source for photo in product.photos]
     deps += [doc.source for batch in product.batches for doc in batch.documents if doc.source]
-    found = tuple((str(dep), _stat(dep), hashlib.sha256(dep.read_bytes()).hexdigest())
-                  for dep in deps)
+    found = tuple(_file_read(dep, files) for dep in deps)
     rows = _rows(product)
-    digest = hashlib.sha256(record.read_bytes()).hexdigest()
     return Entry(
         stat=stat, digest=digest, deps=found,
         problems=tuple(problems), id=product.id, summary=summary_digest(product),
         lots=packed(lot_digests(product, {path: digest for path, _, digest in found})),
-        traced=traced_digest(product), province=product.producer.province.code,
+        traced=traced_digest(product, rows), province=product.producer.province.code,
         rows=(len(rows), sum(row.complete for row in rows)), checked_on=today,
         dates=packed_days(compared_dates(product)),
         fingerprint=record_fingerprint(digest, found))
@@ -183,6 +202,7 @@ class RecordCache:
     dirty: bool = False
     _products: dict[str, Product] = field(default_factory=dict)  # read or put in this run
     _written: set[str] = field(default_factory=set)  # put in this run, to store
+    _pickled: dict[str, bytes] = field(default_factory=dict)  # of _written, pickled already
     _db: sqlite3.Connection | None = None
     today: date | None = None  # the day records are checked on
     _pending: bool = False  # products written by ``store``, not yet committed
@@ -323,37 +343,48 @@ class RecordCache:
                     continue
         return {r: self._products[r] for r in records if r in self._products}
 
-    def put(self, record: Path, product: Product, problems: list[Problem]) -> Entry | None:
-        entry = make_entry(record, product, problems, self.today)
+    def put(self, record: Path, product: Product, problems: list[Problem],
+            files: FilesRead | None = None) -> Entry | None:
+        """``files``: what the check read of the record and its files (``make_entry``)."""
+        entry = make_entry(record, product, problems, self.today, files)
         if entry is not None:
             self.add(str(record), entry, product)
         return entry
 
-    def add(self, record: str, entry: Entry, product: Product) -> None:
-        """A record checked (perhaps by another process, ``make_entry``) kept for next time."""
+    def add(self, record: str, entry: Entry, product: Product, data: bytes = b"") -> None:
+        """A record checked (perhaps by another process, ``make_entry``) kept for next time;
+        ``data``: ``product`` pickled already, if it was (the process that checked it)."""
         self.entries[record] = entry
         self._products[record] = product
+        if data:
+            self._pickled[record] = data
+        else:
+            self._pickled.pop(record, None)
         self._written.add(record)
         self._touched.add(record)
         self.dirty = True
 
-    def store(self, record: str, entry: Entry, product: Product) -> None:
-        """``add`` without keeping the product in memory: it is written to the products'
+    def store(self, record: str, entry: Entry, product: Product, data: bytes = b"") -> None:
+        """``add`` without keeping the whole product in memory: it is written to the products'
         table now, in the transaction ``save`` commits (a first build of a national catalog
         checks every record, and holding them all until the end took hundreds of megabytes).
-        Without a table, ``add``."""
+        ``data``: the whole product pickled, when ``product`` is only its lean part (the
+        process that checked it pickled it, ``validate._checked``). Without a table, ``add``
+        (of the whole product)."""
         db = self._connection()
         if db is None:
-            self.add(record, entry, product)
+            self.add(record, entry, pickle.loads(data) if data else product, data)
             return
         try:
             db.execute("INSERT OR REPLACE INTO product (record, context, data) VALUES (?, ?, ?)",
-                       (record, self.context, pickle.dumps(product, pickle.HIGHEST_PROTOCOL)))
+                       (record, self.context, data or pickle.dumps(product, pickle.HIGHEST_PROTOCOL)))
         except sqlite3.Error:
-            self.add(record, entry, product)
+            self.add(record, entry, pickle.loads(data) if data else product, data)
             return
         self.entries[record] = entry
         self._products.pop(record, None)
+        self._pickled.pop(record, None)
+        self._written.discard(record)
         self._pending = True
         self._touched.add(record)
         self.dirty = True
@@ -381,11 +412,13 @@ class RecordCache:
                 with db:  # one transaction with what ``store`` wrote; pickled one at a time
                     db.executemany(
                         "INSERT OR REPLACE INTO product (record, context, data) VALUES (?, ?, ?)",
-                        ((r, self.context, pickle.dumps(self._products[r], pickle.HIGHEST_PROTOCOL))
+                        ((r, self.context, self._pickled.get(r)
+                          or pickle.dumps(self._products[r], pickle.HIGHEST_PROTOCOL))
                          for r in sorted(self._written)))
             except sqlite3.Error:
                 return  # the meta is not written either: the records are checked again
             self._written.clear()
+            self._pickled.clear()
             self._pending = False
         self.path.mkdir(parents=True, exist_ok=True)
         amended = {**self._amended, **{r: self.entries.get(r) for r in self._touched}}

@@ -1,0 +1,96 @@
+"""The records stage of a cold build (``load_catalog``, lean, empty record cache) in two
+checkouts, alternated round by round in one run, as processor time per product.
+
+    python bench/records.py /tmp/recs4000 /work/main . --rounds 5
+
+``catalog``: a folder holding ``products/`` (``python bench/synthetic.py 4000 /tmp/recs4000``).
+Each checkout runs in its own process, with its own ``.venv`` if it has one; the processor
+time counted is the process's and its worker processes' while ``load_catalog`` runs (imports
+left out). Every file of the catalog is read once first, so the disk does not decide it. The
+machine is shared: compare the two checkouts' figures of one run, not runs with each other.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+# Runs in the checkout's own interpreter: one cold records stage, its figures as JSON.
+_ONE = """
+import gc, json, resource, sys, time
+from datetime import date
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from site_builder.config import SiteConfig
+from site_builder.records.validate import load_catalog
+
+config = SiteConfig(products_dir=Path(sys.argv[2]), cache_dir=Path(sys.argv[3]),
+                    as_of=date(2026, 6, 1))
+gc.set_threshold(50_000, 50, 100)  # as ``ocop build`` runs its stages
+
+def used():
+    own, workers = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime, workers.ru_utime + workers.ru_stime
+
+(own0, workers0), wall0 = used(), time.perf_counter()
+catalog, problems = load_catalog(config, traceability_notes=False, lean=True)
+(own1, workers1), wall1 = used(), time.perf_counter()
+print(json.dumps({"products": len(catalog.products), "errors": len(problems.errors),
+                  "wall": wall1 - wall0, "own": own1 - own0, "workers": workers1 - workers0}))
+"""
+
+
+def warm(folder: Path) -> None:
+    """Every file under ``folder`` read once, into the page cache."""
+    for path in folder.rglob("*"):
+        if path.is_file():
+            path.read_bytes()
+
+
+def interpreter(checkout: Path) -> str:
+    own = checkout / ".venv" / "bin" / "python"
+    return str(own) if own.exists() else sys.executable
+
+
+def one_run(checkout: Path, products: Path) -> dict:
+    with tempfile.TemporaryDirectory(prefix="ocop-records-") as cache:
+        done = subprocess.run([interpreter(checkout), "-c", _ONE, str(checkout), str(products),
+                               cache], check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("catalog", type=Path)
+    parser.add_argument("checkouts", type=Path, nargs="+")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    products = (args.catalog / "products").resolve()
+    warm(products)
+    figures: dict[Path, list[dict]] = {c: [] for c in args.checkouts}
+    for round_ in range(args.rounds):
+        for checkout in args.checkouts:
+            found = one_run(checkout.resolve(), products)
+            figures[checkout].append(found)
+            cpu = (found["own"] + found["workers"]) * 1000 / found["products"]
+            print(f"round {round_ + 1} {checkout}: {found['products']} products, "
+                  f"{found['errors']} errors, wall {found['wall']:.2f} s, processor "
+                  f"{found['own']:.2f} s + workers {found['workers']:.2f} s = {cpu:.3f} ms a product",
+                  flush=True)
+    first = args.checkouts[0]
+    for checkout in args.checkouts:
+        rows = figures[checkout]
+        cpu = sorted((r["own"] + r["workers"]) * 1000 / r["products"] for r in rows)
+        wall = sorted(r["wall"] for r in rows)
+        base = sorted((r["own"] + r["workers"]) * 1000 / r["products"] for r in figures[first])
+        print(f"{checkout}: processor ms a product, median {cpu[len(cpu) // 2]:.3f} "
+              f"(min {cpu[0]:.3f}, max {cpu[-1]:.3f}; {cpu[len(cpu) // 2] / base[len(base) // 2]:.2f}x "
+              f"{first}); wall median {wall[len(wall) // 2]:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
