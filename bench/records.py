@@ -6,7 +6,9 @@ checkouts, alternated round by round in one run, as processor time per product.
 ``catalog``: a folder holding ``products/`` (``python bench/synthetic.py 4000 /tmp/recs4000``).
 Each checkout runs in its own process, with its own ``.venv`` if it has one; the processor
 time counted is the process's and its worker processes' while ``load_catalog`` runs (imports
-left out). Every file of the catalog is read once first, so the disk does not decide it. The
+left out). Every file of the catalog is read once first, so the disk does not decide it; with
+``--cold`` the catalog's files are dropped from the page cache before each run instead
+(``posix_fadvise``, these files only), as a first build after a copy or a restart reads them. The
 machine is shared: compare the two checkouts' figures of one run, not runs with each other.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -51,6 +54,18 @@ def warm(folder: Path) -> None:
             path.read_bytes()
 
 
+def drop(folder: Path) -> None:
+    """Every file under ``folder`` out of the page cache (those not in use)."""
+    for path in folder.rglob("*"):
+        if path.is_file():
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+            finally:
+                os.close(fd)
+
+
 def interpreter(checkout: Path) -> str:
     own = checkout / ".venv" / "bin" / "python"
     return str(own) if own.exists() else sys.executable
@@ -68,12 +83,16 @@ def main() -> None:
     parser.add_argument("catalog", type=Path)
     parser.add_argument("checkouts", type=Path, nargs="+")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--cold", action="store_true",
+                        help="the catalog's files out of the page cache before each run")
     args = parser.parse_args()
     products = (args.catalog / "products").resolve()
     warm(products)
     figures: dict[Path, list[dict]] = {c: [] for c in args.checkouts}
     for round_ in range(args.rounds):
         for checkout in args.checkouts:
+            if args.cold:
+                drop(products)
             found = one_run(checkout.resolve(), products)
             figures[checkout].append(found)
             cpu = (found["own"] + found["workers"]) * 1000 / found["products"]

@@ -23,9 +23,10 @@ import pickle
 import sqlite3
 from array import array
 from bisect import bisect_right
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from site_builder.config import SiteConfig
 from site_builder.domain.model import Product
@@ -107,12 +108,21 @@ class Entry:
     fingerprint: str = ""
 
 
+def repr_with(item: Any, **changes: object) -> str:
+    """``repr(replace(item, **changes))`` of a dataclass, the same text without the copy: a
+    frozen dataclass's copy sets each field through ``object.__setattr__``, and the digests
+    below copied every product and every batch of a first build."""
+    values = (f"{f.name}={changes[f.name] if f.name in changes else getattr(item, f.name)!r}"
+              for f in fields(item) if f.repr)
+    return f"{type(item).__qualname__}({', '.join(values)})"
+
+
 def summary_digest(product: Product) -> str:
     """What pages that list many products can show of one: everything but its story and its
     batches (and the record's file name). A story edit or a new lot then re-renders the
     product's own pages only, not the listings, open data and summaries that every product
     is part of. A batch's page shows this too (``lot_digests`` adds the batch)."""
-    text = repr(replace(product, story=None, batches=(), source=Path()))
+    text = repr_with(product, story=None, batches=(), source=Path())
     # Photo and document paths are absolute: keep the digest the same in any checkout.
     text = text.replace(str(product.source.parent.parent), "")
     return hashlib.sha256(text.encode()).hexdigest()
@@ -125,7 +135,7 @@ def lot_digests(product: Product, files: dict[str, str] | None = None) -> tuple[
     root = str(product.source.parent.parent)
     found = []
     for batch in product.batches:
-        text = repr(replace(batch, line=0)).replace(root, "")
+        text = repr_with(batch, line=0).replace(root, "")
         contents = [(files or {}).get(str(doc.source), "") for doc in batch.documents if doc.source]
         found.append(hashlib.sha256(repr((text, contents)).encode()).hexdigest())
     return tuple(found)
@@ -365,21 +375,20 @@ class RecordCache:
         self.dirty = True
 
     def store(self, record: str, entry: Entry, product: Product, data: bytes = b"") -> None:
-        """``add`` without keeping the whole product in memory: it is written to the products'
+        """``add`` without keeping the product in memory: it is written to the products'
         table now, in the transaction ``save`` commits (a first build of a national catalog
         checks every record, and holding them all until the end took hundreds of megabytes).
-        ``data``: the whole product pickled, when ``product`` is only its lean part (the
-        process that checked it pickled it, ``validate._checked``). Without a table, ``add``
-        (of the whole product)."""
+        ``data``: ``product`` pickled already, if it was (``validate._checked``). Without a
+        table, ``add``."""
         db = self._connection()
         if db is None:
-            self.add(record, entry, pickle.loads(data) if data else product, data)
+            self.add(record, entry, product, data)
             return
         try:
             db.execute("INSERT OR REPLACE INTO product (record, context, data) VALUES (?, ?, ?)",
                        (record, self.context, data or pickle.dumps(product, pickle.HIGHEST_PROTOCOL)))
         except sqlite3.Error:
-            self.add(record, entry, pickle.loads(data) if data else product, data)
+            self.add(record, entry, product, data)
             return
         self.entries[record] = entry
         self._products.pop(record, None)

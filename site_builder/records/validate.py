@@ -119,13 +119,15 @@ def load_catalog(config: SiteConfig, progress: Progress | None = None,
     unchecked = [path for path in paths if path not in cached]
     # Taken as they come: a first build checks every record, and holds none whole when lean.
     _resolved.cache_clear()  # before the workers are forked
-    checked = check_all(unchecked, partial(_checked, config=config, lean=lean), progress)
+    checked = check_all(unchecked, partial(_checked, config=config), progress)
     records: dict[str, str] = {}  # product id -> record, for ``Catalog.whole``
     for path in paths:
         entry = entries[path] if path in cached else None
         if entry is None:
-            product, found, entry, data = next(checked)  # lean already when ``lean``
+            product, found, entry, data = next(checked)
             problems.extend(found)
+            if data:
+                product = pickle.loads(data)
             if product is None:
                 continue
             if found.errors or entry is None:
@@ -133,6 +135,7 @@ def load_catalog(config: SiteConfig, progress: Progress | None = None,
                 continue
             if lean:
                 cache.store(path, entry, product, data)
+                product = lean_product(product)
             else:
                 cache.add(path, entry, product, data)
             catalog.products.append(product)
@@ -256,14 +259,16 @@ def _note_traceability_gaps(catalog: Catalog, problems: Problems) -> None:
 # --- one record -----------------------------------------------------------------------------
 
 
+# A record checked: its product (None when valid: it is in the bytes), its problems, and when
+# it is valid what the cache keeps of it, its entry and its product pickled.
 Checked = tuple[Product | None, Problems, Entry | None, bytes]
 
 
-def _checked(path: str, config: SiteConfig, lean: bool = False) -> Checked:
-    """A record checked, with what the cache keeps of it when it is valid: its entry and its
-    product pickled for the cache's table (``RecordCache.store``), here, in the worker that
-    checked it, rather than in the build's process once the product has been sent there.
-    ``lean``: the product returned is then made lean (``cache.lean``), the smaller to send."""
+def _checked(path: str, config: SiteConfig) -> Checked:
+    """A record checked, in a worker process when there are many. A valid record's product is
+    pickled once, here: sent so to the build's process, which keeps the bytes for the cache's
+    table (``RecordCache.store``) and unpickles them once (sent as an object, it was unpickled
+    there, then pickled again for the table)."""
     found = Problems()
     files: FilesRead = {}
     product = _load_product(Path(path), config, found, files)
@@ -272,8 +277,7 @@ def _checked(path: str, config: SiteConfig, lean: bool = False) -> Checked:
     entry = make_entry(Path(path), product, found.items, config.today(), files)
     if entry is None:
         return product, found, None, b""
-    data = pickle.dumps(product, pickle.HIGHEST_PROTOCOL)
-    return (lean_product(product) if lean else product), found, entry, data
+    return None, found, entry, pickle.dumps(product, pickle.HIGHEST_PROTOCOL)
 
 
 def check_record(path: Path, config: SiteConfig, files: FilesRead | None = None
@@ -737,7 +741,9 @@ def _inside(folder: Path, relative: str, root: Path) -> Path | None:
     """``folder/relative`` resolved, or None when it is absolute or leaves ``root``."""
     if os.path.isabs(relative) or relative.startswith(("/", "\\")) or ":" in relative:
         return None
-    resolved = (folder / relative).resolve()
+    # Not Path.resolve: it asks the file's status again, to raise on a loop of links (a loop
+    # is then a file not found).
+    resolved = Path(os.path.realpath(os.path.join(folder, relative)))
     if not resolved.is_relative_to(root) or resolved == root:
         return None
     return resolved
