@@ -478,6 +478,7 @@ def _read(parts: list[_Part]) -> _Reading:
     return reading
 
 
+@lru_cache(maxsize=4096)  # a producer's products share its address
 def province_written(address: str) -> str | None:
     """The part of ``address`` that names its province, as written ("tỉnh Ninh Thuận"), if any."""
     reading = _read(_parts(str(address or "")))

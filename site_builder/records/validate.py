@@ -743,10 +743,11 @@ def _inside(folder: Path, relative: str, root: Path) -> Path | None:
         return None
     # Not Path.resolve: it asks the file's status again, to raise on a loop of links (a loop
     # is then a file not found).
-    resolved = Path(os.path.realpath(os.path.join(folder, relative)))
-    if not resolved.is_relative_to(root) or resolved == root:
+    resolved = os.path.realpath(os.path.join(folder, relative))
+    # Both are resolved: inside ``root`` is below it, as text (Path.is_relative_to parses both).
+    if not resolved.startswith(os.path.join(str(root), "")):
         return None
-    return resolved
+    return Path(resolved)
 
 
 def _inspect_image(source: Path, status: os.stat_result, files: FilesRead
