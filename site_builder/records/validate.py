@@ -119,14 +119,14 @@ def load_catalog(config: SiteConfig, progress: Progress | None = None,
     unchecked = [path for path in paths if path not in cached]
     # Taken as they come: a first build checks every record, and holds none whole when lean.
     _resolved.cache_clear()  # before the workers are forked
-    checked = check_all(unchecked, partial(_checked, config=config), progress)
+    checked = check_all(unchecked, partial(_checked, config=config), progress, _sent)
     records: dict[str, str] = {}  # product id -> record, for ``Catalog.whole``
     for path in paths:
         entry = entries[path] if path in cached else None
         if entry is None:
             product, found, entry, data = next(checked)
             problems.extend(found)
-            if data:
+            if product is None and data:  # from a worker process (``_sent``)
                 product = pickle.loads(data)
             if product is None:
                 continue
@@ -259,16 +259,16 @@ def _note_traceability_gaps(catalog: Catalog, problems: Problems) -> None:
 # --- one record -----------------------------------------------------------------------------
 
 
-# A record checked: its product (None when valid: it is in the bytes), its problems, and when
-# it is valid what the cache keeps of it, its entry and its product pickled.
+# A record checked: its product, its problems, and when it is valid what the cache keeps of
+# it, its entry and its product pickled.
 Checked = tuple[Product | None, Problems, Entry | None, bytes]
 
 
 def _checked(path: str, config: SiteConfig) -> Checked:
     """A record checked, in a worker process when there are many. A valid record's product is
-    pickled once, here: sent so to the build's process, which keeps the bytes for the cache's
-    table (``RecordCache.store``) and unpickles them once (sent as an object, it was unpickled
-    there, then pickled again for the table)."""
+    pickled once, here, for the cache's table (``RecordCache.store``): a worker sends only these
+    bytes (``_sent``), which the build's process unpickles once (sent as an object, it was
+    unpickled there, then pickled again for the table)."""
     found = Problems()
     files: FilesRead = {}
     product = _load_product(Path(path), config, found, files)
@@ -277,7 +277,13 @@ def _checked(path: str, config: SiteConfig) -> Checked:
     entry = make_entry(Path(path), product, found.items, config.today(), files)
     if entry is None:
         return product, found, None, b""
-    return None, found, entry, pickle.dumps(product, pickle.HIGHEST_PROTOCOL)
+    return product, found, entry, pickle.dumps(product, pickle.HIGHEST_PROTOCOL)
+
+
+def _sent(checked: Checked) -> Checked:
+    """What a worker process sends of a checked record: a valid one's product only pickled."""
+    product, found, entry, data = checked
+    return (None if data else product), found, entry, data
 
 
 def check_record(path: Path, config: SiteConfig, files: FilesRead | None = None

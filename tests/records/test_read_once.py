@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import os
+import pickle
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -78,11 +79,12 @@ def test_an_entry_describes_the_files_as_a_fresh_read_of_them_does(site_config, 
     ask the files for afresh: the same entry, fingerprint and digests."""
     path = write_record(products, record(batches=[LOT]))
     (path.parent / "kiem-nghiem.pdf").write_bytes(REPORT)
-    product, found, entry, _ = validate._checked(str(path), site_config)
-    assert product is None and entry is not None  # valid: the product travels pickled
-    whole, _ = check_record(path, site_config)
-    assert whole is not None
-    assert entry == make_entry(path, whole, found.items, site_config.today())
+    checked = validate._checked(str(path), site_config)
+    product, found, entry, data = checked
+    assert product is not None and entry is not None
+    assert validate._sent(checked) == (None, found, entry, data)  # a worker sends it pickled
+    assert pickle.loads(data) == product
+    assert entry == make_entry(path, product, found.items, site_config.today())
     assert [Path(dep).name for dep, _, _ in entry.deps] == ["anh-1.jpg", "kiem-nghiem.pdf"]
 
 
