@@ -78,7 +78,7 @@ def one_run(checkout: Path, products: Path) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("catalog", type=Path)
     parser.add_argument("checkouts", type=Path, nargs="+")
@@ -88,28 +88,42 @@ def main() -> None:
     args = parser.parse_args()
     products = (args.catalog / "products").resolve()
     warm(products)
-    figures: dict[Path, list[dict]] = {c: [] for c in args.checkouts}
+    runs: dict[Path, list[dict]] = {c: [] for c in args.checkouts}
     for round_ in range(args.rounds):
         for checkout in args.checkouts:
             if args.cold:
                 drop(products)
             found = one_run(checkout.resolve(), products)
-            figures[checkout].append(found)
+            runs[checkout].append(found)
             cpu = (found["own"] + found["workers"]) * 1000 / found["products"]
             print(f"round {round_ + 1} {checkout}: {found['products']} products, "
                   f"{found['errors']} errors, wall {found['wall']:.2f} s, processor "
                   f"{found['own']:.2f} s + workers {found['workers']:.2f} s = {cpu:.3f} ms a product",
                   flush=True)
     first = args.checkouts[0]
+    base = _median([_cpu(r) for r in runs[first]])
+    cache = "files dropped from the page cache before each" if args.cold else "page cache warm"
+    print(f"\n{args.rounds} rounds, {cache}; medians, processor time of the build's process and "
+          f"its workers\n")
+    print("| checkout | products | processor ms a product (min-max) | against the first | wall s |")
+    print("|---|---:|---:|---:|---:|")
     for checkout in args.checkouts:
-        rows = figures[checkout]
-        cpu = sorted((r["own"] + r["workers"]) * 1000 / r["products"] for r in rows)
-        wall = sorted(r["wall"] for r in rows)
-        base = sorted((r["own"] + r["workers"]) * 1000 / r["products"] for r in figures[first])
-        print(f"{checkout}: processor ms a product, median {cpu[len(cpu) // 2]:.3f} "
-              f"(min {cpu[0]:.3f}, max {cpu[-1]:.3f}; {cpu[len(cpu) // 2] / base[len(base) // 2]:.2f}x "
-              f"{first}); wall median {wall[len(wall) // 2]:.2f} s")
+        rows = runs[checkout]
+        cpu = [_cpu(r) for r in rows]
+        print(f"| {checkout} | {rows[0]['products']} | {_median(cpu):.3f} ({min(cpu):.3f}-{max(cpu):.3f}) "
+              f"| {_median(cpu) / base:.2f}x | {_median([r['wall'] for r in rows]):.2f} |")
+    return 0
+
+
+def _cpu(row: dict) -> float:
+    return (row["own"] + row["workers"]) * 1000 / row["products"]
+
+
+def _median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
 
 
 if __name__ == "__main__":
-    main()
+    import figures
+
+    sys.exit(figures.run(main))
