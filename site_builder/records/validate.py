@@ -292,6 +292,7 @@ def check_record(path: Path, config: SiteConfig, files: FilesRead | None = None
     GTINs, are ``load_catalog``'s). ``files``: what the check read of each file is added to
     it, for the record cache (``RecordCache.put``)."""
     problems = Problems()
+    _resolved.cache_clear()  # a long-running process (the editor) may find the folder moved
     return _load_product(path, config, problems, files), problems
 
 
@@ -738,8 +739,9 @@ def _stat_of(path: Path) -> os.stat_result | None:
 
 @lru_cache(maxsize=8)
 def _resolved(products_dir: Path) -> Path:
-    """The products folder resolved, once per ``load_catalog`` (which forgets it first: the
-    folder may be a link that a later run finds moved) rather than once per record."""
+    """The products folder resolved, once per ``load_catalog`` rather than once per record
+    (``load_catalog`` and ``check_record`` forget it first: the folder may be a link that a
+    later run finds moved, and what is inside it is judged by where it leads)."""
     return products_dir.resolve()
 
 
