@@ -128,3 +128,19 @@ def test_records_checked_in_worker_processes_give_what_this_process_gives(
         assert [there.whole_product(p) for p in there.products] == [
             check_record(p.source, site_config)[0] for p in there.products]
 
+
+
+def test_a_products_folder_that_is_a_link_moved_between_checks_is_followed(site_config,
+                                                                          tmp_path):
+    """A long-running process (the editor) checks records one at a time: the folder a link
+    named as the products folder leads to is asked each time, not remembered."""
+    for name in ("a", "b"):
+        write_record(tmp_path / name, record())
+    link = tmp_path / "products-link"
+    config = replace(site_config, products_dir=link)
+    for name in ("a", "b"):
+        link.unlink(missing_ok=True)
+        link.symlink_to(tmp_path / name, target_is_directory=True)
+        product, problems = check_record(link / "nho-say-nhon-son" / "product.yml", config)
+        assert not problems.errors, [p.code for p in problems.errors]
+        assert product is not None and product.photos[0].source.parent.parent == tmp_path / name
