@@ -212,10 +212,9 @@ class RecordCache:
     dirty: bool = False
     _products: dict[str, Product] = field(default_factory=dict)  # read or put in this run
     _written: set[str] = field(default_factory=set)  # put in this run, to store
-    _pickled: dict[str, bytes] = field(default_factory=dict)  # of _written, pickled already
     _db: sqlite3.Connection | None = None
     today: date | None = None  # the day records are checked on
-    _pending: bool = False  # products written by ``store``, not yet committed
+    _pending: bool = False  # products written by ``_insert``, not yet committed
     _base: tuple[int, int, int] | None = None  # META as read: size, time, inode
     _amended: dict[str, Entry | None] = field(default_factory=dict)  # CHANGES as read
     _touched: set[str] = field(default_factory=set)  # records whose entries changed in this run
@@ -363,14 +362,15 @@ class RecordCache:
 
     def add(self, record: str, entry: Entry, product: Product, data: bytes = b"") -> None:
         """A record checked (perhaps by another process, ``make_entry``) kept for next time;
-        ``data``: ``product`` pickled already, if it was (the process that checked it)."""
+        ``data``: ``product`` pickled already, if it was (the process that checked it): it is
+        then written to the products' table now, in the transaction ``save`` commits, rather
+        than held until then beside the product."""
         self.entries[record] = entry
         self._products[record] = product
-        if data:
-            self._pickled[record] = data
+        if data and self._insert(record, data):
+            self._written.discard(record)
         else:
-            self._pickled.pop(record, None)
-        self._written.add(record)
+            self._written.add(record)  # pickled and written by ``save``
         self._touched.add(record)
         self.dirty = True
 
@@ -380,23 +380,28 @@ class RecordCache:
         checks every record, and holding them all until the end took hundreds of megabytes).
         ``data``: ``product`` pickled already, if it was (``validate._checked``). Without a
         table, ``add``."""
-        db = self._connection()
-        if db is None:
-            self.add(record, entry, product, data)
-            return
-        try:
-            db.execute("INSERT OR REPLACE INTO product (record, context, data) VALUES (?, ?, ?)",
-                       (record, self.context, data or pickle.dumps(product, pickle.HIGHEST_PROTOCOL)))
-        except sqlite3.Error:
-            self.add(record, entry, product, data)
+        if not self._insert(record, data or pickle.dumps(product, pickle.HIGHEST_PROTOCOL)):
+            self.add(record, entry, product)
             return
         self.entries[record] = entry
         self._products.pop(record, None)
-        self._pickled.pop(record, None)
         self._written.discard(record)
-        self._pending = True
         self._touched.add(record)
         self.dirty = True
+
+    def _insert(self, record: str, data: bytes) -> bool:
+        """A product's pickled ``data`` written to the table, to be committed by ``save``;
+        False without a table."""
+        db = self._connection()
+        if db is None:
+            return False
+        try:
+            db.execute("INSERT OR REPLACE INTO product (record, context, data) VALUES (?, ?, ?)",
+                       (record, self.context, data))
+        except sqlite3.Error:
+            return False
+        self._pending = True
+        return True
 
     def stored(self) -> StoredProducts | None:
         """The products of this cache's table, read back by record in any process; None
@@ -421,13 +426,11 @@ class RecordCache:
                 with db:  # one transaction with what ``store`` wrote; pickled one at a time
                     db.executemany(
                         "INSERT OR REPLACE INTO product (record, context, data) VALUES (?, ?, ?)",
-                        ((r, self.context, self._pickled.get(r)
-                          or pickle.dumps(self._products[r], pickle.HIGHEST_PROTOCOL))
+                        ((r, self.context, pickle.dumps(self._products[r], pickle.HIGHEST_PROTOCOL))
                          for r in sorted(self._written)))
             except sqlite3.Error:
                 return  # the meta is not written either: the records are checked again
             self._written.clear()
-            self._pickled.clear()
             self._pending = False
         self.path.mkdir(parents=True, exist_ok=True)
         amended = {**self._amended, **{r: self.entries.get(r) for r in self._touched}}
