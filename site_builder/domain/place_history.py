@@ -201,6 +201,7 @@ def _bare(name: str) -> str:
     return str(int(name)) if name.isdigit() else name
 
 
+@lru_cache(maxsize=4096)  # addresses repeat their communes and provinces
 def _part(text: str, plain: bool = False) -> _Part:
     """One cleaned part. A type word written without diacritics ("huyen Ninh Sơn") counts when the
     name has diacritics or the whole address (``plain``) has none: "Quan Hoa" in an address written
@@ -227,6 +228,7 @@ def _parts(address: str) -> list[_Part]:
     return [_part(piece, plain) for piece in pieces if piece and _compact(piece) not in _COUNTRY]
 
 
+@lru_cache(maxsize=4096)  # addresses repeat their communes and provinces
 def _compact(text: str) -> str:
     return _NOT_ALNUM.sub("", ascii_fold(text))
 
@@ -424,6 +426,7 @@ def _province_keys() -> dict[str, OldProvince]:
     return h.province_keys
 
 
+@lru_cache(maxsize=4096)  # addresses repeat their communes and provinces
 def _province_scope(part: _Part) -> _Scope | None:
     current = find_province(part.name)
     keys = _province_keys()
@@ -475,6 +478,7 @@ def _read(parts: list[_Part]) -> _Reading:
     return reading
 
 
+@lru_cache(maxsize=4096)  # a producer's products share its address
 def province_written(address: str) -> str | None:
     """The part of ``address`` that names its province, as written ("tỉnh Ninh Thuận"), if any."""
     reading = _read(_parts(str(address or "")))

@@ -43,7 +43,7 @@ from site_builder.output.writer import (
     write_unit,
 )
 from site_builder.problems import Problems, Severity
-from site_builder.records.cache import Entry, RecordCache
+from site_builder.records.cache import Entry, FilesRead, RecordCache
 from site_builder.records.validate import check_record
 from site_builder.render.html import language_links
 from site_builder.render.templates import Languages
@@ -152,8 +152,10 @@ def build_changes(site: SiteConfig, templates: Path, state: BuildState, settings
         entry = cache.get(record, seen)
         product = None
         if entry is None:
-            product, found = check_record(Path(record), site)
-            entry = cache.put(Path(record), product, found.items) if product is not None else None
+            files: FilesRead = {}  # what the check read, so that the cache reads none again
+            product, found = check_record(Path(record), site, files)
+            entry = (cache.put(Path(record), product, found.items, files)
+                     if product is not None else None)
             if product is None or found.errors or entry is None:
                 return None  # the full build reports every problem, as it always does
         old = known.get(entry.id)

@@ -23,9 +23,10 @@ import pickle
 import sqlite3
 from array import array
 from bisect import bisect_right
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from site_builder.config import SiteConfig
 from site_builder.domain.model import Product
@@ -107,12 +108,21 @@ class Entry:
     fingerprint: str = ""
 
 
+def repr_with(item: Any, **changes: object) -> str:
+    """``repr(replace(item, **changes))`` of a dataclass, the same text without the copy: a
+    frozen dataclass's copy sets each field through ``object.__setattr__``, and the digests
+    below copied every product and every batch of a first build."""
+    values = (f"{f.name}={changes[f.name] if f.name in changes else getattr(item, f.name)!r}"
+              for f in fields(item) if f.repr)
+    return f"{type(item).__qualname__}({', '.join(values)})"
+
+
 def summary_digest(product: Product) -> str:
     """What pages that list many products can show of one: everything but its story and its
     batches (and the record's file name). A story edit or a new lot then re-renders the
     product's own pages only, not the listings, open data and summaries that every product
     is part of. A batch's page shows this too (``lot_digests`` adds the batch)."""
-    text = repr(replace(product, story=None, batches=(), source=Path()))
+    text = repr_with(product, story=None, batches=(), source=Path())
     # Photo and document paths are absolute: keep the digest the same in any checkout.
     text = text.replace(str(product.source.parent.parent), "")
     return hashlib.sha256(text.encode()).hexdigest()
@@ -125,7 +135,7 @@ def lot_digests(product: Product, files: dict[str, str] | None = None) -> tuple[
     root = str(product.source.parent.parent)
     found = []
     for batch in product.batches:
-        text = repr(replace(batch, line=0)).replace(root, "")
+        text = repr_with(batch, line=0).replace(root, "")
         contents = [(files or {}).get(str(doc.source), "") for doc in batch.documents if doc.source]
         found.append(hashlib.sha256(repr((text, contents)).encode()).hexdigest())
     return tuple(found)
@@ -146,30 +156,49 @@ def _rows(product: Product) -> list:
     return [completeness(product), *(completeness(product, b) for b in product.batches)]
 
 
-def traced_digest(product: Product) -> str:
+def traced_digest(product: Product, rows: list | None = None) -> str:
     """What the staff pages of Circular 02/2024 items show of a product: its batches' lots and
-    which items the product and each batch carry."""
-    rows = [(row.batch.lot if row.batch else "", row.marks) for row in _rows(product)]
-    return hashlib.sha256(repr(rows).encode()).hexdigest()
+    which items the product and each batch carry (``rows``: its ``_rows``, when worked out)."""
+    marks = [(row.batch.lot if row.batch else "", row.marks)
+             for row in (_rows(product) if rows is None else rows)]
+    return hashlib.sha256(repr(marks).encode()).hexdigest()
+
+
+# What a check read of each file (path -> its size and time, asked before it was read, and the
+# hash of the bytes it read): the cache's entry is made of these, so that a file is read once,
+# and an entry describes the very bytes that were checked, even if a file changes meanwhile.
+FilesRead = dict[str, tuple[tuple[int, int], str]]
+
+
+def _file_read(path: Path, files: FilesRead) -> tuple[str, tuple[int, int] | None, str]:
+    """A file's (path, size and time, content hash): as the check read it, else read now."""
+    known = files.get(str(path))
+    if known is not None:
+        return str(path), known[0], known[1]
+    return str(path), _stat(path), hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def make_entry(record: Path, product: Product, problems: list[Problem],
-               today: date | None = None) -> Entry | None:
-    """What the cache keeps of a valid record checked on ``today``; None when it is gone."""
-    stat = _stat(record)
-    if stat is None:
-        return None
+               today: date | None = None, files: FilesRead | None = None) -> Entry | None:
+    """What the cache keeps of a valid record checked on ``today``; None when it is gone.
+    ``files``: what the check read of the record and its files (the others are read now)."""
+    files = files or {}
+    if str(record) in files:
+        stat, digest = files[str(record)]
+    else:
+        found_stat = _stat(record)
+        if found_stat is None:
+            return None
+        stat, digest = found_stat, hashlib.sha256(record.read_bytes()).hexdigest()
     deps = [photo.source for photo in product.photos]
     deps += [doc.source for batch in product.batches for doc in batch.documents if doc.source]
-    found = tuple((str(dep), _stat(dep), hashlib.sha256(dep.read_bytes()).hexdigest())
-                  for dep in deps)
+    found = tuple(_file_read(dep, files) for dep in deps)
     rows = _rows(product)
-    digest = hashlib.sha256(record.read_bytes()).hexdigest()
     return Entry(
         stat=stat, digest=digest, deps=found,
         problems=tuple(problems), id=product.id, summary=summary_digest(product),
         lots=packed(lot_digests(product, {path: digest for path, _, digest in found})),
-        traced=traced_digest(product), province=product.producer.province.code,
+        traced=traced_digest(product, rows), province=product.producer.province.code,
         rows=(len(rows), sum(row.complete for row in rows)), checked_on=today,
         dates=packed_days(compared_dates(product)),
         fingerprint=record_fingerprint(digest, found))
@@ -185,7 +214,7 @@ class RecordCache:
     _written: set[str] = field(default_factory=set)  # put in this run, to store
     _db: sqlite3.Connection | None = None
     today: date | None = None  # the day records are checked on
-    _pending: bool = False  # products written by ``store``, not yet committed
+    _pending: bool = False  # products written by ``_insert``, not yet committed
     _base: tuple[int, int, int] | None = None  # META as read: size, time, inode
     _amended: dict[str, Entry | None] = field(default_factory=dict)  # CHANGES as read
     _touched: set[str] = field(default_factory=set)  # records whose entries changed in this run
@@ -323,40 +352,56 @@ class RecordCache:
                     continue
         return {r: self._products[r] for r in records if r in self._products}
 
-    def put(self, record: Path, product: Product, problems: list[Problem]) -> Entry | None:
-        entry = make_entry(record, product, problems, self.today)
+    def put(self, record: Path, product: Product, problems: list[Problem],
+            files: FilesRead | None = None) -> Entry | None:
+        """``files``: what the check read of the record and its files (``make_entry``)."""
+        entry = make_entry(record, product, problems, self.today, files)
         if entry is not None:
             self.add(str(record), entry, product)
         return entry
 
-    def add(self, record: str, entry: Entry, product: Product) -> None:
-        """A record checked (perhaps by another process, ``make_entry``) kept for next time."""
+    def add(self, record: str, entry: Entry, product: Product, data: bytes = b"") -> None:
+        """A record checked (perhaps by another process, ``make_entry``) kept for next time;
+        ``data``: ``product`` pickled already, if it was (the process that checked it): it is
+        then written to the products' table now, in the transaction ``save`` commits, rather
+        than held until then beside the product."""
         self.entries[record] = entry
         self._products[record] = product
-        self._written.add(record)
+        if data and self._insert(record, data):
+            self._written.discard(record)
+        else:
+            self._written.add(record)  # pickled and written by ``save``
         self._touched.add(record)
         self.dirty = True
 
-    def store(self, record: str, entry: Entry, product: Product) -> None:
+    def store(self, record: str, entry: Entry, product: Product, data: bytes = b"") -> None:
         """``add`` without keeping the product in memory: it is written to the products'
         table now, in the transaction ``save`` commits (a first build of a national catalog
         checks every record, and holding them all until the end took hundreds of megabytes).
-        Without a table, ``add``."""
-        db = self._connection()
-        if db is None:
-            self.add(record, entry, product)
-            return
-        try:
-            db.execute("INSERT OR REPLACE INTO product (record, context, data) VALUES (?, ?, ?)",
-                       (record, self.context, pickle.dumps(product, pickle.HIGHEST_PROTOCOL)))
-        except sqlite3.Error:
+        ``data``: ``product`` pickled already, if it was (``validate._checked``). Without a
+        table, ``add``."""
+        if not self._insert(record, data or pickle.dumps(product, pickle.HIGHEST_PROTOCOL)):
             self.add(record, entry, product)
             return
         self.entries[record] = entry
         self._products.pop(record, None)
-        self._pending = True
+        self._written.discard(record)
         self._touched.add(record)
         self.dirty = True
+
+    def _insert(self, record: str, data: bytes) -> bool:
+        """A product's pickled ``data`` written to the table, to be committed by ``save``;
+        False without a table."""
+        db = self._connection()
+        if db is None:
+            return False
+        try:
+            db.execute("INSERT OR REPLACE INTO product (record, context, data) VALUES (?, ?, ?)",
+                       (record, self.context, data))
+        except sqlite3.Error:
+            return False
+        self._pending = True
+        return True
 
     def stored(self) -> StoredProducts | None:
         """The products of this cache's table, read back by record in any process; None

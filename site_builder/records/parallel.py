@@ -18,11 +18,14 @@ PARALLEL_FROM = 200  # records; fewer are checked in this process
 CHUNK = 50  # records a worker checks per task
 
 _CHECK: Callable[[str], object] | None = None  # set just before the workers are forked
+_SEND: Callable[[object], object] | None = None  # likewise
 
 
 def _work(paths: list[str]) -> list[object]:
     assert _CHECK is not None
-    return [_CHECK(path) for path in paths]
+    if _SEND is None:
+        return [_CHECK(path) for path in paths]
+    return [_SEND(_CHECK(path)) for path in paths]
 
 
 def workers() -> int:
@@ -33,9 +36,11 @@ def workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def check_all(paths: list[str], check: Callable[[str], T], progress: Progress) -> Iterator[T]:
-    """``check(path)`` for each of ``paths``, in their order."""
-    global _CHECK
+def check_all(paths: list[str], check: Callable[[str], T], progress: Progress,
+              send: Callable[[T], T] | None = None) -> Iterator[T]:
+    """``check(path)`` for each of ``paths``, in their order; ``send``: what a worker process
+    sends of each (``check``'s own, in this process), when less is worth sending."""
+    global _CHECK, _SEND
     import multiprocessing as mp
 
     if len(paths) < PARALLEL_FROM or workers() < 2 or "fork" not in mp.get_all_start_methods():
@@ -45,7 +50,7 @@ def check_all(paths: list[str], check: Callable[[str], T], progress: Progress) -
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    _CHECK = check
+    _CHECK, _SEND = check, send  # type: ignore[assignment]
     try:
         chunks = [paths[i:i + CHUNK] for i in range(0, len(paths), CHUNK)]
         with ProcessPoolExecutor(workers(), mp_context=mp.get_context("fork")) as pool:
@@ -53,4 +58,4 @@ def check_all(paths: list[str], check: Callable[[str], T], progress: Progress) -
                 yield from done  # type: ignore[misc]
                 progress.advance(len(done))
     finally:
-        _CHECK = None
+        _CHECK, _SEND = None, None

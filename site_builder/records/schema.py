@@ -25,9 +25,10 @@ def _parse_date(value: object) -> object:
     """Accept only ISO dates written as text (YYYY-MM-DD); the loader keeps dates as text."""
     if isinstance(value, date):
         return value
-    if not isinstance(value, str) or not _DATE.match(value.strip()):
+    found = _DATE.match(value.strip()) if isinstance(value, str) else None
+    if found is None:
         raise ValueError("date_format")
-    year, month, day = (int(x) for x in _DATE.match(value.strip()).groups())  # type: ignore[union-attr]
+    year, month, day = (int(x) for x in found.groups())
     try:
         return date(year, month, day)
     except ValueError:

@@ -6,11 +6,15 @@ Returns the catalog together with *all* problems found, never stopping at the fi
 from __future__ import annotations
 
 import difflib
+import hashlib
+import io
 import os
+import pickle
 import re
+import stat
 from collections.abc import Callable
 from datetime import date, timedelta
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -51,7 +55,7 @@ from site_builder.domain.taxonomy import PRODUCT_SETS, REGIMES, Regime
 from site_builder.domain.traceability import all_completeness
 from site_builder.problems import Message, Problem, Problems, catalogue
 from site_builder.progress import Progress, Quiet
-from site_builder.records.cache import Entry, RecordCache, make_entry
+from site_builder.records.cache import Entry, FilesRead, RecordCache, make_entry
 from site_builder.records.cache import lean as lean_product
 from site_builder.records.parallel import check_all
 from site_builder.records.paths import RECORD_NAME as RECORD_NAME  # noqa: PLC0414 - its old home
@@ -114,23 +118,26 @@ def load_catalog(config: SiteConfig, progress: Progress | None = None,
     progress.advance(len(cached))
     unchecked = [path for path in paths if path not in cached]
     # Taken as they come: a first build checks every record, and holds none whole when lean.
-    checked = check_all(unchecked, partial(_checked, config=config), progress)
+    _resolved.cache_clear()  # before the workers are forked
+    checked = check_all(unchecked, partial(_checked, config=config), progress, _sent)
     records: dict[str, str] = {}  # product id -> record, for ``Catalog.whole``
     for path in paths:
         entry = entries[path] if path in cached else None
         if entry is None:
-            product, found, entry = next(checked)
+            product, found, entry, data = next(checked)
             problems.extend(found)
+            if product is None and data:  # from a worker process (``_sent``)
+                product = pickle.loads(data)
             if product is None:
                 continue
             if found.errors or entry is None:
                 catalog.products.append(product)
                 continue
             if lean:
-                cache.store(path, entry, product)
+                cache.store(path, entry, product, data)
                 product = lean_product(product)
             else:
-                cache.add(path, entry, product)
+                cache.add(path, entry, product, data)
             catalog.products.append(product)
         else:
             catalog.products.append(cached[path])
@@ -252,29 +259,54 @@ def _note_traceability_gaps(catalog: Catalog, problems: Problems) -> None:
 # --- one record -----------------------------------------------------------------------------
 
 
-def _checked(path: str, config: SiteConfig) -> tuple[Product | None, Problems, Entry | None]:
-    """A record checked, with what the cache keeps of it when it is valid."""
+# A record checked: its product, its problems, and when it is valid what the cache keeps of
+# it, its entry and its product pickled.
+Checked = tuple[Product | None, Problems, Entry | None, bytes]
+
+
+def _checked(path: str, config: SiteConfig) -> Checked:
+    """A record checked, in a worker process when there are many. A valid record's product is
+    pickled once, here, for the cache's table (``RecordCache.store``): a worker sends only these
+    bytes (``_sent``), which the build's process unpickles once (sent as an object, it was
+    unpickled there, then pickled again for the table)."""
     found = Problems()
-    product = _load_product(Path(path), config, found)
-    entry = (make_entry(Path(path), product, found.items, config.today())
-             if product and not found.errors else None)
-    return product, found, entry
+    files: FilesRead = {}
+    product = _load_product(Path(path), config, found, files)
+    if product is None or found.errors:
+        return product, found, None, b""
+    entry = make_entry(Path(path), product, found.items, config.today(), files)
+    if entry is None:
+        return product, found, None, b""
+    return product, found, entry, pickle.dumps(product, pickle.HIGHEST_PROTOCOL)
 
 
-def check_record(path: Path, config: SiteConfig) -> tuple[Product | None, Problems]:
+def _sent(checked: Checked) -> Checked:
+    """What a worker process sends of a checked record: a valid one's product only pickled."""
+    product, found, entry, data = checked
+    return (None if data else product), found, entry, data
+
+
+def check_record(path: Path, config: SiteConfig, files: FilesRead | None = None
+                 ) -> tuple[Product | None, Problems]:
     """One record read and checked on its own (the checks across records, such as duplicate
-    GTINs, are ``load_catalog``'s)."""
+    GTINs, are ``load_catalog``'s). ``files``: what the check read of each file is added to
+    it, for the record cache (``RecordCache.put``)."""
     problems = Problems()
-    return _load_product(path, config, problems), problems
+    _resolved.cache_clear()  # a long-running process (the editor) may find the folder moved
+    return _load_product(path, config, problems, files), problems
 
 
-def _load_product(path: Path, config: SiteConfig, problems: Problems) -> Product | None:
+def _load_product(path: Path, config: SiteConfig, problems: Problems,
+                  files: FilesRead | None = None) -> Product | None:
+    """``files``: what the check read of each file is added to it (``cache.FilesRead``)."""
     if path.is_symlink():
         problems.error(path, 1, "", "record_symlink")
         return None
     loaded = load_yaml(path, problems)
     if loaded is None:
         return None
+    if files is not None:
+        files[str(path)] = (loaded.stat, loaded.digest)
     if not isinstance(loaded.data, dict):
         problems.error(path, 1, "", "record_not_mapping")
         return None
@@ -284,7 +316,7 @@ def _load_product(path: Path, config: SiteConfig, problems: Problems) -> Product
         for error in exc.errors():
             _report_pydantic(loaded, error, problems)
         return None
-    return _build_product(record, loaded, config, problems)
+    return _build_product(record, loaded, config, problems, {} if files is None else files)
 
 
 def _report_pydantic(loaded: LoadedYaml, error: Any, problems: Problems) -> None:
@@ -379,7 +411,8 @@ def _known_fields(parent: FieldPath) -> list[str]:
 
 
 def _build_product(
-    record: ProductRecord, loaded: LoadedYaml, config: SiteConfig, problems: Problems
+    record: ProductRecord, loaded: LoadedYaml, config: SiteConfig, problems: Problems,
+    files: FilesRead,
 ) -> Product | None:
     path, errors_before = loaded.path, len(problems.errors)
 
@@ -399,8 +432,8 @@ def _build_product(
 
     certifications = _build_certifications(record.certifications, config, error, warn)
     producer = _build_producer(record, error, warn)
-    photos = _build_photos(record, path.parent, config.products_dir, error)
-    batches = _build_batches(record.batches, loaded, config, error, warn)
+    photos = _build_photos(record, path.parent, config.products_dir, error, files)
+    batches = _build_batches(record.batches, loaded, config, error, warn, files)
     withdrawn = None
     if record.withdrawn:
         withdrawn = Withdrawal(record.withdrawn.date, record.withdrawn.reason)
@@ -545,7 +578,7 @@ def _point(location: Any) -> tuple[float, float] | None:
 
 
 def _build_batches(records: list[BatchRecord], loaded: LoadedYaml, config: SiteConfig,
-                   error: Report, warn: Report) -> list[Batch]:
+                   error: Report, warn: Report, files: FilesRead) -> list[Batch]:
     folder = loaded.path.parent
     batches: list[Batch] = []
     seen: dict[str, str] = {}
@@ -583,7 +616,8 @@ def _build_batches(records: list[BatchRecord], loaded: LoadedYaml, config: SiteC
             if a.gln is not None and (reason := gln_problem(a.gln)):
                 error(at + ("areas", j, "gln"), "gln_invalid", reason=_reason(reason))
         documents = [d for j, doc in enumerate(b.documents)
-                     if (d := _build_document(doc, at + ("documents", j), folder, config, error))]
+                     if (d := _build_document(doc, at + ("documents", j), folder, config, error,
+                                              files))]
         batches.append(Batch(
             lot=b.lot, produced=b.produced, expires=b.expires, best_before=b.best_before,
             quantity=b.quantity, events=tuple(events),
@@ -593,7 +627,7 @@ def _build_batches(records: list[BatchRecord], loaded: LoadedYaml, config: SiteC
 
 
 def _build_document(doc: Any, at: FieldPath, folder: Path, config: SiteConfig,
-                    error: Report) -> Document | None:
+                    error: Report, files: FilesRead) -> Document | None:
     if (doc.file is None) == (doc.url is None):
         error(at, "document_source")
         return None
@@ -601,27 +635,30 @@ def _build_document(doc: Any, at: FieldPath, folder: Path, config: SiteConfig,
         return Document(doc.title, url=doc.url)
     if _unprinted_name(doc.file, at + ("file",), error):
         return None
-    source = _inside(folder, doc.file, config.products_dir.resolve())
+    source = _inside(folder, doc.file, _resolved(config.products_dir))
+    status = _stat_of(source) if source is not None else None
     if source is None:
         error(at + ("file",), "document_outside", file=doc.file)
-    elif not source.is_file():
+    elif status is None or not stat.S_ISREG(status.st_mode):
         error(at + ("file",), "document_not_found", file=doc.file)
-    elif source.stat().st_size > MAX_DOCUMENT_BYTES:
+    elif status.st_size > MAX_DOCUMENT_BYTES:
         error(at + ("file",), "document_too_large")
     else:
-        extension = _document_extension(source, doc.file, at + ("file",), error)
+        data = source.read_bytes()
+        extension = _document_extension(data[:8], doc.file, at + ("file",), error)
         if extension:
+            # Read once: the record cache keeps these bytes' hash (``cache.FilesRead``).
+            files[str(source)] = ((status.st_size, status.st_mtime_ns),
+                                  hashlib.sha256(data).hexdigest())
             return Document(doc.title, source=source, extension=extension)
     return None
 
 
-def _document_extension(source: Path, file: str, at: FieldPath, error: Report) -> str | None:
-    """The extension a document is published with, once its name and its first bytes agree
-    on a PDF, JPEG or PNG file: a file named '.html' that starts like a PDF would otherwise be
-    served as a page of the site, and run its scripts there."""
+def _document_extension(head: bytes, file: str, at: FieldPath, error: Report) -> str | None:
+    """The extension a document is published with, once its name and its first bytes
+    (``head``) agree on a PDF, JPEG or PNG file: a file named '.html' that starts like a PDF
+    would otherwise be served as a page of the site, and run its scripts there."""
     named = Path(file).suffix.lower().lstrip(".")
-    with source.open("rb") as handle:
-        head = handle.read(8)
     kind = next((k for sig, k in DOCUMENT_SIGNATURES.items() if head.startswith(sig)), None)
     if not any(named in names for names in DOCUMENT_EXTENSIONS.values()):
         error(at, "document_extension", file=file)
@@ -644,9 +681,11 @@ def _unprinted_name(file: str, at: FieldPath, error: Report) -> bool:
 
 
 def _build_photos(record: ProductRecord, folder: Path, products_dir: Path,
-                  error: Report) -> list[Photo]:
+                  error: Report, files: FilesRead) -> list[Photo]:
+    """The record's photos, each read once: the bytes checked are the bytes hashed for the
+    record cache (``files``)."""
     photos = []
-    root = products_dir.resolve()
+    root = _resolved(products_dir)
     stems: dict[str, str] = {}  # published stem -> the file first published under it
     for i, photo in enumerate(record.photos):
         at: FieldPath = ("photos", i, "file")
@@ -656,13 +695,14 @@ def _build_photos(record: ProductRecord, folder: Path, products_dir: Path,
         if source is None:
             error(at, "photo_outside", file=photo.file)
             continue
-        if not source.exists():
+        status = _stat_of(source)
+        if status is None:
             error(at, "photo_not_found", file=photo.file)
             continue
-        if not source.is_file():
+        if not stat.S_ISREG(status.st_mode):
             error(at, "photo_is_folder", file=photo.file)
             continue
-        reason, size = _inspect_image(source)
+        reason, size = _inspect_image(source, status, files)
         if reason:
             error(at, reason[0], **reason[1])
             continue
@@ -689,27 +729,51 @@ def _text(given: LocalizedName | LocalizedStory) -> Text:
     return Text.of(given.vi, {lang: getattr(given, lang) for lang in EXTRA_LANGUAGES})
 
 
+def _stat_of(path: Path) -> os.stat_result | None:
+    """The status of ``path`` (its target's), or None when there is none to ask."""
+    try:
+        return path.stat()
+    except (OSError, ValueError):
+        return None
+
+
+@lru_cache(maxsize=8)
+def _resolved(products_dir: Path) -> Path:
+    """The products folder resolved, once per ``load_catalog`` rather than once per record
+    (``load_catalog`` and ``check_record`` forget it first: the folder may be a link that a
+    later run finds moved, and what is inside it is judged by where it leads)."""
+    return products_dir.resolve()
+
+
 def _inside(folder: Path, relative: str, root: Path) -> Path | None:
     """``folder/relative`` resolved, or None when it is absolute or leaves ``root``."""
     if os.path.isabs(relative) or relative.startswith(("/", "\\")) or ":" in relative:
         return None
-    resolved = (folder / relative).resolve()
-    if not resolved.is_relative_to(root) or resolved == root:
+    # Not Path.resolve: it asks the file's status again, to raise on a loop of links (a loop
+    # is then a file not found).
+    resolved = os.path.realpath(os.path.join(folder, relative))
+    # Both are resolved: inside ``root`` is below it, as text (Path.is_relative_to parses both).
+    if not resolved.startswith(os.path.join(str(root), "")):
         return None
-    return resolved
+    return Path(resolved)
 
 
-def _inspect_image(source: Path) -> tuple[Explained | None, tuple[int, int]]:
+def _inspect_image(source: Path, status: os.stat_result, files: FilesRead
+                   ) -> tuple[Explained | None, tuple[int, int]]:
     """Why ``source`` cannot be a photo (or None), and its size as displayed (EXIF-rotated).
 
     The photo is decoded to its last byte, as the build will decode it: reading the header
     alone passes a JPEG that an interrupted copy cut short. A validated record is cached with
     its photos' size and time (``records.cache``), so a photo is decoded again only when it
-    changes."""
-    if source.stat().st_size > MAX_PHOTO_BYTES:
+    changes. The file is read once: its bytes are decoded and hashed for the cache (``files``,
+    with ``status``, asked before they were read)."""
+    if status.st_size > MAX_PHOTO_BYTES:
         return _because("photo_too_large"), (0, 0)
     try:
-        with Image.open(source) as image:
+        data = source.read_bytes()
+        files[str(source)] = ((status.st_size, status.st_mtime_ns),
+                              hashlib.sha256(data).hexdigest())
+        with Image.open(io.BytesIO(data)) as image:
             if image.format not in PHOTO_FORMATS:
                 return _because("photo_format", format=image.format), (0, 0)
             width, height = image.size

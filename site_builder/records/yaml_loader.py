@@ -11,6 +11,7 @@ PyYAML composes the node tree; we build plain Python values from it ourselves so
 
 from __future__ import annotations
 
+import hashlib
 import re
 import stat
 import unicodedata
@@ -58,6 +59,10 @@ class LoadedYaml:
     path: Path
     data: Any
     lines: dict[FieldPath, int] = field(default_factory=dict)
+    # The file's size and time, asked before it was read, and the hash of the bytes read: what
+    # the record cache keeps of it (``records.cache.FilesRead``), without reading it again.
+    stat: tuple[int, int] = (0, 0)
+    digest: str = ""
 
     def line_of(self, path: FieldPath) -> int:
         """The line of a field, or of its nearest parent that has one."""
@@ -170,12 +175,13 @@ def _flow_depth_at_most(text: str, limit: int) -> bool:
     return True
 
 
-_LINE_PREFIX = re.compile(r"^[ \t?:-]*", re.MULTILINE)
+# A line that starts with more indentation and indicators than the C parser may nest: looked
+# for, rather than measuring every line's (which took a twentieth of the time a record took).
+_DEEP_LINE = re.compile(rf"^[ \t?:-]{{{_SAFE_C_DEPTH + 1}}}", re.MULTILINE)
 
 
 def _loader_for(text: str) -> type:
-    block_depth = max((len(m) for m in _LINE_PREFIX.findall(text)), default=0)
-    if (_C_LOADER is not None and block_depth <= _SAFE_C_DEPTH
+    if (_C_LOADER is not None and _DEEP_LINE.search(text) is None
             and _flow_depth_at_most(text, _SAFE_C_DEPTH)):
         return _C_LOADER
     return yaml.SafeLoader
@@ -195,7 +201,8 @@ def load_yaml(path: Path, problems: Problems) -> LoadedYaml | None:
     if size > MAX_RECORD_BYTES:
         problems.error(path, 1, "", "file_too_large", size=size, limit=MAX_RECORD_BYTES)
         return None
-    text = _decode(path.read_bytes(), path, problems)
+    raw = path.read_bytes()
+    text = _decode(raw, path, problems)
     if text is None:
         return None
     builder = _Builder(path, problems)
@@ -219,4 +226,5 @@ def load_yaml(path: Path, problems: Problems) -> LoadedYaml | None:
     except RecursionError:
         problems.error(path, 1, "", "nested_too_deep")
         return None
-    return LoadedYaml(path=path, data=data, lines=builder.lines)
+    return LoadedYaml(path=path, data=data, lines=builder.lines,
+                      stat=(size, status.st_mtime_ns), digest=hashlib.sha256(raw).hexdigest())

@@ -18,9 +18,9 @@ def _counting(monkeypatch) -> list[str]:
     checked: list[str] = []
     real = validate._load_product
 
-    def load(path, config, problems):  # type: ignore[no-untyped-def]
+    def load(path, config, problems, files=None):  # type: ignore[no-untyped-def]
         checked.append(path.parent.name)
-        return real(path, config, problems)
+        return real(path, config, problems, files)
 
     monkeypatch.setattr(validate, "_load_product", load)
     return checked
