@@ -225,8 +225,9 @@ def _advance(text: str, count_bits: dict[str, int], cost: dict[_State, int],
 @lru_cache(maxsize=64)
 def _after_prefix(prefix: str, group: int) -> tuple[dict[_State, int], _Trail]:
     """The program's state after ``prefix``: every code of a site begins with the same
-    address up to its last '/' (the host and '/01/'), so only what follows is worked out per
-    code. Read only: ``_advance`` makes new ones."""
+    address up to the '/' before its last part (the host and '/01/', or '/p/' for a product
+    without a GTIN), so only what follows is worked out per code. Read only: ``_advance``
+    makes new ones."""
     return _advance(prefix, _GROUPS[group][1], {}, ())
 
 
@@ -264,7 +265,8 @@ def capacity_bits(version: int, level: Level) -> int:
 @lru_cache(maxsize=4096)
 def _segments_in(text: str, group: int) -> tuple[tuple[Segment, ...], int]:
     """``segments`` with the count-indicator lengths of a group of versions, once per text."""
-    prefix = text[:text.rfind("/") + 1]
+    # The last part of '.../p/sp-001/' is 'sp-001/': cut at the '/' before a final one.
+    prefix = text[:text.rfind("/", 0, len(text) - 1) + 1]
     return segments(text, _GROUPS[group][1], _after_prefix(prefix, group) if prefix else ({}, ()))
 
 

@@ -127,6 +127,18 @@ def test_segments_take_the_fewest_bits_of_any_cutting():
             assert bits == brute_force_bits(text, count_bits), text
 
 
+def test_codes_worked_out_after_a_shared_prefix_are_those_worked_out_whole():
+    """A site's codes share the address up to the '/' before their last part (the host and
+    '/01/' or '/p/'), worked out once: the segments are those of the whole text worked out
+    from nothing, a final '/' or none, a GTIN or a product id."""
+    texts = [code_text(f"{domain}/{path}") for domain in DOMAINS for path in (
+        "p/sp-00042/", "p/banh-pia-soc-trang/", "01/08931234567895", "01/08931234567895/",
+        "01/08931234567895/10/LO-2026.03", "p/", "x")]
+    for text in texts:
+        for group, (_, count_bits) in enumerate(qr._GROUPS):
+            assert qr._segments_in(text, group) == segments(text, count_bits), text
+
+
 def test_the_host_is_written_in_capitals_and_nothing_else_changes():
     assert code_text("https://ocop.example.org/01/08936058120082/10/b2610?17=261231") == \
         "https://OCOP.EXAMPLE.ORG/01/08936058120082/10/b2610?17=261231"
