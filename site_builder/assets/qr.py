@@ -658,6 +658,13 @@ def _packed(lines: list[str]) -> bytes:
     return b"".join(int(line.ljust(padded, "0"), 2).to_bytes(padded // 8, "big") for line in lines)
 
 
+@lru_cache(maxsize=4)
+def _site_symbol(url: str) -> Symbol:
+    """The site's code for ``url`` (``symbol``), the last few kept: a product's SVG and PNG
+    (on a host that serves both) are drawn from one symbol."""
+    return symbol(url)
+
+
 def _cache_key(url: str) -> str:
     return hashlib.sha256(f"{_VERSION}\n{url}".encode()).hexdigest()
 
@@ -669,7 +676,7 @@ def qr_svg_file(url: str, cache_dir: Path | None) -> bytes:
     key = _cache_key(url) + ".svg"
     svg = cache.get(key)
     if svg is None:
-        svg = qr_svg(symbol(url), url)
+        svg = qr_svg(_site_symbol(url), url)
         cache.put(key, svg)
     return svg
 
@@ -681,7 +688,7 @@ def qr_png_file(url: str, cache_dir: Path | None) -> bytes:
     key = _cache_key(url) + ".png"
     png = cache.get(key)
     if png is None:
-        png = qr_png(symbol(url))
+        png = qr_png(_site_symbol(url))
         cache.put(key, png)
     return png
 

@@ -398,3 +398,20 @@ def test_stamps_reprint_lists_the_stamps_to_reprint(capsys):
     listed = [line.split(": ", 1) for line in out.splitlines() if ": https://" in line]
     assert dict(listed) == SAMPLE_MASK_ZERO
     assert "2 trong 36 tem" in out and "must be reprinted" in out
+
+
+def test_a_codes_svg_and_png_are_drawn_from_one_symbol(monkeypatch):
+    """A host without a rule for '/qr/x.png' is given both images of a product's code: the
+    symbol is worked out once for them, and they are those of the symbol worked out alone."""
+    url = "https://ocop.example.org/p/one-symbol-for-both/"
+    drawn: list[str] = []
+    worked_out = qr.symbol
+
+    def counted(address: str) -> qr.Symbol:
+        drawn.append(address)
+        return worked_out(address)
+
+    monkeypatch.setattr(qr, "symbol", counted)
+    svg, png = qr_svg_file(url, None), qr_png_file(url, None)
+    assert drawn == [url]
+    assert svg == qr.qr_svg(worked_out(url), url) and png == qr.qr_png(worked_out(url))
