@@ -100,14 +100,26 @@ def _stars(rng: random.Random) -> tuple[int, int]:
     return 3, rng.randint(50, 69)
 
 
-def _photo(rng: random.Random) -> bytes:
-    image = Image.new("RGB", (400, 300), tuple(rng.randint(80, 220) for _ in range(3)))
+SMALL_PHOTO = (400, 300)
+
+
+def _photo(rng: random.Random, size: tuple[int, int] = SMALL_PHOTO) -> bytes:
+    """A photo of ``size``. The default, 400×300 at quality 80, is small for a build to pass
+    through; any other size is made as ``ocop import`` keeps a phone's photo (quality 90) with
+    a grain, so that its JPEG weighs and decodes like one."""
+    width, height = size
+    image = Image.new("RGB", size, tuple(rng.randint(80, 220) for _ in range(3)))
     draw = ImageDraw.Draw(image)
     for _ in range(6):
-        x, y, r = rng.randint(0, 400), rng.randint(0, 300), rng.randint(20, 90)
+        x, y = rng.randint(0, width), rng.randint(0, height)
+        r = round(rng.randint(20, 90) * width / SMALL_PHOTO[0])
         draw.ellipse((x - r, y - r, x + r, y + r), fill=tuple(rng.randint(0, 255) for _ in range(3)))
+    if size != SMALL_PHOTO:
+        grain = Image.frombytes("L", (width // 2, height // 2), rng.randbytes(width * height // 4))
+        grain = grain.resize(size, Image.Resampling.BICUBIC).convert("RGB")
+        image = Image.blend(image, grain, 0.15)
     buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=80)
+    image.save(buffer, "JPEG", quality=80 if size == SMALL_PHOTO else 90)
     return buffer.getvalue()
 
 
@@ -191,13 +203,15 @@ def record(i: int, rng: random.Random, lots: int | None = None) -> dict:
     return data
 
 
-def generate(count: int, root: Path, seed: int = 2026, lots: int | None = None) -> Path:
+def generate(count: int, root: Path, seed: int = 2026, lots: int | None = None,
+             photo_size: tuple[int, int] = SMALL_PHOTO) -> Path:
     """Write ``count`` records under ``root/products`` (replacing any there) and return it;
-    ``lots``: that many lots per product instead of 0 to 3."""
+    ``lots``: that many lots per product instead of 0 to 3; ``photo_size``: each product's
+    photo's (see ``_photo``)."""
     rng = random.Random(seed)
     products = root / "products"
     products.mkdir(parents=True, exist_ok=True)
-    photo_pool = [_photo(rng) for _ in range(50)]
+    photo_pool = [_photo(rng, photo_size) for _ in range(50)]
     for i in range(count):
         folder = products / f"sp-{i:05d}"
         folder.mkdir(exist_ok=True)

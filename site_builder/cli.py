@@ -604,6 +604,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.file is None:
         print(said("spreadsheet_missing"), file=sys.stderr)
         return 2
+    if args.file.is_dir() and args.file.suffix.lower() in SHEET_SUFFIXES:
+        # An unpacked .xlsx, or a folder misnamed: imported as photos it would bring nothing.
+        print(f"{args.file}: {said('folder_named_as_sheet', suffix=args.file.suffix)}",
+              file=sys.stderr)
+        return 1
     if args.file.is_dir():
         return cmd_import_folder(args)
     if args.todo and (problem := todo_target_problem(args.todo)):
@@ -696,6 +701,8 @@ def _import_lots(args: argparse.Namespace, site: SiteConfig, options: ImportOpti
 
 # What only a sheet has. --update and --todo, which the import workflow passes to every upload,
 # change nothing for a folder: its files are only ever added, and its review is its to-do list.
+# A folder named so is not a folder of photos (an unpacked workbook, or a misnaming).
+SHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".numbers")
 SHEET_ONLY = ("sheet", "decision", "decision_date", "authority", "province", "regime", "stars")
 
 

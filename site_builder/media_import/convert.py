@@ -114,7 +114,7 @@ def prepare(task: Task) -> Prepared | Refused:
     except Refused as refused:
         return refused
     except MemoryError:
-        return Refused("too_many_pixels", width="?", height="?", limit=MAX_SOURCE_PIXELS // 10**6)
+        return _too_many_pixels(None)
 
 
 def _read(source: Path, kind: str) -> bytes:
@@ -201,9 +201,8 @@ def _photo(task: Task, digest: str, data: bytes) -> Prepared:
             image, source_format, size_in = _decoded(data, notes)
         except Refused:
             raise
-        except Image.DecompressionBombError:
-            raise Refused("too_many_pixels", width="?", height="?",
-                          limit=MAX_SOURCE_PIXELS // 10**6) from None
+        except Image.DecompressionBombError as bomb:
+            raise _too_many_pixels(bomb) from None
         except OSError as exc:
             raise Refused("picture_truncated" if "truncated" in str(exc) else "picture_damaged"
                           ) from None
@@ -224,6 +223,17 @@ def _photo(task: Task, digest: str, data: bytes) -> Prepared:
     done = Prepared(digest, format=source_format, size_in=size_in, size_out=image.size,
                     notes=tuple(notes))
     return _write(task, digest, "png" if transparent else "jpg", buffer.getvalue(), done)
+
+
+def _too_many_pixels(bomb: Image.DecompressionBombError | None) -> Refused:
+    """Refused for its size. Pillow refuses a picture of over twice its pixel limit as it
+    opens it, before it says the width and height; its message says the count, which is
+    what the office is told then (never "?×?")."""
+    limit = MAX_SOURCE_PIXELS // 10**6
+    count = re.search(r"\((\d+) pixels\)", str(bomb)) if bomb is not None else None
+    if count is None:  # out of memory, or a Pillow that words it otherwise
+        return Refused("too_many_pixels_unsized", limit=limit)
+    return Refused("too_many_megapixels", millions=round(int(count[1]) / 10**6), limit=limit)
 
 
 def _decoded(data: bytes, notes: list[str]) -> tuple[Image.Image, str, tuple[int, int]]:

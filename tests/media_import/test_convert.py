@@ -32,6 +32,7 @@ from site_builder.media_import.convert import (
     digest_of,
     prepare,
 )
+from site_builder.media_import.texts import message
 
 
 def _task(source: Path, staging: Path, kind: str = "photo", known: frozenset[str] = frozenset()
@@ -237,8 +238,8 @@ def _cut(data: bytes, share: float = 0.6) -> bytes:
     ("report.jpg", lambda: report_pdf("B2610"), "picture_is_pdf"),
     ("anh.pdf", lambda: jpeg_bytes(picture(64, 48, 1)), "pdf_is_picture"),
     ("anh.gif.jpg", lambda: _gif(), "picture_format"),
-    ("bomb.png", lambda: _png_bomb(20_000), "too_many_pixels"),
-    ("bomb-small.png", lambda: _png_bomb(9_500), "too_many_pixels"),
+    ("bomb.png", lambda: _png_bomb(20_000), "too_many_megapixels"),
+    ("bomb-small.png", lambda: _png_bomb(9_500), "too_many_megapixels"),
     ("broken.pdf", lambda: b"%PDF-1.4\n" + bytes(100) + b"\nstartxref\n99999\n%%EOF\n",
      "pdf_damaged"),
 ])
@@ -247,6 +248,19 @@ def test_each_bad_file_is_refused_with_its_reason(tmp_path, name, make, code):
     source.write_bytes(make())
     assert _refused(source, tmp_path, "document" if "pdf" in name or "report" in name
                     else "photo") == code
+
+
+def test_a_decompression_bomb_is_refused_with_its_size_in_words(tmp_path):
+    """Pillow refuses a picture of over twice its limit before it gives the width and
+    height: the office still reads how large it is, not "?×?"."""
+    source = tmp_path / "bomb.png"
+    source.write_bytes(_png_bomb(20_000))
+    refused = prepare(_task(source, tmp_path / "out", "photo"))
+    assert isinstance(refused, Refused)
+    said = message(refused.code, **refused.values)
+    assert said.text("vi").startswith("ảnh có 400 triệu điểm ảnh, quá lớn (tối đa 80 triệu")
+    assert said.text("en").startswith("the picture has 400 million pixels")
+    assert "?" not in said.text("vi") + said.text("en")
 
 
 def test_a_huge_file_is_refused_before_it_is_read(tmp_path):

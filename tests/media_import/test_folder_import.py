@@ -234,6 +234,22 @@ def test_hostile_files_each_get_one_message_and_never_a_traceback(catalog, tmp_p
     assert "Traceback" not in out
 
 
+def test_a_folder_named_like_a_spreadsheet_is_refused_not_read_as_photos(catalog, tmp_path,
+                                                                         capsys):
+    """An unpacked workbook (its xl/ and [Content_Types].xml) in a folder named ds.xlsx: the
+    office meant the list, and importing it as photos would bring nothing and say so quietly."""
+    products, config = catalog
+    folder = tmp_path / "ds-ocop-2026.xlsx"
+    (folder / "xl").mkdir(parents=True)
+    (folder / "[Content_Types].xml").write_text("<Types/>", encoding="utf-8")
+    before = tree(products)
+    assert _run(config, "import", str(folder)) == 1
+    err = capsys.readouterr().err
+    assert f"{folder}: là một thư mục chứ không phải tệp bảng tính .xlsx" in err
+    assert "is a folder, not a .xlsx spreadsheet file" in err
+    assert tree(products) == before
+
+
 def test_the_staging_folder_is_removed_when_an_import_stops_midway(tmp_path):
     """The staging folder inside products/ is removed even when the import fails midway."""
     products = tmp_path / "products"
