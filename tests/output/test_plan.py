@@ -77,6 +77,10 @@ def test_parts_an_office_makes_link_rightly_from_every_page(catalog, tmp_path):
     assert len(set(links.values())) >= 3  # the trace page, the lot pages, the short addresses
     for path, link in links.items():
         assert link == relative(served_at(path), "gioi-thieu/"), path
+    # The product's own pages show the same panel, its link from where they are.
+    for url, body in product_pages(plan_site(products, config, theme)).items():
+        found = re.search(r'class="office-link" href="([^"]*)"', body)
+        assert found is not None and found.group(1) == relative(url, "gioi-thieu/"), url
 
 
 def test_pages_of_a_catalog_built_twice_in_one_process_show_each_its_own(catalog, tmp_path):
