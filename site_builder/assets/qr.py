@@ -225,8 +225,9 @@ def _advance(text: str, count_bits: dict[str, int], cost: dict[_State, int],
 @lru_cache(maxsize=64)
 def _after_prefix(prefix: str, group: int) -> tuple[dict[_State, int], _Trail]:
     """The program's state after ``prefix``: every code of a site begins with the same
-    address up to its last '/' (the host and '/01/'), so only what follows is worked out per
-    code. Read only: ``_advance`` makes new ones."""
+    address up to the '/' before its last part (the host and '/01/', or '/p/' for a product
+    without a GTIN), so only what follows is worked out per code. Read only: ``_advance``
+    makes new ones."""
     return _advance(prefix, _GROUPS[group][1], {}, ())
 
 
@@ -264,7 +265,8 @@ def capacity_bits(version: int, level: Level) -> int:
 @lru_cache(maxsize=4096)
 def _segments_in(text: str, group: int) -> tuple[tuple[Segment, ...], int]:
     """``segments`` with the count-indicator lengths of a group of versions, once per text."""
-    prefix = text[:text.rfind("/") + 1]
+    # The last part of '.../p/sp-001/' is 'sp-001/': cut at the '/' before a final one.
+    prefix = text[:text.rfind("/", 0, len(text) - 1) + 1]
     return segments(text, _GROUPS[group][1], _after_prefix(prefix, group) if prefix else ({}, ()))
 
 
@@ -656,6 +658,13 @@ def _packed(lines: list[str]) -> bytes:
     return b"".join(int(line.ljust(padded, "0"), 2).to_bytes(padded // 8, "big") for line in lines)
 
 
+@lru_cache(maxsize=4)
+def _site_symbol(url: str) -> Symbol:
+    """The site's code for ``url`` (``symbol``), the last few kept: a product's SVG and PNG
+    (on a host that serves both) are drawn from one symbol."""
+    return symbol(url)
+
+
 def _cache_key(url: str) -> str:
     return hashlib.sha256(f"{_VERSION}\n{url}".encode()).hexdigest()
 
@@ -667,7 +676,7 @@ def qr_svg_file(url: str, cache_dir: Path | None) -> bytes:
     key = _cache_key(url) + ".svg"
     svg = cache.get(key)
     if svg is None:
-        svg = qr_svg(symbol(url), url)
+        svg = qr_svg(_site_symbol(url), url)
         cache.put(key, svg)
     return svg
 
@@ -679,7 +688,7 @@ def qr_png_file(url: str, cache_dir: Path | None) -> bytes:
     key = _cache_key(url) + ".png"
     png = cache.get(key)
     if png is None:
-        png = qr_png(symbol(url))
+        png = qr_png(_site_symbol(url))
         cache.put(key, png)
     return png
 

@@ -264,16 +264,19 @@ def _product_unit(languages: Languages, views: list[ProductView], photos: list,
         title = renderer.t("product_title", name=view.name, producer=product.producer.name)
         json_ld, tags = product_metadata(view, photos, card_size(
             product.photos[0] if product.photos else None))
+        # What its traceability pages show of it, made once: its page shows the same status
+        # panel and heading (``shared``).
+        trace = product_trace(renderer, product, view.day, photos, view)
         out.add_page(SitePage(
             url, title, view.page_description,
             renderer.render("product.html", url, v=view, photos=photos, alternates=page_versions,
-                            qr_png=qr_png,
+                            qr_png=qr_png, shared=trace.shared.at(url),
                             json_ld=json_ld, badge=_badge_snippet(view),
                             marketplace_images={
                                 "share": Urls.share_image(product) if config.share_images else None,
                                 "square": Urls.square_image(product) if product.photos else None}),
             lang=renderer.lang, alternates=page_versions, head=meta_tags(tags)))
-        _add_trace_pages(out, languages, renderer, view, photos, forwarding_pages)
+        _add_trace_pages(out, languages, renderer, view, photos, forwarding_pages, trace)
     return out
 
 
@@ -576,14 +579,14 @@ def _add_page_files(out: UnitOutput, url: str, render: Callable[[str], str], hos
 
 
 def _add_trace_pages(out: UnitOutput, languages: Languages, renderer: Renderer,
-                     view: ProductView, photos: list, forwarding_pages: bool) -> None:
+                     view: ProductView, photos: list, forwarding_pages: bool,
+                     trace: ProductTrace) -> None:
     """The product's traceability page (which lists its lots; each lot is a unit of its own,
-    ``lot_units``) and, for a product with a GTIN, the page its short address forwards from."""
+    ``lot_units``) and, for a product with a GTIN, the page its short address forwards from.
+    ``trace``: the product as they show it (``product_trace``)."""
     product, config, u = view.product, renderer.config, renderer.urls
     host = config.host
     versions = languages.alternates(lambda x: x.trace(product))
-
-    trace = product_trace(renderer, product, view.day, photos, view)
 
     def page(at: str) -> str:
         return renderer.render("trace.html", at, v=view, shared=trace.shared.at(at), photos=photos,

@@ -410,11 +410,31 @@ class FileWriter:
                 os.link(source, target, follow_symlinks=False)
 
     def _make_folder(self, folder: str) -> None:
-        if folder not in self.folders:
-            (self.root / folder).mkdir(parents=True, exist_ok=True)
+        """Make ``folder`` (a site path, "" for the root) and its parents, in this folder and
+        its twin, once a build: one system call each, its parent made first when not yet."""
+        if folder in self.folders:
+            return
+        if folder:
+            parent = folder.rpartition("/")[0]
+            if parent not in self.folders:
+                self._make_folder(parent)
+            _new_folder(os.path.join(self.root, folder))
             if self.twin is not None:
-                (self.twin / folder).mkdir(parents=True, exist_ok=True)
-            self.folders.add(folder)
+                _new_folder(os.path.join(self.twin, folder))
+        else:
+            os.makedirs(self.root, exist_ok=True)
+            if self.twin is not None:
+                os.makedirs(self.twin, exist_ok=True)
+        self.folders.add(folder)
+
+
+def _new_folder(path: str) -> None:
+    """``mkdir``, a folder already there accepted (as ``Path.mkdir(exist_ok=True)``)."""
+    try:
+        os.mkdir(path)
+    except FileExistsError:
+        if not os.path.isdir(path):
+            raise
 
 
 def file_md5(path: Path) -> str:

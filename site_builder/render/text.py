@@ -56,8 +56,11 @@ def _markdown(text: str) -> str:
     return converter.reset().convert(text)
 
 
+@lru_cache(maxsize=64)
 def render_story(text: str) -> str:
-    """Markdown to HTML that can hold no script, style, event handler or unsafe link."""
+    """Markdown to HTML that can hold no script, style, event handler or unsafe link. The last
+    few are kept: a story not translated is shown alike on the product's page in every
+    language."""
     html = _markdown(text)
     return nh3.clean(
         html,
@@ -84,8 +87,10 @@ def from_cell_text(text: str) -> str:
     return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
 
 
+@lru_cache(maxsize=64)
 def first_sentence(text: str, limit: int = 160) -> str:
-    """A short plain-text summary of a Markdown story, for cards and meta descriptions."""
+    """A short plain-text summary of a Markdown story, for cards and meta descriptions (the
+    last few kept, as ``render_story``'s)."""
     plain = html.unescape(nh3.clean(_markdown(text), tags=set()))
     plain = " ".join(plain.split())
     end = plain.find(". ")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 from urllib.parse import quote, urlencode
 
 from site_builder.config import SiteConfig
@@ -171,6 +171,7 @@ _WRITTEN_PHONE = re.compile(r"[\s(]*(\+)?[\d\s.()-]*\d[\d\s.()-]*")
 VIETNAM_CODE = "84"
 
 
+@lru_cache(maxsize=256)
 def dialled_number(written: str) -> str | None:
     """What a phone number as written dials, as a ``tel:`` link needs it: digits, with a '+'
     before the country code. A Vietnamese number reads the same whichever way it is written:

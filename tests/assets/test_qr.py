@@ -127,6 +127,18 @@ def test_segments_take_the_fewest_bits_of_any_cutting():
             assert bits == brute_force_bits(text, count_bits), text
 
 
+def test_codes_worked_out_after_a_shared_prefix_are_those_worked_out_whole():
+    """A site's codes share the address up to the '/' before their last part (the host and
+    '/01/' or '/p/'), worked out once: the segments are those of the whole text worked out
+    from nothing, a final '/' or none, a GTIN or a product id."""
+    texts = [code_text(f"{domain}/{path}") for domain in DOMAINS for path in (
+        "p/sp-00042/", "p/banh-pia-soc-trang/", "01/08931234567895", "01/08931234567895/",
+        "01/08931234567895/10/LO-2026.03", "p/", "x")]
+    for text in texts:
+        for group, (_, count_bits) in enumerate(qr._GROUPS):
+            assert qr._segments_in(text, group) == segments(text, count_bits), text
+
+
 def test_the_host_is_written_in_capitals_and_nothing_else_changes():
     assert code_text("https://ocop.example.org/01/08936058120082/10/b2610?17=261231") == \
         "https://OCOP.EXAMPLE.ORG/01/08936058120082/10/b2610?17=261231"
@@ -386,3 +398,20 @@ def test_stamps_reprint_lists_the_stamps_to_reprint(capsys):
     listed = [line.split(": ", 1) for line in out.splitlines() if ": https://" in line]
     assert dict(listed) == SAMPLE_MASK_ZERO
     assert "2 trong 36 tem" in out and "must be reprinted" in out
+
+
+def test_a_codes_svg_and_png_are_drawn_from_one_symbol(monkeypatch):
+    """A host without a rule for '/qr/x.png' is given both images of a product's code: the
+    symbol is worked out once for them, and they are those of the symbol worked out alone."""
+    url = "https://ocop.example.org/p/one-symbol-for-both/"
+    drawn: list[str] = []
+    worked_out = qr.symbol
+
+    def counted(address: str) -> qr.Symbol:
+        drawn.append(address)
+        return worked_out(address)
+
+    monkeypatch.setattr(qr, "symbol", counted)
+    svg, png = qr_svg_file(url, None), qr_png_file(url, None)
+    assert drawn == [url]
+    assert svg == qr.qr_svg(worked_out(url), url) and png == qr.qr_png(worked_out(url))

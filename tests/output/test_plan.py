@@ -77,6 +77,10 @@ def test_parts_an_office_makes_link_rightly_from_every_page(catalog, tmp_path):
     assert len(set(links.values())) >= 3  # the trace page, the lot pages, the short addresses
     for path, link in links.items():
         assert link == relative(served_at(path), "gioi-thieu/"), path
+    # The product's own pages show the same panel, its link from where they are.
+    for url, body in product_pages(plan_site(products, config, theme)).items():
+        found = re.search(r'class="office-link" href="([^"]*)"', body)
+        assert found is not None and found.group(1) == relative(url, "gioi-thieu/"), url
 
 
 def test_pages_of_a_catalog_built_twice_in_one_process_show_each_its_own(catalog, tmp_path):
@@ -111,3 +115,29 @@ def test_what_a_products_pages_share_is_made_once_a_language_and_day(catalog, mo
     pages(plan_site(products, config, THEME),
           [f"product:{PRODUCT}", f"lot:{PRODUCT}/B2610", f"lot:{PRODUCT}/B2608"])
     assert sorted(lang for lang, _ in made) == ["en", "en", "vi", "vi"]
+
+
+def product_pages(plan: SitePlan) -> dict[str, str]:
+    """The bodies of the product's own pages (product.html), by address."""
+    units = {unit.name: unit for unit in plan.units}
+    return {page.url: page.body for page in units[f"product:{PRODUCT}"].render().pages}
+
+
+def test_an_offices_product_page_that_makes_its_own_status_panel_still_works(catalog, tmp_path):
+    """The product page shows the status panel and heading its traceability pages share
+    (``shared``); an office's product.html that includes the panel and calls the heading's
+    macro itself, as the theme's did before, is given all it was and shows the same."""
+    config, products = catalog
+    theme = tmp_path / "ocop"
+    shutil.copytree(THEME, theme)
+    page = theme / "product.html"
+    text = page.read_text(encoding="utf-8")
+    own = text.replace("{{ shared.heading }}", "{{ product_heading(v) }}").replace(
+        "{{ shared.status }}\n", '{% include "status_panel.html" %}\n\n')
+    assert own != text and "shared." not in own
+    page.write_text(own, encoding="utf-8")
+    theirs = product_pages(plan_site(products, config, theme))
+    ours = product_pages(plan_site(products, config, THEME))
+    assert len(ours) == 2 and theirs == ours
+    for body in ours.values():
+        assert body.count('id="status-heading"') == 1 and body.count("<h1") == 1

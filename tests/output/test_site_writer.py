@@ -127,3 +127,25 @@ def test_a_docs_file_whose_name_cannot_be_published_stops_the_build(tmp_path):
     with pytest.raises(BuildError, match=r"bao-cao-100%\.html.*MkDocs"):
         build_site(config, as_of=AS_OF)
     assert not (tmp_path / "site").exists()
+
+
+def test_a_file_writer_makes_each_folder_and_its_twin_once_its_parents_first(tmp_path):
+    """Folders are made one system call each, a parent before its child, in the site and in
+    its standby twin; a folder already there (made by another worker) is taken as it is, and
+    a file where a folder must go is an error, not written over."""
+    site, twin = tmp_path / "site", tmp_path / "twin"
+    (site / "p").mkdir(parents=True)  # another worker made it
+    twin.mkdir()
+    writer = site_writer.FileWriter(site, twin=twin)
+    writer.write("p/sp-1/L1/index.html", b"lot", "lot:sp-1/L1")
+    writer.write("en/p/sp-1/index.html", b"product", "product:sp-1")
+    writer.write("top.html", b"top", "shared-files")
+    for root in (site, twin):
+        assert (root / "p/sp-1/L1/index.html").read_bytes() == b"lot"
+        assert (root / "en/p/sp-1/index.html").read_bytes() == b"product"
+        assert (root / "top.html").read_bytes() == b"top"
+    assert (site / "top.html").stat().st_ino == (twin / "top.html").stat().st_ino
+    assert {"", "p", "p/sp-1", "p/sp-1/L1", "en", "en/p", "en/p/sp-1"} == writer.folders
+    (site / "q").write_bytes(b"not a folder")
+    with pytest.raises(FileExistsError):
+        writer.write("q/x.html", b"x", "shared-files")
