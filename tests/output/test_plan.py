@@ -132,8 +132,8 @@ def test_an_offices_product_page_that_makes_its_own_status_panel_still_works(cat
     shutil.copytree(THEME, theme)
     page = theme / "product.html"
     text = page.read_text(encoding="utf-8")
-    own = text.replace("{{ shared.heading }}", "{{ product_heading(v) }}").replace(
-        "{{ shared.status }}\n", '{% include "status_panel.html" %}\n\n')
+    own = text.replace("shared.heading if shared.heading is defined else ", "")
+    own = re.sub(r"{% if shared.status is defined %}.*?{% else %}(.*?){% endif %}", r"\1", own)
     assert own != text and "shared." not in own
     page.write_text(own, encoding="utf-8")
     theirs = product_pages(plan_site(products, config, theme))
@@ -141,3 +141,25 @@ def test_an_offices_product_page_that_makes_its_own_status_panel_still_works(cat
     assert len(ours) == 2 and theirs == ours
     for body in ours.values():
         assert body.count('id="status-heading"') == 1 and body.count("<h1") == 1
+
+
+# The theme's trace_product.html before the product page shared its status panel and heading.
+TRACE_PRODUCT_BEFORE = """{% import "trace_parts.html" as parts %}
+{% from "macros.html" import product_heading %}
+{% set top %}{% include "status_panel.html" %}
+{{ product_heading(v) }}{% endset %}
+{% set maker %}{{ parts.qr_data() }}
+{{ parts.producer_box(v) }}{% endset %}
+"""
+
+
+def test_an_offices_older_trace_parts_leave_the_product_page_whole(catalog, tmp_path):
+    """An office's templates folder with today's product.html and the trace_product.html of
+    the stop before (no status or heading among its parts): the product page makes them itself
+    and is the same page."""
+    config, products = catalog
+    theme = tmp_path / "ocop"
+    shutil.copytree(THEME, theme)
+    (theme / "trace_product.html").write_text(TRACE_PRODUCT_BEFORE, encoding="utf-8")
+    theirs = product_pages(plan_site(products, config, theme))
+    assert theirs == product_pages(plan_site(products, config, THEME))
