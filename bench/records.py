@@ -1,7 +1,8 @@
 """The records stage of a cold build (``load_catalog``, lean, empty record cache) in two
 checkouts, alternated round by round in one run, as processor time per product.
 
-    python bench/records.py /tmp/recs4000 /work/main . --rounds 5
+    git worktree add ../before main~1   # the code to compare against, checked out beside
+    python bench/records.py /tmp/recs4000 ../before . --rounds 5
 
 ``catalog``: a folder holding ``products/`` (``python bench/synthetic.py 4000 /tmp/recs4000``).
 Each checkout runs in its own process, with its own ``.venv`` if it has one; the processor
