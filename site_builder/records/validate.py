@@ -700,7 +700,9 @@ def _build_photos(record: ProductRecord, folder: Path, products_dir: Path,
             error(at, "photo_not_found", file=photo.file)
             continue
         if not stat.S_ISREG(status.st_mode):
-            error(at, "photo_is_folder", file=photo.file)
+            # Never opened: a named pipe would wait for a writer for ever.
+            error(at, "photo_is_folder" if stat.S_ISDIR(status.st_mode) else "photo_not_regular",
+                  file=photo.file)
             continue
         reason, size = _inspect_image(source, status, files)
         if reason:

@@ -99,6 +99,10 @@ def hostile_corpus(products: Path, outside: Path) -> dict[str, str]:
         raw(name, yaml.safe_dump(record(id=name, photos=[{"file": photo}]), allow_unicode=True),
             "photos[0].file")
     (products / "photo-folder" / "thu-muc").mkdir()
+    if hasattr(os, "mkfifo"):  # a named pipe named as the photo: opening it would wait for ever
+        raw("photo-pipe", yaml.safe_dump(record(id="photo-pipe", photos=[{"file": "anh.jpg"}]),
+                                         allow_unicode=True), "photos[0].file")
+        os.mkfifo(products / "photo-pipe" / "anh.jpg")
     (outside / "secret.jpg").write_bytes((products / "photo-folder" / "anh-1.jpg").read_bytes())
     raw("photo-symlink", yaml.safe_dump(record(id="photo-symlink"), allow_unicode=True),
         "photos[0].file")
@@ -163,6 +167,8 @@ def test_check_names_every_hostile_record_and_never_crashes(corpus, checked):
     ("photo-absolute", "phải nằm trong thư mục products/"),
     ("photo-symlink", "phải nằm trong thư mục products/"),
     ("photo-missing", "không tìm thấy tệp ảnh"), ("photo-folder", "là thư mục"),
+    pytest.param("photo-pipe", "không phải tệp thông thường (ống dẫn, thiết bị hay socket)",
+                 marks=pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")),
     ("img-text", "không phải ảnh"), ("img-truncated", "không phải ảnh hoặc đã hỏng"),
     ("img-bomb", "quá lớn"), ("img-svg-script", "không phải ảnh"),
     ("bidi-name", "có ký tự ẩn U+202E"), ("nul-producer", "có ký tự ẩn U+0000"),
