@@ -639,8 +639,11 @@ def _build_document(doc: Any, at: FieldPath, folder: Path, config: SiteConfig,
     status = _stat_of(source) if source is not None else None
     if source is None:
         error(at + ("file",), "document_outside", file=doc.file)
-    elif status is None or not stat.S_ISREG(status.st_mode):
+    elif status is None:
         error(at + ("file",), "document_not_found", file=doc.file)
+    elif not stat.S_ISREG(status.st_mode):  # never opened: a named pipe would wait for ever
+        error(at + ("file",), "document_is_folder" if stat.S_ISDIR(status.st_mode)
+              else "document_not_regular", file=doc.file)
     elif status.st_size > MAX_DOCUMENT_BYTES:
         error(at + ("file",), "document_too_large")
     else:

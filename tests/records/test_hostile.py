@@ -103,6 +103,15 @@ def hostile_corpus(products: Path, outside: Path) -> dict[str, str]:
         raw("photo-pipe", yaml.safe_dump(record(id="photo-pipe", photos=[{"file": "anh.jpg"}]),
                                          allow_unicode=True), "photos[0].file")
         os.mkfifo(products / "photo-pipe" / "anh.jpg")
+    # A lot's test report that is a folder, and one that is a named pipe.
+    for name, make in (("document-folder", os.mkdir), ("document-pipe", getattr(os, "mkfifo", None))):
+        if make is None:
+            continue
+        lot = {"lot": "B2610", "produced": "2026-10-01",
+               "documents": [{"title": "Phiếu kết quả thử nghiệm", "file": "kq-B2610.pdf"}]}
+        raw(name, yaml.safe_dump(record(id=name, batches=[lot]), allow_unicode=True),
+            "batches[0].documents[0].file")
+        make(products / name / "kq-B2610.pdf")
     (outside / "secret.jpg").write_bytes((products / "photo-folder" / "anh-1.jpg").read_bytes())
     raw("photo-symlink", yaml.safe_dump(record(id="photo-symlink"), allow_unicode=True),
         "photos[0].file")
@@ -168,6 +177,9 @@ def test_check_names_every_hostile_record_and_never_crashes(corpus, checked):
     ("photo-symlink", "phải nằm trong thư mục products/"),
     ("photo-missing", "không tìm thấy tệp ảnh"), ("photo-folder", "là thư mục"),
     pytest.param("photo-pipe", "không phải tệp thông thường (ống dẫn, thiết bị hay socket)",
+                 marks=pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")),
+    ("document-folder", "'kq-B2610.pdf' là thư mục, không phải tệp tài liệu"),
+    pytest.param("document-pipe", "không phải tệp thông thường (ống dẫn, thiết bị hay socket)",
                  marks=pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")),
     ("img-text", "không phải ảnh"), ("img-truncated", "không phải ảnh hoặc đã hỏng"),
     ("img-bomb", "quá lớn"), ("img-svg-script", "không phải ảnh"),
