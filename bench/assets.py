@@ -34,7 +34,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 from PIL import Image, features  # noqa: E402
-from synthetic import SMALL_PHOTO, generate  # noqa: E402
+from synthetic import SMALL_PHOTO, generate, photo_size  # noqa: E402
 
 from site_builder.assets import media, qr, share_image  # noqa: E402
 from site_builder.config import SiteConfig  # noqa: E402
@@ -158,21 +158,13 @@ def machine() -> str:
             f"(libjpeg-turbo {features.version('libjpeg_turbo')}, libwebp {features.version('webp')})")
 
 
-def _size(text: str) -> tuple[int, int]:
-    width, _, height = text.lower().partition("x")
-    if not (width.isdigit() and height.isdigit() and 16 <= int(width) <= 8000
-            and 16 <= int(height) <= 8000):
-        raise argparse.ArgumentTypeError(f"{text!r}: give width x height in pixels, e.g. 2048x1536")
-    return int(width), int(height)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("count", nargs="?", type=int, default=200, help="synthetic products")
     parser.add_argument("--products", type=Path, help="measure this catalog instead")
     parser.add_argument("--against", metavar="REV", help="also measure the asset modules of REV")
     parser.add_argument("--rounds", type=int, default=5, help="tries of each product")
-    parser.add_argument("--photo-size", type=_size, default=SMALL_PHOTO, metavar="WxH",
+    parser.add_argument("--photo-size", type=photo_size, default=SMALL_PHOTO, metavar="WxH",
                         help="the synthetic photos' size (400x300; 2048x1536 is a phone's photo "
                              "as ocop import keeps it)")
     args = parser.parse_args()

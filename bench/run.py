@@ -3,6 +3,7 @@
     python bench/run.py 1000 5000 20000          # catalogs are kept in /tmp/ocop-bench/<N>/
     python bench/run.py 2000 --host default      # the layout for a host we know nothing of
     python bench/run.py 20000 --lots 10          # every product with 10 lots (200,000 lot pages)
+    python bench/run.py 2000 --photo-size 2048x1536   # phone photos, as ocop import keeps them
 
 For each N it generates a synthetic catalog (bench/synthetic.py) and measures, one after the
 other on this machine: a cold build (empty caches, no previous site), a rebuild with nothing
@@ -39,7 +40,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 
 import yaml  # noqa: E402
-from synthetic import generate  # noqa: E402
+from synthetic import SMALL_PHOTO, generate, photo_size  # noqa: E402
 
 from site_builder.output.writer import Manifest  # noqa: E402
 
@@ -413,17 +414,22 @@ def main() -> int:
                         help="build without the 1200×630 share pictures (share_images: false)")
     parser.add_argument("--lots", type=int, default=None,
                         help="lots per product (else 0 to 3): the catalog of a year of lots")
+    parser.add_argument("--photo-size", type=photo_size, default=SMALL_PHOTO, metavar="WxH",
+                        help="each product's photo (400x300; 2048x1536 is a phone's photo as "
+                             "ocop import keeps it)")
     args = parser.parse_args()
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, {platform.platform()}; host layout: {args.host}; "
           f"share pictures: {'yes' if args.share else 'no'}")
     measured: list[Path] = []
     for count in args.counts:
-        root = args.root / (str(count) if args.lots is None else f"{count}-lots{args.lots}")
+        root = args.root / (str(count) + ("" if args.lots is None else f"-lots{args.lots}")
+                            + ("" if args.photo_size == SMALL_PHOTO
+                               else "-photos{}x{}".format(*args.photo_size)))
         if not (root / "products" / f"sp-{count - 1:05d}" / "product.yml").is_file() or (
                 root / "products" / f"sp-{count:05d}").exists():
             shutil.rmtree(root, ignore_errors=True)
-            generate(count, root, lots=args.lots)
+            generate(count, root, lots=args.lots, photo_size=args.photo_size)
         if (root / TRASH).exists():  # left by a run that was stopped
             print("Deleting what a stopped run set aside: on this machine the cold build may "
                   "then take longer than on a new one.", flush=True)

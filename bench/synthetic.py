@@ -103,6 +103,15 @@ def _stars(rng: random.Random) -> tuple[int, int]:
 SMALL_PHOTO = (400, 300)
 
 
+def photo_size(text: str) -> tuple[int, int]:
+    """A photo size given on a bench's command line, 'WxH' ("2048x1536"), for argparse."""
+    width, _, height = text.lower().partition("x")
+    if not (width.isdigit() and height.isdigit() and 16 <= int(width) <= 8000
+            and 16 <= int(height) <= 8000):
+        raise argparse.ArgumentTypeError(f"{text!r}: give width x height in pixels, e.g. 2048x1536")
+    return int(width), int(height)
+
+
 def _photo(rng: random.Random, size: tuple[int, int] = SMALL_PHOTO) -> bytes:
     """A photo of ``size``. The default, 400×300 at quality 80, is small for a build to pass
     through; any other size is made as ``ocop import`` keeps a phone's photo (quality 90) with
