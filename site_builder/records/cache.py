@@ -170,6 +170,12 @@ def traced_digest(product: Product, rows: list | None = None) -> str:
 FilesRead = dict[str, tuple[tuple[int, int], str]]
 
 
+def file_read(status: os.stat_result, data: bytes) -> tuple[tuple[int, int], str]:
+    """What ``FilesRead`` keeps of a file a check read whole: its size and time (``status``,
+    asked before the read) and the hash of the bytes read (``data``)."""
+    return (status.st_size, status.st_mtime_ns), hashlib.sha256(data).hexdigest()
+
+
 def _file_read(path: Path, files: FilesRead) -> tuple[str, tuple[int, int] | None, str]:
     """A file's (path, size and time, content hash): as the check read it, else read now."""
     known = files.get(str(path))

@@ -6,7 +6,6 @@ Returns the catalog together with *all* problems found, never stopping at the fi
 from __future__ import annotations
 
 import difflib
-import hashlib
 import io
 import os
 import pickle
@@ -55,7 +54,7 @@ from site_builder.domain.taxonomy import PRODUCT_SETS, REGIMES, Regime
 from site_builder.domain.traceability import all_completeness
 from site_builder.problems import Message, Problem, Problems, catalogue
 from site_builder.progress import Progress, Quiet
-from site_builder.records.cache import Entry, FilesRead, RecordCache, make_entry
+from site_builder.records.cache import Entry, FilesRead, RecordCache, file_read, make_entry
 from site_builder.records.cache import lean as lean_product
 from site_builder.records.parallel import check_all
 from site_builder.records.paths import RECORD_NAME as RECORD_NAME  # noqa: PLC0414 - its old home
@@ -651,8 +650,7 @@ def _build_document(doc: Any, at: FieldPath, folder: Path, config: SiteConfig,
         extension = _document_extension(data[:8], doc.file, at + ("file",), error)
         if extension:
             # Read once: the record cache keeps these bytes' hash (``cache.FilesRead``).
-            files[str(source)] = ((status.st_size, status.st_mtime_ns),
-                                  hashlib.sha256(data).hexdigest())
+            files[str(source)] = file_read(status, data)
             return Document(doc.title, source=source, extension=extension)
     return None
 
@@ -776,8 +774,7 @@ def _inspect_image(source: Path, status: os.stat_result, files: FilesRead
         return _because("photo_too_large"), (0, 0)
     try:
         data = source.read_bytes()
-        files[str(source)] = ((status.st_size, status.st_mtime_ns),
-                              hashlib.sha256(data).hexdigest())
+        files[str(source)] = file_read(status, data)
         with Image.open(io.BytesIO(data)) as image:
             if image.format not in PHOTO_FORMATS:
                 return _because("photo_format", format=image.format), (0, 0)
