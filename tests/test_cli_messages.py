@@ -154,3 +154,16 @@ def test_a_build_stage_is_named_in_both_languages_and_an_unknown_one_as_it_is():
     assert cli._stage_name("records") == "hồ sơ/records"
     assert cli._stage_name("shell") == "khung MkDocs/shell"
     assert cli._stage_name("warm-up") == "warm-up"
+
+
+def test_the_command_ends_as_main_does_leaving_its_objects_to_the_system(tmp_path, monkeypatch,
+                                                                          capsys):
+    """``ocop`` (``cli.run``) returns what ``main`` returns, having frozen what the command
+    made so that Python's exit does not go through it all looking for cycles; the process's
+    own exit code and output are tested by every test that runs ``python -m site_builder.cli``."""
+    frozen: list[bool] = []
+    monkeypatch.setattr(cli.gc, "freeze", lambda: frozen.append(True))
+    monkeypatch.setattr(cli.sys, "argv", ["ocop", "--config-file", str(tmp_path / "mkdocs.yml"),
+                                          "check"])
+    assert cli.run() == 2 and frozen == [True]
+    assert "not found" in capsys.readouterr().err
