@@ -249,7 +249,8 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
     assert result.index is not None
     BuildState(settings, frame_key, shell_digest(frame.shells), plan.base_key,
                not plan.moved_by_rule, plan.since, result.index,
-               records_used(RecordCache.open(site_config))).save(site_config.cache_dir, final)
+               records_used(RecordCache.open(site_config)), plan.listed).save(
+                   site_config.cache_dir, final)
     pages, files = result.index.pages, result.index.files
     last.remember(signature, LastBuildFacts(len(catalog.products), pages, files,
                                             len(result.manifest.units), tuple(problems.warnings)))

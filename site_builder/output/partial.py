@@ -68,6 +68,9 @@ class BuildState:
     # id. What changed is told against these, never against the record cache alone, which
     # `ocop check` and the imports bring up to date between two builds.
     records: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    # Each product's key as listings show it (plan.SitePlan.listed): the same in any build
+    # this state keys, which changes no product's summary or status day.
+    listed: dict[str, str] = field(default_factory=dict)
 
     @staticmethod
     def _path(cache_dir: Path, site: Path) -> Path:
@@ -257,9 +260,9 @@ def _traceability_units(languages: Languages, state: BuildState, cache: RecordCa
         read = cache.products([by_id[i][0] for i in ids])
         return {i: all_completeness([read[by_id[i][0]]]) for i in ids}
 
-    traced = Traced(ids_by_province,
-                    {i: listed_key(state.base_key, e.summary, state.since[i])
-                     for i, (_, e) in by_id.items()},
+    listed = state.listed if state.listed.keys() == by_id.keys() else {
+        i: listed_key(state.base_key, e.summary, state.since[i]) for i, (_, e) in by_id.items()}
+    traced = Traced(ids_by_province, listed,
                     {i: e.traced for i, (_, e) in by_id.items()}, rows_of,
                     lambda i: by_id[i][1].rows)
     plan = SitePlan()

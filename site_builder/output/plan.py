@@ -12,7 +12,7 @@ not rendered again (see ``output/writer.py``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache, partial
 from pathlib import Path
@@ -108,6 +108,7 @@ def plan_site(catalog: Catalog, config: SiteConfig, templates_dir: Path,
     # Listings, summaries and open data show no story and no batch: they are keyed on the rest
     # of each product, so a story edit or a new lot re-renders the product's own pages only.
     listed = {v.product.id: listed_key(base_key, summaries[v.product.id], v.day) for v in views}
+    plan.listed = listed
     every_product = digest("catalog", [listed[v.product.id] for v in views])
     traced = Traced.of([v.product for v in views], listed, catalog.traced, whole, catalog.rows)
     for renderer in languages.renderers:
@@ -446,9 +447,7 @@ class LanguageSite:
         all)."""
         r, t = self.renderer, self.t
         ids_by_province = traced.ids_by_province
-        places_here = sorted((provinces()[code] for code in ids_by_province), key=lambda p: p.short_name)
-        state = [(traced.listed[i], traced.traced[i]) for p in places_here
-                 for i in ids_by_province[p.code]]
+        places_here = traced.places()
         rows_of = traced.rows
         url = r.urls.completeness()
         versions = self.languages.alternates(lambda u: u.completeness())
@@ -461,7 +460,7 @@ class LanguageSite:
                 complete=sum(row[3] for row in summary), total=sum(row[2] for row in summary),
                 alternates=versions), in_nav=self.nav, lang=r.lang, alternates=versions)
 
-        self.publish("page", url, digest("completeness", r.lang, state), render_summary,
+        self.publish("page", url, digest("completeness", r.lang, traced.state()), render_summary,
                      in_nav=True, title=t("nav_traceability"), page_title=t("completeness_title"),
                      versions=versions)
         for province in places_here:
@@ -522,6 +521,21 @@ class Traced:
     traced: dict[str, str]
     rows_of: Callable[[list[str]], dict[str, list[Completeness]]]
     counted: Callable[[str], tuple[int, int]]
+    _state: str | None = field(default=None, init=False, repr=False, compare=False)
+
+    def places(self) -> list[Province]:
+        """The provinces that have products, in the order of their names."""
+        return sorted((provinces()[code] for code in self.ids_by_province),
+                      key=lambda p: p.short_name)
+
+    def state(self) -> str:
+        """What the summary shows of every product (as listings show it, and its items), in
+        the order of ``places``: digested once for all the site's languages (a national
+        catalog's is 20,000 pairs of digests)."""
+        if self._state is None:
+            self._state = digest([(self.listed[i], self.traced[i]) for p in self.places()
+                                  for i in self.ids_by_province[p.code]])
+        return self._state
 
     def rows(self, ids: list[str]) -> list[Completeness]:
         found = self.rows_of(ids)

@@ -58,6 +58,7 @@ class SitePlan:
     # (output/partial.py): the key every unit is built on, and each product's status day.
     base_key: str = ""
     since: dict[str, date] = field(default_factory=dict)
+    listed: dict[str, str] = field(default_factory=dict)  # each product's ``keys.listed_key``
 
     def add_page(self, page: SitePage) -> None:
         self.pages.append(page)

@@ -156,3 +156,27 @@ def test_the_manifest_a_partial_build_writes_is_the_json_a_full_build_writes(tmp
     assert text == json.dumps(data, ensure_ascii=False, sort_keys=True,
                               separators=(",", ":")) + "\n"
     assert "lot:buoi-tan-trieu/B2611" in data["units"]
+
+
+def test_the_build_state_keeps_each_products_listing_key_for_the_next_partial_build(
+        tmp_path, partial_builds, monkeypatch):
+    """A partial build keys the Circular pages' summary from the listing keys the full build
+    left (no product's summary or status day changes in it), without working them out again,
+    and leaves them as they were for the build after it."""
+    config = sample(tmp_path)
+    site = build_site(config, as_of=AS_OF).site_dir
+    (state_file,) = (tmp_path / ".cache").rglob("build-state-*.pickle")
+    cache_dir = state_file.parent
+    state = partial.BuildState.load(cache_dir, site)
+    assert state is not None
+    records = sorted((tmp_path / "products").glob("*/product.yml"))
+    assert len(state.listed) == len(records) and set(state.listed) == set(state.since)
+    worked_out: list[str] = []
+    real = partial.listed_key
+    monkeypatch.setattr(partial, "listed_key",
+                        lambda *a: worked_out.append(a[1]) or real(*a))  # type: ignore[func-returns-value]
+    new_lot(tmp_path)
+    assert build_site(config, as_of=AS_OF).mode == "incremental" and partial_builds == [True]
+    assert worked_out == []
+    after = partial.BuildState.load(cache_dir, site)
+    assert after is not None and after.listed == state.listed

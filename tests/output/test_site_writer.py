@@ -4,11 +4,14 @@ previous build."""
 
 from __future__ import annotations
 
+import pickle
+from array import array
+
 import pytest
 
 from site_builder.output import writer as site_writer
 from site_builder.output.units import SiteFile, SitePlan, Unit, UnitOutput
-from site_builder.output.writer import OutputClash, write_site
+from site_builder.output.writer import ManifestIndex, OutputClash, write_site
 from site_builder.progress import Quiet
 
 REPORT = "tai-lieu/tra-hibiscus-tan-son/TS2611/3-phieu-kiem-nghiem.pdf"
@@ -149,3 +152,14 @@ def test_a_file_writer_makes_each_folder_and_its_twin_once_its_parents_first(tmp
     (site / "q").write_bytes(b"not a folder")
     with pytest.raises(FileExistsError):
         writer.write("q/x.html", b"x", "shared-files")
+
+
+@pytest.mark.parametrize("names", [[], ["data:open"], ["", "lot:sp-00001/L1"], [""],
+                                   ["lot:a\nb", "product:a"], ["page:", "product:b", "search:index"]])
+def test_a_manifest_index_is_the_same_once_pickled_whatever_its_names(names):
+    """Its names are pickled as one text (a quarter of a million at national scale); a name
+    that holds a line break keeps them a list."""
+    index = ManifestIndex(9, list(names), array("q", [1] * len(names)), 5, 2, (1, 2, 3))
+    assert pickle.loads(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)) == index
+    assert isinstance(index.__getstate__()["names"], str) == ("\n" not in "".join(names)
+                                                             and names != [""])
