@@ -453,7 +453,7 @@ class LanguageSite:
         versions = self.languages.alternates(lambda u: u.completeness())
 
         def render_summary() -> SitePage:
-            summary = [(p, r.urls.completeness(p), *traced.counts(ids_by_province[p.code]))
+            summary = [(p, r.urls.completeness(p), *traced.province_counts(p.code))
                        for p in places_here]
             return SitePage(url, t("completeness_title"), t("completeness_lead"), r.render(
                 "completeness.html", url, items=ITEMS, summary=summary, rows=None, pager=None,
@@ -486,7 +486,8 @@ class LanguageSite:
                 def render(here=here, province=province, chunk=chunk, ids=ids, pager=pager,
                            versions=versions, title=title, n=n) -> SitePage:
                     # The province's totals, on its first page.
-                    total, complete = traced.counts(ids) if n == 1 else (None, None)
+                    total, complete = (traced.province_counts(province.code) if n == 1
+                                       else (None, None))
                     return SitePage(
                         here, title, t("completeness_province_lead", province=province.name),
                         r.render("completeness.html", here, items=ITEMS, summary=None,
@@ -522,6 +523,8 @@ class Traced:
     rows_of: Callable[[list[str]], dict[str, list[Completeness]]]
     counted: Callable[[str], tuple[int, int]]
     _state: str | None = field(default=None, init=False, repr=False, compare=False)
+    _counts: dict[int, tuple[int, int]] = field(default_factory=dict, init=False, repr=False,
+                                                compare=False)
 
     def places(self) -> list[Province]:
         """The provinces that have products, in the order of their names."""
@@ -540,6 +543,13 @@ class Traced:
     def rows(self, ids: list[str]) -> list[Completeness]:
         found = self.rows_of(ids)
         return [row for i in ids for row in found[i]]
+
+    def province_counts(self, code: int) -> tuple[int, int]:
+        """``counts`` of the products of the province ``code``, worked out once for the summary
+        in each language and the province's first page."""
+        if code not in self._counts:
+            self._counts[code] = self.counts(self.ids_by_province[code])
+        return self._counts[code]
 
     def counts(self, ids: list[str]) -> tuple[int, int]:
         """Rows, and complete rows, of the products ``ids``."""
