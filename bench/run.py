@@ -10,9 +10,10 @@ other on this machine: ``mkdocs build`` with Material of N simple Markdown pages
 (empty caches, no previous site), a rebuild with nothing changed, a rebuild after editing one
 product's story, a rebuild after adding one lot to one product (these three three times each,
 the median reported), a rebuild after revoking 50 products' certificates, and the plain
-``mkdocs build`` again; ratios are taken against the mean of its two runs. For each: wall time, peak memory of the build and its
-worker processes together (proportional: a page they share counted once, asked near the peak at
-most once a second; and resident, each process's pages counted whole, every 0.1 s), HTML pages
+``mkdocs build`` again; ratios are taken against the mean of its two runs. For each: wall
+time, peak memory of the build and its worker processes together (proportional: a page they
+share counted once, asked near the peak at most once a second; and resident, each process's
+pages counted whole, every 0.1 s), HTML pages
 written, output size, and what an upload of that build must send (from the manifests' MD5s). Then the issue's
 targets as ratios measured in this one run, the published output per product (files, folders
 and bytes; the build's own dot files, which are not uploaded, left out) and per lot, and where
