@@ -40,6 +40,7 @@ import ctypes
 import json
 import os
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -64,13 +65,14 @@ STANDBY_STATE = ".ocop-standby.json"  # in the standby, once it is whole
 
 
 def swap(new: Path, final: Path, standby: Path | None = None) -> None:
-    """Put ``new`` at ``final``; the old site is removed only after the new one is in place.
+    """Put ``new`` at ``final``; the old site is removed only after the new one is in place,
+    by a process that goes on after the build (``empty_trash``).
 
     Where the system can exchange two folders in one step (Linux, ``renameat2``), ``final`` is
     never missing, not even for an instant. Elsewhere the old site is renamed aside, then
     ``new`` into place: a process killed between the two renames leaves no ``final``, and the
     next build puts the old site back first (``recover_swap``). The standby of the old site is
-    of no use to the new one: it is removed. ``standby``: the new site's, made as it was
+    of no use to the new one: it is removed with it. ``standby``: the new site's, made as it was
     written (``new_standby``), complete: it takes the old one's place, whole and in step."""
     os.chmod(new, 0o755)
     old = None
@@ -79,11 +81,13 @@ def swap(new: Path, final: Path, standby: Path | None = None) -> None:
     else:
         new.rename(final)
         sync_folder(final.parent)
-    _remove(standby_of(final))
+    empty_trash(final, wait=True)  # what a full build before this one left, if any
+    _discard(standby_of(final), final)
     if standby is not None:
         _adopt(standby, final)
     if old is not None:
-        _remove(old)
+        _discard(old, final)
+    empty_trash(final, wait=False)
 
 
 def new_standby(scratch: Path, final: Path) -> Path | None:
@@ -165,7 +169,8 @@ def recover_swap(final: Path) -> bool:
             restored = True
     if final.exists():
         for old in olds:
-            shutil.rmtree(old, ignore_errors=True)
+            _discard(old, final)
+        empty_trash(final, wait=False)
     return restored
 
 
@@ -194,6 +199,58 @@ def _remove(path: Path) -> None:
         path.unlink(missing_ok=True)
     elif path.exists():
         shutil.rmtree(path, ignore_errors=True)
+
+
+# --- trees no longer part of the site, removed after the build ------------------------------
+# Removing a national catalog's previous site and standby (1.3 million entries with ten lots
+# a product) took minutes of a full build, after the new site was already in place. They are
+# renamed aside instead, one rename each, and removed by a process of their own that outlives
+# the build (at low priority); one that was stopped first (a container or a service that ends
+# with the build) leaves them to the next build. Never more than one full build's trees wait:
+# a full build removes any left before it puts its own aside.
+TRASH_TAG = ".trash-"  # beside the site: .site.trash-<ns>-<pid>
+_REMOVER = """import os, shutil, sys
+if hasattr(os, "nice"):
+    os.nice(10)
+for tree in sys.argv[1:]:
+    shutil.rmtree(tree, ignore_errors=True)
+"""
+
+
+def _discard(path: Path, final: Path) -> None:
+    """Rename the folder ``path`` aside for ``empty_trash`` (a file or link: removed now)."""
+    if path.is_symlink() or path.is_file():
+        path.unlink(missing_ok=True)
+    elif path.exists():
+        path.rename(final.with_name(f".{final.name}{TRASH_TAG}{time.time_ns()}-{os.getpid()}"))
+
+
+def trash(final: Path) -> list[Path]:
+    """The trees renamed aside beside the site ``final`` that are not removed yet."""
+    return sorted(final.parent.glob(f".{final.name}{TRASH_TAG}*"))
+
+
+def empty_trash(final: Path, wait: bool) -> None:
+    """Remove the trees renamed aside beside ``final``: here (``wait``), or by a process of
+    its own, which this one does not wait for."""
+    trees = trash(final)
+    if not trees:
+        return
+    if wait:
+        for tree in trees:
+            shutil.rmtree(tree, ignore_errors=True)
+        return
+    try:
+        _start([sys.executable, "-I", "-S", "-c", _REMOVER, *map(str, trees)])
+    except OSError:  # no process to be had: the next build removes them
+        pass
+
+
+def _start(command: list[str]) -> None:
+    """Start ``command`` in a session of its own, not waited for."""
+    subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL, close_fds=True,
+                     start_new_session=sys.platform != "win32")
 
 
 # --- an incremental build: the standby, brought up to date, then exchanged ------------------

@@ -259,10 +259,106 @@ def test_a_full_build_exchanges_the_folders_in_one_step(tmp_path, monkeypatch):
     if not publish.exchange(new, final):
         pytest.skip("this system or file system cannot exchange folders (renameat2)")
     publish.exchange(new, final)  # back as they were
-    monkeypatch.setattr(Path, "rename", lambda self, target: pytest.fail("renamed in two steps"))
+    real_rename = Path.rename
+
+    def aside_only(self: Path, target: Path) -> Path:
+        """The old site, once exchanged, may be renamed aside to be removed; nothing else."""
+        if publish.TRASH_TAG not in Path(target).name:
+            pytest.fail("renamed in two steps")
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", aside_only)
+    monkeypatch.setattr(publish, "_start", lambda command: None)
     publish.swap(new, final)
     assert (final / "index.html").read_text(encoding="utf-8") == "mới"
     assert not new.exists() and not list(tmp_path.glob(".site.old-*"))
+    [old] = publish.trash(final)
+    assert (old / "index.html").read_text(encoding="utf-8") == "cũ"
+
+
+class Removers:
+    """The removal processes a build starts (``publish.empty_trash``), held back until run."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.commands: list[list[str]] = []
+        monkeypatch.setattr(publish, "_start", self.commands.append)
+
+    def run(self) -> None:
+        for command in self.commands:
+            subprocess.run(command, check=True, timeout=60)
+        self.commands.clear()
+
+
+def full_rebuild(config: Path) -> None:
+    """A build after a new setting every page is keyed on: a full one."""
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("products_dir:", "data_licence: CC0 1.0\n    products_dir:"),
+                      encoding="utf-8")
+    assert build_site(config, as_of=AS_OF).mode == "full"
+
+
+def test_a_full_build_leaves_its_previous_site_to_a_process_of_its_own(tmp_path, monkeypatch):
+    """The previous site and its standby are renamed aside, and a process that outlives the
+    build removes them: the build does not wait for it."""
+    config = sample(tmp_path)
+    site = build_site(config, as_of=AS_OF).site_dir
+    removers = Removers(monkeypatch)
+    full_rebuild(config)
+    after = snapshot(site)
+    aside = publish.trash(site)
+    assert len(aside) == 2 and all(any(tree.iterdir()) for tree in aside)  # site and standby
+    assert publish.standby_of(site).is_dir()  # the new site's
+    [command] = removers.commands
+    assert command[-2:] == [str(tree) for tree in aside]
+    removers.run()  # the process itself, as the build started it
+    assert publish.trash(site) == [] and snapshot(site) == after
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == [
+        publish.standby_of(site).name]
+
+
+def test_what_a_stopped_remover_left_is_removed_before_a_full_build_leaves_more(
+        tmp_path, monkeypatch):
+    """A remover stopped with the build (a container, a service that ends with it) leaves its
+    trees: an incremental build starts another and does not wait; a full build removes them
+    itself before it puts its own previous site aside, so they never pile up."""
+    config = sample(tmp_path)
+    site = build_site(config, as_of=AS_OF).site_dir
+    removers = Removers(monkeypatch)
+    full_rebuild(config)
+    left = publish.trash(site)
+    assert len(left) == 2  # the site and the standby before it
+    removers.commands.clear()  # the remover stopped before it began
+    edit_story(tmp_path)
+    assert build_site(config, as_of=AS_OF).mode == "incremental"
+    assert publish.trash(site) == left
+    assert [command[-2:] for command in removers.commands] == [[str(tree) for tree in left]]
+    removers.commands.clear()
+    config.write_text(config.read_text(encoding="utf-8").replace("CC0 1.0", "CC-BY 4.0"),
+                      encoding="utf-8")
+    assert build_site(config, as_of=AS_OF).mode == "full"
+    now = publish.trash(site)
+    assert len(now) == 2 and not set(now) & set(left)  # this build's site and standby
+    removers.run()
+    assert publish.trash(site) == []
+
+
+def test_a_build_finds_no_process_to_remove_its_previous_site(tmp_path, monkeypatch):
+    """Where no process can be started, the build still ends well; the next one removes it."""
+    config = sample(tmp_path)
+    site = build_site(config, as_of=AS_OF).site_dir
+
+    def no_process(command: list[str]) -> None:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(publish, "_start", no_process)
+    full_rebuild(config)
+    assert len(publish.trash(site)) == 2
+    monkeypatch.undo()
+    config.write_text(config.read_text(encoding="utf-8").replace("CC0 1.0", "CC-BY 4.0"),
+                      encoding="utf-8")
+    Removers(monkeypatch)
+    assert build_site(config, as_of=AS_OF).mode == "full"
+    assert len(publish.trash(site)) == 2  # its own only
 
 
 def copy_of_the_package(root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
