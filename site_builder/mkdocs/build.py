@@ -243,9 +243,7 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
         else:
             publish.swap(scratch, final, result.standby)
     finally:
-        if scratch.exists():
-            shutil.rmtree(scratch, ignore_errors=True)
-        publish.discard_new_standby(scratch)
+        publish.discard_scratch(scratch, final)
     assert result.index is not None
     BuildState(settings, frame_key, shell_digest(frame.shells), plan.base_key,
                not plan.moved_by_rule, plan.since, result.index,
@@ -436,7 +434,7 @@ def _remove_stale_scratch(final: Path) -> None:
     """Scratch folders of builds that were killed; they were never published. (The standby,
     ``.site.standby``, is not one: ``publish.py`` checks it before each use.)"""
     for stale in final.parent.glob(f".{final.name}.building-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+        publish.discard_scratch(stale, final)
 
 
 def load_site_config(config_file: Path, as_of: date | None = None) -> SiteConfig:

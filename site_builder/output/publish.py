@@ -101,9 +101,11 @@ def new_standby(scratch: Path, final: Path) -> Path | None:
     return scratch.with_name(scratch.name + STANDBY_TAG)
 
 
-def discard_new_standby(scratch: Path) -> None:
-    """Remove what a failed full build made of its new standby (nothing once ``swap`` ran)."""
-    _remove(scratch.with_name(scratch.name + STANDBY_TAG))
+def discard_scratch(scratch: Path, final: Path) -> None:
+    """Remove what a failed or killed full build wrote beside ``final``: its scratch folder and
+    its new standby (nothing once ``swap`` ran), after the build (``empty_trash``)."""
+    if _discard(scratch, final) | _discard(scratch.with_name(scratch.name + STANDBY_TAG), final):
+        empty_trash(final, wait=False)
 
 
 def _adopt(made: Path, final: Path) -> None:
@@ -217,12 +219,15 @@ for tree in sys.argv[1:]:
 """
 
 
-def _discard(path: Path, final: Path) -> None:
-    """Rename the folder ``path`` aside for ``empty_trash`` (a file or link: removed now)."""
+def _discard(path: Path, final: Path) -> bool:
+    """Rename the folder ``path`` aside for ``empty_trash`` (a file or link: removed now);
+    whether there was a folder."""
     if path.is_symlink() or path.is_file():
         path.unlink(missing_ok=True)
     elif path.exists():
         path.rename(final.with_name(f".{final.name}{TRASH_TAG}{time.time_ns()}-{os.getpid()}"))
+        return True
+    return False
 
 
 def trash(final: Path) -> list[Path]:

@@ -474,3 +474,44 @@ def test_short_stamp_addresses_come_and_go_as_a_clean_build_has_them(tmp_path):
     off = build_site(config, as_of=AS_OF).site_dir
     assert not (off / "T").exists()
     assert snapshot(off) == snapshot(build_site(clean_config, as_of=AS_OF).site_dir)
+
+
+class Failed(Exception):
+    pass
+
+
+def test_a_failed_full_build_leaves_what_it_wrote_to_a_process_of_its_own(tmp_path, monkeypatch):
+    """Its scratch folder and the new standby it made as it wrote are renamed aside at once
+    and removed after the build, which reports its failure without waiting for them."""
+    config = sample(tmp_path)
+    site = build_site(config, as_of=AS_OF).site_dir
+    before = snapshot(site)
+    removers = Removers(monkeypatch)
+
+    def fails(new: Path, final: Path, standby: Path | None = None) -> None:
+        assert any(new.iterdir()) and standby is not None and any(standby.iterdir())
+        raise Failed
+
+    monkeypatch.setattr(publish, "swap", fails)
+    with pytest.raises(Failed):
+        full_rebuild(config)
+    assert not list(tmp_path.glob(".site.building-*")) and snapshot(site) == before
+    aside = publish.trash(site)
+    assert len(aside) == 2 and [command[-2:] for command in removers.commands] == [
+        [str(tree) for tree in aside]]
+    removers.run()
+    assert publish.trash(site) == []
+
+
+def test_a_killed_builds_scratch_folders_are_removed_after_the_next_build(tmp_path, monkeypatch):
+    config = sample(tmp_path)
+    site = build_site(config, as_of=AS_OF).site_dir
+    for name in (".site.building-x1", ".site.building-x1.standby"):
+        shutil.copytree(site, tmp_path / name)
+    removers = Removers(monkeypatch)
+    edit_story(tmp_path)
+    assert build_site(config, as_of=AS_OF).mode == "incremental"
+    assert not list(tmp_path.glob(".site.building-*"))
+    assert len(publish.trash(site)) == 2
+    removers.run()
+    assert publish.trash(site) == []
