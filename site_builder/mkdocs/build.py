@@ -223,6 +223,11 @@ def _build_site(config_file: Path, site_dir: Path | None, as_of: date | None, dr
             made = _mkdocs_pages_and_shells(config, plugin, handoff, scratch)
             frame = Frame(frame_key, made.shells, made.pages)
             frame.save(site_config.cache_dir)
+            if previous is not None and not incremental(keyed_units(plan, frame.shells),
+                                                        previous):
+                # A full build keeps nothing of the previous one: its manifest (310 MB
+                # held at 200,000 lots) let go before the render's workers are forked.
+                previous = None
         else:
             kept = kept_generated(previous)
         stages.end("shell")

@@ -37,6 +37,7 @@ instead, so the next build rebuilds the whole site.
 from __future__ import annotations
 
 import ctypes
+import itertools
 import json
 import os
 import shutil
@@ -210,7 +211,8 @@ def _remove(path: Path) -> None:
 # the build (at low priority); one that was stopped first (a container or a service that ends
 # with the build) leaves them to the next build. Never more than one full build's trees wait:
 # a full build removes any left before it puts its own aside.
-TRASH_TAG = ".trash-"  # beside the site: .site.trash-<ns>-<pid>
+TRASH_TAG = ".trash-"  # beside the site: .site.trash-<ns>-<pid>-<n>
+_DISCARDED = itertools.count()  # n: no two trees renamed aside by one process share a name
 _REMOVER = """import os, shutil, sys
 if hasattr(os, "nice"):
     os.nice(10)
@@ -221,11 +223,16 @@ for tree in sys.argv[1:]:
 
 def _discard(path: Path, final: Path) -> bool:
     """Rename the folder ``path`` aside for ``empty_trash`` (a file or link: removed now);
-    whether there was a folder."""
+    whether it is there to be removed. A folder that cannot be renamed is removed now."""
     if path.is_symlink() or path.is_file():
         path.unlink(missing_ok=True)
     elif path.exists():
-        path.rename(final.with_name(f".{final.name}{TRASH_TAG}{time.time_ns()}-{os.getpid()}"))
+        aside = f".{final.name}{TRASH_TAG}{time.time_ns()}-{os.getpid()}-{next(_DISCARDED)}"
+        try:
+            path.rename(final.with_name(aside))
+        except OSError:
+            shutil.rmtree(path, ignore_errors=True)
+            return False
         return True
     return False
 

@@ -515,3 +515,49 @@ def test_a_killed_builds_scratch_folders_are_removed_after_the_next_build(tmp_pa
     assert len(publish.trash(site)) == 2
     removers.run()
     assert publish.trash(site) == []
+
+
+def test_a_previous_site_that_cannot_be_renamed_aside_is_removed_at_once(tmp_path, monkeypatch):
+    """Renaming aside is an optimisation: where it fails, the tree is removed as before, and
+    the new site stays published."""
+    new, final = tmp_path / ".site.building-1", tmp_path / "site"
+    for folder, text in ((new, "mới"), (final, "cũ")):
+        folder.mkdir()
+        (folder / "index.html").write_text(text, encoding="utf-8")
+    real_rename = Path.rename
+
+    def no_trash(self: Path, target: Path) -> Path:
+        if publish.TRASH_TAG in Path(target).name:
+            raise PermissionError(13, "Permission denied")
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", no_trash)
+    removers = Removers(monkeypatch)
+    publish.swap(new, final)
+    assert (final / "index.html").read_text(encoding="utf-8") == "mới"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert removers.commands == []
+
+
+def test_a_full_build_lets_the_previous_manifest_go_before_it_renders(tmp_path, monkeypatch):
+    """A full build keeps no unit of the previous build: the manifest that lists them (310 MB
+    of objects with 200,000 lots) is not held while the site is rendered. An incremental build
+    renders with it."""
+    from site_builder.mkdocs import build as build_module
+
+    config = sample(tmp_path)
+    build_site(config, as_of=AS_OF)
+    given: list[object] = []
+    real = build_module.render_units
+
+    def seen(handoff, made, site_dir, previous, *args, **options):
+        given.append(previous)
+        return real(handoff, made, site_dir, previous, *args, **options)
+
+    monkeypatch.setattr(build_module, "render_units", seen)
+    Removers(monkeypatch)
+    full_rebuild(config)
+    assert given == [None]
+    (tmp_path / "products" / "nho-say-nhon-son" / "product.yml").unlink()  # listings change
+    assert build_site(config, as_of=AS_OF).mode == "incremental"
+    assert len(given) == 2 and given[1] is not None
