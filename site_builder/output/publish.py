@@ -213,11 +213,30 @@ def _remove(path: Path) -> None:
 # a full build removes any left before it puts its own aside.
 TRASH_TAG = ".trash-"  # beside the site: .site.trash-<ns>-<pid>-<n>
 _DISCARDED = itertools.count()  # n: no two trees renamed aside by one process share a name
+# A remover holds a lock on each tree while it removes it (where the system has ``flock``): an
+# incremental build that starts while the previous full build's remover still works starts
+# another remover, which skips those trees instead of removing them a second time alongside
+# (the lock goes with the process, so the trees of a stopped remover are never skipped).
 _REMOVER = """import os, shutil, sys
+try:
+    import fcntl
+except ImportError:
+    fcntl = None
 if hasattr(os, "nice"):
     os.nice(10)
 for tree in sys.argv[1:]:
+    held = None
+    if fcntl is not None:
+        try:
+            held = os.open(tree, os.O_RDONLY)
+            fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            if held is not None:
+                os.close(held)
+            continue
     shutil.rmtree(tree, ignore_errors=True)
+    if held is not None:
+        os.close(held)
 """
 
 

@@ -342,6 +342,34 @@ def test_what_a_stopped_remover_left_is_removed_before_a_full_build_leaves_more(
     assert publish.trash(site) == []
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="flock: Linux and macOS")
+def test_a_second_remover_leaves_the_trees_another_is_removing(tmp_path, monkeypatch):
+    """An incremental build that starts while the previous full build's remover still works
+    starts another remover: that one skips the trees the first holds, and removes them once
+    the first is gone without finishing (the lock ends with its process)."""
+    import fcntl
+
+    config = sample(tmp_path)
+    site = build_site(config, as_of=AS_OF).site_dir
+    removers = Removers(monkeypatch)
+    full_rebuild(config)
+    first, _ = publish.trash(site)  # the previous site and its standby
+    removers.commands.clear()
+    held = os.open(first, os.O_RDONLY)  # as the first remover holds the one it removes
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        edit_story(tmp_path)
+        assert build_site(config, as_of=AS_OF).mode == "incremental"
+        removers.run()
+        assert publish.trash(site) == [first]
+        assert (first / "index.html").is_file()  # not touched
+    finally:
+        os.close(held)  # the first remover stopped
+    publish.empty_trash(site, wait=False)
+    removers.run()
+    assert publish.trash(site) == []
+
+
 def test_a_build_finds_no_process_to_remove_its_previous_site(tmp_path, monkeypatch):
     """Where no process can be started, the build still ends well; the next one removes it."""
     config = sample(tmp_path)
